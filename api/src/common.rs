@@ -1,0 +1,133 @@
+//! Types every resource uses: money, images, pages and the error envelope.
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in integer minor units (fen for CNY). Never a float.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Money {
+    /// Minor units, e.g. 1990 for ¥19.90.
+    pub amount: i64,
+    /// ISO 4217 code, e.g. `CNY`.
+    pub currency: String,
+}
+
+impl Money {
+    pub fn cny(amount: i64) -> Self {
+        Self {
+            amount,
+            currency: "CNY".to_owned(),
+        }
+    }
+}
+
+/// A picture with its intrinsic size, so the page reserves its box before it loads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Image {
+    /// Absolute path or absolute URL.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// Text alternative, in the response's language.
+    pub alt: String,
+}
+
+/// One page of a list, newest first. `next_cursor` is null on the last page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Stable error codes. Clients branch on these; the message is for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    BadId,
+    BadLimit,
+    BadCursor,
+    BadSlug,
+    BadRequest,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    Internal,
+    Unavailable,
+    /// A code this client does not know yet (a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::BadId => "bad_id",
+            Self::BadLimit => "bad_limit",
+            Self::BadCursor => "bad_cursor",
+            Self::BadSlug => "bad_slug",
+            Self::BadRequest => "bad_request",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The body of every error response: `{"error":{"code":"not_found","message":"…"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiErrorBody {
+    pub error: ApiError,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_envelope_has_the_documented_shape() {
+        let body = ApiErrorBody {
+            error: ApiError {
+                code: ErrorCode::NotFound,
+                message: "no such product".into(),
+            },
+        };
+        let json = serde_json::to_string(&body).unwrap();
+        assert_eq!(
+            json,
+            r#"{"error":{"code":"not_found","message":"no such product"}}"#
+        );
+    }
+
+    #[test]
+    fn unknown_codes_from_a_newer_server_still_parse() {
+        let body: ApiErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"group_full","message":"x"}}"#).unwrap();
+        assert_eq!(body.error.code, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn codes_serialize_as_their_str() {
+        for code in [
+            ErrorCode::BadCursor,
+            ErrorCode::PayloadTooLarge,
+            ErrorCode::BadId,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The content-first feed: `GET /feed?cursor=&limit=&community=`, posts newest first.
+
+use serde::{Deserialize, Serialize};
+
+pub const FEED_LIMIT_DEFAULT: u32 = 10;
+pub const FEED_LIMIT_MAX: u32 = 50;
+
+/// Query of `GET /feed`. All fields optional; `cursor` is the opaque `next_cursor` of the
+/// previous page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct FeedQuery {
+    /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
+    pub cursor: Option<String>,
+    /// 1 to 50, default 10.
+    pub limit: Option<String>,
+    /// A community slug to filter by.
+    pub community: Option<String>,
+}

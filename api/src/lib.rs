@@ -1,0 +1,19 @@
+//! The JSON contract of Quanzi (`/api/v1`), shared by the app and the reference server.
+//!
+//! Money is integer minor units plus an ISO currency; times are RFC 3339 UTC strings;
+//! lists are cursor pages; errors are `{"error":{"code","message"}}` with a stable code.
+
+pub mod common;
+pub mod community;
+pub mod feed;
+pub mod post;
+pub mod product;
+
+pub use common::{ApiError, ApiErrorBody, ErrorCode, Image, Money, Page};
+pub use community::{Community, CommunityRef};
+pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
+pub use post::{Author, Post, PostSummary, ProductCard};
+pub use product::{GroupOffer, GroupPrice, Product, StoryBlock};
+
+/// The path prefix of every JSON resource.
+pub const API_PREFIX: &str = "/api/v1";

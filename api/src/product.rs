@@ -1,0 +1,50 @@
+//! Products: gallery, the story that sells them, prices and the group-buy offer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CommunityRef, Image, Money, PostSummary};
+
+/// The group price and how many people it takes, as shown on cards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupPrice {
+    pub price: Money,
+    /// People needed for the group price (2 or more).
+    pub size: u32,
+}
+
+/// A product's group-buy offer in full.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupOffer {
+    pub price: Money,
+    pub size: u32,
+    /// How long a group stays open once started.
+    pub window_hours: u32,
+}
+
+/// One block of a product's story: a paragraph or a picture.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StoryBlock {
+    Text { text: String },
+    Image { image: Image },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Product {
+    pub id: i64,
+    pub title: String,
+    /// One line under the title.
+    pub subtitle: String,
+    pub gallery: Vec<Image>,
+    pub story: Vec<StoryBlock>,
+    pub solo_price: Money,
+    pub group_offer: Option<GroupOffer>,
+    pub stock: u32,
+    /// Posts that feature this product, newest first.
+    pub posts: Vec<PostSummary>,
+    pub community: CommunityRef,
+}

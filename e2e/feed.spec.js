@@ -1,0 +1,91 @@
+import { test, expect } from '@playwright/test';
+import { api, yuan } from './helpers.js';
+
+test('the feed shows posts with pictures and product cards, newest first', async ({ page, request }) => {
+  const first = await api(request, '/feed?limit=1');
+  await page.goto('/');
+  const cards = page.locator('article.post-card');
+  await expect(cards.first()).toBeVisible();
+  await expect(cards.first().getByRole('heading', { level: 2 })).toHaveText(first.items[0].title);
+  // Pictures carry their size, so the page does not jump while they load.
+  const img = cards.first().locator('.gallery img').first();
+  await expect(img).toHaveAttribute('width', /\d+/);
+  await expect(img).toHaveAttribute('height', /\d+/);
+  await expect(page).toHaveTitle(/圈子/);
+});
+
+test('the feed pages by scrolling until its end', async ({ page, request }) => {
+  // Count every post the API has, to know where the end is.
+  let total = 0;
+  let cursor = null;
+  do {
+    const pageOfPosts = await api(request, `/feed?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+    total += pageOfPosts.items.length;
+    cursor = pageOfPosts.next_cursor;
+  } while (cursor);
+  expect(total).toBeGreaterThan(10);
+
+  await page.goto('/');
+  const cards = page.locator('article.post-card');
+  await expect(cards).toHaveCount(10);
+  const end = page.getByText('已经到底啦');
+  while (!(await end.isVisible())) {
+    await page.mouse.wheel(0, 4000);
+    await page.waitForTimeout(100);
+  }
+  await expect(cards).toHaveCount(total);
+  // No post twice.
+  const titles = await cards.locator('h2').allTextContents();
+  expect(new Set(titles.map((t, i) => `${t}#${i}`)).size).toBe(total);
+});
+
+test('community chips filter the feed', async ({ page, request }) => {
+  const { items: communities } = await api(request, '/communities');
+  const cycling = communities.find((c) => c.slug === 'cycling');
+  await page.goto('/');
+  await page.getByRole('link', { name: cycling.name, exact: true }).click();
+  await expect(page).toHaveURL(/\?community=cycling/);
+  const cards = page.locator('article.post-card');
+  await expect(cards.first()).toBeVisible();
+  const labels = await cards.locator('.byline-community').allTextContents();
+  expect(labels.length).toBeGreaterThan(0);
+  for (const label of labels) expect(label).toBe(cycling.name);
+  await expect(page.getByRole('link', { name: cycling.name, exact: true })).toHaveAttribute('aria-current', 'true');
+  await page.getByRole('link', { name: '全部', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test('a product card in the feed opens its product page', async ({ page }) => {
+  await page.goto('/');
+  const card = page.locator('a.product-card').first();
+  const title = await card.locator('.product-card-title').textContent();
+  await card.click();
+  await expect(page).toHaveURL(/\/p\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+});
+
+test('the feed shows an error with retry when the API fails, and recovers', async ({ page }) => {
+  let failing = true;
+  await page.route('**/api/v1/feed**', (route) =>
+    failing
+      ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal","message":"boom"}}' })
+      : route.continue(),
+  );
+  await page.goto('/');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('出了点问题');
+  failing = false;
+  await alert.getByRole('button', { name: '重试' }).click();
+  await expect(page.locator('article.post-card').first()).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('malformed JSON and a dead network are errors, not blank pages', async ({ page }) => {
+  await page.route('**/api/v1/feed**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"items":[{"id":' }));
+  await page.goto('/');
+  await expect(page.getByRole('alert')).toContainText('收到的数据有误');
+  await page.unroute('**/api/v1/feed**');
+  await page.route('**/api/v1/feed**', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('button', { name: '重试' }).click();
+  await expect(page.getByRole('alert')).toContainText('网络连接不上');
+});

@@ -1,0 +1,255 @@
+//! The content-first feed (`/`): stories with products inside, filtered by community,
+//! loading more as the reader reaches the end.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use quanzi_api::{Page, Post, FEED_LIMIT_DEFAULT};
+
+use crate::client::{encode_query_value, get_json, ClientError};
+use crate::community::use_communities;
+use crate::i18n::use_i18n;
+use crate::params::parse_slug;
+use crate::post::PostCard;
+use crate::ui::head::set_head;
+use crate::ui::states::{Empty, ErrorState, Skeleton};
+
+/// Start loading the next page this far before the reader reaches the end.
+const PREFETCH_PX: f64 = 800.0;
+
+/// The API path of one feed page.
+pub fn feed_path(community: Option<&str>, cursor: Option<&str>) -> String {
+    let mut path = format!("/feed?limit={FEED_LIMIT_DEFAULT}");
+    if let Some(community) = community {
+        path.push_str("&community=");
+        path.push_str(&encode_query_value(community));
+    }
+    if let Some(cursor) = cursor {
+        path.push_str("&cursor=");
+        path.push_str(&encode_query_value(cursor));
+    }
+    path
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Loading,
+    /// More pages exist and none is loading.
+    Ready,
+    End,
+    Failed(ClientError),
+}
+
+/// A list of posts that pages itself by cursor. Shared by the feed and community pages.
+#[component]
+pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let posts = RwSignal::new(Vec::<Post>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let status = RwSignal::new(Status::Loading);
+    // Answers to an older filter or language are dropped, not appended.
+    let generation = StoredValue::new(0u64);
+    let sentinel = NodeRef::<leptos::html::Div>::new();
+
+    let near_end = move || {
+        let (Some(element), Some(window)) = (sentinel.get_untracked(), web_sys::window()) else {
+            return false;
+        };
+        let viewport = window
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0);
+        element.get_bounding_client_rect().top() < viewport + PREFETCH_PX
+    };
+
+    let load = move |reset: bool| {
+        if reset {
+            generation.update_value(|g| *g += 1);
+            posts.set(Vec::new());
+            cursor.set(None);
+        } else if status.get_untracked() != Status::Ready {
+            return;
+        }
+        status.set(Status::Loading);
+        let this_generation = generation.get_value();
+        let path = feed_path(
+            community.get_untracked().as_deref(),
+            cursor.get_untracked().as_deref(),
+        );
+        let lang = i18n.lang.get_untracked();
+        spawn_local(async move {
+            let result = get_json::<Page<Post>>(&path, lang).await;
+            if generation.try_get_value() != Some(this_generation) {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    posts.update(|list| list.extend(page.items));
+                    status.set(if page.next_cursor.is_some() {
+                        Status::Ready
+                    } else {
+                        Status::End
+                    });
+                    cursor.set(page.next_cursor);
+                }
+                Err(error) => status.set(Status::Failed(error)),
+            }
+        });
+    };
+
+    let load_more_if_near = move || {
+        if status.get_untracked() == Status::Ready && near_end() {
+            load(false);
+        }
+    };
+
+    Effect::new(move |_| {
+        community.track();
+        i18n.lang.track();
+        load(true);
+    });
+    // A short page may not fill the screen: check again once each page has rendered.
+    Effect::new(move |_| {
+        if status.get() == Status::Ready {
+            request_animation_frame(load_more_if_near);
+        }
+    });
+    let on_scroll = window_event_listener(ev::scroll, move |_| load_more_if_near());
+    let on_resize = window_event_listener(ev::resize, move |_| load_more_if_near());
+    on_cleanup(move || {
+        on_scroll.remove();
+        on_resize.remove();
+    });
+
+    let footer = move || {
+        let has_posts = !posts.with(Vec::is_empty);
+        match status.get() {
+            Status::Loading if has_posts => view! {
+                <p class="feed-status" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {move || i18n.t().loading}
+                </p>
+            }
+            .into_any(),
+            Status::Loading => view! { <Skeleton /> }.into_any(),
+            Status::Ready => view! {
+                <button class="button button-quiet feed-more" on:click=move |_| load(false)>
+                    {move || i18n.t().load_more}
+                </button>
+            }
+            .into_any(),
+            Status::End if has_posts => {
+                view! { <p class="feed-status feed-end">{move || i18n.t().end_of_feed}</p> }
+                    .into_any()
+            }
+            Status::End => view! { <Empty message=Signal::derive(move || i18n.t().empty_feed) /> }
+                .into_any(),
+            Status::Failed(error) => {
+                let retry = move |_| {
+                    if has_posts {
+                        status.set(Status::Ready);
+                        load(false);
+                    } else {
+                        load(true);
+                    }
+                };
+                view! { <ErrorState error retry /> }.into_any()
+            }
+        }
+    };
+
+    view! {
+        <div class="feed" aria-busy=move || (status.get() == Status::Loading).to_string()>
+            <For
+                each=move || posts.get().into_iter().enumerate()
+                key=|(_, post)| post.id
+                children=move |(index, post)| view! { <PostCard post first=index == 0 /> }
+            />
+        </div>
+        <div node_ref=sentinel class="feed-footer">
+            {footer}
+        </div>
+    }
+}
+
+/// Chips to narrow the feed to one community; links, so the filter is in the URL.
+#[component]
+fn CommunityChips(selected: Memo<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let communities = use_communities();
+    let chip = move |href: String, label: String, active: bool| {
+        view! {
+            <li>
+                <A
+                    href=href
+                    attr:class=if active { "chip chip-active" } else { "chip" }
+                    attr:aria-current=active.then_some("true")
+                >
+                    {label}
+                </A>
+            </li>
+        }
+    };
+    view! {
+        <nav class="chips" aria-label=move || i18n.t().nav_communities>
+            <ul>
+                {move || chip("/".into(), i18n.t().all.into(), selected.get().is_none())}
+                {move || {
+                    communities
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|page| {
+                            page.items
+                                .into_iter()
+                                .map(|c| {
+                                    let active = selected.get().as_deref() == Some(&c.slug);
+                                    chip(format!("/?community={}", c.slug), c.name, active)
+                                })
+                                .collect_view()
+                        })
+                }}
+            </ul>
+        </nav>
+    }
+}
+
+/// `/`: the feed.
+#[component]
+pub fn FeedPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let community = Memo::new(move |_| {
+        query
+            .read()
+            .get("community")
+            .as_deref()
+            .and_then(parse_slug)
+    });
+    Effect::new(move |_| {
+        let t = i18n.t();
+        set_head(&format!("{} · {}", t.app_name, t.nav_feed), t.tagline);
+    });
+    view! {
+        <h1 class="visually-hidden">{move || i18n.t().nav_feed}</h1>
+        <CommunityChips selected=community />
+        <FeedList community=community />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feed_path;
+
+    #[test]
+    fn feed_paths_carry_filter_and_cursor_encoded() {
+        assert_eq!(feed_path(None, None), "/feed?limit=10");
+        assert_eq!(
+            feed_path(Some("cycling"), Some("1700-3")),
+            "/feed?limit=10&community=cycling&cursor=1700-3"
+        );
+        assert_eq!(feed_path(None, Some("a&b")), "/feed?limit=10&cursor=a%26b");
+    }
+}

@@ -1,0 +1,209 @@
+//! Interface text in Chinese (first) and English (complete). Content text comes from the
+//! API in the language we ask for with `Accept-Language`.
+
+mod en;
+mod zh_cn;
+
+use leptos::prelude::*;
+
+/// One language's interface strings. `{n}`-style placeholders are filled by `fill`.
+pub struct Strings {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub nav_feed: &'static str,
+    pub nav_communities: &'static str,
+    pub nav_me: &'static str,
+    pub switch_language: &'static str,
+    pub switch_to: &'static str,
+    pub all: &'static str,
+    pub loading: &'static str,
+    pub load_more: &'static str,
+    pub end_of_feed: &'static str,
+    pub empty_feed: &'static str,
+    pub error_title: &'static str,
+    pub error_network: &'static str,
+    pub error_timeout: &'static str,
+    pub error_server: &'static str,
+    pub error_data: &'static str,
+    pub retry: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+    /// `{n}` people needed.
+    pub group_of: &'static str,
+    pub solo: &'static str,
+    /// `{amount}` saved with the group price.
+    pub save: &'static str,
+    pub sold_out: &'static str,
+    /// `{n}` left in stock.
+    pub stock_left: &'static str,
+    /// `{h}` hours a group stays open.
+    pub group_window: &'static str,
+    pub story: &'static str,
+    pub featured_in: &'static str,
+    pub no_posts_yet: &'static str,
+    pub from_community: &'static str,
+    pub products_in_post: &'static str,
+    pub likes: &'static str,
+    pub comments: &'static str,
+    /// `{n}` members.
+    pub members: &'static str,
+    pub communities_title: &'static str,
+    pub communities_empty: &'static str,
+    pub community_feed: &'static str,
+    pub just_now: &'static str,
+    pub minutes_ago: &'static str,
+    pub hours_ago: &'static str,
+    pub days_ago: &'static str,
+    pub image_of: &'static str,
+    pub group_buy_title: &'static str,
+    pub group_buy_soon: &'static str,
+    pub me_title: &'static str,
+    pub me_soon: &'static str,
+}
+
+/// Fills `{name}` placeholders. Tiny on purpose: no formatting crate in the wasm.
+pub fn fill(template: &str, name: &str, value: &str) -> String {
+    template.replace(&format!("{{{name}}}"), value)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    ZhCn,
+    En,
+}
+
+const STORAGE_KEY: &str = "quanzi.lang";
+
+impl Lang {
+    /// BCP 47 tag: for `<html lang>` and `Accept-Language`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::ZhCn => &zh_cn::STRINGS,
+            Lang::En => &en::STRINGS,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        }
+    }
+
+    fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Lang::ZhCn)
+        } else if tag.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The reader's choice if remembered, else the first browser language we speak, else
+    /// Chinese.
+    pub fn negotiate(stored: Option<&str>, browser: &[String]) -> Lang {
+        stored
+            .and_then(Lang::from_tag)
+            .or_else(|| browser.iter().find_map(|tag| Lang::from_tag(tag)))
+            .unwrap_or(Lang::ZhCn)
+    }
+}
+
+/// The language context: a signal every view reads, so switching re-renders in place.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    pub fn t(&self) -> &'static Strings {
+        self.lang.get().strings()
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.lang.set(lang);
+        if let Some(storage) = local_storage() {
+            // Private mode may refuse storage; the choice then lasts for this visit.
+            let _ = storage.set_item(STORAGE_KEY, lang.tag());
+        }
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn browser_languages() -> Vec<String> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    window
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|value| value.as_string())
+        .collect()
+}
+
+/// Creates the language context and keeps `<html lang>` in step with it.
+pub fn provide_i18n() -> I18n {
+    let stored = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let lang = Lang::negotiate(stored.as_deref(), &browser_languages());
+    let i18n = I18n {
+        lang: RwSignal::new(lang),
+    };
+    Effect::new(move |_| {
+        let tag = i18n.lang.get().tag();
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", tag);
+        }
+    });
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_choice_wins_over_browser() {
+        let browser = vec!["zh-CN".to_owned()];
+        assert_eq!(Lang::negotiate(Some("en"), &browser), Lang::En);
+    }
+
+    #[test]
+    fn first_spoken_browser_language_is_used() {
+        let browser = vec!["fr-FR".to_owned(), "en-GB".to_owned(), "zh-TW".to_owned()];
+        assert_eq!(Lang::negotiate(None, &browser), Lang::En);
+    }
+
+    #[test]
+    fn chinese_is_the_default() {
+        assert_eq!(Lang::negotiate(None, &[]), Lang::ZhCn);
+        assert_eq!(Lang::negotiate(Some("garbage"), &["de".into()]), Lang::ZhCn);
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(fill(zh_cn::STRINGS.group_of, "n", "2"), "2人团");
+        assert_eq!(fill(en::STRINGS.group_of, "n", "3"), "Group of 3");
+    }
+}

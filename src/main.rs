@@ -1,0 +1,17 @@
+//! Quanzi (圈子): the community storefront's single-page app. Mount only.
+
+mod account;
+mod app;
+mod client;
+mod community;
+mod feed;
+mod group_buy;
+mod i18n;
+mod params;
+mod post;
+mod product;
+mod ui;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,228 @@
+//! Products: the card embedded in posts, and the product page (`/p/{id}`).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use quanzi_api::{GroupPrice, PostSummary, Product, StoryBlock};
+
+use crate::client::get_json;
+use crate::i18n::{fill, use_i18n};
+use crate::params::id_param;
+use crate::ui::avatar::Avatar;
+use crate::ui::gallery::Gallery;
+use crate::ui::head::{page_title, set_head};
+use crate::ui::image::Img;
+use crate::ui::price::{format_money, Prices};
+use crate::ui::states::{loaded, NotFound};
+
+/// A product inside a post: picture, title and prices, one tap to its page.
+#[component]
+pub fn ProductCard(card: quanzi_api::ProductCard) -> impl IntoView {
+    view! {
+        <A href=format!("/p/{}", card.id) attr:class="product-card">
+            <Img image=card.image class="product-card-image" />
+            <span class="product-card-text">
+                <span class="product-card-title">{card.title}</span>
+                <Prices solo=card.solo_price group=card.group />
+            </span>
+        </A>
+    }
+}
+
+/// "¥19.90 2人团 · 单买 ¥29.90" for the meta description, in the page's language.
+fn price_line(product: &Product, strings: &crate::i18n::Strings) -> String {
+    let solo = format_money(&product.solo_price);
+    match &product.group_offer {
+        Some(offer) => format!(
+            "{} {} · {} {}",
+            fill(strings.group_of, "n", &offer.size.to_string()),
+            format_money(&offer.price),
+            strings.solo,
+            solo
+        ),
+        None => solo,
+    }
+}
+
+#[component]
+fn Story(blocks: Vec<StoryBlock>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="story">
+            <h2>{move || i18n.t().story}</h2>
+            {blocks
+                .into_iter()
+                .map(|block| match block {
+                    StoryBlock::Text { text } => view! { <p>{text}</p> }.into_any(),
+                    StoryBlock::Image { image } => {
+                        view! {
+                            <figure>
+                                <Img image />
+                            </figure>
+                        }
+                            .into_any()
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = if posts.is_empty() {
+        view! { <p class="muted">{move || i18n.t().no_posts_yet}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="featured-list">
+                {posts
+                    .into_iter()
+                    .map(|post| {
+                        view! {
+                            <li>
+                                <A href=format!("/posts/{}", post.id) attr:class="featured-item">
+                                    {post
+                                        .image
+                                        .map(|image| {
+                                            view! { <Img image class="featured-image" /> }
+                                        })}
+                                    <span class="featured-text">
+                                        <span class="featured-title">{post.title}</span>
+                                        <span class="featured-author">
+                                            <Avatar author=post.author.clone() />
+                                            {post.author.name}
+                                        </span>
+                                    </span>
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="featured">
+            <h2>{move || i18n.t().featured_in}</h2>
+            {list}
+        </section>
+    }
+}
+
+#[component]
+fn ProductView(product: Product) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    set_head(
+        &page_title(&product.title, t.app_name),
+        &format!("{} · {}", price_line(&product, t), product.subtitle),
+    );
+    let group = product.group_offer.as_ref().map(|offer| GroupPrice {
+        price: offer.price.clone(),
+        size: offer.size,
+    });
+    let window = product
+        .group_offer
+        .as_ref()
+        .map(|offer| offer.window_hours.to_string());
+    let stock = product.stock;
+    view! {
+        <article class="product-page">
+            <Gallery images=product.gallery eager=true />
+            <div class="product-page-body">
+                <h1>{product.title}</h1>
+                <p class="product-subtitle">{product.subtitle}</p>
+                <Prices solo=product.solo_price group=group large=true />
+                <p class="product-facts">
+                    {window
+                        .map(|hours| {
+                            view! {
+                                <span>{move || fill(i18n.t().group_window, "h", &hours)}</span>
+                            }
+                        })}
+                    <span class:sold-out=stock == 0>
+                        {move || {
+                            if stock == 0 {
+                                i18n.t().sold_out.to_owned()
+                            } else {
+                                fill(i18n.t().stock_left, "n", &stock.to_string())
+                            }
+                        }}
+                    </span>
+                </p>
+                <p class="product-community">
+                    {move || i18n.t().from_community}
+                    " "
+                    <A href=format!("/c/{}", product.community.slug)>
+                        {product.community.name}
+                    </A>
+                </p>
+                <Story blocks=product.story />
+                <FeaturedIn posts=product.posts />
+            </div>
+        </article>
+    }
+}
+
+/// `/p/{id}`.
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let product = LocalResource::new(move || {
+        let lang = i18n.lang.get();
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => get_json::<Product>(&format!("/products/{id}"), lang)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    loaded(product, |product| match product {
+        Some(product) => view! { <ProductView product /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quanzi_api::{CommunityRef, GroupOffer, Money};
+
+    fn product(group: Option<GroupOffer>) -> Product {
+        Product {
+            id: 1,
+            title: "手冲壶".into(),
+            subtitle: "细口".into(),
+            gallery: vec![],
+            story: vec![],
+            solo_price: Money::cny(2990),
+            group_offer: group,
+            stock: 3,
+            posts: vec![],
+            community: CommunityRef {
+                slug: "coffee".into(),
+                name: "咖啡".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn price_line_names_group_and_solo() {
+        let offer = GroupOffer {
+            price: Money::cny(1990),
+            size: 2,
+            window_hours: 24,
+        };
+        let zh = crate::i18n::Lang::ZhCn.strings();
+        assert_eq!(
+            price_line(&product(Some(offer)), zh),
+            "2人团 ¥19.90 · 单买 ¥29.90"
+        );
+        assert_eq!(price_line(&product(None), zh), "¥29.90");
+    }
+}

@@ -1,0 +1,9 @@
+//! Small shared components: prices, pictures, avatars, times, page states, the head.
+
+pub mod avatar;
+pub mod gallery;
+pub mod head;
+pub mod image;
+pub mod price;
+pub mod states;
+pub mod time;

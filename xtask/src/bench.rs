@@ -1,0 +1,20 @@
+//! `cargo xtask bench`: figures, not assertions. Bundle bytes after brotli, time from
+//! navigation to the first feed card in headless Chromium, and API throughput.
+
+use crate::cmd::{self, command, Result};
+use crate::server::{build_server, TestServer};
+use crate::{bundle, setup};
+
+pub fn run() -> Result {
+    setup::run(setup::Need::Everything)?;
+    bundle::build_app()?;
+    println!("\n== bundle");
+    bundle::report(&bundle::first_load()?);
+    build_server()?;
+    let server = TestServer::start()?;
+    println!("\n== browser and API (e2e/bench.mjs)");
+    let mut node = command("node", &["bench.mjs"]);
+    node.current_dir(cmd::root().join("e2e"))
+        .env("BASE_URL", &server.base_url);
+    cmd::run(node)
+}

@@ -1,0 +1,43 @@
+//! `cargo xtask setup | serve | test | bench`: the project's own tasks, so a fresh machine
+//! needs nothing but the repository and these two commands from the README.
+
+mod bench;
+mod bundle;
+mod cmd;
+mod server;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  setup               install what is missing (wasm target, trunk, wasm-bindgen, wasm-opt,
+                      Chromium, the e2e npm packages); skips what is already there
+  serve [SERVER-ARGS] build the app and start the reference server on http://127.0.0.1:8080
+                      (e.g. --port 9000 --db data/other.sqlite --api-base URL)
+  test                everything CI checks: fmt, clippy, unit and server tests, the release
+                      build, the size budget, and the browser journeys in headless Chromium
+  bench               bundle bytes after brotli, time to first feed card, API throughput";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(setup::Need::Everything),
+        Some("serve") => server::serve(&args[1..]),
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Building and running the reference server: for people (`serve`) and for tests (a
+//! throwaway server on a free port with a fresh SQLite file).
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use crate::cmd::{self, command, root, Result};
+use crate::{bundle, setup};
+
+pub fn build_server() -> Result {
+    println!("== building the server");
+    cmd::run(command(
+        "cargo",
+        &["build", "--profile", "server", "--package", "quanzi-server"],
+    ))
+}
+
+fn server_binary() -> PathBuf {
+    root().join("target/server/quanzi-server")
+}
+
+/// `cargo xtask serve`: set up, build, and run the server in the foreground.
+pub fn serve(args: &[String]) -> Result {
+    setup::run(setup::Need::Serve)?;
+    bundle::build_app()?;
+    build_server()?;
+    let mut server = Command::new(server_binary());
+    server.args(args).current_dir(root());
+    cmd::run(server)
+}
+
+/// A server for tests and benchmarks, stopped (and its files removed) on drop.
+pub struct TestServer {
+    child: Child,
+    dir: PathBuf,
+    pub base_url: String,
+}
+
+impl TestServer {
+    pub fn start() -> Result<TestServer> {
+        let port = free_port()?;
+        let dir = std::env::temp_dir().join(format!("quanzi-xtask-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let db = dir.join("quanzi.sqlite");
+        let child = Command::new(server_binary())
+            .current_dir(root())
+            .args(["--port", &port.to_string(), "--db"])
+            .arg(&db)
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e} (was it built?)"))?;
+        let server = TestServer {
+            child,
+            dir,
+            base_url: format!("http://127.0.0.1:{port}"),
+        };
+        server.wait_ready(port)?;
+        Ok(server)
+    }
+
+    fn wait_ready(&self, port: u16) -> Result {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if health_ok(port) {
+                println!("server ready on {}", self.base_url);
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("the server did not become ready within 60 s".into())
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+/// A bare HTTP/1.1 GET of the health endpoint: no client library for one request.
+fn health_ok(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.starts_with("HTTP/1.1 200")
+}

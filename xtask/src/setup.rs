@@ -1,0 +1,170 @@
+//! Installs what is missing, and only that: every step first checks what is there, so a
+//! second run costs seconds. Tools come from the registries this project may use (rustup,
+//! crates.io, npm, Debian); nothing downloads a browser or a prebuilt binary of its own.
+
+use std::path::Path;
+
+use crate::cmd::{self, command, output, root, Result};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const WASM_OPT_VERSION: &str = "version 132";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Chinese glyphs, so screenshots and real users' pages do not show empty boxes.
+const CJK_FONT_DIR: &str = "/usr/share/fonts/opentype/noto";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Build and serve the app.
+    Serve,
+    /// Also the browser and its test runner.
+    Everything,
+}
+
+pub fn run(need: Need) -> Result {
+    println!("== setup: checking tools");
+    wasm_target()?;
+    cmd::run(command("cargo", &["fetch", "--locked"]))?;
+    trunk()?;
+    wasm_bindgen()?;
+    npm_packages()?;
+    match (need, chromium()) {
+        (_, Ok(())) => {}
+        (Need::Serve, Err(message)) => println!("note: {message} (only the tests need it)"),
+        (Need::Everything, Err(message)) => return Err(message),
+    }
+    println!("== setup: all tools present");
+    Ok(())
+}
+
+fn wasm_target() -> Result {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        println!("ok: rust target {WASM_TARGET}");
+        return Ok(());
+    }
+    println!("installing: rust target {WASM_TARGET}");
+    cmd::run(command("rustup", &["target", "add", WASM_TARGET]))
+}
+
+fn trunk() -> Result {
+    let version = output("trunk", &["--version"]).unwrap_or_default();
+    if version.split_whitespace().any(|word| word == TRUNK_VERSION) {
+        println!("ok: trunk {TRUNK_VERSION}");
+        return Ok(());
+    }
+    // 0.22 needs a newer rustc than this machine has; the build takes ~13 min on 2 cores.
+    println!("installing: trunk {TRUNK_VERSION} (once; about 13 minutes on 2 cores)");
+    cmd::run(command(
+        "cargo",
+        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
+    ))
+}
+
+/// The wasm-bindgen version the app links, read from Cargo.lock.
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    version_in_lock(&lock, "wasm-bindgen").ok_or_else(|| "wasm-bindgen is not in Cargo.lock".into())
+}
+
+pub fn version_in_lock(lock: &str, package: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == format!("name = \"{package}\"") {
+            let version = lines.next()?.trim().strip_prefix("version = \"")?;
+            return Some(version.trim_end_matches('"').to_owned());
+        }
+    }
+    None
+}
+
+/// The `wasm_bindgen = "…"` pin in Trunk.toml.
+pub fn trunk_pin(trunk_toml: &str) -> Option<String> {
+    trunk_toml.lines().find_map(|line| {
+        let value = line.trim().strip_prefix("wasm_bindgen")?.trim().strip_prefix('=')?;
+        Some(value.trim().trim_matches('"').to_owned())
+    })
+}
+
+fn wasm_bindgen() -> Result {
+    let locked = locked_wasm_bindgen()?;
+    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))
+        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
+    if trunk_pin(&trunk_toml).as_deref() != Some(locked.as_str()) {
+        return Err(format!(
+            "Trunk.toml pins wasm_bindgen to {:?} but Cargo.lock has {locked}: set \
+             `wasm_bindgen = \"{locked}\"` in Trunk.toml (Trunk would try to download it)",
+            trunk_pin(&trunk_toml)
+        ));
+    }
+    let version = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if version.split_whitespace().any(|word| word == locked) {
+        println!("ok: wasm-bindgen {locked}");
+        return Ok(());
+    }
+    // Without --locked: the CLI's own lock file may name crates this registry lacks.
+    println!("installing: wasm-bindgen-cli {locked} (once; about 6 minutes on 2 cores)");
+    cmd::run(command(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &locked],
+    ))
+}
+
+fn npm_packages() -> Result {
+    let bin = root().join("e2e/node_modules/.bin");
+    let wasm_opt = output("wasm-opt", &["--version"]).unwrap_or_default();
+    if bin.join("playwright").exists() && wasm_opt.contains(WASM_OPT_VERSION) {
+        println!("ok: wasm-opt ({WASM_OPT_VERSION}) and playwright in e2e/node_modules");
+        return Ok(());
+    }
+    println!("installing: e2e npm packages (binaryen for wasm-opt, @playwright/test)");
+    let mut npm = command("npm", &["ci", "--no-audit", "--no-fund"]);
+    // The tests drive Debian's Chromium; never let Playwright fetch a browser.
+    npm.current_dir(root().join("e2e"))
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    cmd::run(npm)
+}
+
+fn chromium() -> Result {
+    let fonts = Path::new(CJK_FONT_DIR).exists();
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && fonts {
+        println!("ok: Debian chromium, chromium-driver, fonts-noto-cjk");
+        return Ok(());
+    }
+    let root_user = output("id", &["-u"]).map(|id| id.trim() == "0").unwrap_or(false);
+    if !root_user || output("apt-get", &["--version"]).is_none() {
+        return Err(
+            "Chromium is missing: install Debian's packages `chromium chromium-driver \
+             fonts-noto-cjk` (as root: apt-get install -y chromium chromium-driver fonts-noto-cjk)"
+                .into(),
+        );
+    }
+    println!("installing: chromium chromium-driver fonts-noto-cjk (apt)");
+    cmd::run(command("apt-get", &["update"]))?;
+    let mut install = command(
+        "apt-get",
+        &["install", "-y", "chromium", "chromium-driver", "fonts-noto-cjk"],
+    );
+    install.env("DEBIAN_FRONTEND", "noninteractive");
+    cmd::run(install)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_package_version_in_a_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(version_in_lock(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(version_in_lock(lock, "trunk"), None);
+    }
+
+    #[test]
+    fn trunk_pin_matches_the_lock_file() {
+        let toml = std::fs::read_to_string(root().join("Trunk.toml")).unwrap();
+        assert_eq!(trunk_pin(&toml), locked_wasm_bindgen().ok());
+    }
+}

@@ -1,0 +1,80 @@
+//! `cargo xtask test`: everything CI checks, in order, each step reported, ending with one
+//! summary line. Exits non-zero on any failure.
+
+use std::time::Instant;
+
+use crate::cmd::{self, command, run_counting, Counts, Result};
+use crate::server::{build_server, TestServer};
+use crate::{bundle, setup};
+
+struct Step {
+    name: &'static str,
+    result: Result,
+    seconds: f64,
+}
+
+pub fn run() -> Result {
+    let started = Instant::now();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut counts = Counts::default();
+    let mut step = |name: &'static str, f: &mut dyn FnMut(&mut Counts) -> Result| {
+        println!("\n== {name}");
+        let begun = Instant::now();
+        let result = f(&mut counts);
+        if let Err(message) = &result {
+            println!("FAILED: {name}: {message}");
+        }
+        steps.push(Step {
+            name,
+            result,
+            seconds: begun.elapsed().as_secs_f64(),
+        });
+    };
+
+    step("setup", &mut |_| setup::run(setup::Need::Everything));
+    step("fmt", &mut |_| cmd::run(command("cargo", &["fmt", "--all", "--check"])));
+    step("clippy", &mut |_| {
+        cmd::run(command(
+            "cargo",
+            &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+        ))
+    });
+    step("unit and server tests", &mut |counts| {
+        let (result, found) = run_counting(command("cargo", &["test", "--workspace", "--locked"]));
+        *counts += found;
+        result
+    });
+    step("app release build", &mut |_| bundle::build_app());
+    step("first-load budget", &mut |_| bundle::check_budget());
+    step("server build", &mut |_| build_server());
+    step("browser journeys", &mut |counts| {
+        let server = TestServer::start()?;
+        let mut playwright = command("npx", &["playwright", "test"]);
+        playwright
+            .current_dir(cmd::root().join("e2e"))
+            .env("BASE_URL", &server.base_url);
+        let (result, found) = run_counting(playwright);
+        *counts += found;
+        drop(server);
+        result
+    });
+
+    println!("\n== summary");
+    for s in &steps {
+        let mark = if s.result.is_ok() { "ok  " } else { "FAIL" };
+        println!("{mark} {:<24} {:>6.1} s", s.name, s.seconds);
+    }
+    let failed_steps = steps.iter().filter(|s| s.result.is_err()).count();
+    println!(
+        "steps: {} ok, {failed_steps} failed in {:.0} s",
+        steps.len() - failed_steps,
+        started.elapsed().as_secs_f64()
+    );
+    // The one closing line CI reads: tests counted across cargo and Playwright.
+    println!("tests: {} passed, {} failed", counts.passed, counts.failed);
+    if failed_steps > 0 {
+        Err(format!("{failed_steps} step(s) failed"))
+    } else {
+        Ok(())
+    }
+}
