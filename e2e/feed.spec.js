@@ -43,16 +43,20 @@ test('community chips filter the feed', async ({ page, request }) => {
   const { items: communities } = await api(request, '/communities');
   const cycling = communities.find((c) => c.slug === 'cycling');
   await page.goto('/');
-  await page.getByRole('link', { name: cycling.name, exact: true }).click();
+  const chips = page.getByRole('navigation', { name: '按圈子筛选' });
+  await expect(chips.getByRole('link', { name: cycling.name })).not.toHaveAttribute('aria-current');
+  await chips.getByRole('link', { name: cycling.name }).click();
   await expect(page).toHaveURL(/\?community=cycling/);
   const cards = page.locator('article.post-card');
   await expect(cards.first()).toBeVisible();
   const labels = await cards.locator('.byline-community').allTextContents();
   expect(labels.length).toBeGreaterThan(0);
   for (const label of labels) expect(label).toBe(cycling.name);
-  await expect(page.getByRole('link', { name: cycling.name, exact: true })).toHaveAttribute('aria-current', 'true');
-  await page.getByRole('link', { name: '全部', exact: true }).click();
+  await expect(chips.getByRole('link', { name: cycling.name })).toHaveAttribute('aria-current', 'true');
+  await chips.getByRole('link', { name: '全部' }).click();
   await expect(page).toHaveURL(/\/$/);
+  await expect(chips.getByRole('link', { name: '全部' })).toHaveAttribute('aria-current', 'true');
+  await expect(page.locator('article.post-card .byline-community').filter({ hasNotText: cycling.name }).first()).toBeVisible();
 });
 
 test('a product card in the feed opens its product page', async ({ page }) => {

@@ -23,7 +23,10 @@ pub enum ClientError {
     Network,
     Timeout,
     /// The server answered with an error status.
-    Http { status: u16, code: ErrorCode },
+    Http {
+        status: u16,
+        code: ErrorCode,
+    },
     /// The server answered 2xx with a body we cannot read.
     Decode,
 }
@@ -53,7 +56,11 @@ pub fn api_base() -> String {
 fn read_api_base() -> String {
     web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=quanzi-api-base]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector("meta[name=quanzi-api-base]")
+                .ok()
+                .flatten()
+        })
         .and_then(|meta| meta.get_attribute("content"))
         .map(|base| base.trim().trim_end_matches('/').to_owned())
         .filter(|base| !base.is_empty())
@@ -149,9 +156,15 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_decode_error_not_a_panic() {
-        assert_eq!(decode::<Money>(200, "{\"amount\":"), Err(ClientError::Decode));
+        assert_eq!(
+            decode::<Money>(200, "{\"amount\":"),
+            Err(ClientError::Decode)
+        );
         assert_eq!(decode::<Money>(200, "<html>"), Err(ClientError::Decode));
-        assert_eq!(decode::<Money>(200, "{\"amount\":\"x\"}"), Err(ClientError::Decode));
+        assert_eq!(
+            decode::<Money>(200, "{\"amount\":\"x\"}"),
+            Err(ClientError::Decode)
+        );
     }
 
     #[test]

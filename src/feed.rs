@@ -4,7 +4,6 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use quanzi_api::{Page, Post, FEED_LIMIT_DEFAULT};
 
@@ -145,8 +144,9 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
                 view! { <p class="feed-status feed-end">{move || i18n.t().end_of_feed}</p> }
                     .into_any()
             }
-            Status::End => view! { <Empty message=Signal::derive(move || i18n.t().empty_feed) /> }
-                .into_any(),
+            Status::End => {
+                view! { <Empty message=Signal::derive(move || i18n.t().empty_feed) /> }.into_any()
+            }
             Status::Failed(error) => {
                 let retry = move |_| {
                     if has_posts {
@@ -183,18 +183,20 @@ fn CommunityChips(selected: Memo<Option<String>>) -> impl IntoView {
     let chip = move |href: String, label: String, active: bool| {
         view! {
             <li>
-                <A
+                // A plain link: the router still navigates in-app, and unlike <A> it does not
+                // mark every chip current (they all share the path `/`).
+                <a
                     href=href
-                    attr:class=if active { "chip chip-active" } else { "chip" }
-                    attr:aria-current=active.then_some("true")
+                    class=if active { "chip chip-active" } else { "chip" }
+                    aria-current=active.then_some("true")
                 >
                     {label}
-                </A>
+                </a>
             </li>
         }
     };
     view! {
-        <nav class="chips" aria-label=move || i18n.t().nav_communities>
+        <nav class="chips" aria-label=move || i18n.t().filter_by_community>
             <ul>
                 {move || chip("/".into(), i18n.t().all.into(), selected.get().is_none())}
                 {move || {

@@ -45,7 +45,10 @@ mod tests {
         assert_eq!(parse_id("1e3"), None);
         assert_eq!(parse_id(""), None);
         assert_eq!(parse_id("9999999999999999999"), None);
-        assert_eq!(parse_id("999999999999999999"), Some(999_999_999_999_999_999));
+        assert_eq!(
+            parse_id("999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
     }
 
     #[test]

@@ -98,7 +98,9 @@ pub fn PostPage() -> impl IntoView {
         let id = id.get();
         async move {
             match id {
-                Some(id) => get_json::<Post>(&format!("/posts/{id}"), lang).await.map(Some),
+                Some(id) => get_json::<Post>(&format!("/posts/{id}"), lang)
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         }

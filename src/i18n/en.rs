@@ -10,6 +10,7 @@ pub const STRINGS: Strings = Strings {
     nav_me: "Me",
     switch_language: "Switch language",
     switch_to: "中文",
+    filter_by_community: "Filter by community",
     all: "All",
     loading: "Loading…",
     load_more: "Load more",

@@ -15,6 +15,7 @@ pub struct Strings {
     pub nav_me: &'static str,
     pub switch_language: &'static str,
     pub switch_to: &'static str,
+    pub filter_by_community: &'static str,
     pub all: &'static str,
     pub loading: &'static str,
     pub load_more: &'static str,

@@ -10,6 +10,7 @@ pub const STRINGS: Strings = Strings {
     nav_me: "我的",
     switch_language: "切换语言",
     switch_to: "EN",
+    filter_by_community: "按圈子筛选",
     all: "全部",
     loading: "加载中…",
     load_more: "加载更多",

@@ -35,7 +35,11 @@ pub fn Prices(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let solo_text = format_money(&solo);
-    let class = if large { "prices prices-large" } else { "prices" };
+    let class = if large {
+        "prices prices-large"
+    } else {
+        "prices"
+    };
     match group {
         Some(group) => {
             let group_text = format_money(&group.price);

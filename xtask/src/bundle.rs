@@ -34,14 +34,17 @@ pub fn first_load() -> Result<Vec<Asset>> {
         })
         .collect();
     files.sort();
-    if !files.iter().any(|f| f.extension().is_some_and(|e| e == "wasm")) {
+    if !files
+        .iter()
+        .any(|f| f.extension().is_some_and(|e| e == "wasm"))
+    {
         return Err("dist has no .wasm file: the build did not finish".into());
     }
     files
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             Ok(Asset {
                 name: path
                     .file_name()

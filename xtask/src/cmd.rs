@@ -105,9 +105,18 @@ pub fn count_line(line: &str) -> Counts {
     }
     // Playwright's summary lines are a number, a word, and maybe a duration.
     let mut words = line.split_whitespace();
-    match (words.next().and_then(|n| n.parse::<u64>().ok()), words.next()) {
-        (Some(n), Some("passed")) => Counts { passed: n, failed: 0 },
-        (Some(n), Some("failed")) => Counts { passed: 0, failed: n },
+    match (
+        words.next().and_then(|n| n.parse::<u64>().ok()),
+        words.next(),
+    ) {
+        (Some(n), Some("passed")) => Counts {
+            passed: n,
+            failed: 0,
+        },
+        (Some(n), Some("failed")) => Counts {
+            passed: 0,
+            failed: n,
+        },
         _ => Counts::default(),
     }
 }
@@ -126,7 +135,10 @@ pub fn run_counting(mut command: Command) -> (Result, Counts) {
     };
     let mut counts = Counts::default();
     if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             println!("{line}");
             counts += count_line(&line);
         }
@@ -146,15 +158,39 @@ mod tests {
     #[test]
     fn reads_cargo_test_summaries() {
         let line = "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s";
-        assert_eq!(count_line(line), Counts { passed: 12, failed: 0 });
+        assert_eq!(
+            count_line(line),
+            Counts {
+                passed: 12,
+                failed: 0
+            }
+        );
         let line = "test result: FAILED. 3 passed; 2 failed; 0 ignored";
-        assert_eq!(count_line(line), Counts { passed: 3, failed: 2 });
+        assert_eq!(
+            count_line(line),
+            Counts {
+                passed: 3,
+                failed: 2
+            }
+        );
     }
 
     #[test]
     fn reads_playwright_summaries() {
-        assert_eq!(count_line("  14 passed (21.3s)"), Counts { passed: 14, failed: 0 });
-        assert_eq!(count_line("  2 failed"), Counts { passed: 0, failed: 2 });
+        assert_eq!(
+            count_line("  14 passed (21.3s)"),
+            Counts {
+                passed: 14,
+                failed: 0
+            }
+        );
+        assert_eq!(
+            count_line("  2 failed"),
+            Counts {
+                passed: 0,
+                failed: 2
+            }
+        );
         assert_eq!(count_line("  1 flaky"), Counts::default());
     }
 

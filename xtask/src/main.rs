@@ -18,6 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                       (e.g. --port 9000 --db data/other.sqlite --api-base URL)
   test                everything CI checks: fmt, clippy, unit and server tests, the release
                       build, the size budget, and the browser journeys in headless Chromium
+  budget              the first-load bytes of the last build, checked against the budget
   bench               bundle bytes after brotli, time to first feed card, API throughput";
 
 fn main() -> ExitCode {
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("serve") => server::serve(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("budget") => bundle::check_budget(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -43,7 +43,8 @@ impl TestServer {
     pub fn start() -> Result<TestServer> {
         let port = free_port()?;
         let dir = std::env::temp_dir().join(format!("quanzi-xtask-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let db = dir.join("quanzi.sqlite");
         let child = Command::new(server_binary())
             .current_dir(root())
@@ -83,8 +84,7 @@ impl Drop for TestServer {
 }
 
 fn free_port() -> Result<u16> {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     listener
         .local_addr()
         .map(|a| a.port())

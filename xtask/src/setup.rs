@@ -83,7 +83,11 @@ pub fn version_in_lock(lock: &str, package: &str) -> Option<String> {
 /// The `wasm_bindgen = "…"` pin in Trunk.toml.
 pub fn trunk_pin(trunk_toml: &str) -> Option<String> {
     trunk_toml.lines().find_map(|line| {
-        let value = line.trim().strip_prefix("wasm_bindgen")?.trim().strip_prefix('=')?;
+        let value = line
+            .trim()
+            .strip_prefix("wasm_bindgen")?
+            .trim()
+            .strip_prefix('=')?;
         Some(value.trim().trim_matches('"').to_owned())
     })
 }
@@ -133,7 +137,9 @@ fn chromium() -> Result {
         println!("ok: Debian chromium, chromium-driver, fonts-noto-cjk");
         return Ok(());
     }
-    let root_user = output("id", &["-u"]).map(|id| id.trim() == "0").unwrap_or(false);
+    let root_user = output("id", &["-u"])
+        .map(|id| id.trim() == "0")
+        .unwrap_or(false);
     if !root_user || output("apt-get", &["--version"]).is_none() {
         return Err(
             "Chromium is missing: install Debian's packages `chromium chromium-driver \
@@ -145,7 +151,13 @@ fn chromium() -> Result {
     cmd::run(command("apt-get", &["update"]))?;
     let mut install = command(
         "apt-get",
-        &["install", "-y", "chromium", "chromium-driver", "fonts-noto-cjk"],
+        &[
+            "install",
+            "-y",
+            "chromium",
+            "chromium-driver",
+            "fonts-noto-cjk",
+        ],
     );
     install.env("DEBIAN_FRONTEND", "noninteractive");
     cmd::run(install)
@@ -158,7 +170,10 @@ mod tests {
     #[test]
     fn finds_a_package_version_in_a_lock_file() {
         let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(version_in_lock(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            version_in_lock(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(version_in_lock(lock, "trunk"), None);
     }
 

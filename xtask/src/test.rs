@@ -32,11 +32,21 @@ pub fn run() -> Result {
     };
 
     step("setup", &mut |_| setup::run(setup::Need::Everything));
-    step("fmt", &mut |_| cmd::run(command("cargo", &["fmt", "--all", "--check"])));
+    step("fmt", &mut |_| {
+        cmd::run(command("cargo", &["fmt", "--all", "--check"]))
+    });
     step("clippy", &mut |_| {
         cmd::run(command(
             "cargo",
-            &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
         ))
     });
     step("unit and server tests", &mut |counts| {

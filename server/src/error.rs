@@ -1,0 +1,94 @@
+//! The one error type of the handlers, and the JSON envelope every error response uses.
+
+use std::borrow::Cow;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use quanzi_api::{ApiError, ApiErrorBody, ErrorCode};
+
+/// An error a handler returns: an HTTP status, a stable code and a message for people.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub code: ErrorCode,
+    pub message: Cow<'static, str>,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+    }
+
+    pub fn bad_request(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// Something broke on our side. The detail goes to the log, never to the client.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error",
+        )
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::internal(format_args!("database: {err}"))
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(err: serde_json::Error) -> Self {
+        Self::internal(format_args!("stored JSON: {err}"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        error_response(self.status, self.code, self.message)
+    }
+}
+
+/// `{"error":{"code":"…","message":"…"}}` with the given status.
+pub fn error_response(
+    status: StatusCode,
+    code: ErrorCode,
+    message: impl Into<Cow<'static, str>>,
+) -> Response {
+    let body = ApiErrorBody {
+        error: ApiError {
+            code,
+            message: message.into().into_owned(),
+        },
+    };
+    (status, Json(body)).into_response()
+}
+
+/// The envelope for an error status whose producer (a framework extractor, a middleware)
+/// answered in plain text.
+pub fn envelope_for_status(status: StatusCode) -> Response {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "not found"),
+        StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "method not allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorCode::PayloadTooLarge,
+            "request body too large (limit 64 KiB)",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => (ErrorCode::Unavailable, "temporarily unavailable"),
+        s if s.is_server_error() => (ErrorCode::Internal, "internal error"),
+        _ => (ErrorCode::BadRequest, "bad request"),
+    };
+    error_response(status, code, message)
+}

@@ -1,0 +1,105 @@
+//! The content-first feed: `GET /feed?cursor=&limit=&community=`, posts newest first.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use quanzi_api::{ErrorCode, FeedQuery, Page, Post};
+use rusqlite::{params, OptionalExtension};
+
+use crate::error::AppError;
+use crate::lang::Lang;
+use crate::params::{parse_limit, parse_slug, Cursor};
+use crate::post::load_post;
+use crate::AppState;
+
+/// A page of posts, newest first (by creation time, then id). Pass the page's `next_cursor`
+/// as `cursor` for the next one; it is null on the last page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/feed",
+    tag = "feed",
+    params(
+        FeedQuery,
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "A page of posts", body = Page<Post>),
+        (status = 400, description = "`bad_limit`, `bad_cursor`, `bad_slug`, or `bad_request` (a malformed query string)", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn feed(
+    State(state): State<AppState>,
+    lang: Lang,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<Json<Page<Post>>, AppError> {
+    let Query(query) = query.map_err(|_| {
+        AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
+    })?;
+    let limit = parse_limit(query.limit.as_deref())?;
+    let cursor = Cursor::parse(query.cursor.as_deref())?;
+    let community = match query.community.as_deref() {
+        Some(slug) => Some(parse_slug(slug)?.to_owned()),
+        None => None,
+    };
+    let page = state
+        .db(move |conn| {
+            let community_id = match community {
+                None => None,
+                Some(slug) => Some(
+                    conn.prepare_cached("SELECT id FROM communities WHERE slug = ?1")?
+                        .query_row(params![slug], |r| r.get::<_, i64>(0))
+                        .optional()?
+                        .ok_or_else(|| AppError::not_found("no such community"))?,
+                ),
+            };
+            // Keyset pagination: strictly after the cursor in (created_ms, id) descending
+            // order, one extra row to learn whether there is a next page.
+            let after = cursor.unwrap_or(Cursor {
+                created_ms: i64::MAX,
+                id: i64::MAX,
+            });
+            let fetch = i64::from(limit) + 1;
+            let rows: Vec<(i64, i64)> = match community_id {
+                None => conn
+                    .prepare_cached(
+                        "SELECT id, created_ms FROM posts
+                         WHERE (created_ms, id) < (?1, ?2)
+                         ORDER BY created_ms DESC, id DESC LIMIT ?3",
+                    )?
+                    .query_map(params![after.created_ms, after.id, fetch], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?
+                    .collect::<Result<_, _>>()?,
+                Some(community_id) => conn
+                    .prepare_cached(
+                        "SELECT id, created_ms FROM posts
+                         WHERE community_id = ?1 AND (created_ms, id) < (?2, ?3)
+                         ORDER BY created_ms DESC, id DESC LIMIT ?4",
+                    )?
+                    .query_map(
+                        params![community_id, after.created_ms, after.id, fetch],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?
+                    .collect::<Result<_, _>>()?,
+            };
+            let has_more = rows.len() > limit as usize;
+            let page_rows = &rows[..rows.len().min(limit as usize)];
+            let next_cursor = match page_rows.last() {
+                Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
+                _ => None,
+            };
+            let mut items = Vec::with_capacity(page_rows.len());
+            for &(id, _) in page_rows {
+                // Read in the same connection right after the ids; a post deleted in
+                // between is simply skipped.
+                if let Some(post) = load_post(conn, id, lang)? {
+                    items.push(post);
+                }
+            }
+            Ok(Page { items, next_cursor })
+        })
+        .await?;
+    Ok(Json(page))
+}

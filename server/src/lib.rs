@@ -1,0 +1,338 @@
+//! Quanzi reference backend: the `/api/v1` JSON API on SQLite, plus the built app.
+//!
+//! Start it with [`app`], which opens (and if needed creates and fills) the database, reads
+//! the app's `index.html` and returns a ready [`axum::Router`]:
+//!
+//! ```no_run
+//! # async fn run() -> anyhow::Result<()> {
+//! let config = quanzi_server::Config::new("data/quanzi.sqlite", "dist");
+//! let router = quanzi_server::app(&config).await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, router).await?;
+//! # Ok(()) }
+//! ```
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{any, get};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
+
+pub mod community;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod feed;
+pub mod lang;
+pub mod openapi;
+pub mod params;
+pub mod post;
+pub mod product;
+pub mod web;
+
+pub use error::AppError;
+pub use lang::Lang;
+
+/// Requests with a larger body are refused with 413 `payload_too_large`.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How the server is set up; the binary fills it from its command line.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The SQLite file; created (with its parent directory) and filled with the demo store
+    /// when it does not exist or is empty.
+    pub db_path: PathBuf,
+    /// Trunk's output directory (`index.html`, hashed JS/wasm/CSS, `img/`, `icons/` …).
+    pub dist_dir: PathBuf,
+    /// Where the app should find the JSON API, if not at `/api/v1` on this origin: a path
+    /// starting with `/` or an absolute `http(s)` URL (whose origin joins `connect-src`).
+    pub api_base: Option<String>,
+}
+
+impl Config {
+    pub fn new(db_path: impl Into<PathBuf>, dist_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            db_path: db_path.into(),
+            dist_dir: dist_dir.into(),
+            api_base: None,
+        }
+    }
+}
+
+/// What every handler shares: the database pool and the app shell.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: db::Pool,
+    pub web: Arc<web::Web>,
+}
+
+impl AppState {
+    /// Runs blocking database work on tokio's blocking pool, so a slow query never stalls
+    /// the async workers.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(AppError::internal)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(AppError::internal)?
+    }
+}
+
+/// Opens the database (migrating it and loading the demo store when it is fresh), reads the
+/// app shell from `dist`, and returns the whole router.
+pub async fn app(config: &Config) -> anyhow::Result<Router> {
+    let state = state(config).await?;
+    Ok(router(state))
+}
+
+/// The shared state alone, for callers that want to add their own routes.
+pub async fn state(config: &Config) -> anyhow::Result<AppState> {
+    let db_path = config.db_path.clone();
+    let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
+        let pool = db::open(&db_path)?;
+        let mut conn = pool.get()?;
+        let now = time::OffsetDateTime::now_utc();
+        if demo::load_if_empty(&mut conn, demo::STORE_JSON, now)? {
+            tracing::info!("loaded the demo store into {}", db_path.display());
+        }
+        Ok(pool)
+    })
+    .await??;
+    let web = web::Web::load(&config.dist_dir, config.api_base.as_deref())?;
+    Ok(AppState {
+        pool,
+        web: Arc::new(web),
+    })
+}
+
+/// All routes and middleware around a ready state.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/feed", get(feed::feed))
+        .route("/api/v1/posts/{id}", get(post::get_post))
+        .route("/api/v1/products/{id}", get(product::get_product))
+        .route("/api/v1/communities", get(community::list_communities))
+        .route("/api/v1/communities/{slug}", get(community::get_community))
+        .route("/api/openapi.json", get(openapi::serve_document))
+        // Anything else under /api is a JSON 404, never the app's HTML.
+        .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found));
+
+    let routes = api
+        .merge(web::routes())
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state);
+    with_middleware(routes)
+}
+
+/// The middleware every response passes through: errors as JSON, body limits, panics
+/// caught, security headers, compression, request logs.
+fn with_middleware(routes: Router) -> Router {
+    routes
+        // Innermost first: the layers below wrap everything above them.
+        .layer(middleware::from_fn(api_headers))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Bodies sent without a Content-Length are cut off while streaming.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            // The panic message is already on stderr; the client learns nothing more.
+            error::error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                quanzi_api::ErrorCode::Internal,
+                "internal error",
+            )
+        }))
+        .layer(middleware::from_fn(security_headers))
+        // Brotli's default quality (11) takes seconds on a wasm bundle; 5 is fast and close.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+}
+
+/// Readiness: answers once the database answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
+}
+
+/// Is the server up and its database reachable?
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "meta",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 500, description = "The database is unreachable", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<axum::Json<Health>, AppError> {
+    state
+        .db(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await?;
+    Ok(axum::Json(Health {
+        status: "ok".to_owned(),
+    }))
+}
+
+async fn api_not_found() -> AppError {
+    AppError::not_found("no such API resource")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        quanzi_api::ErrorCode::MethodNotAllowed,
+        "method not allowed",
+    )
+}
+
+fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// API responses: language-dependent and never stale, and every error is the JSON envelope
+/// (even ones produced by middleware or extractors as plain text).
+async fn api_headers(req: Request, next: Next) -> Response {
+    if !is_api_path(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let mut res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        res = error::envelope_for_status(status);
+    }
+    let headers = res.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+/// Refuses a declared oversize body before any handler runs, with the JSON envelope.
+async fn refuse_large_bodies(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().parse::<u64>());
+    match declared {
+        Some(Ok(len)) if len <= MAX_BODY_BYTES as u64 => next.run(req).await,
+        None => next.run(req).await,
+        // Not a number (hyper normally rejects this before we see it).
+        Some(Err(_)) => error::error_response(
+            StatusCode::BAD_REQUEST,
+            quanzi_api::ErrorCode::BadRequest,
+            "malformed Content-Length",
+        ),
+        Some(Ok(_)) => error::error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            quanzi_api::ErrorCode::PayloadTooLarge,
+            "request body too large (limit 64 KiB)",
+        ),
+    }
+}
+
+/// Headers every response carries, whatever produced it.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::{Body, Bytes};
+    use axum::http::Request;
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    /// A body streamed without Content-Length is cut off at the limit, still as JSON.
+    #[tokio::test]
+    async fn streamed_bodies_are_limited_too() -> anyhow::Result<()> {
+        let routes = Router::new().route(
+            "/api/echo",
+            post(|body: Bytes| async move { body.len().to_string() }),
+        );
+        let app = with_middleware(routes);
+        let send = |size: usize| {
+            // Body::from_stream never knows the length, so no Content-Length header is sent.
+            let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+                (0..size / 1024).map(|_| Ok(vec![b'x'; 1024])).collect();
+            let req = Request::post("/api/echo")
+                .body(Body::from_stream(futures_util::stream::iter(chunks)));
+            let app = app.clone();
+            async move { app.oneshot(req?).await.map_err(anyhow::Error::from) }
+        };
+        let small = send(8 * 1024).await?;
+        assert_eq!(small.status(), StatusCode::OK);
+        let big = send(200 * 1024).await?;
+        assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = axum::body::to_bytes(big.into_body(), 4096).await?;
+        let json: serde_json::Value = serde_json::from_slice(&body)?;
+        assert_eq!(json["error"]["code"], "payload_too_large");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_a_json_500() -> anyhow::Result<()> {
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let app = with_middleware(Router::new().route("/api/boom", get(boom)));
+        let res = app
+            .oneshot(Request::get("/api/boom").body(Body::empty())?)
+            .await?;
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 4096).await?;
+        let json: serde_json::Value = serde_json::from_slice(&body)?;
+        assert_eq!(json["error"]["code"], "internal");
+        Ok(())
+    }
+}

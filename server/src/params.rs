@@ -1,0 +1,196 @@
+//! Validation of what arrives in URLs: ids, slugs and feed parameters. Everything here
+//! rejects with a 400 and a stable code, never a panic or a 500.
+
+use quanzi_api::{ErrorCode, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
+
+use crate::AppError;
+
+/// Longest id: 18 digits always fits an i64.
+const MAX_ID_DIGITS: usize = 18;
+const MAX_SLUG_LEN: usize = 64;
+const MAX_CURSOR_LEN: usize = 64;
+
+/// An id is 1 to 18 ASCII digits and greater than zero.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    let bad = || AppError::bad_request(ErrorCode::BadId, "an id is a positive whole number");
+    if raw.is_empty() || raw.len() > MAX_ID_DIGITS || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    match raw.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(bad()),
+    }
+}
+
+/// Whether `raw` has the shape of a community slug: `[a-z0-9-]{1,64}`.
+pub fn is_slug(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= MAX_SLUG_LEN
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+pub fn parse_slug(raw: &str) -> Result<&str, AppError> {
+    if is_slug(raw) {
+        Ok(raw)
+    } else {
+        Err(AppError::bad_request(
+            ErrorCode::BadSlug,
+            "a community slug is 1 to 64 of a-z, 0-9 and -",
+        ))
+    }
+}
+
+/// The page size of a list: absent means the default; otherwise a decimal 1..=50.
+pub fn parse_limit(raw: Option<&str>) -> Result<u32, AppError> {
+    let Some(raw) = raw else {
+        return Ok(FEED_LIMIT_DEFAULT);
+    };
+    let bad = || AppError::bad_request(ErrorCode::BadLimit, "limit is a whole number from 1 to 50");
+    // Length first: a huge number must not even be parsed.
+    if raw.is_empty() || raw.len() > 3 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    match raw.parse::<u32>() {
+        Ok(limit) if (1..=FEED_LIMIT_MAX).contains(&limit) => Ok(limit),
+        _ => Err(bad()),
+    }
+}
+
+/// A position in the feed: the last post seen, by creation time and id. Posts come newest
+/// first, so the next page holds the posts strictly before this one in (time, id) order.
+///
+/// On the wire it is `{created_unix_ms}-{post_id}`, e.g. `1795250100000-42`. Clients treat
+/// it as opaque.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_ms: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Parses a cursor strictly: anything this server did not produce is `bad_cursor`. An
+    /// empty cursor means "from the start", as when a client echoes an absent one.
+    pub fn parse(raw: Option<&str>) -> Result<Option<Cursor>, AppError> {
+        let raw = match raw {
+            None | Some("") => return Ok(None),
+            Some(raw) => raw,
+        };
+        let bad = || AppError::bad_request(ErrorCode::BadCursor, "the cursor is not valid");
+        if raw.len() > MAX_CURSOR_LEN {
+            return Err(bad());
+        }
+        let (ms, id) = raw.split_once('-').ok_or_else(bad)?;
+        let digits = |s: &str, max: usize| {
+            !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        // 16 digits of milliseconds reach past the year 2200; 18 digits of id fit an i64.
+        if !digits(ms, 16) || !digits(id, MAX_ID_DIGITS) {
+            return Err(bad());
+        }
+        let created_ms = ms.parse::<i64>().map_err(|_| bad())?;
+        let id = id.parse::<i64>().map_err(|_| bad())?;
+        if id <= 0 {
+            return Err(bad());
+        }
+        Ok(Some(Cursor { created_ms, id }))
+    }
+
+    pub fn encode(self) -> String {
+        format!("{}-{}", self.created_ms, self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert_eq!(parse_id("1").ok(), Some(1));
+        assert_eq!(parse_id("007").ok(), Some(7));
+        assert_eq!(
+            parse_id("999999999999999999").ok(),
+            Some(999_999_999_999_999_999)
+        );
+        for bad in [
+            "",
+            "0",
+            "000",
+            "-1",
+            "+1",
+            "1.0",
+            "abc",
+            "1 ",
+            "9999999999999999999",
+            "١",
+        ] {
+            assert!(parse_id(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("mothers"));
+        assert!(is_slug("a-1"));
+        assert!(!is_slug(""));
+        assert!(!is_slug("Mothers"));
+        assert!(!is_slug("a_b"));
+        assert!(!is_slug("a/b"));
+        assert!(!is_slug(&"a".repeat(65)));
+        assert!(is_slug(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn limits() {
+        assert_eq!(parse_limit(None).ok(), Some(10));
+        assert_eq!(parse_limit(Some("1")).ok(), Some(1));
+        assert_eq!(parse_limit(Some("50")).ok(), Some(50));
+        assert_eq!(parse_limit(Some("007")).ok(), Some(7));
+        for bad in [
+            "",
+            "0",
+            "51",
+            "-1",
+            "abc",
+            "99999999999999999999",
+            " 5",
+            "5.0",
+            "1e1",
+        ] {
+            assert!(parse_limit(Some(bad)).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = Cursor {
+            created_ms: 1_795_250_100_000,
+            id: 42,
+        };
+        assert_eq!(Cursor::parse(Some(&c.encode())).ok(), Some(Some(c)));
+        assert_eq!(Cursor::parse(None).ok(), Some(None));
+        assert_eq!(Cursor::parse(Some("")).ok(), Some(None));
+        for bad in [
+            "abc",
+            "-",
+            "1-",
+            "-1",
+            "1-0",
+            "1--2",
+            "1-2-3",
+            "a-1",
+            "1-a",
+            " 1-2",
+            "99999999999999999-1",
+            "1-9999999999999999999",
+            &"1".repeat(65),
+        ] {
+            assert!(
+                Cursor::parse(Some(bad)).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+}

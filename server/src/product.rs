@@ -1,0 +1,143 @@
+//! Products: `GET /products/{id}` with gallery, story, prices, group offer and the posts
+//! that feature it.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+use quanzi_api::{CommunityRef, GroupOffer, Money, Product, StoryBlock};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::AppError;
+use crate::lang::Lang;
+use crate::params::parse_id;
+use crate::post::{image, summaries_for_product};
+use crate::AppState;
+
+/// A product in full.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{id}",
+    tag = "products",
+    params(
+        ("id" = String, Path, description = "Product id: 1 to 18 digits, greater than 0"),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 400, description = "`bad_id`: the id is malformed", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such product", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn get_product(
+    State(state): State<AppState>,
+    lang: Lang,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Product>, AppError> {
+    let id = match id {
+        Ok(Path(raw)) => parse_id(&raw)?,
+        Err(_) => parse_id("")?,
+    };
+    let product = state.db(move |conn| load_product(conn, id, lang)).await?;
+    product
+        .map(Json)
+        .ok_or_else(|| AppError::not_found("no such product"))
+}
+
+pub fn load_product(conn: &Connection, id: i64, lang: Lang) -> Result<Option<Product>, AppError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT pr.title_zh, pr.title_en, pr.subtitle_zh, pr.subtitle_en, pr.currency,
+                    pr.solo_price, pr.group_price, pr.group_size, pr.window_hours, pr.stock,
+                    c.slug, c.name_zh, c.name_en
+             FROM products pr JOIN communities c ON c.id = pr.community_id
+             WHERE pr.id = ?1",
+        )?
+        .query_row(params![id], |r| {
+            let currency: String = r.get(4)?;
+            let group_offer = match (
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<u32>>(7)?,
+                r.get::<_, Option<u32>>(8)?,
+            ) {
+                (Some(amount), Some(size), Some(window_hours)) => Some(GroupOffer {
+                    price: Money {
+                        amount,
+                        currency: currency.clone(),
+                    },
+                    size,
+                    window_hours,
+                }),
+                _ => None,
+            };
+            Ok((
+                lang.pick(r.get::<_, String>(0)?, r.get(1)?),
+                lang.pick(r.get::<_, String>(2)?, r.get(3)?),
+                Money {
+                    amount: r.get(5)?,
+                    currency,
+                },
+                group_offer,
+                r.get::<_, u32>(9)?,
+                CommunityRef {
+                    slug: r.get(10)?,
+                    name: lang.pick(r.get(11)?, r.get(12)?),
+                },
+            ))
+        })
+        .optional()?;
+    let Some((title, subtitle, solo_price, group_offer, stock, community)) = row else {
+        return Ok(None);
+    };
+
+    let gallery = conn
+        .prepare_cached(
+            "SELECT url, width, height, alt_zh, alt_en FROM product_images
+             WHERE product_id = ?1 ORDER BY position",
+        )?
+        .query_map(params![id], |r| image(r, 0, lang))?
+        .collect::<Result<_, _>>()?;
+
+    let story = conn
+        .prepare_cached(
+            "SELECT kind, text_zh, text_en,
+                    image_url, image_width, image_height, image_alt_zh, image_alt_en
+             FROM product_story_blocks WHERE product_id = ?1 ORDER BY position",
+        )?
+        .query_map(params![id], |r| {
+            Ok(match r.get::<_, String>(0)?.as_str() {
+                "text" => Some(StoryBlock::Text {
+                    text: lang.pick(r.get(1)?, r.get(2)?),
+                }),
+                "image" => Some(StoryBlock::Image {
+                    image: image(r, 3, lang)?,
+                }),
+                // The schema allows only the two; a newer kind is skipped, not fatal.
+                _ => None,
+            })
+        })?
+        .filter_map(Result::transpose)
+        .collect::<Result<_, _>>()?;
+
+    Ok(Some(Product {
+        id,
+        title,
+        subtitle,
+        gallery,
+        story,
+        solo_price,
+        group_offer,
+        stock,
+        posts: summaries_for_product(conn, id, lang)?,
+        community,
+    }))
+}
+
+/// Whether a product exists (for the app's `/p/{id}` status code).
+pub fn exists(conn: &Connection, id: i64) -> Result<bool, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM products WHERE id = ?1")?
+        .query_row(params![id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

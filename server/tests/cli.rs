@@ -1,0 +1,91 @@
+//! The binary: one ready line on stdout, serves on the printed address, stops cleanly on
+//! SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+#[cfg(unix)]
+#[test]
+fn the_binary_announces_itself_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("deep/dir/quanzi.sqlite");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+        .args(["--addr", "127.0.0.1", "--port", "0", "--db"])
+        .arg(&db)
+        .arg("--dist")
+        .arg(dir.path().join("no-dist"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("ready line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("Quanzi is ready on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    assert!(db.exists(), "the database and its directory are created");
+
+    let health = http_get(&addr, "/api/v1/health");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with(r#"{"status":"ok"}"#), "{health}");
+    let feed = http_get(&addr, "/api/v1/feed?limit=1");
+    assert!(feed.contains("\"next_cursor\""), "{feed}");
+    let app = http_get(&addr, "/");
+    assert!(app.starts_with("HTTP/1.1 503"), "{app}");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "exit status {exit}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("rest of stdout");
+    assert_eq!(rest, "", "stdout has exactly one line");
+}
+
+#[test]
+fn help_lists_the_options() {
+    let out = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in ["--addr", "--port", "--db", "--dist", "--api-base"] {
+        assert!(help.contains(option), "{option} missing from --help");
+    }
+}

@@ -1,0 +1,183 @@
+//! Shared by the integration tests: a server on a real SQLite file in a temp dir, a small
+//! Trunk-shaped `dist/`, and one-shot requests.
+#![allow(dead_code)] // each test file uses a different part of this
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const JS: &str = "quanzi-1a2b3c4d5e6f7a8b.js";
+pub const WASM: &str = "quanzi-1a2b3c4d5e6f7a8b_bg.wasm";
+pub const CSS: &str = "main-0f1e2d3c4b5a6978.css";
+
+/// The shape of `index.html` after `trunk build`: preload links, an inline module script.
+pub const INDEX_HTML: &str = r##"<!doctype html>
+<html lang="zh-CN">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+    <meta name="theme-color" content="#e8453c" />
+    <meta name="quanzi-api-base" content="/api/v1" />
+    <title>圈子 Quanzi</title>
+    <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+    <link rel="manifest" href="/manifest.webmanifest" />
+    <link rel="stylesheet" href="/main-0f1e2d3c4b5a6978.css" integrity="sha384-abc" />
+    <link rel="modulepreload" href="/quanzi-1a2b3c4d5e6f7a8b.js" crossorigin="anonymous" integrity="sha384-def" />
+    <link rel="preload" href="/quanzi-1a2b3c4d5e6f7a8b_bg.wasm" crossorigin="anonymous" integrity="sha384-ghi" as="fetch" type="application/wasm" />
+  </head>
+  <body>
+    <noscript>圈子需要 JavaScript 才能运行。Quanzi needs JavaScript to run.</noscript>
+<script type="module">
+import init, * as bindings from '/quanzi-1a2b3c4d5e6f7a8b.js';
+const wasm = await init({ module_or_path: '/quanzi-1a2b3c4d5e6f7a8b_bg.wasm' });
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
+</script>
+  </body>
+</html>
+"##;
+
+pub struct TestApp {
+    pub router: Router,
+    pub dir: TempDir,
+}
+
+pub struct Options {
+    pub with_index: bool,
+    pub api_base: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            with_index: true,
+            api_base: None,
+        }
+    }
+}
+
+pub async fn app() -> TestApp {
+    app_with(Options::default()).await
+}
+
+pub async fn app_with(options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dist = dir.path().join("dist");
+    write_dist(&dist, options.with_index);
+    let config = quanzi_server::Config {
+        db_path: dir.path().join("data/quanzi.sqlite"),
+        dist_dir: dist,
+        api_base: options.api_base,
+    };
+    let router = quanzi_server::app(&config).await.expect("app starts");
+    TestApp { router, dir }
+}
+
+fn write_dist(dist: &std::path::Path, with_index: bool) {
+    std::fs::create_dir_all(dist.join("icons")).expect("dist");
+    std::fs::create_dir_all(dist.join("img")).expect("dist");
+    if with_index {
+        std::fs::write(dist.join("index.html"), INDEX_HTML).expect("index");
+    }
+    let js = "export function hello() { return 'hello from the app'; }\n".repeat(50);
+    std::fs::write(dist.join(JS), js).expect("js");
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(dist.join(WASM), wasm).expect("wasm");
+    std::fs::write(dist.join(CSS), "body { margin: 0; }\n".repeat(40)).expect("css");
+    std::fs::write(
+        dist.join("icons/icon.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>"#,
+    )
+    .expect("icon");
+    std::fs::write(
+        dist.join("manifest.webmanifest"),
+        r#"{"name":"圈子 Quanzi"}"#,
+    )
+    .expect("manifest");
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The error code of a JSON error envelope, checking the envelope's shape on the way.
+    pub fn error_code(&self) -> String {
+        assert!(
+            self.header("content-type").starts_with("application/json"),
+            "error is not JSON: {:?}",
+            self.headers
+        );
+        let json = self.json();
+        assert!(json["error"]["message"].is_string(), "no message: {json}");
+        json["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code: {json}"))
+            .to_owned()
+    }
+}
+
+pub async fn send(router: &Router, req: Request<Body>) -> Reply {
+    let res = router.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), 64 * 1024 * 1024)
+        .await
+        .expect("body");
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn get(router: &Router, uri: &str) -> Reply {
+    request(router, Method::GET, uri, &[]).await
+}
+
+pub async fn request(
+    router: &Router,
+    method: Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    send(router, req.body(Body::empty()).expect("request")).await
+}
+
+/// GET a JSON resource that must answer 200.
+pub async fn get_ok(router: &Router, uri: &str, lang: &str) -> Value {
+    let reply = request(router, Method::GET, uri, &[("accept-language", lang)]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+    reply.json()
+}
+
+/// The demo store as the server embeds it.
+pub fn store() -> Value {
+    serde_json::from_str(quanzi_server::demo::STORE_JSON).expect("store.json")
+}

@@ -1,0 +1,72 @@
+//! The committed OpenAPI document (`api/openapi.json`) must match the generated one.
+
+mod common;
+
+use std::path::PathBuf;
+
+use axum::http::StatusCode;
+
+fn committed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api/openapi.json")
+}
+
+#[test]
+fn the_committed_openapi_document_is_current() {
+    let generated = quanzi_server::openapi::document_json();
+    let path = committed_path();
+    if std::env::var_os("UPDATE_OPENAPI").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &generated).expect("writing api/openapi.json");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "api/openapi.json is missing or out of date with the server's generated OpenAPI \
+         document. Regenerate it with:\n\n    UPDATE_OPENAPI=1 cargo test -p quanzi-server \
+         --test openapi\n\nand commit the result."
+    );
+}
+
+#[test]
+fn the_document_is_openapi_3_1_and_lists_every_endpoint() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&quanzi_server::openapi::document_json()).expect("JSON");
+    assert!(doc["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.1")));
+    for path in [
+        "/api/v1/feed",
+        "/api/v1/posts/{id}",
+        "/api/v1/products/{id}",
+        "/api/v1/communities",
+        "/api/v1/communities/{slug}",
+        "/api/v1/health",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+    }
+    // Error responses are documented with the envelope.
+    let bad = &doc["paths"]["/api/v1/feed"]["get"]["responses"]["400"];
+    assert!(bad.to_string().contains("ApiErrorBody"), "{bad}");
+    for schema in [
+        "Post",
+        "Product",
+        "Community",
+        "ApiErrorBody",
+        "ErrorCode",
+        "Money",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_server_publishes_the_document() {
+    let app = common::app().await;
+    let reply = common::get(&app.router, "/api/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.header("content-type").starts_with("application/json"));
+    assert_eq!(reply.text(), quanzi_server::openapi::document_json());
+}

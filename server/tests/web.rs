@@ -1,0 +1,264 @@
+//! Serving the built app: the shell with a per-response CSP nonce and truthful status codes,
+//! static files with the right cache headers, compression.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{app, app_with, get, request, Options, CSS, JS, WASM};
+
+/// The nonce of a CSP header's script-src.
+fn csp_nonce(csp: &str) -> String {
+    let start = csp.find("'nonce-").expect("a nonce in the CSP") + "'nonce-".len();
+    let len = csp[start..].find('\'').expect("closing quote");
+    csp[start..start + len].to_owned()
+}
+
+fn assert_shell(reply: &common::Reply) {
+    assert!(
+        reply.header("content-type").starts_with("text/html"),
+        "{:?}",
+        reply.headers
+    );
+    assert_eq!(reply.header("cache-control"), "no-cache");
+    assert!(
+        reply.text().contains("quanzi-api-base"),
+        "not the app shell"
+    );
+}
+
+#[tokio::test]
+async fn the_shell_is_served_uncached_with_a_fresh_nonce_each_time() {
+    let app = app().await;
+    let first = get(&app.router, "/").await;
+    let second = get(&app.router, "/").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_shell(&first);
+
+    let csp = first.header("content-security-policy");
+    let nonce = csp_nonce(csp);
+    assert_eq!(nonce.len(), 24, "16 random bytes in base64");
+    assert_ne!(nonce, csp_nonce(second.header("content-security-policy")));
+    for directive in [
+        "default-src 'self'",
+        "'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self';",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "manifest-src 'self'",
+    ] {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+    }
+    assert!(
+        !csp.contains("frame-ancestors"),
+        "host apps must be able to embed us"
+    );
+
+    // Every script tag carries exactly this response's nonce.
+    let html = first.text();
+    let scripts = html.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(
+        html.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+        scripts
+    );
+    assert_eq!(html.matches("nonce=").count(), scripts);
+    assert!(!second.text().contains(&nonce));
+
+    assert_eq!(first.header("x-content-type-options"), "nosniff");
+    assert_eq!(
+        first.header("referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    assert_eq!(
+        first.header("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()"
+    );
+}
+
+#[tokio::test]
+async fn app_routes_answer_200_and_missing_things_404() {
+    let app = app().await;
+    let store = common::store();
+    let slug = store["communities"][0]["slug"]
+        .as_str()
+        .expect("slug")
+        .to_owned();
+    let ok = [
+        "/".to_owned(),
+        "/?ref=abc".to_owned(),
+        "/p/1".to_owned(),
+        "/p/1?ref=abc123".to_owned(),
+        "/posts/1".to_owned(),
+        format!("/c/{slug}"),
+        format!("/c/{slug}?ref=x"),
+        "/g/12345".to_owned(),
+        "/me".to_owned(),
+        "/me?ref=abc".to_owned(),
+        "/communities".to_owned(),
+    ];
+    for uri in &ok {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        assert_shell(&reply);
+    }
+    let not_found = [
+        "/p/999999",
+        "/p/abc",
+        "/p/0",
+        "/p/99999999999999999999",
+        "/posts/999999",
+        "/posts/-1",
+        "/c/no-such-circle",
+        "/c/Bad_Slug",
+        "/g/abc",
+        "/nope",
+        "/p/1/extra",
+        "/index.html",
+        "/img/missing.jpg",
+        "/%FF",
+    ];
+    for uri in not_found {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_shell(&reply);
+        assert!(reply.header("content-security-policy").contains("'nonce-"));
+    }
+}
+
+#[tokio::test]
+async fn head_works_on_app_routes_and_files() {
+    let app = app().await;
+    for (uri, status) in [("/", StatusCode::OK), ("/p/999999", StatusCode::NOT_FOUND)] {
+        let reply = request(&app.router, Method::HEAD, uri, &[]).await;
+        assert_eq!(reply.status, status, "{uri}");
+        assert!(reply.body.is_empty());
+        assert!(reply.header("content-type").starts_with("text/html"));
+    }
+    let reply = request(&app.router, Method::HEAD, &format!("/{JS}"), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.is_empty());
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_other_files_cached_a_day() {
+    let app = app().await;
+    for (file, content_type) in [
+        (JS, "text/javascript"),
+        (WASM, "application/wasm"),
+        (CSS, "text/css"),
+    ] {
+        let reply = get(&app.router, &format!("/{file}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{file}");
+        assert_eq!(
+            reply.header("cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(
+            reply.header("content-type").starts_with(content_type),
+            "{file}: {:?}",
+            reply.headers
+        );
+    }
+    for (file, content_type) in [
+        ("/icons/icon.svg", "image/svg+xml"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+    ] {
+        let reply = get(&app.router, file).await;
+        assert_eq!(reply.status, StatusCode::OK, "{file}");
+        assert_eq!(reply.header("cache-control"), "public, max-age=86400");
+        assert!(
+            reply.header("content-type").starts_with(content_type),
+            "{file}: {:?}",
+            reply.headers
+        );
+    }
+}
+
+#[tokio::test]
+async fn brotli_when_asked_for() {
+    let app = app().await;
+    for uri in [format!("/{JS}"), format!("/{WASM}"), "/".to_owned()] {
+        let reply = request(&app.router, Method::GET, &uri, &[("accept-encoding", "br")]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        assert_eq!(reply.header("content-encoding"), "br", "{uri}");
+        assert!(reply
+            .header("vary")
+            .to_ascii_lowercase()
+            .contains("accept-encoding"));
+    }
+    let plain = get(&app.router, &format!("/{JS}")).await;
+    assert_eq!(plain.header("content-encoding"), "");
+    let gzip = request(
+        &app.router,
+        Method::GET,
+        &format!("/{JS}"),
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(gzip.header("content-encoding"), "gzip");
+    assert!(gzip.body.len() < plain.body.len());
+}
+
+#[tokio::test]
+async fn api_base_is_rewritten_and_its_origin_allowed() {
+    let app = app_with(Options {
+        api_base: Some("https://api.example.com:8443/api/v1?x=1&y=2".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let reply = get(&app.router, "/").await;
+    assert!(
+        reply.text().contains(
+            r#"<meta name="quanzi-api-base" content="https://api.example.com:8443/api/v1?x=1&amp;y=2" />"#
+        ),
+        "{}",
+        reply.text()
+    );
+    assert!(reply
+        .header("content-security-policy")
+        .contains("connect-src 'self' https://api.example.com:8443;"));
+
+    // A same-origin path changes the meta tag but not the CSP.
+    let app = app_with(Options {
+        api_base: Some("/backend/v1".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let reply = get(&app.router, "/").await;
+    assert!(reply.text().contains(r#"content="/backend/v1""#));
+    assert!(reply
+        .header("content-security-policy")
+        .contains("connect-src 'self';"));
+}
+
+#[tokio::test]
+async fn a_bad_api_base_stops_startup() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config =
+        quanzi_server::Config::new(dir.path().join("q.sqlite"), dir.path().join("dist"));
+    config.api_base = Some("javascript:alert(1)".to_owned());
+    assert!(quanzi_server::app(&config).await.is_err());
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_api_serves_and_app_routes_say_503() {
+    let app = app_with(Options {
+        with_index: false,
+        ..Options::default()
+    })
+    .await;
+    for uri in ["/", "/p/1", "/p/999999", "/nope"] {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+        assert!(reply.header("content-type").starts_with("text/plain"));
+        assert!(reply.text().contains("cargo xtask serve"));
+    }
+    let reply = get(&app.router, "/api/v1/health").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // Static files that exist are still served.
+    let reply = get(&app.router, &format!("/{JS}")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
