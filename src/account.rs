@@ -2,7 +2,6 @@
 //! exists now because links to it are promised.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::use_i18n;
 use crate::ui::head::{page_title, set_head};
@@ -18,7 +17,7 @@ pub fn AccountPage() -> impl IntoView {
         <div class="state">
             <h1>{move || i18n.t().me_title}</h1>
             <p>{move || i18n.t().me_soon}</p>
-            <A href="/" attr:class="button">{move || i18n.t().back_home}</A>
+            <a href="/" class="button">{move || i18n.t().back_home}</a>
         </div>
     }
 }

@@ -1,8 +1,6 @@
-//! The router, the layout (header, content, tab bar) and the app-wide providers.
+//! The layout (header, content, tab bar), the providers, and which page a route shows.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
 
 use crate::account::AccountPage;
 use crate::community::{CommunitiesPage, CommunityPage};
@@ -11,28 +9,33 @@ use crate::group_buy::GroupBuyPage;
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::post::PostPage;
 use crate::product::ProductPage;
+use crate::router::{provide_router, Route};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::states::NotFound;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    let location = provide_router();
+    // A memo, so a change of query alone (a feed filter) keeps the page and its state.
+    let route = Memo::new(move |_| location.route());
     view! {
-        <Router>
-            <Header />
-            <main id="main" class="page">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=FeedPage />
-                    <Route path=path!("/p/:id") view=ProductPage />
-                    <Route path=path!("/posts/:id") view=PostPage />
-                    <Route path=path!("/c/:slug") view=CommunityPage />
-                    <Route path=path!("/communities") view=CommunitiesPage />
-                    <Route path=path!("/g/:id") view=GroupBuyPage />
-                    <Route path=path!("/me") view=AccountPage />
-                </Routes>
-            </main>
-            <TabBar />
-        </Router>
+        <Header route />
+        <main id="main" class="page">
+            {move || match route.get() {
+                Route::Feed => view! { <FeedPage /> }.into_any(),
+                Route::Product(id) => view! { <ProductPage id /> }.into_any(),
+                Route::Post(id) => view! { <PostPage id /> }.into_any(),
+                Route::Community(slug) => view! { <CommunityPage slug /> }.into_any(),
+                Route::Communities => view! { <CommunitiesPage /> }.into_any(),
+                Route::GroupBuy(_) => view! { <GroupBuyPage /> }.into_any(),
+                Route::Me => view! { <AccountPage /> }.into_any(),
+                Route::NotFound => view! { <NotFoundPage /> }.into_any(),
+            }}
+        </main>
+        <nav class="tab-bar" aria-label="tabs">
+            <NavLinks route />
+        </nav>
     }
 }
 
@@ -65,19 +68,19 @@ fn LanguageSwitch() -> impl IntoView {
 }
 
 #[component]
-fn Header() -> impl IntoView {
+fn Header(route: Memo<Route>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <header class="top-bar">
             <a class="skip-link" href="#main">
                 {move || i18n.t().nav_feed}
             </a>
-            <A href="/" attr:class="brand">
+            <a href="/" class="brand">
                 <img src="/icons/icon.svg" width="28" height="28" alt="" />
                 <span>{move || i18n.t().app_name}</span>
-            </A>
+            </a>
             <nav class="top-nav" aria-label="primary">
-                <NavLinks />
+                <NavLinks route />
             </nav>
             <LanguageSwitch />
         </header>
@@ -86,38 +89,36 @@ fn Header() -> impl IntoView {
 
 /// The same three destinations in the phone's tab bar and the desktop header.
 #[component]
-fn NavLinks() -> impl IntoView {
+fn NavLinks(route: Memo<Route>) -> impl IntoView {
     let i18n = use_i18n();
+    let current = move |tab: fn(&Route) -> bool| route.with(tab).then_some("page");
     view! {
-        <A href="/" exact=true attr:class="nav-link">
+        <a href="/" class="nav-link" aria-current=move || current(|r| *r == Route::Feed)>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
                 <path d="M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z" />
             </svg>
             <span>{move || i18n.t().nav_feed}</span>
-        </A>
-        <A href="/communities" attr:class="nav-link">
+        </a>
+        <a
+            href="/communities"
+            class="nav-link"
+            aria-current=move || {
+                current(|r| matches!(r, Route::Communities | Route::Community(_)))
+            }
+        >
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
                 <circle cx="8" cy="9" r="3.2" />
                 <circle cx="16" cy="9" r="3.2" />
                 <path d="M2 20c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5M10 20c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5" />
             </svg>
             <span>{move || i18n.t().nav_communities}</span>
-        </A>
-        <A href="/me" attr:class="nav-link">
+        </a>
+        <a href="/me" class="nav-link" aria-current=move || current(|r| *r == Route::Me)>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
                 <circle cx="12" cy="8" r="4" />
                 <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
             </svg>
             <span>{move || i18n.t().nav_me}</span>
-        </A>
-    }
-}
-
-#[component]
-fn TabBar() -> impl IntoView {
-    view! {
-        <nav class="tab-bar" aria-label="tabs">
-            <NavLinks />
-        </nav>
+        </a>
     }
 }

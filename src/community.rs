@@ -2,29 +2,23 @@
 //! Membership, posting and roles come with the members issue.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use quanzi_api::{Community, Page};
 
-use crate::client::{get_json, ClientError};
 use crate::feed::FeedList;
 use crate::i18n::{fill, use_i18n};
-use crate::params::slug_param;
 use crate::ui::head::{excerpt, page_title, set_head};
 use crate::ui::image::Img;
-use crate::ui::states::{loaded, Empty, NotFound};
+use crate::ui::remote::{fetch, loaded, Remote};
+use crate::ui::states::Empty;
 
 /// All communities, loaded once per language and shared by the feed chips and the list.
-pub fn use_communities() -> LocalResource<Result<Page<Community>, ClientError>> {
-    if let Some(resource) = use_context() {
-        return resource;
+pub fn use_communities() -> Remote<Page<Community>> {
+    if let Some(remote) = use_context() {
+        return remote;
     }
-    let i18n = use_i18n();
-    let resource = LocalResource::new(move || {
-        let lang = i18n.lang.get();
-        async move { get_json::<Page<Community>>("/communities", lang).await }
-    });
-    provide_context(resource);
-    resource
+    let remote = fetch::<Page<Community>>(|| "/communities".to_owned());
+    provide_context(remote);
+    remote
 }
 
 #[component]
@@ -57,14 +51,14 @@ pub fn CommunitiesPage() -> impl IntoView {
                         .map(|c| {
                             view! {
                                 <li>
-                                    <A href=format!("/c/{}", c.slug) attr:class="card community-card">
+                                    <a href=format!("/c/{}", c.slug) class="card community-card">
                                         <Img image=c.cover class="community-card-cover" />
                                         <span class="community-card-text">
                                             <strong>{c.name}</strong>
                                             <span class="muted">{c.description}</span>
                                             <MemberCount count=c.member_count />
                                         </span>
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         })
@@ -78,25 +72,11 @@ pub fn CommunitiesPage() -> impl IntoView {
 
 /// `/c/{slug}`: cover, description, and the community's feed.
 #[component]
-pub fn CommunityPage() -> impl IntoView {
+pub fn CommunityPage(slug: String) -> impl IntoView {
     let i18n = use_i18n();
-    let slug = slug_param();
-    let community = LocalResource::new(move || {
-        let lang = i18n.lang.get();
-        let slug = slug.get();
-        async move {
-            match slug {
-                Some(slug) => get_json::<Community>(&format!("/communities/{slug}"), lang)
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        }
-    });
+    let path = format!("/communities/{slug}");
+    let community = fetch::<Community>(move || path.clone());
     loaded(community, move |community| {
-        let Some(community) = community else {
-            return view! { <NotFound /> }.into_any();
-        };
         set_head(
             &page_title(&community.name, i18n.t().app_name),
             &excerpt(&community.description, 120),
@@ -114,6 +94,5 @@ pub fn CommunityPage() -> impl IntoView {
             <h2 class="section-title">{move || i18n.t().community_feed}</h2>
             <FeedList community=Signal::derive(move || Some(slug.clone())) />
         }
-        .into_any()
     })
 }

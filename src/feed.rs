@@ -4,7 +4,6 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use quanzi_api::{Page, Post, FEED_LIMIT_DEFAULT};
 
 use crate::client::{encode_query_value, get_json, ClientError};
@@ -12,7 +11,9 @@ use crate::community::use_communities;
 use crate::i18n::use_i18n;
 use crate::params::parse_slug;
 use crate::post::PostCard;
+use crate::router::use_location;
 use crate::ui::head::set_head;
+use crate::ui::remote::State;
 use crate::ui::states::{Empty, ErrorState, Skeleton};
 
 /// Start loading the next page this far before the reader reaches the end.
@@ -200,10 +201,10 @@ fn CommunityChips(selected: Memo<Option<String>>) -> impl IntoView {
             <ul>
                 {move || chip("/".into(), i18n.t().all.into(), selected.get().is_none())}
                 {move || {
-                    communities
-                        .get()
-                        .and_then(Result::ok)
-                        .map(|page| {
+                    let State::Ready(page) = communities.state.get() else {
+                        return None;
+                    };
+                    Some({
                             page.items
                                 .into_iter()
                                 .map(|c| {
@@ -222,11 +223,10 @@ fn CommunityChips(selected: Memo<Option<String>>) -> impl IntoView {
 #[component]
 pub fn FeedPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let location = use_location();
     let community = Memo::new(move |_| {
-        query
-            .read()
-            .get("community")
+        location
+            .query_value("community")
             .as_deref()
             .and_then(parse_slug)
     });

@@ -2,7 +2,6 @@
 //! itself (seats, countdown, joining) comes with its own issue.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::use_i18n;
 use crate::ui::head::{page_title, set_head};
@@ -18,7 +17,7 @@ pub fn GroupBuyPage() -> impl IntoView {
         <div class="state">
             <h1>{move || i18n.t().group_buy_title}</h1>
             <p>{move || i18n.t().group_buy_soon}</p>
-            <A href="/" attr:class="button">{move || i18n.t().back_home}</A>
+            <a href="/" class="button">{move || i18n.t().back_home}</a>
         </div>
     }
 }

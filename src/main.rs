@@ -10,6 +10,7 @@ mod i18n;
 mod params;
 mod post;
 mod product;
+mod router;
 mod ui;
 
 fn main() {

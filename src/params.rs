@@ -1,8 +1,5 @@
 //! Reading ids and slugs from the URL. Anything malformed is simply "not found".
 
-use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-
 /// A positive decimal id of at most 18 digits (fits i64), as the server accepts.
 pub fn parse_id(raw: &str) -> Option<i64> {
     if raw.is_empty() || raw.len() > 18 || !raw.bytes().all(|b| b.is_ascii_digit()) {
@@ -19,18 +16,6 @@ pub fn parse_slug(raw: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     ok.then(|| raw.to_owned())
-}
-
-/// The route's `:id`, parsed.
-pub fn id_param() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").as_deref().and_then(parse_id))
-}
-
-/// The route's `:slug`, checked.
-pub fn slug_param() -> Memo<Option<String>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("slug").as_deref().and_then(parse_slug))
 }
 
 #[cfg(test)]

@@ -1,17 +1,14 @@
 //! Content posts: the card in the feed and the post page (`/posts/{id}`).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use quanzi_api::Post;
 
-use crate::client::get_json;
 use crate::i18n::use_i18n;
-use crate::params::id_param;
 use crate::product::ProductCard;
 use crate::ui::avatar::Avatar;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{excerpt, page_title, set_head};
-use crate::ui::states::{loaded, NotFound};
+use crate::ui::remote::{fetch, loaded};
 use crate::ui::time::ago;
 
 /// Who wrote it, where, and when.
@@ -24,9 +21,9 @@ fn Byline(post: Post) -> impl IntoView {
         <div class="byline">
             <Avatar author=post.author.clone() />
             <span class="byline-name">{post.author.name.clone()}</span>
-            <A href=format!("/c/{}", post.community.slug) attr:class="byline-community">
+            <a href=format!("/c/{}", post.community.slug) class="byline-community">
                 {post.community.name.clone()}
-            </A>
+            </a>
             <time class="byline-time" datetime=datetime>
                 {move || ago(i18n.t(), &created)}
             </time>
@@ -79,7 +76,7 @@ pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
             <Byline post=post.clone() />
             <Gallery images=post.images.clone() eager=first />
             <h2 class="post-title">
-                <A href=href>{title}</A>
+                <a href=href>{title}</a>
             </h2>
             <p class="post-excerpt">{opening}</p>
             <Products post=post.clone() />
@@ -90,43 +87,27 @@ pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
 
 /// `/posts/{id}`: the whole story.
 #[component]
-pub fn PostPage() -> impl IntoView {
+pub fn PostPage(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
-    let post = LocalResource::new(move || {
-        let lang = i18n.lang.get();
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => get_json::<Post>(&format!("/posts/{id}"), lang)
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-    loaded(post, move |post| match post {
-        None => view! { <NotFound /> }.into_any(),
-        Some(post) => {
-            let description = excerpt(&post.body.join(" "), 120);
-            set_head(&page_title(&post.title, i18n.t().app_name), &description);
-            view! {
-                <article class="post-page">
-                    <Gallery images=post.images.clone() eager=true />
-                    <div class="post-page-body">
-                        <Byline post=post.clone() />
-                        <h1>{post.title.clone()}</h1>
-                        {post
-                            .body
-                            .iter()
-                            .map(|paragraph| view! { <p>{paragraph.clone()}</p> })
-                            .collect_view()}
-                        <Products post=post.clone() heading=true />
-                        <Counts likes=post.like_count comments=post.comment_count />
-                    </div>
-                </article>
-            }
-            .into_any()
+    let post = fetch::<Post>(move || format!("/posts/{id}"));
+    loaded(post, move |post| {
+        let description = excerpt(&post.body.join(" "), 120);
+        set_head(&page_title(&post.title, i18n.t().app_name), &description);
+        view! {
+            <article class="post-page">
+                <Gallery images=post.images.clone() eager=true />
+                <div class="post-page-body">
+                    <Byline post=post.clone() />
+                    <h1>{post.title.clone()}</h1>
+                    {post
+                        .body
+                        .iter()
+                        .map(|paragraph| view! { <p>{paragraph.clone()}</p> })
+                        .collect_view()}
+                    <Products post=post.clone() heading=true />
+                    <Counts likes=post.like_count comments=post.comment_count />
+                </div>
+            </article>
         }
     })
 }

@@ -1,30 +1,27 @@
 //! Products: the card embedded in posts, and the product page (`/p/{id}`).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use quanzi_api::{GroupPrice, PostSummary, Product, StoryBlock};
 
-use crate::client::get_json;
 use crate::i18n::{fill, use_i18n};
-use crate::params::id_param;
 use crate::ui::avatar::Avatar;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
 use crate::ui::price::{format_money, Prices};
-use crate::ui::states::{loaded, NotFound};
+use crate::ui::remote::{fetch, loaded};
 
 /// A product inside a post: picture, title and prices, one tap to its page.
 #[component]
 pub fn ProductCard(card: quanzi_api::ProductCard) -> impl IntoView {
     view! {
-        <A href=format!("/p/{}", card.id) attr:class="product-card">
+        <a href=format!("/p/{}", card.id) class="product-card">
             <Img image=card.image class="product-card-image" />
             <span class="product-card-text">
                 <span class="product-card-title">{card.title}</span>
                 <Prices solo=card.solo_price group=card.group />
             </span>
-        </A>
+        </a>
     }
 }
 
@@ -80,7 +77,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
                     .map(|post| {
                         view! {
                             <li>
-                                <A href=format!("/posts/{}", post.id) attr:class="featured-item">
+                                <a href=format!("/posts/{}", post.id) class="featured-item">
                                     {post
                                         .image
                                         .map(|image| {
@@ -93,7 +90,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
                                             {post.author.name}
                                         </span>
                                     </span>
-                                </A>
+                                </a>
                             </li>
                         }
                     })
@@ -154,9 +151,9 @@ fn ProductView(product: Product) -> impl IntoView {
                 <p class="product-community">
                     {move || i18n.t().from_community}
                     " "
-                    <A href=format!("/c/{}", product.community.slug)>
+                    <a href=format!("/c/{}", product.community.slug)>
                         {product.community.name}
-                    </A>
+                    </a>
                 </p>
                 <Story blocks=product.story />
                 <FeaturedIn posts=product.posts />
@@ -167,25 +164,9 @@ fn ProductView(product: Product) -> impl IntoView {
 
 /// `/p/{id}`.
 #[component]
-pub fn ProductPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let id = id_param();
-    let product = LocalResource::new(move || {
-        let lang = i18n.lang.get();
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => get_json::<Product>(&format!("/products/{id}"), lang)
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-    loaded(product, |product| match product {
-        Some(product) => view! { <ProductView product /> }.into_any(),
-        None => view! { <NotFound /> }.into_any(),
-    })
+pub fn ProductPage(id: i64) -> impl IntoView {
+    let product = fetch::<Product>(move || format!("/products/{id}"));
+    loaded(product, |product| view! { <ProductView product /> })
 }
 
 #[cfg(test)]

@@ -5,5 +5,6 @@ pub mod gallery;
 pub mod head;
 pub mod image;
 pub mod price;
+pub mod remote;
 pub mod states;
 pub mod time;

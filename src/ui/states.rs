@@ -1,7 +1,6 @@
 //! The designed states every page has: loading (skeleton), empty, error with retry, not found.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::client::ClientError;
 use crate::i18n::use_i18n;
@@ -46,9 +45,9 @@ pub fn NotFound() -> impl IntoView {
             <p class="state-code" aria-hidden="true">"404"</p>
             <h1>{move || i18n.t().not_found_title}</h1>
             <p>{move || i18n.t().not_found_body}</p>
-            <A href="/" attr:class="button">
+            <a href="/" class="button">
                 {move || i18n.t().back_home}
-            </A>
+            </a>
         </div>
     }
 }
@@ -79,32 +78,4 @@ pub fn ErrorState(error: ClientError, #[prop(into)] retry: Callback<()>) -> impl
         </div>
     }
     .into_any()
-}
-
-/// Renders a loaded resource: skeleton while it loads (the old content stays during a
-/// reload), the page when it arrives, a retryable error or not-found when it fails.
-pub fn loaded<T, V>(
-    resource: LocalResource<Result<T, ClientError>>,
-    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    view! {
-        <Transition fallback=|| view! { <Skeleton /> }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(value) => render(value).into_any(),
-                        Err(error) => {
-                            view! { <ErrorState error retry=move |_| resource.refetch() /> }
-                                .into_any()
-                        }
-                    }
-                })
-            }}
-        </Transition>
-    }
 }

@@ -1,0 +1,220 @@
+//! The app's routes and in-app navigation. Hand-written on purpose: the public URLs are a
+//! short fixed list (GUIDE §4), and a general router cost more of the first-load budget
+//! than the whole feed. Links are plain `<a href>`; one click handler on the document turns
+//! same-origin clicks into `history.pushState`, so every link also works without it.
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::params::{parse_id, parse_slug};
+
+/// The public URLs. Ids and slugs that cannot exist are `NotFound` before any request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Feed,
+    Product(i64),
+    Post(i64),
+    Community(String),
+    Communities,
+    GroupBuy(i64),
+    Me,
+    NotFound,
+}
+
+impl Route {
+    /// Matches a path (without query). A trailing slash is tolerated.
+    pub fn from_path(path: &str) -> Route {
+        let trimmed = path
+            .strip_suffix('/')
+            .filter(|p| !p.is_empty())
+            .unwrap_or(path);
+        let mut parts = trimmed.strip_prefix('/').unwrap_or(trimmed).split('/');
+        let route = match (parts.next(), parts.next()) {
+            (Some(""), None) => Some(Route::Feed),
+            (Some("p"), Some(id)) => parse_id(id).map(Route::Product),
+            (Some("posts"), Some(id)) => parse_id(id).map(Route::Post),
+            (Some("c"), Some(slug)) => parse_slug(slug).map(Route::Community),
+            (Some("communities"), None) => Some(Route::Communities),
+            (Some("g"), Some(id)) => parse_id(id).map(Route::GroupBuy),
+            (Some("me"), None) => Some(Route::Me),
+            _ => None,
+        };
+        match (route, parts.next()) {
+            (Some(route), None) => route,
+            _ => Route::NotFound,
+        }
+    }
+}
+
+/// Where the reader is: the path and the raw query string (without `?`).
+#[derive(Clone, Copy)]
+pub struct Location {
+    pub path: RwSignal<String>,
+    pub query: RwSignal<String>,
+}
+
+impl Location {
+    pub fn route(&self) -> Route {
+        self.path.with(|path| Route::from_path(path))
+    }
+
+    /// The value of `name` in the query string, if present and not empty.
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        self.query.with(|query| query_value(query, name))
+    }
+}
+
+/// `name`'s raw value in `a=1&b=2`. Values are used only after strict validation (slugs,
+/// codes), so no percent-decoding is needed: an encoded value simply fails validation.
+pub fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+fn current() -> (String, String) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return ("/".into(), String::new());
+    };
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    let search = location.search().unwrap_or_default();
+    (path, search.trim_start_matches('?').to_owned())
+}
+
+fn sync(location: Location) {
+    let (path, query) = current();
+    location.path.set(path);
+    location.query.set(query);
+}
+
+/// Goes to an in-app URL (path and query), as a new history entry, at the top of the page.
+fn navigate(location: Location, href: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        if history
+            .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+            .is_err()
+        {
+            // Not pushable (another origin): let the browser go there.
+            let _ = window.location().set_href(href);
+            return;
+        }
+    }
+    sync(location);
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+/// The in-app target of a click, if the browser should not handle it itself: a plain
+/// left click on a same-origin link without `target` or `download`.
+fn in_app_href(event: &web_sys::MouseEvent) -> Option<String> {
+    if event.default_prevented()
+        || event.button() != 0
+        || event.meta_key()
+        || event.ctrl_key()
+        || event.shift_key()
+        || event.alt_key()
+    {
+        return None;
+    }
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let anchor = target
+        .closest("a[href]")
+        .ok()??
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .ok()?;
+    let target_attr = anchor.target();
+    if (!target_attr.is_empty() && target_attr != "_self") || anchor.has_attribute("download") {
+        return None;
+    }
+    let origin = web_sys::window()?.location().origin().ok()?;
+    if anchor.origin() != origin {
+        return None;
+    }
+    Some(format!(
+        "{}{}{}",
+        anchor.pathname(),
+        anchor.search(),
+        anchor.hash()
+    ))
+}
+
+/// Creates the location context and listens for link clicks and back/forward.
+pub fn provide_router() -> Location {
+    let (path, query) = current();
+    let location = Location {
+        path: RwSignal::new(path),
+        query: RwSignal::new(query),
+    };
+    provide_context(location);
+    let on_pop = window_event_listener(ev::popstate, move |_| sync(location));
+    let on_click = window_event_listener(ev::click, move |event| {
+        if let Some(href) = in_app_href(&event) {
+            event.prevent_default();
+            navigate(location, &href);
+        }
+    });
+    on_cleanup(move || {
+        on_pop.remove();
+        on_click.remove();
+    });
+    location
+}
+
+pub fn use_location() -> Location {
+    expect_context::<Location>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_match_their_routes() {
+        assert_eq!(Route::from_path("/"), Route::Feed);
+        assert_eq!(Route::from_path("/p/12"), Route::Product(12));
+        assert_eq!(Route::from_path("/p/12/"), Route::Product(12));
+        assert_eq!(Route::from_path("/posts/7"), Route::Post(7));
+        assert_eq!(
+            Route::from_path("/c/cycling"),
+            Route::Community("cycling".into())
+        );
+        assert_eq!(Route::from_path("/communities"), Route::Communities);
+        assert_eq!(Route::from_path("/g/3"), Route::GroupBuy(3));
+        assert_eq!(Route::from_path("/me"), Route::Me);
+    }
+
+    #[test]
+    fn anything_else_is_not_found() {
+        for path in [
+            "/p/abc",
+            "/p/0",
+            "/p/-1",
+            "/p",
+            "/p/1/extra",
+            "/posts/",
+            "/c/Cycling",
+            "/c/骑行",
+            "/nope",
+            "/me/x",
+        ] {
+            assert_eq!(Route::from_path(path), Route::NotFound, "{path}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_found_by_name() {
+        assert_eq!(
+            query_value("community=coffee&ref=AB12", "community").as_deref(),
+            Some("coffee")
+        );
+        assert_eq!(query_value("ref=AB12", "community"), None);
+        assert_eq!(query_value("community=", "community"), None);
+        assert_eq!(query_value("", "community"), None);
+    }
+}
