@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { api, yuan } from './helpers.js';
 
 test('the feed shows posts with pictures and product cards, newest first', async ({ page, request }) => {

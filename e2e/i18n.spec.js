@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { api } from './helpers.js';
 
 test('switching language changes interface and content, and is remembered', async ({ page, request }) => {

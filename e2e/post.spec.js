@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { api } from './helpers.js';
 
 test('a post page shows the whole story and its products', async ({ page, request }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures.js';
 import { api, productWithGroupOffer, yuan } from './helpers.js';
 
 test('the product page shows group and solo prices, story and featuring posts', async ({ page, request }) => {

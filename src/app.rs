@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::account::AccountPage;
-use crate::community::{CommunitiesPage, CommunityPage};
+use crate::community::{provide_communities, CommunitiesPage, CommunityPage};
 use crate::feed::FeedPage;
 use crate::group_buy::GroupBuyPage;
 use crate::i18n::{provide_i18n, use_i18n};
@@ -17,6 +17,7 @@ use crate::ui::states::NotFound;
 pub fn App() -> impl IntoView {
     provide_i18n();
     let location = provide_router();
+    provide_communities();
     // A memo, so a change of query alone (a feed filter) keeps the page and its state.
     let route = Memo::new(move |_| location.route());
     view! {

@@ -11,20 +11,24 @@ use crate::ui::image::Img;
 use crate::ui::remote::{fetch, loaded, Remote};
 use crate::ui::states::Empty;
 
-/// All communities, loaded once per language and shared by the feed chips and the list.
+/// All communities, loaded once per language for the whole app (the feed's chips and the
+/// list). Created at the root: a remote owned by a page would die with that page.
+pub fn provide_communities() {
+    provide_context(fetch::<Page<Community>>(|| "/communities".to_owned()));
+}
+
 pub fn use_communities() -> Remote<Page<Community>> {
-    if let Some(remote) = use_context() {
-        return remote;
-    }
-    let remote = fetch::<Page<Community>>(|| "/communities".to_owned());
-    provide_context(remote);
-    remote
+    expect_context()
 }
 
 #[component]
 fn MemberCount(count: u32) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <span class="member-count">{move || fill(i18n.t().members, "n", &count.to_string())}</span> }
+    view! {
+        <span class="member-count">
+            {move || fill(i18n.t().members, "n", &i18n.lang.get().count(count))}
+        </span>
+    }
 }
 
 /// `/communities`.

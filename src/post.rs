@@ -36,8 +36,10 @@ fn Counts(likes: u32, comments: u32) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="counts">
-            <span>{likes} " " {move || i18n.t().likes}</span>
-            <span>{comments} " " {move || i18n.t().comments}</span>
+            <span>{move || i18n.lang.get().count(likes)} " " {move || i18n.t().likes}</span>
+            <span>
+                {move || i18n.lang.get().count(comments)} " " {move || i18n.t().comments}
+            </span>
         </p>
     }
 }

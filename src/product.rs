@@ -110,7 +110,8 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
 #[component]
 fn ProductView(product: Product) -> impl IntoView {
     let i18n = use_i18n();
-    let t = i18n.t();
+    // The page is rebuilt when the language changes (the product is refetched in it).
+    let t = i18n.lang.get_untracked().strings();
     set_head(
         &page_title(&product.title, t.app_name),
         &format!("{} · {}", price_line(&product, t), product.subtitle),

@@ -92,6 +92,32 @@ impl Lang {
         }
     }
 
+    /// Counts as people read them: "1.8万" in Chinese, "18,409" in English.
+    pub fn count(self, n: u32) -> String {
+        match self {
+            Lang::ZhCn if n >= 10_000 => {
+                let tenths = (n as u64 * 10 + 5_000) / 10_000; // rounded to 0.1万
+                if tenths % 10 == 0 {
+                    format!("{}万", tenths / 10)
+                } else {
+                    format!("{}.{}万", tenths / 10, tenths % 10)
+                }
+            }
+            Lang::ZhCn => n.to_string(),
+            Lang::En => {
+                let digits = n.to_string();
+                let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        out.push(',');
+                    }
+                    out.push(c);
+                }
+                out
+            }
+        }
+    }
+
     pub fn other(self) -> Lang {
         match self {
             Lang::ZhCn => Lang::En,
@@ -200,6 +226,18 @@ mod tests {
     fn chinese_is_the_default() {
         assert_eq!(Lang::negotiate(None, &[]), Lang::ZhCn);
         assert_eq!(Lang::negotiate(Some("garbage"), &["de".into()]), Lang::ZhCn);
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(Lang::ZhCn.count(9_999), "9999");
+        assert_eq!(Lang::ZhCn.count(18_409), "1.8万");
+        assert_eq!(Lang::ZhCn.count(20_000), "2万");
+        assert_eq!(Lang::ZhCn.count(99_960), "10万");
+        assert_eq!(Lang::En.count(18_409), "18,409");
+        assert_eq!(Lang::En.count(999), "999");
+        assert_eq!(Lang::En.count(1_000_000), "1,000,000");
+        assert_eq!(Lang::En.count(0), "0");
     }
 
     #[test]
