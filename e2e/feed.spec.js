@@ -29,14 +29,16 @@ test('the feed pages by scrolling until its end', async ({ page, request }) => {
   const cards = page.locator('article.post-card');
   await expect(cards).toHaveCount(10);
   const end = page.getByText('已经到底啦');
-  while (!(await end.isVisible())) {
+  // Each wheel turn reaches the next page; a few spare turns, then the end must be there.
+  for (let turn = 0; turn < total && !(await end.isVisible()); turn += 1) {
     await page.mouse.wheel(0, 4000);
-    await page.waitForTimeout(100);
+    await page.waitForTimeout(150);
   }
+  await expect(end).toBeVisible();
   await expect(cards).toHaveCount(total);
-  // No post twice.
-  const titles = await cards.locator('h2').allTextContents();
-  expect(new Set(titles.map((t, i) => `${t}#${i}`)).size).toBe(total);
+  // Every post exactly once: the links to the posts are all different.
+  const links = await cards.locator('h2 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  expect(new Set(links).size).toBe(total);
 });
 
 test('community chips filter the feed', async ({ page, request }) => {
@@ -92,4 +94,25 @@ test('malformed JSON and a dead network are errors, not blank pages', async ({ p
   await page.route('**/api/v1/feed**', (route) => route.abort('internetdisconnected'));
   await page.getByRole('button', { name: '重试' }).click();
   await expect(page.getByRole('alert')).toContainText('网络连接不上');
+});
+
+test('the feed shows a skeleton while loading and a designed empty state', async ({ page }) => {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let empty = false;
+  await page.route('**/api/v1/feed**', async (route) => {
+    if (empty) return route.fulfill({ status: 200, contentType: 'application/json', body: '{"items":[],"next_cursor":null}' });
+    await held;
+    return route.continue();
+  });
+  await page.goto('/');
+  await expect(page.getByRole('status').filter({ hasText: '加载中' })).toBeAttached();
+  await expect(page.locator('.skeleton-card').first()).toBeVisible();
+  release();
+  await expect(page.locator('article.post-card').first()).toBeVisible();
+  await expect(page.locator('.skeleton-card')).toHaveCount(0);
+
+  empty = true;
+  await page.reload();
+  await expect(page.getByText('这里还没有内容')).toBeVisible();
 });

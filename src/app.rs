@@ -10,7 +10,6 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::post::PostPage;
 use crate::product::ProductPage;
 use crate::router::{provide_router, Route};
-use crate::ui::head::{page_title, set_head};
 use crate::ui::states::NotFound;
 
 #[component]
@@ -22,7 +21,7 @@ pub fn App() -> impl IntoView {
     let route = Memo::new(move |_| location.route());
     view! {
         <Header route />
-        <main id="main" class="page">
+        <main id="main" class="page" tabindex="-1">
             {move || match route.get() {
                 Route::Feed => view! { <FeedPage /> }.into_any(),
                 Route::Product(id) => view! { <ProductPage id /> }.into_any(),
@@ -31,23 +30,13 @@ pub fn App() -> impl IntoView {
                 Route::Communities => view! { <CommunitiesPage /> }.into_any(),
                 Route::GroupBuy(_) => view! { <GroupBuyPage /> }.into_any(),
                 Route::Me => view! { <AccountPage /> }.into_any(),
-                Route::NotFound => view! { <NotFoundPage /> }.into_any(),
+                Route::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
         <nav class="tab-bar" aria-label="tabs">
             <NavLinks route />
         </nav>
     }
-}
-
-#[component]
-fn NotFoundPage() -> impl IntoView {
-    let i18n = use_i18n();
-    Effect::new(move |_| {
-        let t = i18n.t();
-        set_head(&page_title(t.not_found_title, t.app_name), t.not_found_body);
-    });
-    view! { <NotFound /> }
 }
 
 #[component]

@@ -81,13 +81,14 @@ pub fn encode_query_value(value: &str) -> String {
     out
 }
 
-/// GETs `path` (relative to the API base) and decodes the JSON answer. The request is
-/// aborted when the reactive owner that started it goes away (the reader navigated off).
+/// GETs `path` (relative to the API base) and decodes the JSON answer. Polled under a
+/// reactive owner (`spawn_local_scoped_with_cancellation`), the request is aborted when
+/// that owner is cleaned up: the reader navigated off, or the filter or language changed.
 pub async fn get_json<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ClientError> {
     let controller = web_sys::AbortController::new().map_err(|_| ClientError::Network)?;
     let signal = controller.signal();
     let timed_out = Rc::new(Cell::new(false));
-    let timer = start_timeout(&controller, timed_out.clone());
+    let timeout = Timeout::start(&controller, timed_out.clone());
     if Owner::current().is_some() {
         let controller = send_wrapper::SendWrapper::new(controller.clone());
         on_cleanup(move || controller.abort());
@@ -112,24 +113,45 @@ pub async fn get_json<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, 
             }
         }
     };
-    if let (Some(window), Some(timer)) = (web_sys::window(), timer) {
-        window.clear_timeout_with_handle(timer);
-    }
+    drop(timeout);
     result
 }
 
-fn start_timeout(controller: &web_sys::AbortController, flag: Rc<Cell<bool>>) -> Option<i32> {
-    let controller = controller.clone();
-    let on_timeout = Closure::once_into_js(move || {
-        flag.set(true);
-        controller.abort();
-    });
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.unchecked_ref(),
-            TIMEOUT_MS,
-        )
-        .ok()
+/// Aborts the request after `TIMEOUT_MS`. Dropping it clears the timer and frees the
+/// callback (a `once_into_js` closure would leak on every request that finishes in time).
+struct Timeout {
+    handle: Option<i32>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    fn start(controller: &web_sys::AbortController, flag: Rc<Cell<bool>>) -> Timeout {
+        let controller = controller.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            flag.set(true);
+            controller.abort();
+        });
+        let handle = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    callback.as_ref().unchecked_ref(),
+                    TIMEOUT_MS,
+                )
+                .ok()
+        });
+        Timeout {
+            handle,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let (Some(window), Some(handle)) = (web_sys::window(), self.handle) {
+            window.clear_timeout_with_handle(handle);
+        }
+    }
 }
 
 /// Turns a status and body into a value or a typed error. Pure, so it is unit-tested.

@@ -82,7 +82,7 @@ pub fn CommunityPage(slug: String) -> impl IntoView {
     let community = fetch::<Community>(move || path.clone());
     loaded(community, move |community| {
         set_head(
-            &page_title(&community.name, i18n.t().app_name),
+            &page_title(&community.name, i18n.t_untracked().app_name),
             &excerpt(&community.description, 120),
         );
         let slug = community.slug.clone();

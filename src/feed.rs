@@ -3,18 +3,19 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos::reactive::owner::Owner;
+use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use quanzi_api::{Page, Post, FEED_LIMIT_DEFAULT};
 
 use crate::client::{encode_query_value, get_json, ClientError};
 use crate::community::use_communities;
 use crate::i18n::use_i18n;
-use crate::params::parse_slug;
 use crate::post::PostCard;
 use crate::router::use_location;
 use crate::ui::head::set_head;
 use crate::ui::remote::State;
 use crate::ui::states::{Empty, ErrorState, Skeleton};
+use quanzi_api::params::is_slug;
 
 /// Start loading the next page this far before the reader reaches the end.
 const PREFETCH_PX: f64 = 800.0;
@@ -52,9 +53,11 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
     // Answers to an older filter or language are dropped, not appended.
     let generation = StoredValue::new(0u64);
     let sentinel = NodeRef::<leptos::html::Div>::new();
+    let owner = StoredValue::new(Owner::current());
 
     let near_end = move || {
-        let (Some(element), Some(window)) = (sentinel.get_untracked(), web_sys::window()) else {
+        let (Some(Some(element)), Some(window)) = (sentinel.try_get_untracked(), web_sys::window())
+        else {
             return false;
         };
         let viewport = window
@@ -80,7 +83,7 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
             cursor.get_untracked().as_deref(),
         );
         let lang = i18n.lang.get_untracked();
-        spawn_local(async move {
+        let task = async move {
             let result = get_json::<Page<Post>>(&path, lang).await;
             if generation.try_get_value() != Some(this_generation) {
                 return;
@@ -97,11 +100,20 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
                 }
                 Err(error) => status.set(Status::Failed(error)),
             }
-        });
+        };
+        // The task belongs to the list, not to whatever view's handler started it: the
+        // error state's retry button is gone the moment loading starts, and its cleanup
+        // would cancel the request it just made.
+        match owner.get_value() {
+            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
+            None => spawn_local(task),
+        }
     };
 
+    // Runs from scroll events and animation frames, which may fire after the list is gone:
+    // hence `try_`, which answers `None` for a disposed signal instead of panicking.
     let load_more_if_near = move || {
-        if status.get_untracked() == Status::Ready && near_end() {
+        if status.try_get_untracked() == Some(Status::Ready) && near_end() {
             load(false);
         }
     };
@@ -209,7 +221,8 @@ fn CommunityChips(selected: Memo<Option<String>>) -> impl IntoView {
                                 .into_iter()
                                 .map(|c| {
                                     let active = selected.get().as_deref() == Some(&c.slug);
-                                    chip(format!("/?community={}", c.slug), c.name, active)
+                                    let href = format!("/?community={}", encode_query_value(&c.slug));
+                                    chip(href, c.name, active)
                                 })
                                 .collect_view()
                         })
@@ -227,8 +240,7 @@ pub fn FeedPage() -> impl IntoView {
     let community = Memo::new(move |_| {
         location
             .query_value("community")
-            .as_deref()
-            .and_then(parse_slug)
+            .filter(|slug| is_slug(slug))
     });
     Effect::new(move |_| {
         let t = i18n.t();

@@ -7,7 +7,6 @@ mod community;
 mod feed;
 mod group_buy;
 mod i18n;
-mod params;
 mod post;
 mod product;
 mod router;

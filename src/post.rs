@@ -94,7 +94,10 @@ pub fn PostPage(id: i64) -> impl IntoView {
     let post = fetch::<Post>(move || format!("/posts/{id}"));
     loaded(post, move |post| {
         let description = excerpt(&post.body.join(" "), 120);
-        set_head(&page_title(&post.title, i18n.t().app_name), &description);
+        set_head(
+            &page_title(&post.title, i18n.t_untracked().app_name),
+            &description,
+        );
         view! {
             <article class="post-page">
                 <Gallery images=post.images.clone() eager=true />

@@ -25,7 +25,7 @@ pub fn ProductCard(card: quanzi_api::ProductCard) -> impl IntoView {
     }
 }
 
-/// "¥19.90 2人团 · 单买 ¥29.90" for the meta description, in the page's language.
+/// "2人团 ¥19.90 · 单买 ¥29.90" for the meta description, in the page's language.
 fn price_line(product: &Product, strings: &crate::i18n::Strings) -> String {
     let solo = format_money(&product.solo_price);
     match &product.group_offer {
@@ -110,8 +110,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
 #[component]
 fn ProductView(product: Product) -> impl IntoView {
     let i18n = use_i18n();
-    // The page is rebuilt when the language changes (the product is refetched in it).
-    let t = i18n.lang.get_untracked().strings();
+    let t = i18n.t_untracked();
     set_head(
         &page_title(&product.title, t.app_name),
         &format!("{} · {}", price_line(&product, t), product.subtitle),

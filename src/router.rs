@@ -7,7 +7,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::params::{parse_id, parse_slug};
+use quanzi_api::params::{is_slug, parse_id};
 
 /// The public URLs. Ids and slugs that cannot exist are `NotFound` before any request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,18 +23,15 @@ pub enum Route {
 }
 
 impl Route {
-    /// Matches a path (without query). A trailing slash is tolerated.
+    /// Matches a path (without query), exactly as the server does: `/p/12/` is not `/p/12`,
+    /// so a crawler and a reader always see the same page.
     pub fn from_path(path: &str) -> Route {
-        let trimmed = path
-            .strip_suffix('/')
-            .filter(|p| !p.is_empty())
-            .unwrap_or(path);
-        let mut parts = trimmed.strip_prefix('/').unwrap_or(trimmed).split('/');
+        let mut parts = path.strip_prefix('/').unwrap_or(path).split('/');
         let route = match (parts.next(), parts.next()) {
             (Some(""), None) => Some(Route::Feed),
             (Some("p"), Some(id)) => parse_id(id).map(Route::Product),
             (Some("posts"), Some(id)) => parse_id(id).map(Route::Post),
-            (Some("c"), Some(slug)) => parse_slug(slug).map(Route::Community),
+            (Some("c"), Some(slug)) => is_slug(slug).then(|| Route::Community(slug.to_owned())),
             (Some("communities"), None) => Some(Route::Communities),
             (Some("g"), Some(id)) => parse_id(id).map(Route::GroupBuy),
             (Some("me"), None) => Some(Route::Me),
@@ -132,8 +129,14 @@ fn in_app_href(event: &web_sys::MouseEvent) -> Option<String> {
     if (!target_attr.is_empty() && target_attr != "_self") || anchor.has_attribute("download") {
         return None;
     }
-    let origin = web_sys::window()?.location().origin().ok()?;
-    if anchor.origin() != origin {
+    let here = web_sys::window()?.location();
+    if anchor.origin() != here.origin().ok()? {
+        return None;
+    }
+    // A jump within this page (the skip link, `#main`) is the browser's: it moves focus.
+    let same_page = Some(anchor.pathname()) == here.pathname().ok()
+        && Some(anchor.search()) == here.search().ok();
+    if same_page && !anchor.hash().is_empty() {
         return None;
     }
     Some(format!(
@@ -178,7 +181,6 @@ mod tests {
     fn public_urls_match_their_routes() {
         assert_eq!(Route::from_path("/"), Route::Feed);
         assert_eq!(Route::from_path("/p/12"), Route::Product(12));
-        assert_eq!(Route::from_path("/p/12/"), Route::Product(12));
         assert_eq!(Route::from_path("/posts/7"), Route::Post(7));
         assert_eq!(
             Route::from_path("/c/cycling"),
@@ -193,6 +195,7 @@ mod tests {
     fn anything_else_is_not_found() {
         for path in [
             "/p/abc",
+            "/p/12/",
             "/p/0",
             "/p/-1",
             "/p",

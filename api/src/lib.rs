@@ -6,6 +6,7 @@
 pub mod common;
 pub mod community;
 pub mod feed;
+pub mod params;
 pub mod post;
 pub mod product;
 

@@ -91,7 +91,7 @@ CREATE TABLE posts (
     id              INTEGER PRIMARY KEY,
     author_id       INTEGER NOT NULL REFERENCES members (id),
     community_id    INTEGER NOT NULL REFERENCES communities (id),
-    created_ms      INTEGER NOT NULL,
+    created_ms      INTEGER NOT NULL CHECK (created_ms >= 0), -- the cursor has no sign
     -- The original text; `body` is a JSON array of plain-text paragraphs.
     title           TEXT NOT NULL,
     body            TEXT NOT NULL CHECK (json_valid(body) AND json_type(body) = 'array'),

@@ -5,30 +5,13 @@ use quanzi_api::{ErrorCode, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 
 use crate::AppError;
 
-/// Longest id: 18 digits always fits an i64.
-const MAX_ID_DIGITS: usize = 18;
-const MAX_SLUG_LEN: usize = 64;
 const MAX_CURSOR_LEN: usize = 64;
 
-/// An id is 1 to 18 ASCII digits and greater than zero.
-pub fn parse_id(raw: &str) -> Result<i64, AppError> {
-    let bad = || AppError::bad_request(ErrorCode::BadId, "an id is a positive whole number");
-    if raw.is_empty() || raw.len() > MAX_ID_DIGITS || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    match raw.parse::<i64>() {
-        Ok(id) if id > 0 => Ok(id),
-        _ => Err(bad()),
-    }
-}
+pub use quanzi_api::params::is_slug;
 
-/// Whether `raw` has the shape of a community slug: `[a-z0-9-]{1,64}`.
-pub fn is_slug(raw: &str) -> bool {
-    !raw.is_empty()
-        && raw.len() <= MAX_SLUG_LEN
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    quanzi_api::params::parse_id(raw)
+        .ok_or_else(|| AppError::bad_request(ErrorCode::BadId, "an id is a positive whole number"))
 }
 
 pub fn parse_slug(raw: &str) -> Result<&str, AppError> {
@@ -86,7 +69,7 @@ impl Cursor {
             !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
         };
         // 16 digits of milliseconds reach past the year 2200; 18 digits of id fit an i64.
-        if !digits(ms, 16) || !digits(id, MAX_ID_DIGITS) {
+        if !digits(ms, 16) || !digits(id, quanzi_api::params::MAX_ID_DIGITS) {
             return Err(bad());
         }
         let created_ms = ms.parse::<i64>().map_err(|_| bad())?;

@@ -353,10 +353,44 @@ where
     }
 }
 
+/// Whether a file name, percent-decoded, is `index.html` in any case.
+fn is_index_html(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    decoded.eq_ignore_ascii_case(b"index.html")
+}
+
 /// A file from `dist/`, or the app's 404 page.
 async fn static_file(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
-    let serve = ServeDir::new(&state.web.dist).append_index_html_on_directories(false);
+    // The raw shell has no nonce and would be cached as a plain file: however its name is
+    // spelled (`//index.html`, `/%69ndex.html`), only the rendered page is served.
+    let name = path.rsplit('/').next().unwrap_or("");
+    if is_index_html(name) {
+        return state.web.page(StatusCode::NOT_FOUND);
+    }
+    // `cargo xtask` writes `.br` copies of the wasm, js and css at build time: served as
+    // they are, no per-request compression of the largest files.
+    let serve = ServeDir::new(&state.web.dist)
+        .append_index_html_on_directories(false)
+        .precompressed_br();
     let res = match serve.oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
@@ -365,6 +399,9 @@ async fn static_file(State(state): State<AppState>, req: Request) -> Response {
         return state.web.page(StatusCode::NOT_FOUND);
     }
     let mut res = res.map(Body::new);
+    // Precompressed `.br` files bypass the compression layer, which would add this.
+    res.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let name = path.rsplit('/').next().unwrap_or("");
         let cache = if is_hashed(name) {

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{app, app_with, get, request, Options, CSS, JS, WASM};
+use common::{app, app_with, get, request, Options, CSS, JS, PRECOMPRESSED, WASM};
 
 /// The nonce of a CSP header's script-src.
 fn csp_nonce(csp: &str) -> String {
@@ -200,6 +200,48 @@ async fn brotli_when_asked_for() {
     .await;
     assert_eq!(gzip.header("content-encoding"), "gzip");
     assert!(gzip.body.len() < plain.body.len());
+}
+
+#[tokio::test]
+async fn precompressed_files_are_sent_as_they_are_and_vary() {
+    let app = app().await;
+    let uri = format!("/{WASM}");
+    let br = request(&app.router, Method::GET, &uri, &[("accept-encoding", "br")]).await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.header("content-encoding"), "br");
+    assert_eq!(&br.body[..], PRECOMPRESSED);
+    assert!(br
+        .header("vary")
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    assert!(br.header("cache-control").contains("immutable"));
+    let plain = get(&app.router, &uri).await;
+    assert_eq!(plain.header("content-encoding"), "");
+    assert!(plain.body.starts_with(b"\0asm"));
+    assert!(plain
+        .header("vary")
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+}
+
+#[tokio::test]
+async fn the_raw_shell_is_never_served_as_a_file() {
+    let app = app().await;
+    for uri in [
+        "/index.html",
+        "//index.html",
+        "/%69ndex.html",
+        "/INDEX.HTML",
+        "/img/../index.html",
+    ] {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(
+            reply.header("content-security-policy").contains("nonce-"),
+            "{uri}"
+        );
+        assert_eq!(reply.header("cache-control"), "no-cache", "{uri}");
+    }
 }
 
 #[tokio::test]

@@ -97,7 +97,7 @@ impl Lang {
         match self {
             Lang::ZhCn if n >= 10_000 => {
                 let tenths = (n as u64 * 10 + 5_000) / 10_000; // rounded to 0.1万
-                if tenths % 10 == 0 {
+                if tenths.is_multiple_of(10) {
                     format!("{}万", tenths / 10)
                 } else {
                     format!("{}.{}万", tenths / 10, tenths % 10)
@@ -108,7 +108,7 @@ impl Lang {
                 let digits = n.to_string();
                 let mut out = String::with_capacity(digits.len() + digits.len() / 3);
                 for (i, c) in digits.chars().enumerate() {
-                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                    if i > 0 && (digits.len() - i).is_multiple_of(3) {
                         out.push(',');
                     }
                     out.push(c);
@@ -155,6 +155,12 @@ pub struct I18n {
 impl I18n {
     pub fn t(&self) -> &'static Strings {
         self.lang.get().strings()
+    }
+
+    /// Without tracking: for views that are rebuilt anyway when the language changes
+    /// (their data is refetched in the new language), so tracking would render them twice.
+    pub fn t_untracked(&self) -> &'static Strings {
+        self.lang.get_untracked().strings()
     }
 
     pub fn set(&self, lang: Lang) {

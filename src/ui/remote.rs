@@ -1,9 +1,9 @@
 //! Data from the API as a signal: loading, ready or failed, reloaded when its path or the
-//! language changes. Plain signals and `spawn_local` rather than resources and
+//! language changes. Plain signals and a scoped task rather than resources and
 //! `<Transition>`, which cost the first-load budget more than they give here.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos::task::spawn_local_scoped_with_cancellation;
 use serde::de::DeserializeOwned;
 
 use super::states::{ErrorState, Skeleton};
@@ -55,7 +55,7 @@ where
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
         remote.state.set(State::Loading);
-        spawn_local(async move {
+        spawn_local_scoped_with_cancellation(async move {
             let result = get_json::<T>(&path, lang).await;
             if generation.try_get_value() == Some(this) {
                 remote.state.set(match result {

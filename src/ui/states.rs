@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::client::ClientError;
 use crate::i18n::use_i18n;
+use crate::ui::head::{page_title, set_head};
 
 /// Grey blocks in the shape of the content, so nothing jumps when it arrives.
 #[component]
@@ -37,9 +38,14 @@ pub fn Empty(#[prop(into)] message: Signal<&'static str>) -> impl IntoView {
     }
 }
 
+/// The not-found page, also shown when the API says a product, post or community is gone.
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
+    Effect::new(move |_| {
+        let t = i18n.t();
+        set_head(&page_title(t.not_found_title, t.app_name), t.not_found_body);
+    });
     view! {
         <div class="state state-not-found">
             <p class="state-code" aria-hidden="true">"404"</p>

@@ -2,7 +2,7 @@
 //! navigation to the first feed card in headless Chromium, and API throughput.
 
 use crate::cmd::{self, command, Result};
-use crate::server::{build_server, TestServer};
+use crate::server::{build_server, Profile, TestServer};
 use crate::{bundle, setup};
 
 pub fn run() -> Result {
@@ -10,8 +10,8 @@ pub fn run() -> Result {
     bundle::build_app()?;
     println!("\n== bundle");
     bundle::report(&bundle::first_load()?);
-    build_server()?;
-    let server = TestServer::start()?;
+    build_server(Profile::Optimised)?;
+    let server = TestServer::start(Profile::Optimised)?;
     println!("\n== browser and API (e2e/bench.mjs)");
     let mut node = command("node", &["bench.mjs"]);
     node.current_dir(cmd::root().join("e2e"))

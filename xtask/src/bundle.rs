@@ -10,7 +10,22 @@ pub const FIRST_LOAD_BUDGET: u64 = 170_000;
 pub fn build_app() -> Result {
     println!("== building the app (release, wasm-opt -Oz)");
     // --offline: prove Trunk downloads no tool; everything comes from `setup`.
-    cmd::run(command("trunk", &["build", "--release", "--offline"]))
+    cmd::run(command("trunk", &["build", "--release", "--offline"]))?;
+    precompress()
+}
+
+/// Writes `name.br` beside each first-load file, so the server sends the best compression
+/// without spending it on every request.
+fn precompress() -> Result {
+    for path in first_load_files()? {
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut target = path.clone().into_os_string();
+        target.push(".br");
+        std::fs::write(&target, brotli(&bytes))
+            .map_err(|e| format!("cannot write {}: {e}", target.to_string_lossy()))?;
+    }
+    Ok(())
 }
 
 pub struct Asset {
@@ -19,8 +34,7 @@ pub struct Asset {
     pub brotli: u64,
 }
 
-/// The files a first visit loads, with their sizes.
-pub fn first_load() -> Result<Vec<Asset>> {
+fn first_load_files() -> Result<Vec<PathBuf>> {
     let dist = root().join("dist");
     let entries = std::fs::read_dir(&dist)
         .map_err(|e| format!("cannot read {}: {e} (build the app first)", dist.display()))?;
@@ -40,34 +54,46 @@ pub fn first_load() -> Result<Vec<Asset>> {
     {
         return Err("dist has no .wasm file: the build did not finish".into());
     }
-    files
+    Ok(files)
+}
+
+/// The files a first visit loads, with their sizes: raw, and the `.br` copy that the
+/// server actually sends.
+pub fn first_load() -> Result<Vec<Asset>> {
+    let size = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .map(|m| m.len())
+            .map_err(|e| format!("cannot read {}: {e} (build the app first)", path.display()))
+    };
+    first_load_files()?
         .into_iter()
         .map(|path| {
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let mut br = path.clone().into_os_string();
+            br.push(".br");
             Ok(Asset {
                 name: path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                raw: bytes.len() as u64,
-                brotli: brotli_size(&bytes),
+                raw: size(&path)?,
+                brotli: size(std::path::Path::new(&br))?,
             })
         })
         .collect()
 }
 
-/// Size after brotli at the quality a server precompresses with (11).
-pub fn brotli_size(bytes: &[u8]) -> u64 {
+/// Brotli at its best quality (11): what the server sends for these files.
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
         lgwin: 22,
         ..Default::default()
     };
+    // Compressing from memory into memory cannot fail on I/O.
     match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
-        Ok(_) => out.len() as u64,
-        Err(_) => bytes.len() as u64,
+        Ok(_) => out,
+        Err(_) => bytes.to_vec(),
     }
 }
 
@@ -99,12 +125,15 @@ pub fn check_budget() -> Result {
 
 #[cfg(test)]
 mod tests {
-    use super::brotli_size;
+    use super::brotli;
 
     #[test]
-    fn brotli_shrinks_repetitive_bytes() {
-        let bytes = vec![b'a'; 10_000];
-        let size = brotli_size(&bytes);
-        assert!(size > 0 && size < 100, "{size}");
+    fn brotli_shrinks_and_round_trips() {
+        let bytes = b"group-buy ".repeat(1_000);
+        let packed = brotli(&bytes);
+        assert!(!packed.is_empty() && packed.len() < 100, "{}", packed.len());
+        let mut unpacked = Vec::new();
+        brotli::BrotliDecompress(&mut &packed[..], &mut unpacked).unwrap();
+        assert_eq!(unpacked, bytes);
     }
 }

@@ -10,24 +10,38 @@ use std::time::{Duration, Instant};
 use crate::cmd::{self, command, root, Result};
 use crate::{bundle, setup};
 
-pub fn build_server() -> Result {
-    println!("== building the server");
-    cmd::run(command(
-        "cargo",
-        &["build", "--profile", "server", "--package", "quanzi-server"],
-    ))
+/// How the server is compiled: optimised for people and benchmarks; the test build reuses
+/// what `cargo test` already compiled, which saves minutes on a fresh CI machine.
+#[derive(Clone, Copy)]
+pub enum Profile {
+    Optimised,
+    Test,
 }
 
-fn server_binary() -> PathBuf {
-    root().join("target/server/quanzi-server")
+impl Profile {
+    fn binary(self) -> PathBuf {
+        match self {
+            Profile::Optimised => root().join("target/server/quanzi-server"),
+            Profile::Test => root().join("target/debug/quanzi-server"),
+        }
+    }
+}
+
+pub fn build_server(profile: Profile) -> Result {
+    println!("== building the server");
+    let args: &[&str] = match profile {
+        Profile::Optimised => &["build", "--profile", "server", "--package", "quanzi-server"],
+        Profile::Test => &["build", "--package", "quanzi-server"],
+    };
+    cmd::run(command("cargo", args))
 }
 
 /// `cargo xtask serve`: set up, build, and run the server in the foreground.
 pub fn serve(args: &[String]) -> Result {
     setup::run(setup::Need::Serve)?;
     bundle::build_app()?;
-    build_server()?;
-    let mut server = Command::new(server_binary());
+    build_server(Profile::Optimised)?;
+    let mut server = Command::new(Profile::Optimised.binary());
     server.args(args).current_dir(root());
     cmd::run(server)
 }
@@ -40,13 +54,13 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    pub fn start() -> Result<TestServer> {
+    pub fn start(profile: Profile) -> Result<TestServer> {
         let port = free_port()?;
         let dir = std::env::temp_dir().join(format!("quanzi-xtask-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let db = dir.join("quanzi.sqlite");
-        let child = Command::new(server_binary())
+        let child = Command::new(profile.binary())
             .current_dir(root())
             .args(["--port", &port.to_string(), "--db"])
             .arg(&db)

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::cmd::{self, command, run_counting, Counts, Result};
-use crate::server::{build_server, TestServer};
+use crate::server::{build_server, Profile, TestServer};
 use crate::{bundle, setup};
 
 struct Step {
@@ -56,9 +56,9 @@ pub fn run() -> Result {
     });
     step("app release build", &mut |_| bundle::build_app());
     step("first-load budget", &mut |_| bundle::check_budget());
-    step("server build", &mut |_| build_server());
+    step("server build", &mut |_| build_server(Profile::Test));
     step("browser journeys", &mut |counts| {
-        let server = TestServer::start()?;
+        let server = TestServer::start(Profile::Test)?;
         let mut playwright = command("npx", &["playwright", "test"]);
         playwright
             .current_dir(cmd::root().join("e2e"))

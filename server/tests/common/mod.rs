@@ -11,6 +11,7 @@ use tower::ServiceExt;
 
 pub const JS: &str = "quanzi-1a2b3c4d5e6f7a8b.js";
 pub const WASM: &str = "quanzi-1a2b3c4d5e6f7a8b_bg.wasm";
+pub const PRECOMPRESSED: &[u8] = b"precompressed brotli bytes";
 pub const CSS: &str = "main-0f1e2d3c4b5a6978.css";
 
 /// The shape of `index.html` after `trunk build`: preload links, an inline module script.
@@ -87,6 +88,9 @@ fn write_dist(dist: &std::path::Path, with_index: bool) {
     let mut wasm = b"\0asm\x01\0\0\0".to_vec();
     wasm.extend(std::iter::repeat_n(0u8, 4096));
     std::fs::write(dist.join(WASM), wasm).expect("wasm");
+    // What `cargo xtask` writes beside each first-load file; a marker, so tests can tell
+    // the precompressed copy from on-the-fly compression.
+    std::fs::write(dist.join(format!("{WASM}.br")), PRECOMPRESSED).expect("wasm.br");
     std::fs::write(dist.join(CSS), "body { margin: 0; }\n".repeat(40)).expect("css");
     std::fs::write(
         dist.join("icons/icon.svg"),
