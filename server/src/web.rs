@@ -256,16 +256,17 @@ pub fn api_origin(base: &str) -> anyhow::Result<Option<String>> {
     Ok(Some(url.origin().ascii_serialization()))
 }
 
-/// A Trunk-hashed file name: a `-` followed by 16 or more hex digits, as in
-/// `quanzi-1a2b3c4d5e6f7a8b_bg.wasm` or `main-1a2b3c4d5e6f7a8b.css`. Its content never
-/// changes, so it may be cached forever.
+/// A Trunk-hashed file name: a `-` followed by 12 or more hex digits, as in
+/// `quanzi-1a2b3c4d5e6f7a8b_bg.wasm` or `main-1a2b3c4d5e6f7a8.css` (Trunk prints its 64-bit
+/// hash without leading zeros, so it is often shorter than 16). Its content never changes,
+/// so it may be cached forever.
 pub fn is_hashed(file_name: &str) -> bool {
     file_name.match_indices('-').any(|(at, _)| {
         file_name[at + 1..]
             .bytes()
             .take_while(u8::is_ascii_hexdigit)
             .count()
-            >= 16
+            >= 12
     })
 }
 
@@ -424,7 +425,8 @@ mod tests {
         assert!(is_hashed("quanzi-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed("quanzi-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed("main-0123456789abcdef0123.css"));
-        assert!(!is_hashed("quanzi-1a2b3c4d5e6f7a8.js"));
+        assert!(is_hashed("quanzi-639b3f103a1f271.js"));
+        assert!(!is_hashed("quanzi-1a2b3c4d.js"));
         assert!(!is_hashed("icon-192.png"));
         assert!(!is_hashed("manifest.webmanifest"));
         assert!(!is_hashed("1a2b3c4d5e6f7a8b9c.js"));
