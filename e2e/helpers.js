@@ -22,3 +22,25 @@ export async function productWithGroupOffer(request) {
   }
   throw new Error('the demo store has no product with a group offer');
 }
+
+/** A fresh member: signs up through the app's own form and returns their details. */
+export async function signUp(page, name = `测试${Math.random().toString(36).slice(2, 7)}`, next = '/') {
+  const email = `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const password = 'correct horse battery';
+  await page.goto(`/sign-up?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('昵称').fill(name);
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel(/密码/).fill(password);
+  await page.getByRole('button', { name: '注册' }).click();
+  await page.waitForURL((url) => url.pathname + url.search === next);
+  return { name, email, password };
+}
+
+/** Signs in through the app's form. */
+export async function signIn(page, email, password, next = '/') {
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel(/密码/).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname + url.search === next);
+}

@@ -1,23 +1,263 @@
-//! The member area (`/me`). Sign-in and profiles come with the members issue; the route
-//! exists now because links to it are promised.
+//! Members: who is signed in (the session), the sign-in and sign-up pages, and the member
+//! area `/me` with their communities and posts. The session itself is an HttpOnly cookie
+//! the app never sees; it only asks the server who it is.
 
+use crate::task::spawn;
 use leptos::prelude::*;
+use quanzi_api::{ErrorCode, Me, SignIn, SignUp};
 
-use crate::i18n::use_i18n;
+use crate::client::{encode_query_value, get_json, write_json, ClientError};
+use crate::feed::{FeedFilter, FeedList};
+use crate::i18n::{use_i18n, Strings};
+use crate::router::{navigate, safe_return_path, use_location};
+use crate::ui::avatar::Avatar;
 use crate::ui::head::{page_title, set_head};
+use crate::ui::states::Skeleton;
+use gloo_net::http::Method;
 
+/// The signed-in member, if any. `checked` turns true once the server has answered, so
+/// pages can tell "guest" from "not known yet".
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub me: RwSignal<Option<Me>>,
+    pub checked: RwSignal<bool>,
+}
+
+pub fn provide_session() {
+    let session = Session {
+        me: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    provide_context(session);
+    let lang = use_i18n().lang.get_untracked();
+    spawn(async move {
+        // 401 means a guest; any other failure is treated as a guest too, and the next
+        // action that needs a member will ask them to sign in.
+        session
+            .me
+            .set(get_json::<Me>("/account/me", lang).await.ok());
+        session.checked.set(true);
+    });
+}
+
+pub fn use_session() -> Session {
+    expect_context()
+}
+
+/// The sign-in page that comes back to `next` afterwards.
+pub fn sign_in_href(next: &str) -> String {
+    format!("/sign-in?next={}", encode_query_value(next))
+}
+
+/// What to tell a person whose form the server refused.
+pub fn form_error(t: &'static Strings, error: &ClientError) -> &'static str {
+    match error.code() {
+        Some(ErrorCode::InvalidCredentials) => t.error_credentials,
+        Some(ErrorCode::EmailTaken) => t.error_email_taken,
+        Some(ErrorCode::BadName) => t.error_name,
+        Some(ErrorCode::BadEmail) => t.error_email,
+        Some(ErrorCode::WeakPassword) => t.error_password,
+        Some(ErrorCode::RateLimited) => t.error_rate_limited,
+        Some(ErrorCode::EmptyText) => t.error_empty,
+        Some(ErrorCode::TextTooLong) => t.error_too_long,
+        Some(ErrorCode::Unauthenticated) => t.error_signed_out,
+        Some(ErrorCode::Forbidden | ErrorCode::NotAMember) => t.error_forbidden,
+        _ => match error {
+            ClientError::Network => t.error_network,
+            ClientError::Timeout => t.error_timeout,
+            _ => t.error_server,
+        },
+    }
+}
+
+/// `/sign-in` and `/sign-up`: one form, two modes. Fields keep what was typed when the
+/// server says no.
+#[component]
+pub fn AuthPage(sign_up: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    let next = move || safe_return_path(location.query_value("next").as_deref());
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<&'static str>);
+    Effect::new(move |_| {
+        let t = i18n.t();
+        let title = if sign_up { t.sign_up } else { t.sign_in };
+        set_head(&page_title(title, t.app_name), t.tagline);
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let result = if sign_up {
+                let body = SignUp {
+                    name: name.get_untracked(),
+                    email: email.get_untracked(),
+                    password: password.get_untracked(),
+                };
+                write_json::<Me>(Method::POST, "/account/sign-up", lang, Some(&body)).await
+            } else {
+                let body = SignIn {
+                    email: email.get_untracked(),
+                    password: password.get_untracked(),
+                };
+                write_json::<Me>(Method::POST, "/account/sign-in", lang, Some(&body)).await
+            };
+            match result {
+                Ok(me) => {
+                    session.me.set(Some(me));
+                    navigate(location, &next());
+                }
+                Err(e) => {
+                    error.set(Some(form_error(lang.strings(), &e)));
+                    pending.set(false);
+                }
+            }
+        });
+    };
+
+    let other = move || {
+        let t = i18n.t();
+        let (text, path) = if sign_up {
+            (t.have_account, "/sign-in")
+        } else {
+            (t.no_account, "/sign-up")
+        };
+        let href = format!("{path}?next={}", encode_query_value(&next()));
+        view! { <a href=href>{text}</a> }
+    };
+
+    view! {
+        <section class="card form-card">
+            <h1>{move || if sign_up { i18n.t().sign_up } else { i18n.t().sign_in }}</h1>
+            <form on:submit=submit novalidate>
+                {sign_up
+                    .then(|| {
+                        view! {
+                            <label>
+                                <span>{move || i18n.t().display_name}</span>
+                                <input
+                                    name="name"
+                                    autocomplete="nickname"
+                                    maxlength="30"
+                                    required
+                                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev))
+                                />
+                            </label>
+                        }
+                    })}
+                <label>
+                    <span>{move || i18n.t().email}</span>
+                    <input
+                        name="email"
+                        type="email"
+                        autocomplete="email"
+                        inputmode="email"
+                        required
+                        prop:value=email on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    <span>{move || i18n.t().password}</span>
+                    <input
+                        name="password"
+                        type="password"
+                        autocomplete=if sign_up { "new-password" } else { "current-password" }
+                        minlength="8"
+                        maxlength="128"
+                        required
+                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </label>
+                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <button class="button" type="submit" disabled=move || pending.get()>
+                    {move || if sign_up { i18n.t().sign_up } else { i18n.t().sign_in }}
+                </button>
+            </form>
+            <p class="form-switch">{other}</p>
+        </section>
+    }
+}
+
+/// `/me`: the member's profile, communities and posts; guests are asked to sign in.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
     Effect::new(move |_| {
         let t = i18n.t();
-        set_head(&page_title(t.me_title, t.app_name), t.me_soon);
+        set_head(&page_title(t.me_title, t.app_name), t.tagline);
     });
-    view! {
-        <div class="state">
-            <h1>{move || i18n.t().me_title}</h1>
-            <p>{move || i18n.t().me_soon}</p>
-            <a href="/" class="button">{move || i18n.t().back_home}</a>
-        </div>
+    let sign_out = move |_| {
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            // Signed out here even if the network failed: the server's session expires.
+            let _ = write_json::<()>(Method::POST, "/account/sign-out", lang, None).await;
+            session.me.set(None);
+            navigate(location, "/");
+        });
+    };
+    move || {
+        if !session.checked.get() {
+            return view! { <Skeleton cards=1 /> }.into_any();
+        }
+        let Some(me) = session.me.get() else {
+            return view! {
+                <section class="state">
+                    <h1>{move || i18n.t().me_title}</h1>
+                    <p>{move || i18n.t().sign_in_to_see}</p>
+                    <a class="button" href=sign_in_href("/me")>
+                        {move || i18n.t().sign_in}
+                    </a>
+                </section>
+            }
+            .into_any();
+        };
+        let author = me.member.id;
+        let communities = me
+            .communities
+            .iter()
+            .map(|m| {
+                let role = m.role;
+                view! {
+                    <li>
+                        <a class="chip" href=format!("/c/{}", m.community.slug)>
+                            {m.community.name.clone()}
+                            {move || crate::community::role_label(i18n.t(), role)
+                                .map(|label| view! { <span class="role">{label}</span> })}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card profile">
+                <div class="profile-head">
+                    <Avatar author=me.member.clone() />
+                    <div>
+                        <h1>{me.member.name.clone()}</h1>
+                        <p class="muted">{me.email.clone()}</p>
+                    </div>
+                    <button class="button button-quiet" on:click=sign_out>
+                        {move || i18n.t().sign_out}
+                    </button>
+                </div>
+                <h2>{move || i18n.t().my_communities}</h2>
+                <ul class="chip-list">{communities}</ul>
+            </section>
+            <h2 class="section-title">{move || i18n.t().my_posts}</h2>
+            <FeedList filter=Signal::derive(move || FeedFilter::Author(author)) />
+        }
+        .into_any()
     }
 }

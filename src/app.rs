@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::account::AccountPage;
+use crate::account::{provide_session, AccountPage, AuthPage};
 use crate::community::{provide_communities, CommunitiesPage, CommunityPage};
 use crate::feed::FeedPage;
 use crate::group_buy::GroupBuyPage;
@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     provide_i18n();
     let location = provide_router();
     provide_communities();
+    provide_session();
     // A memo, so a change of query alone (a feed filter) keeps the page and its state.
     let route = Memo::new(move |_| location.route());
     view! {
@@ -30,6 +31,8 @@ pub fn App() -> impl IntoView {
                 Route::Communities => view! { <CommunitiesPage /> }.into_any(),
                 Route::GroupBuy(_) => view! { <GroupBuyPage /> }.into_any(),
                 Route::Me => view! { <AccountPage /> }.into_any(),
+                Route::SignIn => view! { <AuthPage sign_up=false /> }.into_any(),
+                Route::SignUp => view! { <AuthPage sign_up=true /> }.into_any(),
                 Route::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>

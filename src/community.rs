@@ -4,12 +4,21 @@
 use leptos::prelude::*;
 use quanzi_api::{Community, Page};
 
-use crate::feed::FeedList;
+use crate::account::{form_error, sign_in_href, use_session};
+use crate::client::write_json;
+use crate::feed::{FeedFilter, FeedList};
+use crate::i18n::Strings;
 use crate::i18n::{fill, use_i18n};
+use crate::post::compose::Composer;
+use crate::router::{navigate, use_location};
+use crate::task::spawn;
+use crate::ui::avatar::Avatar;
 use crate::ui::head::{excerpt, page_title, set_head};
 use crate::ui::image::Img;
 use crate::ui::remote::{fetch, loaded, Remote};
 use crate::ui::states::Empty;
+use gloo_net::http::Method;
+use quanzi_api::{Membership, Role};
 
 /// All communities, loaded once per language for the whole app (the feed's chips and the
 /// list). Created at the root: a remote owned by a page would die with that page.
@@ -44,7 +53,7 @@ pub fn CommunitiesPage() -> impl IntoView {
         <h1 class="page-title">{move || i18n.t().communities_title}</h1>
         {loaded(communities, |page| {
             if page.items.is_empty() {
-                return view! { <Empty message=Signal::derive(move || use_i18n().t().communities_empty) /> }
+                return view! { <Empty message=use_i18n().t_untracked().communities_empty /> }
                     .into_any();
             }
             view! {
@@ -86,17 +95,132 @@ pub fn CommunityPage(slug: String) -> impl IntoView {
             &excerpt(&community.description, 120),
         );
         let slug = community.slug.clone();
+        let count = RwSignal::new(community.member_count);
+        let role = RwSignal::new(community.viewer_role);
+        let composing = RwSignal::new(false);
+        let compose_slug = community.slug.clone();
+        let faces = community
+            .faces
+            .into_iter()
+            .map(|author| view! { <Avatar author /> })
+            .collect_view();
         view! {
             <header class="community-header">
                 <Img image=community.cover class="community-cover" eager=true />
                 <div class="community-header-text">
                     <h1>{community.name}</h1>
                     <p>{community.description}</p>
-                    <MemberCount count=community.member_count />
+                    <div class="community-members">
+                        <span class="faces">{faces}</span>
+                        <span class="member-count">
+                            {move || {
+                                fill(i18n.t().members, "n", &i18n.lang.get().count(count.get()))
+                            }}
+                        </span>
+                    </div>
+                    <JoinButton slug=community.slug.clone() role count />
                 </div>
             </header>
+            // Members write here; the composer opens in place so the feed stays in view.
+            {move || {
+                let slug = compose_slug.clone();
+                match (role.get().is_some(), composing.get()) {
+                    (false, _) => ().into_any(),
+                    (true, false) => view! {
+                        <button class="button compose-open" on:click=move |_| composing.set(true)>
+                            {move || i18n.t().new_post}
+                        </button>
+                    }
+                        .into_any(),
+                    (true, true) => view! {
+                        <Composer slug on_close=move |_| composing.set(false) />
+                    }
+                        .into_any(),
+                }
+            }}
             <h2 class="section-title">{move || i18n.t().community_feed}</h2>
-            <FeedList community=Signal::derive(move || Some(slug.clone())) />
+            <FeedList filter=Signal::derive(move || FeedFilter::Community(slug.clone())) />
         }
     })
+}
+
+/// How a role reads next to a name; plain members carry no badge.
+pub fn role_label(t: &'static Strings, role: Role) -> Option<&'static str> {
+    match role {
+        Role::Owner => Some(t.role_owner),
+        Role::Moderator => Some(t.role_moderator),
+        Role::Member => None,
+    }
+}
+
+/// Join or leave. Guests are sent to sign in and come back here.
+#[component]
+fn JoinButton(slug: String, role: RwSignal<Option<Role>>, count: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<&'static str>);
+    let path = format!("/communities/{slug}/membership");
+    let here = format!("/c/{slug}");
+    let toggle = move |_| {
+        if session.me.get_untracked().is_none() {
+            navigate(location, &sign_in_href(&here));
+            return;
+        }
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        let path = path.clone();
+        let joined = role.get_untracked().is_some();
+        spawn(async move {
+            let result = if joined {
+                write_json::<()>(Method::DELETE, &path, lang, None)
+                    .await
+                    .map(|()| None)
+            } else {
+                write_json::<Membership>(Method::POST, &path, lang, None)
+                    .await
+                    .map(|m| Some(m.role))
+            };
+            match result {
+                Ok(new_role) => {
+                    if new_role.is_some() != joined {
+                        count.update(|n| *n = if joined { n.saturating_sub(1) } else { *n + 1 });
+                    }
+                    role.set(new_role);
+                }
+                Err(e) => error.set(Some(form_error(lang.strings(), &e))),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <div class="join">
+            {move || match role.get() {
+                Some(Role::Owner) => view! { <span class="role">{i18n.t().role_owner}</span> }.into_any(),
+                current => {
+                    let joined = current.is_some();
+                    view! {
+                        {current
+                            .and_then(|r| role_label(i18n.t(), r))
+                            .map(|label| view! { <span class="role">{label}</span> })}
+                        <button
+                            class=if joined { "button button-quiet" } else { "button" }
+                            aria-pressed=joined.to_string()
+                            disabled=move || pending.get()
+                            on:click=toggle.clone()
+                        >
+                            {if joined { i18n.t().leave } else { i18n.t().join }}
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </div>
+    }
 }

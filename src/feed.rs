@@ -4,7 +4,6 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::reactive::owner::Owner;
-use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use quanzi_api::{Page, Post, FEED_LIMIT_DEFAULT};
 
 use crate::client::{encode_query_value, get_json, ClientError};
@@ -12,6 +11,7 @@ use crate::community::use_communities;
 use crate::i18n::use_i18n;
 use crate::post::PostCard;
 use crate::router::use_location;
+use crate::task::{spawn, spawn_scoped};
 use crate::ui::head::set_head;
 use crate::ui::remote::State;
 use crate::ui::states::{Empty, ErrorState, Skeleton};
@@ -20,12 +20,25 @@ use quanzi_api::params::is_slug;
 /// Start loading the next page this far before the reader reaches the end.
 const PREFETCH_PX: f64 = 800.0;
 
+/// Which posts a feed list shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedFilter {
+    Everything,
+    Community(String),
+    /// One member's posts (the member area).
+    Author(i64),
+}
+
 /// The API path of one feed page.
-pub fn feed_path(community: Option<&str>, cursor: Option<&str>) -> String {
+pub fn feed_path(filter: &FeedFilter, cursor: Option<&str>) -> String {
     let mut path = format!("/feed?limit={FEED_LIMIT_DEFAULT}");
-    if let Some(community) = community {
-        path.push_str("&community=");
-        path.push_str(&encode_query_value(community));
+    match filter {
+        FeedFilter::Everything => {}
+        FeedFilter::Community(slug) => {
+            path.push_str("&community=");
+            path.push_str(&encode_query_value(slug));
+        }
+        FeedFilter::Author(id) => path.push_str(&format!("&author={id}")),
     }
     if let Some(cursor) = cursor {
         path.push_str("&cursor=");
@@ -45,7 +58,7 @@ enum Status {
 
 /// A list of posts that pages itself by cursor. Shared by the feed and community pages.
 #[component]
-pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoView {
+pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
     let i18n = use_i18n();
     let posts = RwSignal::new(Vec::<Post>::new());
     let cursor = RwSignal::new(None::<String>);
@@ -78,10 +91,7 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
         }
         status.set(Status::Loading);
         let this_generation = generation.get_value();
-        let path = feed_path(
-            community.get_untracked().as_deref(),
-            cursor.get_untracked().as_deref(),
-        );
+        let path = feed_path(&filter.get_untracked(), cursor.get_untracked().as_deref());
         let lang = i18n.lang.get_untracked();
         let task = async move {
             let result = get_json::<Page<Post>>(&path, lang).await;
@@ -105,8 +115,8 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
         // error state's retry button is gone the moment loading starts, and its cleanup
         // would cancel the request it just made.
         match owner.get_value() {
-            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
-            None => spawn_local(task),
+            Some(owner) => owner.with(|| spawn_scoped(task)),
+            None => spawn(task),
         }
     };
 
@@ -119,7 +129,7 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
     };
 
     Effect::new(move |_| {
-        community.track();
+        filter.track();
         i18n.lang.track();
         load(true);
     });
@@ -157,9 +167,7 @@ pub fn FeedList(#[prop(into)] community: Signal<Option<String>>) -> impl IntoVie
                 view! { <p class="feed-status feed-end">{move || i18n.t().end_of_feed}</p> }
                     .into_any()
             }
-            Status::End => {
-                view! { <Empty message=Signal::derive(move || i18n.t().empty_feed) /> }.into_any()
-            }
+            Status::End => view! { <Empty message=i18n.t_untracked().empty_feed /> }.into_any(),
             Status::Failed(error) => {
                 let retry = move |_| {
                     if has_posts {
@@ -249,21 +257,30 @@ pub fn FeedPage() -> impl IntoView {
     view! {
         <h1 class="visually-hidden">{move || i18n.t().nav_feed}</h1>
         <CommunityChips selected=community />
-        <FeedList community=community />
+        <FeedList filter=Signal::derive(move || {
+            community.get().map_or(FeedFilter::Everything, FeedFilter::Community)
+        }) />
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::feed_path;
+    use super::{feed_path, FeedFilter};
 
     #[test]
     fn feed_paths_carry_filter_and_cursor_encoded() {
-        assert_eq!(feed_path(None, None), "/feed?limit=10");
+        assert_eq!(feed_path(&FeedFilter::Everything, None), "/feed?limit=10");
         assert_eq!(
-            feed_path(Some("cycling"), Some("1700-3")),
+            feed_path(&FeedFilter::Community("cycling".into()), Some("1700-3")),
             "/feed?limit=10&community=cycling&cursor=1700-3"
         );
-        assert_eq!(feed_path(None, Some("a&b")), "/feed?limit=10&cursor=a%26b");
+        assert_eq!(
+            feed_path(&FeedFilter::Author(7), None),
+            "/feed?limit=10&author=7"
+        );
+        assert_eq!(
+            feed_path(&FeedFilter::Everything, Some("a&b")),
+            "/feed?limit=10&cursor=a%26b"
+        );
     }
 }

@@ -10,6 +10,7 @@ mod i18n;
 mod post;
 mod product;
 mod router;
+mod task;
 mod ui;
 
 fn main() {

@@ -19,6 +19,8 @@ pub enum Route {
     Communities,
     GroupBuy(i64),
     Me,
+    SignIn,
+    SignUp,
     NotFound,
 }
 
@@ -35,6 +37,8 @@ impl Route {
             (Some("communities"), None) => Some(Route::Communities),
             (Some("g"), Some(id)) => parse_id(id).map(Route::GroupBuy),
             (Some("me"), None) => Some(Route::Me),
+            (Some("sign-in"), None) => Some(Route::SignIn),
+            (Some("sign-up"), None) => Some(Route::SignUp),
             _ => None,
         };
         match (route, parts.next()) {
@@ -62,15 +66,55 @@ impl Location {
     }
 }
 
-/// `name`'s raw value in `a=1&b=2`. Values are used only after strict validation (slugs,
-/// codes), so no percent-decoding is needed: an encoded value simply fails validation.
+/// `name`'s value in `a=1&b=2`, percent-decoded. Callers still validate it (slugs, paths).
 pub fn query_value(query: &str, name: &str) -> Option<String> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
+        .and_then(|(_, value)| percent_decode(value))
         .filter(|value| !value.is_empty())
+}
+
+/// `%2Fc%2Fcycling` → `/c/cycling`; `None` for broken escapes or invalid UTF-8.
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Where to return after signing in: only a path on this site (`/c/cycling?x=1`), never
+/// `//evil.example`, `https://…` or `/\evil` (browsers read a backslash as a slash).
+pub fn safe_return_path(raw: Option<&str>) -> String {
+    match raw {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
 }
 
 fn current() -> (String, String) {
@@ -89,7 +133,7 @@ fn sync(location: Location) {
 }
 
 /// Goes to an in-app URL (path and query), as a new history entry, at the top of the page.
-fn navigate(location: Location, href: &str) {
+pub fn navigate(location: Location, href: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -219,5 +263,29 @@ mod tests {
         assert_eq!(query_value("ref=AB12", "community"), None);
         assert_eq!(query_value("community=", "community"), None);
         assert_eq!(query_value("", "community"), None);
+        assert_eq!(
+            query_value("next=%2Fc%2Fcycling", "next").as_deref(),
+            Some("/c/cycling")
+        );
+        assert_eq!(query_value("q=%E9%AA%91", "q").as_deref(), Some("骑"));
+        assert_eq!(query_value("q=%E9%A", "q"), None);
+        assert_eq!(query_value("q=%FF", "q"), None);
+    }
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(safe_return_path(Some("/c/cycling")), "/c/cycling");
+        assert_eq!(safe_return_path(Some("/g/3?ref=AB12")), "/g/3?ref=AB12");
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+            "/\nx",
+        ] {
+            assert_eq!(safe_return_path(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_return_path(None), "/");
     }
 }

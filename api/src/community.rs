@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Image;
+use crate::{Author, Image, Role};
 
 /// A community in full: enough for the feed's filter chips and its own page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +14,18 @@ pub struct Community {
     pub description: String,
     pub cover: Image,
     pub member_count: u32,
+    /// A few members' faces, most recently joined first.
+    pub faces: Vec<Author>,
+    /// The signed-in member's role here; absent for guests and non-members.
+    pub viewer_role: Option<Role>,
+}
+
+/// `GET /communities/{slug}/members`: who is in, with their role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommunityMember {
+    pub member: Author,
+    pub role: Role,
 }
 
 /// The short form embedded in posts and products.

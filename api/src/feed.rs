@@ -17,4 +17,6 @@ pub struct FeedQuery {
     pub limit: Option<String>,
     /// A community slug to filter by.
     pub community: Option<String>,
+    /// A member id: only their posts (a profile's list).
+    pub author: Option<String>,
 }

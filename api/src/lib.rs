@@ -3,18 +3,24 @@
 //! Money is integer minor units plus an ISO currency; times are RFC 3339 UTC strings;
 //! lists are cursor pages; errors are `{"error":{"code","message"}}` with a stable code.
 
+pub mod account;
+pub mod comment;
 pub mod common;
 pub mod community;
 pub mod feed;
 pub mod params;
 pub mod post;
 pub mod product;
+pub mod upload;
 
+pub use account::{Me, Membership, Role, SignIn, SignUp};
+pub use comment::{Comment, NewComment};
 pub use common::{ApiError, ApiErrorBody, ErrorCode, Image, Money, Page};
-pub use community::{Community, CommunityRef};
+pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
-pub use post::{Author, Post, PostSummary, ProductCard};
-pub use product::{GroupOffer, GroupPrice, Product, StoryBlock};
+pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
+pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
+pub use upload::Upload;
 
 /// The path prefix of every JSON resource.
 pub const API_PREFIX: &str = "/api/v1";

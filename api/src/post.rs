@@ -40,6 +40,39 @@ pub struct Post {
     /// RFC 3339 UTC.
     pub created_at: String,
     pub products: Vec<ProductCard>,
+    /// Whether the signed-in member likes it (false for guests).
+    pub viewer_liked: bool,
+    /// Whether the signed-in member may delete it (its author, or a moderator).
+    pub can_delete: bool,
+}
+
+pub const TITLE_MAX_CHARS: usize = 60;
+pub const BODY_MAX_CHARS: usize = 2000;
+pub const POST_MAX_IMAGES: usize = 9;
+pub const POST_MAX_PRODUCTS: usize = 6;
+
+/// `POST /posts`: a member's post in a community they belong to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPost {
+    /// Community slug.
+    pub community: String,
+    /// 1 to 60 characters.
+    pub title: String,
+    /// Paragraphs of plain text; 1 to 2000 characters in all.
+    pub body: Vec<String>,
+    /// Ids of the author's own unpublished uploads, in order; at most 9.
+    pub images: Vec<i64>,
+    /// Products to embed as cards (the "buyer show"); at most 6.
+    pub products: Vec<i64>,
+}
+
+/// The answer to `PUT` and `DELETE /posts/{id}/like`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LikeState {
+    pub liked: bool,
+    pub like_count: u32,
 }
 
 /// The short form of a post, listed on a product page.

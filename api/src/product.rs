@@ -4,6 +4,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::{CommunityRef, Image, Money, PostSummary};
 
+/// Query of `GET /products`: the products of one community (all of them, for the
+/// composer's product tags), or of the whole store.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ProductQuery {
+    /// A community slug.
+    pub community: Option<String>,
+}
+
 /// The group price and how many people it takes, as shown on cards.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,4 +1,5 @@
-//! Communities (圈子): `GET /communities` and `GET /communities/{slug}`.
+//! Communities (圈子): `GET /communities` and `GET /communities/{slug}`, each with a few
+//! members' faces and the viewer's role. Joining and the member list are in `membership`.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -8,22 +9,45 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::AppError;
 use crate::lang::Lang;
-use crate::params::parse_slug;
+use crate::membership::{faces, role_of};
+use crate::params::path_slug;
 use crate::post::image;
+use crate::session::Viewer;
 use crate::AppState;
 
 const COLUMNS: &str = "slug, name_zh, name_en, description_zh, description_en,
-     cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count";
+     cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count, id";
 
-fn community(r: &Row<'_>, lang: Lang) -> rusqlite::Result<Community> {
+/// A community row and its id; faces and the viewer's role are filled by [`complete`].
+fn community(r: &Row<'_>, lang: Lang) -> rusqlite::Result<(i64, Community)> {
     let cover: Image = image(r, 5, lang)?;
-    Ok(Community {
-        slug: r.get(0)?,
-        name: lang.pick(r.get(1)?, r.get(2)?),
-        description: lang.pick(r.get(3)?, r.get(4)?),
-        cover,
-        member_count: r.get(10)?,
-    })
+    Ok((
+        r.get(11)?,
+        Community {
+            slug: r.get(0)?,
+            name: lang.pick(r.get(1)?, r.get(2)?),
+            description: lang.pick(r.get(3)?, r.get(4)?),
+            cover,
+            member_count: r.get(10)?,
+            faces: Vec::new(),
+            viewer_role: None,
+        },
+    ))
+}
+
+/// Adds the faces and, for a signed-in viewer, their role.
+fn complete(
+    conn: &Connection,
+    (id, mut community): (i64, Community),
+    lang: Lang,
+    viewer: Option<i64>,
+) -> Result<Community, AppError> {
+    community.faces = faces(conn, id, lang)?;
+    community.viewer_role = match viewer {
+        Some(viewer) => role_of(conn, id, viewer)?,
+        None => None,
+    };
+    Ok(community)
 }
 
 /// All communities, in their curated order. A single page: `next_cursor` is always null.
@@ -42,14 +66,17 @@ fn community(r: &Row<'_>, lang: Lang) -> rusqlite::Result<Community> {
 pub async fn list_communities(
     State(state): State<AppState>,
     lang: Lang,
+    Viewer(viewer): Viewer,
 ) -> Result<Json<Page<Community>>, AppError> {
     let items = state
         .db(move |conn| {
-            let items = conn
+            let rows = conn
                 .prepare_cached(&format!("SELECT {COLUMNS} FROM communities ORDER BY id"))?
                 .query_map([], |r| community(r, lang))?
-                .collect::<Result<_, _>>()?;
-            Ok(items)
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|row| complete(conn, row, lang, viewer))
+                .collect::<Result<Vec<_>, _>>()
         })
         .await?;
     Ok(Json(Page {
@@ -77,20 +104,19 @@ pub async fn list_communities(
 pub async fn get_community(
     State(state): State<AppState>,
     lang: Lang,
+    Viewer(viewer): Viewer,
     slug: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Community>, AppError> {
-    let slug = match slug {
-        Ok(Path(raw)) => parse_slug(&raw)?.to_owned(),
-        Err(_) => parse_slug("")?.to_owned(),
-    };
+    let slug = path_slug(slug)?;
     let found = state
         .db(move |conn| {
-            Ok(conn
+            let row = conn
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM communities WHERE slug = ?1"
                 ))?
                 .query_row(params![slug], |r| community(r, lang))
-                .optional()?)
+                .optional()?;
+            row.map(|row| complete(conn, row, lang, viewer)).transpose()
         })
         .await?;
     found

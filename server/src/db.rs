@@ -11,12 +11,30 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// The schema, one SQL file per version, applied in order. A database's `user_version`
 /// says how many have been applied; never edit a released file, add the next one.
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init.sql", include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../migrations/0001_init.sql")),
+    (
+        "0002_members.sql",
+        include_str!("../migrations/0002_members.sql"),
+    ),
+];
 
 /// How long a connection waits on another's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const POOL_SIZE: u32 = 8;
+
+/// The current time as stored: unix milliseconds, UTC.
+pub fn now_ms() -> i64 {
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// A transaction that takes the write lock at once. Use it for every read-then-write: a
+/// deferred transaction that reads first may find, when it comes to write, that another
+/// connection wrote in between, and SQLite then fails it instead of waiting.
+pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
 
 /// Opens (creating if needed) the database at `path`, migrates it, and returns a pool.
 pub fn open(path: &Path) -> anyhow::Result<Pool> {

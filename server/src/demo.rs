@@ -1,5 +1,9 @@
 //! The demo store (`demo/store.json`, built into the binary): members, communities, products
 //! and posts, loaded into a fresh database so the app has something to show.
+//!
+//! Every demo member can sign in at once: `member{id}@demo.quanzi`, password
+//! [`DEMO_PASSWORD`]. They belong to each community they posted in; in each, the author of
+//! the earliest post is its owner and the next distinct author a moderator.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,10 +13,21 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
+use quanzi_api::Role;
+
+use crate::membership::role_name;
 use crate::params::is_slug;
 
 /// The demo store as shipped.
 pub const STORE_JSON: &str = include_str!("../demo/store.json");
+
+/// The password every demo member shares (listed in the README; demo data only).
+pub const DEMO_PASSWORD: &str = "quanzi-demo";
+
+/// A demo member's sign-in email.
+pub fn demo_email(member_id: i64) -> String {
+    format!("member{member_id}@demo.quanzi")
+}
 
 /// At load time the newest post is moved to this long before now (the others keep their
 /// spacing), so the feed always looks alive.
@@ -212,12 +227,75 @@ pub fn load_if_empty(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let communities: i64 = tx.query_row("SELECT count(*) FROM communities", [], |r| r.get(0))?;
     if communities > 0 {
-        return Ok(false);
+        // A store loaded by a server older than accounts (schema v1) gets its demo members'
+        // accounts and memberships now, so its people can sign in too.
+        let accounts: i64 = tx.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+        if accounts > 0 {
+            return Ok(false);
+        }
+        let store = parse(json)?;
+        add_people(&tx, &store, now)?;
+        tx.commit()?;
+        return Ok(true);
     }
     let store = parse(json)?;
     insert(&tx, &store, now)?;
+    add_people(&tx, &store, now)?;
     tx.commit()?;
     Ok(true)
+}
+
+/// Gives the demo members accounts and seats them in the communities they posted in, from
+/// the posts as stored. One Argon2id hash (with a fresh salt) serves all of them: they
+/// share a published password anyway, and one hash instead of fourteen keeps a fresh
+/// start (and every test's) quick.
+fn add_people(
+    tx: &rusqlite::Transaction<'_>,
+    store: &Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let hash = crate::account::hash_password(DEMO_PASSWORD)
+        .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))?;
+    let now_ms = unix_ms(now)?;
+    for m in &store.members {
+        tx.execute(
+            "INSERT OR IGNORE INTO accounts (member_id, email, password_hash, created_ms)
+             SELECT id, ?2, ?3, ?4 FROM members WHERE id = ?1",
+            params![m.id, demo_email(m.id), hash, now_ms],
+        )
+        .with_context(|| format!("account of member {}", m.id))?;
+    }
+    // Each author's first post in each community, earliest first.
+    let mut stmt = tx.prepare(
+        "SELECT community_id, author_id, min(created_ms) AS first_ms, min(id) AS first_id
+         FROM posts GROUP BY community_id, author_id
+         ORDER BY community_id, first_ms, first_id",
+    )?;
+    let firsts = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seated: HashMap<i64, usize> = HashMap::new();
+    for (community_id, member_id, joined_ms) in firsts {
+        let place = seated.entry(community_id).or_default();
+        let role = match *place {
+            0 => Role::Owner,
+            1 => Role::Moderator,
+            _ => Role::Member,
+        };
+        *place += 1;
+        tx.execute(
+            "INSERT OR IGNORE INTO memberships (community_id, member_id, role, joined_ms)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![community_id, member_id, role_name(role), joined_ms],
+        )?;
+    }
+    Ok(())
 }
 
 fn unix_ms(t: OffsetDateTime) -> anyhow::Result<i64> {
@@ -407,6 +485,44 @@ mod tests {
         let span =
             times.iter().max().copied().unwrap_or(0) - times.iter().min().copied().unwrap_or(0);
         assert_eq!(newest - oldest, span);
+        Ok(())
+    }
+
+    #[test]
+    fn demo_members_get_accounts_and_seats_also_in_an_older_database() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let pool = crate::db::open(&dir.path().join("q.sqlite"))?;
+        let mut conn = pool.get()?;
+        let now = OffsetDateTime::now_utc();
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        let seats = |conn: &Connection| -> rusqlite::Result<(i64, i64, i64, i64)> {
+            conn.query_row(
+                "SELECT (SELECT count(*) FROM accounts),
+                        (SELECT count(*) FROM memberships WHERE role = 'owner'),
+                        (SELECT count(*) FROM memberships WHERE role = 'moderator'),
+                        (SELECT count(DISTINCT community_id || '-' || author_id) FROM posts)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+        };
+        let (accounts, owners, moderators, authors) = seats(&conn)?;
+        let store = parse(STORE_JSON)?;
+        assert_eq!(accounts as usize, store.members.len());
+        assert_eq!(owners as usize, store.communities.len());
+        assert_eq!(moderators as usize, store.communities.len());
+        let members: i64 = conn.query_row("SELECT count(*) FROM memberships", [], |r| r.get(0))?;
+        assert_eq!(members, authors, "every author sits where they posted");
+        let email: String =
+            conn.query_row("SELECT email FROM accounts WHERE member_id = 1", [], |r| {
+                r.get(0)
+            })?;
+        assert_eq!(email, demo_email(1));
+
+        // A database filled by a server from before accounts existed gets them on start.
+        conn.execute_batch("DELETE FROM memberships; DELETE FROM accounts;")?;
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
+        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
         Ok(())
     }
 }

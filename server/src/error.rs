@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use quanzi_api::{ApiError, ApiErrorBody, ErrorCode};
@@ -13,6 +13,8 @@ pub struct AppError {
     pub status: StatusCode,
     pub code: ErrorCode,
     pub message: Cow<'static, str>,
+    /// Seconds until trying again makes sense (`Retry-After`), for 429s.
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -21,7 +23,27 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// 401: the request needs a signed-in member.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            "sign in first",
+        )
+    }
+
+    /// 403 with a code saying why (`forbidden`, `not_a_member`, `bad_origin`).
+    pub fn forbidden(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// 409: the request clashes with the current state (`email_taken`, `not_a_member` …).
+    pub fn conflict(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
     }
 
     pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
@@ -57,7 +79,12 @@ impl From<serde_json::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        error_response(self.status, self.code, self.message)
+        let mut res = error_response(self.status, self.code, self.message);
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 

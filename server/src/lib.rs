@@ -8,35 +8,47 @@
 //! let config = quanzi_server::Config::new("data/quanzi.sqlite", "dist");
 //! let router = quanzi_server::app(&config).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! axum::serve(listener, router).await?;
+//! // The peer address feeds the sign-in rate limit.
+//! let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+//! axum::serve(listener, service).await?;
 //! # Ok(()) }
 //! ```
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::routing::{any, get};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, delete, get, post, put};
 use axum::Router;
+use http_body_util::Limited;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
+pub mod account;
+pub mod body;
+pub mod comment;
 pub mod community;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod lang;
+pub mod like;
+pub mod membership;
 pub mod openapi;
+pub mod origin;
 pub mod params;
 pub mod post;
 pub mod product;
+pub mod ratelimit;
+pub mod session;
+pub mod upload;
 pub mod web;
 
 pub use error::AppError;
@@ -56,6 +68,13 @@ pub struct Config {
     /// Where the app should find the JSON API, if not at `/api/v1` on this origin: a path
     /// starting with `/` or an absolute `http(s)` URL (whose origin joins `connect-src`).
     pub api_base: Option<String>,
+    /// Where members' files go (`uploads/` inside it); `None` means the database file's
+    /// directory, so `data/quanzi.sqlite` keeps its photos in `data/uploads/`.
+    pub data_dir: Option<PathBuf>,
+    /// The site is served over HTTPS: the session cookie gets `Secure` and the `__Host-`
+    /// prefix, and the Origin check expects `https://`. Off for the plain-http reference
+    /// server on 127.0.0.1, where a `Secure` cookie would never be sent back.
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -64,15 +83,32 @@ impl Config {
             db_path: db_path.into(),
             dist_dir: dist_dir.into(),
             api_base: None,
+            data_dir: None,
+            secure_cookies: false,
+        }
+    }
+
+    /// The data directory as configured, or the database file's directory.
+    pub fn data_dir(&self) -> PathBuf {
+        match &self.data_dir {
+            Some(dir) => dir.clone(),
+            None => match self.db_path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+                _ => PathBuf::from("."),
+            },
         }
     }
 }
 
-/// What every handler shares: the database pool and the app shell.
+/// What every handler shares: the database pool, the app shell, the photo store and the
+/// sign-in limiter.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: db::Pool,
     pub web: Arc<web::Web>,
+    pub uploads: Arc<upload::Store>,
+    pub sign_in_limiter: Arc<ratelimit::SignInLimiter>,
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -105,6 +141,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     let db_path = config.db_path.clone();
     let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
         let pool = db::open(&db_path)?;
+        account::dummy_hash();
         let mut conn = pool.get()?;
         let now = time::OffsetDateTime::now_utc();
         if demo::load_if_empty(&mut conn, demo::STORE_JSON, now)? {
@@ -114,9 +151,13 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     })
     .await??;
     let web = web::Web::load(&config.dist_dir, config.api_base.as_deref())?;
+    let uploads = upload::Store::open(&config.data_dir().join("uploads"))?;
     Ok(AppState {
         pool,
         web: Arc::new(web),
+        uploads: Arc::new(uploads),
+        sign_in_limiter: Arc::new(ratelimit::SignInLimiter::default()),
+        secure_cookies: config.secure_cookies,
     })
 }
 
@@ -124,16 +165,52 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/account/sign-up", post(account::sign_up))
+        .route("/api/v1/account/sign-in", post(account::sign_in))
+        .route("/api/v1/account/sign-out", post(account::sign_out))
+        .route("/api/v1/account/me", get(account::me))
         .route("/api/v1/feed", get(feed::feed))
-        .route("/api/v1/posts/{id}", get(post::get_post))
+        .route("/api/v1/posts", post(post::create_post))
+        .route(
+            "/api/v1/posts/{id}",
+            get(post::get_post).delete(post::delete_post),
+        )
+        .route(
+            "/api/v1/posts/{id}/like",
+            put(like::like).delete(like::unlike),
+        )
+        .route(
+            "/api/v1/posts/{id}/comments",
+            get(comment::list_comments).post(comment::create_comment),
+        )
+        .route("/api/v1/comments/{id}", delete(comment::delete_comment))
+        .route(
+            "/api/v1/uploads",
+            // This one route takes a photo; `limit_bodies` lets its body through unwrapped.
+            post(upload::create_upload).layer(DefaultBodyLimit::max(upload::BODY_MAX_BYTES)),
+        )
+        .route("/api/v1/products", get(product::list_products))
         .route("/api/v1/products/{id}", get(product::get_product))
         .route("/api/v1/communities", get(community::list_communities))
         .route("/api/v1/communities/{slug}", get(community::get_community))
+        .route(
+            "/api/v1/communities/{slug}/membership",
+            post(membership::join).delete(membership::leave),
+        )
+        .route(
+            "/api/v1/communities/{slug}/members",
+            get(membership::list_members),
+        )
         .route("/api/openapi.json", get(openapi::serve_document))
         // Anything else under /api is a JSON 404, never the app's HTML.
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
-        .route("/api/{*rest}", any(api_not_found));
+        .route("/api/{*rest}", any(api_not_found))
+        // Writes from another site are refused before any handler sees them.
+        .layer(middleware::from_fn_with_state(
+            origin::Scheme::of(state.secure_cookies),
+            origin::check_origin,
+        ));
 
     let routes = api
         .merge(web::routes())
@@ -149,9 +226,7 @@ fn with_middleware(routes: Router) -> Router {
         // Innermost first: the layers below wrap everything above them.
         .layer(middleware::from_fn(api_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Bodies sent without a Content-Length are cut off while streaming.
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(middleware::from_fn(limit_bodies))
         .layer(CatchPanicLayer::custom(|_panic| {
             // The panic message is already on stderr; the client learns nothing more.
             error::error_response(
@@ -239,31 +314,61 @@ async fn api_headers(req: Request, next: Next) -> Response {
     }
     let headers = res.headers_mut();
     headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    // Answers depend on who is signed in (likes, roles, "me"): a shared cache must never
+    // hand one member's answer to another.
+    headers.append(header::VARY, HeaderValue::from_static("cookie"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
-/// Refuses a declared oversize body before any handler runs, with the JSON envelope.
-async fn refuse_large_bodies(req: Request, next: Next) -> Response {
+/// Whether a request is the one that may carry a photo.
+fn is_upload(req: &Request) -> bool {
+    req.method() == Method::POST && req.uri().path() == "/api/v1/uploads"
+}
+
+/// Refuses a declared oversize body before any handler runs, with the JSON envelope, and
+/// cuts off bodies streamed without a Content-Length at the same limit: 64 KiB, or room
+/// for one photo on the upload route.
+async fn limit_bodies(req: Request, next: Next) -> Response {
+    let upload = is_upload(&req);
+    let limit = if upload {
+        upload::BODY_MAX_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().parse::<u64>());
     match declared {
-        Some(Ok(len)) if len <= MAX_BODY_BYTES as u64 => next.run(req).await,
-        None => next.run(req).await,
+        Some(Ok(len)) if len <= limit as u64 => {}
+        None => {}
         // Not a number (hyper normally rejects this before we see it).
-        Some(Err(_)) => error::error_response(
-            StatusCode::BAD_REQUEST,
-            quanzi_api::ErrorCode::BadRequest,
-            "malformed Content-Length",
-        ),
-        Some(Ok(_)) => error::error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            quanzi_api::ErrorCode::PayloadTooLarge,
-            "request body too large (limit 64 KiB)",
-        ),
+        Some(Err(_)) => {
+            return error::error_response(
+                StatusCode::BAD_REQUEST,
+                quanzi_api::ErrorCode::BadRequest,
+                "malformed Content-Length",
+            )
+        }
+        Some(Ok(_)) if upload => return upload::too_large().into_response(),
+        Some(Ok(_)) => {
+            return error::error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                quanzi_api::ErrorCode::PayloadTooLarge,
+                "request body too large (limit 64 KiB)",
+            )
+        }
+    }
+    if upload {
+        // The route's own DefaultBodyLimit cuts the stream; a second wrapper here would
+        // hide the length error from the multipart reader (it looks one level deep), and a
+        // too-long photo would then be a 500 instead of a 413.
+        next.run(req).await
+    } else {
+        next.run(req.map(|body| Body::new(Limited::new(body, limit))))
+            .await
     }
 }
 

@@ -27,6 +27,13 @@ struct Cli {
     /// Where the app should call the API, if not /api/v1 here: a /path or an http(s) URL.
     #[arg(long)]
     api_base: Option<String>,
+    /// Directory for members' uploaded photos (uploads/ inside it); default: the --db
+    /// file's directory.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// The site is served over HTTPS (behind a TLS proxy): Secure, __Host- session cookie.
+    #[arg(long)]
+    secure_cookies: bool,
 }
 
 #[tokio::main]
@@ -45,6 +52,8 @@ async fn main() -> anyhow::Result<()> {
         db_path: cli.db,
         dist_dir: cli.dist,
         api_base: cli.api_base,
+        data_dir: cli.data_dir,
+        secure_cookies: cli.secure_cookies,
     };
     let app = quanzi_server::app(&config).await?;
     let addr = SocketAddr::new(cli.addr, cli.port);
@@ -54,9 +63,13 @@ async fn main() -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     // The one line on stdout; people (and scripts) read it.
     println!("Quanzi is ready on http://{local}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address feeds the sign-in limiter's per-address count.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

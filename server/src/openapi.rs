@@ -7,10 +7,32 @@ use std::sync::OnceLock;
 use axum::http::header;
 use axum::response::IntoResponse;
 use quanzi_api::{
-    ApiError, ApiErrorBody, Author, Community, CommunityRef, ErrorCode, GroupOffer, GroupPrice,
-    Image, Money, Post, PostSummary, Product, ProductCard, StoryBlock,
+    ApiError, ApiErrorBody, Author, Comment, Community, CommunityMember, CommunityRef, ErrorCode,
+    GroupOffer, GroupPrice, Image, LikeState, Me, Membership, Money, NewComment, NewPost, Post,
+    PostSummary, Product, ProductCard, Role, SignIn, SignUp, StoryBlock, Upload,
 };
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Declares the session cookie, which the `security(("session" = []))` of the member-only
+/// operations refer to.
+struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::session::COOKIE_NAME,
+                "Set by sign-up and sign-in; HttpOnly, SameSite=Lax. Over HTTPS it is \
+                 `__Host-quanzi_session` and Secure. Every POST, PUT, PATCH and DELETE must \
+                 also carry an `Origin` of this site (or `Sec-Fetch-Site: same-origin`), \
+                 else 403 `bad_origin`.",
+            ))),
+        );
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,21 +47,41 @@ use utoipa::OpenApi;
     ),
     paths(
         crate::health,
+        crate::account::sign_up,
+        crate::account::sign_in,
+        crate::account::sign_out,
+        crate::account::me,
         crate::feed::feed,
         crate::post::get_post,
+        crate::post::create_post,
+        crate::post::delete_post,
+        crate::like::like,
+        crate::like::unlike,
+        crate::comment::list_comments,
+        crate::comment::create_comment,
+        crate::comment::delete_comment,
+        crate::upload::create_upload,
+        crate::product::list_products,
         crate::product::get_product,
         crate::community::list_communities,
         crate::community::get_community,
+        crate::membership::join,
+        crate::membership::leave,
+        crate::membership::list_members,
     ),
     components(schemas(
         ApiErrorBody, ApiError, ErrorCode, Money, Image, Author, CommunityRef, Community,
-        GroupPrice, GroupOffer, ProductCard, Post, PostSummary, StoryBlock, Product,
+        CommunityMember, Role, Membership, Me, SignUp, SignIn, GroupPrice, GroupOffer,
+        ProductCard, Post, NewPost, LikeState, PostSummary, Comment, NewComment, Upload,
+        crate::upload::UploadForm, StoryBlock, Product,
     )),
+    modifiers(&SessionCookie),
     tags(
+        (name = "account", description = "Sign-up, sign-in, sign-out and the signed-in member"),
         (name = "feed", description = "The content-first feed"),
-        (name = "posts", description = "Content posts"),
+        (name = "posts", description = "Content posts, their photos, likes and comments"),
         (name = "products", description = "Products and their group-buy offers"),
-        (name = "communities", description = "Communities (圈子)"),
+        (name = "communities", description = "Communities (圈子) and their members"),
         (name = "meta", description = "Health"),
     )
 )]

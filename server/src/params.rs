@@ -1,6 +1,8 @@
 //! Validation of what arrives in URLs: ids, slugs and feed parameters. Everything here
 //! rejects with a 400 and a stable code, never a panic or a 500.
 
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use quanzi_api::{ErrorCode, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 
 use crate::AppError;
@@ -22,6 +24,33 @@ pub fn parse_slug(raw: &str) -> Result<&str, AppError> {
             ErrorCode::BadSlug,
             "a community slug is 1 to 64 of a-z, 0-9 and -",
         ))
+    }
+}
+
+/// The query of a plain paged list (`?cursor=&limit=`).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
+    pub cursor: Option<String>,
+    /// 1 to 50, default 10.
+    pub limit: Option<String>,
+}
+
+/// An id from a `{id}` path segment. A segment that is not even valid UTF-8 once decoded
+/// is as malformed as "abc".
+pub fn path_id(raw: Result<Path<String>, PathRejection>) -> Result<i64, AppError> {
+    match raw {
+        Ok(Path(raw)) => parse_id(&raw),
+        Err(_) => parse_id(""),
+    }
+}
+
+/// A community slug from a `{slug}` path segment.
+pub fn path_slug(raw: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
+    match raw {
+        Ok(Path(raw)) => parse_slug(&raw).map(str::to_owned),
+        Err(_) => parse_slug("").map(str::to_owned),
     }
 }
 
@@ -82,6 +111,64 @@ impl Cursor {
 
     pub fn encode(self) -> String {
         format!("{}-{}", self.created_ms, self.id)
+    }
+}
+
+/// Splits a cursor of `n` dash-separated decimal numbers, each within `max_digits`; `None`
+/// for anything else.
+fn cursor_numbers(raw: &str, max_digits: &[usize]) -> Option<Vec<i64>> {
+    if raw.len() > MAX_CURSOR_LEN {
+        return None;
+    }
+    let parts: Vec<&str> = raw.split('-').collect();
+    if parts.len() != max_digits.len() {
+        return None;
+    }
+    parts
+        .iter()
+        .zip(max_digits)
+        .map(|(part, &max)| {
+            let ok =
+                !part.is_empty() && part.len() <= max && part.bytes().all(|b| b.is_ascii_digit());
+            if ok {
+                part.parse::<i64>().ok()
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// A position in a community's member list, which runs owners first, then moderators, then
+/// members, each by join time: the last member seen, as `{rank}-{joined_ms}-{member_id}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberCursor {
+    pub rank: i64,
+    pub joined_ms: i64,
+    pub member_id: i64,
+}
+
+impl MemberCursor {
+    pub fn parse(raw: Option<&str>) -> Result<Option<MemberCursor>, AppError> {
+        let raw = match raw {
+            None | Some("") => return Ok(None),
+            Some(raw) => raw,
+        };
+        let bad = || AppError::bad_request(ErrorCode::BadCursor, "the cursor is not valid");
+        match cursor_numbers(raw, &[1, 16, quanzi_api::params::MAX_ID_DIGITS]).as_deref() {
+            Some(&[rank, joined_ms, member_id]) if rank <= 2 && member_id > 0 => {
+                Ok(Some(MemberCursor {
+                    rank,
+                    joined_ms,
+                    member_id,
+                }))
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    pub fn encode(self) -> String {
+        format!("{}-{}-{}", self.rank, self.joined_ms, self.member_id)
     }
 }
 
@@ -172,6 +259,25 @@ mod tests {
         ] {
             assert!(
                 Cursor::parse(Some(bad)).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn member_cursors_round_trip_and_garbage_is_refused() {
+        let c = MemberCursor {
+            rank: 2,
+            joined_ms: 1_795_250_100_000,
+            member_id: 7,
+        };
+        assert_eq!(MemberCursor::parse(Some(&c.encode())).ok(), Some(Some(c)));
+        assert_eq!(MemberCursor::parse(Some("")).ok(), Some(None));
+        for bad in [
+            "1-2", "3-1-1", "0-1-0", "a-1-1", "0--1-1", "0-1-1-1", "10-1-1",
+        ] {
+            assert!(
+                MemberCursor::parse(Some(bad)).is_err(),
                 "{bad:?} should be refused"
             );
         }

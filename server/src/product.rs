@@ -1,17 +1,79 @@
 //! Products: `GET /products/{id}` with gallery, story, prices, group offer and the posts
 //! that feature it.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::Json;
-use quanzi_api::{CommunityRef, GroupOffer, Money, Product, StoryBlock};
+use quanzi_api::{
+    CommunityRef, ErrorCode, GroupOffer, Money, Page, Product, ProductCard, ProductQuery,
+    StoryBlock,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::AppError;
 use crate::lang::Lang;
-use crate::params::parse_id;
-use crate::post::{image, summaries_for_product};
+use crate::params::{parse_id, parse_slug};
+use crate::post::{image, product_card, summaries_for_product};
 use crate::AppState;
+
+/// Products as cards, by id: one community's (for tagging them in a post) or all of them.
+/// A community has tens of products, so this is one page (`next_cursor` is null).
+#[utoipa::path(
+    get,
+    path = "/api/v1/products",
+    tag = "products",
+    params(
+        ProductQuery,
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The products", body = Page<ProductCard>),
+        (status = 400, description = "`bad_slug`, or `bad_request` (a malformed query string)", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn list_products(
+    State(state): State<AppState>,
+    lang: Lang,
+    query: Result<Query<ProductQuery>, QueryRejection>,
+) -> Result<Json<Page<ProductCard>>, AppError> {
+    let Query(query) = query.map_err(|_| {
+        AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
+    })?;
+    let community = query.community.as_deref().map(parse_slug).transpose()?;
+    let community = community.map(str::to_owned);
+    let items = state
+        .db(move |conn| {
+            let community_id = match community {
+                None => None,
+                Some(slug) => Some(
+                    conn.prepare_cached("SELECT id FROM communities WHERE slug = ?1")?
+                        .query_row(params![slug], |r| r.get::<_, i64>(0))
+                        .optional()?
+                        .ok_or_else(|| AppError::not_found("no such community"))?,
+                ),
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
+                        pr.group_price, pr.group_size,
+                        i.url, i.width, i.height, i.alt_zh, i.alt_en
+                 FROM products pr
+                 JOIN product_images i ON i.product_id = pr.id AND i.position = 0
+                 WHERE ?1 IS NULL OR pr.community_id = ?1
+                 ORDER BY pr.id",
+            )?;
+            let cards = stmt
+                .query_map(params![community_id], |r| product_card(r, lang))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(cards)
+        })
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
 
 /// A product in full.
 #[utoipa::path(

@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::params::{is_slug, parse_id};
-use crate::{community, post, product, AppState};
+use crate::{community, post, product, upload, AppState};
 
 /// The app's `index.html`, prepared once at startup.
 pub struct Web {
@@ -275,11 +275,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(app_page))
         .route("/me", get(app_page))
+        .route("/sign-in", get(app_page))
+        .route("/sign-up", get(app_page))
         .route("/communities", get(app_page))
         .route("/g/{id}", get(group_buy_page))
         .route("/p/{id}", get(product_page))
         .route("/posts/{id}", get(post_page))
         .route("/c/{slug}", get(community_page))
+        // Members' photos, from the data directory rather than dist/.
+        .route("/media/{name}", get(upload::media))
         // The raw template must never be served: it lacks the nonce.
         .route("/index.html", get(not_found_page))
         .fallback(static_file)

@@ -350,6 +350,35 @@ async fn every_product_is_featured_in_some_post() {
 }
 
 #[tokio::test]
+async fn products_are_listed_by_community_for_tagging() {
+    let app = app().await;
+    let store = store();
+    let all = get_ok(&app.router, "/api/v1/products", "zh-CN").await;
+    let every = all["items"].as_array().expect("items");
+    assert_eq!(
+        every.len(),
+        store["products"].as_array().expect("products").len()
+    );
+    assert!(all["next_cursor"].is_null());
+    let coffee = get_ok(&app.router, "/api/v1/products?community=coffee", "en").await;
+    let ids_in_coffee: HashSet<i64> = store["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .filter(|p| p["community"] == "coffee")
+        .filter_map(|p| p["id"].as_i64())
+        .collect();
+    let listed: HashSet<i64> = ids(&coffee["items"]).into_iter().collect();
+    assert_eq!(listed, ids_in_coffee);
+    assert!(coffee["items"][0]["image"]["width"].as_u64().is_some());
+    let bad = get(&app.router, "/api/v1/products?community=NOPE").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error_code(), "bad_slug");
+    let missing = get(&app.router, "/api/v1/products?community=knitting").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn text_follows_accept_language() {
     let app = app().await;
     let store = store();
@@ -416,7 +445,9 @@ async fn wrong_methods_are_405_json() {
     let app = app().await;
     for (method, uri) in [
         (Method::POST, "/api/v1/feed"),
-        (Method::DELETE, "/api/v1/posts/1"),
+        (Method::PATCH, "/api/v1/posts/1"),
+        (Method::GET, "/api/v1/account/sign-in"),
+        (Method::PUT, "/api/v1/posts/1/comments"),
         (Method::PUT, "/api/v1/communities"),
         (Method::PATCH, "/api/v1/health"),
     ] {

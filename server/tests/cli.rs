@@ -85,7 +85,15 @@ fn help_lists_the_options() {
         .expect("run --help");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for option in ["--addr", "--port", "--db", "--dist", "--api-base"] {
+    for option in [
+        "--addr",
+        "--port",
+        "--db",
+        "--dist",
+        "--api-base",
+        "--data-dir",
+        "--secure-cookies",
+    ] {
         assert!(help.contains(option), "{option} missing from --help");
     }
 }

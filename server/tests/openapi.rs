@@ -34,20 +34,62 @@ fn the_document_is_openapi_3_1_and_lists_every_endpoint() {
     assert!(doc["openapi"]
         .as_str()
         .is_some_and(|v| v.starts_with("3.1")));
-    for path in [
-        "/api/v1/feed",
-        "/api/v1/posts/{id}",
-        "/api/v1/products/{id}",
-        "/api/v1/communities",
-        "/api/v1/communities/{slug}",
-        "/api/v1/health",
+    for (method, path) in [
+        ("get", "/api/v1/feed"),
+        ("get", "/api/v1/posts/{id}"),
+        ("get", "/api/v1/products/{id}"),
+        ("get", "/api/v1/communities"),
+        ("get", "/api/v1/communities/{slug}"),
+        ("get", "/api/v1/health"),
+        ("post", "/api/v1/account/sign-up"),
+        ("post", "/api/v1/account/sign-in"),
+        ("post", "/api/v1/account/sign-out"),
+        ("get", "/api/v1/account/me"),
+        ("post", "/api/v1/communities/{slug}/membership"),
+        ("delete", "/api/v1/communities/{slug}/membership"),
+        ("get", "/api/v1/communities/{slug}/members"),
+        ("post", "/api/v1/uploads"),
+        ("post", "/api/v1/posts"),
+        ("delete", "/api/v1/posts/{id}"),
+        ("put", "/api/v1/posts/{id}/like"),
+        ("delete", "/api/v1/posts/{id}/like"),
+        ("get", "/api/v1/posts/{id}/comments"),
+        ("post", "/api/v1/posts/{id}/comments"),
+        ("delete", "/api/v1/comments/{id}"),
     ] {
-        assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+        let operation = &doc["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} missing");
+        // Every operation documents its failures with the envelope.
+        let responses = operation["responses"].as_object().expect("responses");
+        assert!(
+            responses
+                .keys()
+                .any(|status| status.starts_with('4') || status.starts_with('5')),
+            "{method} {path} documents no error"
+        );
     }
+    // Writes document the Origin check, and member-only operations the session cookie.
+    let create = &doc["paths"]["/api/v1/posts"]["post"];
+    assert!(create["responses"]["403"]
+        .to_string()
+        .contains("bad_origin"));
+    assert!(create["security"].to_string().contains("session"));
+    assert!(doc["components"]["securitySchemes"]["session"].is_object());
     // Error responses are documented with the envelope.
     let bad = &doc["paths"]["/api/v1/feed"]["get"]["responses"]["400"];
     assert!(bad.to_string().contains("ApiErrorBody"), "{bad}");
     for schema in [
+        "Me",
+        "SignUp",
+        "SignIn",
+        "NewPost",
+        "LikeState",
+        "Comment",
+        "NewComment",
+        "Upload",
+        "CommunityMember",
+        "Membership",
+        "Role",
         "Post",
         "Product",
         "Community",

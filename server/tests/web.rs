@@ -98,6 +98,10 @@ async fn app_routes_answer_200_and_missing_things_404() {
         "/me".to_owned(),
         "/me?ref=abc".to_owned(),
         "/communities".to_owned(),
+        "/sign-in".to_owned(),
+        "/sign-in?next=%2Fc%2Fcycling".to_owned(),
+        "/sign-up".to_owned(),
+        "/sign-up?next=/me&ref=abc".to_owned(),
     ];
     for uri in &ok {
         let reply = get(&app.router, uri).await;
@@ -119,6 +123,8 @@ async fn app_routes_answer_200_and_missing_things_404() {
         "/index.html",
         "/img/missing.jpg",
         "/%FF",
+        "/media/nope.jpg",
+        "/sign-in/extra",
     ];
     for uri in not_found {
         let reply = get(&app.router, uri).await;

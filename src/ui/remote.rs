@@ -3,12 +3,12 @@
 //! `<Transition>`, which cost the first-load budget more than they give here.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 use serde::de::DeserializeOwned;
 
 use super::states::{ErrorState, Skeleton};
 use crate::client::{get_json, ClientError};
 use crate::i18n::use_i18n;
+use crate::task::spawn_scoped;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum State<T> {
@@ -55,7 +55,7 @@ where
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
         remote.state.set(State::Loading);
-        spawn_local_scoped_with_cancellation(async move {
+        spawn_scoped(async move {
             let result = get_json::<T>(&path, lang).await;
             if generation.try_get_value() == Some(this) {
                 remote.state.set(match result {

@@ -30,7 +30,7 @@ pub fn Skeleton(#[prop(default = 2)] cards: usize) -> impl IntoView {
 }
 
 #[component]
-pub fn Empty(#[prop(into)] message: Signal<&'static str>) -> impl IntoView {
+pub fn Empty(message: &'static str) -> impl IntoView {
     view! {
         <div class="state state-empty">
             <p>{message}</p>

@@ -18,6 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                       (e.g. --port 9000 --db data/other.sqlite --api-base URL)
   test                everything CI checks: fmt, clippy, unit and server tests, the release
                       build, the size budget, and the browser journeys in headless Chromium
+  build               the app's release build (with its .br copies), then the budget
   budget              the first-load bytes of the last build, checked against the budget
   bench               bundle bytes after brotli, time to first feed card, API throughput";
 
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("serve") => server::serve(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("build") => bundle::build_app().and_then(|()| bundle::check_budget()),
         Some("budget") => bundle::check_budget(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

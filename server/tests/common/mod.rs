@@ -2,10 +2,12 @@
 //! Trunk-shaped `dist/`, and one-shot requests.
 #![allow(dead_code)] // each test file uses a different part of this
 
+use std::collections::HashMap;
+
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -69,9 +71,8 @@ pub async fn app_with(options: Options) -> TestApp {
     let dist = dir.path().join("dist");
     write_dist(&dist, options.with_index);
     let config = quanzi_server::Config {
-        db_path: dir.path().join("data/quanzi.sqlite"),
-        dist_dir: dist,
         api_base: options.api_base,
+        ..quanzi_server::Config::new(dir.path().join("data/quanzi.sqlite"), dist)
     };
     let router = quanzi_server::app(&config).await.expect("app starts");
     TestApp { router, dir }
@@ -184,4 +185,186 @@ pub async fn get_ok(router: &Router, uri: &str, lang: &str) -> Value {
 /// The demo store as the server embeds it.
 pub fn store() -> Value {
     serde_json::from_str(quanzi_server::demo::STORE_JSON).expect("store.json")
+}
+
+/// The host tests pretend to be served at, and the Origin a page of it sends.
+pub const HOST: &str = "quanzi.test";
+pub const ORIGIN: &str = "http://quanzi.test";
+pub const DEMO_PASSWORD: &str = "quanzi-demo";
+
+/// A request as a page of this site sends it: Host and Origin set, JSON body if given,
+/// the session cookie if given.
+pub async fn call(
+    router: &Router,
+    method: Method,
+    uri: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", HOST)
+        .header("origin", ORIGIN);
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    let body = match body {
+        Some(json) => {
+            req = req.header("content-type", "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    send(router, req.body(body).expect("request")).await
+}
+
+/// `name=value` of the session cookie a reply sets.
+pub fn session_cookie(reply: &Reply) -> String {
+    let set = reply.header("set-cookie");
+    let pair = set.split(';').next().unwrap_or("");
+    assert!(
+        pair.starts_with("quanzi_session=") && pair.len() > "quanzi_session=".len(),
+        "no session cookie in {set:?}"
+    );
+    pair.to_owned()
+}
+
+/// Signs up a new member; returns the reply and their cookie.
+pub async fn sign_up(router: &Router, name: &str, email: &str) -> (Value, String) {
+    let reply = call(
+        router,
+        Method::POST,
+        "/api/v1/account/sign-up",
+        None,
+        Some(json!({"name": name, "email": email, "password": "correct horse"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    (reply.json(), session_cookie(&reply))
+}
+
+/// Signs a demo member in by id; returns their cookie.
+pub async fn sign_in_demo(router: &Router, member_id: i64) -> String {
+    let reply = call(
+        router,
+        Method::POST,
+        "/api/v1/account/sign-in",
+        None,
+        Some(json!({"email": format!("member{member_id}@demo.quanzi"), "password": DEMO_PASSWORD})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    session_cookie(&reply)
+}
+
+/// The demo's authors of a community in the order they first posted there: the first is
+/// its owner, the second a moderator, the rest members.
+pub fn demo_authors(slug: &str) -> Vec<i64> {
+    let store = store();
+    let mut posts: Vec<(String, i64, i64)> = store["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .filter(|p| p["community"] == slug)
+        .map(|p| {
+            (
+                p["created_at"].as_str().expect("time").to_owned(),
+                p["id"].as_i64().expect("id"),
+                p["author"].as_i64().expect("author"),
+            )
+        })
+        .collect();
+    posts.sort();
+    let mut authors = Vec::new();
+    for (_, _, author) in posts {
+        if !authors.contains(&author) {
+            authors.push(author);
+        }
+    }
+    authors
+}
+
+/// Every community slug and its demo authors.
+pub fn demo_communities() -> HashMap<String, Vec<i64>> {
+    store()["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .map(|c| {
+            let slug = c["slug"].as_str().expect("slug").to_owned();
+            let authors = demo_authors(&slug);
+            (slug, authors)
+        })
+        .collect()
+}
+
+/// A multipart/form-data body with one file field; returns (content type, body).
+pub fn multipart(
+    field: &str,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "quanzi-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// POSTs a file to /uploads as the given member.
+pub async fn upload(router: &Router, cookie: &str, file_name: &str, bytes: &[u8]) -> Reply {
+    let (content_type, body) = multipart("file", file_name, "image/jpeg", bytes);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/uploads")
+        .header("host", HOST)
+        .header("origin", ORIGIN)
+        .header("cookie", cookie)
+        .header("content-type", content_type)
+        .header("content-length", body.len())
+        .body(Body::from(body))
+        .expect("request");
+    send(router, req).await
+}
+
+/// A PNG of the given size: a gradient, so it is not trivially compressible.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode png");
+    out.into_inner()
+}
+
+/// Uploads a small photo and returns its id.
+pub async fn upload_photo(router: &Router, cookie: &str) -> i64 {
+    let reply = upload(router, cookie, "photo.png", &png(40, 30)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()["id"].as_i64().expect("upload id")
+}
+
+/// A valid new post in a community.
+pub fn new_post(community: &str, title: &str) -> Value {
+    json!({
+        "community": community,
+        "title": title,
+        "body": ["第一段", "第二段"],
+        "images": [],
+        "products": [],
+    })
+}
+
+/// A row count, straight from the database file.
+pub fn count(app: &TestApp, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
+    conn.query_row(sql, [], |r| r.get(0)).expect("count")
 }

@@ -1,0 +1,63 @@
+//! Members' accounts: sign-up, sign-in, sign-out and who is signed in. The session lives
+//! in an HttpOnly cookie the app never reads; these bodies carry no secrets back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Author, CommunityRef};
+
+pub const NAME_MAX_CHARS: usize = 30;
+pub const EMAIL_MAX_CHARS: usize = 254;
+pub const PASSWORD_MIN_CHARS: usize = 8;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// `POST /account/sign-up`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignUp {
+    /// Display name, 1 to 30 characters, shown as text everywhere.
+    pub name: String,
+    pub email: String,
+    /// 8 to 128 characters.
+    pub password: String,
+}
+
+/// `POST /account/sign-in`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// A member's place in a community.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Moderator,
+    Member,
+}
+
+impl Role {
+    /// Owners and moderators may delete others' posts and comments in their community.
+    pub fn moderates(self) -> bool {
+        matches!(self, Role::Owner | Role::Moderator)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Membership {
+    pub community: CommunityRef,
+    pub role: Role,
+}
+
+/// `GET /account/me`, and the answer to sign-up and sign-in: the signed-in member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub member: Author,
+    pub email: String,
+    pub communities: Vec<Membership>,
+}

@@ -1,0 +1,50 @@
+import { test, expect } from './fixtures.js';
+import { signIn, signUp } from './helpers.js';
+
+test('sign up, see yourself on /me, sign out: the session ends on the server too', async ({ page }) => {
+  const me = await signUp(page, undefined, '/me');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(me.name);
+  await expect(page.getByText(me.email)).toBeVisible();
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'quanzi_session');
+  expect(session.httpOnly).toBe(true);
+  expect(session.sameSite).toBe('Lax');
+
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  // Replaying the old cookie gets nothing: the session was deleted server-side.
+  const replay = await page.request.get('/api/v1/account/me', {
+    headers: { Cookie: `quanzi_session=${session.value}` },
+  });
+  expect(replay.status()).toBe(401);
+  await page.goto('/me');
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+});
+
+test('a wrong password is refused clearly and keeps what was typed', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('邮箱').fill('member1@demo.quanzi');
+  await page.getByLabel(/密码/).fill('not the password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert')).toHaveText('邮箱或密码不对。');
+  await expect(page.getByLabel('邮箱')).toHaveValue('member1@demo.quanzi');
+});
+
+test('a demo member signs in with the documented password', async ({ page }) => {
+  await signIn(page, 'member1@demo.quanzi', 'quanzi-demo', '/me');
+  await expect(page.getByRole('heading', { name: '我的圈子' })).toBeVisible();
+});
+
+test('the return path only goes to this site', async ({ page }) => {
+  await signUp(page, undefined, '/');
+  for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+    await page.context().clearCookies();
+    const me = { email: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test` };
+    await page.goto(`/sign-up?next=${encodeURIComponent(evil)}`);
+    await page.getByLabel('昵称').fill('跳转测试');
+    await page.getByLabel('邮箱').fill(me.email);
+    await page.getByLabel(/密码/).fill('correct horse battery');
+    await page.getByRole('button', { name: '注册' }).click();
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  }
+});

@@ -1,0 +1,34 @@
+import { test, expect } from './fixtures.js';
+import { signUp } from './helpers.js';
+
+test('a guest who wants to join is sent to sign in and comes back to the community', async ({ page }) => {
+  await page.goto('/c/cycling');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fc%2Fcycling$/);
+  await page.getByRole('link', { name: /还没有账号/ }).click();
+  await expect(page).toHaveURL(/\/sign-up\?next=%2Fc%2Fcycling$/);
+  const email = `e2e-${Date.now()}@example.test`;
+  await page.getByLabel('昵称').fill('想加入的人');
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel(/密码/).fill('correct horse battery');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/c\/cycling$/);
+  await expect(page.getByRole('button', { name: '加入圈子' })).toBeVisible();
+});
+
+test('join and leave 骑行: the member count moves and survives a reload', async ({ page }) => {
+  await signUp(page, undefined, '/c/cycling');
+  const count = page.locator('.community-members .member-count');
+  const before = await count.textContent();
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  await expect(count).not.toHaveText(before);
+  await page.reload();
+  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  await page.goto('/me');
+  await expect(page.getByRole('link', { name: /骑行/ })).toBeVisible();
+  await page.goto('/c/cycling');
+  await page.getByRole('button', { name: '退出圈子' }).click();
+  await expect(page.getByRole('button', { name: '加入圈子' })).toBeVisible();
+  await expect(count).toHaveText(before);
+});

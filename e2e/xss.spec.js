@@ -1,0 +1,25 @@
+import { test, expect } from './fixtures.js';
+import { api, signUp } from './helpers.js';
+
+const attacks = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>'];
+
+test('markup in names and comments shows as text and runs nothing', async ({ page, request }) => {
+  const dialogs = [];
+  page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
+  const post = (await api(request, '/feed?limit=1')).items[0];
+  await signUp(page, attacks[0], `/posts/${post.id}`);
+  for (const attack of attacks) {
+    await page.getByPlaceholder('写评论…').fill(attack);
+    await page.getByRole('button', { name: '发送' }).click();
+    await expect(page.locator('.comment-text p').filter({ hasText: attack })).toBeVisible();
+  }
+  await page.reload();
+  for (const attack of attacks) {
+    await expect(page.locator('.comment-text p').getByText(attack, { exact: true })).toBeVisible();
+  }
+  await expect(page.locator('.comment-author').getByText(attacks[0], { exact: true }).first()).toBeVisible();
+  await page.goto('/me');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(attacks[0]);
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(dialogs).toEqual([]);
+});
