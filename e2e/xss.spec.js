@@ -23,3 +23,23 @@ test('markup in names and comments shows as text and runs nothing', async ({ pag
   expect(await page.locator('img[src="x"]').count()).toBe(0);
   expect(dialogs).toEqual([]);
 });
+
+test('markup in a post title and text shows as text in the post, the feed and the page title', async ({ page }) => {
+  const dialogs = [];
+  page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
+  await signUp(page, undefined, '/c/mothers');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await page.getByRole('button', { name: '发笔记' }).click();
+  await page.getByLabel('标题').fill(attacks[1]);
+  await page.getByLabel(/正文/).fill(attacks[0]);
+  await page.getByRole('button', { name: '发布' }).click();
+  await expect(page).toHaveURL(/\/posts\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(attacks[1]);
+  await expect(page.locator('.post-page-body p').getByText(attacks[0], { exact: true })).toBeVisible();
+  await expect(page).toHaveTitle(`${attacks[1]} · 圈子`);
+  await page.goto('/c/mothers');
+  await expect(page.locator('article.post-card h2').first()).toHaveText(attacks[1]);
+  await expect(page.locator('article.post-card .post-excerpt').first()).toHaveText(attacks[0]);
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(dialogs).toEqual([]);
+});

@@ -1,6 +1,6 @@
 //! Comments on posts: a flat list, oldest first (`GET /posts/{id}/comments`), written by
-//! anyone signed in (`POST`), deleted by their author or a moderator of the post's
-//! community (`DELETE /comments/{id}`).
+//! anyone signed in (`POST`), deleted by their author, the post's author (their post is
+//! their space), or a moderator of the post's community (`DELETE /comments/{id}`).
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -37,11 +37,38 @@ pub fn check_body(raw: &str) -> Result<String, AppError> {
 }
 
 /// The post's community, or 404.
-fn post_community(conn: &Connection, post_id: i64) -> Result<i64, AppError> {
-    conn.prepare_cached("SELECT community_id FROM posts WHERE id = ?1")?
-        .query_row(params![post_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| AppError::not_found("no such post"))
+/// Where a post lives and who wrote it: what deciding on its comments needs.
+#[derive(Clone, Copy)]
+struct PostPlace {
+    community_id: i64,
+    author_id: i64,
+}
+
+impl PostPlace {
+    fn of(conn: &Connection, post_id: i64) -> Result<PostPlace, AppError> {
+        conn.prepare_cached("SELECT community_id, author_id FROM posts WHERE id = ?1")?
+            .query_row(params![post_id], |r| {
+                Ok(PostPlace {
+                    community_id: r.get(0)?,
+                    author_id: r.get(1)?,
+                })
+            })
+            .optional()?
+            .ok_or_else(|| AppError::not_found("no such post"))
+    }
+
+    /// Whether `viewer` may delete a comment by `comment_author` under this post.
+    fn may_delete_comment(
+        self,
+        conn: &Connection,
+        comment_author: i64,
+        viewer: Option<i64>,
+    ) -> Result<bool, AppError> {
+        if viewer.is_some() && viewer == Some(self.author_id) {
+            return Ok(true);
+        }
+        may_delete(conn, self.community_id, comment_author, viewer)
+    }
 }
 
 /// Comments of a post after `after` (oldest first), one more than `limit` if there are.
@@ -53,7 +80,7 @@ fn comments_after(
     lang: Lang,
     viewer: Option<i64>,
 ) -> Result<Vec<(Comment, Cursor)>, AppError> {
-    let community_id = post_community(conn, post_id)?;
+    let place = PostPlace::of(conn, post_id)?;
     let rows = conn
         .prepare_cached(&format!(
             "SELECT k.id, k.body, k.created_ms, {AUTHOR_COLUMNS}
@@ -72,7 +99,7 @@ fn comments_after(
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, body, created_ms, author) in rows {
-        let can_delete = may_delete(conn, community_id, author.id, viewer)?;
+        let can_delete = place.may_delete_comment(conn, author.id, viewer)?;
         out.push((
             Comment {
                 id,
@@ -164,7 +191,8 @@ pub async fn create_comment(
     let created = state
         .db(move |conn| {
             let tx = write_tx(conn)?;
-            let community_id = post_community(&tx, post_id)?;
+            // Check the post exists before writing under it.
+            PostPlace::of(&tx, post_id)?;
             let created_ms = now_ms();
             tx.prepare_cached(
                 "INSERT INTO comments (post_id, author_id, body, created_ms)
@@ -177,14 +205,14 @@ pub async fn create_comment(
                     "SELECT {AUTHOR_COLUMNS} FROM members m WHERE m.id = ?1"
                 ))?
                 .query_row(params![member_id], |r| author(r, 0, lang))?;
-            let can_delete = may_delete(&tx, community_id, member_id, Some(member_id))?;
             tx.commit()?;
             Ok(Comment {
                 id,
                 author,
                 body,
                 created_at: rfc3339(created_ms)?,
-                can_delete,
+                // Its author may always delete it.
+                can_delete: true,
             })
         })
         .await?;
@@ -217,18 +245,16 @@ pub async fn delete_comment(
     state
         .db(move |conn| {
             let tx = write_tx(conn)?;
-            let (author_id, community_id): (i64, i64) = tx
-                .prepare_cached(
-                    "SELECT k.author_id, p.community_id
-                     FROM comments k JOIN posts p ON p.id = k.post_id WHERE k.id = ?1",
-                )?
+            let (author_id, post_id): (i64, i64) = tx
+                .prepare_cached("SELECT author_id, post_id FROM comments WHERE id = ?1")?
                 .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .ok_or_else(|| AppError::not_found("no such comment"))?;
-            if !may_delete(&tx, community_id, author_id, Some(member_id))? {
+            let place = PostPlace::of(&tx, post_id)?;
+            if !place.may_delete_comment(&tx, author_id, Some(member_id))? {
                 return Err(AppError::forbidden(
                     ErrorCode::Forbidden,
-                    "only its author or a moderator may delete this comment",
+                    "only its author, the post's author or a moderator may delete this comment",
                 ));
             }
             tx.prepare_cached("DELETE FROM comments WHERE id = ?1")?

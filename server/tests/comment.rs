@@ -1,5 +1,5 @@
 //! Comments: a flat list, oldest first; written by anyone signed in; deleted by their
-//! author or a moderator of the post's community.
+//! author, the post's author, or a moderator of the post's community.
 
 mod common;
 
@@ -197,4 +197,44 @@ async fn who_may_delete_a_comment() {
     assert_eq!(post["comment_count"].as_u64(), Some(base));
     let list = get_ok(&app.router, &uri, "zh-CN").await;
     assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn the_posts_author_may_delete_comments_under_it() {
+    let app = app().await;
+    let store = common::store();
+    let post = store["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .find(|p| p["community"] == "coffee")
+        .cloned()
+        .expect("a post");
+    let id = post["id"].as_i64().expect("id");
+    let post_author = sign_in_demo(&app.router, post["author"].as_i64().expect("author")).await;
+    let (_, writer) = sign_up(&app.router, "路过的人", "passer-by@example.com").await;
+    let uri = format!("/api/v1/posts/{id}/comments");
+    let comment = call(
+        &app.router,
+        Method::POST,
+        &uri,
+        Some(&writer),
+        Some(json!({"body": "hi"})),
+    )
+    .await
+    .json();
+    let listed = call(&app.router, Method::GET, &uri, Some(&post_author), None)
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["can_delete"], true);
+    let comment_id = comment["id"].as_i64().expect("id");
+    let reply = call(
+        &app.router,
+        Method::DELETE,
+        &format!("/api/v1/comments/{comment_id}"),
+        Some(&post_author),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
 }

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './fixtures.js';
+import { signUp } from './helpers.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const photo = (name) => path.join(here, '..', 'public', 'img', 'posts', name);
+
+test('sign up, join 骑行, post two photos and a tagged product; others like and comment', async ({ page, browser }) => {
+  await signUp(page, '新骑友', '/c/cycling');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await page.getByRole('button', { name: '发笔记' }).click();
+
+  const title = `第一次骑到西湖 ${Date.now()}`;
+  await page.getByLabel('标题').fill(title);
+  await page.getByLabel(/正文/).fill('早上六点出发，风很舒服。\n\n回来的路上买了杯咖啡。');
+  await page.locator('input[type=file]').setInputFiles([photo('1-1.jpg'), photo('2-1.jpg')]);
+  const photos = page.locator('.photo img');
+  await expect(photos).toHaveCount(2);
+  const products = page.getByRole('group', { name: /关联好物/ }).getByRole('button');
+  const tagged = (await products.first().textContent()).trim();
+  await products.first().click();
+  await expect(products.first()).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: '发布' }).click();
+
+  await expect(page).toHaveURL(/\/posts\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('.post-page .gallery img')).toHaveCount(2);
+  await expect(page.locator('.post-page a.product-card')).toContainText(tagged);
+  const postUrl = page.url();
+
+  for (const where of ['/c/cycling', '/']) {
+    await page.goto(where);
+    await page.reload();
+    await expect(page.locator('article.post-card').first().getByRole('heading')).toHaveText(title);
+  }
+
+  const friend = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signUp(friend, '点赞的朋友', new URL(postUrl).pathname);
+  await friend.locator('.post-page').getByRole('button', { name: /赞/ }).click();
+  await expect(friend.locator('.post-page').getByRole('button', { name: /赞/ })).toHaveAttribute('aria-pressed', 'true');
+  await friend.getByPlaceholder('写评论…').fill('拍得真好！');
+  await friend.getByRole('button', { name: '发送' }).click();
+  await expect(friend.locator('.comment').filter({ hasText: '拍得真好！' })).toBeVisible();
+
+  // The post is its author's space: they may remove comments under it.
+  await page.goto(postUrl);
+  const comment = page.locator('.comment').filter({ hasText: '拍得真好！' });
+  await expect(page.locator('.post-page').getByRole('button', { name: /赞/ })).toContainText('1');
+  await comment.getByRole('button', { name: '删除' }).click();
+  await expect(comment).toHaveCount(0);
+  await friend.reload();
+  await expect(friend.locator('.comment').filter({ hasText: '拍得真好！' })).toHaveCount(0);
+});
+
+test('a file that is not a picture is refused, and the post goes out without it', async ({ page }) => {
+  await signUp(page, undefined, '/c/coffee');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await page.getByRole('button', { name: '发笔记' }).click();
+  await page.locator('input[type=file]').setInputFiles([
+    { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a picture') },
+    { name: 'walk.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(photo('3-1.jpg')) },
+  ]);
+  await expect(page.locator('.photo').getByRole('alert')).toHaveText('这不是图片文件。');
+  await expect(page.locator('.photo img')).toHaveCount(1);
+  await page.getByLabel('标题').fill('只有一张图');
+  await page.getByLabel(/正文/).fill('另一张传不上去。');
+  await page.getByRole('button', { name: '发布' }).click();
+  await expect(page).toHaveURL(/\/posts\/\d+$/);
+  await expect(page.locator('.post-page .gallery img')).toHaveCount(1);
+});
+
+test('an empty post is refused and nothing typed is lost', async ({ page }) => {
+  await signUp(page, undefined, '/c/photography');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await page.getByRole('button', { name: '发笔记' }).click();
+  await page.getByLabel('标题').fill('没有正文');
+  await page.getByRole('button', { name: '发布' }).click();
+  await expect(page.getByRole('alert')).toHaveText('内容不能为空。');
+  await expect(page.getByLabel('标题')).toHaveValue('没有正文');
+});
