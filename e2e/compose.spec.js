@@ -80,3 +80,27 @@ test('an empty post is refused and nothing typed is lost', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('内容不能为空。');
   await expect(page.getByLabel('标题')).toHaveValue('没有正文');
 });
+
+test('only the author (or a moderator) sees delete; deleting a post removes it from its community', async ({ page, browser }) => {
+  await signUp(page, undefined, '/c/coffee');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await page.getByRole('button', { name: '发笔记' }).click();
+  const title = `要删掉的笔记 ${Date.now()}`;
+  await page.getByLabel('标题').fill(title);
+  await page.getByLabel(/正文/).fill('写错了。');
+  await page.getByRole('button', { name: '发布' }).click();
+  await expect(page).toHaveURL(/\/posts\/\d+$/);
+  const postPath = new URL(page.url()).pathname;
+
+  const stranger = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await signUp(stranger, '旁观者', postPath);
+  await expect(stranger.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(stranger.getByRole('button', { name: '删除笔记' })).toHaveCount(0);
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: '删除笔记' }).click();
+  await expect(page).toHaveURL(/\/c\/coffee$/);
+  await expect(page.locator('article.post-card').first().getByRole('heading')).not.toHaveText(title);
+  const gone = await page.request.get(`/api/v1${postPath}`);
+  expect(gone.status()).toBe(404);
+});

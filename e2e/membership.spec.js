@@ -32,3 +32,15 @@ test('join and leave 骑行: the member count moves and survives a reload', asyn
   await expect(page.getByRole('button', { name: '加入圈子' })).toBeVisible();
   await expect(count).toHaveText(before);
 });
+
+test('a member finds their communities first on the communities page', async ({ page }) => {
+  await page.goto('/communities');
+  await expect(page.getByRole('heading', { name: '我的圈子' })).toHaveCount(0);
+  await signUp(page, undefined, '/c/coffee');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'tabs' }).getByRole('link', { name: '圈子' }).click();
+  const mine = page.locator('.my-communities');
+  await expect(mine.getByRole('heading', { name: '我的圈子' })).toBeVisible();
+  await expect(mine.getByRole('link', { name: '咖啡' })).toHaveAttribute('href', '/c/coffee');
+});

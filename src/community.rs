@@ -49,7 +49,35 @@ pub fn CommunitiesPage() -> impl IntoView {
         set_head(&page_title(t.communities_title, t.app_name), t.tagline);
     });
     let communities = use_communities();
+    let session = use_session();
+    // A signed-in member finds their own circles first.
+    let mine = move || {
+        let me = session.me.get()?;
+        if me.communities.is_empty() {
+            return None;
+        }
+        let chips = me
+            .communities
+            .into_iter()
+            .map(|m| {
+                view! {
+                    <li>
+                        <a class="chip" href=format!("/c/{}", m.community.slug)>
+                            {m.community.name}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="my-communities">
+                <h2 class="section-title">{move || i18n.t().my_communities}</h2>
+                <ul class="chip-list">{chips}</ul>
+            </section>
+        })
+    };
     view! {
+        {mine}
         <h1 class="page-title">{move || i18n.t().communities_title}</h1>
         {loaded(communities, |page| {
             if page.items.is_empty() {
@@ -176,6 +204,7 @@ fn JoinButton(slug: String, role: RwSignal<Option<Role>>, count: RwSignal<u32>) 
         let lang = i18n.lang.get_untracked();
         let path = path.clone();
         let joined = role.get_untracked().is_some();
+        let slug = slug.clone();
         spawn(async move {
             let result = if joined {
                 write_json::<()>(Method::DELETE, &path, lang, None)
@@ -184,14 +213,21 @@ fn JoinButton(slug: String, role: RwSignal<Option<Role>>, count: RwSignal<u32>) 
             } else {
                 write_json::<Membership>(Method::POST, &path, lang, None)
                     .await
-                    .map(|m| Some(m.role))
+                    .map(Some)
             };
             match result {
-                Ok(new_role) => {
-                    if new_role.is_some() != joined {
+                Ok(membership) => {
+                    if membership.is_some() != joined {
                         count.update(|n| *n = if joined { n.saturating_sub(1) } else { *n + 1 });
                     }
-                    role.set(new_role);
+                    role.set(membership.as_ref().map(|m| m.role));
+                    // The member's own list (/me, the communities page) follows at once.
+                    session.me.update(|me| {
+                        if let Some(me) = me {
+                            me.communities.retain(|m| m.community.slug != slug);
+                            me.communities.extend(membership);
+                        }
+                    });
                 }
                 Err(e) => error.set(Some(form_error(lang.strings(), &e))),
             }
