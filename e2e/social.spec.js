@@ -2,7 +2,8 @@ import { test, expect } from './fixtures.js';
 import { api, signUp } from './helpers.js';
 
 test('a like counts at once and survives a reload; unliking takes it back', async ({ page, request }) => {
-  const post = (await api(request, '/feed?limit=1')).items[0];
+  // A demo post: other journeys add and delete their own posts at the same time.
+  const post = await api(request, '/posts/59');
   await signUp(page, undefined, `/posts/${post.id}`);
   const like = page.locator('.post-page').getByRole('button', { name: /赞/ });
   await expect(like).toHaveAttribute('aria-pressed', 'false');
@@ -18,7 +19,8 @@ test('a like counts at once and survives a reload; unliking takes it back', asyn
 });
 
 test('members comment; only the author (or a moderator) can delete a comment', async ({ browser, request }) => {
-  const post = (await api(request, '/feed?limit=1')).items[0];
+  // A demo post: other journeys add and delete their own posts at the same time.
+  const post = await api(request, '/posts/59');
   const author = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   await signUp(author, '评论作者', `/posts/${post.id}`);
   const text = `第一条评论 ${Date.now()}`;

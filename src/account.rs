@@ -9,7 +9,7 @@ use quanzi_api::{ErrorCode, Me, SignIn, SignUp};
 use crate::client::{encode_query_value, get_json, write_json, ClientError};
 use crate::feed::{FeedFilter, FeedList};
 use crate::i18n::{use_i18n, Strings};
-use crate::router::{navigate, safe_return_path, use_location};
+use crate::router::{navigate, safe_return_path, use_location, Location};
 use crate::ui::avatar::Avatar;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::states::Skeleton;
@@ -44,6 +44,20 @@ pub fn use_session() -> Session {
     expect_context()
 }
 
+/// Gate for an action that needs a member: `true` when signed in. A guest is sent to sign
+/// in and back to this very page (query included, so a `?ref=` survives); before the
+/// server has said who this is, the tap does nothing rather than misjudge a member.
+pub fn require_member(session: Session, location: Location) -> bool {
+    if !session.checked.get_untracked() {
+        return false;
+    }
+    if session.me.get_untracked().is_some() {
+        return true;
+    }
+    navigate(location, &sign_in_href(&location.href()));
+    false
+}
+
 /// The sign-in page that comes back to `next` afterwards.
 pub fn sign_in_href(next: &str) -> String {
     format!("/sign-in?next={}", encode_query_value(next))
@@ -62,6 +76,8 @@ pub fn form_error(t: &'static Strings, error: &ClientError) -> &'static str {
         Some(ErrorCode::TextTooLong) => t.error_too_long,
         Some(ErrorCode::Unauthenticated) => t.error_signed_out,
         Some(ErrorCode::Forbidden | ErrorCode::NotAMember) => t.error_forbidden,
+        Some(ErrorCode::TooManyImages) => t.error_too_many_images,
+        Some(ErrorCode::BadUpload) => t.error_photo_failed,
         _ => match error {
             ClientError::Network => t.error_network,
             ClientError::Timeout => t.error_timeout,

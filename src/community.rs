@@ -1,16 +1,16 @@
-//! Communities: the list (`/communities`) and one community (`/c/{slug}`) with its feed.
-//! Membership, posting and roles come with the members issue.
+//! Communities: the list (`/communities`, the member's own first) and one community
+//! (`/c/{slug}`): cover, faces, joining and leaving, the composer for members, its feed.
 
 use leptos::prelude::*;
 use quanzi_api::{Community, Page};
 
-use crate::account::{form_error, sign_in_href, use_session};
+use crate::account::{form_error, require_member, use_session};
 use crate::client::write_json;
 use crate::feed::{FeedFilter, FeedList};
 use crate::i18n::Strings;
 use crate::i18n::{fill, use_i18n};
 use crate::post::compose::Composer;
-use crate::router::{navigate, use_location};
+use crate::router::use_location;
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
 use crate::ui::head::{excerpt, page_title, set_head};
@@ -190,10 +190,8 @@ fn JoinButton(slug: String, role: RwSignal<Option<Role>>, count: RwSignal<u32>) 
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let path = format!("/communities/{slug}/membership");
-    let here = format!("/c/{slug}");
     let toggle = move |_| {
-        if session.me.get_untracked().is_none() {
-            navigate(location, &sign_in_href(&here));
+        if !require_member(session, location) {
             return;
         }
         if pending.get_untracked() {

@@ -60,6 +60,17 @@ impl Location {
         self.path.with(|path| Route::from_path(path))
     }
 
+    /// Path and query, as a link back to here (`/g/3?ref=AB12`).
+    pub fn href(&self) -> String {
+        let query = self.query.get_untracked();
+        let path = self.path.get_untracked();
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
     /// The value of `name` in the query string, if present and not empty.
     pub fn query_value(&self, name: &str) -> Option<String> {
         self.query.with(|query| query_value(query, name))

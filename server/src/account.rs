@@ -170,15 +170,24 @@ pub fn load_me(conn: &Connection, member_id: i64, lang: Lang) -> Result<Option<M
 }
 
 /// Runs a password hash or check on the blocking pool: it takes tens of milliseconds of
-/// CPU and must not stall the async workers.
+/// CPU and ~19 MiB, and must not stall the async workers. At most two run at once, so a
+/// flood of sign-ups queues here instead of exhausting memory and the database's threads.
 async fn blocking<T, F>(work: F) -> Result<T, AppError>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    static HASHERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _permit = HASHERS.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(AppError::internal)
+}
+
+/// The session this browser already holds, if any: replaced (and ended) by a new sign-in,
+/// so a shared phone never keeps the previous person's session alive.
+fn previous_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    session::token_from(headers, state.secure_cookies)
 }
 
 /// Creates an account and signs it in.
@@ -199,6 +208,7 @@ where
 pub async fn sign_up(
     State(state): State<AppState>,
     lang: Lang,
+    request_headers: HeaderMap,
     JsonBody(body): JsonBody<SignUp>,
 ) -> Result<(StatusCode, HeaderMap, Json<Me>), AppError> {
     let name = valid_name(&body.name)?;
@@ -219,9 +229,13 @@ pub async fn sign_up(
     }
     let password = body.password;
     let hash = blocking(move || hash_password(&password)).await??;
+    let previous = previous_token(&state, &request_headers);
     let (token, me) = state
         .db(move |conn| {
             let tx = write_tx(conn)?;
+            if let Some(previous) = previous {
+                session::revoke(&tx, &previous)?;
+            }
             tx.prepare_cached("INSERT INTO members (name) VALUES (?1)")?
                 .execute(params![name])?;
             let member_id = tx.last_insert_rowid();
@@ -283,6 +297,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     lang: Lang,
     ClientAddr(addr): ClientAddr,
+    request_headers: HeaderMap,
     JsonBody(body): JsonBody<SignIn>,
 ) -> Result<(HeaderMap, Json<Me>), AppError> {
     let email = normalize_email(&body.email);
@@ -333,8 +348,12 @@ pub async fn sign_in(
         ));
     };
     state.sign_in_limiter.succeeded(attempt);
+    let previous = previous_token(&state, &request_headers);
     let (token, me) = state
         .db(move |conn| {
+            if let Some(previous) = previous {
+                session::revoke(conn, &previous)?;
+            }
             let token = session::create(conn, member_id)?;
             let me = load_me(conn, member_id, lang)?
                 .ok_or_else(|| AppError::internal("an account without a member"))?;

@@ -36,7 +36,6 @@ pub fn check_body(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// The post's community, or 404.
 /// Where a post lives and who wrote it: what deciding on its comments needs.
 #[derive(Clone, Copy)]
 struct PostPlace {
@@ -219,8 +218,8 @@ pub async fn create_comment(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// Deletes a comment: its author may, and so may the owner and moderators of the post's
-/// community.
+/// Deletes a comment: its author may, the post's author may, and so may the owner and
+/// moderators of the post's community.
 #[utoipa::path(
     delete,
     path = "/api/v1/comments/{id}",
@@ -230,7 +229,7 @@ pub async fn create_comment(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
-        (status = 403, description = "`forbidden`: neither its author nor a moderator; or `bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not its author, the post's author, or a moderator; or `bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such comment", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),

@@ -74,10 +74,6 @@ impl Store {
         })
     }
 
-    pub fn dir(&self) -> &FsPath {
-        &self.dir
-    }
-
     /// Removes stored files by name, best effort: a failure is logged, not returned (the
     /// database no longer points at them, so a leftover is only wasted space).
     pub async fn remove_files(&self, names: Vec<String>) {

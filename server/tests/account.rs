@@ -510,3 +510,37 @@ async fn xss_in_a_name_is_stored_and_returned_verbatim() {
         assert!(again.header("content-type").starts_with("application/json"));
     }
 }
+
+#[tokio::test]
+async fn signing_in_again_ends_the_session_the_browser_held() {
+    let app = app().await;
+    let (_, first) = sign_up(&app.router, "共用手机", "shared-phone@example.com").await;
+    let reply = call(
+        &app.router,
+        Method::POST,
+        "/api/v1/account/sign-in",
+        Some(&first),
+        Some(json!({"email": "member2@demo.quanzi", "password": DEMO_PASSWORD})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let second = session_cookie(&reply);
+    let old = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/account/me",
+        Some(&first),
+        None,
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/account/me",
+        Some(&second),
+        None,
+    )
+    .await;
+    assert_eq!(new.json()["member"]["name"], "Lena骑车去");
+}

@@ -94,4 +94,5 @@ pub const STRINGS: Strings = Strings {
     error_not_an_image: "That file is not a picture.",
     error_image_too_large: "That picture is too large (8 MB at most).",
     error_too_many_images: "9 photos at most.",
+    error_photo_failed: "A photo didn't upload: remove it first.",
 };

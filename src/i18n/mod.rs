@@ -104,6 +104,7 @@ pub struct Strings {
     pub error_not_an_image: &'static str,
     pub error_image_too_large: &'static str,
     pub error_too_many_images: &'static str,
+    pub error_photo_failed: &'static str,
 }
 
 /// Fills `{name}` placeholders. Tiny on purpose: no formatting crate in the wasm.

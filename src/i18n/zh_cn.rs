@@ -94,4 +94,5 @@ pub const STRINGS: Strings = Strings {
     error_not_an_image: "这不是图片文件。",
     error_image_too_large: "图片太大了（最大8MB）。",
     error_too_many_images: "最多9张照片。",
+    error_photo_failed: "有照片没传上去，请先移除它。",
 };

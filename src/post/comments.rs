@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use quanzi_api::comment::COMMENT_MAX_CHARS;
 use quanzi_api::{Comment, NewComment, Page};
 
-use crate::account::{form_error, sign_in_href, use_session};
+use crate::account::{form_error, require_member, use_session};
 use crate::client::write_json;
 use crate::i18n::use_i18n;
-use crate::router::{navigate, use_location};
+use crate::router::use_location;
 use crate::ui::avatar::Avatar;
 use crate::ui::remote::{fetch, loaded};
 use crate::ui::time::ago;
@@ -40,8 +40,7 @@ fn CommentList(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if session.me.get_untracked().is_none() {
-            navigate(location, &sign_in_href(&format!("/posts/{post_id}")));
+        if !require_member(session, location) {
             return;
         }
         if pending.get_untracked() {

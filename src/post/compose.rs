@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::account::form_error;
 use crate::client::{send_form, write_json, ClientError};
-use crate::i18n::{fill, use_i18n, Strings};
+use crate::i18n::{use_i18n, Strings};
 use crate::router::{navigate, use_location};
 use crate::ui::image::Img;
 use crate::ui::remote::{fetch, State};
@@ -116,6 +116,11 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
         let list = photos.get_untracked();
         if list.iter().any(|(_, p)| *p == Photo::Uploading) {
             error.set(Some(t.error_photos_pending));
+            return;
+        }
+        // Never publish around a hole: the author removes (or re-picks) a failed photo.
+        if list.iter().any(|(_, p)| matches!(p, Photo::Failed(_))) {
+            error.set(Some(t.error_photo_failed));
             return;
         }
         let images = list
@@ -232,7 +237,7 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
                 <label class="button button-quiet photo-pick">
                     {move || {
                         let count = photos.with(Vec::len).to_string();
-                        format!("{} {}", i18n.t().add_photos, fill("{n}/9", "n", &count))
+                        format!("{} {count}/{POST_MAX_IMAGES}", i18n.t().add_photos)
                     }}
                     <input
                         class="visually-hidden"

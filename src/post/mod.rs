@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use quanzi_api::{LikeState, Post};
 
 use self::comments::Comments;
-use crate::account::{form_error, sign_in_href, use_session};
+use crate::account::{form_error, require_member, use_session};
 use crate::client::write_json;
 use crate::i18n::use_i18n;
 use crate::product::ProductCard;
@@ -51,11 +51,13 @@ fn Counts(post: Post) -> impl IntoView {
     let likes = RwSignal::new(post.like_count);
     let comments = post.comment_count;
     let id = post.id;
+    // One request at a time: a double tap must not race a like against its undo.
+    let pending = StoredValue::new(false);
     let toggle = move |_| {
-        if session.me.get_untracked().is_none() {
-            navigate(location, &sign_in_href(&format!("/posts/{id}")));
+        if pending.get_value() || !require_member(session, location) {
             return;
         }
+        pending.set_value(true);
         let was = liked.get_untracked();
         // Optimistic: the heart answers the thumb at once; the server's count then wins.
         liked.set(!was);
@@ -74,6 +76,7 @@ fn Counts(post: Post) -> impl IntoView {
                     likes.update(|n| *n = if was { *n + 1 } else { n.saturating_sub(1) });
                 }
             }
+            pending.try_set_value(false);
         });
     };
     view! {
