@@ -299,10 +299,7 @@ pub async fn create_upload(
         .await?;
     state.uploads.remove_files(pending.swept).await;
     if pending.count >= MAX_PENDING {
-        return Err(AppError::bad_request(
-            ErrorCode::TooManyImages,
-            "30 photos are already waiting for a post; publish or wait a day",
-        ));
+        return Err(too_many_pending());
     }
     let bytes = read_file(multipart).await?;
     let permit = Arc::clone(&state.uploads.decoders)
@@ -334,11 +331,26 @@ pub async fn create_upload(
     let row_name = name.clone();
     let inserted = state
         .db(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO uploads (owner_id, name, width, height, created_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![member_id, row_name, width, height, now_ms()])?;
+            // The cap is checked again inside the insert itself: parallel uploads that all
+            // passed the early check cannot push a member past it.
+            let added = conn
+                .prepare_cached(
+                    "INSERT INTO uploads (owner_id, name, width, height, created_ms)
+                     SELECT ?1, ?2, ?3, ?4, ?5
+                     WHERE (SELECT COUNT(*) FROM uploads
+                            WHERE owner_id = ?1 AND post_id IS NULL) < ?6",
+                )?
+                .execute(params![
+                    member_id,
+                    row_name,
+                    width,
+                    height,
+                    now_ms(),
+                    MAX_PENDING
+                ])?;
+            if added == 0 {
+                return Err(too_many_pending());
+            }
             Ok(conn.last_insert_rowid())
         })
         .await;
@@ -361,6 +373,13 @@ pub async fn create_upload(
             },
         }),
     ))
+}
+
+fn too_many_pending() -> AppError {
+    AppError::bad_request(
+        ErrorCode::TooManyImages,
+        "30 photos are already waiting for a post; publish or wait a day",
+    )
 }
 
 struct Pending {
