@@ -11,6 +11,17 @@ test('no page scrolls sideways on a 360 px phone', async ({ page }) => {
   }
 });
 
+test('the member area fits a 360 px phone, sign-out button included', async ({ page }) => {
+  await page.goto('/sign-in?next=%2Fme');
+  await page.getByLabel('邮箱').fill('member14@demo.quanzi');
+  await page.getByLabel(/密码/).fill('quanzi-demo');
+  await page.getByRole('button', { name: '登录' }).click();
+  const signOut = page.getByRole('button', { name: '退出登录' });
+  await expect(signOut).toBeVisible();
+  const box = await signOut.boundingBox();
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+});
+
 test('phones get a bottom tab bar; desktops get the same links in the header', async ({ page }) => {
   await page.goto('/');
   const tabs = page.getByRole('navigation', { name: 'tabs' });
