@@ -103,8 +103,9 @@ test('only the author (or a moderator) sees delete; deleting a post removes it f
   await expect(stranger.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(stranger.getByRole('button', { name: '删除笔记' })).toHaveCount(0);
 
-  page.once('dialog', (dialog) => dialog.accept());
+  // Confirmed in the page (host apps' webviews may block window.confirm).
   await page.getByRole('button', { name: '删除笔记' }).click();
+  await page.getByRole('button', { name: '确定删除？再点一次' }).click();
   await expect(page).toHaveURL(/\/c\/coffee$/);
   await expect(page.locator('article.post-card').first()).toBeVisible();
   await expect(page.locator('article.post-card h2').filter({ hasText: title })).toHaveCount(0);

@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     error_too_long: "That's too long.",
     error_signed_out: "Please sign in first.",
     error_forbidden: "You're not allowed to do that.",
-    confirm_delete: "Delete this post?",
+    confirm_delete: "Really delete? Tap again",
     delete_post: "Delete post",
     delete: "Delete",
     comments_title: "Comments",

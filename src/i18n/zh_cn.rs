@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     error_too_long: "内容太长了。",
     error_signed_out: "请先登录。",
     error_forbidden: "你没有权限这样做。",
-    confirm_delete: "确定删除这篇笔记吗？",
+    confirm_delete: "确定删除？再点一次",
     delete_post: "删除笔记",
     delete: "删除",
     comments_title: "评论",

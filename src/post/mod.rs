@@ -181,13 +181,14 @@ fn DeletePost(post: Post) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let error = RwSignal::new(None::<&'static str>);
+    // Asked in the page, not with `window.confirm`: webviews of host apps may block dialogs.
+    let confirming = RwSignal::new(false);
     let id = post.id;
     let back = format!("/c/{}", post.community.slug);
+    // The first tap asks, the second deletes.
     let delete = move |_| {
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(i18n.t().confirm_delete).ok())
-            .unwrap_or(false);
-        if !confirmed {
+        if !confirming.get_untracked() {
+            confirming.set(true);
             return;
         }
         let lang = i18n.lang.get_untracked();
@@ -202,8 +203,11 @@ fn DeletePost(post: Post) -> impl IntoView {
     };
     view! {
         <div class="post-actions">
-            <button class="button button-quiet" on:click=delete>
-                {move || i18n.t().delete_post}
+            <button class="button button-quiet" aria-live="polite" on:click=delete>
+                {move || {
+                    let t = i18n.t();
+                    if confirming.get() { t.confirm_delete } else { t.delete_post }
+                }}
             </button>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </div>
