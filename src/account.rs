@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use quanzi_api::{ErrorCode, Me, SignIn, SignUp};
 
 use crate::client::{encode_query_value, get_json, write_json, ClientError};
+use crate::community::MembershipChips;
 use crate::feed::{FeedFilter, FeedList};
 use crate::i18n::{use_i18n, Strings};
 use crate::router::{navigate, safe_return_path, use_location, Location};
@@ -240,22 +241,6 @@ pub fn AccountPage() -> impl IntoView {
             .into_any();
         };
         let author = me.member.id;
-        let communities = me
-            .communities
-            .iter()
-            .map(|m| {
-                let role = m.role;
-                view! {
-                    <li>
-                        <a class="chip" href=format!("/c/{}", m.community.slug)>
-                            {m.community.name.clone()}
-                            {move || crate::community::role_label(i18n.t(), role)
-                                .map(|label| view! { <span class="role">{label}</span> })}
-                        </a>
-                    </li>
-                }
-            })
-            .collect_view();
         view! {
             <section class="card profile">
                 <div class="profile-head">
@@ -269,7 +254,7 @@ pub fn AccountPage() -> impl IntoView {
                     </button>
                 </div>
                 <h2>{move || i18n.t().my_communities}</h2>
-                <ul class="chip-list">{communities}</ul>
+                <MembershipChips memberships=me.communities.clone() />
             </section>
             <h2 class="section-title">{move || i18n.t().my_posts}</h2>
             <FeedList filter=Signal::derive(move || FeedFilter::Author(author)) />

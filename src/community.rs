@@ -31,11 +31,11 @@ pub fn use_communities() -> Remote<Page<Community>> {
 }
 
 #[component]
-fn MemberCount(count: u32) -> impl IntoView {
+fn MemberCount(#[prop(into)] count: Signal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <span class="member-count">
-            {move || fill(i18n.t().members, "n", &i18n.lang.get().count(count))}
+            {move || fill(i18n.t().members, "n", &i18n.lang.get().count(count.get()))}
         </span>
     }
 }
@@ -56,23 +56,10 @@ pub fn CommunitiesPage() -> impl IntoView {
         if me.communities.is_empty() {
             return None;
         }
-        let chips = me
-            .communities
-            .into_iter()
-            .map(|m| {
-                view! {
-                    <li>
-                        <a class="chip" href=format!("/c/{}", m.community.slug)>
-                            {m.community.name}
-                        </a>
-                    </li>
-                }
-            })
-            .collect_view();
         Some(view! {
             <section class="my-communities">
                 <h2 class="section-title">{move || i18n.t().my_communities}</h2>
-                <ul class="chip-list">{chips}</ul>
+                <MembershipChips memberships=me.communities />
             </section>
         })
     };
@@ -140,11 +127,7 @@ pub fn CommunityPage(slug: String) -> impl IntoView {
                     <p>{community.description}</p>
                     <div class="community-members">
                         <span class="faces">{faces}</span>
-                        <span class="member-count">
-                            {move || {
-                                fill(i18n.t().members, "n", &i18n.lang.get().count(count.get()))
-                            }}
-                        </span>
+                        <MemberCount count />
                     </div>
                     <JoinButton slug=community.slug.clone() role count />
                 </div>
@@ -170,6 +153,31 @@ pub fn CommunityPage(slug: String) -> impl IntoView {
             <FeedList filter=Signal::derive(move || FeedFilter::Community(slug.clone())) />
         }
     })
+}
+
+/// A member's communities as chips, each with its role where the role is special. Shown
+/// on `/me` and first on `/communities`.
+#[component]
+pub fn MembershipChips(memberships: Vec<Membership>) -> impl IntoView {
+    let i18n = use_i18n();
+    let chips = memberships
+        .into_iter()
+        .map(|m| {
+            let role = m.role;
+            view! {
+                <li>
+                    <a class="chip" href=format!("/c/{}", m.community.slug)>
+                        {m.community.name}
+                        {move || {
+                            role_label(i18n.t(), role)
+                                .map(|label| view! { <span class="role">{label}</span> })
+                        }}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="chip-list">{chips}</ul> }
 }
 
 /// How a role reads next to a name; plain members carry no badge.

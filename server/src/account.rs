@@ -109,14 +109,15 @@ fn verify_password(password: &str, phc: &str) -> bool {
 /// A hash nobody's password matches, checked against when the email is unknown so that
 /// answer takes as long as a wrong password. Computed once; [`crate::state`] warms it at
 /// startup so the first unknown email is not the slow one.
-pub fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let mut secret = [0u8; 32];
-        let random = getrandom::fill(&mut secret).map(|()| hex(&secret));
-        hash_password(&random.unwrap_or_else(|_| "unguessable-dummy-password".to_owned()))
-            .unwrap_or_default()
-    })
+pub fn dummy_hash() -> Option<&'static str> {
+    static DUMMY: OnceLock<Option<String>> = OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            let mut secret = [0u8; 32];
+            let random = getrandom::fill(&mut secret).map(|()| hex(&secret));
+            hash_password(&random.unwrap_or_else(|_| "unguessable-dummy-password".to_owned())).ok()
+        })
+        .as_deref()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -334,7 +335,16 @@ pub async fn sign_in(
     let member_id = blocking(move || match stored {
         Some((member_id, hash)) => verify_password(&password, &hash).then_some(member_id),
         None => {
-            verify_password(&password, dummy_hash());
+            // Spend what a real check spends; if the dummy could not be made, a fresh hash
+            // costs the same.
+            match dummy_hash() {
+                Some(dummy) => {
+                    verify_password(&password, dummy);
+                }
+                None => {
+                    let _ = hash_password(&password);
+                }
+            }
             None
         }
     })

@@ -10,6 +10,7 @@ use rusqlite::{params, params_from_iter, OptionalExtension};
 
 use crate::error::AppError;
 use crate::lang::Lang;
+use crate::membership::community_by_slug;
 use crate::params::{parse_id, parse_limit, parse_slug, Cursor};
 use crate::post::load_post;
 use crate::session::Viewer;
@@ -52,12 +53,7 @@ pub async fn feed(
         .db(move |conn| {
             let community_id = match community {
                 None => None,
-                Some(slug) => Some(
-                    conn.prepare_cached("SELECT id FROM communities WHERE slug = ?1")?
-                        .query_row(params![slug], |r| r.get::<_, i64>(0))
-                        .optional()?
-                        .ok_or_else(|| AppError::not_found("no such community"))?,
-                ),
+                Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),
             };
             if let Some(author) = author {
                 conn.prepare_cached("SELECT 1 FROM members WHERE id = ?1")?

@@ -66,11 +66,7 @@ pub async fn like(
     SignedIn(member_id): SignedIn,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<LikeState>, AppError> {
-    let id = path_id(id)?;
-    let like = state
-        .db(move |conn| set_like(conn, id, member_id, true))
-        .await?;
-    Ok(Json(like))
+    answer(state, member_id, id, true).await
 }
 
 /// Takes a like back (none to take is fine).
@@ -94,9 +90,19 @@ pub async fn unlike(
     SignedIn(member_id): SignedIn,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<LikeState>, AppError> {
+    answer(state, member_id, id, false).await
+}
+
+/// Both handlers: the same work, only the wish differs.
+async fn answer(
+    state: AppState,
+    member_id: i64,
+    id: Result<Path<String>, PathRejection>,
+    liked: bool,
+) -> Result<Json<LikeState>, AppError> {
     let id = path_id(id)?;
     let like = state
-        .db(move |conn| set_like(conn, id, member_id, false))
+        .db(move |conn| set_like(conn, id, member_id, liked))
         .await?;
     Ok(Json(like))
 }

@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::AppError;
 use crate::lang::Lang;
+use crate::membership::community_by_slug;
 use crate::params::{parse_id, parse_slug};
 use crate::post::{image, product_card, summaries_for_product};
 use crate::AppState;
@@ -47,12 +48,7 @@ pub async fn list_products(
         .db(move |conn| {
             let community_id = match community {
                 None => None,
-                Some(slug) => Some(
-                    conn.prepare_cached("SELECT id FROM communities WHERE slug = ?1")?
-                        .query_row(params![slug], |r| r.get::<_, i64>(0))
-                        .optional()?
-                        .ok_or_else(|| AppError::not_found("no such community"))?,
-                ),
+                Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),
             };
             let mut stmt = conn.prepare_cached(
                 "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
