@@ -4,6 +4,7 @@
 
 use crate::task::spawn;
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{ErrorCode, Me, SignIn, SignUp};
 
 use crate::client::{encode_query_value, get_json, write_json, ClientError};
@@ -87,10 +88,16 @@ pub fn form_error(t: &'static Strings, error: &ClientError) -> &'static str {
     }
 }
 
+/// `/sign-in` and `/sign-up`, in a wasm chunk of its own.
+#[wasm_split(auth, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn auth_page(sign_up: bool) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <AuthPage sign_up /> }.into_any())
+}
+
 /// `/sign-in` and `/sign-up`: one form, two modes. Fields keep what was typed when the
 /// server says no.
 #[component]
-pub fn AuthPage(sign_up: bool) -> impl IntoView {
+fn AuthPage(sign_up: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let location = use_location();
@@ -206,8 +213,14 @@ pub fn AuthPage(sign_up: bool) -> impl IntoView {
 }
 
 /// `/me`: the member's profile, communities and posts; guests are asked to sign in.
+/// `/me`, in a wasm chunk of its own.
+#[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn account_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <AccountPage /> }.into_any())
+}
+
 #[component]
-pub fn AccountPage() -> impl IntoView {
+fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let location = use_location();

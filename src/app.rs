@@ -1,15 +1,17 @@
-//! The layout (header, content, tab bar), the providers, and which page a route shows.
+//! The layout (header, content, tab bar), the providers, and which page a route shows. The
+//! feed is in the main wasm; every other page is in a chunk fetched on its first visit.
 
 use leptos::prelude::*;
 
-use crate::account::{provide_session, AccountPage, AuthPage};
-use crate::community::{provide_communities, CommunitiesPage, CommunityPage};
+use crate::account::{account_page, auth_page, provide_session};
+use crate::community::{communities_page, community_page, provide_communities};
 use crate::feed::FeedPage;
-use crate::group_buy::GroupBuyPage;
+use crate::group_buy::group_buy_page;
 use crate::i18n::{provide_i18n, use_i18n};
-use crate::post::PostPage;
-use crate::product::ProductPage;
+use crate::post::post_page;
+use crate::product::product_page;
 use crate::router::{provide_router, Route};
+use crate::ui::lazy::lazy;
 use crate::ui::states::NotFound;
 
 #[component]
@@ -25,14 +27,14 @@ pub fn App() -> impl IntoView {
         <main id="main" class="page" tabindex="-1">
             {move || match route.get() {
                 Route::Feed => view! { <FeedPage /> }.into_any(),
-                Route::Product(id) => view! { <ProductPage id /> }.into_any(),
-                Route::Post(id) => view! { <PostPage id /> }.into_any(),
-                Route::Community(slug) => view! { <CommunityPage slug /> }.into_any(),
-                Route::Communities => view! { <CommunitiesPage /> }.into_any(),
-                Route::GroupBuy(_) => view! { <GroupBuyPage /> }.into_any(),
-                Route::Me => view! { <AccountPage /> }.into_any(),
-                Route::SignIn => view! { <AuthPage sign_up=false /> }.into_any(),
-                Route::SignUp => view! { <AuthPage sign_up=true /> }.into_any(),
+                Route::Product(id) => lazy(move || product_page(id)),
+                Route::Post(id) => lazy(move || post_page(id)),
+                Route::Community(slug) => lazy(move || community_page(slug.clone())),
+                Route::Communities => lazy(communities_page),
+                Route::GroupBuy(_) => lazy(group_buy_page),
+                Route::Me => lazy(account_page),
+                Route::SignIn => lazy(|| auth_page(false)),
+                Route::SignUp => lazy(|| auth_page(true)),
                 Route::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>

@@ -2,6 +2,7 @@
 //! (`/c/{slug}`): cover, faces, joining and leaving, the composer for members, its feed.
 
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{Community, Page};
 
 use crate::account::{form_error, require_member, use_session};
@@ -40,9 +41,15 @@ fn MemberCount(#[prop(into)] count: Signal<u32>) -> impl IntoView {
     }
 }
 
+/// `/communities`, in a wasm chunk of its own.
+#[wasm_split(communities, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn communities_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <CommunitiesPage /> }.into_any())
+}
+
 /// `/communities`.
 #[component]
-pub fn CommunitiesPage() -> impl IntoView {
+fn CommunitiesPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| {
         let t = i18n.t();
@@ -98,9 +105,15 @@ pub fn CommunitiesPage() -> impl IntoView {
     }
 }
 
+/// `/c/{slug}`, in a wasm chunk of its own.
+#[wasm_split(community, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn community_page(slug: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <CommunityPage slug /> }.into_any())
+}
+
 /// `/c/{slug}`: cover, description, and the community's feed.
 #[component]
-pub fn CommunityPage(slug: String) -> impl IntoView {
+fn CommunityPage(slug: String) -> impl IntoView {
     let i18n = use_i18n();
     let path = format!("/communities/{slug}");
     let community = fetch::<Community>(move || path.clone());

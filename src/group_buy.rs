@@ -2,12 +2,19 @@
 //! itself (seats, countdown, joining) comes with its own issue.
 
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
 use crate::i18n::use_i18n;
 use crate::ui::head::{page_title, set_head};
 
+/// `/g/{id}`, in a wasm chunk of its own.
+#[wasm_split(group_buy, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn group_buy_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <GroupBuyPage /> }.into_any())
+}
+
 #[component]
-pub fn GroupBuyPage() -> impl IntoView {
+fn GroupBuyPage() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move |_| {
         let t = i18n.t();

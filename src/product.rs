@@ -1,6 +1,7 @@
 //! Products: the card embedded in posts, and the product page (`/p/{id}`).
 
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{GroupPrice, PostSummary, Product, StoryBlock};
 
 use crate::i18n::{fill, use_i18n};
@@ -162,9 +163,15 @@ fn ProductView(product: Product) -> impl IntoView {
     }
 }
 
+/// `/p/{id}`, in a wasm chunk of its own.
+#[wasm_split(product, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn product_page(id: i64) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <ProductPage id /> }.into_any())
+}
+
 /// `/p/{id}`.
 #[component]
-pub fn ProductPage(id: i64) -> impl IntoView {
+fn ProductPage(id: i64) -> impl IntoView {
     let product = fetch::<Product>(move || format!("/products/{id}"));
     loaded(product, |product| view! { <ProductView product /> })
 }

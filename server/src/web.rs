@@ -256,10 +256,10 @@ pub fn api_origin(base: &str) -> anyhow::Result<Option<String>> {
     Ok(Some(url.origin().ascii_serialization()))
 }
 
-/// A Trunk-hashed file name: a `-` followed by 12 or more hex digits, as in
-/// `quanzi-1a2b3c4d5e6f7a8b_bg.wasm` or `main-1a2b3c4d5e6f7a8.css` (Trunk prints its 64-bit
-/// hash without leading zeros, so it is often shorter than 16). Its content never changes,
-/// so it may be cached forever.
+/// A hashed file or folder name: a `-` followed by 12 or more hex digits, as in
+/// `main-1a2b3c4d5e6f7a8.css` (Trunk prints its 64-bit hash without leading zeros, so it is
+/// often shorter than 16) or the app's folder `app-1a2b3c4d5e6f7a8b`. Its content never
+/// changes, so it may be cached forever.
 pub fn is_hashed(file_name: &str) -> bool {
     file_name.match_indices('-').any(|(at, _)| {
         file_name[at + 1..]
@@ -408,8 +408,8 @@ async fn static_file(State(state): State<AppState>, req: Request) -> Response {
     res.headers_mut()
         .append(header::VARY, HeaderValue::from_static("accept-encoding"));
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
-        let name = path.rsplit('/').next().unwrap_or("");
-        let cache = if is_hashed(name) {
+        // `cargo xtask build` puts the wasm and its js in `app-<hash>/`.
+        let cache = if path.split('/').any(is_hashed) {
             HASHED_CACHE
         } else {
             STATIC_CACHE

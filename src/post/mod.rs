@@ -7,6 +7,7 @@ pub mod compose;
 use crate::task::spawn;
 use gloo_net::http::Method;
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{LikeState, Post};
 
 use self::comments::Comments;
@@ -143,9 +144,15 @@ pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
     }
 }
 
+/// `/posts/{id}`, in a wasm chunk of its own.
+#[wasm_split(post, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn post_page(id: i64) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <PostPage id /> }.into_any())
+}
+
 /// `/posts/{id}`: the whole story.
 #[component]
-pub fn PostPage(id: i64) -> impl IntoView {
+fn PostPage(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let post = fetch::<Post>(move || format!("/posts/{id}"));
     loaded(post, move |post| {

@@ -4,6 +4,7 @@ pub mod avatar;
 pub mod gallery;
 pub mod head;
 pub mod image;
+pub mod lazy;
 pub mod price;
 pub mod remote;
 pub mod states;

@@ -9,7 +9,7 @@ pub fn run() -> Result {
     setup::run(setup::Need::Everything)?;
     bundle::build_app()?;
     println!("\n== bundle");
-    bundle::report(&bundle::first_load()?);
+    bundle::report()?;
     build_server(Profile::Optimised)?;
     let server = TestServer::start(Profile::Optimised)?;
     println!("\n== browser and API (e2e/bench.mjs)");

@@ -1,23 +1,41 @@
-//! The app's release build, and what a first visit downloads: wasm + js + css, brotli.
+//! The app's release build, and what a first visit downloads: wasm + js + css, brotli;
+//! the wasm chunks that later pages fetch are counted apart.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cmd::{self, command, root, Result};
+use crate::wasm;
 
 /// The first-load budget: wasm + js + css of the built app after brotli.
 pub const FIRST_LOAD_BUDGET: u64 = 170_000;
 
 pub fn build_app() -> Result {
-    println!("== building the app (release, wasm-opt -Oz)");
-    // --offline: prove Trunk downloads no tool; everything comes from `setup`.
+    println!("== building the app (release, split wasm, wasm-opt -Oz)");
+    let dist = root().join("dist");
+    // Trunk: the html, css and static files. --offline: prove it downloads no tool.
     cmd::run(command("trunk", &["build", "--release", "--offline"]))?;
-    precompress()
+    let app = wasm::build(&dist)?;
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = html
+        .replacen("</head>", &format!("{}</head>", app.head_tags()), 1)
+        .replacen("</HEAD>", &format!("{}</HEAD>", app.head_tags()), 1);
+    if !html.contains(&app.folder) {
+        return Err(format!(
+            "{} has no </head> to load the app from",
+            index.display()
+        ));
+    }
+    std::fs::write(&index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    precompress(&dist)
 }
 
-/// Writes `name.br` beside each first-load file, so the server sends the best compression
-/// without spending it on every request.
-fn precompress() -> Result {
-    for path in first_load_files()? {
+/// Writes `name.br` beside each wasm, js and css file, so the server sends the best
+/// compression without spending it on every request.
+fn precompress(dist: &Path) -> Result {
+    let app = app_folder(dist)?;
+    for path in code_files(dist)?.into_iter().chain(code_files(&app)?) {
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut target = path.clone().into_os_string();
@@ -34,10 +52,10 @@ pub struct Asset {
     pub brotli: u64,
 }
 
-fn first_load_files() -> Result<Vec<PathBuf>> {
-    let dist = root().join("dist");
-    let entries = std::fs::read_dir(&dist)
-        .map_err(|e| format!("cannot read {}: {e} (build the app first)", dist.display()))?;
+/// The wasm, js and css files directly in `dir`, by name.
+fn code_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e} (build the app first)", dir.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| {
@@ -48,35 +66,66 @@ fn first_load_files() -> Result<Vec<PathBuf>> {
         })
         .collect();
     files.sort();
-    if !files
-        .iter()
-        .any(|f| f.extension().is_some_and(|e| e == "wasm"))
-    {
-        return Err("dist has no .wasm file: the build did not finish".into());
-    }
     Ok(files)
 }
 
-/// The files a first visit loads, with their sizes: raw, and the `.br` copy that the
-/// server actually sends.
-pub fn first_load() -> Result<Vec<Asset>> {
-    let size = |path: &std::path::Path| {
+/// `dist/app-<hash>/`, where the build put the wasm and its js.
+fn app_folder(dist: &Path) -> Result<PathBuf> {
+    std::fs::read_dir(dist)
+        .map_err(|e| format!("cannot read {}: {e} (build the app first)", dist.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| {
+            path.is_dir()
+                && path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("app-"))
+        })
+        .ok_or_else(|| {
+            format!(
+                "{} has no app-<hash> folder: build the app first",
+                dist.display()
+            )
+        })
+}
+
+/// The files a first visit loads (the css, the main module, its js and the chunks' loader)
+/// and, apart, the chunks that later pages fetch, each with its raw and `.br` sizes.
+pub fn assets() -> Result<(Vec<Asset>, Vec<Asset>)> {
+    let dist = root().join("dist");
+    let app = app_folder(&dist)?;
+    let main_wasm = app.join(wasm::MAIN_WASM);
+    let (chunks, first): (Vec<PathBuf>, Vec<PathBuf>) = code_files(&dist)?
+        .into_iter()
+        .chain(code_files(&app)?)
+        .partition(|path| path.extension().is_some_and(|e| e == "wasm") && *path != main_wasm);
+    if !main_wasm.exists() {
+        return Err(format!(
+            "{} is missing: the build did not finish",
+            main_wasm.display()
+        ));
+    }
+    Ok((sizes(&dist, first)?, sizes(&dist, chunks)?))
+}
+
+fn sizes(dist: &Path, files: Vec<PathBuf>) -> Result<Vec<Asset>> {
+    let size = |path: &Path| {
         std::fs::metadata(path)
             .map(|m| m.len())
             .map_err(|e| format!("cannot read {}: {e} (build the app first)", path.display()))
     };
-    first_load_files()?
+    files
         .into_iter()
         .map(|path| {
             let mut br = path.clone().into_os_string();
             br.push(".br");
             Ok(Asset {
                 name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                    .strip_prefix(dist)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .into_owned(),
                 raw: size(&path)?,
-                brotli: size(std::path::Path::new(&br))?,
+                brotli: size(Path::new(&br))?,
             })
         })
         .collect()
@@ -99,24 +148,32 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Prints the table and returns the total brotli bytes.
-pub fn report(assets: &[Asset]) -> u64 {
-    println!("{:<48} {:>10} {:>10}", "first load", "raw B", "brotli B");
+/// Prints one table of files and returns their total brotli bytes.
+fn table(title: &str, assets: &[Asset]) -> u64 {
+    println!("{title:<56} {:>10} {:>10}", "raw B", "brotli B");
     for asset in assets {
-        println!("{:<48} {:>10} {:>10}", asset.name, asset.raw, asset.brotli);
+        println!("{:<56} {:>10} {:>10}", asset.name, asset.raw, asset.brotli);
     }
     let total: u64 = assets.iter().map(|a| a.brotli).sum();
     let raw: u64 = assets.iter().map(|a| a.raw).sum();
-    println!("{:<48} {:>10} {:>10}", "total", raw, total);
+    println!("{:<56} {raw:>10} {total:>10}", "total");
+    total
+}
+
+/// Prints the first load and the chunks; returns the first load's brotli bytes.
+pub fn report() -> Result<u64> {
+    let (first, chunks) = assets()?;
+    let total = table("first load", &first);
     println!(
         "budget: {total} of {FIRST_LOAD_BUDGET} bytes brotli ({:.0}%)",
         total as f64 * 100.0 / FIRST_LOAD_BUDGET as f64
     );
-    total
+    table("chunks (fetched when a page needs them)", &chunks);
+    Ok(total)
 }
 
 pub fn check_budget() -> Result {
-    let total = report(&first_load()?);
+    let total = report()?;
     if total > FIRST_LOAD_BUDGET {
         return Err(format!(
             "first load is {total} bytes brotli, over the {FIRST_LOAD_BUDGET} byte budget"

@@ -13,7 +13,7 @@ pub fn root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// PATH with the npm tools (wasm-opt, playwright) and cargo's bin folder first, so trunk
+/// PATH with the npm tools (wasm-opt, playwright) and cargo's bin folder first, so the build
 /// finds the exact tool versions it is pinned to.
 pub fn tool_path() -> String {
     let mut dirs = vec![root().join("e2e/node_modules/.bin")];

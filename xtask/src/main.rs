@@ -7,6 +7,7 @@ mod cmd;
 mod server;
 mod setup;
 mod test;
+mod wasm;
 
 use std::process::ExitCode;
 

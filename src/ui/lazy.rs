@@ -1,0 +1,58 @@
+//! Pages whose code is in a wasm chunk of its own, fetched on the first visit: the first
+//! load carries only the feed and the shell (the first-load budget). A chunk that fails to
+//! arrive shows the error state, and retry fetches it again.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::client::ClientError;
+use crate::ui::states::{ErrorState, Skeleton};
+
+type Chunk = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+
+/// The page that `chunk` makes: a page's entry in its chunk, as `#[wasm_split(…, fallible)]`
+/// declares it (`|| product_page(id)`).
+pub fn lazy<F>(chunk: impl Fn() -> F + 'static) -> AnyView
+where
+    F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    view! { <LazyPage chunk=Box::new(move || Box::pin(chunk()) as Chunk) /> }.into_any()
+}
+
+#[component]
+fn LazyPage(chunk: Box<dyn Fn() -> Chunk>) -> impl IntoView {
+    let chunk = StoredValue::new_local(chunk);
+    let attempt = RwSignal::new(0u32);
+    let page = RwSignal::new_local(None::<Result<AnyView, ()>>);
+    view! {
+        {move || {
+            attempt.track();
+            crate::task::spawn_scoped(async move {
+                let load = chunk.with_value(|chunk| chunk());
+                page.set(Some(load.await.map_err(|_| ())));
+            });
+        }}
+        {move || {
+            page.track();
+            match page.try_update_untracked(Option::take).flatten() {
+            None => view! { <Skeleton /> }.into_any(),
+            Some(Ok(view)) => view,
+            Some(Err(())) => {
+                view! {
+                    <ErrorState
+                        error=ClientError::Network
+                        retry=move || {
+                            page.set(None);
+                            attempt.update(|n| *n += 1);
+                        }
+                    />
+                }
+                    .into_any()
+            }
+            }
+        }}
+    }
+}
