@@ -40,3 +40,42 @@ test('members comment; only the author (or a moderator) can delete a comment', a
   await other.reload();
   await expect(other.locator('.comment').filter({ hasText: text })).toHaveCount(0);
 });
+
+test('the comment count moves with the comments; long threads load 50 at a time', async ({ page, request, baseURL }) => {
+  // A demo post that only this journey comments on.
+  const post = await api(request, '/posts/57');
+  const existing = (await api(request, '/posts/57/comments?limit=50')).items.length;
+  await signUp(page, undefined, `/posts/${post.id}`);
+  const count = page.locator('.post-page .counts span').last();
+  await expect(count).toContainText(String(post.comment_count));
+  await page.getByPlaceholder('写评论…').fill('我也买了一个');
+  await page.getByRole('button', { name: '发送' }).click();
+  await expect(count).toContainText(String(post.comment_count + 1));
+
+  // Enough comments for a second page, written the way the app writes them.
+  for (let i = 1; i <= 55; i += 1) {
+    const response = await page.request.post(`/api/v1/posts/${post.id}/comments`, {
+      headers: { Origin: baseURL },
+      data: { body: `第 ${i} 条` },
+    });
+    expect(response.status()).toBe(201);
+  }
+  await page.reload();
+  await expect(count).toContainText(String(post.comment_count + 56));
+  await expect(page.locator('.comment')).toHaveCount(50);
+  await page.getByRole('button', { name: '更多评论' }).click();
+  await expect(page.locator('.comment')).toHaveCount(existing + 56);
+  await expect(page.locator('.comment').last()).toContainText('第 55 条');
+  await expect(page.getByRole('button', { name: '更多评论' })).toHaveCount(0);
+});
+
+test('a like the server refuses springs back and says why', async ({ page, request }) => {
+  const post = await api(request, '/posts/56');
+  await signUp(page, undefined, `/posts/${post.id}`);
+  await page.route('**/api/v1/posts/*/like', (route) => route.abort('internetdisconnected'));
+  const like = page.locator('.post-page').getByRole('button', { name: /赞/ });
+  await like.click();
+  await expect(page.locator('.post-page').getByRole('alert')).toContainText('网络连接不上');
+  await expect(like).toHaveAttribute('aria-pressed', 'false');
+  await expect(like).toContainText(String(post.like_count));
+});

@@ -80,6 +80,7 @@ pub const STRINGS: Strings = Strings {
     delete: "Delete",
     comments_title: "Comments",
     no_comments: "No comments yet. Say something!",
+    more_comments: "More comments",
     write_comment: "Write a comment…",
     send: "Send",
     new_post: "New post",

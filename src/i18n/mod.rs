@@ -90,6 +90,7 @@ pub struct Strings {
     pub delete: &'static str,
     pub comments_title: &'static str,
     pub no_comments: &'static str,
+    pub more_comments: &'static str,
     pub write_comment: &'static str,
     pub send: &'static str,
     pub new_post: &'static str,

@@ -80,6 +80,7 @@ pub const STRINGS: Strings = Strings {
     delete: "删除",
     comments_title: "评论",
     no_comments: "还没有评论，来说两句吧。",
+    more_comments: "更多评论",
     write_comment: "写评论…",
     send: "发送",
     new_post: "发笔记",

@@ -1,5 +1,5 @@
-//! Comments under a post: a flat list, newest last, with a box to add one. Authors and
-//! moderators may delete.
+//! Comments under a post: a flat list, newest last, 50 at a time, with a box to add one.
+//! Authors and moderators may delete.
 
 use crate::task::spawn;
 use gloo_net::http::Method;
@@ -8,32 +8,45 @@ use quanzi_api::comment::COMMENT_MAX_CHARS;
 use quanzi_api::{Comment, NewComment, Page};
 
 use crate::account::{form_error, require_member, use_session};
-use crate::client::write_json;
+use crate::client::{get_json, write_json};
 use crate::i18n::use_i18n;
 use crate::router::use_location;
 use crate::ui::avatar::Avatar;
 use crate::ui::remote::{fetch, loaded};
 use crate::ui::time::ago;
 
-/// A flat list of comments, newest last, with a box to add one.
+fn page_path(post_id: i64, cursor: Option<&str>) -> String {
+    let mut path = format!("/posts/{post_id}/comments?limit=50");
+    if let Some(cursor) = cursor {
+        path.push_str("&cursor=");
+        path.push_str(cursor);
+    }
+    path
+}
+
+/// A flat list of comments, newest last, with a box to add one. `count` is the post's
+/// comment count, moved as comments come and go.
 #[component]
-pub fn Comments(post_id: i64) -> impl IntoView {
+pub fn Comments(post_id: i64, count: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let page = fetch::<Page<Comment>>(move || format!("/posts/{post_id}/comments?limit=50"));
+    let page = fetch::<Page<Comment>>(move || page_path(post_id, None));
     view! {
         <section class="comments" aria-labelledby="comments-title">
             <h2 id="comments-title">{move || i18n.t().comments_title}</h2>
-            {loaded(page, move |page| view! { <CommentList post_id initial=page.items /> })}
+            {loaded(page, move |page| view! { <CommentList post_id first=page count /> })}
         </section>
     }
 }
 
 #[component]
-fn CommentList(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
+fn CommentList(post_id: i64, first: Page<Comment>, count: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let location = use_location();
-    let comments = RwSignal::new(initial);
+    let comments = RwSignal::new(first.items);
+    // Where the next 50 start; `None` once the list is whole.
+    let next = RwSignal::new(first.next_cursor);
+    let loading_more = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
@@ -56,7 +69,9 @@ fn CommentList(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
             let path = format!("/posts/{post_id}/comments");
             match write_json::<Comment>(Method::POST, &path, lang, Some(&body)).await {
                 Ok(comment) => {
+                    // Shown now even when older pages are still to come: the writer sees it.
                     comments.update(|list| list.push(comment));
+                    count.update(|n| *n += 1);
                     draft.set(String::new());
                 }
                 // The draft stays in the box: nothing typed is lost.
@@ -71,9 +86,40 @@ fn CommentList(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
         spawn(async move {
             let path = format!("/comments/{id}");
             match write_json::<()>(Method::DELETE, &path, lang, None).await {
-                Ok(()) => comments.update(|list| list.retain(|c| c.id != id)),
+                Ok(()) => {
+                    comments.update(|list| list.retain(|c| c.id != id));
+                    count.update(|n| *n = n.saturating_sub(1));
+                }
                 Err(e) => error.set(Some(form_error(lang.strings(), &e))),
             }
+        });
+    };
+
+    let more = move |_| {
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
+        if loading_more.get_untracked() {
+            return;
+        }
+        loading_more.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            match get_json::<Page<Comment>>(&page_path(post_id, Some(&cursor)), lang).await {
+                Ok(page) => {
+                    // Ids grow with time: one sort puts the page among comments written
+                    // here meanwhile, and drops any that it brings again.
+                    comments.update(|list| {
+                        list.extend(page.items);
+                        list.sort_by_key(|c| c.id);
+                        list.dedup_by_key(|c| c.id);
+                    });
+                    next.set(page.next_cursor);
+                }
+                Err(e) => error.set(Some(form_error(lang.strings(), &e))),
+            }
+            loading_more.set(false);
         });
     };
 
@@ -111,6 +157,20 @@ fn CommentList(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
                     .collect_view()
             }}
         </ul>
+        {move || {
+            next.with(Option::is_some)
+                .then(|| {
+                    view! {
+                        <button
+                            class="button button-quiet"
+                            disabled=move || loading_more.get()
+                            on:click=more
+                        >
+                            {move || i18n.t().more_comments}
+                        </button>
+                    }
+                })
+        }}
         {move || {
             comments
                 .with(Vec::is_empty)

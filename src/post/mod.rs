@@ -42,15 +42,16 @@ fn Byline(post: Post) -> impl IntoView {
     }
 }
 
-/// Likes (a toggle that counts at once and is kept by the server) and the comment count.
+/// Likes (a toggle that counts at once and is kept by the server) and the comment count,
+/// which the post page moves as comments come and go.
 #[component]
-fn Counts(post: Post) -> impl IntoView {
+fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let location = use_location();
     let liked = RwSignal::new(post.viewer_liked);
     let likes = RwSignal::new(post.like_count);
-    let comments = post.comment_count;
+    let error = RwSignal::new(None::<&'static str>);
     let id = post.id;
     // One request at a time: a double tap must not race a like against its undo.
     let pending = StoredValue::new(false);
@@ -59,6 +60,7 @@ fn Counts(post: Post) -> impl IntoView {
             return;
         }
         pending.set_value(true);
+        error.set(None);
         let was = liked.get_untracked();
         // Optimistic: the heart answers the thumb at once; the server's count then wins.
         liked.set(!was);
@@ -72,9 +74,11 @@ fn Counts(post: Post) -> impl IntoView {
                     liked.set(state.liked);
                     likes.set(state.like_count);
                 }
-                Err(_) => {
+                // Undone, and said: a heart that silently springs back looks broken.
+                Err(e) => {
                     liked.set(was);
                     likes.update(|n| *n = if was { *n + 1 } else { n.saturating_sub(1) });
+                    error.set(Some(form_error(lang.strings(), &e)));
                 }
             }
             pending.try_set_value(false);
@@ -95,9 +99,10 @@ fn Counts(post: Post) -> impl IntoView {
                 {move || i18n.t().likes}
             </button>
             <span>
-                {move || i18n.lang.get().count(comments)} " " {move || i18n.t().comments}
+                {move || i18n.lang.get().count(comments.get())} " " {move || i18n.t().comments}
             </span>
         </p>
+        {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
 }
 
@@ -139,7 +144,7 @@ pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
             </h2>
             <p class="post-excerpt">{opening}</p>
             <Products post=post.clone() />
-            <Counts post=post.clone() />
+            <Counts post=post.clone() comments=RwSignal::new(post.comment_count) />
         </article>
     }
 }
@@ -157,6 +162,7 @@ fn PostPage(id: i64) -> impl IntoView {
     let post = fetch::<Post>(move || format!("/posts/{id}"));
     loaded(post, move |post| {
         let description = excerpt(&post.body.join(" "), 120);
+        let comment_count = RwSignal::new(post.comment_count);
         set_head(
             &page_title(&post.title, i18n.t_untracked().app_name),
             &description,
@@ -173,9 +179,9 @@ fn PostPage(id: i64) -> impl IntoView {
                         .map(|paragraph| view! { <p>{paragraph.clone()}</p> })
                         .collect_view()}
                     <Products post=post.clone() heading=true />
-                    <Counts post=post.clone() />
+                    <Counts post=post.clone() comments=comment_count />
                     {post.can_delete.then(|| view! { <DeletePost post=post.clone() /> })}
-                    <Comments post_id=post.id />
+                    <Comments post_id=post.id count=comment_count />
                 </div>
             </article>
         }
