@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.js';
 import { signIn, signUp } from './helpers.js';
 
@@ -47,4 +49,33 @@ test('the return path only goes to this site', async ({ page }) => {
     await page.getByRole('button', { name: '注册' }).click();
     await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   }
+});
+
+test('a member chooses a profile picture, sees it by their comments, and removes it', async ({ page }) => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  await signUp(page, '换头像的人', '/me');
+  const face = page.locator('.profile-head .avatar');
+  await expect(face).toHaveClass(/avatar-initial/);
+  await page.locator('.profile-picture input[type=file]').setInputFiles(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  await expect(page.locator('.profile-head img.avatar')).toBeVisible();
+  const src = await page.locator('.profile-head img.avatar').getAttribute('src');
+  expect(src).toMatch(/^\/media\//);
+  // Everywhere the member appears, after a reload too.
+  await page.goto('/posts/58');
+  await page.getByPlaceholder('写评论…').fill('新头像');
+  await page.getByRole('button', { name: '发送' }).click();
+  await expect(page.locator('.comment').filter({ hasText: '新头像' }).locator('img.avatar')).toHaveAttribute('src', src);
+  await page.goto('/me');
+  await page.reload();
+  await expect(page.locator('.profile-head img.avatar')).toHaveAttribute('src', src);
+  await page.getByRole('button', { name: '移除头像' }).click();
+  await expect(face).toHaveClass(/avatar-initial/);
+  await expect(page.getByRole('button', { name: '移除头像' })).toHaveCount(0);
+});
+
+test('a file that is not a picture is refused as a profile picture', async ({ page }) => {
+  await signUp(page, undefined, '/me');
+  await page.locator('.profile-picture input[type=file]').setInputFiles({ name: 'x.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a picture') });
+  await expect(page.locator('.profile-picture').getByRole('alert')).toContainText('这不是图片文件');
+  await expect(page.locator('.profile-head .avatar')).toHaveClass(/avatar-initial/);
 });

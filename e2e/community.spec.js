@@ -28,3 +28,16 @@ test('back and forward move between in-app pages without reloading', async ({ pa
   await expect(page.locator('.product-page h1')).toBeVisible();
   expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
 });
+
+test('a community shows the products its members recommend, most recommended first', async ({ page, request }) => {
+  const { items } = await api(request, '/communities/cycling/recommended');
+  expect(items.length).toBeGreaterThan(0);
+  for (let i = 1; i < items.length; i += 1) expect(items[i - 1].recommenders).toBeGreaterThanOrEqual(items[i].recommenders);
+  await page.goto('/c/cycling');
+  const strip = page.getByRole('region', { name: '成员推荐' });
+  await expect(strip.locator('a.product-card')).toHaveCount(items.length);
+  await expect(strip.locator('a.product-card').first()).toContainText(items[0].product.title);
+  await expect(strip.locator('.recommenders').first()).toContainText(`${items[0].recommenders} 位成员推荐`);
+  await strip.locator('a.product-card').first().click();
+  await expect(page).toHaveURL(new RegExp(`/p/${items[0].product.id}$`));
+});

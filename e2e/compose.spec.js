@@ -112,3 +112,18 @@ test('only the author (or a moderator) sees delete; deleting a post removes it f
   const gone = await page.request.get(`/api/v1${postPath}`);
   expect(gone.status()).toBe(404);
 });
+
+test('a photo removed from the composer is removed from the server too', async ({ page }) => {
+  await signUp(page, undefined, '/c/cycling');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await page.getByRole('button', { name: '发笔记' }).click();
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/v1/uploads') && r.request().method() === 'POST');
+  await page.locator('input[type=file]').setInputFiles([photo('1-1.jpg')]);
+  const upload = await (await uploaded).json();
+  await expect(page.locator('.photo img')).toHaveCount(1);
+  const removed = page.waitForResponse((r) => r.url().endsWith(`/api/v1/uploads/${upload.id}`) && r.request().method() === 'DELETE');
+  await page.getByRole('button', { name: '移除这张照片' }).click();
+  expect((await removed).status()).toBe(204);
+  await expect(page.locator('.photo')).toHaveCount(0);
+  expect((await page.request.get(upload.image.url)).status()).toBe(404);
+});

@@ -5,12 +5,14 @@
 use crate::task::spawn;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{ErrorCode, Me, SignIn, SignUp};
+use quanzi_api::{ErrorCode, Me, SetAvatar, SignIn, SignUp};
+use wasm_bindgen::JsCast;
 
 use crate::client::{encode_query_value, get_json, write_json, ClientError};
 use crate::community::MembershipChips;
 use crate::feed::{FeedFilter, FeedList};
 use crate::i18n::{use_i18n, Strings};
+use crate::post::compose::upload_photo;
 use crate::router::{navigate, safe_return_path, use_location, Location};
 use crate::ui::avatar::Avatar;
 use crate::ui::head::{page_title, set_head};
@@ -212,13 +214,100 @@ fn AuthPage(sign_up: bool) -> impl IntoView {
     }
 }
 
-/// `/me`: the member's profile, communities and posts; guests are asked to sign in.
+/// Choose or remove a profile picture. The picture goes through `/uploads` like a post's
+/// photos (checked, resized, stripped of EXIF), then becomes the member's avatar.
+#[component]
+fn ProfilePicture(has_picture: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<&'static str>);
+    let finish = move |result: Result<Me, &'static str>| {
+        match result {
+            Ok(me) => session.me.set(Some(me)),
+            Err(message) => error.set(Some(message)),
+        }
+        pending.set(false);
+    };
+    let pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        pending.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let result = match upload_photo(&file, lang).await {
+                Ok(upload) => {
+                    let body = SetAvatar {
+                        upload_id: upload.id,
+                    };
+                    write_json::<Me>(Method::PUT, "/account/avatar", lang, Some(&body))
+                        .await
+                        .map_err(|e| form_error(lang.strings(), &e))
+                }
+                Err(message) => Err(message),
+            };
+            finish(result);
+        });
+    };
+    let remove = move |_| {
+        pending.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let result = write_json::<Me>(Method::DELETE, "/account/avatar", lang, None)
+                .await
+                .map_err(|e| form_error(lang.strings(), &e));
+            finish(result);
+        });
+    };
+    view! {
+        <div class="profile-picture">
+            <label class="button button-quiet" class:disabled=move || pending.get()>
+                {move || {
+                    let t = i18n.t();
+                    if pending.get() { t.saving } else { t.choose_picture }
+                }}
+                <input
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp,image/gif"
+                    class="visually-hidden"
+                    disabled=move || pending.get()
+                    on:change=pick
+                />
+            </label>
+            {has_picture
+                .then(|| {
+                    view! {
+                        <button
+                            class="link-button"
+                            disabled=move || pending.get()
+                            on:click=remove
+                        >
+                            {move || i18n.t().remove_picture}
+                        </button>
+                    }
+                })}
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </div>
+    }
+}
+
 /// `/me`, in a wasm chunk of its own.
 #[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn account_page() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <AccountPage /> }.into_any())
 }
 
+/// `/me`: the member's profile, communities and posts; guests are asked to sign in.
 #[component]
 fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -266,6 +355,7 @@ fn AccountPage() -> impl IntoView {
                         {move || i18n.t().sign_out}
                     </button>
                 </div>
+                <ProfilePicture has_picture=me.member.avatar.is_some() />
                 <h2>{move || i18n.t().my_communities}</h2>
                 <MembershipChips memberships=me.communities.clone() />
             </section>

@@ -8,7 +8,7 @@ use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::on_cleanup;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{ApiErrorBody, ErrorCode};
-use quanzi_api::{NewComment, NewPost, SignIn, SignUp};
+use quanzi_api::{NewComment, NewPost, SetAvatar, SignIn, SignUp};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -156,6 +156,12 @@ impl RequestBody for SignIn {
             ("email", self.email.as_str().into()),
             ("password", self.password.as_str().into()),
         ])
+    }
+}
+
+impl RequestBody for SetAvatar {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[("upload_id", JsValue::from_f64(self.upload_id as f64))])
     }
 }
 

@@ -1,9 +1,10 @@
 //! Communities: the list (`/communities`, the member's own first) and one community
-//! (`/c/{slug}`): cover, faces, joining and leaving, the composer for members, its feed.
+//! (`/c/{slug}`): cover, faces, joining and leaving, the composer for members, what its
+//! members recommend, its feed.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{Community, Page};
+use quanzi_api::{Community, Page, Recommendation};
 
 use crate::account::{form_error, require_member, use_session};
 use crate::client::write_json;
@@ -11,13 +12,14 @@ use crate::feed::{FeedFilter, FeedList};
 use crate::i18n::Strings;
 use crate::i18n::{fill, use_i18n};
 use crate::post::compose::Composer;
+use crate::product::ProductCard;
 use crate::router::use_location;
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
 use crate::ui::head::{excerpt, page_title, set_head};
 use crate::ui::image::Img;
-use crate::ui::remote::{fetch, loaded, Remote};
-use crate::ui::states::Empty;
+use crate::ui::remote::{fetch, loaded, Remote, State};
+use crate::ui::states::{Empty, ErrorState};
 use gloo_net::http::Method;
 use quanzi_api::{Membership, Role};
 
@@ -162,10 +164,57 @@ fn CommunityPage(slug: String) -> impl IntoView {
                         .into_any(),
                 }
             }}
+            <Recommended slug=community.slug.clone() />
             <h2 class="section-title">{move || i18n.t().community_feed}</h2>
             <FeedList filter=Signal::derive(move || FeedFilter::Community(slug.clone())) />
         }
     })
+}
+
+/// What the community's members recommend: the products their posts tag, the most widely
+/// tagged first, in a row that scrolls sideways. Nothing at all when there are none yet.
+#[component]
+fn Recommended(slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = format!("/communities/{slug}/recommended");
+    let list = fetch::<Page<Recommendation>>(move || path.clone());
+    move || match list.state.get() {
+        State::Loading => {
+            view! { <div class="recommended-placeholder" aria-hidden="true"></div> }.into_any()
+        }
+        State::Ready(page) if page.items.is_empty() => ().into_any(),
+        State::Ready(page) => view! {
+            <section class="recommended" aria-labelledby="recommended-title">
+                <h2 id="recommended-title" class="section-title">
+                    {move || i18n.t().recommended_title}
+                </h2>
+                <ul class="recommended-list">
+                    {page
+                        .items
+                        .into_iter()
+                        .map(|r| {
+                            let n = r.recommenders;
+                            view! {
+                                <li>
+                                    <ProductCard card=r.product />
+                                    <p class="recommenders muted">
+                                        {move || {
+                                            let t = i18n.t();
+                                            fill(t.recommended_by, "n", &i18n.lang.get().count(n))
+                                        }}
+                                    </p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any(),
+        State::Failed(error) => {
+            view! { <ErrorState error retry=move |_| list.retry() /> }.into_any()
+        }
+    }
 }
 
 /// A member's communities as chips, each with its role where the role is special. Shown

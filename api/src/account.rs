@@ -61,3 +61,11 @@ pub struct Me {
     pub email: String,
     pub communities: Vec<Membership>,
 }
+
+/// `PUT /account/avatar`: use one of the member's own uploads as their profile picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetAvatar {
+    /// The `id` of an upload (`POST /uploads`) of the member's that no post has published.
+    pub upload_id: i64,
+}

@@ -72,6 +72,8 @@ pub enum ErrorCode {
     TooManyImages,
     TooManyProducts,
     BadUpload,
+    /// The upload is published in a post or is a profile picture, so it cannot be removed.
+    UploadInUse,
     NotAnImage,
     ImageTooLarge,
     NotAMember,
@@ -109,6 +111,7 @@ impl ErrorCode {
             Self::TooManyImages => "too_many_images",
             Self::TooManyProducts => "too_many_products",
             Self::BadUpload => "bad_upload",
+            Self::UploadInUse => "upload_in_use",
             Self::NotAnImage => "not_an_image",
             Self::ImageTooLarge => "image_too_large",
             Self::NotAMember => "not_a_member",
@@ -170,6 +173,7 @@ mod tests {
             ErrorCode::InvalidCredentials,
             ErrorCode::OwnerCannotLeave,
             ErrorCode::NotAnImage,
+            ErrorCode::UploadInUse,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -11,15 +11,17 @@ pub mod feed;
 pub mod params;
 pub mod post;
 pub mod product;
+pub mod recommendation;
 pub mod upload;
 
-pub use account::{Me, Membership, Role, SignIn, SignUp};
+pub use account::{Me, Membership, Role, SetAvatar, SignIn, SignUp};
 pub use comment::{Comment, NewComment};
 pub use common::{ApiError, ApiErrorBody, ErrorCode, Image, Money, Page};
 pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
+pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};
 pub use upload::Upload;
 
 /// The path prefix of every JSON resource.

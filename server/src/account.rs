@@ -1,6 +1,7 @@
 //! Members' accounts: `POST /account/sign-up`, `/sign-in`, `/sign-out` and `GET
-//! /account/me`. Passwords are hashed with Argon2id (default parameters, a random salt
-//! each); neither a password nor its hash is ever logged or sent back.
+//! /account/me` (the profile picture is in `avatar`). Passwords are hashed with Argon2id
+//! (default parameters, a random salt each); neither a password nor its hash is ever logged
+//! or sent back.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -22,7 +23,7 @@ use crate::error::AppError;
 use crate::lang::Lang;
 use crate::membership::parse_role;
 use crate::post::{author, AUTHOR_COLUMNS};
-use crate::ratelimit::{retry_after_secs, ClientAddr};
+use crate::ratelimit::{rate_limited, ClientAddr};
 use crate::session::{self, SignedIn};
 use crate::AppState;
 
@@ -203,18 +204,25 @@ fn previous_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
         (status = 400, description = "`bad_name`, `bad_email`, `weak_password` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`: a write from another site", body = quanzi_api::ApiErrorBody),
         (status = 409, description = "`email_taken`", body = quanzi_api::ApiErrorBody),
+        (status = 429, description = "`rate_limited`: 10 sign-ups from this address in the last hour (taken emails count too)",
+         body = quanzi_api::ApiErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     )
 )]
 pub async fn sign_up(
     State(state): State<AppState>,
     lang: Lang,
+    ClientAddr(addr): ClientAddr,
     request_headers: HeaderMap,
     JsonBody(body): JsonBody<SignUp>,
 ) -> Result<(StatusCode, HeaderMap, Json<Me>), AppError> {
     let name = valid_name(&body.name)?;
     let email = valid_email(&body.email)?;
     valid_password(&body.password)?;
+    state
+        .sign_up_limiter
+        .begin(addr, Instant::now())
+        .map_err(|wait| rate_limited(wait, "too many sign-ups from this address"))?;
     let taken = |email: String| {
         move |conn: &mut Connection| -> Result<bool, AppError> {
             Ok(conn
@@ -305,17 +313,7 @@ pub async fn sign_in(
     let attempt = state
         .sign_in_limiter
         .begin(&email, addr, Instant::now())
-        .map_err(|wait| {
-            let secs = retry_after_secs(wait);
-            let minutes = secs.div_ceil(60);
-            let mut err = AppError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                format!("too many failed sign-ins; try again in {minutes} min"),
-            );
-            err.retry_after = Some(secs);
-            err
-        })?;
+        .map_err(|wait| rate_limited(wait, "too many failed sign-ins"))?;
     let stored = {
         let email = email.clone();
         state

@@ -17,6 +17,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_members.sql",
         include_str!("../migrations/0002_members.sql"),
     ),
+    (
+        "0003_avatars.sql",
+        include_str!("../migrations/0003_avatars.sql"),
+    ),
 ];
 
 /// How long a connection waits on another's write lock before giving up.
@@ -121,6 +125,38 @@ mod tests {
         drop(pool);
         // Reopening an up-to-date database applies nothing and fails on nothing.
         let _pool = open(&path)?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_v2_database_with_uploads_moves_to_v3() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("q.sqlite");
+        {
+            let conn = Connection::open(&path)?;
+            for (_, sql) in &MIGRATIONS[..2] {
+                conn.execute_batch(sql)?;
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 2;
+                 INSERT INTO members (id, name) VALUES (1, 'a');
+                 INSERT INTO uploads (owner_id, name, width, height, created_ms)
+                 VALUES (1, 'x.jpg', 1, 1, 0), (1, 'y.jpg', 1, 1, 0);",
+            )?;
+        }
+        let pool = open(&path)?;
+        let conn = pool.get()?;
+        // Uploads made before profile pictures existed are nobody's picture.
+        let pictures: i64 =
+            conn.query_row("SELECT count(*) FROM uploads WHERE avatar = 1", [], |r| {
+                r.get(0)
+            })?;
+        assert_eq!(pictures, 0);
+        conn.execute("UPDATE uploads SET avatar = 1 WHERE name = 'x.jpg'", [])?;
+        // One picture per member.
+        assert!(conn
+            .execute("UPDATE uploads SET avatar = 1 WHERE name = 'y.jpg'", [])
+            .is_err());
         Ok(())
     }
 

@@ -111,7 +111,17 @@ pub struct Post {
     pub images: Vec<Img>,
     pub products: Vec<i64>,
     pub like_count: u32,
-    pub comment_count: u32,
+    pub comments: Vec<DemoComment>,
+}
+
+/// A comment under a demo post, real like a member's: the post's count is these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoComment {
+    pub author: i64,
+    /// Minutes after the post (kept in the past when the timeline is moved to now).
+    pub after_minutes: u32,
+    pub body: String,
 }
 
 /// Parses and checks a store: the references between its parts, and what the schema cannot
@@ -202,6 +212,20 @@ fn validate(store: &Store) -> anyhow::Result<()> {
             ensure!(
                 seen.insert(product),
                 "post {} features product {product} twice",
+                p.id
+            );
+        }
+        for c in &p.comments {
+            ensure!(
+                members.contains(&c.author),
+                "a comment on post {} has unknown author {}",
+                p.id,
+                c.author
+            );
+            let chars = c.body.chars().count();
+            ensure!(
+                (1..=quanzi_api::comment::COMMENT_MAX_CHARS).contains(&chars),
+                "a comment on post {} is empty or too long",
                 p.id
             );
         }
@@ -395,6 +419,7 @@ fn insert(
     for p in &store.posts {
         created.push(unix_ms(OffsetDateTime::parse(&p.created_at, &Rfc3339)?)?);
     }
+    let now_ms = unix_ms(now)?;
     let target = unix_ms(now - NEWEST_POST_AGE)? / 1000 * 1000;
     let shift = created.iter().max().map_or(0, |newest| target - newest);
 
@@ -402,12 +427,22 @@ fn insert(
         tx.execute(
             "INSERT INTO posts (id, author_id, community_id, created_ms, title, body, title_en, body_en,
                  like_count, comment_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
             params![p.id, p.author, community_id(&p.community)?, created_ms + shift, p.title_zh,
                 serde_json::to_string(&p.body_zh)?, p.title_en, serde_json::to_string(&p.body_en)?,
-                p.like_count, p.comment_count],
+                p.like_count],
         )
         .with_context(|| format!("post {}", p.id))?;
+        for c in &p.comments {
+            // A comment on a recent post may not be in the future: it is then a minute old.
+            let at =
+                (created_ms + shift + i64::from(c.after_minutes) * 60_000).min(now_ms - 60_000);
+            tx.execute(
+                "INSERT INTO comments (post_id, author_id, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![p.id, c.author, c.body, at],
+            )
+            .with_context(|| format!("a comment on post {}", p.id))?;
+        }
         for (position, img) in p.images.iter().enumerate() {
             tx.execute(
                 "INSERT INTO post_images (post_id, position, url, width, height, alt_zh, alt_en)
@@ -447,7 +482,7 @@ mod tests {
     fn broken_references_are_refused() {
         let json = r#"{"members":[],"communities":[],"products":[],"posts":[
             {"id":1,"author":1,"community":"x","created_at":"2026-01-01T00:00:00Z","title_zh":"","title_en":"",
-             "body_zh":[],"body_en":[],"images":[],"products":[],"like_count":0,"comment_count":0}]}"#;
+             "body_zh":[],"body_en":[],"images":[],"products":[],"like_count":0,"comments":[]}]}"#;
         let err = parse(json).err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("unknown author")));
     }

@@ -8,7 +8,7 @@
 //! let config = quanzi_server::Config::new("data/quanzi.sqlite", "dist");
 //! let router = quanzi_server::app(&config).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! // The peer address feeds the sign-in rate limit.
+//! // The peer address feeds the rate limits.
 //! let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
 //! axum::serve(listener, service).await?;
 //! # Ok(()) }
@@ -31,6 +31,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
 pub mod account;
+pub mod avatar;
 pub mod body;
 pub mod comment;
 pub mod community;
@@ -38,6 +39,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod feed;
+pub mod forwarded;
 pub mod lang;
 pub mod like;
 pub mod membership;
@@ -47,6 +49,7 @@ pub mod params;
 pub mod post;
 pub mod product;
 pub mod ratelimit;
+pub mod recommendation;
 pub mod session;
 pub mod upload;
 pub mod web;
@@ -75,6 +78,11 @@ pub struct Config {
     /// prefix, and the Origin check expects `https://`. Off for the plain-http reference
     /// server on 127.0.0.1, where a `Secure` cookie would never be sent back.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client for the rate limiters;
+    /// from any other peer the header is ignored (see [`forwarded`]).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Sign-ups allowed per client address in an hour.
+    pub sign_ups_per_hour: usize,
 }
 
 impl Config {
@@ -85,6 +93,8 @@ impl Config {
             api_base: None,
             data_dir: None,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            sign_ups_per_hour: ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
         }
     }
 
@@ -100,14 +110,16 @@ impl Config {
     }
 }
 
-/// What every handler shares: the database pool, the app shell, the photo store and the
-/// sign-in limiter.
+/// What every handler shares: the database pool, the app shell, the photo store, the rate
+/// limiters and whose forwarded addresses to believe.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: db::Pool,
     pub web: Arc<web::Web>,
     pub uploads: Arc<upload::Store>,
     pub sign_in_limiter: Arc<ratelimit::SignInLimiter>,
+    pub sign_up_limiter: Arc<ratelimit::SignUpLimiter>,
+    pub trusted_proxies: Arc<forwarded::TrustedProxies>,
     pub secure_cookies: bool,
 }
 
@@ -157,6 +169,10 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         web: Arc::new(web),
         uploads: Arc::new(uploads),
         sign_in_limiter: Arc::new(ratelimit::SignInLimiter::default()),
+        sign_up_limiter: Arc::new(ratelimit::SignUpLimiter::new(config.sign_ups_per_hour)),
+        trusted_proxies: Arc::new(forwarded::TrustedProxies::new(
+            config.trusted_proxies.iter().copied(),
+        )),
         secure_cookies: config.secure_cookies,
     })
 }
@@ -169,6 +185,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/account/sign-in", post(account::sign_in))
         .route("/api/v1/account/sign-out", post(account::sign_out))
         .route("/api/v1/account/me", get(account::me))
+        .route(
+            "/api/v1/account/avatar",
+            put(avatar::set_avatar).delete(avatar::remove_avatar),
+        )
         .route("/api/v1/feed", get(feed::feed))
         .route("/api/v1/posts", post(post::create_post))
         .route(
@@ -189,6 +209,7 @@ pub fn router(state: AppState) -> Router {
             // This one route takes a photo; `limit_bodies` lets its body through unwrapped.
             post(upload::create_upload).layer(DefaultBodyLimit::max(upload::BODY_MAX_BYTES)),
         )
+        .route("/api/v1/uploads/{id}", delete(upload::delete_upload))
         .route("/api/v1/products", get(product::list_products))
         .route("/api/v1/products/{id}", get(product::get_product))
         .route("/api/v1/communities", get(community::list_communities))
@@ -200,6 +221,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/communities/{slug}/members",
             get(membership::list_members),
+        )
+        .route(
+            "/api/v1/communities/{slug}/recommended",
+            get(recommendation::list_recommended),
         )
         .route("/api/openapi.json", get(openapi::serve_document))
         // Anything else under /api is a JSON 404, never the app's HTML.

@@ -34,6 +34,16 @@ struct Cli {
     /// The site is served over HTTPS (behind a TLS proxy): Secure, __Host- session cookie.
     #[arg(long)]
     secure_cookies: bool,
+    /// A reverse proxy in front of this server (repeat for several): from it, the client
+    /// address the rate limits count is the right-most X-Forwarded-For entry that is not a
+    /// trusted proxy. From any other peer X-Forwarded-For is ignored. A proxy on this
+    /// machine must be named too (e.g. 127.0.0.1), or all its clients count as one.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<IpAddr>,
+    /// Sign-ups allowed per client address in any hour (the e2e journeys, which all sign
+    /// up from 127.0.0.1, raise it).
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::ratelimit::MAX_SIGN_UPS_PER_ADDRESS)]
+    sign_ups_per_hour: usize,
 }
 
 #[tokio::main]
@@ -54,6 +64,8 @@ async fn main() -> anyhow::Result<()> {
         api_base: cli.api_base,
         data_dir: cli.data_dir,
         secure_cookies: cli.secure_cookies,
+        trusted_proxies: cli.trusted_proxies,
+        sign_ups_per_hour: cli.sign_ups_per_hour,
     };
     let app = quanzi_server::app(&config).await?;
     let addr = SocketAddr::new(cli.addr, cli.port);
@@ -63,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     // The one line on stdout; people (and scripts) read it.
     println!("Quanzi is ready on http://{local}");
-    // The peer address feeds the sign-in limiter's per-address count.
+    // The peer address feeds the rate limiters' per-address counts.
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -9,7 +9,8 @@ use axum::response::IntoResponse;
 use quanzi_api::{
     ApiError, ApiErrorBody, Author, Comment, Community, CommunityMember, CommunityRef, ErrorCode,
     GroupOffer, GroupPrice, Image, LikeState, Me, Membership, Money, NewComment, NewPost, Post,
-    PostSummary, Product, ProductCard, Role, SignIn, SignUp, StoryBlock, Upload,
+    PostSummary, Product, ProductCard, Recommendation, Role, SetAvatar, SignIn, SignUp, StoryBlock,
+    Upload,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -51,6 +52,8 @@ impl Modify for SessionCookie {
         crate::account::sign_in,
         crate::account::sign_out,
         crate::account::me,
+        crate::avatar::set_avatar,
+        crate::avatar::remove_avatar,
         crate::feed::feed,
         crate::post::get_post,
         crate::post::create_post,
@@ -61,6 +64,7 @@ impl Modify for SessionCookie {
         crate::comment::create_comment,
         crate::comment::delete_comment,
         crate::upload::create_upload,
+        crate::upload::delete_upload,
         crate::product::list_products,
         crate::product::get_product,
         crate::community::list_communities,
@@ -68,16 +72,17 @@ impl Modify for SessionCookie {
         crate::membership::join,
         crate::membership::leave,
         crate::membership::list_members,
+        crate::recommendation::list_recommended,
     ),
     components(schemas(
         ApiErrorBody, ApiError, ErrorCode, Money, Image, Author, CommunityRef, Community,
         CommunityMember, Role, Membership, Me, SignUp, SignIn, GroupPrice, GroupOffer,
         ProductCard, Post, NewPost, LikeState, PostSummary, Comment, NewComment, Upload,
-        crate::upload::UploadForm, StoryBlock, Product,
+        crate::upload::UploadForm, StoryBlock, Product, SetAvatar, Recommendation,
     )),
     modifiers(&SessionCookie),
     tags(
-        (name = "account", description = "Sign-up, sign-in, sign-out and the signed-in member"),
+        (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member and their picture"),
         (name = "feed", description = "The content-first feed"),
         (name = "posts", description = "Content posts, their photos, likes and comments"),
         (name = "products", description = "Products and their group-buy offers"),

@@ -1,10 +1,15 @@
-//! The sign-in limiter: at most 5 failed sign-ins per email and 20 per client address in
-//! any 15 minutes. In memory: it resets when the server restarts, which is acceptable for
-//! one reference process (a fleet would share it in a store).
+//! The rate limiters. Sign-in: at most 5 failed sign-ins per email and 20 per client
+//! address in any 15 minutes. Sign-up: at most 10 per client address in any hour. In
+//! memory: they reset when the server restarts, which is acceptable for one reference
+//! process (a fleet would share them in a store).
 //!
-//! Only failures count against an address: many people share one address (a campus, a
-//! mobile carrier's NAT, the e2e suite on 127.0.0.1), and their successful sign-ins are
-//! no attack. Guessing is what the limit stops, and guesses fail.
+//! Only failures count against an address at sign-in: many people share one address (a
+//! campus, a mobile carrier's NAT, the e2e suite on 127.0.0.1), and their successful
+//! sign-ins are no attack. Guessing is what the limit stops, and guesses fail. At sign-up,
+//! new accounts are what a flood produces, so every well-formed sign-up counts.
+//!
+//! The client address is the TCP peer's, or behind a trusted proxy the one it forwards
+//! (see [`crate::forwarded`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -14,28 +19,39 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
+use quanzi_api::ErrorCode;
 use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppState};
 
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const MAX_FAILURES_PER_EMAIL: usize = 5;
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+/// Sign-ups per client address in any [`SIGN_UP_WINDOW`] unless configured otherwise
+/// (`--sign-ups-per-hour`): a family or a small office behind one address fits, a script
+/// making accounts by the hundred does not.
+pub const MAX_SIGN_UPS_PER_ADDRESS: usize = 10;
+pub const SIGN_UP_WINDOW: Duration = Duration::from_secs(60 * 60);
 /// Expired entries are swept when the maps have grown past this many keys.
 const SWEEP_ABOVE: usize = 10_000;
 
-/// The client's address, when the server was started with connect info (the binary is;
-/// tests calling the router directly are not, and count as one unknown address).
+/// The client's address: the peer's, or the one a trusted proxy forwards. Known when the
+/// server was started with connect info (the binary is; tests calling the router directly
+/// are not, and count as one unknown address).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
+            state.trusted_proxies.client(peer, &parts.headers),
         ))
     }
 }
@@ -89,22 +105,22 @@ pub struct Attempt {
     addr: AddrKey,
 }
 
-fn forget_old(times: &mut VecDeque<Instant>, now: Instant) {
+fn forget_old(times: &mut VecDeque<Instant>, window: Duration, now: Instant) {
     while times
         .front()
-        .is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW)
+        .is_some_and(|t| now.saturating_duration_since(*t) >= window)
     {
         times.pop_front();
     }
 }
 
-/// When the oldest of the failures that keep `times` at `max` leaves the window.
-fn wait(times: &VecDeque<Instant>, max: usize, now: Instant) -> Option<Duration> {
+/// When the oldest of the events that keep `times` at `max` leaves the window.
+fn wait(times: &VecDeque<Instant>, max: usize, window: Duration, now: Instant) -> Option<Duration> {
     if times.len() < max {
         return None;
     }
     let freeing = times.get(times.len() - max)?;
-    Some((*freeing + WINDOW).saturating_duration_since(now))
+    Some((*freeing + window).saturating_duration_since(now))
 }
 
 impl SignInLimiter {
@@ -122,20 +138,20 @@ impl SignInLimiter {
         let inner = &mut *guard;
         if inner.by_email.len() + inner.by_addr.len() > SWEEP_ABOVE {
             inner.by_email.retain(|_, times| {
-                forget_old(times, now);
+                forget_old(times, WINDOW, now);
                 !times.is_empty()
             });
             inner.by_addr.retain(|_, times| {
-                forget_old(times, now);
+                forget_old(times, WINDOW, now);
                 !times.is_empty()
             });
         }
         let email_times = inner.by_email.entry(email).or_default();
-        forget_old(email_times, now);
-        let email_wait = wait(email_times, MAX_FAILURES_PER_EMAIL, now);
+        forget_old(email_times, WINDOW, now);
+        let email_wait = wait(email_times, MAX_FAILURES_PER_EMAIL, WINDOW, now);
         let addr_times = inner.by_addr.entry(addr).or_default();
-        forget_old(addr_times, now);
-        let addr_wait = wait(addr_times, MAX_FAILURES_PER_ADDRESS, now);
+        forget_old(addr_times, WINDOW, now);
+        let addr_wait = wait(addr_times, MAX_FAILURES_PER_ADDRESS, WINDOW, now);
         if let Some(longest) = email_wait.into_iter().chain(addr_wait).max() {
             return Err(longest);
         }
@@ -160,10 +176,66 @@ impl SignInLimiter {
     }
 }
 
+/// The sign-up limiter: at most `max` per client address in any [`SIGN_UP_WINDOW`].
+pub struct SignUpLimiter {
+    max: usize,
+    by_addr: Mutex<HashMap<AddrKey, VecDeque<Instant>>>,
+}
+
+impl Default for SignUpLimiter {
+    fn default() -> Self {
+        SignUpLimiter::new(MAX_SIGN_UPS_PER_ADDRESS)
+    }
+}
+
+impl SignUpLimiter {
+    pub fn new(max: usize) -> SignUpLimiter {
+        SignUpLimiter {
+            max,
+            by_addr: Mutex::default(),
+        }
+    }
+
+    /// Counts a sign-up from `addr`, or says how long to wait. Called once the form is
+    /// well-formed (a typo costs nothing) and before the email is looked up, so a taken
+    /// email counts too: sign-up must not become an unlimited way to test which emails have
+    /// accounts.
+    pub fn begin(&self, addr: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+        let key = AddrKey::of(addr);
+        let mut by_addr = self.by_addr.lock().unwrap_or_else(PoisonError::into_inner);
+        if by_addr.len() > SWEEP_ABOVE {
+            by_addr.retain(|_, times| {
+                forget_old(times, SIGN_UP_WINDOW, now);
+                !times.is_empty()
+            });
+        }
+        let times = by_addr.entry(key).or_default();
+        forget_old(times, SIGN_UP_WINDOW, now);
+        if let Some(wait) = wait(times, self.max, SIGN_UP_WINDOW, now) {
+            return Err(wait);
+        }
+        times.push_back(now);
+        Ok(())
+    }
+}
+
 /// Seconds for `Retry-After`: rounded up, at least 1.
 pub fn retry_after_secs(wait: Duration) -> u64 {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     secs.max(1)
+}
+
+/// 429 `rate_limited` with `Retry-After`; `what` says what there was too much of.
+pub fn rate_limited(wait: Duration, what: &str) -> AppError {
+    let secs = retry_after_secs(wait);
+    let minutes = secs.div_ceil(60);
+    let mut err = AppError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        format!("{what}; try again in {minutes} min"),
+    );
+    err.retry_after = Some(secs);
+    err
 }
 
 #[cfg(test)]
@@ -237,6 +309,47 @@ mod tests {
             let attempt = limiter.begin("a@x.cn", None, now).expect("allowed");
             limiter.succeeded(attempt);
         }
+    }
+
+    #[test]
+    fn ten_sign_ups_an_hour_per_address() {
+        let limiter = SignUpLimiter::default();
+        let start = Instant::now();
+        let addr = Some(IpAddr::from([203, 0, 113, 7]));
+        for i in 0..10 {
+            let at = start + Duration::from_secs(i * 60);
+            assert!(limiter.begin(addr, at).is_ok(), "sign-up {i}");
+        }
+        let now = start + Duration::from_secs(10 * 60);
+        // The first sign-up leaves the window an hour after it happened.
+        assert_eq!(limiter.begin(addr, now), Err(Duration::from_secs(50 * 60)));
+        // Another address is not held back by it.
+        assert!(limiter
+            .begin(Some(IpAddr::from([203, 0, 113, 8])), now)
+            .is_ok());
+        assert!(limiter.begin(addr, start + SIGN_UP_WINDOW).is_ok());
+        assert!(limiter.begin(addr, start + SIGN_UP_WINDOW).is_err());
+    }
+
+    #[test]
+    fn every_address_counts_this_machine_and_unknown_ones_too() {
+        let limiter = SignUpLimiter::new(3);
+        let now = Instant::now();
+        for addr in [Some("127.0.0.1".parse().expect("address")), None] {
+            for _ in 0..3 {
+                assert!(limiter.begin(addr, now).is_ok(), "{addr:?}");
+            }
+            assert!(limiter.begin(addr, now).is_err(), "{addr:?}");
+        }
+    }
+
+    #[test]
+    fn rate_limited_carries_retry_after() {
+        let err = rate_limited(Duration::from_secs(61), "too many sign-ups");
+        assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(err.code, ErrorCode::RateLimited);
+        assert_eq!(err.retry_after, Some(61));
+        assert_eq!(err.message, "too many sign-ups; try again in 2 min");
     }
 
     #[test]

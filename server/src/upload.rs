@@ -1,10 +1,11 @@
-//! Photos from the phone: `POST /uploads` (multipart, one field `file`) and `GET
-//! /media/{name}`.
+//! Photos from the phone: `POST /uploads` (multipart, one field `file`), `DELETE
+//! /uploads/{id}` and `GET /media/{name}`.
 //!
 //! An upload is decoded whatever its name or declared type says (the bytes decide: JPEG,
 //! PNG or WebP), scaled so its longest side is at most 1600 px, and re-encoded as a JPEG.
 //! Re-encoding drops everything but the pixels, EXIF and GPS position included, and means
-//! we only ever serve files we wrote. It stays private to its owner until a post claims it.
+//! we only ever serve files we wrote. It stays private to its owner until a post claims it,
+//! or its owner makes it their profile picture (`crate::avatar`).
 
 use std::io::Cursor;
 use std::path::{Path as FsPath, PathBuf};
@@ -30,6 +31,7 @@ use tower_http::services::ServeFile;
 
 use crate::db::{now_ms, write_tx};
 use crate::error::AppError;
+use crate::params::path_id;
 use crate::session::SignedIn;
 use crate::AppState;
 
@@ -129,7 +131,7 @@ pub fn is_media_name(name: &str) -> bool {
     })
 }
 
-fn media_url(name: &str) -> String {
+pub fn media_url(name: &str) -> String {
     format!("{MEDIA_PREFIX}{name}")
 }
 
@@ -338,7 +340,7 @@ pub async fn create_upload(
                     "INSERT INTO uploads (owner_id, name, width, height, created_ms)
                      SELECT ?1, ?2, ?3, ?4, ?5
                      WHERE (SELECT COUNT(*) FROM uploads
-                            WHERE owner_id = ?1 AND post_id IS NULL) < ?6",
+                            WHERE owner_id = ?1 AND post_id IS NULL AND avatar = 0) < ?6",
                 )?
                 .execute(params![
                     member_id,
@@ -397,7 +399,8 @@ fn sweep_and_count_pending(conn: &mut Connection, member_id: i64) -> Result<Pend
     let swept = tx
         .prepare_cached(
             "DELETE FROM uploads WHERE id IN (
-                 SELECT id FROM uploads WHERE post_id IS NULL AND created_ms < ?1 LIMIT ?2)
+                 SELECT id FROM uploads
+                 WHERE post_id IS NULL AND avatar = 0 AND created_ms < ?1 LIMIT ?2)
              RETURNING name",
         )?
         .query_map(params![now_ms() - PENDING_TTL_MS, SWEEP_BATCH], |r| {
@@ -405,13 +408,15 @@ fn sweep_and_count_pending(conn: &mut Connection, member_id: i64) -> Result<Pend
         })?
         .collect::<Result<Vec<String>, _>>()?;
     let count = tx
-        .prepare_cached("SELECT count(*) FROM uploads WHERE owner_id = ?1 AND post_id IS NULL")?
+        .prepare_cached(
+            "SELECT count(*) FROM uploads WHERE owner_id = ?1 AND post_id IS NULL AND avatar = 0",
+        )?
         .query_row(params![member_id], |r| r.get(0))?;
     tx.commit()?;
     Ok(Pending { count, swept })
 }
 
-/// A claimed photo, as the post shows it.
+/// A claimed photo, as the post (or the profile) shows it.
 pub struct Claimed {
     pub url: String,
     pub width: u32,
@@ -430,7 +435,7 @@ pub fn claim(
     let found: Option<(String, u32, u32)> = conn
         .prepare_cached(
             "SELECT name, width, height FROM uploads
-             WHERE id = ?1 AND owner_id = ?2 AND post_id IS NULL",
+             WHERE id = ?1 AND owner_id = ?2 AND post_id IS NULL AND avatar = 0",
         )?
         .query_row(params![upload_id, member_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -458,6 +463,127 @@ pub fn release_for_post(conn: &Connection, post_id: i64) -> Result<Vec<String>, 
     conn.prepare_cached("DELETE FROM uploads WHERE post_id = ?1")?
         .execute(params![post_id])?;
     Ok(names)
+}
+
+/// Makes an upload its owner's profile picture, inside the caller's transaction, and
+/// forgets the one it replaces; returns the photo and the replaced file names, to remove
+/// once the transaction has committed. Someone else's upload is `not_found`, exactly like
+/// one that does not exist; one a post has published is `bad_upload`. Claiming the current
+/// picture again changes nothing.
+pub fn claim_avatar(
+    conn: &Connection,
+    upload_id: i64,
+    member_id: i64,
+) -> Result<(Claimed, Vec<String>), AppError> {
+    let found: Option<(String, u32, u32, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT name, width, height, post_id FROM uploads WHERE id = ?1 AND owner_id = ?2",
+        )?
+        .query_row(params![upload_id, member_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((name, width, height, post_id)) = found else {
+        return Err(no_such_upload());
+    };
+    if post_id.is_some() {
+        return Err(AppError::bad_request(
+            ErrorCode::BadUpload,
+            "a photo published in a post cannot be a profile picture; upload it again",
+        ));
+    }
+    // The old picture goes first: a member has one at most (a unique index says so).
+    let replaced = release_avatar_except(conn, member_id, Some(upload_id))?;
+    conn.prepare_cached("UPDATE uploads SET avatar = 1 WHERE id = ?1")?
+        .execute(params![upload_id])?;
+    Ok((
+        Claimed {
+            url: media_url(&name),
+            width,
+            height,
+        },
+        replaced,
+    ))
+}
+
+/// Forgets a member's uploaded profile picture inside the caller's transaction; returns its
+/// file name (if there was one), to remove once the transaction has committed.
+pub fn release_avatar(conn: &Connection, member_id: i64) -> Result<Vec<String>, AppError> {
+    release_avatar_except(conn, member_id, None)
+}
+
+fn release_avatar_except(
+    conn: &Connection,
+    member_id: i64,
+    keep: Option<i64>,
+) -> Result<Vec<String>, AppError> {
+    let names = conn
+        .prepare_cached(
+            "DELETE FROM uploads WHERE owner_id = ?1 AND avatar = 1 AND id IS NOT ?2
+             RETURNING name",
+        )?
+        .query_map(params![member_id, keep], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(names)
+}
+
+/// 404 for an upload that is not the member's: whether someone else's exists is not told.
+fn no_such_upload() -> AppError {
+    AppError::not_found("no such upload")
+}
+
+/// Removes one of the member's own uploads that nothing uses yet (a photo they picked and
+/// then took out of a draft): its row and its file. Someone else's upload is a 404, as if
+/// it did not exist; so is one already removed.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/uploads/{id}",
+    tag = "posts",
+    params(("id" = String, Path, description = "Upload id: 1 to 18 digits, greater than 0")),
+    responses(
+        (status = 204, description = "Removed, file and all"),
+        (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such upload of yours (or already removed)", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`upload_in_use`: a post publishes it, or it is your profile picture", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn delete_upload(
+    State(state): State<AppState>,
+    SignedIn(member_id): SignedIn,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, AppError> {
+    let id = path_id(id)?;
+    let name = state
+        .db(move |conn| {
+            let tx = write_tx(conn)?;
+            let (name, post_id, avatar): (String, Option<i64>, bool) = tx
+                .prepare_cached(
+                    "SELECT name, post_id, avatar FROM uploads WHERE id = ?1 AND owner_id = ?2",
+                )?
+                .query_row(params![id, member_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?
+                .ok_or_else(no_such_upload)?;
+            if post_id.is_some() || avatar {
+                return Err(AppError::conflict(
+                    ErrorCode::UploadInUse,
+                    "this photo is published in a post or is your profile picture",
+                ));
+            }
+            tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
+                .execute(params![id])?;
+            tx.commit()?;
+            Ok(name)
+        })
+        .await?;
+    // After the commit, as when a post is deleted: a leftover file is garbage, not a hole.
+    state.uploads.remove_files(vec![name]).await;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A stored photo. Names are random and never reused, so the file may be cached forever.

@@ -93,7 +93,25 @@ fn help_lists_the_options() {
         "--api-base",
         "--data-dir",
         "--secure-cookies",
+        "--trusted-proxy",
     ] {
         assert!(help.contains(option), "{option} missing from --help");
     }
+}
+
+#[test]
+fn a_trusted_proxy_must_be_an_ip_address() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+        .args(["--port", "0", "--trusted-proxy", "proxy.example", "--db"])
+        .arg(dir.path().join("q.sqlite"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--trusted-proxy"), "{err}");
+    assert!(
+        !dir.path().join("q.sqlite").exists(),
+        "refused before starting"
+    );
 }

@@ -1,4 +1,5 @@
-//! Photo uploads: real pictures in, re-encoded JPEGs out, junk and oversize refused.
+//! Photo uploads: real pictures in, re-encoded JPEGs out, junk and oversize refused, and
+//! removed by their owner while nothing uses them.
 
 mod common;
 
@@ -323,4 +324,122 @@ async fn pending_photos_are_capped_and_abandoned_ones_swept() {
     let reply = upload(&app.router, &cookie, "31st.png", &png(8, 8)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.error_code(), "too_many_images");
+}
+
+async fn delete_upload(router: &axum::Router, cookie: Option<&str>, id: &str) -> common::Reply {
+    common::call(
+        router,
+        Method::DELETE,
+        &format!("/api/v1/uploads/{id}"),
+        cookie,
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_owner_removes_an_unused_upload_once() {
+    let app = app().await;
+    let (_, cookie) = sign_up(&app.router, "删图的人", "tidy@example.com").await;
+    let reply = upload(&app.router, &cookie, "oops.png", &png(20, 20)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let id = reply.json()["id"].as_i64().expect("id").to_string();
+    let url = reply.json()["image"]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let file = app
+        .dir
+        .path()
+        .join("data/uploads")
+        .join(url.trim_start_matches("/media/"));
+    assert!(file.is_file());
+
+    let reply = delete_upload(&app.router, Some(&cookie), &id).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
+    assert!(reply.body.is_empty());
+    assert!(!file.exists(), "the file is removed");
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 0);
+    assert_eq!(
+        common::get(&app.router, &url).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Twice: it is gone.
+    let again = delete_upload(&app.router, Some(&cookie), &id).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert_eq!(again.error_code(), "not_found");
+}
+
+#[tokio::test]
+async fn someone_elses_or_a_published_upload_stays() {
+    let app = app().await;
+    let (_, owner) = sign_up(&app.router, "主人", "owner@example.com").await;
+    let (_, other) = sign_up(&app.router, "路人", "other@example.com").await;
+    let photo = common::upload_photo(&app.router, &owner).await;
+    let id = photo.to_string();
+
+    // Someone else's upload looks exactly like one that does not exist.
+    for (cookie, id) in [(&other, id.as_str()), (&owner, "999999")] {
+        let reply = delete_upload(&app.router, Some(cookie), id).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{id}");
+        assert_eq!(reply.error_code(), "not_found");
+    }
+    let reply = delete_upload(&app.router, None, &id).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.error_code(), "unauthenticated");
+    for bad in ["abc", "0", "-1", "1.5"] {
+        let reply = delete_upload(&app.router, Some(&owner), bad).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(reply.error_code(), "bad_id");
+    }
+    let reply = common::request(
+        &app.router,
+        Method::DELETE,
+        &format!("/api/v1/uploads/{id}"),
+        &[
+            ("host", HOST),
+            ("origin", "http://evil.example"),
+            ("cookie", &owner),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.error_code(), "bad_origin");
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 1);
+
+    // Once a post publishes it, it is the post's.
+    let joined = common::call(
+        &app.router,
+        Method::POST,
+        "/api/v1/communities/coffee/membership",
+        Some(&owner),
+        None,
+    )
+    .await;
+    assert_eq!(joined.status, StatusCode::OK);
+    let mut post = common::new_post("coffee", "我的咖啡");
+    post["images"] = serde_json::json!([photo]);
+    let published = common::call(
+        &app.router,
+        Method::POST,
+        "/api/v1/posts",
+        Some(&owner),
+        Some(post),
+    )
+    .await;
+    assert_eq!(
+        published.status,
+        StatusCode::CREATED,
+        "{}",
+        published.text()
+    );
+    let url = published.json()["images"][0]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let reply = delete_upload(&app.router, Some(&owner), &id).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert_eq!(reply.error_code(), "upload_in_use");
+    assert_eq!(common::get(&app.router, &url).await.status, StatusCode::OK);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 1);
 }

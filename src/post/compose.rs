@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::account::form_error;
 use crate::client::{send_form, write_json, ClientError};
-use crate::i18n::{use_i18n, Strings};
+use crate::i18n::{use_i18n, Lang, Strings};
 use crate::router::{navigate, use_location};
 use crate::ui::image::Img;
 use crate::ui::remote::{fetch, State};
@@ -39,6 +39,26 @@ fn upload_error(t: &'static Strings, error: &ClientError) -> &'static str {
         Some(ErrorCode::ImageTooLarge | ErrorCode::PayloadTooLarge) => t.error_image_too_large,
         _ => form_error(t, error),
     }
+}
+
+/// Sends a picked file to `/uploads`: the server checks, resizes and keeps it until a post
+/// (or the profile) uses it. The error is the sentence to show.
+pub async fn upload_photo(file: &web_sys::File, lang: Lang) -> Result<Upload, &'static str> {
+    let t = lang.strings();
+    let form = web_sys::FormData::new().map_err(|_| t.error_network)?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(|_| t.error_not_an_image)?;
+    send_form::<Upload>("/uploads", lang, form)
+        .await
+        .map_err(|e| upload_error(t, &e))
+}
+
+/// Removes a photo nobody will publish. Best effort: the server also sweeps abandoned
+/// uploads after a day, so a failure here loses nothing.
+fn discard(id: i64, lang: Lang) {
+    spawn(async move {
+        let _ = write_json::<()>(Method::DELETE, &format!("/uploads/{id}"), lang, None).await;
+    });
 }
 
 #[component]
@@ -78,28 +98,28 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
             let key = next_key.get_value();
             next_key.set_value(key + 1);
             photos.update(|list| list.push((key, Photo::Uploading)));
+            // False when the photo was removed while it uploaded.
             let set = move |photo: Photo| {
-                photos.update(|list| {
-                    if let Some(entry) = list.iter_mut().find(|(k, _)| *k == key) {
-                        entry.1 = photo;
-                    }
-                })
+                photos
+                    .try_update(|list| {
+                        list.iter_mut()
+                            .find(|(k, _)| *k == key)
+                            .map(|entry| entry.1 = photo)
+                            .is_some()
+                    })
+                    .unwrap_or(false)
             };
-            let Ok(form) = web_sys::FormData::new() else {
-                set(Photo::Failed(lang.strings().error_network));
-                continue;
-            };
-            if form
-                .append_with_blob_and_filename("file", &file, &file.name())
-                .is_err()
-            {
-                set(Photo::Failed(lang.strings().error_not_an_image));
-                continue;
-            }
             spawn(async move {
-                match send_form::<Upload>("/uploads", lang, form).await {
-                    Ok(upload) => set(Photo::Ready(upload)),
-                    Err(e) => set(Photo::Failed(upload_error(lang.strings(), &e))),
+                match upload_photo(&file, lang).await {
+                    Ok(upload) => {
+                        let id = upload.id;
+                        if !set(Photo::Ready(upload)) {
+                            discard(id, lang);
+                        }
+                    }
+                    Err(message) => {
+                        set(Photo::Failed(message));
+                    }
                 }
             });
         }
@@ -152,12 +172,34 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
         });
     };
 
+    let photo_of = move |key: u32| {
+        photos.with_untracked(|list| {
+            list.iter()
+                .find(|(k, _)| *k == key)
+                .map_or(Photo::Uploading, |(_, p)| p.clone())
+        })
+    };
+    // Closing the composer abandons its photos: removed from the server at once.
+    let close = move |_| {
+        for (_, photo) in photos.get_untracked() {
+            if let Photo::Ready(upload) = photo {
+                discard(upload.id, i18n.lang.get_untracked());
+            }
+        }
+        on_close.run(());
+    };
+
     let photo_list = move || {
         photos
             .get()
             .into_iter()
             .map(|(key, photo)| {
-                let remove = move |_| photos.update(|list| list.retain(|(k, _)| *k != key));
+                let remove = move |_| {
+                    if let Photo::Ready(upload) = &photo_of(key) {
+                        discard(upload.id, i18n.lang.get_untracked());
+                    }
+                    photos.update(|list| list.retain(|(k, _)| *k != key));
+                };
                 let content = match photo {
                     Photo::Uploading => {
                         view! { <span class="spinner" role="status"></span> }.into_any()
@@ -254,7 +296,7 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
             </fieldset>
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <div class="composer-actions">
-                <button type="button" class="button button-quiet" on:click=move |_| on_close.run(())>
+                <button type="button" class="button button-quiet" on:click=close>
                     {move || i18n.t().cancel}
                 </button>
                 <button class="button" type="submit" disabled=move || pending.get()>

@@ -64,6 +64,8 @@ impl TestServer {
             .current_dir(root())
             .args(["--port", &port.to_string(), "--db"])
             .arg(&db)
+            // Every journey signs up its own members, all from 127.0.0.1.
+            .args(["--sign-ups-per-hour", "100000"])
             .env("RUST_LOG", "warn")
             .spawn()
             .map_err(|e| format!("cannot start the server: {e} (was it built?)"))?;

@@ -3,8 +3,10 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use serde_json::{json, Value};
@@ -51,6 +53,8 @@ pub struct TestApp {
 pub struct Options {
     pub with_index: bool,
     pub api_base: Option<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub sign_ups_per_hour: usize,
 }
 
 impl Default for Options {
@@ -58,6 +62,8 @@ impl Default for Options {
         Self {
             with_index: true,
             api_base: None,
+            trusted_proxies: Vec::new(),
+            sign_ups_per_hour: quanzi_server::ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
         }
     }
 }
@@ -72,6 +78,8 @@ pub async fn app_with(options: Options) -> TestApp {
     write_dist(&dist, options.with_index);
     let config = quanzi_server::Config {
         api_base: options.api_base,
+        trusted_proxies: options.trusted_proxies,
+        sign_ups_per_hour: options.sign_ups_per_hour,
         ..quanzi_server::Config::new(dir.path().join("data/quanzi.sqlite"), dist)
     };
     let router = quanzi_server::app(&config).await.expect("app starts");
@@ -217,6 +225,34 @@ pub async fn call(
         None => Body::empty(),
     };
     send(router, req.body(body).expect("request")).await
+}
+
+/// Like [`call`], arriving over a TCP connection from `peer` (as the binary's connect info
+/// records it) with extra headers, such as `X-Forwarded-For`.
+pub async fn call_from(
+    router: &Router,
+    peer: &str,
+    headers: &[(&str, &str)],
+    method: Method,
+    uri: &str,
+    body: Value,
+) -> Reply {
+    let peer: SocketAddr = SocketAddr::new(peer.parse().expect("peer address"), 50_000);
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", HOST)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/json")
+        .extension(ConnectInfo(peer));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    send(
+        router,
+        req.body(Body::from(body.to_string())).expect("request"),
+    )
+    .await
 }
 
 /// `name=value` of the session cookie a reply sets.
