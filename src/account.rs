@@ -13,6 +13,7 @@ use crate::community::MembershipChips;
 use crate::feed::{FeedFilter, FeedList};
 use crate::i18n::{use_i18n, Strings};
 use crate::post::compose::upload_photo;
+use crate::referral::dashboard::ReferralDashboard;
 use crate::router::{navigate, safe_return_path, use_location, Location};
 use crate::ui::avatar::Avatar;
 use crate::ui::head::{page_title, set_head};
@@ -129,6 +130,8 @@ fn AuthPage(sign_up: bool) -> impl IntoView {
                     name: name.get_untracked(),
                     email: email.get_untracked(),
                     password: password.get_untracked(),
+                    // Credits whoever shared the link this visitor came by.
+                    referral_code: crate::referral::kept_code(),
                 };
                 write_json::<Me>(Method::POST, "/account/sign-up", lang, Some(&body)).await
             } else {
@@ -359,6 +362,7 @@ fn AccountPage() -> impl IntoView {
                 <h2>{move || i18n.t().my_communities}</h2>
                 <MembershipChips memberships=me.communities.clone() />
             </section>
+            <ReferralDashboard />
             <h2 class="section-title">{move || i18n.t().my_posts}</h2>
             <FeedList filter=Signal::derive(move || FeedFilter::Author(author)) />
         }

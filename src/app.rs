@@ -17,6 +17,8 @@ use crate::ui::states::NotFound;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    // Before the router reads the address: it takes `?ref=` out of it.
+    crate::referral::capture();
     let location = provide_router();
     provide_communities();
     provide_session();

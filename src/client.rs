@@ -65,15 +65,8 @@ pub fn api_base() -> String {
 }
 
 fn read_api_base() -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("meta[name=quanzi-api-base]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|meta| meta.get_attribute("content"))
-        .map(|base| base.trim().trim_end_matches('/').to_owned())
+    crate::browser::meta_content("quanzi-api-base")
+        .map(|base| base.trim_end_matches('/').to_owned())
         .filter(|base| !base.is_empty())
         .unwrap_or_else(|| quanzi_api::API_PREFIX.to_owned())
 }
@@ -142,10 +135,16 @@ fn js_ids(ids: &[i64]) -> JsValue {
 
 impl RequestBody for SignUp {
     fn to_js(&self) -> js_sys::Object {
+        let code = self
+            .referral_code
+            .as_deref()
+            .map_or(JsValue::UNDEFINED, JsValue::from_str);
+        // `JSON.stringify` leaves out an undefined field, as serde skips a `None` one.
         js_object(&[
             ("name", self.name.as_str().into()),
             ("email", self.email.as_str().into()),
             ("password", self.password.as_str().into()),
+            ("referral_code", code),
         ])
     }
 }

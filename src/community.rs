@@ -14,6 +14,7 @@ use crate::i18n::{fill, use_i18n};
 use crate::post::compose::Composer;
 use crate::product::ProductCard;
 use crate::router::use_location;
+use crate::share::ShareButton;
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
 use crate::ui::head::{excerpt, page_title, set_head};
@@ -138,13 +139,19 @@ fn CommunityPage(slug: String) -> impl IntoView {
             <header class="community-header">
                 <Img image=community.cover class="community-cover" eager=true />
                 <div class="community-header-text">
-                    <h1>{community.name}</h1>
+                    <h1>{community.name.clone()}</h1>
                     <p>{community.description}</p>
                     <div class="community-members">
                         <span class="faces">{faces}</span>
                         <MemberCount count />
                     </div>
-                    <JoinButton slug=community.slug.clone() role count />
+                    <div class="community-actions">
+                        <JoinButton slug=community.slug.clone() role count />
+                        <ShareButton
+                            path=format!("/c/{}", community.slug)
+                            title=community.name.clone()
+                        />
+                    </div>
                 </div>
             </header>
             // Members write here; the composer opens in place so the feed stays in view.

@@ -2,6 +2,7 @@
 
 mod account;
 mod app;
+mod browser;
 mod client;
 mod community;
 mod feed;
@@ -9,7 +10,9 @@ mod group_buy;
 mod i18n;
 mod post;
 mod product;
+mod referral;
 mod router;
+mod share;
 mod task;
 mod ui;
 

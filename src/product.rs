@@ -5,6 +5,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{GroupPrice, PostSummary, Product, StoryBlock};
 
 use crate::i18n::{fill, use_i18n};
+use crate::share::ShareButton;
 use crate::ui::avatar::Avatar;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
@@ -129,7 +130,7 @@ fn ProductView(product: Product) -> impl IntoView {
         <article class="product-page">
             <Gallery images=product.gallery eager=true />
             <div class="product-page-body">
-                <h1>{product.title}</h1>
+                <h1>{product.title.clone()}</h1>
                 <p class="product-subtitle">{product.subtitle}</p>
                 <Prices solo=product.solo_price group=group large=true />
                 <p class="product-facts">
@@ -156,6 +157,7 @@ fn ProductView(product: Product) -> impl IntoView {
                         {product.community.name}
                     </a>
                 </p>
+                <ShareButton path=format!("/p/{}", product.id) title=product.title.clone() />
                 <Story blocks=product.story />
                 <FeaturedIn posts=product.posts />
             </div>

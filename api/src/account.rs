@@ -19,6 +19,10 @@ pub struct SignUp {
     pub email: String,
     /// 8 to 128 characters.
     pub password: String,
+    /// The referral code the app kept from the link the visitor came by, if any. The
+    /// server's own first-touch cookie wins over it; unknown codes are ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_code: Option<String>,
 }
 
 /// `POST /account/sign-in`.
@@ -59,6 +63,8 @@ pub struct Membership {
 pub struct Me {
     pub member: Author,
     pub email: String,
+    /// The member's own referral code (8 Crockford base32 digits), for share links.
+    pub referral_code: String,
     pub communities: Vec<Membership>,
 }
 

@@ -12,6 +12,7 @@ pub mod params;
 pub mod post;
 pub mod product;
 pub mod recommendation;
+pub mod referral;
 pub mod upload;
 
 pub use account::{Me, Membership, Role, SetAvatar, SignIn, SignUp};
@@ -22,6 +23,7 @@ pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
 pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};
+pub use referral::{parse_referral_code, ReferralDay, Referrals, REFERRAL_CODE_LEN, REFERRAL_DAYS};
 pub use upload::Upload;
 
 /// The path prefix of every JSON resource.

@@ -24,6 +24,7 @@ use crate::lang::Lang;
 use crate::membership::parse_role;
 use crate::post::{author, AUTHOR_COLUMNS};
 use crate::ratelimit::{rate_limited, ClientAddr};
+use crate::referral;
 use crate::session::{self, SignedIn};
 use crate::AppState;
 
@@ -140,6 +141,7 @@ pub fn load_me(conn: &Connection, member_id: i64, lang: Lang) -> Result<Option<M
     let Some((member, email)) = found else {
         return Ok(None);
     };
+    let referral_code = referral::code_of(conn, member_id)?;
     let rows = conn
         .prepare_cached(
             "SELECT c.slug, c.name_zh, c.name_en, ms.role
@@ -167,6 +169,7 @@ pub fn load_me(conn: &Connection, member_id: i64, lang: Lang) -> Result<Option<M
     Ok(Some(Me {
         member,
         email,
+        referral_code,
         communities,
     }))
 }
@@ -199,7 +202,9 @@ fn previous_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
     tag = "account",
     request_body = SignUp,
     responses(
-        (status = 201, description = "Signed up and signed in; the session cookie is set", body = Me,
+        (status = 201, description = "Signed up and signed in; the session cookie is set. The sign-up is credited to \
+            the member whose code is in the referral cookie (`quanzi_ref`, set on landing with `?ref=`), else to the one \
+            whose code is `referral_code`; unknown codes and the browser's own signed-in member are ignored", body = Me,
          headers(("Set-Cookie" = String, description = "`quanzi_session=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000`"))),
         (status = 400, description = "`bad_name`, `bad_email`, `weak_password` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`: a write from another site", body = quanzi_api::ApiErrorBody),
@@ -239,15 +244,38 @@ pub async fn sign_up(
     let password = body.password;
     let hash = blocking(move || hash_password(&password)).await??;
     let previous = previous_token(&state, &request_headers);
+    // The server's own first-touch cookie wins over what the app kept; both are only read
+    // as codes (anything else is ignored, like an unknown code).
+    let cookie_code = referral::cookie_code(&request_headers, state.secure_cookies);
+    let body_code = body
+        .referral_code
+        .as_deref()
+        .and_then(quanzi_api::parse_referral_code);
     let (token, me) = state
         .db(move |conn| {
             let tx = write_tx(conn)?;
+            // Who is signed in on this browser, if anyone: they cannot refer the account
+            // they are making themselves.
+            let signed_in = match &previous {
+                Some(previous) => session::member_for(&tx, previous)?,
+                None => None,
+            };
             if let Some(previous) = previous {
                 session::revoke(&tx, &previous)?;
             }
             tx.prepare_cached("INSERT INTO members (name) VALUES (?1)")?
                 .execute(params![name])?;
             let member_id = tx.last_insert_rowid();
+            referral::assign_code(&tx, member_id)?;
+            let referrer = referral::referrer_for_sign_up(
+                &tx,
+                cookie_code.as_deref(),
+                body_code.as_deref(),
+                signed_in,
+            )?;
+            if let Some(referrer) = referrer {
+                referral::credit_sign_up(&tx, member_id, referrer, now_ms())?;
+            }
             let inserted = tx
                 .prepare_cached(
                     "INSERT INTO accounts (member_id, email, password_hash, created_ms)

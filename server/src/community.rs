@@ -123,12 +123,3 @@ pub async fn get_community(
         .map(Json)
         .ok_or_else(|| AppError::not_found("no such community"))
 }
-
-/// Whether a community exists (for the app's `/c/{slug}` status code).
-pub fn exists(conn: &Connection, slug: &str) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM communities WHERE slug = ?1")?
-        .query_row(params![slug], |_| Ok(()))
-        .optional()?
-        .is_some())
-}

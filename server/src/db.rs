@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_avatars.sql",
         include_str!("../migrations/0003_avatars.sql"),
     ),
+    (
+        "0004_referrals.sql",
+        include_str!("../migrations/0004_referrals.sql"),
+    ),
 ];
 
 /// How long a connection waits on another's write lock before giving up.
@@ -156,6 +160,58 @@ mod tests {
         // One picture per member.
         assert!(conn
             .execute("UPDATE uploads SET avatar = 1 WHERE name = 'y.jpg'", [])
+            .is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_v3_database_moves_to_v4_and_its_members_get_codes() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("q.sqlite");
+        {
+            let conn = Connection::open(&path)?;
+            for (_, sql) in &MIGRATIONS[..3] {
+                conn.execute_batch(sql)?;
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 3;
+                 INSERT INTO members (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');",
+            )?;
+        }
+        let pool = open(&path)?;
+        let mut conn = pool.get()?;
+        assert_eq!(crate::referral::backfill(&mut conn)?, 3);
+        assert_eq!(crate::referral::backfill(&mut conn)?, 0);
+        let (coded, distinct): (i64, i64) = conn.query_row(
+            "SELECT count(referral_code), count(DISTINCT referral_code) FROM members",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        assert_eq!((coded, distinct), (3, 3));
+        // Nobody refers themself, and a referral has its time.
+        assert!(conn
+            .execute(
+                "UPDATE members SET referred_by = 1, referred_ms = 0 WHERE id = 1",
+                []
+            )
+            .is_err());
+        assert!(conn
+            .execute("UPDATE members SET referred_by = 1 WHERE id = 2", [])
+            .is_err());
+        conn.execute(
+            "UPDATE members SET referred_by = 1, referred_ms = 0 WHERE id = 2",
+            [],
+        )?;
+        // One visit per referrer, visitor and day.
+        conn.execute(
+            "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms) VALUES (1, 7, 'v', 0)",
+            [],
+        )?;
+        assert!(conn
+            .execute(
+                "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms) VALUES (1, 7, 'v', 1)",
+                [],
+            )
             .is_err());
         Ok(())
     }

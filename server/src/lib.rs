@@ -47,9 +47,11 @@ pub mod openapi;
 pub mod origin;
 pub mod params;
 pub mod post;
+pub mod preview;
 pub mod product;
 pub mod ratelimit;
 pub mod recommendation;
+pub mod referral;
 pub mod session;
 pub mod upload;
 pub mod web;
@@ -83,6 +85,13 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Sign-ups allowed per client address in an hour.
     pub sign_ups_per_hour: usize,
+    /// Where people reach the site (`https://shop.example`): share links and link previews'
+    /// absolute URLs are built from it, never from a request's Host header. `None` means
+    /// [`web::DEFAULT_PUBLIC_ORIGIN`]; the binary derives it from its address instead.
+    pub public_origin: Option<String>,
+    /// How many days a referral cookie credits the member whose link was followed (1 to
+    /// 400; browsers keep no cookie longer).
+    pub referral_days: u32,
 }
 
 impl Config {
@@ -95,6 +104,8 @@ impl Config {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             sign_ups_per_hour: ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
+            public_origin: None,
+            referral_days: referral::DEFAULT_REFERRAL_DAYS,
         }
     }
 
@@ -121,6 +132,10 @@ pub struct AppState {
     pub sign_up_limiter: Arc<ratelimit::SignUpLimiter>,
     pub trusted_proxies: Arc<forwarded::TrustedProxies>,
     pub secure_cookies: bool,
+    /// Preview pictures for shared links: where they are drawn from and kept.
+    pub previews: Arc<preview::Store>,
+    /// The referral cookie's lifetime, in days.
+    pub referral_days: u32,
 }
 
 impl AppState {
@@ -150,6 +165,19 @@ pub async fn app(config: &Config) -> anyhow::Result<Router> {
 
 /// The shared state alone, for callers that want to add their own routes.
 pub async fn state(config: &Config) -> anyhow::Result<AppState> {
+    if !(1..=referral::MAX_REFERRAL_DAYS).contains(&config.referral_days) {
+        anyhow::bail!(
+            "the referral window is 1 to {} days, not {}",
+            referral::MAX_REFERRAL_DAYS,
+            config.referral_days
+        );
+    }
+    // Checked before the database is touched: a typo must not leave a fresh file behind.
+    let public_origin = config
+        .public_origin
+        .as_deref()
+        .unwrap_or(web::DEFAULT_PUBLIC_ORIGIN);
+    web::parse_public_origin(public_origin)?;
     let db_path = config.db_path.clone();
     let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
         let pool = db::open(&db_path)?;
@@ -159,11 +187,22 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         if demo::load_if_empty(&mut conn, demo::STORE_JSON, now)? {
             tracing::info!("loaded the demo store into {}", db_path.display());
         }
+        // The demo members, and members from before referral codes, get theirs now.
+        let coded = referral::backfill(&mut conn)?;
+        if coded > 0 {
+            tracing::info!(members = coded, "gave referral codes");
+        }
         Ok(pool)
     })
     .await??;
-    let web = web::Web::load(&config.dist_dir, config.api_base.as_deref())?;
-    let uploads = upload::Store::open(&config.data_dir().join("uploads"))?;
+    let web = web::Web::load(&config.dist_dir, config.api_base.as_deref(), public_origin)?;
+    let data_dir = config.data_dir();
+    let uploads = upload::Store::open(&data_dir.join("uploads"))?;
+    let previews = preview::Store::open(
+        &data_dir.join("previews"),
+        &config.dist_dir,
+        &data_dir.join("uploads"),
+    )?;
     Ok(AppState {
         pool,
         web: Arc::new(web),
@@ -174,6 +213,8 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             config.trusted_proxies.iter().copied(),
         )),
         secure_cookies: config.secure_cookies,
+        previews: Arc::new(previews),
+        referral_days: config.referral_days,
     })
 }
 
@@ -185,6 +226,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/account/sign-in", post(account::sign_in))
         .route("/api/v1/account/sign-out", post(account::sign_out))
         .route("/api/v1/account/me", get(account::me))
+        .route("/api/v1/account/referrals", get(referral::referrals))
         .route(
             "/api/v1/account/avatar",
             put(avatar::set_avatar).delete(avatar::remove_avatar),
@@ -238,7 +280,7 @@ pub fn router(state: AppState) -> Router {
         ));
 
     let routes = api
-        .merge(web::routes())
+        .merge(web::routes(&state))
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     with_middleware(routes)

@@ -44,6 +44,32 @@ struct Cli {
     /// up from 127.0.0.1, raise it).
     #[arg(long, value_name = "N", default_value_t = quanzi_server::ratelimit::MAX_SIGN_UPS_PER_ADDRESS)]
     sign_ups_per_hour: usize,
+    /// Where people reach the site, e.g. https://shop.example (an http(s) origin, no path).
+    /// Share links and link previews' absolute URLs use it, never the Host header. Default:
+    /// http:// and the address this server listens on.
+    #[arg(long, value_name = "URL", value_parser = public_origin)]
+    public_origin: Option<String>,
+    /// Days a referral cookie credits the member whose link a visitor followed.
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::referral::DEFAULT_REFERRAL_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::referral::MAX_REFERRAL_DAYS)))]
+    referral_days: u32,
+}
+
+/// Checks `--public-origin` as the command line is read, so a typo stops the server before
+/// it touches anything.
+fn public_origin(raw: &str) -> Result<String, String> {
+    quanzi_server::web::parse_public_origin(raw).map_err(|err| format!("{err:#}"))
+}
+
+/// The origin of the address the server listens on: where it is reached when nothing else
+/// says so. A wildcard address is no place to send people; loopback stands in for it.
+fn derived_origin(local: SocketAddr) -> String {
+    let ip = match local.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, local.port()))
 }
 
 #[tokio::main]
@@ -58,6 +84,25 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
 
+    // Bound first: with --port 0 only the listener knows the port the default public
+    // origin needs.
+    let addr = SocketAddr::new(cli.addr, cli.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    let public_origin = match cli.public_origin {
+        Some(origin) => origin,
+        None => {
+            if cli.secure_cookies {
+                tracing::warn!(
+                    "--secure-cookies without --public-origin: share links will point at \
+                     http://{local}; name the site's https:// origin"
+                );
+            }
+            derived_origin(local)
+        }
+    };
     let config = quanzi_server::Config {
         db_path: cli.db,
         dist_dir: cli.dist,
@@ -66,13 +111,10 @@ async fn main() -> anyhow::Result<()> {
         secure_cookies: cli.secure_cookies,
         trusted_proxies: cli.trusted_proxies,
         sign_ups_per_hour: cli.sign_ups_per_hour,
+        public_origin: Some(public_origin),
+        referral_days: cli.referral_days,
     };
     let app = quanzi_server::app(&config).await?;
-    let addr = SocketAddr::new(cli.addr, cli.port);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
-    let local = listener.local_addr()?;
     // The one line on stdout; people (and scripts) read it.
     println!("Quanzi is ready on http://{local}");
     // The peer address feeds the rate limiters' per-address counts.

@@ -9,8 +9,8 @@ use axum::response::IntoResponse;
 use quanzi_api::{
     ApiError, ApiErrorBody, Author, Comment, Community, CommunityMember, CommunityRef, ErrorCode,
     GroupOffer, GroupPrice, Image, LikeState, Me, Membership, Money, NewComment, NewPost, Post,
-    PostSummary, Product, ProductCard, Recommendation, Role, SetAvatar, SignIn, SignUp, StoryBlock,
-    Upload,
+    PostSummary, Product, ProductCard, Recommendation, ReferralDay, Referrals, Role, SetAvatar,
+    SignIn, SignUp, StoryBlock, Upload,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -52,6 +52,7 @@ impl Modify for SessionCookie {
         crate::account::sign_in,
         crate::account::sign_out,
         crate::account::me,
+        crate::referral::referrals,
         crate::avatar::set_avatar,
         crate::avatar::remove_avatar,
         crate::feed::feed,
@@ -78,11 +79,12 @@ impl Modify for SessionCookie {
         ApiErrorBody, ApiError, ErrorCode, Money, Image, Author, CommunityRef, Community,
         CommunityMember, Role, Membership, Me, SignUp, SignIn, GroupPrice, GroupOffer,
         ProductCard, Post, NewPost, LikeState, PostSummary, Comment, NewComment, Upload,
-        crate::upload::UploadForm, StoryBlock, Product, SetAvatar, Recommendation,
+        crate::upload::UploadForm, StoryBlock, Product, SetAvatar, Recommendation, Referrals,
+        ReferralDay,
     )),
     modifiers(&SessionCookie),
     tags(
-        (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member and their picture"),
+        (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture and their referrals"),
         (name = "feed", description = "The content-first feed"),
         (name = "posts", description = "Content posts, their photos, likes and comments"),
         (name = "products", description = "Products and their group-buy offers"),

@@ -481,15 +481,6 @@ pub fn rfc3339(unix_ms: i64) -> Result<String, AppError> {
         .map_err(AppError::internal)
 }
 
-/// Whether a post exists (for the app's `/posts/{id}` status code).
-pub fn exists(conn: &Connection, id: i64) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM posts WHERE id = ?1")?
-        .query_row(params![id], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
 /// A product card from a row selecting `pr.id, pr.title_zh, pr.title_en, pr.currency,
 /// pr.solo_price, pr.group_price, pr.group_size` and then the card image's six columns.
 pub fn product_card(r: &Row<'_>, lang: Lang) -> rusqlite::Result<ProductCard> {

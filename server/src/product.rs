@@ -190,12 +190,3 @@ pub fn load_product(conn: &Connection, id: i64, lang: Lang) -> Result<Option<Pro
         community,
     }))
 }
-
-/// Whether a product exists (for the app's `/p/{id}` status code).
-pub fn exists(conn: &Connection, id: i64) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM products WHERE id = ?1")?
-        .query_row(params![id], |_| Ok(()))
-        .optional()?
-        .is_some())
-}

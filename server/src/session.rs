@@ -99,15 +99,7 @@ pub fn member_for(conn: &Connection, token: &str) -> Result<Option<i64>, AppErro
 /// The session token a request carries, if any is well-formed. Every `Cookie` header is
 /// read (HTTP/2 may split them); a value of the wrong shape is ignored, not looked up.
 pub fn token_from(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(n, _)| *n == name)
-        .map(|(_, value)| value.trim())
+    cookie_values(headers, cookie_name(secure))
         .find(|value| {
             value.len() == TOKEN_CHARS
                 && value
@@ -115,6 +107,22 @@ pub fn token_from(headers: &HeaderMap, secure: bool) -> Option<String> {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .map(str::to_owned)
+}
+
+/// The values of every cookie called `name` a request carries, trimmed, in order. Every
+/// `Cookie` header is read (HTTP/2 may split them); values are not checked here.
+pub fn cookie_values<'a>(
+    headers: &'a HeaderMap,
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value.trim())
 }
 
 /// `Set-Cookie` for a new session. HttpOnly keeps it from scripts; SameSite=Lax keeps

@@ -164,6 +164,27 @@ pub fn fitted(width: u32, height: u32) -> (u32, u32) {
 /// Decodes, turns upright (EXIF orientation, which re-encoding would otherwise lose),
 /// scales and re-encodes a photo. CPU-heavy: run it on the blocking pool.
 pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
+    let mut picture = decode(bytes)?;
+    let (w, h) = fitted(picture.width(), picture.height());
+    if (w, h) != (picture.width(), picture.height()) {
+        picture = picture.resize_exact(w, h, FilterType::CatmullRom);
+    }
+    let rgb = flatten(&picture);
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+        .encode_image(&rgb)
+        .map_err(AppError::internal)?;
+    Ok(Processed {
+        jpeg,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
+}
+
+/// Decodes a JPEG, PNG or WebP picture (whatever its name says: the bytes decide) and turns
+/// it upright by its EXIF orientation. Pictures over [`MAX_PIXELS`] are refused from their
+/// header, before any pixel is decoded. CPU-heavy: run it on the blocking pool.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, AppError> {
     let reader = || -> Result<ImageReader<Cursor<&[u8]>>, AppError> {
         let reader = ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
@@ -196,26 +217,12 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
     picture.apply_orientation(orientation);
-
-    let (w, h) = fitted(picture.width(), picture.height());
-    if (w, h) != (picture.width(), picture.height()) {
-        picture = picture.resize_exact(w, h, FilterType::CatmullRom);
-    }
-    let rgb = flatten(&picture);
-    let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
-        .encode_image(&rgb)
-        .map_err(AppError::internal)?;
-    Ok(Processed {
-        jpeg,
-        width: rgb.width(),
-        height: rgb.height(),
-    })
+    Ok(picture)
 }
 
 /// RGB pixels, transparent parts laid over white (JPEG has no alpha; without this they
 /// would turn black).
-fn flatten(picture: &DynamicImage) -> RgbImage {
+pub fn flatten(picture: &DynamicImage) -> RgbImage {
     if !picture.color().has_alpha() {
         return picture.to_rgb8();
     }

@@ -1,6 +1,6 @@
 //! Serves the built app (Trunk's `dist/`): the HTML shell for the app's routes, with a fresh
-//! CSP nonce per response and a truthful status code, and the static files with cache
-//! headers that suit their names.
+//! CSP nonce per response, a truthful status code and, on shareable pages, the link preview's
+//! tags (see `preview`); and the static files with cache headers that suit their names.
 
 use std::path::{Path as FsPath, PathBuf};
 
@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -17,7 +18,11 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::params::{is_slug, parse_id};
-use crate::{community, post, product, upload, AppState};
+use crate::preview::{self, Preview};
+use crate::{referral, upload, AppState};
+
+/// The public origin when none is configured: the reference server's own address.
+pub const DEFAULT_PUBLIC_ORIGIN: &str = "http://127.0.0.1:8080";
 
 /// The app's `index.html`, prepared once at startup.
 pub struct Web {
@@ -25,11 +30,20 @@ pub struct Web {
     shell: Option<Shell>,
     /// Sources allowed for fetch/XHR: ourselves, plus the API's origin when it lives elsewhere.
     connect_src: String,
+    /// Where the site is reached (`https://shop.example`): share links and every absolute
+    /// URL in link previews start with it.
+    public_origin: String,
 }
 
-/// The shell cut at each point where a `nonce` attribute goes, so a response is a join.
+/// The shell cut at each point where a `nonce` attribute goes, and where the page's own
+/// `<title>` and description go, so a response is a join.
 struct Shell {
-    parts: Vec<String>,
+    /// Before the title, cut at each `<script` opening.
+    before: Vec<String>,
+    /// The template's own title and description, for pages without a preview.
+    default_head: String,
+    /// After them, cut likewise.
+    after: Vec<String>,
 }
 
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
@@ -38,12 +52,14 @@ const NOT_BUILT: &str = "The Quanzi app has not been built: dist/index.html is m
                          Run `cargo xtask serve`, which builds the app and starts this server.\n";
 
 impl Web {
-    /// Reads `dist/index.html` (if present) and applies `api_base` to it.
-    pub fn load(dist: &FsPath, api_base: Option<&str>) -> anyhow::Result<Web> {
+    /// Reads `dist/index.html` (if present), applies `api_base` to it and tells it the public
+    /// origin (`<meta name="quanzi-public-origin">`), which is checked here.
+    pub fn load(dist: &FsPath, api_base: Option<&str>, public_origin: &str) -> anyhow::Result<Web> {
         let api_origin = match api_base {
             Some(base) => api_origin(base)?,
             None => None,
         };
+        let public_origin = parse_public_origin(public_origin)?;
         let index = dist.join("index.html");
         let shell = match std::fs::read_to_string(&index) {
             Ok(html) => {
@@ -51,6 +67,7 @@ impl Web {
                     Some(base) => rewrite_api_base(&html, base),
                     None => html,
                 };
+                let html = set_meta(&html, PUBLIC_ORIGIN_META, &public_origin);
                 Some(Shell::new(&html))
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -72,11 +89,27 @@ impl Web {
             dist: dist.to_owned(),
             shell,
             connect_src,
+            public_origin,
         })
+    }
+
+    /// The public origin, as validated: scheme, host and port only, no trailing slash.
+    pub fn public_origin(&self) -> &str {
+        &self.public_origin
     }
 
     /// The shell with the given status, or 503 when the app is not built.
     pub fn page(&self, status: StatusCode) -> Response {
+        self.page_with(status, None)
+    }
+
+    /// The shell for a shareable item: its link preview's tags in place of the template's
+    /// title and description.
+    pub fn preview_page(&self, preview: &Preview) -> Response {
+        self.page_with(StatusCode::OK, Some(&preview.head(&self.public_origin)))
+    }
+
+    fn page_with(&self, status: StatusCode, head: Option<&str>) -> Response {
         let Some(shell) = &self.shell else {
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -111,7 +144,7 @@ impl Web {
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (header::CACHE_CONTROL, "no-cache"),
             ],
-            shell.render(&nonce),
+            shell.render_with(&nonce, head),
         )
             .into_response();
         res.headers_mut()
@@ -123,19 +156,184 @@ impl Web {
 impl Shell {
     fn new(html: &str) -> Shell {
         let html = strip_script_nonces(html);
-        let mut parts = Vec::new();
-        let mut rest = html.as_str();
-        while let Some(at) = find_script_open(rest) {
-            let split = at + "<script".len();
-            parts.push(rest[..split].to_owned());
-            rest = &rest[split..];
+        // The page's own head goes where the template's title and description are; a page
+        // never has two of either. `start..end` is the slot, `default_head` what fills it
+        // on pages without a preview.
+        let (html, start, end, default_head) =
+            match (find_title(&html), find_meta(&html, "description")) {
+                (Some((ts, te)), Some((ds, de))) if ds >= te && html[te..ds].trim().is_empty() => {
+                    let default_head = html[ts..de].to_owned();
+                    (html, ts, de, default_head)
+                }
+                // A description away from the title moves next to it.
+                (Some((ts, te)), Some((ds, de))) => {
+                    let description = html[ds..de].to_owned();
+                    let without = format!("{}{}", &html[..ds], &html[de..]);
+                    let shift = if ds < ts { de - ds } else { 0 };
+                    let (ts, te) = (ts - shift, te - shift);
+                    let default_head = format!("{}{description}", &without[ts..te]);
+                    (without, ts, te, default_head)
+                }
+                (Some((ts, te)), None) => {
+                    let default_head = html[ts..te].to_owned();
+                    (html, ts, te, default_head)
+                }
+                (None, Some((ds, de))) => {
+                    let default_head = html[ds..de].to_owned();
+                    (html, ds, de, default_head)
+                }
+                (None, None) => {
+                    let at = html
+                        .to_ascii_lowercase()
+                        .find("</head>")
+                        .unwrap_or(html.len());
+                    (html, at, at, String::new())
+                }
+            };
+        Shell {
+            before: split_at_scripts(&html[..start]),
+            default_head,
+            after: split_at_scripts(&html[end..]),
         }
-        parts.push(rest.to_owned());
-        Shell { parts }
     }
 
+    #[cfg(test)]
     fn render(&self, nonce: &str) -> String {
-        self.parts.join(&format!(" nonce=\"{nonce}\""))
+        self.render_with(nonce, None)
+    }
+
+    /// The page, each script with the nonce, and `head` (or the template's own title and
+    /// description) in the head.
+    fn render_with(&self, nonce: &str, head: Option<&str>) -> String {
+        let attribute = format!(" nonce=\"{nonce}\"");
+        let mut out = self.before.join(&attribute);
+        out.push_str(head.unwrap_or(&self.default_head));
+        out.push_str(&self.after.join(&attribute));
+        out
+    }
+}
+
+/// `html` cut just after each `<script`, where a nonce attribute goes.
+fn split_at_scripts(html: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(at) = find_script_open(rest) {
+        let split = at + "<script".len();
+        parts.push(rest[..split].to_owned());
+        rest = &rest[split..];
+    }
+    parts.push(rest.to_owned());
+    parts
+}
+
+/// Byte range of the first `<title>…</title>` (any case), if any.
+fn find_title(html: &str) -> Option<(usize, usize)> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let close = lower[start..].find("</title>")?;
+    Some((start, start + close + "</title>".len()))
+}
+
+/// Byte range of the first `<meta>` tag whose `name` is `name`, if any. Attributes are read
+/// as HTML has them: in any order, double-, single- or unquoted (a minified shell has
+/// `<meta content=/api/v1 name=quanzi-api-base>`).
+fn find_meta(html: &str, name: &str) -> Option<(usize, usize)> {
+    let lower = html.to_ascii_lowercase();
+    let mut search = 0;
+    while let Some(found) = lower[search..].find("<meta") {
+        let start = search + found;
+        let (end, attributes) = read_tag(html, start + "<meta".len())?;
+        let named = attributes
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("name") && v.eq_ignore_ascii_case(name));
+        if named && html[start + "<meta".len()..].starts_with(|c: char| c.is_ascii_whitespace()) {
+            return Some((start, end));
+        }
+        search = end;
+    }
+    None
+}
+
+/// The attributes of a tag whose name ends at `from`, and the byte offset just past its
+/// `>`; `None` when the tag never closes. Values are returned as written (not decoded).
+fn read_tag(html: &str, from: usize) -> Option<(usize, Vec<(&str, &str)>)> {
+    let bytes = html.as_bytes();
+    let mut at = from;
+    let mut attributes = Vec::new();
+    let skip_space = |mut i: usize| {
+        while bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+        {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        at = skip_space(at);
+        if *bytes.get(at)? == b'>' {
+            return Some((at + 1, attributes));
+        }
+        let name_start = at;
+        while bytes
+            .get(at)
+            .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/'))
+        {
+            at += 1;
+        }
+        let name = &html[name_start..at];
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if bytes.get(at) != Some(&b'=') {
+            attributes.push((name, ""));
+            continue;
+        }
+        at += 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let value = match bytes.get(at)? {
+            quote @ (b'"' | b'\'') => {
+                let value_start = at + 1;
+                let len = bytes[value_start..].iter().position(|b| b == quote)?;
+                at = value_start + len + 1;
+                &html[value_start..value_start + len]
+            }
+            _ => {
+                let value_start = at;
+                while bytes
+                    .get(at)
+                    .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'>')
+                {
+                    at += 1;
+                }
+                &html[value_start..at]
+            }
+        };
+        attributes.push((name, value));
+    }
+}
+
+/// The meta tag that tells the app the public origin, for its share links.
+pub const PUBLIC_ORIGIN_META: &str = "quanzi-public-origin";
+
+/// `html` with `<meta name="{name}" content="{value}" />`, value escaped: in place of the
+/// template's tag of that name where it has one, else added at the end of the head.
+fn set_meta(html: &str, name: &str, value: &str) -> String {
+    let tag = format!(
+        "<meta name=\"{name}\" content=\"{}\" />",
+        escape_html(value)
+    );
+    if let Some((start, end)) = find_meta(html, name) {
+        return format!("{}{tag}{}", &html[..start], &html[end..]);
+    }
+    match html.to_ascii_lowercase().find("</head>") {
+        Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
+        None => {
+            tracing::warn!("index.html has no </head>; <meta name=\"{name}\"> not added");
+            html.to_owned()
+        }
     }
 }
 
@@ -193,38 +391,13 @@ fn remove_attribute(tag: &str, name: &str) -> String {
     }
 }
 
-/// Sets the `content` of `<meta name="quanzi-api-base" …>` to `base`, escaped.
+/// Sets `<meta name="quanzi-api-base">` to `base`, escaped.
 fn rewrite_api_base(html: &str, base: &str) -> String {
-    let mut search = 0;
-    while let Some(found) = html[search..].find("<meta") {
-        let start = search + found;
-        let Some(len) = html[start..].find('>') else {
-            break;
-        };
-        let end = start + len;
-        let tag = &html[start..end];
-        if tag.contains("name=\"quanzi-api-base\"") {
-            if let Some(c) = tag.find("content=\"") {
-                let value_start = start + c + "content=\"".len();
-                if let Some(value_len) = html[value_start..end].find('"') {
-                    return format!(
-                        "{}{}{}",
-                        &html[..value_start],
-                        escape_attribute(base),
-                        &html[value_start + value_len..]
-                    );
-                }
-            }
-        }
-        search = end;
-    }
-    tracing::warn!(
-        "index.html has no <meta name=\"quanzi-api-base\" content=\"…\">; --api-base not applied"
-    );
-    html.to_owned()
+    set_meta(html, "quanzi-api-base", base)
 }
 
-fn escape_attribute(value: &str) -> String {
+/// Text made safe for HTML: in an attribute value (either quote) and between tags alike.
+pub fn escape_html(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -237,6 +410,24 @@ fn escape_attribute(value: &str) -> String {
         }
     }
     out
+}
+
+/// A `--public-origin` as the server uses it: `scheme://host[:port]` of an absolute http(s)
+/// URL without credentials, path (other than `/`), query or fragment; lower-cased, default
+/// port dropped, no trailing slash. Anything else is refused at startup.
+pub fn parse_public_origin(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("--public-origin {raw:?} is not an http(s) URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        bail!("--public-origin {raw:?} must be an http:// or https:// origin");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("--public-origin must not carry credentials");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        bail!("--public-origin {raw:?} must be an origin only, like https://shop.example");
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 /// The origin to allow in `connect-src` for an API base: none for a same-origin path,
@@ -270,9 +461,10 @@ pub fn is_hashed(file_name: &str) -> bool {
     })
 }
 
-/// The app's routes (see GUIDE §4); anything else is a static file or the 404 page.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The app's routes (see GUIDE §4), each landing with `?ref=` recorded; the preview
+/// pictures; anything else is a static file or the 404 page.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let pages = Router::new()
         .route("/", get(app_page))
         .route("/me", get(app_page))
         .route("/sign-in", get(app_page))
@@ -282,6 +474,14 @@ pub fn routes() -> Router<AppState> {
         .route("/p/{id}", get(product_page))
         .route("/posts/{id}", get(post_page))
         .route("/c/{slug}", get(community_page))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            referral::landing,
+        ));
+    pages
+        .route("/og/p/{file}", get(preview::product_picture))
+        .route("/og/posts/{file}", get(preview::post_picture))
+        .route("/og/c/{file}", get(preview::community_picture))
         // Members' photos, from the data directory rather than dist/.
         .route("/media/{name}", get(upload::media))
         // The raw template must never be served: it lacks the nonce.
@@ -315,7 +515,7 @@ async fn product_page(
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
     let id = id.ok().and_then(|Path(raw)| parse_id(&raw).ok());
-    page_if(&state, id, product::exists).await
+    preview_page(&state, id, preview::product).await
 }
 
 async fn post_page(
@@ -323,7 +523,7 @@ async fn post_page(
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
     let id = id.ok().and_then(|Path(raw)| parse_id(&raw).ok());
-    page_if(&state, id, post::exists).await
+    preview_page(&state, id, preview::post).await
 }
 
 async fn community_page(
@@ -331,18 +531,21 @@ async fn community_page(
     slug: Result<Path<String>, PathRejection>,
 ) -> Response {
     let slug = slug.ok().map(|Path(raw)| raw).filter(|s| is_slug(s));
-    page_if(&state, slug, |conn, slug: String| {
-        community::exists(conn, &slug)
+    preview_page(&state, slug, |conn, slug: String| {
+        preview::community(conn, &slug)
     })
     .await
 }
 
-/// The shell with 200 when `key` is well-formed and names something that exists, else 404
-/// (the app then shows its not-found page, and crawlers see the truth).
-async fn page_if<K, F>(state: &AppState, key: Option<K>, exists: F) -> Response
+/// The shell with 200 and the item's link preview when `key` is well-formed and names
+/// something that exists, else 404 with the plain shell (the app then shows its not-found
+/// page, and crawlers see the truth).
+async fn preview_page<K, F>(state: &AppState, key: Option<K>, load: F) -> Response
 where
     K: Send + 'static,
-    F: FnOnce(&rusqlite::Connection, K) -> Result<bool, crate::AppError> + Send + 'static,
+    F: FnOnce(&rusqlite::Connection, K) -> Result<Option<Preview>, crate::AppError>
+        + Send
+        + 'static,
 {
     if state.web.shell.is_none() {
         return state.web.page(StatusCode::SERVICE_UNAVAILABLE);
@@ -350,9 +553,9 @@ where
     let Some(key) = key else {
         return state.web.page(StatusCode::NOT_FOUND);
     };
-    match state.db(move |conn| exists(conn, key)).await {
-        Ok(true) => state.web.page(StatusCode::OK),
-        Ok(false) => state.web.page(StatusCode::NOT_FOUND),
+    match state.db(move |conn| load(conn, key)).await {
+        Ok(Some(preview)) => state.web.preview_page(&preview),
+        Ok(None) => state.web.page(StatusCode::NOT_FOUND),
         // Logged already; the app still loads and shows its error state.
         Err(err) => state.web.page(err.status),
     }
@@ -461,6 +664,108 @@ mod tests {
             "<meta charset=\"utf-8\" />\n<meta name=\"quanzi-api-base\" \
              content=\"https://api.example.com/v1?a=1&amp;b=&quot;2&quot;\" />"
         );
+    }
+
+    /// The shape `trunk build --release` writes: minified, attributes unquoted and in any
+    /// order, the public origin's placeholder without a content.
+    const MINIFIED: &str = "<!doctype html><html lang=zh-CN><meta charset=utf-8>\
+        <meta content=/api/v1 name=quanzi-api-base><meta name=quanzi-public-origin>\
+        <title>圈子 Quanzi</title><meta content=圈子：好物 name=description>\
+        <link href=/icons/icon.svg rel=icon><script type=module>go()</script></head>\
+        <body><noscript>x</noscript></body></html>";
+
+    #[test]
+    fn meta_tags_are_found_however_they_are_written() {
+        assert_eq!(
+            find_meta(MINIFIED, "quanzi-api-base").map(|(s, e)| &MINIFIED[s..e]),
+            Some("<meta content=/api/v1 name=quanzi-api-base>")
+        );
+        assert_eq!(
+            find_meta(MINIFIED, "quanzi-public-origin").map(|(s, e)| &MINIFIED[s..e]),
+            Some("<meta name=quanzi-public-origin>")
+        );
+        let html = "<meta content='a>b' NAME='description' /><metadata name=x>";
+        assert_eq!(find_meta(html, "description"), Some((0, 41)));
+        assert_eq!(find_meta(html, "x"), None);
+        assert_eq!(find_meta("<meta name=description", "description"), None);
+    }
+
+    #[test]
+    fn a_minified_shell_gets_its_meta_tags_and_a_head_slot() {
+        let html = rewrite_api_base(MINIFIED, "/backend/v1");
+        let html = set_meta(&html, PUBLIC_ORIGIN_META, "https://shop.example");
+        assert!(html.contains("<meta name=\"quanzi-api-base\" content=\"/backend/v1\" />"));
+        assert!(html
+            .contains("<meta name=\"quanzi-public-origin\" content=\"https://shop.example\" />"));
+        assert_eq!(html.matches("quanzi-public-origin").count(), 1);
+        let shell = Shell::new(&html);
+        // Without a preview the page is the template, nonce added.
+        assert_eq!(
+            shell.render("N"),
+            html.replace("<script type=module>", "<script nonce=\"N\" type=module>")
+        );
+        let page = shell.render_with("N", Some("<title>T</title>"));
+        assert!(page.contains("origin\" content=\"https://shop.example\" /><title>T</title><link"));
+        assert_eq!(page.matches("<title>").count(), 1);
+        assert!(!page.contains("description"));
+    }
+
+    #[test]
+    fn a_description_away_from_the_title_moves_into_the_slot() {
+        let shell = Shell::new(
+            "<head><meta name=\"description\" content=\"d\" />\n<meta charset=\"utf-8\" />\
+             <title>t</title></head>",
+        );
+        assert_eq!(
+            shell.render("N"),
+            "<head>\n<meta charset=\"utf-8\" /><title>t</title>\
+             <meta name=\"description\" content=\"d\" /></head>"
+        );
+        assert_eq!(
+            shell.render_with("N", Some("X")),
+            "<head>\n<meta charset=\"utf-8\" />X</head>"
+        );
+        // Neither: the slot is the end of the head.
+        let shell = Shell::new("<head><meta charset=\"utf-8\" /></head><body></body>");
+        assert_eq!(
+            shell.render_with("N", Some("X")),
+            "<head><meta charset=\"utf-8\" />X</head><body></body>"
+        );
+    }
+
+    #[test]
+    fn public_origins() -> anyhow::Result<()> {
+        assert_eq!(
+            parse_public_origin("https://Shop.Example/")?,
+            "https://shop.example"
+        );
+        assert_eq!(
+            parse_public_origin("https://shop.example:443")?,
+            "https://shop.example"
+        );
+        assert_eq!(
+            parse_public_origin("http://127.0.0.1:8080")?,
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            parse_public_origin("http://[::1]:9000")?,
+            "http://[::1]:9000"
+        );
+        for bad in [
+            "",
+            "shop.example",
+            "//shop.example",
+            "ftp://shop.example",
+            "https://shop.example/store",
+            "https://shop.example/?ref=1",
+            "https://shop.example/#x",
+            "https://u:p@shop.example",
+            "javascript:alert(1)",
+            "data:text/html,x",
+        ] {
+            assert!(parse_public_origin(bad).is_err(), "{bad} should be refused");
+        }
+        Ok(())
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The binary: one ready line on stdout, serves on the printed address, stops cleanly on
-//! SIGTERM.
+//! SIGTERM; its options.
+
+mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -94,6 +96,8 @@ fn help_lists_the_options() {
         "--data-dir",
         "--secure-cookies",
         "--trusted-proxy",
+        "--public-origin",
+        "--referral-days",
     ] {
         assert!(help.contains(option), "{option} missing from --help");
     }
@@ -114,4 +118,112 @@ fn a_trusted_proxy_must_be_an_ip_address() {
         !dir.path().join("q.sqlite").exists(),
         "refused before starting"
     );
+}
+
+/// Starts the binary with a built-looking dist/ and extra arguments; returns it and the
+/// address it announced.
+fn start_with_app(dir: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).expect("dist");
+    std::fs::write(dist.join("index.html"), common::INDEX_HTML).expect("index");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+        .args(["--addr", "127.0.0.1", "--port", "0", "--db"])
+        .arg(dir.join("q.sqlite"))
+        .arg("--dist")
+        .arg(&dist)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("ready line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("Quanzi is ready on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+fn stop(mut child: std::process::Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn the_public_origin_is_given_or_derived_from_the_address() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (child, addr) = start_with_app(dir.path(), &[]);
+    let page = http_get(&addr, "/");
+    stop(child);
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains(&format!(
+            r#"<meta name="quanzi-public-origin" content="http://{addr}" />"#
+        )),
+        "{page}"
+    );
+
+    let (child, addr) = start_with_app(
+        dir.path(),
+        &[
+            "--public-origin",
+            "HTTPS://Shop.Example/",
+            "--referral-days",
+            "7",
+        ],
+    );
+    let page = http_get(&addr, "/p/1");
+    let landing = {
+        let conn = rusqlite::Connection::open(dir.path().join("q.sqlite")).expect("db");
+        let code: String = conn
+            .query_row("SELECT referral_code FROM members WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .expect("a demo member's code");
+        http_get(&addr, &format!("/?ref={code}"))
+    };
+    stop(child);
+    assert!(
+        page.contains(r#"<meta name="quanzi-public-origin" content="https://shop.example" />"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<meta property="og:url" content="https://shop.example/p/1" />"#),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&addr),
+        "no URL is built from the Host header"
+    );
+    assert!(landing.contains("Max-Age=604800"), "{landing}");
+}
+
+#[test]
+fn a_bad_public_origin_or_referral_window_is_refused_before_starting() {
+    for (option, value) in [
+        ("--public-origin", "ftp://shop.example"),
+        ("--public-origin", "https://shop.example/store"),
+        ("--public-origin", "shop.example"),
+        ("--referral-days", "0"),
+        ("--referral-days", "401"),
+        ("--referral-days", "thirty"),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let out = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+            .args(["--port", "0", option, value, "--db"])
+            .arg(dir.path().join("q.sqlite"))
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{option} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(option), "{option} {value}: {err}");
+        assert!(
+            !dir.path().join("q.sqlite").exists(),
+            "{option} {value}: refused before starting"
+        );
+    }
 }

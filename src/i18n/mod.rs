@@ -75,6 +75,23 @@ pub struct Strings {
     pub choose_picture: &'static str,
     pub remove_picture: &'static str,
     pub saving: &'static str,
+    pub share: &'static str,
+    pub share_title: &'static str,
+    pub share_link: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    pub copy_failed: &'static str,
+    pub qr_alt: &'static str,
+    pub qr_hint: &'static str,
+    pub close: &'static str,
+    pub referrals_title: &'static str,
+    pub my_code: &'static str,
+    pub visits: &'static str,
+    pub sign_ups: &'static str,
+    pub orders: &'static str,
+    pub order_value: &'static str,
+    pub referral_chart: &'static str,
+    pub last_30_days: &'static str,
     pub my_communities: &'static str,
     pub my_posts: &'static str,
     pub role_owner: &'static str,
@@ -216,15 +233,11 @@ impl I18n {
 
     pub fn set(&self, lang: Lang) {
         self.lang.set(lang);
-        if let Some(storage) = local_storage() {
+        if let Some(storage) = crate::browser::local_storage() {
             // Private mode may refuse storage; the choice then lasts for this visit.
             let _ = storage.set_item(STORAGE_KEY, lang.tag());
         }
     }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 fn browser_languages() -> Vec<String> {
@@ -241,7 +254,8 @@ fn browser_languages() -> Vec<String> {
 
 /// Creates the language context and keeps `<html lang>` in step with it.
 pub fn provide_i18n() -> I18n {
-    let stored = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let stored =
+        crate::browser::local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     let lang = Lang::negotiate(stored.as_deref(), &browser_languages());
     let i18n = I18n {
         lang: RwSignal::new(lang),

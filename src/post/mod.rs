@@ -16,6 +16,7 @@ use crate::client::write_json;
 use crate::i18n::use_i18n;
 use crate::product::ProductCard;
 use crate::router::{navigate, use_location};
+use crate::share::ShareButton;
 use crate::ui::avatar::Avatar;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{excerpt, page_title, set_head};
@@ -180,6 +181,7 @@ fn PostPage(id: i64) -> impl IntoView {
                         .collect_view()}
                     <Products post=post.clone() heading=true />
                     <Counts post=post.clone() comments=comment_count />
+                    <ShareButton path=format!("/posts/{}", post.id) title=post.title.clone() />
                     {post.can_delete.then(|| view! { <DeletePost post=post.clone() /> })}
                     <Comments post_id=post.id count=comment_count />
                 </div>

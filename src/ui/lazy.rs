@@ -14,16 +14,24 @@ use crate::ui::states::{ErrorState, Skeleton};
 type Chunk = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
 
 /// The page that `chunk` makes: a page's entry in its chunk, as `#[wasm_split(…, fallible)]`
-/// declares it (`|| product_page(id)`).
+/// declares it (`|| product_page(id)`). A skeleton shows while it arrives.
 pub fn lazy<F>(chunk: impl Fn() -> F + 'static) -> AnyView
 where
     F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
-    view! { <LazyPage chunk=Box::new(move || Box::pin(chunk()) as Chunk) /> }.into_any()
+    view! { <Lazy chunk=Box::new(move || Box::pin(chunk()) as Chunk) part=false /> }.into_any()
+}
+
+/// Like [`lazy`], for a part of a page (a panel): a small spinner while it arrives.
+pub fn lazy_part<F>(chunk: impl Fn() -> F + 'static) -> AnyView
+where
+    F: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    view! { <Lazy chunk=Box::new(move || Box::pin(chunk()) as Chunk) part=true /> }.into_any()
 }
 
 #[component]
-fn LazyPage(chunk: Box<dyn Fn() -> Chunk>) -> impl IntoView {
+fn Lazy(chunk: Box<dyn Fn() -> Chunk>, part: bool) -> impl IntoView {
     let chunk = StoredValue::new_local(chunk);
     let attempt = RwSignal::new(0u32);
     let page = RwSignal::new_local(None::<Result<AnyView, ()>>);
@@ -38,6 +46,7 @@ fn LazyPage(chunk: Box<dyn Fn() -> Chunk>) -> impl IntoView {
         {move || {
             page.track();
             match page.try_update_untracked(Option::take).flatten() {
+            None if part => view! { <span class="spinner" role="status"></span> }.into_any(),
             None => view! { <Skeleton /> }.into_any(),
             Some(Ok(view)) => view,
             Some(Err(())) => {

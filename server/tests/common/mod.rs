@@ -55,6 +55,9 @@ pub struct Options {
     pub api_base: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub sign_ups_per_hour: usize,
+    pub public_origin: Option<String>,
+    pub referral_days: u32,
+    pub secure_cookies: bool,
 }
 
 impl Default for Options {
@@ -64,6 +67,9 @@ impl Default for Options {
             api_base: None,
             trusted_proxies: Vec::new(),
             sign_ups_per_hour: quanzi_server::ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
+            public_origin: None,
+            referral_days: quanzi_server::referral::DEFAULT_REFERRAL_DAYS,
+            secure_cookies: false,
         }
     }
 }
@@ -80,6 +86,9 @@ pub async fn app_with(options: Options) -> TestApp {
         api_base: options.api_base,
         trusted_proxies: options.trusted_proxies,
         sign_ups_per_hour: options.sign_ups_per_hour,
+        public_origin: options.public_origin,
+        referral_days: options.referral_days,
+        secure_cookies: options.secure_cookies,
         ..quanzi_server::Config::new(dir.path().join("data/quanzi.sqlite"), dist)
     };
     let router = quanzi_server::app(&config).await.expect("app starts");
@@ -403,4 +412,45 @@ pub fn new_post(community: &str, title: &str) -> Value {
 pub fn count(app: &TestApp, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
     conn.query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
+/// Every `Set-Cookie` of a reply.
+pub fn set_cookies(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The `Set-Cookie` of a reply for the cookie `name`, if any.
+pub fn set_cookie_named(reply: &Reply, name: &str) -> Option<String> {
+    set_cookies(reply)
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+}
+
+/// A real JPEG of the given size (a gradient, so it has something to crop), written into
+/// the test's `dist/` at a URL path such as `/img/products/1-1.jpg`.
+pub fn write_dist_jpeg(app: &TestApp, url: &str, width: u32, height: u32) {
+    let path = app
+        .dir
+        .path()
+        .join("dist")
+        .join(url.trim_start_matches('/'));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("dist image dir");
+    }
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 255 / width.max(1)) as u8,
+            (y * 255 / height.max(1)) as u8,
+            90,
+        ])
+    });
+    picture
+        .save_with_format(&path, image::ImageFormat::Jpeg)
+        .expect("write jpeg");
 }

@@ -1,0 +1,84 @@
+import ogs from 'open-graph-scraper';
+import { test, expect } from './fixtures.js';
+import { api, signUp, yuan } from './helpers.js';
+
+// Link previews as a chat app's crawler sees them: plain HTTP, no JavaScript.
+const CRAWLER = 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)';
+
+async function unfurl(url) {
+  const { error, result } = await ogs({
+    url,
+    fetchOptions: { headers: { 'user-agent': CRAWLER } },
+    urlValidatorSettings: { protocols: ['http', 'https'], require_tld: false, require_protocol: true, require_host: true, require_valid_protocol: true, allow_underscores: false, allow_trailing_dot: false, allow_protocol_relative_urls: false, validate_length: true },
+  });
+  expect(error).toBe(false);
+  return result;
+}
+
+/** Width and height from a JPEG's start-of-frame marker. */
+function jpegSize(bytes) {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return null;
+    const marker = bytes[i + 1];
+    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      return { height: (bytes[i + 5] << 8) | bytes[i + 6], width: (bytes[i + 7] << 8) | bytes[i + 8] };
+    }
+    i += 2 + length;
+  }
+  return null;
+}
+
+async function checkPreview(request, baseURL, path, { title, description }) {
+  const page = `${baseURL}${path}`;
+  const result = await unfurl(`${page}?ref=7K3M9QXZ`);
+  expect(result.ogTitle).toBe(title);
+  if (description) expect(result.ogDescription).toContain(description);
+  expect(result.ogUrl).toBe(page);
+  expect(result.ogSiteName).toBe('圈子 Quanzi');
+  expect(result.twitterCard).toBe('summary_large_image');
+  const [image] = result.ogImage;
+  expect(image.url).toMatch(/^https?:\/\//);
+  expect(Number(image.width)).toBe(1200);
+  expect(Number(image.height)).toBe(630);
+  const response = await request.get(image.url, { headers: { 'User-Agent': CRAWLER } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('image/jpeg');
+  const bytes = await response.body();
+  expect(bytes.length).toBeLessThan(300 * 1024);
+  expect(jpegSize(bytes)).toEqual({ width: 1200, height: 630 });
+  return result;
+}
+
+test('product, post and community links unfurl with title, picture, price and canonical url', async ({ request, baseURL }) => {
+  const product = await api(request, '/products/24');
+  const result = await checkPreview(request, baseURL, '/p/24', { title: product.title });
+  // The preview names the group price and the group size.
+  expect(result.ogDescription).toContain(yuan(product.group_offer.price));
+  expect(result.ogDescription).toContain(`${product.group_offer.size}人团`);
+
+  const post = await api(request, '/posts/60');
+  await checkPreview(request, baseURL, '/posts/60', { title: post.title });
+  const community = await api(request, '/communities/cycling');
+  await checkPreview(request, baseURL, '/c/cycling', { title: community.name, description: community.description.slice(0, 20) });
+});
+
+test('markup and quotes in a title make valid, escaped tags', async ({ page, request, baseURL }) => {
+  await signUp(page, undefined, '/c/cycling');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  const title = `Tom's "best" <b>&amp;</b></title><script>alert(1)</script>`;
+  const response = await page.request.post('/api/v1/posts', {
+    headers: { Origin: baseURL },
+    data: { community: 'cycling', title, body: ['a & b < c > d "e"'], images: [], products: [] },
+  });
+  expect(response.status()).toBe(201);
+  const { id } = await response.json();
+  const html = await (await request.get(`/posts/${id}`, { headers: { 'User-Agent': CRAWLER } })).text();
+  expect(html).not.toContain('</title><script>alert(1)');
+  expect(html.match(/<title>/g)).toHaveLength(1);
+  const result = await unfurl(`${baseURL}/posts/${id}`);
+  expect(result.ogTitle).toBe(title);
+  expect(result.ogDescription).toContain('a & b < c > d "e"');
+});

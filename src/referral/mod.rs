@@ -1,0 +1,110 @@
+//! Referral codes on the way in. A link's `?ref=` is kept here (first touch wins, for 30
+//! days) so that a later sign-up carries it, and it is taken out of the address bar, so a
+//! reader who shares the page passes on their own code, not someone else's. The server
+//! keeps its own first-touch cookie from the same landing; this copy is for when cookies
+//! did not survive (a webview, a cleared jar).
+
+pub mod dashboard;
+
+use quanzi_api::parse_referral_code;
+
+use crate::browser::local_storage;
+use crate::router::query_value;
+
+const STORAGE_KEY: &str = "quanzi.ref";
+/// How long a captured code is kept, as the server's default window.
+const KEEP_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// Reads `ref` from the address, keeps it if it is a code and none is kept yet, and
+/// replaces the address with the same one without `ref`. Runs once, before the router
+/// reads the address.
+pub fn capture() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let query = search.trim_start_matches('?');
+    if !query.split('&').any(is_ref) {
+        return;
+    }
+    if let Some(code) = query_value(query, "ref").and_then(|raw| parse_referral_code(&raw)) {
+        keep(&code, now_ms());
+    }
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !is_ref(pair))
+        .collect();
+    let mut url = location.pathname().unwrap_or_else(|_| "/".into());
+    if !rest.is_empty() {
+        url.push('?');
+        url.push_str(&rest.join("&"));
+    }
+    url.push_str(&location.hash().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+fn is_ref(pair: &str) -> bool {
+    pair == "ref" || pair.starts_with("ref=")
+}
+
+/// Whole milliseconds: integers keep float formatting and parsing out of the first load.
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn keep(code: &str, now: u64) {
+    if kept(now).is_some() {
+        return;
+    }
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(STORAGE_KEY, &format!("{code} {}", now + KEEP_MS));
+    }
+}
+
+/// The code kept from the link this visitor first came by, if still within its window.
+pub fn kept_code() -> Option<String> {
+    kept(now_ms())
+}
+
+fn kept(now: u64) -> Option<String> {
+    let storage = local_storage()?;
+    let value = storage.get_item(STORAGE_KEY).ok()??;
+    match read(&value, now) {
+        Some(code) => Some(code),
+        None => {
+            let _ = storage.remove_item(STORAGE_KEY);
+            None
+        }
+    }
+}
+
+/// `"7K3M9QXZ 1766000000000"`: the code while `now` is before the expiry, else nothing.
+fn read(value: &str, now: u64) -> Option<String> {
+    let (code, expires) = value.split_once(' ')?;
+    let expires: u64 = expires.parse().ok()?;
+    (now < expires).then(|| parse_referral_code(code))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_ref, read};
+
+    #[test]
+    fn a_kept_code_lasts_until_its_expiry() {
+        assert_eq!(read("7K3M9QXZ 2000", 1999).as_deref(), Some("7K3M9QXZ"));
+        assert_eq!(read("7K3M9QXZ 2000", 2000), None);
+        assert_eq!(read("<script> 2000", 1), None);
+        assert_eq!(read("garbage", 1), None);
+    }
+
+    #[test]
+    fn only_the_ref_parameter_is_taken_out() {
+        assert!(is_ref("ref=7K3M9QXZ"));
+        assert!(is_ref("ref"));
+        assert!(!is_ref("referrer=x"));
+        assert!(!is_ref("community=cycling"));
+    }
+}

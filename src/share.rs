@@ -1,0 +1,218 @@
+//! Sharing a page into a chat: a link from the site's public origin carrying the member's
+//! referral code (guests share a plain link), handed to the system share sheet where there
+//! is one, else copied to the clipboard, and always shown with a QR code to screenshot.
+
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use qrcode::render::svg;
+use qrcode::QrCode;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::account::use_session;
+use crate::browser::meta_content;
+use crate::i18n::use_i18n;
+use crate::task::spawn;
+use crate::ui::lazy::lazy_part;
+
+/// The site's public origin as the server is configured (`<meta name=quanzi-public-origin>`),
+/// else this page's: links must open for the friend, whatever host served this page.
+pub fn public_origin() -> String {
+    meta_content("quanzi-public-origin")
+        .map(|origin| origin.trim_end_matches('/').to_owned())
+        .or_else(|| web_sys::window()?.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// `origin` + `path`, with `?ref=code` when there is a code.
+pub fn share_link(origin: &str, path: &str, code: Option<&str>) -> String {
+    match code {
+        Some(code) => format!("{origin}{path}?ref={code}"),
+        None => format!("{origin}{path}"),
+    }
+}
+
+/// Whether the copy reached the clipboard: unknown until the browser answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copied {
+    Pending,
+    Yes,
+    No,
+}
+
+/// Puts `text` on the clipboard. Call it inside the click itself: Safari allows the
+/// clipboard only there. `copied` tells how it went.
+pub fn copy(text: &str, copied: RwSignal<Option<Copied>>) {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        copied.set(Some(Copied::No));
+        return;
+    };
+    // Absent outside secure contexts and in some webviews: calling it would throw.
+    if !js_sys::Reflect::has(&navigator, &JsValue::from_str("clipboard")).unwrap_or(false) {
+        copied.set(Some(Copied::No));
+        return;
+    }
+    copied.set(Some(Copied::Pending));
+    let promise = navigator.clipboard().write_text(text);
+    spawn(async move {
+        let done = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        copied.set(Some(if done { Copied::Yes } else { Copied::No }));
+    });
+}
+
+/// Hands the link to the system share sheet, if the browser has one. The sheet's answer
+/// (shared, or dismissed) needs nothing from us.
+fn web_share(url: &str, title: &str) -> bool {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return false;
+    };
+    if !js_sys::Reflect::has(&navigator, &JsValue::from_str("share")).unwrap_or(false) {
+        return false;
+    }
+    let data = web_sys::ShareData::new();
+    data.set_url(url);
+    data.set_title(title);
+    let promise = navigator.share_with_data(&data);
+    spawn(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    });
+    true
+}
+
+/// The share button of a page (`path` like `/p/12`); `title` names the page in the sheet.
+#[component]
+pub fn ShareButton(path: String, title: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let open = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(None::<Copied>);
+    let share = move |_| {
+        let code = session
+            .me
+            .with_untracked(|me| me.as_ref().map(|me| me.referral_code.clone()));
+        let url = share_link(&public_origin(), &path, code.as_deref());
+        // The system sheet where there is one (phones), else the clipboard; the link and
+        // its QR code are shown either way.
+        if !web_share(&url, &title) {
+            copy(&url, copied);
+        }
+        open.set(Some(url));
+    };
+    view! {
+        <button class="button button-quiet share-button" on:click=share>
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="icon">
+                <path d="M12 3v12M7 8l5-5 5 5M5 13v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6" />
+            </svg>
+            {move || i18n.t().share}
+        </button>
+        {move || {
+            open.get()
+                .map(|url| lazy_part(move || share_panel(url.clone(), copied, open)))
+        }}
+    }
+}
+
+/// The shared link and its QR code, in a chunk of their own (the QR encoder is not small).
+#[wasm_split(share_panel, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn share_panel(
+    url: String,
+    copied: RwSignal<Option<Copied>>,
+    open: RwSignal<Option<String>>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <SharePanel url copied open /> }.into_any())
+}
+
+/// A QR code of `text` as an SVG image (a data URL, so it can be saved like a photo).
+fn qr_image(text: &str) -> Option<String> {
+    let code = QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    let base64 = web_sys::window()?.btoa(&svg).ok()?;
+    Some(format!("data:image/svg+xml;base64,{base64}"))
+}
+
+#[component]
+fn SharePanel(
+    url: String,
+    copied: RwSignal<Option<Copied>>,
+    open: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let qr = qr_image(&url);
+    let link = url.clone();
+    let copy_again = move |_| copy(&link, copied);
+    let select_all = |ev: leptos::ev::FocusEvent| {
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.select();
+        }
+    };
+    view! {
+        <section class="share-panel" role="region" aria-labelledby="share-title">
+            <h2 id="share-title">{move || i18n.t().share_title}</h2>
+            <label class="visually-hidden" for="share-link">
+                {move || i18n.t().share_link}
+            </label>
+            <div class="share-link-row">
+                <input
+                    id="share-link"
+                    class="share-link"
+                    readonly
+                    prop:value=url.clone()
+                    on:focus=select_all
+                />
+                <button class="button" on:click=copy_again>
+                    {move || i18n.t().copy_link}
+                </button>
+            </div>
+            <p class="share-status" role="status">
+                {move || {
+                    let t = i18n.t();
+                    match copied.get() {
+                        Some(Copied::Yes) => t.link_copied,
+                        Some(Copied::No) => t.copy_failed,
+                        _ => "",
+                    }
+                }}
+            </p>
+            {qr
+                .map(|src| {
+                    view! {
+                        <figure class="share-qr">
+                            <img
+                                src=src
+                                width="220"
+                                height="220"
+                                alt=move || i18n.t().qr_alt
+                            />
+                            <figcaption class="muted">{move || i18n.t().qr_hint}</figcaption>
+                        </figure>
+                    }
+                })}
+            <button class="link-button" on:click=move |_| open.set(None)>
+                {move || i18n.t().close}
+            </button>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_link;
+
+    #[test]
+    fn links_carry_the_code_only_when_there_is_one() {
+        assert_eq!(
+            share_link("https://quanzi.example", "/p/12", Some("7K3M9QXZ")),
+            "https://quanzi.example/p/12?ref=7K3M9QXZ"
+        );
+        assert_eq!(
+            share_link("https://quanzi.example", "/c/cycling", None),
+            "https://quanzi.example/c/cycling"
+        );
+    }
+}
