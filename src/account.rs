@@ -28,7 +28,7 @@ pub struct Session {
     pub checked: RwSignal<bool>,
 }
 
-pub fn provide_session() {
+pub fn provide_session() -> Session {
     let session = Session {
         me: RwSignal::new(None),
         checked: RwSignal::new(false),
@@ -43,6 +43,7 @@ pub fn provide_session() {
             .set(get_json::<Me>("/account/me", lang).await.ok());
         session.checked.set(true);
     });
+    session
 }
 
 pub fn use_session() -> Session {
@@ -103,6 +104,7 @@ pub fn auth_page(sign_up: bool) -> Result<AnyView, SplitLoaderError> {
 fn AuthPage(sign_up: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let cart = crate::cart::use_cart();
     let location = use_location();
     let next = move || safe_return_path(location.query_value("next").as_deref());
     let name = RwSignal::new(String::new());
@@ -143,6 +145,8 @@ fn AuthPage(sign_up: bool) -> impl IntoView {
             };
             match result {
                 Ok(me) => {
+                    // What the guest put in the cart comes along, before checkout needs it.
+                    crate::cart::merge_guest_cart(cart, lang).await;
                     session.me.set(Some(me));
                     navigate(location, &next());
                 }
@@ -359,6 +363,7 @@ fn AccountPage() -> impl IntoView {
                     </button>
                 </div>
                 <ProfilePicture has_picture=me.member.avatar.is_some() />
+                <a class="button button-quiet" href="/me/orders">{move || i18n.t().my_orders}</a>
                 <h2>{move || i18n.t().my_communities}</h2>
                 <MembershipChips memberships=me.communities.clone() />
             </section>

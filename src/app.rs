@@ -4,10 +4,13 @@
 use leptos::prelude::*;
 
 use crate::account::{account_page, auth_page, provide_session};
+use crate::cart::{cart_page, provide_cart, use_cart};
+use crate::checkout::checkout_page;
 use crate::community::{communities_page, community_page, provide_communities};
 use crate::feed::FeedPage;
 use crate::group_buy::group_buy_page;
 use crate::i18n::{provide_i18n, use_i18n};
+use crate::order::{order_page, orders_page};
 use crate::post::post_page;
 use crate::product::product_page;
 use crate::router::{provide_router, Route};
@@ -16,12 +19,13 @@ use crate::ui::states::NotFound;
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_i18n();
+    let i18n = provide_i18n();
     // Before the router reads the address: it takes `?ref=` out of it.
     crate::referral::capture();
     let location = provide_router();
     provide_communities();
-    provide_session();
+    let session = provide_session();
+    provide_cart(session, i18n.lang);
     // A memo, so a change of query alone (a feed filter) keeps the page and its state.
     let route = Memo::new(move |_| location.route());
     view! {
@@ -33,7 +37,11 @@ pub fn App() -> impl IntoView {
                 Route::Post(id) => lazy(move || post_page(id)),
                 Route::Community(slug) => lazy(move || community_page(slug.clone())),
                 Route::Communities => lazy(communities_page),
-                Route::GroupBuy(_) => lazy(group_buy_page),
+                Route::GroupBuy(id) => lazy(move || group_buy_page(id)),
+                Route::Cart => lazy(cart_page),
+                Route::Checkout => lazy(checkout_page),
+                Route::Orders => lazy(orders_page),
+                Route::Order(id) => lazy(move || order_page(id)),
                 Route::Me => lazy(account_page),
                 Route::SignIn => lazy(|| auth_page(false)),
                 Route::SignUp => lazy(|| auth_page(true)),
@@ -43,6 +51,28 @@ pub fn App() -> impl IntoView {
         <nav class="tab-bar" aria-label="tabs">
             <NavLinks route />
         </nav>
+    }
+}
+
+/// The cart, with how many things are in it.
+#[component]
+fn CartLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let count = use_cart().0;
+    view! {
+        <a
+            href="/cart"
+            class="cart-link"
+            aria-label=move || format!("{} ({})", i18n.t().cart_title, count.get())
+        >
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <path d="M3 4h2l2.4 11h11l2-8H6.2M9 20a1 1 0 1 0 0-.01M18 20a1 1 0 1 0 0-.01" />
+            </svg>
+            {move || {
+                let n = count.get();
+                (n > 0).then(|| view! { <span class="badge" aria-hidden="true">{n}</span> })
+            }}
+        </a>
     }
 }
 
@@ -79,6 +109,7 @@ fn Header(route: Memo<Route>) -> impl IntoView {
             <nav class="top-nav" aria-label="primary">
                 <NavLinks route />
             </nav>
+            <CartLink />
             <LanguageSwitch />
         </header>
     }

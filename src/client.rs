@@ -8,7 +8,10 @@ use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::on_cleanup;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{ApiErrorBody, ErrorCode};
-use quanzi_api::{NewComment, NewPost, SetAvatar, SignIn, SignUp};
+use quanzi_api::{
+    CartMerge, Fulfilment, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase, SetAvatar,
+    SignIn, SignUp, TestPayment,
+};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -97,7 +100,7 @@ enum Body {
 /// reactive owner (`spawn_local_scoped_with_cancellation`), the request is aborted when
 /// that owner is cleaned up: the reader navigated off, or the filter or language changed.
 pub async fn get_json<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, ClientError> {
-    let (status, body) = send(Method::GET, path, lang, Body::Empty).await?;
+    let (status, body) = send(Method::GET, path, lang, Body::Empty, None).await?;
     decode(status, &body)
 }
 
@@ -158,6 +161,91 @@ impl RequestBody for SignIn {
     }
 }
 
+impl RequestBody for LineRequest {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[
+            ("product_id", JsValue::from_f64(self.product_id as f64)),
+            ("quantity", JsValue::from_f64(f64::from(self.quantity))),
+        ])
+    }
+}
+
+impl RequestBody for CartMerge {
+    fn to_js(&self) -> js_sys::Object {
+        let lines: js_sys::Array = self
+            .lines
+            .iter()
+            .map(|l| JsValue::from(l.to_js()))
+            .collect();
+        js_object(&[("lines", lines.into())])
+    }
+}
+
+impl RequestBody for Purchase {
+    fn to_js(&self) -> js_sys::Object {
+        match self {
+            Purchase::Solo { lines } => {
+                let lines: js_sys::Array = lines.iter().map(|l| JsValue::from(l.to_js())).collect();
+                js_object(&[("kind", "solo".into()), ("lines", lines.into())])
+            }
+            Purchase::StartGroup { product_id } => js_object(&[
+                ("kind", "start_group".into()),
+                ("product_id", JsValue::from_f64(*product_id as f64)),
+            ]),
+            Purchase::JoinGroup { group_id } => js_object(&[
+                ("kind", "join_group".into()),
+                ("group_id", JsValue::from_f64(*group_id as f64)),
+            ]),
+        }
+    }
+}
+
+impl RequestBody for Fulfilment {
+    fn to_js(&self) -> js_sys::Object {
+        match self {
+            Fulfilment::Delivery {
+                name,
+                phone,
+                address,
+            } => js_object(&[
+                ("kind", "delivery".into()),
+                ("name", name.as_str().into()),
+                ("phone", phone.as_str().into()),
+                ("address", address.as_str().into()),
+            ]),
+            Fulfilment::Pickup { point_id } => js_object(&[
+                ("kind", "pickup".into()),
+                ("point_id", JsValue::from_f64(*point_id as f64)),
+            ]),
+        }
+    }
+}
+
+impl RequestBody for NewOrder {
+    fn to_js(&self) -> js_sys::Object {
+        let code = self
+            .referral_code
+            .as_deref()
+            .map_or(JsValue::UNDEFINED, JsValue::from_str);
+        js_object(&[
+            ("purchase", self.purchase.to_js().into()),
+            ("fulfilment", self.fulfilment.to_js().into()),
+            ("referral_code", code),
+        ])
+    }
+}
+
+impl RequestBody for Pay {
+    fn to_js(&self) -> js_sys::Object {
+        let outcome = match self.outcome {
+            TestPayment::Approve => "approve",
+            TestPayment::Decline => "decline",
+            TestPayment::Slow => "slow",
+        };
+        js_object(&[("outcome", outcome.into())])
+    }
+}
+
 impl RequestBody for SetAvatar {
     fn to_js(&self) -> js_sys::Object {
         js_object(&[("upload_id", JsValue::from_f64(self.upload_id as f64))])
@@ -182,6 +270,12 @@ impl RequestBody for NewPost {
     }
 }
 
+fn json_body(value: &dyn RequestBody) -> Result<Body, ClientError> {
+    js_sys::JSON::stringify(&value.to_js())
+        .map(|json| Body::Json(json.into()))
+        .map_err(|_| ClientError::Decode)
+}
+
 /// A write: `method` with a JSON body (or none). Writes are never aborted by navigation:
 /// leaving a page must not cancel the like or comment just sent.
 pub async fn write_json<T: DeserializeOwned>(
@@ -191,14 +285,22 @@ pub async fn write_json<T: DeserializeOwned>(
     body: Option<&dyn RequestBody>,
 ) -> Result<T, ClientError> {
     let body = match body {
-        Some(value) => Body::Json(
-            js_sys::JSON::stringify(&value.to_js())
-                .map(String::from)
-                .map_err(|_| ClientError::Decode)?,
-        ),
+        Some(value) => json_body(value)?,
         None => Body::Empty,
     };
-    let (status, body) = send(method, path, lang, body).await?;
+    let (status, body) = send(method, path, lang, body, None).await?;
+    decode(status, &body)
+}
+
+/// A write that creates an order or takes a seat: `key` (the same for every retry of one
+/// intent) lets the server answer a retry with its first answer instead of buying twice.
+pub async fn write_once<T: DeserializeOwned>(
+    path: &str,
+    lang: Lang,
+    body: &dyn RequestBody,
+    key: &str,
+) -> Result<T, ClientError> {
+    let (status, body) = send(Method::POST, path, lang, json_body(body)?, Some(key)).await?;
     decode(status, &body)
 }
 
@@ -208,7 +310,7 @@ pub async fn send_form<T: DeserializeOwned>(
     lang: Lang,
     form: web_sys::FormData,
 ) -> Result<T, ClientError> {
-    let (status, body) = send(Method::POST, path, lang, Body::Form(form)).await?;
+    let (status, body) = send(Method::POST, path, lang, Body::Form(form), None).await?;
     decode(status, &body)
 }
 
@@ -218,6 +320,7 @@ async fn send(
     path: &str,
     lang: Lang,
     body: Body,
+    idempotency_key: Option<&str>,
 ) -> Result<(u16, String), ClientError> {
     let controller = web_sys::AbortController::new().map_err(|_| ClientError::Network)?;
     let signal = controller.signal();
@@ -240,6 +343,10 @@ async fn send(
         .header("Accept", "application/json")
         .header("Accept-Language", lang.tag())
         .abort_signal(Some(&signal));
+    let builder = match idempotency_key {
+        Some(key) => builder.header(quanzi_api::IDEMPOTENCY_HEADER, key),
+        None => builder,
+    };
     let request = match body {
         Body::Empty => builder.build(),
         Body::Json(json) => builder

@@ -1,30 +1,260 @@
-//! Group-buys (`/g/{id}`). The page exists so shared links never break; the group-buy
-//! itself (seats, countdown, joining) comes with its own issue.
+//! Group-buys: `/g/{id}` (the product, the members and the empty seats, the countdown, the
+//! share button, joining) and the open groups listed on a product's page. A group that
+//! fills or fails shows on open pages without a reload: the page asks again, more rarely
+//! the longer nothing changes, and at once when the countdown ends or the tab comes back.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use quanzi_api::{GroupBuy, GroupState, Page};
 
-use crate::i18n::use_i18n;
+use crate::account::{sign_in_href, use_session};
+use crate::client::get_json;
+use crate::i18n::{fill, use_i18n};
+use crate::product::ProductCard;
+use crate::share::ShareButton;
+use crate::task::spawn_scoped;
+use crate::ui::avatar::Avatar;
+use crate::ui::countdown::{parse_time, provide_clock, use_clock, Countdown};
 use crate::ui::head::{page_title, set_head};
+use crate::ui::remote::{fetch, loaded, State};
+
+/// Polling while a group is open: from 4 s, growing by half up to 30 s.
+const POLL_FIRST_MS: u32 = 4_000;
+const POLL_MAX_MS: u32 = 30_000;
 
 /// `/g/{id}`, in a wasm chunk of its own.
 #[wasm_split(group_buy, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn group_buy_page() -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <GroupBuyPage /> }.into_any())
+pub fn group_buy_page(id: i64) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <GroupBuyPage id /> }.into_any())
+}
+
+/// Where a seat is bought: checkout, or sign-in first and checkout after.
+pub fn join_href(signed_in: bool, group_id: i64) -> String {
+    let checkout = format!("/checkout?join={group_id}");
+    if signed_in {
+        checkout
+    } else {
+        sign_in_href(&checkout)
+    }
 }
 
 #[component]
-fn GroupBuyPage() -> impl IntoView {
+fn GroupBuyPage(id: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let clock = provide_clock();
+    let group = fetch::<GroupBuy>(move || format!("/groups/{id}"));
+    // Asks again while the group is open: back-off, reset by any change.
+    let delay = StoredValue::new(POLL_FIRST_MS);
+    let polls = Trigger::new();
+    let refresh = move || {
+        let lang = i18n.lang.get_untracked();
+        spawn_scoped(async move {
+            if let Ok(fresh) = get_json::<GroupBuy>(&format!("/groups/{id}"), lang).await {
+                clock.sync(&fresh.server_time);
+                let changed = group.state.with_untracked(|old| match old {
+                    State::Ready(old) => !same_seats(old, &fresh),
+                    _ => true,
+                });
+                // An unchanged group keeps its page as it is (focus, scroll, images).
+                if changed {
+                    delay.set_value(POLL_FIRST_MS);
+                    group.state.set(State::Ready(fresh));
+                }
+            }
+            polls.notify();
+        });
+    };
     Effect::new(move |_| {
-        let t = i18n.t();
-        set_head(&page_title(t.group_buy_title, t.app_name), t.group_buy_soon);
+        polls.track();
+        let open = group.state.with(|s| match s {
+            State::Ready(g) => {
+                clock.sync(&g.server_time);
+                g.state == GroupState::Open
+            }
+            _ => false,
+        });
+        if !open {
+            return;
+        }
+        let wait = delay.get_value();
+        delay.set_value((wait + wait / 2).min(POLL_MAX_MS));
+        spawn_scoped(async move {
+            sleep(wait).await;
+            refresh();
+        });
     });
+    // Back in view: ask now rather than at the next poll. Not on the first run.
+    Effect::new(move |first: Option<()>| {
+        clock.resumed.track();
+        if first.is_some() {
+            refresh();
+        }
+    });
+    loaded(group, move |g| {
+        set_head(
+            &page_title(
+                &format!(
+                    "{} · {}",
+                    g.product.title,
+                    i18n.t_untracked().group_buy_title
+                ),
+                i18n.t_untracked().app_name,
+            ),
+            &fill(
+                i18n.t_untracked().seats_left,
+                "n",
+                &g.seats_left.to_string(),
+            ),
+        );
+        view! { <GroupView group=g on_end=move || refresh() /> }
+    })
+}
+
+/// Whether two answers show the same group (the server's clock always moves on).
+fn same_seats(a: &GroupBuy, b: &GroupBuy) -> bool {
+    (a.state, a.seats_left, &a.members, a.viewer_order_id)
+        == (b.state, b.seats_left, &b.members, b.viewer_order_id)
+}
+
+/// Waits `ms` without blocking (a browser timer).
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[component]
+fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let deadline = parse_time(&group.deadline).unwrap_or(0);
+    let empty = group.size.saturating_sub(group.members.len() as u32);
+    let seats_left = group.seats_left;
+    let state = group.state;
+    let id = group.id;
+    let viewer_order = group.viewer_order_id;
+    let title = group.product.title.clone();
+    let seats = group
+        .members
+        .into_iter()
+        .map(|author| view! { <li><Avatar author /></li> })
+        .collect_view();
+    let empty_seats = (0..empty)
+        .map(|_| view! { <li class="seat-empty" aria-hidden="true">"?"</li> })
+        .collect_view();
     view! {
-        <div class="state">
+        <article class="group-page">
             <h1>{move || i18n.t().group_buy_title}</h1>
-            <p>{move || i18n.t().group_buy_soon}</p>
-            <a href="/" class="button">{move || i18n.t().back_home}</a>
-        </div>
+            <ProductCard card=group.product />
+            <p class="group-leader muted">
+                {move || fill(i18n.t().led_by, "name", &group.leader.name)}
+            </p>
+            <ul class="seats" aria-label=move || i18n.t().members_title>
+                {seats}
+                {empty_seats}
+            </ul>
+            {match state {
+                GroupState::Open => view! {
+                    <p class="group-status">
+                        <strong>{move || fill(i18n.t().seats_left, "n", &seats_left.to_string())}</strong>
+                        " · "
+                        {move || i18n.t().time_left}
+                        " "
+                        <Countdown deadline on_end />
+                    </p>
+                    {match viewer_order {
+                        Some(order) => view! {
+                            <a class="button button-wide" href=format!("/me/orders/{order}")>
+                                {move || i18n.t().my_order}
+                            </a>
+                        }
+                            .into_any(),
+                        None if seats_left > 0 => view! {
+                            <a
+                                class="button button-wide"
+                                href=move || join_href(session.me.with(Option::is_some), id)
+                            >
+                                {move || i18n.t().join_group}
+                            </a>
+                        }
+                            .into_any(),
+                        None => ().into_any(),
+                    }}
+                }
+                    .into_any(),
+                GroupState::Succeeded => view! {
+                    <p class="group-outcome group-succeeded" role="status">
+                        {move || i18n.t().group_succeeded}
+                    </p>
+                }
+                    .into_any(),
+                GroupState::Failed => view! {
+                    <p class="group-outcome group-failed" role="status">
+                        {move || i18n.t().group_failed}
+                    </p>
+                }
+                    .into_any(),
+            }}
+            <ShareButton path=format!("/g/{id}") title />
+        </article>
+    }
+}
+
+/// The open groups of a product, each with its leader, seats and time left, and a join
+/// link. Nothing when there are none.
+#[component]
+pub fn OpenGroups(product_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let clock = use_clock();
+    let groups = fetch::<Page<GroupBuy>>(move || format!("/products/{product_id}/groups"));
+    move || match groups.state.get() {
+        State::Ready(page) if !page.items.is_empty() => {
+            if let Some(first) = page.items.first() {
+                clock.sync(&first.server_time);
+            }
+            let rows = page
+                .items
+                .into_iter()
+                .map(|g| {
+                    let deadline = parse_time(&g.deadline).unwrap_or(0);
+                    let left = g.seats_left;
+                    let id = g.id;
+                    view! {
+                        <li class="open-group">
+                            <Avatar author=g.leader.clone() />
+                            <span class="open-group-text">
+                                <span class="open-group-leader">{g.leader.name.clone()}</span>
+                                <span class="muted">
+                                    {move || fill(i18n.t().seats_left, "n", &left.to_string())}
+                                    " · "
+                                    {move || i18n.t().time_left}
+                                    " "
+                                    <Countdown deadline on_end=move || groups.retry() />
+                                </span>
+                            </span>
+                            <a
+                                class="button"
+                                href=move || join_href(session.me.with(Option::is_some), id)
+                            >
+                                {move || i18n.t().join_group}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="open-groups" aria-labelledby="open-groups-title">
+                    <h2 id="open-groups-title">{move || i18n.t().open_groups}</h2>
+                    <ul>{rows}</ul>
+                </section>
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
     }
 }

@@ -3,11 +3,14 @@
 mod account;
 mod app;
 mod browser;
+mod cart;
+mod checkout;
 mod client;
 mod community;
 mod feed;
 mod group_buy;
 mod i18n;
+mod order;
 mod post;
 mod product;
 mod referral;

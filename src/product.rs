@@ -2,11 +2,16 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{GroupPrice, PostSummary, Product, StoryBlock};
+use quanzi_api::{GroupOffer, GroupPrice, PostSummary, Product, StoryBlock};
 
+use crate::account::{sign_in_href, use_session};
+use crate::cart::{add_to_cart, use_cart};
+use crate::group_buy::OpenGroups;
 use crate::i18n::{fill, use_i18n};
 use crate::share::ShareButton;
+use crate::task::spawn;
 use crate::ui::avatar::Avatar;
+use crate::ui::countdown::provide_clock;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
@@ -126,6 +131,21 @@ fn ProductView(product: Product) -> impl IntoView {
         .as_ref()
         .map(|offer| offer.window_hours.to_string());
     let stock = product.stock;
+    // One ticker for every countdown on the page.
+    provide_clock();
+    // Every product has a picture (the server checks); the card is what a cart keeps.
+    let card = product
+        .gallery
+        .first()
+        .cloned()
+        .map(|image| quanzi_api::ProductCard {
+            id: product.id,
+            title: product.title.clone(),
+            image,
+            solo_price: product.solo_price.clone(),
+            group: group.clone(),
+        });
+    let offer = product.group_offer.clone();
     view! {
         <article class="product-page">
             <Gallery images=product.gallery eager=true />
@@ -157,12 +177,79 @@ fn ProductView(product: Product) -> impl IntoView {
                         {product.community.name}
                     </a>
                 </p>
+                {card.map(|card| view! { <BuyBox card offer=offer.clone() stock /> })}
+                <OpenGroups product_id=product.id />
                 <ShareButton path=format!("/p/{}", product.id) title=product.title.clone() />
                 <Story blocks=product.story />
                 <FeaturedIn posts=product.posts />
             </div>
         </article>
     }
+}
+
+/// Start a group at the group price, or put it in the cart at the solo price.
+#[component]
+fn BuyBox(card: quanzi_api::ProductCard, offer: Option<GroupOffer>, stock: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let count = use_cart();
+    let added = RwSignal::new(None::<Result<(), &'static str>>);
+    let pending = RwSignal::new(false);
+    let id = card.id;
+    let solo = format_money(&card.solo_price);
+    let add = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let lang = i18n.lang.get_untracked();
+        let card = card.clone();
+        spawn(async move {
+            added.set(Some(add_to_cart(session, count, card, 1, lang).await));
+            pending.set(false);
+        });
+    };
+    let start = move || {
+        let checkout = format!("/checkout?start={id}");
+        if session.me.with(Option::is_some) {
+            checkout
+        } else {
+            sign_in_href(&checkout)
+        }
+    };
+    if stock == 0 {
+        return view! { <p class="sold-out">{move || i18n.t().sold_out}</p> }.into_any();
+    }
+    view! {
+        <div class="buy-box">
+            {offer
+                .map(|offer| {
+                    let price = format_money(&offer.price);
+                    let size = offer.size.to_string();
+                    view! {
+                        <a class="button buy-group" href=start>
+                            <span>{move || fill(i18n.t().start_group, "n", &size)}</span>
+                            <strong>{price}</strong>
+                        </a>
+                    }
+                })}
+            <button class="button button-quiet buy-solo" disabled=move || pending.get() on:click=add>
+                <span>{move || i18n.t().add_to_cart}</span>
+                <strong>{solo}</strong>
+            </button>
+        </div>
+        {move || match added.get() {
+            Some(Ok(())) => view! {
+                <p class="added" role="status">
+                    {move || i18n.t().added_to_cart} " " <a href="/cart">{move || i18n.t().go_to_cart}</a>
+                </p>
+            }
+                .into_any(),
+            Some(Err(message)) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+            None => ().into_any(),
+        }}
+    }
+    .into_any()
 }
 
 /// `/p/{id}`, in a wasm chunk of its own.

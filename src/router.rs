@@ -18,6 +18,10 @@ pub enum Route {
     Community(String),
     Communities,
     GroupBuy(i64),
+    Cart,
+    Checkout,
+    Orders,
+    Order(i64),
     Me,
     SignIn,
     SignUp,
@@ -36,7 +40,13 @@ impl Route {
             (Some("c"), Some(slug)) => is_slug(slug).then(|| Route::Community(slug.to_owned())),
             (Some("communities"), None) => Some(Route::Communities),
             (Some("g"), Some(id)) => parse_id(id).map(Route::GroupBuy),
+            (Some("cart"), None) => Some(Route::Cart),
+            (Some("checkout"), None) => Some(Route::Checkout),
             (Some("me"), None) => Some(Route::Me),
+            (Some("me"), Some("orders")) => match parts.next() {
+                None => Some(Route::Orders),
+                Some(id) => parse_id(id).map(Route::Order),
+            },
             (Some("sign-in"), None) => Some(Route::SignIn),
             (Some("sign-up"), None) => Some(Route::SignUp),
             _ => None,
@@ -244,6 +254,10 @@ mod tests {
         assert_eq!(Route::from_path("/communities"), Route::Communities);
         assert_eq!(Route::from_path("/g/3"), Route::GroupBuy(3));
         assert_eq!(Route::from_path("/me"), Route::Me);
+        assert_eq!(Route::from_path("/cart"), Route::Cart);
+        assert_eq!(Route::from_path("/checkout"), Route::Checkout);
+        assert_eq!(Route::from_path("/me/orders"), Route::Orders);
+        assert_eq!(Route::from_path("/me/orders/9"), Route::Order(9));
     }
 
     #[test]
@@ -260,6 +274,9 @@ mod tests {
             "/c/骑行",
             "/nope",
             "/me/x",
+            "/me/orders/x",
+            "/me/orders/9/extra",
+            "/cart/1",
         ] {
             assert_eq!(Route::from_path(path), Route::NotFound, "{path}");
         }

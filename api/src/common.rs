@@ -78,6 +78,34 @@ pub enum ErrorCode {
     ImageTooLarge,
     NotAMember,
     OwnerCannotLeave,
+    /// A quantity outside 1 to 20, or a cart of more than 30 lines.
+    BadQuantity,
+    /// Fewer in stock than asked for.
+    OutOfStock,
+    /// The product has no group price.
+    NoGroupOffer,
+    /// Every seat of the group is paid for or held.
+    GroupFull,
+    /// The group's window has ended.
+    GroupExpired,
+    /// The group has already succeeded or failed.
+    GroupClosed,
+    /// The member (or the leader) already has a seat in this group.
+    AlreadyInGroup,
+    /// A delivery address or pickup point that does not hold up.
+    BadFulfilment,
+    /// The payment provider said no; nothing is held.
+    PaymentDeclined,
+    /// The order is paid, cancelled or refunded already.
+    NotPayable,
+    /// The seat (or stock) waited for payment longer than it is held.
+    HoldExpired,
+    /// An order or payment write without an Idempotency-Key.
+    MissingIdempotencyKey,
+    /// The same Idempotency-Key with a different request.
+    IdempotencyKeyReused,
+    /// A solo order with no lines.
+    EmptyCart,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -112,6 +140,20 @@ impl ErrorCode {
             Self::TooManyProducts => "too_many_products",
             Self::BadUpload => "bad_upload",
             Self::UploadInUse => "upload_in_use",
+            Self::BadQuantity => "bad_quantity",
+            Self::OutOfStock => "out_of_stock",
+            Self::NoGroupOffer => "no_group_offer",
+            Self::GroupFull => "group_full",
+            Self::GroupExpired => "group_expired",
+            Self::GroupClosed => "group_closed",
+            Self::AlreadyInGroup => "already_in_group",
+            Self::BadFulfilment => "bad_fulfilment",
+            Self::PaymentDeclined => "payment_declined",
+            Self::NotPayable => "not_payable",
+            Self::HoldExpired => "hold_expired",
+            Self::MissingIdempotencyKey => "missing_idempotency_key",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::EmptyCart => "empty_cart",
             Self::NotAnImage => "not_an_image",
             Self::ImageTooLarge => "image_too_large",
             Self::NotAMember => "not_a_member",
@@ -160,7 +202,7 @@ mod tests {
     #[test]
     fn unknown_codes_from_a_newer_server_still_parse() {
         let body: ApiErrorBody =
-            serde_json::from_str(r#"{"error":{"code":"group_full","message":"x"}}"#).unwrap();
+            serde_json::from_str(r#"{"error":{"code":"wishlist_full","message":"x"}}"#).unwrap();
         assert_eq!(body.error.code, ErrorCode::Unknown);
     }
 

@@ -8,6 +8,7 @@ pub mod comment;
 pub mod common;
 pub mod community;
 pub mod feed;
+pub mod order;
 pub mod params;
 pub mod post;
 pub mod product;
@@ -20,6 +21,11 @@ pub use comment::{Comment, NewComment};
 pub use common::{ApiError, ApiErrorBody, ErrorCode, Image, Money, Page};
 pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
+pub use order::{
+    Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder, Order,
+    OrderLine, OrderStatus, Pay, PaymentState, PickupPoint, Purchase, TestPayment,
+    IDEMPOTENCY_HEADER, QUANTITY_MAX,
+};
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
 pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};

@@ -25,6 +25,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_referrals.sql",
         include_str!("../migrations/0004_referrals.sql"),
     ),
+    (
+        "0005_orders.sql",
+        include_str!("../migrations/0005_orders.sql"),
+    ),
 ];
 
 /// How long a connection waits on another's write lock before giving up.

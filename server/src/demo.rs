@@ -40,6 +40,21 @@ pub struct Store {
     pub communities: Vec<Community>,
     pub products: Vec<Product>,
     pub posts: Vec<Post>,
+    /// Where orders can be collected.
+    pub pickup_points: Vec<PickupPoint>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickupPoint {
+    pub id: i64,
+    pub name_zh: String,
+    pub name_en: String,
+    pub address_zh: String,
+    pub address_en: String,
+    /// Opening hours in words.
+    pub hours_zh: String,
+    pub hours_en: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +198,27 @@ fn validate(store: &Store) -> anyhow::Result<()> {
             );
         }
     }
+    let mut point_ids = HashSet::new();
+    for p in &store.pickup_points {
+        ensure!(
+            p.id > 0 && point_ids.insert(p.id),
+            "pickup point id {} is not positive or is repeated",
+            p.id
+        );
+        let texts = [
+            &p.name_zh,
+            &p.name_en,
+            &p.address_zh,
+            &p.address_en,
+            &p.hours_zh,
+            &p.hours_en,
+        ];
+        ensure!(
+            texts.iter().all(|t| !t.trim().is_empty()),
+            "pickup point {} has an empty text",
+            p.id
+        );
+    }
     let mut post_ids = HashSet::new();
     for p in &store.posts {
         ensure!(
@@ -251,22 +287,42 @@ pub fn load_if_empty(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let communities: i64 = tx.query_row("SELECT count(*) FROM communities", [], |r| r.get(0))?;
     if communities > 0 {
-        // A store loaded by a server older than accounts (schema v1) gets its demo members'
-        // accounts and memberships now, so its people can sign in too.
+        // A store loaded by an older server gets what it lacks now: its demo members'
+        // accounts and memberships (before schema v2), so its people can sign in too, and
+        // the pickup points (before schema v5), so its orders can be collected.
         let accounts: i64 = tx.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
-        if accounts > 0 {
+        let points: i64 = tx.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
+        if accounts > 0 && points > 0 {
             return Ok(false);
         }
         let store = parse(json)?;
-        add_people(&tx, &store, now)?;
+        if accounts == 0 {
+            add_people(&tx, &store, now)?;
+        }
+        if points == 0 {
+            add_pickup_points(&tx, &store)?;
+        }
         tx.commit()?;
         return Ok(true);
     }
     let store = parse(json)?;
     insert(&tx, &store, now)?;
     add_people(&tx, &store, now)?;
+    add_pickup_points(&tx, &store)?;
     tx.commit()?;
     Ok(true)
+}
+
+fn add_pickup_points(tx: &rusqlite::Transaction<'_>, store: &Store) -> anyhow::Result<()> {
+    for p in &store.pickup_points {
+        tx.execute(
+            "INSERT INTO pickup_points (id, name_zh, name_en, address_zh, address_en, hours_zh, hours_en)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![p.id, p.name_zh, p.name_en, p.address_zh, p.address_en, p.hours_zh, p.hours_en],
+        )
+        .with_context(|| format!("pickup point {}", p.id))?;
+    }
+    Ok(())
 }
 
 /// Gives the demo members accounts and seats them in the communities they posted in, from
@@ -480,7 +536,7 @@ mod tests {
 
     #[test]
     fn broken_references_are_refused() {
-        let json = r#"{"members":[],"communities":[],"products":[],"posts":[
+        let json = r#"{"members":[],"communities":[],"products":[],"pickup_points":[],"posts":[
             {"id":1,"author":1,"community":"x","created_at":"2026-01-01T00:00:00Z","title_zh":"","title_en":"",
              "body_zh":[],"body_en":[],"images":[],"products":[],"like_count":0,"comments":[]}]}"#;
         let err = parse(json).err().map(|e| e.to_string());
@@ -556,6 +612,15 @@ mod tests {
         // A database filled by a server from before accounts existed gets them on start.
         conn.execute_batch("DELETE FROM memberships; DELETE FROM accounts;")?;
         assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
+        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+
+        // And one from before orders gets its pickup points.
+        conn.execute_batch("DELETE FROM pickup_points;")?;
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        let points: i64 = conn.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
+        assert_eq!(points as usize, store.pickup_points.len());
+        assert!(points >= 3);
         assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
         assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
         Ok(())

@@ -33,19 +33,26 @@ use tower_http::LatencyUnit;
 pub mod account;
 pub mod avatar;
 pub mod body;
+pub mod cart;
 pub mod comment;
 pub mod community;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod expiry;
 pub mod feed;
 pub mod forwarded;
+pub mod group_buy;
+pub mod idempotency;
 pub mod lang;
 pub mod like;
 pub mod membership;
 pub mod openapi;
+pub mod order;
 pub mod origin;
 pub mod params;
+pub mod payment;
+pub mod pickup;
 pub mod post;
 pub mod preview;
 pub mod product;
@@ -61,6 +68,12 @@ pub use lang::Lang;
 
 /// Requests with a larger body are refused with 413 `payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long the test payment provider takes over a "slow" payment, unless configured.
+pub const DEFAULT_TEST_PAYMENT_DELAY_SECS: u64 = 20;
+/// Bounds of the order settings, checked at startup.
+pub const MAX_SEAT_HOLD_SECS: u64 = 24 * 60 * 60;
+pub const MAX_GROUP_WINDOW_SECS: u64 = 30 * 24 * 60 * 60;
+pub const MAX_TEST_PAYMENT_DELAY_SECS: u64 = 60 * 60;
 
 /// How the server is set up; the binary fills it from its command line.
 #[derive(Clone, Debug)]
@@ -92,6 +105,17 @@ pub struct Config {
     /// How many days a referral cookie credits the member whose link was followed (1 to
     /// 400; browsers keep no cookie longer).
     pub referral_days: u32,
+    /// How long an unpaid order holds its stock and group seat, in seconds (1 to 86400).
+    pub seat_hold_secs: u64,
+    /// A new group's window in seconds, in place of its product's `window_hours`: for
+    /// tests that watch a group run out. `None` in production.
+    pub group_window_secs: Option<u64>,
+    /// How long the test payment provider takes to approve a "slow" payment, in seconds
+    /// (0 to 3600).
+    pub test_payment_delay_secs: u64,
+    /// How often the background sweep expires holds and groups; `None` runs no sweep (then
+    /// only requests settle what is due, which tests of that use).
+    pub expiry_sweep: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -106,6 +130,10 @@ impl Config {
             sign_ups_per_hour: ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
             public_origin: None,
             referral_days: referral::DEFAULT_REFERRAL_DAYS,
+            seat_hold_secs: order::DEFAULT_SEAT_HOLD_SECS,
+            group_window_secs: None,
+            test_payment_delay_secs: DEFAULT_TEST_PAYMENT_DELAY_SECS,
+            expiry_sweep: Some(expiry::DEFAULT_SWEEP_EVERY),
         }
     }
 
@@ -136,6 +164,11 @@ pub struct AppState {
     pub previews: Arc<preview::Store>,
     /// The referral cookie's lifetime, in days.
     pub referral_days: u32,
+    /// Orders and group-buys: the payment provider and the hold and window settings.
+    pub commerce: order::Commerce,
+    /// While any clone of the state lives, the background expiry sweep runs; it stops once
+    /// the last router is dropped.
+    pub alive: Arc<()>,
 }
 
 impl AppState {
@@ -178,6 +211,23 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         .as_deref()
         .unwrap_or(web::DEFAULT_PUBLIC_ORIGIN);
     web::parse_public_origin(public_origin)?;
+    if !(1..=MAX_SEAT_HOLD_SECS).contains(&config.seat_hold_secs) {
+        anyhow::bail!(
+            "the seat hold is 1 to {MAX_SEAT_HOLD_SECS} seconds, not {}",
+            config.seat_hold_secs
+        );
+    }
+    if let Some(window) = config.group_window_secs {
+        if !(1..=MAX_GROUP_WINDOW_SECS).contains(&window) {
+            anyhow::bail!("a group window is 1 to {MAX_GROUP_WINDOW_SECS} seconds, not {window}");
+        }
+    }
+    if config.test_payment_delay_secs > MAX_TEST_PAYMENT_DELAY_SECS {
+        anyhow::bail!(
+            "the test payment delay is at most {MAX_TEST_PAYMENT_DELAY_SECS} seconds, not {}",
+            config.test_payment_delay_secs
+        );
+    }
     let db_path = config.db_path.clone();
     let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
         let pool = db::open(&db_path)?;
@@ -203,6 +253,21 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         &config.dist_dir,
         &data_dir.join("uploads"),
     )?;
+    let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let commerce = order::Commerce {
+        pool: pool.clone(),
+        payments: Arc::new(payment::TestPaymentProvider::new(
+            config.test_payment_delay_secs,
+        )),
+        settings: order::OrderSettings {
+            hold_ms: secs_ms(config.seat_hold_secs),
+            group_window_ms: config.group_window_secs.map(secs_ms),
+        },
+    };
+    let alive = Arc::new(());
+    if let Some(every) = config.expiry_sweep {
+        expiry::spawn_sweeper(commerce.clone(), Arc::downgrade(&alive), every);
+    }
     Ok(AppState {
         pool,
         web: Arc::new(web),
@@ -215,6 +280,8 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         secure_cookies: config.secure_cookies,
         previews: Arc::new(previews),
         referral_days: config.referral_days,
+        commerce,
+        alive,
     })
 }
 
@@ -254,6 +321,21 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/uploads/{id}", delete(upload::delete_upload))
         .route("/api/v1/products", get(product::list_products))
         .route("/api/v1/products/{id}", get(product::get_product))
+        .route(
+            "/api/v1/products/{id}/groups",
+            get(group_buy::list_product_groups),
+        )
+        .route("/api/v1/groups/{id}", get(group_buy::get_group))
+        .route("/api/v1/pickup-points", get(pickup::list_pickup_points))
+        .route("/api/v1/cart", get(cart::get_cart))
+        .route("/api/v1/cart/items/{product_id}", put(cart::set_item))
+        .route("/api/v1/cart/merge", post(cart::merge))
+        .route(
+            "/api/v1/orders",
+            get(order::list_orders).post(order::create_order),
+        )
+        .route("/api/v1/orders/{id}", get(order::get_order))
+        .route("/api/v1/orders/{id}/pay", post(order::pay))
         .route("/api/v1/communities", get(community::list_communities))
         .route("/api/v1/communities/{slug}", get(community::get_community))
         .route(

@@ -53,6 +53,18 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = quanzi_server::referral::DEFAULT_REFERRAL_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::referral::MAX_REFERRAL_DAYS)))]
     referral_days: u32,
+    /// Seconds an unpaid order holds its stock and group seat before it is cancelled.
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::order::DEFAULT_SEAT_HOLD_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::MAX_SEAT_HOLD_SECS))]
+    seat_hold_secs: u64,
+    /// For tests: new groups run for N seconds instead of their product's window (hours).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::MAX_GROUP_WINDOW_SECS))]
+    group_window_secs: Option<u64>,
+    /// Seconds the test payment provider takes to approve a "slow" payment.
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::DEFAULT_TEST_PAYMENT_DELAY_SECS,
+          value_parser = clap::value_parser!(u64).range(0..=quanzi_server::MAX_TEST_PAYMENT_DELAY_SECS))]
+    test_payment_delay_secs: u64,
 }
 
 /// Checks `--public-origin` as the command line is read, so a typo stops the server before
@@ -113,6 +125,10 @@ async fn main() -> anyhow::Result<()> {
         sign_ups_per_hour: cli.sign_ups_per_hour,
         public_origin: Some(public_origin),
         referral_days: cli.referral_days,
+        seat_hold_secs: cli.seat_hold_secs,
+        group_window_secs: cli.group_window_secs,
+        test_payment_delay_secs: cli.test_payment_delay_secs,
+        expiry_sweep: Some(quanzi_server::expiry::DEFAULT_SWEEP_EVERY),
     };
     let app = quanzi_server::app(&config).await?;
     // The one line on stdout; people (and scripts) read it.

@@ -7,10 +7,12 @@ use std::sync::OnceLock;
 use axum::http::header;
 use axum::response::IntoResponse;
 use quanzi_api::{
-    ApiError, ApiErrorBody, Author, Comment, Community, CommunityMember, CommunityRef, ErrorCode,
-    GroupOffer, GroupPrice, Image, LikeState, Me, Membership, Money, NewComment, NewPost, Post,
-    PostSummary, Product, ProductCard, Recommendation, ReferralDay, Referrals, Role, SetAvatar,
-    SignIn, SignUp, StoryBlock, Upload,
+    ApiError, ApiErrorBody, Author, Cart, CartLine, CartMerge, Comment, Community, CommunityMember,
+    CommunityRef, ErrorCode, Fulfilment, GroupBuy, GroupOffer, GroupPrice, GroupState, Image,
+    LikeState, LineRequest, Me, Membership, Money, NewComment, NewOrder, NewPost, Order, OrderLine,
+    OrderStatus, Pay, PaymentState, PickupPoint, Post, PostSummary, Product, ProductCard, Purchase,
+    Recommendation, ReferralDay, Referrals, Role, SetAvatar, SignIn, SignUp, StoryBlock,
+    TestPayment, Upload,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -74,13 +76,25 @@ impl Modify for SessionCookie {
         crate::membership::leave,
         crate::membership::list_members,
         crate::recommendation::list_recommended,
+        crate::pickup::list_pickup_points,
+        crate::cart::get_cart,
+        crate::cart::set_item,
+        crate::cart::merge,
+        crate::order::create_order,
+        crate::order::list_orders,
+        crate::order::get_order,
+        crate::order::pay,
+        crate::group_buy::get_group,
+        crate::group_buy::list_product_groups,
     ),
     components(schemas(
         ApiErrorBody, ApiError, ErrorCode, Money, Image, Author, CommunityRef, Community,
         CommunityMember, Role, Membership, Me, SignUp, SignIn, GroupPrice, GroupOffer,
         ProductCard, Post, NewPost, LikeState, PostSummary, Comment, NewComment, Upload,
         crate::upload::UploadForm, StoryBlock, Product, SetAvatar, Recommendation, Referrals,
-        ReferralDay,
+        ReferralDay, LineRequest, CartLine, Cart, CartMerge, crate::cart::SetQuantity,
+        PickupPoint, Fulfilment, Purchase, NewOrder, OrderStatus, TestPayment, Pay,
+        PaymentState, OrderLine, Order, GroupState, GroupBuy,
     )),
     modifiers(&SessionCookie),
     tags(
@@ -88,6 +102,9 @@ impl Modify for SessionCookie {
         (name = "feed", description = "The content-first feed"),
         (name = "posts", description = "Content posts, their photos, likes and comments"),
         (name = "products", description = "Products and their group-buy offers"),
+        (name = "orders", description = "The cart, pickup points, orders and paying for them. Order and payment \
+            writes take an `Idempotency-Key` header: a retry with the same key gets the first answer back"),
+        (name = "group-buys", description = "Group-buys (拼团): open groups of a product, and a group's page"),
         (name = "communities", description = "Communities (圈子) and their members"),
         (name = "meta", description = "Health"),
     )

@@ -1,8 +1,9 @@
 //! Link previews: what a chat app shows when a link is pasted. Chat crawlers run no
 //! JavaScript, so the server writes each shareable page's `<title>`, description, Open
-//! Graph and Twitter tags into the HTML it returns for `/p/{id}`, `/posts/{id}` and
-//! `/c/{slug}`, and draws the picture they point at: `GET /og/{p|posts|c}/{key}.jpg`, a
-//! 1200×630 JPEG cut from the item's own picture with a thin band of the brand's red.
+//! Graph and Twitter tags into the HTML it returns for `/p/{id}`, `/posts/{id}`,
+//! `/c/{slug}` and `/g/{id}`, and draws the picture they point at: `GET
+//! /og/{p|posts|c}/{key}.jpg`, a 1200×630 JPEG cut from the item's own picture with a thin
+//! band of the brand's red (a group-buy shows its product's).
 //!
 //! The tags are the same for every client (no user-agent sniffing) and in Chinese, the
 //! site's first language. Every URL in them is absolute and built from `--public-origin`,
@@ -66,6 +67,11 @@ pub enum Item {
     Product(i64),
     Post(i64),
     Community(String),
+    /// A group-buy, and the product whose picture it shows.
+    Group {
+        id: i64,
+        product: i64,
+    },
 }
 
 impl Item {
@@ -75,12 +81,13 @@ impl Item {
             Item::Product(_) => "p",
             Item::Post(_) => "posts",
             Item::Community(_) => "c",
+            Item::Group { .. } => "g",
         }
     }
 
     pub fn key(&self) -> String {
         match self {
-            Item::Product(id) | Item::Post(id) => id.to_string(),
+            Item::Product(id) | Item::Post(id) | Item::Group { id, .. } => id.to_string(),
             Item::Community(slug) => slug.clone(),
         }
     }
@@ -90,14 +97,17 @@ impl Item {
         format!("/{}/{}", self.prefix(), self.key())
     }
 
-    /// The preview picture's path.
+    /// The preview picture's path (a group-buy shows its product's picture).
     pub fn image_path(&self) -> String {
-        format!("/og/{}/{}.jpg", self.prefix(), self.key())
+        match self {
+            Item::Group { product, .. } => Item::Product(*product).image_path(),
+            _ => format!("/og/{}/{}.jpg", self.prefix(), self.key()),
+        }
     }
 
     fn og_type(&self) -> &'static str {
         match self {
-            Item::Product(_) => "product",
+            Item::Product(_) | Item::Group { .. } => "product",
             Item::Post(_) => "article",
             Item::Community(_) => "website",
         }
@@ -210,6 +220,65 @@ pub fn product(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> 
     Ok(Some(Preview {
         item: Item::Product(id),
         title: one_line(&title),
+        description: description(&text),
+        image_alt: one_line(&alt.unwrap_or_default()),
+        price: Some(price),
+    }))
+}
+
+/// A group-buy's preview: its product's title with 拼团, the group price and size, and how
+/// it stands (`3人团 ¥59.00（单买 ¥79.00）· 还差 2 人`), on its product's picture.
+pub fn group(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT g.product_id, g.size, g.currency, g.price, g.state, g.seats_taken,
+                    pr.title_zh, pr.solo_price,
+                    (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
+                     ORDER BY i.position LIMIT 1)
+             FROM group_buys g JOIN products pr ON pr.id = g.product_id
+             WHERE g.id = ?1",
+        )?
+        .query_row(params![id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        })
+        .optional()?;
+    let Some((product, size, currency, price, state, seats_taken, title, solo, alt)) = row else {
+        return Ok(None);
+    };
+    let price = Money {
+        amount: price,
+        currency: currency.clone(),
+    };
+    let solo = Money {
+        amount: solo,
+        currency,
+    };
+    let standing = match state.as_str() {
+        "succeeded" => "已成团".to_owned(),
+        "failed" => "未成团，已结束".to_owned(),
+        _ => match size.saturating_sub(seats_taken) {
+            0 => "名额已满，等待付款".to_owned(),
+            left => format!("还差 {left} 人，快来一起拼"),
+        },
+    };
+    let text = format!(
+        "{size}人团 {}（单买 {}）· {standing}",
+        format_money(&price),
+        format_money(&solo)
+    );
+    Ok(Some(Preview {
+        item: Item::Group { id, product },
+        title: format!("{} 拼团", one_line(&title)),
         description: description(&text),
         image_alt: one_line(&alt.unwrap_or_default()),
         price: Some(price),
@@ -386,7 +455,7 @@ impl Store {
 /// item; `Some(None)` for an item without any picture (drawn as a plain canvas).
 fn source_url(conn: &Connection, item: &Item) -> Result<Option<Option<String>>, AppError> {
     let found = match item {
-        Item::Product(id) => conn
+        Item::Product(id) | Item::Group { product: id, .. } => conn
             .prepare_cached(
                 "SELECT (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
                          ORDER BY i.position LIMIT 1)

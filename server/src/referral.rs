@@ -344,6 +344,29 @@ pub fn referrer_for_sign_up(
     Ok(None)
 }
 
+/// The member an order is credited to: the code in the referral cookie if it names a
+/// member, else the code the app sent with the order, else whoever referred the buyer at
+/// sign-up; never the buyer themself.
+pub fn referrer_for_order(
+    conn: &Connection,
+    buyer: i64,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> Result<Option<i64>, AppError> {
+    for code in [cookie, body].into_iter().flatten() {
+        match member_by_code(conn, code)? {
+            Some(referrer) if referrer != buyer => return Ok(Some(referrer)),
+            _ => {}
+        }
+    }
+    let referred_by: Option<i64> = conn
+        .prepare_cached("SELECT referred_by FROM members WHERE id = ?1")?
+        .query_row(params![buyer], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(referred_by.filter(|referrer| *referrer != buyer))
+}
+
 /// Credits a new member's sign-up to their referrer, inside the sign-up's transaction.
 pub fn credit_sign_up(
     conn: &Connection,
@@ -390,8 +413,9 @@ pub fn load_referrals(
     now_ms: i64,
 ) -> Result<Referrals, AppError> {
     let code = code_of(conn, member_id)?;
-    // Every kind of result is one branch of `events`, a row per day; orders (issue 5) join
-    // as one more branch, with their count and value, and nothing else changes.
+    // Every kind of result is one branch of `events`, a row per day. Orders count on the
+    // day they were paid, while their payment stands: a refunded order (a failed group)
+    // earns nothing, and one still unpaid nothing yet.
     let rows = conn
         .prepare_cached(
             "WITH events (day, visits, sign_ups, orders, order_value) AS (
@@ -400,6 +424,10 @@ pub fn load_referrals(
                  UNION ALL
                  SELECT referred_ms / 86400000, 0, count(*), 0, 0 FROM members
                  WHERE referred_by = ?1 GROUP BY referred_ms / 86400000
+                 UNION ALL
+                 SELECT paid_ms / 86400000, 0, 0, count(*), sum(total) FROM orders
+                 WHERE referrer_id = ?1 AND payment = 'approved'
+                 GROUP BY paid_ms / 86400000
              )
              SELECT day, sum(visits), sum(sign_ups), sum(orders), sum(order_value)
              FROM events GROUP BY day ORDER BY day",
@@ -451,8 +479,9 @@ pub fn load_referrals(
 }
 
 /// The signed-in member's referral code and what it has brought: visits (one per visitor
-/// and day), sign-ups and, once orders exist, orders and their value; in all and for each
-/// of the last 30 UTC days.
+/// and day), sign-ups, and paid orders credited to them with their value (by the day they
+/// were paid; a refund takes an order off again); in all and for each of the last 30 UTC
+/// days.
 #[utoipa::path(
     get,
     path = "/api/v1/account/referrals",
@@ -469,6 +498,8 @@ pub async fn referrals(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Referrals>, AppError> {
+    // A group that failed unseen refunds its orders first, so they are not counted.
+    crate::expiry::settle(&state.commerce).await?;
     let referrals = state
         .db(move |conn| load_referrals(conn, member_id, now_ms()))
         .await?;

@@ -467,6 +467,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let pages = Router::new()
         .route("/", get(app_page))
         .route("/me", get(app_page))
+        .route("/me/orders", get(app_page))
+        .route("/me/orders/{id}", get(order_page))
+        .route("/cart", get(app_page))
+        .route("/checkout", get(app_page))
         .route("/sign-in", get(app_page))
         .route("/sign-up", get(app_page))
         .route("/communities", get(app_page))
@@ -497,17 +501,37 @@ async fn not_found_page(State(state): State<AppState>) -> Response {
     state.web.page(StatusCode::NOT_FOUND)
 }
 
-async fn group_buy_page(
+/// `/me/orders/{id}`: an order is its owner's business, so only the id's shape decides
+/// the status here (the app asks the API, which answers 404 to anyone else).
+async fn order_page(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    // Group-buys are not stored yet; only the id's shape can be checked.
     let ok = id.is_ok_and(|Path(raw)| parse_id(&raw).is_ok());
     state.web.page(if ok {
         StatusCode::OK
     } else {
         StatusCode::NOT_FOUND
     })
+}
+
+/// `/g/{id}`: the group's page with its link preview, after settling what is due, so a
+/// preview never calls a group open after its deadline.
+async fn group_buy_page(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let id = id.ok().and_then(|Path(raw)| parse_id(&raw).ok());
+    if id.is_some() {
+        if let Err(err) = crate::expiry::settle(&state.commerce).await {
+            // Logged already; the preview may then be a moment behind, the page still loads.
+            tracing::warn!(
+                code = err.code.as_str(),
+                "could not settle before a group page"
+            );
+        }
+    }
+    preview_page(&state, id, preview::group).await
 }
 
 async fn product_page(

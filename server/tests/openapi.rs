@@ -61,6 +61,16 @@ fn the_document_is_openapi_3_1_and_lists_every_endpoint() {
         ("get", "/api/v1/posts/{id}/comments"),
         ("post", "/api/v1/posts/{id}/comments"),
         ("delete", "/api/v1/comments/{id}"),
+        ("get", "/api/v1/pickup-points"),
+        ("get", "/api/v1/cart"),
+        ("put", "/api/v1/cart/items/{product_id}"),
+        ("post", "/api/v1/cart/merge"),
+        ("get", "/api/v1/orders"),
+        ("post", "/api/v1/orders"),
+        ("get", "/api/v1/orders/{id}"),
+        ("post", "/api/v1/orders/{id}/pay"),
+        ("get", "/api/v1/groups/{id}"),
+        ("get", "/api/v1/products/{id}/groups"),
     ] {
         let operation = &doc["paths"][path][method];
         assert!(operation.is_object(), "{method} {path} missing");
@@ -80,6 +90,11 @@ fn the_document_is_openapi_3_1_and_lists_every_endpoint() {
         .contains("bad_origin"));
     assert!(create["security"].to_string().contains("session"));
     assert!(doc["components"]["securitySchemes"]["session"].is_object());
+    // Order and payment writes document their Idempotency-Key.
+    for path in ["/api/v1/orders", "/api/v1/orders/{id}/pay"] {
+        let params = doc["paths"][path]["post"]["parameters"].to_string();
+        assert!(params.contains("Idempotency-Key"), "{path}: {params}");
+    }
     // Error responses are documented with the envelope.
     let bad = &doc["paths"]["/api/v1/feed"]["get"]["responses"]["400"];
     assert!(bad.to_string().contains("ApiErrorBody"), "{bad}");
@@ -105,6 +120,13 @@ fn the_document_is_openapi_3_1_and_lists_every_endpoint() {
         "ApiErrorBody",
         "ErrorCode",
         "Money",
+        "Cart",
+        "CartMerge",
+        "PickupPoint",
+        "NewOrder",
+        "Order",
+        "Pay",
+        "GroupBuy",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

@@ -217,7 +217,7 @@ async fn a_landing_records_one_visit_per_visitor_and_day_and_sets_the_cookies() 
         "/me",
         "/sign-in",
         "/sign-up",
-        "/g/5",
+        "/cart",
         "/posts/2",
         "/c/coffee",
     ] {

@@ -33,16 +33,22 @@ where
 #[component]
 fn Lazy(chunk: Box<dyn Fn() -> Chunk>, part: bool) -> impl IntoView {
     let chunk = StoredValue::new_local(chunk);
-    let attempt = RwSignal::new(0u32);
     let page = RwSignal::new_local(None::<Result<AnyView, ()>>);
+    // The page is made in this component's owner, not in a closure's of its own: what it
+    // provides (a page's clock, say) must be seen by the view below, a sibling closure.
+    let owner = StoredValue::new_local(Owner::current());
+    let load = move || {
+        let task = async move {
+            let load = chunk.with_value(|chunk| chunk());
+            page.set(Some(load.await.map_err(|_| ())));
+        };
+        match owner.get_value() {
+            Some(owner) => owner.with(|| crate::task::spawn_scoped(task)),
+            None => crate::task::spawn_scoped(task),
+        }
+    };
+    load();
     view! {
-        {move || {
-            attempt.track();
-            crate::task::spawn_scoped(async move {
-                let load = chunk.with_value(|chunk| chunk());
-                page.set(Some(load.await.map_err(|_| ())));
-            });
-        }}
         {move || {
             page.track();
             match page.try_update_untracked(Option::take).flatten() {
@@ -55,7 +61,7 @@ fn Lazy(chunk: Box<dyn Fn() -> Chunk>, part: bool) -> impl IntoView {
                         error=ClientError::Network
                         retry=move || {
                             page.set(None);
-                            attempt.update(|n| *n += 1);
+                            load();
                         }
                     />
                 }

@@ -1,6 +1,7 @@
 //! Small shared components: prices, pictures, avatars, times, page states, the head.
 
 pub mod avatar;
+pub mod countdown;
 pub mod gallery;
 pub mod head;
 pub mod image;

@@ -55,6 +55,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(profile: Profile) -> Result<TestServer> {
+        TestServer::start_with(profile, &[])
+    }
+
+    /// A server with extra options (the journeys' short-window server).
+    pub fn start_with(profile: Profile, options: &[&str]) -> Result<TestServer> {
         let port = free_port()?;
         let dir = std::env::temp_dir().join(format!("quanzi-xtask-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)
@@ -66,6 +71,7 @@ impl TestServer {
             .arg(&db)
             // Every journey signs up its own members, all from 127.0.0.1.
             .args(["--sign-ups-per-hour", "100000"])
+            .args(options)
             .env("RUST_LOG", "warn")
             .spawn()
             .map_err(|e| format!("cannot start the server: {e} (was it built?)"))?;

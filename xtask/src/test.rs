@@ -59,13 +59,17 @@ pub fn run() -> Result {
     step("server build", &mut |_| build_server(Profile::Test));
     step("browser journeys", &mut |counts| {
         let server = TestServer::start(Profile::Test)?;
+        // Group-buys that end in seconds, for the journey of a group that fails.
+        let short = TestServer::start_with(Profile::Test, &["--group-window-secs", "8"])?;
         let mut playwright = command("npx", &["playwright", "test"]);
         playwright
             .current_dir(cmd::root().join("e2e"))
-            .env("BASE_URL", &server.base_url);
+            .env("BASE_URL", &server.base_url)
+            .env("SHORT_WINDOW_URL", &short.base_url);
         let (result, found) = run_counting(playwright);
         *counts += found;
         drop(server);
+        drop(short);
         result
     });
 

@@ -58,6 +58,10 @@ pub struct Options {
     pub public_origin: Option<String>,
     pub referral_days: u32,
     pub secure_cookies: bool,
+    pub seat_hold_secs: u64,
+    pub group_window_secs: Option<u64>,
+    pub test_payment_delay_secs: u64,
+    pub expiry_sweep: Option<std::time::Duration>,
 }
 
 impl Default for Options {
@@ -70,6 +74,10 @@ impl Default for Options {
             public_origin: None,
             referral_days: quanzi_server::referral::DEFAULT_REFERRAL_DAYS,
             secure_cookies: false,
+            seat_hold_secs: quanzi_server::order::DEFAULT_SEAT_HOLD_SECS,
+            group_window_secs: None,
+            test_payment_delay_secs: quanzi_server::DEFAULT_TEST_PAYMENT_DELAY_SECS,
+            expiry_sweep: Some(quanzi_server::expiry::DEFAULT_SWEEP_EVERY),
         }
     }
 }
@@ -82,6 +90,13 @@ pub async fn app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
     write_dist(&dist, options.with_index);
+    let router = start(dir.path(), options).await;
+    TestApp { router, dir }
+}
+
+/// Starts a server on the test's directory (its database and `dist/`): a second server on
+/// the same file is a restart.
+pub async fn start(dir: &std::path::Path, options: Options) -> Router {
     let config = quanzi_server::Config {
         api_base: options.api_base,
         trusted_proxies: options.trusted_proxies,
@@ -89,10 +104,13 @@ pub async fn app_with(options: Options) -> TestApp {
         public_origin: options.public_origin,
         referral_days: options.referral_days,
         secure_cookies: options.secure_cookies,
-        ..quanzi_server::Config::new(dir.path().join("data/quanzi.sqlite"), dist)
+        seat_hold_secs: options.seat_hold_secs,
+        group_window_secs: options.group_window_secs,
+        test_payment_delay_secs: options.test_payment_delay_secs,
+        expiry_sweep: options.expiry_sweep,
+        ..quanzi_server::Config::new(dir.join("data/quanzi.sqlite"), dir.join("dist"))
     };
-    let router = quanzi_server::app(&config).await.expect("app starts");
-    TestApp { router, dir }
+    quanzi_server::app(&config).await.expect("app starts")
 }
 
 fn write_dist(dist: &std::path::Path, with_index: bool) {
@@ -453,4 +471,191 @@ pub fn write_dist_jpeg(app: &TestApp, url: &str, width: u32, height: u32) {
     picture
         .save_with_format(&path, image::ImageFormat::Jpeg)
         .expect("write jpeg");
+}
+
+/// The test's database file, opened directly.
+pub fn db(app: &TestApp) -> rusqlite::Connection {
+    rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db")
+}
+
+/// A new member with a live session, made straight in the database (an Argon2 sign-up
+/// each would make the 50-member race slow for nothing); returns their id and cookie.
+pub fn member(app: &TestApp, name: &str) -> (i64, String) {
+    let conn = db(app);
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .expect("busy timeout");
+    conn.execute("INSERT INTO members (name) VALUES (?1)", [name])
+        .expect("member");
+    let id = conn.last_insert_rowid();
+    quanzi_server::referral::assign_code(&conn, id).expect("code");
+    let token = quanzi_server::session::create(&conn, id).expect("session");
+    (id, format!("quanzi_session={token}"))
+}
+
+/// A number, straight from the database.
+pub fn number(app: &TestApp, sql: &str, param: i64) -> i64 {
+    db(app)
+        .query_row(sql, [param], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+pub fn stock_of(app: &TestApp, product_id: i64) -> i64 {
+    number(app, "SELECT stock FROM products WHERE id = ?1", product_id)
+}
+
+/// A fresh Idempotency-Key.
+pub fn new_key() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("test-key-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A write as a page of this site sends it, with extra headers (an Idempotency-Key, a
+/// language, a referral cookie beside the session).
+pub async fn call_with(
+    router: &Router,
+    method: Method,
+    uri: &str,
+    cookie: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> Reply {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", HOST);
+    // A test's own Origin replaces the site's.
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("origin"))
+    {
+        req = req.header("origin", ORIGIN);
+    }
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let body = match body {
+        Some(json) => {
+            req = req.header("content-type", "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    send(router, req.body(body).expect("request")).await
+}
+
+/// Delivery to a plausible address.
+pub fn delivery() -> Value {
+    json!({"kind": "delivery", "name": "小鹿", "phone": "138 0000 0000", "address": "杭州市西湖区文三路 100 号"})
+}
+
+/// `POST /orders` with a key of its own.
+pub async fn order_with_key(router: &Router, cookie: &str, key: &str, body: Value) -> Reply {
+    call_with(
+        router,
+        Method::POST,
+        "/api/v1/orders",
+        Some(cookie),
+        &[("idempotency-key", key)],
+        Some(body),
+    )
+    .await
+}
+
+/// `POST /orders` with a fresh key.
+pub async fn order(router: &Router, cookie: &str, body: Value) -> Reply {
+    order_with_key(router, cookie, &new_key(), body).await
+}
+
+pub fn solo(lines: &[(i64, u32)]) -> Value {
+    let lines: Vec<Value> = lines
+        .iter()
+        .map(|(product_id, quantity)| json!({"product_id": product_id, "quantity": quantity}))
+        .collect();
+    json!({"purchase": {"kind": "solo", "lines": lines}, "fulfilment": delivery()})
+}
+
+pub fn start_group(product_id: i64) -> Value {
+    json!({"purchase": {"kind": "start_group", "product_id": product_id}, "fulfilment": delivery()})
+}
+
+pub fn join_group(group_id: i64) -> Value {
+    json!({"purchase": {"kind": "join_group", "group_id": group_id}, "fulfilment": {"kind": "pickup", "point_id": 1}})
+}
+
+/// `POST /orders/{id}/pay` with a key of its own.
+pub async fn pay_with_key(
+    router: &Router,
+    cookie: &str,
+    order_id: i64,
+    key: &str,
+    outcome: &str,
+) -> Reply {
+    call_with(
+        router,
+        Method::POST,
+        &format!("/api/v1/orders/{order_id}/pay"),
+        Some(cookie),
+        &[("idempotency-key", key)],
+        Some(json!({"outcome": outcome})),
+    )
+    .await
+}
+
+/// `POST /orders/{id}/pay` with a fresh key.
+pub async fn pay(router: &Router, cookie: &str, order_id: i64, outcome: &str) -> Reply {
+    pay_with_key(router, cookie, order_id, &new_key(), outcome).await
+}
+
+/// Places an order that must be accepted; returns it.
+pub async fn placed(router: &Router, cookie: &str, body: Value) -> Value {
+    let reply = order(router, cookie, body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()
+}
+
+/// Pays an order with an approving test payment; returns the order after.
+pub async fn paid(router: &Router, cookie: &str, order_id: i64) -> Value {
+    let reply = pay(router, cookie, order_id, "approve").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+/// A signed-in GET that must answer 200.
+pub async fn get_as(router: &Router, cookie: Option<&str>, uri: &str) -> Value {
+    let reply = call(router, Method::GET, uri, cookie, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+    reply.json()
+}
+
+/// Starts and pays a group of `product_id` as the member; returns the group's id.
+pub async fn open_group(router: &Router, cookie: &str, product_id: i64) -> i64 {
+    let order = placed(router, cookie, start_group(product_id)).await;
+    let order = paid(router, cookie, order["id"].as_i64().expect("id")).await;
+    assert_eq!(order["status"], "awaiting_group", "{order}");
+    order["group_id"]
+        .as_i64()
+        .expect("the paid start has a group")
+}
+
+/// A copy of product 1 under a new id (the demo store has exactly 30 products, and some
+/// limits need a 31st); returns its id.
+pub fn extra_product(app: &TestApp) -> i64 {
+    let conn = db(app);
+    conn.execute_batch(
+        "INSERT INTO products (community_id, title_zh, title_en, subtitle_zh, subtitle_en,
+             currency, solo_price, group_price, group_size, window_hours, stock)
+         SELECT community_id, title_zh, title_en, subtitle_zh, subtitle_en, currency,
+             solo_price, group_price, group_size, window_hours, stock
+         FROM products WHERE id = 1;
+         INSERT INTO product_images (product_id, position, url, width, height, alt_zh, alt_en)
+         SELECT last_insert_rowid(), position, url, width, height, alt_zh, alt_en
+         FROM product_images WHERE product_id = 1;",
+    )
+    .expect("extra product");
+    conn.query_row("SELECT max(id) FROM products", [], |r| r.get(0))
+        .expect("id")
 }

@@ -1,0 +1,215 @@
+//! Carts, orders and payments: the ground a group-buy stands on. Orders and payments are
+//! created with an `Idempotency-Key` header; a retry returns the first answer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Author, Money, ProductCard};
+
+/// Most of one product in one order or cart line.
+pub const QUANTITY_MAX: u32 = 20;
+/// Lines in a cart.
+pub const CART_LINES_MAX: usize = 30;
+/// The header that makes order and payment writes safe to retry.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// A product and how many of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineRequest {
+    pub product_id: i64,
+    /// 1 to 20 (0 removes the line in a cart update).
+    pub quantity: u32,
+}
+
+/// A cart line as the server prices it today.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CartLine {
+    pub product: ProductCard,
+    pub quantity: u32,
+    /// Solo price × quantity.
+    pub subtotal: Money,
+    /// In stock right now (the order checks again).
+    pub stock: u32,
+}
+
+/// `GET /cart`, and the answer to every cart write: the member's cart, priced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    pub total: Money,
+}
+
+/// `POST /cart/merge`: a guest's cart (kept in the browser) joins the member's on sign-in.
+/// Quantities of the same product add up, capped at 20.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CartMerge {
+    pub lines: Vec<LineRequest>,
+}
+
+/// `GET /pickup-points`: where an order can be collected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickupPoint {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    /// Opening hours in words ("每天 09:00–21:00").
+    pub hours: String,
+}
+
+/// How an order reaches the member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fulfilment {
+    /// Name 1–30 chars, phone 5–20 digits/`+- `, address 5–200 chars.
+    Delivery {
+        name: String,
+        phone: String,
+        address: String,
+    },
+    Pickup {
+        point_id: i64,
+    },
+}
+
+/// What an order buys: the cart's lines at solo prices, or one product at the group price,
+/// starting a group or taking a seat in one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Purchase {
+    /// Solo prices; the lines are taken out of the member's cart once the order exists.
+    Solo { lines: Vec<LineRequest> },
+    /// Starts a group for this product at its group price; the member leads it.
+    StartGroup { product_id: i64 },
+    /// Takes a seat in an open group (held until the payment answers).
+    JoinGroup { group_id: i64 },
+}
+
+/// `POST /orders` (with `Idempotency-Key`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewOrder {
+    pub purchase: Purchase,
+    pub fulfilment: Fulfilment,
+    /// The referral code the app kept, if any; the server's first-touch cookie wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_code: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    /// Paid, waiting for its group to fill.
+    AwaitingGroup,
+    ReadyForPickup,
+    Shipping,
+    Completed,
+    Cancelled,
+    Refunded,
+}
+
+/// The reference server's test payment provider, labelled as such in the app: the member
+/// picks how the "payment" goes. A real provider plugs in behind the same interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TestPayment {
+    Approve,
+    Decline,
+    /// Answers after a delay (the server's `--test-payment-delay-secs`).
+    Slow,
+}
+
+/// `POST /orders/{id}/pay` (with `Idempotency-Key`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pay {
+    pub outcome: TestPayment,
+}
+
+/// Where a payment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentState {
+    /// Not paid yet (or a declined try: the member may pay again).
+    Unpaid,
+    /// The provider has not answered yet.
+    Processing,
+    Declined,
+    Approved,
+    Refunded,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderLine {
+    pub product: ProductCard,
+    pub quantity: u32,
+    /// The price each was bought at (the group price in a group order).
+    pub unit_price: Money,
+    pub subtotal: Money,
+}
+
+/// A member's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Order {
+    pub id: i64,
+    pub status: OrderStatus,
+    pub payment: PaymentState,
+    pub lines: Vec<OrderLine>,
+    pub total: Money,
+    pub fulfilment: Fulfilment,
+    /// The pickup point's details when picked up.
+    pub pickup_point: Option<PickupPoint>,
+    /// The group this order starts or sits in, once there is one.
+    pub group_id: Option<i64>,
+    /// Until when a held seat (or an unpaid group start) waits for payment; with
+    /// `server_time`.
+    pub hold_until: Option<String>,
+    /// What happened, in the member's language, when it needs saying: a late payment
+    /// whose group had filled, a failed group's refund.
+    pub note: Option<String>,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub server_time: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GroupState {
+    Open,
+    Succeeded,
+    Failed,
+}
+
+/// A group-buy as a product page lists it, and in full on `/g/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupBuy {
+    pub id: i64,
+    pub product: ProductCard,
+    pub leader: Author,
+    /// Members with a paid seat, the leader first.
+    pub members: Vec<Author>,
+    /// Seats in all (the group size k).
+    pub size: u32,
+    /// Seats neither paid nor held.
+    pub seats_left: u32,
+    pub state: GroupState,
+    /// RFC 3339 UTC; with `server_time`, for the countdown.
+    pub deadline: String,
+    pub server_time: String,
+    /// The signed-in member's order in this group, if any.
+    pub viewer_order_id: Option<i64>,
+}

@@ -1,0 +1,318 @@
+//! A member's orders: the list (`/me/orders`) and one order (`/me/orders/{id}`) with its
+//! state, what it holds, and the payment. The reference server pays through a test
+//! provider, and the page says so: the member picks how the "payment" goes.
+
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use quanzi_api::{Fulfilment, Order, OrderStatus, Page, Pay, PaymentState, TestPayment};
+
+use crate::account::{form_error, sign_in_href, use_session};
+use crate::checkout::idempotency_key;
+use crate::client::{get_json, write_once, ClientError};
+use crate::i18n::{fill, use_i18n, Strings};
+use crate::task::{spawn, spawn_scoped};
+use crate::ui::countdown::{parse_time, provide_clock, Countdown};
+use crate::ui::head::{page_title, set_head};
+use crate::ui::price::format_money;
+use crate::ui::remote::{fetch, loaded, State};
+use crate::ui::states::Empty;
+
+/// While a payment is processing, the page asks again this often.
+const PROCESSING_POLL_MS: i32 = 2_000;
+
+pub fn status_label(t: &'static Strings, status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::PendingPayment => t.status_pending_payment,
+        OrderStatus::Paid => t.status_paid,
+        OrderStatus::AwaitingGroup => t.status_awaiting_group,
+        OrderStatus::ReadyForPickup => t.status_ready_for_pickup,
+        OrderStatus::Shipping => t.status_shipping,
+        OrderStatus::Completed => t.status_completed,
+        OrderStatus::Cancelled => t.status_cancelled,
+        OrderStatus::Refunded => t.status_refunded,
+    }
+}
+
+fn pay_error(t: &'static Strings, error: &ClientError) -> &'static str {
+    match error.code() {
+        Some(quanzi_api::ErrorCode::PaymentDeclined) => t.error_payment_declined,
+        Some(quanzi_api::ErrorCode::HoldExpired) => t.error_hold_expired,
+        Some(quanzi_api::ErrorCode::NotPayable) => t.error_not_payable,
+        Some(quanzi_api::ErrorCode::GroupFull) => t.error_group_full,
+        _ => form_error(t, error),
+    }
+}
+
+/// Guests are asked to sign in and come back.
+fn members_only(path: String, page: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        if !session.checked.get() {
+            return view! { <crate::ui::states::Skeleton cards=1 /> }.into_any();
+        }
+        if session.me.with(Option::is_none) {
+            return view! {
+                <section class="state">
+                    <h1>{move || i18n.t().my_orders}</h1>
+                    <p>{move || i18n.t().sign_in_to_see}</p>
+                    <a class="button" href=sign_in_href(&path)>{move || i18n.t().sign_in}</a>
+                </section>
+            }
+            .into_any();
+        }
+        page()
+    }
+}
+
+/// `/me/orders`, in a wasm chunk of its own.
+#[wasm_split(orders, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn orders_page() -> Result<AnyView, SplitLoaderError> {
+    Ok(members_only("/me/orders".into(), || view! { <OrdersPage /> }.into_any()).into_any())
+}
+
+/// `/me/orders/{id}`, in a wasm chunk of its own.
+#[wasm_split(order, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn order_page(id: i64) -> Result<AnyView, SplitLoaderError> {
+    Ok(members_only(format!("/me/orders/{id}"), move || {
+        view! { <OrderPage id /> }.into_any()
+    })
+    .into_any())
+}
+
+#[component]
+fn OrdersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        let t = i18n.t();
+        set_head(&page_title(t.my_orders, t.app_name), t.tagline);
+    });
+    let orders = fetch::<Page<Order>>(|| "/orders?limit=50".to_owned());
+    view! {
+        <section class="orders-page">
+            <h1>{move || i18n.t().my_orders}</h1>
+            {loaded(orders, move |page| {
+                if page.items.is_empty() {
+                    return view! { <Empty message=i18n.t_untracked().no_orders /> }.into_any();
+                }
+                view! {
+                    <ul class="order-list">
+                        {page
+                            .items
+                            .into_iter()
+                            .map(|order| {
+                                let status = order.status;
+                                let title = order
+                                    .lines
+                                    .first()
+                                    .map(|l| l.product.title.clone())
+                                    .unwrap_or_default();
+                                view! {
+                                    <li>
+                                        <a class="card order-row" href=format!("/me/orders/{}", order.id)>
+                                            <span class="order-row-title">{title}</span>
+                                            <span class=format!("order-status status-{status:?}")>
+                                                {move || status_label(i18n.t(), status)}
+                                            </span>
+                                            <strong>{format_money(&order.total)}</strong>
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn OrderPage(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = provide_clock();
+    let order = fetch::<Order>(move || format!("/orders/{id}"));
+    // Outlives the order's view, which is drawn again with each new answer.
+    let error = RwSignal::new(None::<&'static str>);
+    // A processing payment is asked about again until the provider has answered.
+    Effect::new(move |_| {
+        let processing = order.state.with(|s| match s {
+            State::Ready(o) => {
+                clock.sync(&o.server_time);
+                o.payment == PaymentState::Processing
+            }
+            _ => false,
+        });
+        if processing {
+            let lang = i18n.lang.get_untracked();
+            spawn_scoped(async move {
+                sleep(PROCESSING_POLL_MS).await;
+                if let Ok(fresh) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
+                    order.state.set(State::Ready(fresh));
+                }
+            });
+        }
+    });
+    Effect::new(move |_| {
+        let t = i18n.t();
+        set_head(&page_title(t.order_title, t.app_name), t.tagline);
+    });
+    view! {
+        <section class="order-page">
+            {loaded(order, move |o| view! { <OrderView order=o state=order.state error /> })}
+        </section>
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[component]
+fn OrderView(
+    order: Order,
+    state: RwSignal<State<Order>>,
+    error: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = order.status;
+    let payable =
+        status == OrderStatus::PendingPayment && order.payment != PaymentState::Processing;
+    let hold = order.hold_until.as_deref().and_then(parse_time);
+    let fulfilment = match (&order.fulfilment, &order.pickup_point) {
+        (Fulfilment::Pickup { .. }, Some(point)) => {
+            format!("{} · {} · {}", point.name, point.address, point.hours)
+        }
+        (
+            Fulfilment::Delivery {
+                name,
+                phone,
+                address,
+            },
+            _,
+        ) => {
+            format!("{name} · {phone} · {address}")
+        }
+        (Fulfilment::Pickup { point_id }, None) => format!("#{point_id}"),
+    };
+    view! {
+        <h1>{move || fill(i18n.t().order_number, "n", &order.id.to_string())}</h1>
+        <p class=format!("order-status status-{status:?}") role="status">
+            {move || status_label(i18n.t(), status)}
+        </p>
+        {order.note.clone().map(|note| view! { <p class="order-note">{note}</p> })}
+        <ul class="summary-lines card">
+            {order
+                .lines
+                .iter()
+                .map(|l| {
+                    view! {
+                        <li>
+                            <a href=format!("/p/{}", l.product.id)>
+                                {l.product.title.clone()} " × " {l.quantity}
+                            </a>
+                            <span>{format_money(&l.subtotal)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+            <li class="cart-total">
+                <span>{move || i18n.t().total}</span>
+                <strong>{format_money(&order.total)}</strong>
+            </li>
+        </ul>
+        <p class="muted">{fulfilment}</p>
+        {order
+            .group_id
+            .map(|g| {
+                view! {
+                    <a class="button button-quiet" href=format!("/g/{g}")>
+                        {move || i18n.t().see_group}
+                    </a>
+                }
+            })}
+        {(order.payment == PaymentState::Processing)
+            .then(|| {
+                view! {
+                    <p class="muted" role="status">
+                        <span class="spinner"></span>
+                        {move || i18n.t().payment_processing}
+                    </p>
+                }
+            })}
+        {payable.then(|| view! { <TestPaymentPanel id=order.id hold state error /> })}
+        {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+    }
+}
+
+/// The test provider's three answers. Clearly not a real payment: the heading says so.
+#[component]
+fn TestPaymentPanel(
+    id: i64,
+    hold: Option<i64>,
+    state: RwSignal<State<Order>>,
+    error: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let pending = RwSignal::new(false);
+    // One key per attempt: a retry of the same tap is the same payment.
+    let key = StoredValue::new(idempotency_key());
+    let pay = move |outcome: TestPayment| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let path = format!("/orders/{id}/pay");
+            let result = write_once::<Order>(&path, lang, &Pay { outcome }, &key.get_value()).await;
+            // Answered, this attempt is over: another tap is another attempt. Lost on the
+            // way, a tap again is the same attempt and gets its first answer.
+            if !matches!(result, Err(ClientError::Network | ClientError::Timeout)) {
+                key.set_value(idempotency_key());
+            }
+            match result {
+                Ok(order) => state.set(State::Ready(order)),
+                Err(e) => {
+                    error.set(Some(pay_error(lang.strings(), &e)));
+                    if let Ok(order) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
+                        state.set(State::Ready(order));
+                    }
+                }
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <section class="card test-payment" aria-labelledby="test-payment-title">
+            <h2 id="test-payment-title">{move || i18n.t().test_payment_title}</h2>
+            <p class="muted">{move || i18n.t().test_payment_body}</p>
+            {hold
+                .map(|deadline| {
+                    view! {
+                        <p class="hold">
+                            {move || i18n.t().seat_held_for} " " <Countdown deadline on_end=move || () />
+                        </p>
+                    }
+                })}
+            <div class="test-payment-buttons">
+                <button class="button" disabled=move || pending.get() on:click=move |_| pay(TestPayment::Approve)>
+                    {move || i18n.t().pay_approve}
+                </button>
+                <button class="button button-quiet" disabled=move || pending.get() on:click=move |_| pay(TestPayment::Decline)>
+                    {move || i18n.t().pay_decline}
+                </button>
+                <button class="button button-quiet" disabled=move || pending.get() on:click=move |_| pay(TestPayment::Slow)>
+                    {move || i18n.t().pay_slow}
+                </button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,133 @@
+//! Countdowns that agree with the server on every phone. Each answer that carries a
+//! deadline also carries `server_time`; the clock keeps the offset between the two clocks
+//! and one ticker per page recomputes `deadline − (now + offset)` every second, so a phone
+//! whose clock is an hour off still shows the right time, and nothing drifts by counting
+//! down. The ticker catches up at once when the tab comes back into view.
+
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Strings};
+
+/// The page's clock: server time in ms, ticking once a second.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    now: RwSignal<i64>,
+    offset: StoredValue<i64>,
+    /// Moves when the tab becomes visible again: pages refetch what may have changed.
+    pub resumed: Trigger,
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time, if it is one.
+pub fn parse_time(rfc3339: &str) -> Option<i64> {
+    let ms = js_sys::Date::parse(rfc3339);
+    (!ms.is_nan()).then_some(ms as i64)
+}
+
+fn local_now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+impl Clock {
+    /// Takes the offset from an answer's `server_time`, received just now.
+    pub fn sync(&self, server_time: &str) {
+        if let Some(server) = parse_time(server_time) {
+            self.offset.set_value(server - local_now());
+            self.tick();
+        }
+    }
+
+    fn tick(&self) {
+        self.now.set(local_now() + self.offset.get_value());
+    }
+
+    /// What is left until `deadline` (ms), never below zero; read in a reactive closure, it
+    /// updates every second.
+    pub fn left(&self, deadline: i64) -> i64 {
+        (deadline - self.now.get()).max(0)
+    }
+}
+
+/// Starts the page's one ticker (call it in the page's component).
+pub fn provide_clock() -> Clock {
+    let clock = Clock {
+        now: RwSignal::new(local_now()),
+        offset: StoredValue::new(0),
+        resumed: Trigger::new(),
+    };
+    provide_context(clock);
+    let interval =
+        set_interval_with_handle(move || clock.tick(), std::time::Duration::from_secs(1));
+    let visible = window_event_listener_untyped("visibilitychange", move |_| {
+        let shown = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        if shown {
+            clock.tick();
+            clock.resumed.notify();
+        }
+    });
+    on_cleanup(move || {
+        if let Ok(interval) = interval {
+            interval.clear();
+        }
+        visible.remove();
+    });
+    clock
+}
+
+pub fn use_clock() -> Clock {
+    expect_context()
+}
+
+/// `05:12:33`; hours run past 24 (a 48-hour window reads `47:59:59`).
+pub fn hms(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// The moments worth announcing to a screen reader (not every second).
+fn milestone(t: &'static Strings, left: i64) -> Option<&'static str> {
+    match left {
+        0 => Some(t.countdown_ended),
+        l if l <= 60_000 => Some(t.countdown_1_min),
+        l if l <= 600_000 => Some(t.countdown_10_min),
+        l if l <= 3_600_000 => Some(t.countdown_1_hour),
+        _ => None,
+    }
+}
+
+/// The time left to `deadline` as `HH:MM:SS`. A polite live region says only the
+/// milestones; `on_end` runs once when it reaches zero (the page refetches).
+#[component]
+pub fn Countdown(deadline: i64, #[prop(into)] on_end: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let clock = use_clock();
+    let left = Memo::new(move |_| clock.left(deadline));
+    let said = Memo::new(move |_| milestone(i18n.t(), left.get()));
+    let ended = StoredValue::new(left.get_untracked() == 0);
+    Effect::new(move |_| {
+        if left.get() == 0 && !ended.get_value() {
+            ended.set_value(true);
+            on_end.run(());
+        }
+    });
+    view! {
+        <time class="countdown" role="timer">
+            {move || hms(left.get())}
+        </time>
+        <span class="visually-hidden" aria-live="polite">{move || said.get()}</span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hms;
+
+    #[test]
+    fn hours_minutes_seconds() {
+        assert_eq!(hms(0), "00:00:00");
+        assert_eq!(hms(-5_000), "00:00:00");
+        assert_eq!(hms(5 * 3_600_000 + 12 * 60_000 + 33_999), "05:12:33");
+        assert_eq!(hms(48 * 3_600_000 - 1_000), "47:59:59");
+    }
+}
