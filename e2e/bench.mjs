@@ -82,6 +82,13 @@ async function scriptPerSecond(browser, path, seconds) {
   const page = await context.newPage();
   await page.goto(base + path);
   await page.waitForSelector('.countdown');
+  // The product page lists ten groups at a time: ask for more until all are live.
+  const more = page.getByRole('button', { name: '更多拼团' });
+  while (await more.count()) {
+    const shown = await page.locator('.countdown').count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('.countdown').length > n, shown);
+  }
   await page.waitForTimeout(1500);
   const count = await page.locator('.countdown').count();
   const cdp = await context.newCDPSession(page);

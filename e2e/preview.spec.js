@@ -64,6 +64,25 @@ test('product, post and community links unfurl with title, picture, price and ca
   await checkPreview(request, baseURL, '/c/cycling', { title: community.name, description: community.description.slice(0, 20) });
 });
 
+test('a group-buy link unfurls with its product, group price and seats left', async ({ page, request, baseURL }) => {
+  await signUp(page, '预览团长', '/');
+  const order = await page.request.post('/api/v1/orders', {
+    headers: { Origin: baseURL, 'Idempotency-Key': `preview-${Date.now()}` },
+    data: { purchase: { kind: 'start_group', product_id: 18 }, fulfilment: { kind: 'pickup', point_id: 1 } },
+  });
+  expect(order.status()).toBe(201);
+  const { id } = await order.json();
+  const paid = await page.request.post(`/api/v1/orders/${id}/pay`, {
+    headers: { Origin: baseURL, 'Idempotency-Key': `preview-pay-${Date.now()}` },
+    data: { outcome: 'approve' },
+  });
+  const { group_id: group } = await paid.json();
+  const product = await api(request, '/products/18');
+  const result = await checkPreview(request, baseURL, `/g/${group}`, { title: `${product.title} 拼团` });
+  expect(result.ogDescription).toContain(yuan(product.group_offer.price));
+  expect(result.ogDescription).toContain(`${product.group_offer.size}人团`);
+});
+
 test('markup and quotes in a title make valid, escaped tags', async ({ page, request, baseURL }) => {
   await signUp(page, undefined, '/c/cycling');
   await page.getByRole('button', { name: '加入圈子' }).click();

@@ -10,7 +10,7 @@ use crate::account::{form_error, sign_in_href, use_session};
 use crate::checkout::idempotency_key;
 use crate::client::{get_json, write_once, ClientError};
 use crate::i18n::{fill, use_i18n, Strings};
-use crate::task::{spawn, spawn_scoped};
+use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
@@ -18,7 +18,7 @@ use crate::ui::remote::{fetch, loaded, State};
 use crate::ui::states::Empty;
 
 /// While a payment is processing, the page asks again this often.
-const PROCESSING_POLL_MS: i32 = 2_000;
+const PROCESSING_POLL_MS: u32 = 2_000;
 
 pub fn status_label(t: &'static Strings, status: OrderStatus) -> &'static str {
     match status {
@@ -135,8 +135,22 @@ fn OrderPage(id: i64) -> impl IntoView {
     let order = fetch::<Order>(move || format!("/orders/{id}"));
     // Outlives the order's view, which is drawn again with each new answer.
     let error = RwSignal::new(None::<&'static str>);
+    // Asks again quietly (the page stays as it is until the answer).
+    let polls = Trigger::new();
+    let refetch = move || {
+        let lang = i18n.lang.get_untracked();
+        spawn_scoped(async move {
+            if let Ok(fresh) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
+                order.state.set(State::Ready(fresh));
+            } else {
+                // A failed ask is asked again, or "processing" would stay forever.
+                polls.notify();
+            }
+        });
+    };
     // A processing payment is asked about again until the provider has answered.
     Effect::new(move |_| {
+        polls.track();
         let processing = order.state.with(|s| match s {
             State::Ready(o) => {
                 clock.sync(&o.server_time);
@@ -145,12 +159,9 @@ fn OrderPage(id: i64) -> impl IntoView {
             _ => false,
         });
         if processing {
-            let lang = i18n.lang.get_untracked();
             spawn_scoped(async move {
                 sleep(PROCESSING_POLL_MS).await;
-                if let Ok(fresh) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
-                    order.state.set(State::Ready(fresh));
-                }
+                refetch();
             });
         }
     });
@@ -160,18 +171,12 @@ fn OrderPage(id: i64) -> impl IntoView {
     });
     view! {
         <section class="order-page">
-            {loaded(order, move |o| view! { <OrderView order=o state=order.state error /> })}
+            {loaded(
+                order,
+                move |o| view! { <OrderView order=o state=order.state error on_hold_end=move || refetch() /> },
+            )}
         </section>
     }
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 #[component]
@@ -179,6 +184,9 @@ fn OrderView(
     order: Order,
     state: RwSignal<State<Order>>,
     error: RwSignal<Option<&'static str>>,
+    /// The hold ran out: the server has let the seat go, the page asks what stands now.
+    #[prop(into)]
+    on_hold_end: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let status = order.status;
@@ -246,7 +254,19 @@ fn OrderView(
                     </p>
                 }
             })}
-        {payable.then(|| view! { <TestPaymentPanel id=order.id hold state error /> })}
+        // Stated while it runs, a slow payment included.
+        {(status == OrderStatus::PendingPayment)
+            .then_some(hold)
+            .flatten()
+            .map(|deadline| {
+                view! {
+                    <p class="hold">
+                        {move || i18n.t().seat_held_for} " "
+                        <Countdown deadline on_end=on_hold_end />
+                    </p>
+                }
+            })}
+        {payable.then(|| view! { <TestPaymentPanel id=order.id state error /> })}
         {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
 }
@@ -255,7 +275,6 @@ fn OrderView(
 #[component]
 fn TestPaymentPanel(
     id: i64,
-    hold: Option<i64>,
     state: RwSignal<State<Order>>,
     error: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
@@ -294,14 +313,6 @@ fn TestPaymentPanel(
         <section class="card test-payment" aria-labelledby="test-payment-title">
             <h2 id="test-payment-title">{move || i18n.t().test_payment_title}</h2>
             <p class="muted">{move || i18n.t().test_payment_body}</p>
-            {hold
-                .map(|deadline| {
-                    view! {
-                        <p class="hold">
-                            {move || i18n.t().seat_held_for} " " <Countdown deadline on_end=move || () />
-                        </p>
-                    }
-                })}
             <div class="test-payment-buttons">
                 <button class="button" disabled=move || pending.get() on:click=move |_| pay(TestPayment::Approve)>
                     {move || i18n.t().pay_approve}

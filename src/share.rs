@@ -59,9 +59,9 @@ pub fn copy(text: &str, copied: RwSignal<Option<Copied>>) {
     });
 }
 
-/// Hands the link to the system share sheet, if the browser has one. The sheet's answer
-/// (shared, or dismissed) needs nothing from us.
-fn web_share(url: &str, title: &str) -> bool {
+/// Hands the link to the system share sheet, if the browser has one. Dismissed, it needs
+/// nothing more; refused (an iframe without `allow="web-share"`), the link is copied.
+fn web_share(url: &str, title: &str, copied: RwSignal<Option<Copied>>) -> bool {
     let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
         return false;
     };
@@ -72,8 +72,17 @@ fn web_share(url: &str, title: &str) -> bool {
     data.set_url(url);
     data.set_title(title);
     let promise = navigator.share_with_data(&data);
+    let url = url.to_owned();
     spawn(async move {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        if let Err(error) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            let dismissed = js_sys::Reflect::get(&error, &JsValue::from_str("name"))
+                .ok()
+                .and_then(|name| name.as_string())
+                .is_some_and(|name| name == "AbortError");
+            if !dismissed {
+                copy(&url, copied);
+            }
+        }
     });
     true
 }
@@ -92,7 +101,7 @@ pub fn ShareButton(path: String, title: String) -> impl IntoView {
         let url = share_link(&public_origin(), &path, code.as_deref());
         // The system sheet where there is one (phones), else the clipboard; the link and
         // its QR code are shown either way.
-        if !web_share(&url, &title) {
+        if !web_share(&url, &title, copied) {
             copy(&url, copied);
         }
         open.set(Some(url));

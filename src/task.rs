@@ -17,3 +17,14 @@ pub fn spawn(task: impl Future<Output = ()> + 'static) {
 pub fn spawn_scoped(task: impl Future<Output = ()> + 'static) {
     leptos::task::spawn_local_scoped_with_cancellation(Box::pin(task) as Task);
 }
+
+/// Waits `ms` without blocking (a browser timer): polls and back-offs.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -12,6 +12,8 @@ const pages = [
   ['post', '/posts/60'],
   ['community', '/c/coffee'],
   ['communities', '/communities'],
+  ['product-group', '/p/18'],
+  ['cart', '/cart'],
   ['not-found', '/p/999999'],
 ];
 const sizes = [

@@ -103,6 +103,7 @@ pub struct Strings {
     pub added_to_cart: &'static str,
     pub go_to_cart: &'static str,
     pub start_group: &'static str,
+    pub more_groups: &'static str,
     pub open_groups: &'static str,
     pub join_group: &'static str,
     pub seats_left: &'static str,

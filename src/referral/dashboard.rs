@@ -90,27 +90,28 @@ fn Results(referrals: Referrals) -> impl IntoView {
 const SLOT: u32 = 10;
 const HEIGHT: u32 = 100;
 
-/// Each day's bar heights `(visits, sign-ups)`, scaled so the busiest day fills the chart.
-/// Whole units: no float formatting in the wasm for a chart this size.
-fn bars(days: &[ReferralDay]) -> Vec<(u32, u32)> {
+/// Each day's bar heights `(visits, sign-ups, orders)`, scaled so the busiest day fills
+/// the chart. Whole units: no float formatting in the wasm for a chart this size.
+fn bars(days: &[ReferralDay]) -> Vec<(u32, u32, u32)> {
     let top = days
         .iter()
-        .map(|d| d.visits.max(d.sign_ups))
+        .map(|d| d.visits.max(d.sign_ups).max(d.orders))
         .max()
         .unwrap_or(0)
         .max(1);
     let scale = |n: u32| (u64::from(n) * u64::from(HEIGHT) / u64::from(top)) as u32;
     days.iter()
-        .map(|d| (scale(d.visits), scale(d.sign_ups)))
+        .map(|d| (scale(d.visits), scale(d.sign_ups), scale(d.orders)))
         .collect()
 }
 
-/// Bars of visits per day, sign-ups drawn over them in the darker colour.
+/// Bars of visits per day, sign-ups drawn over them in the darker colour, orders beside.
 #[component]
 fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
     let i18n = use_i18n();
     let visits: u32 = days.iter().map(|d| d.visits).sum();
     let sign_ups: u32 = days.iter().map(|d| d.sign_ups).sum();
+    let orders: u32 = days.iter().map(|d| d.orders).sum();
     let width = SLOT * days.len().max(1) as u32;
     // `MM-DD` of the first and last day, under the chart's two ends.
     let short = |d: Option<&ReferralDay>| d.map(|d| d.date.get(5..).unwrap_or("").to_owned());
@@ -118,10 +119,11 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
     let rects = bars(&days)
         .into_iter()
         .zip((0..).step_by(SLOT as usize))
-        .map(|((visit, sign_up), x): ((u32, u32), u32)| {
+        .map(|((visit, sign_up, order), x): ((u32, u32, u32), u32)| {
             view! {
-                <rect class="bar-visits" x=x y=HEIGHT - visit width="8" height=visit />
-                <rect class="bar-sign-ups" x=x y=HEIGHT - sign_up width="8" height=sign_up />
+                <rect class="bar-visits" x=x y=HEIGHT - visit width="6" height=visit />
+                <rect class="bar-sign-ups" x=x y=HEIGHT - sign_up width="6" height=sign_up />
+                <rect class="bar-orders" x=x + 6 y=HEIGHT - order width="3" height=order />
             }
         })
         .collect_view();
@@ -132,7 +134,8 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
                 role="img"
                 aria-label=move || {
                     let label = fill(i18n.t().referral_chart, "v", &visits.to_string());
-                    fill(&label, "s", &sign_ups.to_string())
+                    let label = fill(&label, "s", &sign_ups.to_string());
+                    fill(&label, "o", &orders.to_string())
                 }
             >
                 <line class="axis" x1="0" x2=width y1=HEIGHT y2=HEIGHT />
@@ -143,6 +146,7 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
             <figcaption class="chart-legend muted">
                 <span class="legend-visits">{move || i18n.t().visits}</span>
                 <span class="legend-sign-ups">{move || i18n.t().sign_ups}</span>
+                <span class="legend-orders">{move || i18n.t().orders}</span>
                 {move || i18n.t().last_30_days}
             </figcaption>
         </figure>
@@ -172,13 +176,17 @@ mod tests {
         let bars = bars(&[day(0, 0), day(4, 1), day(2, 2)]);
         assert_eq!(
             bars,
-            [(0, 0), (HEIGHT, HEIGHT / 4), (HEIGHT / 2, HEIGHT / 2)]
+            [
+                (0, 0, 0),
+                (HEIGHT, HEIGHT / 4, 0),
+                (HEIGHT / 2, HEIGHT / 2, 0)
+            ]
         );
     }
 
     #[test]
     fn quiet_days_draw_nothing_and_divide_by_nothing() {
-        assert!(bars(&vec![day(0, 0); 30]).iter().all(|b| *b == (0, 0)));
+        assert!(bars(&vec![day(0, 0); 30]).iter().all(|b| *b == (0, 0, 0)));
         assert!(bars(&[]).is_empty());
     }
 }

@@ -104,7 +104,8 @@ pub fn Countdown(deadline: i64, #[prop(into)] on_end: Callback<()>) -> impl Into
     let clock = use_clock();
     let left = Memo::new(move |_| clock.left(deadline));
     let said = Memo::new(move |_| milestone(i18n.t(), left.get()));
-    let ended = StoredValue::new(left.get_untracked() == 0);
+    // Once, when it reaches zero (also if the clock, synced a moment later, says it has).
+    let ended = StoredValue::new(false);
     Effect::new(move |_| {
         if left.get() == 0 && !ended.get_value() {
             ended.set_value(true);

@@ -61,7 +61,10 @@ pub fn build(dist: &Path) -> Result<AppModule> {
             "wasm32-unknown-unknown",
         ],
     ))?;
-    let target = root().join("target");
+    // Where cargo put it: CARGO_TARGET_DIR when set (a shared cache), else ./target.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
     let input = target.join("wasm32-unknown-unknown/release/quanzi.wasm");
     let work = target.join("app-split");
     let out = work.join("out");
