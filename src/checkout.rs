@@ -157,15 +157,12 @@ fn start_summary(t: &'static Strings, product: Product) -> Summary {
     }
 }
 
+/// The group's own price: what it charges was fixed when it started, whatever the
+/// product's offer says today.
 fn join_summary(t: &'static Strings, group: GroupBuy) -> Summary {
-    let price = group
-        .product
-        .group
-        .map(|g| g.price)
-        .unwrap_or(group.product.solo_price);
     group_line(
         group.product.title,
-        price,
+        group.price,
         fill(t.join_group_note, "name", &group.leader.name),
     )
 }

@@ -173,8 +173,8 @@ pub struct Order {
     pub pickup_point: Option<PickupPoint>,
     /// The group this order starts or sits in, once there is one.
     pub group_id: Option<i64>,
-    /// Until when a held seat (or an unpaid group start) waits for payment; with
-    /// `server_time`.
+    /// Until when a held seat (or an unpaid group start) waits for payment, or a declined
+    /// order may be paid again before it is cancelled; with `server_time`.
     pub hold_until: Option<String>,
     /// What happened, in the member's language, when it needs saying: a late payment
     /// whose group had filled, a failed group's refund.
@@ -204,6 +204,8 @@ pub struct GroupBuy {
     pub members: Vec<Author>,
     /// Seats in all (the group size k).
     pub size: u32,
+    /// The group price each member pays, fixed when the group started.
+    pub price: Money,
     /// Seats neither paid nor held.
     pub seats_left: u32,
     pub state: GroupState,

@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_orders.sql",
         include_str!("../migrations/0005_orders.sql"),
     ),
+    (
+        "0006_payment_claims.sql",
+        include_str!("../migrations/0006_payment_claims.sql"),
+    ),
 ];
 
 /// How long a connection waits on another's write lock before giving up.

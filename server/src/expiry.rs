@@ -1,10 +1,14 @@
 //! Expiry: what happens when time runs out, without anyone asking.
 //!
 //! - An unpaid order whose hold ran out is cancelled, its stock and seat let go; one whose
-//!   payment is under way only lets go (its payment, if it comes, is handled as late).
+//!   payment is under way only lets go (its payment, if it comes, is handled as late). A
+//!   declined order not paid again by its deadline is cancelled too.
 //! - An open group past its deadline fails: paid orders are refunded, unpaid ones cancelled.
-//! - A slow payment is asked about again when its provider said to.
-//! - Refunds are sent to the provider until it confirms (the refund outbox).
+//! - A slow payment is asked about again when its provider said to; a charge whose answer
+//!   never came (the provider failed, or the server stopped) is looked up by its payment id.
+//!   No charge is ever taken as declined without the provider saying so.
+//! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
+//!   first so that only one sweep sends it.
 //!
 //! [`settle`] does all of it and is cheap when nothing is due (one indexed read). It runs on
 //! a timer in the background ([`spawn_sweeper`]) *and* at the start of every request that
@@ -21,44 +25,42 @@ use rusqlite::{params, Connection};
 
 use crate::db::{now_ms, write_tx};
 use crate::error::AppError;
-use crate::order::{self, Commerce, Note, OrderSettings};
+use crate::order::{self, Commerce, Note};
 use crate::payment::{ChargeAnswer, ChargeState};
 use crate::{group_buy, idempotency};
 
 /// How often the background sweep runs when the config does not say.
 pub const DEFAULT_SWEEP_EVERY: Duration = Duration::from_secs(2);
 /// A charge still without the provider's answer this long after it was asked for never got
-/// one (the server stopped in between): it is given up as declined.
+/// one (the server stopped in between): the provider is asked about it by its payment id.
 const STALE_CHARGE_MS: i64 = 60 * 1000;
 /// How long to wait before asking again a provider that failed to answer a poll.
-const POLL_RETRY_MS: i64 = 5 * 1000;
+pub const POLL_RETRY_MS: i64 = 5 * 1000;
+/// How long a claimed refund is left to its claimant before another sweep sends it again.
+const REFUND_CLAIM_MS: i64 = 60 * 1000;
 
 /// Something that came due, and when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Due {
     /// A group's deadline.
     Group(i64),
-    /// An order's hold.
+    /// An order's hold (or a declined order's deadline to pay again).
     Hold(i64),
-    /// A charge that never got an answer.
-    StaleCharge(i64),
 }
 
-/// Whether any expiry is due in the database (groups, holds, stale charges).
+/// Whether any expiry is due in the database (groups, holds).
 fn anything_due(conn: &Connection, now: i64) -> Result<bool, AppError> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM group_buys WHERE state = 'open' AND deadline_ms <= ?1)
-                 OR EXISTS (SELECT 1 FROM orders WHERE hold_until_ms <= ?1)
-                 OR EXISTS (SELECT 1 FROM payments WHERE state = 'processing'
-                            AND reference IS NULL AND created_ms <= ?2)",
+                 OR EXISTS (SELECT 1 FROM orders WHERE hold_until_ms <= ?1)",
         )?
-        .query_row(params![now, now - STALE_CHARGE_MS], |r| r.get(0))?)
+        .query_row(params![now], |r| r.get(0))?)
 }
 
 /// Processes every expiry due at `now`, oldest first, in the caller's transaction. Returns
 /// how many things it processed.
-pub fn expire_due(conn: &Connection, now: i64, settings: OrderSettings) -> Result<usize, AppError> {
+pub fn expire_due(conn: &Connection, now: i64) -> Result<usize, AppError> {
     let mut due: Vec<(i64, Due)> = Vec::new();
     let mut collect = |sql: &str, param: i64, make: fn(i64) -> Due| -> Result<(), AppError> {
         let rows = conn
@@ -80,12 +82,6 @@ pub fn expire_due(conn: &Connection, now: i64, settings: OrderSettings) -> Resul
         now,
         Due::Hold,
     )?;
-    collect(
-        "SELECT created_ms, id FROM payments
-         WHERE state = 'processing' AND reference IS NULL AND created_ms <= ?1",
-        now - STALE_CHARGE_MS,
-        Due::StaleCharge,
-    )?;
     due.sort();
     for (_, item) in &due {
         match *item {
@@ -102,15 +98,11 @@ pub fn expire_due(conn: &Connection, now: i64, settings: OrderSettings) -> Resul
                     (quanzi_api::OrderStatus::PendingPayment, PaymentState::Unpaid) => {
                         order::cancel(conn, order_id, Note::HoldExpired)?;
                     }
+                    (quanzi_api::OrderStatus::PendingPayment, PaymentState::Declined) => {
+                        order::cancel(conn, order_id, Note::DeclinedExpired)?;
+                    }
                     _ => order::release_hold(conn, order_id)?,
                 }
-            }
-            Due::StaleCharge(payment_id) => {
-                let gave_up = ChargeAnswer {
-                    reference: String::new(),
-                    state: ChargeState::Declined,
-                };
-                order::apply_answer(conn, payment_id, &gave_up, now, settings)?;
             }
         }
     }
@@ -121,7 +113,7 @@ pub fn expire_due(conn: &Connection, now: i64, settings: OrderSettings) -> Resul
 /// refunds not yet confirmed by the provider.
 pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     let now = now_ms();
-    let (db_due, polls) = commerce
+    let (db_due, polls, unanswered) = commerce
         .db(move |conn| {
             let polls = conn
                 .prepare_cached(
@@ -131,19 +123,32 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
                 )?
                 .query_map(params![now], |r| r.get::<_, i64>(0))?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok((anything_due(conn, now)?, polls))
+            // Charges without any answer: asked about once stale, or when a failed ask said
+            // to ask again.
+            let unanswered = conn
+                .prepare_cached(
+                    "SELECT id FROM payments
+                     WHERE state = 'processing' AND reference IS NULL
+                       AND coalesce(poll_ms, created_ms + ?2) <= ?1
+                     ORDER BY id",
+                )?
+                .query_map(params![now, STALE_CHARGE_MS], |r| r.get::<_, i64>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((anything_due(conn, now)?, polls, unanswered))
         })
         .await?;
     // Answers that arrived before a deadline count before it.
     for payment_id in polls {
         settle_payment(commerce, payment_id).await?;
     }
+    for payment_id in unanswered {
+        look_up_payment(commerce, payment_id).await?;
+    }
     if db_due {
-        let settings = commerce.settings;
         commerce
             .db(move |conn| {
                 let tx = write_tx(conn)?;
-                let done = expire_due(&tx, now_ms(), settings)?;
+                let done = expire_due(&tx, now_ms())?;
                 tx.commit()?;
                 if done > 0 {
                     tracing::info!(done, "expired holds and groups");
@@ -197,6 +202,39 @@ pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), 
     Ok(())
 }
 
+/// Asks the provider, by our payment id, about a charge it never answered, and applies what
+/// it says: its answer, or (it has no such charge) declined. A provider that cannot say is
+/// asked again later; the charge is never given up on without its word.
+pub async fn look_up_payment(commerce: &Commerce, payment_id: i64) -> Result<(), AppError> {
+    let found = commerce.payments.lookup(payment_id).await;
+    let settings = commerce.settings;
+    commerce
+        .db(move |conn| {
+            let tx = write_tx(conn)?;
+            let now = now_ms();
+            match found {
+                Ok(found) => {
+                    let answer = found.unwrap_or(ChargeAnswer {
+                        reference: String::new(),
+                        state: ChargeState::Declined,
+                    });
+                    order::apply_answer(&tx, payment_id, &answer, now, settings)?;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, payment_id, "could not look up a charge; later");
+                    tx.prepare_cached(
+                        "UPDATE payments SET poll_ms = ?2
+                         WHERE id = ?1 AND state = 'processing' AND reference IS NULL",
+                    )?
+                    .execute(params![payment_id, now + POLL_RETRY_MS])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+}
+
 /// Asks about a slow payment when the provider said it would know, in the background.
 pub fn poll_later(commerce: Commerce, payment_id: i64, poll_at_ms: i64) {
     let wait = u64::try_from(poll_at_ms.saturating_sub(now_ms())).unwrap_or(0);
@@ -209,17 +247,23 @@ pub fn poll_later(commerce: Commerce, payment_id: i64, poll_at_ms: i64) {
     });
 }
 
-/// Sends the refunds waiting in the outbox to the provider, marking each it confirms.
-/// Failures are logged and retried on the next sweep.
+/// Sends the refunds waiting in the outbox to the provider, marking each it confirms. Each
+/// is claimed first (one conditional UPDATE), so sweeps running at once send it once; a
+/// claim left behind (a failure, a crash) runs out after [`REFUND_CLAIM_MS`] and the refund
+/// is sent again, with the payment's id as its idempotency key.
 pub async fn flush_refunds(commerce: &Commerce) {
     let waiting = commerce
         .db(|conn| {
-            Ok(conn
+            let now = now_ms();
+            let tx = write_tx(conn)?;
+            let claimed = tx
                 .prepare_cached(
-                    "SELECT id, reference, amount, currency FROM payments
-                     WHERE state = 'refunding' ORDER BY id",
+                    "UPDATE payments SET refund_claim_ms = ?1
+                     WHERE state = 'refunding'
+                       AND (refund_claim_ms IS NULL OR refund_claim_ms <= ?2)
+                     RETURNING id, reference, amount, currency",
                 )?
-                .query_map([], |r| {
+                .query_map(params![now, now - REFUND_CLAIM_MS], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, Option<String>>(1)?,
@@ -229,7 +273,9 @@ pub async fn flush_refunds(commerce: &Commerce) {
                         },
                     ))
                 })?
-                .collect::<Result<Vec<_>, _>>()?)
+                .collect::<Result<Vec<_>, _>>()?;
+            tx.commit()?;
+            Ok(claimed)
         })
         .await;
     let waiting = match waiting {
@@ -242,14 +288,19 @@ pub async fn flush_refunds(commerce: &Commerce) {
             tracing::error!(payment_id, "a refund of a payment without a reference");
             continue;
         };
-        if let Err(err) = commerce.payments.refund(&reference, &amount).await {
+        if let Err(err) = commerce
+            .payments
+            .refund(payment_id, &reference, &amount)
+            .await
+        {
             tracing::warn!(error = %err, payment_id, "a refund failed; it will be retried");
             continue;
         }
         let marked = commerce
             .db(move |conn| {
                 conn.prepare_cached(
-                    "UPDATE payments SET state = 'refunded', refunded_ms = ?2
+                    "UPDATE payments SET state = 'refunded', refunded_ms = ?2,
+                         refund_claim_ms = NULL
                      WHERE id = ?1 AND state = 'refunding'",
                 )?
                 .execute(params![payment_id, now_ms()])?;

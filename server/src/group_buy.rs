@@ -15,7 +15,7 @@
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use quanzi_api::{Author, ErrorCode, GroupBuy, GroupState, Page};
+use quanzi_api::{Author, ErrorCode, GroupBuy, GroupState, Money, Page};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::cart::{CARD_COLUMNS, CARD_JOIN};
@@ -327,7 +327,8 @@ pub fn load_group(
 ) -> Result<Option<GroupBuy>, AppError> {
     let found = conn
         .prepare_cached(&format!(
-            "SELECT {CARD_COLUMNS}, g.size, g.state, g.seats_taken, g.deadline_ms, {AUTHOR_COLUMNS}
+            "SELECT {CARD_COLUMNS}, g.size, g.state, g.seats_taken, g.deadline_ms, g.price,
+                    g.currency, {AUTHOR_COLUMNS}
              FROM group_buys g
              JOIN products pr ON pr.id = g.product_id
              {CARD_JOIN}
@@ -341,11 +342,15 @@ pub fn load_group(
                 parse_state(&r.get::<_, String>(13)?)?,
                 r.get::<_, u32>(14)?,
                 r.get::<_, i64>(15)?,
-                author(r, 16, lang)?,
+                Money {
+                    amount: r.get(16)?,
+                    currency: r.get(17)?,
+                },
+                author(r, 18, lang)?,
             ))
         })
         .optional()?;
-    let Some((product, size, state, seats_taken, deadline_ms, leader)) = found else {
+    let Some((product, size, state, seats_taken, deadline_ms, price, leader)) = found else {
         return Ok(None);
     };
     let members: Vec<Author> = conn
@@ -377,6 +382,7 @@ pub fn load_group(
         leader,
         members,
         size,
+        price,
         seats_left,
         state,
         deadline: rfc3339(deadline_ms)?,

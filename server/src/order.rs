@@ -11,8 +11,12 @@
 //! 2. the provider's answer is applied: approved → a solo order is ready for pickup or
 //!    shipping, a group start creates its group (the member leads it, awaiting the others),
 //!    a seat becomes paid and may fill the group; declined → the order lets go of its stock
-//!    and seat and may be paid again; pending (slow) → it stays `processing` until the
-//!    provider answers, polled by a timer and by the expiry sweep.
+//!    and seat and may be paid again until a deadline (the hold's length), after which the
+//!    sweep cancels it; pending (slow) → it stays `processing` until the provider answers,
+//!    polled by a timer and by the expiry sweep. A charge the provider never answered
+//!    (it failed, or the server stopped) stays `processing` too, and the sweep looks it up
+//!    by its payment id; it is never taken as declined without the provider's word. An
+//!    approval that comes for a charge the order no longer waits for is refunded.
 //!
 //! A hold that runs out before the payment is asked for cancels the order. A payment that
 //! arrives after its hold ran out (a slow one) takes a seat and stock again if there are
@@ -183,6 +187,11 @@ pub enum Note {
     LateSoldOut,
     /// The payment came after the hold, and the member had another seat by then: refunded.
     LateAlreadyInGroup,
+    /// Declined, and not paid again before its deadline; cancelled.
+    DeclinedExpired,
+    /// A charge approved after the order had gone on without it (its answer came late, after
+    /// it was taken as declined): that charge is refunded.
+    LateChargeRefunded,
 }
 
 impl Note {
@@ -196,6 +205,8 @@ impl Note {
             Note::LateGroupEnded => "late_group_ended",
             Note::LateSoldOut => "late_sold_out",
             Note::LateAlreadyInGroup => "late_already_in_group",
+            Note::DeclinedExpired => "declined_expired",
+            Note::LateChargeRefunded => "late_charge_refunded",
         }
     }
 
@@ -209,6 +220,8 @@ impl Note {
             Note::LateGroupEnded,
             Note::LateSoldOut,
             Note::LateAlreadyInGroup,
+            Note::DeclinedExpired,
+            Note::LateChargeRefunded,
         ]
         .into_iter()
         .find(|n| n.as_str() == raw)
@@ -252,6 +265,16 @@ impl Note {
                 "付款到账时你已在该团中占有名额，这笔货款已原路全额退回。",
                 "Your payment arrived when you already had a seat in this group, so it has been \
                  refunded in full.",
+            ),
+            Note::DeclinedExpired => lang.pick(
+                "付款未成功，且未在期限内重新付款，订单已取消。",
+                "The payment did not go through and the order was not paid again in time, so it \
+                 was cancelled.",
+            ),
+            Note::LateChargeRefunded => lang.pick(
+                "支付服务在本次付款被视为未成功之后才确认扣款，这笔款项已原路全额退回。",
+                "The payment service confirmed a charge after that payment had been given up, so \
+                 that charge has been refunded in full.",
             ),
         }
     }
@@ -421,16 +444,37 @@ pub fn group_filled(conn: &Connection, order_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Sends one approved charge that its order cannot take (the order went on without it) to
+/// the refund outbox, the order noting it. The order itself is left as it is.
+fn refund_charge(conn: &Connection, payment_id: i64, order_id: i64) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "UPDATE payments SET state = 'refunding'
+         WHERE id = ?1 AND state IN ('approved', 'declined')",
+    )?
+    .execute(params![payment_id])?;
+    conn.prepare_cached("UPDATE orders SET note = ?2 WHERE id = ?1")?
+        .execute(params![order_id, Note::LateChargeRefunded.as_str()])?;
+    tracing::warn!(
+        payment_id,
+        order_id,
+        "a charge came too late to be used; refunding it"
+    );
+    Ok(())
+}
+
 /// A payment approved: the order moves on (see the module's notes).
 fn approve(
     conn: &Connection,
+    payment_id: i64,
     order_id: i64,
     now: i64,
     settings: OrderSettings,
 ) -> Result<(), AppError> {
     let order = order_of(conn, order_id)?;
     if order.payment != PaymentState::Processing {
-        return Ok(());
+        // The order is not waiting for this charge (another try was decided meanwhile):
+        // the money goes back.
+        return refund_charge(conn, payment_id, order_id);
     }
     conn.prepare_cached(
         "UPDATE orders SET payment = 'approved', paid_ms = ?2, hold_until_ms = NULL WHERE id = ?1",
@@ -496,8 +540,14 @@ fn approve(
 }
 
 /// A payment declined: the order lets go of what it holds and may be paid again, unless its
-/// group has ended meanwhile.
-fn decline(conn: &Connection, order_id: i64, now: i64) -> Result<(), AppError> {
+/// group has ended meanwhile, until a deadline (the hold's length from now) after which the
+/// sweep cancels it.
+fn decline(
+    conn: &Connection,
+    order_id: i64,
+    now: i64,
+    settings: OrderSettings,
+) -> Result<(), AppError> {
     let order = order_of(conn, order_id)?;
     if order.payment != PaymentState::Processing {
         return Ok(());
@@ -515,11 +565,17 @@ fn decline(conn: &Connection, order_id: i64, now: i64) -> Result<(), AppError> {
             set_status(conn, order_id, OrderStatus::Cancelled, Some(note))?;
         }
     }
+    conn.prepare_cached(
+        "UPDATE orders SET hold_until_ms = ?2 WHERE id = ?1 AND status = 'pending_payment'",
+    )?
+    .execute(params![order_id, now.saturating_add(settings.hold_ms)])?;
     Ok(())
 }
 
 /// Applies the provider's answer about a payment (once: a payment already decided is left
-/// alone, so a timer and the sweep may both bring the same answer).
+/// alone, so a timer and the sweep may both bring the same answer). The one exception: an
+/// approval of a charge that was taken as declined (its answer came too late) sends that
+/// charge to the refund outbox.
 pub fn apply_answer(
     conn: &Connection,
     payment_id: i64,
@@ -534,6 +590,11 @@ pub fn apply_answer(
     let Some((order_id, state)) = found else {
         return Err(AppError::internal(format!("payment {payment_id} vanished")));
     };
+    if state == "declined" && answer.state == ChargeState::Approved {
+        conn.prepare_cached("UPDATE payments SET reference = ?2, answered_ms = ?3 WHERE id = ?1")?
+            .execute(params![payment_id, answer.reference, now])?;
+        return refund_charge(conn, payment_id, order_id);
+    }
     if state != "processing" {
         return Ok(());
     }
@@ -544,7 +605,8 @@ pub fn apply_answer(
     };
     let answered = (state != "processing").then_some(now);
     conn.prepare_cached(
-        "UPDATE payments SET reference = ?2, state = ?3, poll_ms = ?4, answered_ms = ?5
+        "UPDATE payments SET reference = nullif(?2, ''), state = ?3, poll_ms = ?4,
+             answered_ms = ?5
          WHERE id = ?1",
     )?
     .execute(params![
@@ -555,8 +617,8 @@ pub fn apply_answer(
         answered
     ])?;
     match answer.state {
-        ChargeState::Approved => approve(conn, order_id, now, settings),
-        ChargeState::Declined => decline(conn, order_id, now),
+        ChargeState::Approved => approve(conn, payment_id, order_id, now, settings),
+        ChargeState::Declined => decline(conn, order_id, now, settings),
         ChargeState::Pending { .. } => Ok(()),
     }
 }
@@ -1045,7 +1107,9 @@ fn prepare(
         .ok_or_else(|| AppError::not_found("no such order"))?;
     match order.status {
         OrderStatus::PendingPayment => {}
-        OrderStatus::Cancelled if order.note == Some(Note::HoldExpired) => {
+        OrderStatus::Cancelled
+            if matches!(order.note, Some(Note::HoldExpired | Note::DeclinedExpired)) =>
+        {
             return Err(hold_expired())
         }
         _ => {
@@ -1061,6 +1125,9 @@ fn prepare(
             }
         }
         PaymentState::Declined => {
+            if order.hold_until_ms.is_some_and(|until| until <= now) {
+                return Err(hold_expired());
+            }
             // A declined try let go of everything: take it again, with a fresh hold.
             if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
                 let group = group_buy::group_of(conn, group_id)?;
@@ -1109,7 +1176,7 @@ fn prepare(
 /// a group start opens its group (deadline = now + the window) and awaits the others; a
 /// seat is paid, and the last paid seat fills the group, readying every member's order.
 /// Declined: 402, and the order lets go of its stock and seat; it may be paid again (with a
-/// new key), taking them again if they are still there. Slow: `processing` now, decided
+/// new key) until `hold_until`, taking them again if they are still there. Slow: `processing` now, decided
 /// later (`--test-payment-delay-secs`); a payment that arrives after the hold ran out takes
 /// a free seat if there is one, else it is refunded and `note` says so.
 #[utoipa::path(
@@ -1128,7 +1195,8 @@ fn prepare(
             `shipping`), `processing` (a slow payment), or `refunded` with a `note` (a late payment with no seat left)", body = Order),
         (status = 400, description = "`bad_id`, `missing_idempotency_key` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
-        (status = 402, description = "`payment_declined`: nothing was charged, and the order holds no stock or seat now", body = quanzi_api::ApiErrorBody),
+        (status = 402, description = "`payment_declined`: nothing was charged, and the order holds no stock or seat now; \
+            it may be paid again until `hold_until`, and is cancelled after", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
         (status = 409, description = "`not_payable` (paid, cancelled or refunded, or a payment under way), `hold_expired` \
@@ -1136,7 +1204,8 @@ fn prepare(
             `group_full`, `group_expired`, `group_closed`, `already_in_group`", body = quanzi_api::ApiErrorBody),
         (status = 422, description = "`idempotency_key_reused`", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
-        (status = 503, description = "`unavailable`: the provider could not be reached (nothing was charged; try again), \
+        (status = 503, description = "`unavailable`: the provider did not answer (whether it charged is not known yet: \
+            the order stays `processing` until the provider is asked again, and a charge it cannot use is refunded), \
             or the first request with this key is still being answered", body = quanzi_api::ApiErrorBody,
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
@@ -1209,16 +1278,17 @@ pub async fn pay(
         Ok(charge) => charge,
         Err(err) => {
             tracing::error!(error = %err, payment_id, "the payment provider failed");
-            // Nothing decided: the try counts as declined (the order lets go of its hold),
-            // and the key is let go, so the app may simply try again.
+            // Nothing is known: the charge may have gone through. The payment stays
+            // `processing` and the sweep soon asks the provider about it by its id (it is
+            // never taken as declined without the provider's word). The key is let go.
             state
                 .db(move |conn| {
                     let tx = write_tx(conn)?;
-                    let answer = ChargeAnswer {
-                        reference: String::new(),
-                        state: ChargeState::Declined,
-                    };
-                    apply_answer(&tx, payment_id, &answer, now_ms(), settings)?;
+                    tx.prepare_cached(
+                        "UPDATE payments SET poll_ms = ?2
+                         WHERE id = ?1 AND state = 'processing' AND reference IS NULL",
+                    )?
+                    .execute(params![payment_id, now_ms() + expiry::POLL_RETRY_MS])?;
                     idempotency::abandon(&tx, &key)?;
                     tx.commit()?;
                     Ok(())
@@ -1227,7 +1297,8 @@ pub async fn pay(
             let mut err = AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::Unavailable,
-                "the payment service could not be reached; nothing was charged",
+                "the payment service did not answer, so whether the payment went through is \
+                 not known yet; the order shows it once the service has been asked again",
             );
             err.retry_after = Some(5);
             return Err(err);
@@ -1438,6 +1509,8 @@ mod tests {
             Note::LateGroupEnded,
             Note::LateSoldOut,
             Note::LateAlreadyInGroup,
+            Note::DeclinedExpired,
+            Note::LateChargeRefunded,
         ] {
             assert_eq!(Note::parse(note.as_str()), Some(note));
             assert_ne!(note.text(Lang::Zh), note.text(Lang::En));

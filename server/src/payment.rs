@@ -34,8 +34,11 @@ impl std::fmt::Display for ProviderError {
 /// One charge to make.
 #[derive(Clone, Debug)]
 pub struct ChargeRequest {
-    /// Our id of this try; a real provider gets it as its own idempotency key, so a charge
-    /// asked for twice is made once.
+    /// Our id of this try: a new one for each try that reaches the provider (a retry of
+    /// `POST /pay` with the same `Idempotency-Key` replays the stored answer and asks
+    /// nothing). The server never sends the same charge twice; a provider must keep the
+    /// charge under this id, because when its first answer is lost the server asks about
+    /// it by this id ([`PaymentProvider::lookup`]) instead of guessing.
     pub payment_id: i64,
     pub order_id: i64,
     pub amount: Money,
@@ -72,23 +75,38 @@ pub trait PaymentProvider: Send + Sync {
     fn charge<'a>(&'a self, request: &'a ChargeRequest) -> ProviderFuture<'a, ChargeAnswer>;
     /// How a charge that answered `Pending` stands now.
     fn poll<'a>(&'a self, reference: &'a str) -> ProviderFuture<'a, ChargeState>;
-    /// Gives an approved charge back in full.
-    fn refund<'a>(&'a self, reference: &'a str, amount: &'a Money) -> ProviderFuture<'a, ()>;
+    /// How the charge asked for with our `payment_id` stands, when its first answer never
+    /// arrived (the provider failed, or the server stopped while waiting). `Ok(None)` is the
+    /// provider's word that it has no such charge: nothing was charged.
+    fn lookup(&self, payment_id: i64) -> ProviderFuture<'_, Option<ChargeAnswer>>;
+    /// Gives an approved charge back in full. `payment_id` (our payment's id) is the
+    /// refund's idempotency key: a refund sent again (a retry after a failure or a crash) is
+    /// made once.
+    fn refund<'a>(
+        &'a self,
+        payment_id: i64,
+        reference: &'a str,
+        amount: &'a Money,
+    ) -> ProviderFuture<'a, ()>;
 }
 
 /// The reference server's provider: it does what the member picked, and moves no money.
-/// A slow payment is approved `delay_ms` after it was asked for. It keeps no state: a slow
-/// charge's reference carries the time it will be approved, so a server restarted in
-/// between still answers the poll correctly.
-#[derive(Clone, Copy, Debug)]
+/// A slow payment is approved `delay_ms` after it was asked for. A slow charge's reference
+/// carries the time it will be approved, so a server restarted in between still answers the
+/// poll correctly. It remembers the references it gave out (in memory) for
+/// [`PaymentProvider::lookup`]; after a restart it knows none, which is true to its word:
+/// it moved no money.
+#[derive(Debug, Default)]
 pub struct TestPaymentProvider {
     pub delay_ms: i64,
+    charges: std::sync::Mutex<std::collections::HashMap<i64, String>>,
 }
 
 impl TestPaymentProvider {
     pub fn new(delay_secs: u64) -> Self {
         Self {
             delay_ms: i64::try_from(delay_secs.saturating_mul(1000)).unwrap_or(i64::MAX),
+            charges: Default::default(),
         }
     }
 
@@ -141,18 +159,47 @@ impl PaymentProvider for TestPaymentProvider {
     }
 
     fn charge<'a>(&'a self, request: &'a ChargeRequest) -> ProviderFuture<'a, ChargeAnswer> {
-        Box::pin(async move { Ok(self.answer(request, now_ms())) })
+        Box::pin(async move {
+            let answer = self.answer(request, now_ms());
+            if let Ok(mut charges) = self.charges.lock() {
+                charges.insert(request.payment_id, answer.reference.clone());
+            }
+            Ok(answer)
+        })
     }
 
     fn poll<'a>(&'a self, reference: &'a str) -> ProviderFuture<'a, ChargeState> {
         Box::pin(async move { Self::state_of(reference, now_ms()) })
     }
 
-    fn refund<'a>(&'a self, reference: &'a str, amount: &'a Money) -> ProviderFuture<'a, ()> {
+    fn lookup(&self, payment_id: i64) -> ProviderFuture<'_, Option<ChargeAnswer>> {
+        Box::pin(async move {
+            let reference = self
+                .charges
+                .lock()
+                .map_err(|_| ProviderError("the test provider's memory is poisoned".into()))?
+                .get(&payment_id)
+                .cloned();
+            match reference {
+                Some(reference) => {
+                    let state = Self::state_of(&reference, now_ms())?;
+                    Ok(Some(ChargeAnswer { reference, state }))
+                }
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        payment_id: i64,
+        reference: &'a str,
+        amount: &'a Money,
+    ) -> ProviderFuture<'a, ()> {
         Box::pin(async move {
             match Self::state_of(reference, i64::MAX)? {
                 ChargeState::Approved => {
-                    tracing::info!(reference, amount = amount.amount, "test refund");
+                    tracing::info!(payment_id, reference, amount = amount.amount, "test refund");
                     Ok(())
                 }
                 _ => Err(ProviderError(format!(
@@ -178,7 +225,10 @@ mod tests {
 
     #[test]
     fn the_test_provider_does_as_asked() {
-        let provider = TestPaymentProvider { delay_ms: 1000 };
+        let provider = TestPaymentProvider {
+            delay_ms: 1000,
+            ..Default::default()
+        };
         let approve = provider.answer(&request(TestPayment::Approve), 5);
         assert_eq!(approve.state, ChargeState::Approved);
         let decline = provider.answer(&request(TestPayment::Decline), 5);
@@ -196,5 +246,14 @@ mod tests {
         ));
         assert!(TestPaymentProvider::state_of("stripe-1", 0).is_err());
         assert!(TestPaymentProvider::state_of("test-1-slow-x", 0).is_err());
+    }
+
+    #[tokio::test]
+    async fn the_test_provider_finds_its_charges_by_payment_id() {
+        let provider = TestPaymentProvider::new(0);
+        assert!(matches!(provider.lookup(7).await, Ok(None)));
+        let answer = provider.charge(&request(TestPayment::Approve)).await.ok();
+        let found = provider.lookup(7).await.ok().flatten();
+        assert_eq!(found, answer);
     }
 }

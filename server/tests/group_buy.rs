@@ -708,3 +708,32 @@ async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
     let dashboard = get_as(&app.router, Some(&cookie_a), "/api/v1/account/referrals").await;
     assert_eq!(dashboard["orders"], 0, "{dashboard}");
 }
+
+#[tokio::test]
+async fn a_group_shows_the_price_it_charges_fixed_when_it_started() {
+    let app = app().await;
+    let (_, cookie) = member(&app, "团长");
+    let group_id = open_group(&app.router, &cookie, TRIO).await;
+    let g = group(&app, None, group_id).await;
+    assert_eq!(g["price"]["amount"], group_price(TRIO), "{g}");
+    assert_eq!(g["price"]["currency"], "CNY");
+    // The product's offer changes; the group's price does not, and a join pays it.
+    common::db(&app)
+        .execute(
+            "UPDATE products SET group_price = group_price + 500 WHERE id = ?1",
+            [TRIO],
+        )
+        .expect("new price");
+    let g = group(&app, None, group_id).await;
+    assert_eq!(g["price"]["amount"], group_price(TRIO));
+    let listed = get_as(
+        &app.router,
+        None,
+        &format!("/api/v1/products/{TRIO}/groups"),
+    )
+    .await;
+    assert_eq!(listed["items"][0]["price"], g["price"]);
+    let (_, cookie_b) = member(&app, "B");
+    let join = placed(&app.router, &cookie_b, join_group(group_id)).await;
+    assert_eq!(join["total"], g["price"]);
+}

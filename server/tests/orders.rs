@@ -567,7 +567,8 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     .await;
     assert_eq!(now["status"], "pending_payment");
     assert_eq!(now["payment"], "declined");
-    assert!(now["hold_until"].is_null());
+    // Holding nothing, it may be paid again until a deadline.
+    assert!(now["hold_until"].is_string(), "{now}");
 
     // Paying again takes the stock again, with a fresh hold.
     let again = paid(&app.router, &cookie, id(&order)).await;
@@ -630,6 +631,52 @@ async fn an_unpaid_hold_runs_out_and_the_order_is_cancelled() {
         "{now}"
     );
     // Still hold_expired, not a generic refusal, when paid again.
+    assert_eq!(
+        pay(&app.router, &cookie, id(&order), "approve")
+            .await
+            .error_code(),
+        "hold_expired"
+    );
+}
+
+#[tokio::test]
+async fn a_declined_order_is_cancelled_once_its_deadline_passes() {
+    let app = app_with(Options {
+        seat_hold_secs: 1,
+        expiry_sweep: None,
+        ..Options::default()
+    })
+    .await;
+    let (_, cookie) = member(&app, "买家");
+    let stock = stock_of(&app, 2);
+    let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
+    let declined = pay(&app.router, &cookie, id(&order), "decline").await;
+    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
+    let uri = format!("/api/v1/orders/{}", id(&order));
+    let now = get_as(&app.router, Some(&cookie), &uri).await;
+    assert_eq!(now["status"], "pending_payment");
+    assert!(now["hold_until"].is_string(), "{now}");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let reply = call_with(
+        &app.router,
+        Method::GET,
+        &uri,
+        Some(&cookie),
+        &[("accept-language", "en")],
+        None,
+    )
+    .await;
+    let now = reply.json();
+    assert_eq!(now["status"], "cancelled", "{now}");
+    assert_eq!(now["payment"], "declined");
+    assert!(now["hold_until"].is_null());
+    assert!(
+        now["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("not paid again")),
+        "{now}"
+    );
+    assert_eq!(stock_of(&app, 2), stock);
     assert_eq!(
         pay(&app.router, &cookie, id(&order), "approve")
             .await

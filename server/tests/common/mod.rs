@@ -97,7 +97,36 @@ pub async fn app_with(options: Options) -> TestApp {
 /// Starts a server on the test's directory (its database and `dist/`): a second server on
 /// the same file is a restart.
 pub async fn start(dir: &std::path::Path, options: Options) -> Router {
-    let config = quanzi_server::Config {
+    quanzi_server::app(&config(dir, options))
+        .await
+        .expect("app starts")
+}
+
+/// A server whose payments go through `payments` in place of the test provider. Its
+/// background sweep, if `options` asks for one, would use the test provider: tests of a
+/// provider of their own run without (`expiry_sweep: None`) and let requests settle.
+pub async fn app_with_payments(
+    options: Options,
+    payments: std::sync::Arc<dyn quanzi_server::payment::PaymentProvider>,
+) -> TestApp {
+    assert!(
+        options.expiry_sweep.is_none(),
+        "no sweep with another provider"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_dist(&dir.path().join("dist"), options.with_index);
+    let mut state = quanzi_server::state(&config(dir.path(), options))
+        .await
+        .expect("state");
+    state.commerce.payments = payments;
+    TestApp {
+        router: quanzi_server::router(state),
+        dir,
+    }
+}
+
+fn config(dir: &std::path::Path, options: Options) -> quanzi_server::Config {
+    quanzi_server::Config {
         api_base: options.api_base,
         trusted_proxies: options.trusted_proxies,
         sign_ups_per_hour: options.sign_ups_per_hour,
@@ -109,8 +138,7 @@ pub async fn start(dir: &std::path::Path, options: Options) -> Router {
         test_payment_delay_secs: options.test_payment_delay_secs,
         expiry_sweep: options.expiry_sweep,
         ..quanzi_server::Config::new(dir.join("data/quanzi.sqlite"), dir.join("dist"))
-    };
-    quanzi_server::app(&config).await.expect("app starts")
+    }
 }
 
 fn write_dist(dist: &std::path::Path, with_index: bool) {
