@@ -102,6 +102,7 @@ test('a group whose window ends with empty seats fails, and its orders are refun
   await expect(page.locator('.group-failed')).toBeVisible({ timeout: 30_000 });
   await page.goto(`/me/orders/${order}`);
   await expect(page.locator('.order-status')).toHaveText('已退款');
+  await expect(page.getByRole('link', { name: '自己发起一个新团' })).toHaveAttribute('href', `/checkout?start=${product.id}`);
   await context.close();
 });
 

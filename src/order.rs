@@ -236,6 +236,18 @@ fn OrderView(
             </li>
         </ul>
         <p class="muted">{fulfilment}</p>
+        // A refunded group order (the group failed, or filled before a late payment): the
+        // member may start a group of their own at the same price.
+        {(status == OrderStatus::Refunded && order.group_id.is_some())
+            .then(|| order.lines.first().map(|l| l.product.id))
+            .flatten()
+            .map(|product| {
+                view! {
+                    <a class="button" href=format!("/checkout?start={product}")>
+                        {move || i18n.t().start_new_group}
+                    </a>
+                }
+            })}
         {order
             .group_id
             .map(|g| {

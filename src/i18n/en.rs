@@ -128,6 +128,7 @@ pub const STRINGS: Strings = Strings {
     no_orders: "No orders yet.",
     order_title: "Order",
     order_number: "Order #{n}",
+    start_new_group: "Start a new group yourself",
     see_group: "See the group",
     payment_processing: "Payment processing…",
     status_pending_payment: "Awaiting payment",

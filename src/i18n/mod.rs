@@ -139,6 +139,7 @@ pub struct Strings {
     pub no_orders: &'static str,
     pub order_title: &'static str,
     pub order_number: &'static str,
+    pub start_new_group: &'static str,
     pub see_group: &'static str,
     pub payment_processing: &'static str,
     pub status_pending_payment: &'static str,

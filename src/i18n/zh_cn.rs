@@ -128,6 +128,7 @@ pub const STRINGS: Strings = Strings {
     no_orders: "还没有订单。",
     order_title: "订单",
     order_number: "订单 #{n}",
+    start_new_group: "自己发起一个新团",
     see_group: "查看拼团进度",
     payment_processing: "支付处理中…",
     status_pending_payment: "待付款",
