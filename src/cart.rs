@@ -137,8 +137,8 @@ async fn set_quantity(
 /// browser. Kept here if the server cannot take them now, for the next sign-in.
 pub async fn merge_guest_cart(count: CartCount, lang: Lang) {
     let lines = guest_lines();
+    // Nothing to bring: the count follows the session (`provide_cart`) without asking here.
     if lines.is_empty() {
-        refresh(count, lang);
         return;
     }
     let body = CartMerge {

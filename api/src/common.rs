@@ -21,6 +21,35 @@ impl Money {
     }
 }
 
+/// `19.90` (`-19.90` below zero): the amount in major units. Integer arithmetic only.
+pub fn plain_amount(money: &Money) -> String {
+    format!("{}{}", sign(money), units(money))
+}
+
+fn sign(money: &Money) -> &'static str {
+    if money.amount < 0 {
+        "-"
+    } else {
+        ""
+    }
+}
+
+/// The unsigned amount in major units; `unsigned_abs` holds even `i64::MIN`.
+fn units(money: &Money) -> String {
+    let abs = money.amount.unsigned_abs();
+    format!("{}.{:02}", abs / 100, abs % 100)
+}
+
+/// `¥19.90` for CNY, other currencies as `USD 19.90`; the app and the link previews say
+/// prices the same way.
+pub fn format_money(money: &Money) -> String {
+    let (sign, units) = (sign(money), units(money));
+    match money.currency.as_str() {
+        "CNY" => format!("{sign}¥{units}"),
+        other => format!("{sign}{other} {units}"),
+    }
+}
+
 /// A picture with its intrinsic size, so the page reserves its box before it loads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -18,7 +18,9 @@ pub mod upload;
 
 pub use account::{Me, Membership, Role, SetAvatar, SignIn, SignUp};
 pub use comment::{Comment, NewComment};
-pub use common::{ApiError, ApiErrorBody, ErrorCode, Image, Money, Page};
+pub use common::{
+    format_money, plain_amount, ApiError, ApiErrorBody, ErrorCode, Image, Money, Page,
+};
 pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use order::{

@@ -9,6 +9,22 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
+/// Runs blocking database work on tokio's blocking pool, so a slow query never stalls the
+/// async workers.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, crate::AppError>
+where
+    F: FnOnce(&mut rusqlite::Connection) -> Result<T, crate::AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(crate::AppError::internal)?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(crate::AppError::internal)?
+}
+
 /// The schema, one SQL file per version, applied in order. A database's `user_version`
 /// says how many have been applied; never edit a released file, add the next one.
 pub const MIGRATIONS: &[(&str, &str)] = &[

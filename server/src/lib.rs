@@ -179,13 +179,7 @@ impl AppState {
         F: FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(AppError::internal)?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(AppError::internal)?
+        crate::db::run(&self.pool, work).await
     }
 }
 

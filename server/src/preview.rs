@@ -24,6 +24,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, Rgb, RgbImage};
 use quanzi_api::Money;
+use quanzi_api::{format_money, plain_amount};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
@@ -124,24 +125,6 @@ pub struct Preview {
     pub image_alt: String,
     /// A product's price (the group price when there is one), for `product:price:*`.
     pub price: Option<Money>,
-}
-
-/// `¥59.00` for yuan; other currencies by their code, `USD 12.50`.
-pub fn format_money(money: &Money) -> String {
-    let sign = if money.amount < 0 { "-" } else { "" };
-    let minor = money.amount.unsigned_abs();
-    let number = format!("{sign}{}.{:02}", minor / 100, minor % 100);
-    if money.currency == "CNY" {
-        format!("¥{number}")
-    } else {
-        format!("{} {number}", money.currency)
-    }
-}
-
-fn plain_amount(money: &Money) -> String {
-    let sign = if money.amount < 0 { "-" } else { "" };
-    let minor = money.amount.unsigned_abs();
-    format!("{sign}{}.{:02}", minor / 100, minor % 100)
 }
 
 /// Text on one line: runs of whitespace and control characters become one space.

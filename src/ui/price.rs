@@ -5,16 +5,7 @@ use quanzi_api::{GroupPrice, Money};
 
 use crate::i18n::{fill, use_i18n};
 
-/// `¥19.90` for CNY; other currencies as `USD 19.90`. Integer arithmetic only.
-pub fn format_money(money: &Money) -> String {
-    let sign = if money.amount < 0 { "-" } else { "" };
-    let abs = money.amount.unsigned_abs();
-    let units = format!("{}.{:02}", abs / 100, abs % 100);
-    match money.currency.as_str() {
-        "CNY" => format!("{sign}¥{units}"),
-        other => format!("{sign}{other} {units}"),
-    }
-}
+pub use quanzi_api::format_money;
 
 /// How much the group price saves over the solo price, when it does and the currencies match.
 pub fn saving(solo: &Money, group: &Money) -> Option<Money> {
