@@ -19,17 +19,32 @@ use crate::ui::states::NotFound;
 
 #[component]
 pub fn App() -> impl IntoView {
+    let embedded = crate::embed::start();
     let i18n = provide_i18n();
     // Before the router reads the address: it takes `?ref=` out of it.
-    crate::referral::capture();
+    crate::referral::capture(i18n.lang.get_untracked());
     let location = provide_router();
+    crate::embed::connect(location, i18n);
     provide_communities();
     let session = provide_session();
     provide_cart(session, i18n.lang);
     // A memo, so a change of query alone (a feed filter) keeps the page and its state.
     let route = Memo::new(move |_| location.route());
+    // Inside a host app, the host's own bar and tabs stand in for the site's.
+    let chrome = move || {
+        if embedded {
+            view! { <EmbeddedCart /> }.into_any()
+        } else {
+            view! {
+                <nav class="tab-bar" aria-label="tabs">
+                    <NavLinks route />
+                </nav>
+            }
+            .into_any()
+        }
+    };
     view! {
-        <Header route />
+        {(!embedded).then(|| view! { <Header route /> })}
         <main id="main" class="page" tabindex="-1">
             {move || match route.get() {
                 Route::Feed => view! { <FeedPage /> }.into_any(),
@@ -48,10 +63,16 @@ pub fn App() -> impl IntoView {
                 Route::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
-        <nav class="tab-bar" aria-label="tabs">
-            <NavLinks route />
-        </nav>
+        {chrome()}
     }
+}
+
+/// Embedded, the way to the cart once something is in it: a button over the page's
+/// corner, clear of the safe areas.
+#[component]
+fn EmbeddedCart() -> impl IntoView {
+    let count = use_cart().0;
+    move || (count.get() > 0).then(|| view! { <div class="embedded-cart"><CartLink /></div> })
 }
 
 /// The cart, with how many things are in it.

@@ -86,8 +86,24 @@ pub fn refresh(count: CartCount, lang: Lang) {
 }
 
 /// Adds `quantity` of a product: to the server cart for a member, to this browser's for a
-/// guest. The error is the sentence to show.
+/// guest, and tells a host app. The error is the sentence to show.
 pub async fn add_to_cart(
+    session: Session,
+    count: CartCount,
+    product: ProductCard,
+    quantity: u32,
+    lang: Lang,
+) -> Result<(), &'static str> {
+    let product_id = product.id;
+    add(session, count, product, quantity, lang).await?;
+    crate::embed::emit(crate::embed::Event::AddToCart {
+        product_id,
+        quantity,
+    });
+    Ok(())
+}
+
+async fn add(
     session: Session,
     count: CartCount,
     product: ProductCard,

@@ -42,6 +42,22 @@ enum Intent {
     Join(i64),
 }
 
+impl Intent {
+    /// The host app's `checkout_started`.
+    fn started(self) -> crate::embed::Event<'static> {
+        let (intent, product_id, group_id) = match self {
+            Intent::Cart => ("cart", None, None),
+            Intent::Start(product) => ("start", Some(product), None),
+            Intent::Join(group) => ("join", None, Some(group)),
+        };
+        crate::embed::Event::CheckoutStarted {
+            intent,
+            product_id,
+            group_id,
+        }
+    }
+}
+
 fn order_error(t: &'static Strings, error: &ClientError) -> &'static str {
     use quanzi_api::ErrorCode::*;
     match error.code() {
@@ -69,6 +85,7 @@ fn CheckoutPage() -> impl IntoView {
         (None, Some(group)) => Intent::Join(group),
         _ => Intent::Cart,
     };
+    crate::embed::emit(intent.started());
     Effect::new(move |_| {
         let t = i18n.t();
         set_head(&page_title(t.checkout, t.app_name), t.tagline);

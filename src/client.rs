@@ -9,8 +9,8 @@ use leptos::prelude::on_cleanup;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{ApiErrorBody, ErrorCode};
 use quanzi_api::{
-    CartMerge, Fulfilment, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase, SetAvatar,
-    SignIn, SignUp, TestPayment,
+    CartMerge, Fulfilment, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase,
+    ReferralVisit, SetAvatar, SignIn, SignUp, TestPayment,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -111,7 +111,7 @@ pub trait RequestBody {
     fn to_js(&self) -> js_sys::Object;
 }
 
-fn js_object(fields: &[(&str, JsValue)]) -> js_sys::Object {
+pub fn js_object(fields: &[(&str, JsValue)]) -> js_sys::Object {
     let object = js_sys::Object::new();
     for (key, value) in fields {
         // Setting a plain property on a fresh object cannot fail.
@@ -249,6 +249,12 @@ impl RequestBody for Pay {
 impl RequestBody for SetAvatar {
     fn to_js(&self) -> js_sys::Object {
         js_object(&[("upload_id", JsValue::from_f64(self.upload_id as f64))])
+    }
+}
+
+impl RequestBody for ReferralVisit {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[("code", self.code.as_str().into())])
     }
 }
 

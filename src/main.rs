@@ -7,6 +7,7 @@ mod cart;
 mod checkout;
 mod client;
 mod community;
+mod embed;
 mod feed;
 mod group_buy;
 mod i18n;

@@ -165,6 +165,22 @@ fn OrderPage(id: i64) -> impl IntoView {
             });
         }
     });
+    // A payment approved while the page is open is news for a host app.
+    Effect::new(move |was: Option<Option<PaymentState>>| {
+        let now = order.state.with(|s| match s {
+            State::Ready(o) => Some(o.payment),
+            _ => None,
+        });
+        let approved_now = |p: Option<PaymentState>| p == Some(PaymentState::Approved);
+        if approved_now(now) && was.flatten().is_some_and(|p| !approved_now(Some(p))) {
+            order.state.with_untracked(|s| {
+                if let State::Ready(o) = s {
+                    tell_host_paid(o);
+                }
+            });
+        }
+        now.or(was.flatten())
+    });
     Effect::new(move |_| {
         let t = i18n.t();
         set_head(&page_title(t.order_title, t.app_name), t.tagline);
@@ -176,6 +192,22 @@ fn OrderPage(id: i64) -> impl IntoView {
                 move |o| view! { <OrderView order=o state=order.state error on_hold_end=move || refetch() /> },
             )}
         </section>
+    }
+}
+
+/// `order_paid`, and `group_joined` when the payment secured a seat in a group.
+fn tell_host_paid(order: &Order) {
+    use crate::embed::{emit, Event};
+    emit(Event::OrderPaid {
+        order_id: order.id,
+        total: &order.total,
+        group_id: order.group_id,
+    });
+    if let Some(group_id) = order.group_id {
+        emit(Event::GroupJoined {
+            group_id,
+            order_id: order.id,
+        });
     }
 }
 

@@ -126,16 +126,18 @@ fn percent_decode(raw: &str) -> Option<String> {
 /// `//evil.example`, `https://…` or `/\evil` (browsers read a backslash as a slash).
 pub fn safe_return_path(raw: Option<&str>) -> String {
     match raw {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.chars().any(char::is_control) =>
-        {
-            path.to_owned()
-        }
+        Some(path) if is_in_app_path(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// A path on this site: `/…`, but not `//host` or `/\host` (browsers read `\` as `/`), and
+/// no control characters.
+pub fn is_in_app_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
 }
 
 fn current() -> (String, String) {

@@ -1,6 +1,7 @@
 //! Sharing a page into a chat: a link from the site's public origin carrying the member's
 //! referral code (guests share a plain link), handed to the system share sheet where there
 //! is one, else copied to the clipboard, and always shown with a QR code to screenshot.
+//! Inside a host app the host's own share comes first (crate::embed).
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -87,6 +88,19 @@ fn web_share(url: &str, title: &str, copied: RwSignal<Option<Copied>>) -> bool {
     true
 }
 
+/// The store's own share: the system sheet, else the clipboard; then the panel.
+fn share_here(
+    url: String,
+    title: &str,
+    copied: RwSignal<Option<Copied>>,
+    open: RwSignal<Option<String>>,
+) {
+    if !web_share(&url, title, copied) {
+        copy(&url, copied);
+    }
+    open.set(Some(url));
+}
+
 /// The share button of a page (`path` like `/p/12`); `title` names the page in the sheet.
 #[component]
 pub fn ShareButton(path: String, title: String) -> impl IntoView {
@@ -99,12 +113,21 @@ pub fn ShareButton(path: String, title: String) -> impl IntoView {
             .me
             .with_untracked(|me| me.as_ref().map(|me| me.referral_code.clone()));
         let url = share_link(&public_origin(), &path, code.as_deref());
-        // The system sheet where there is one (phones), else the clipboard; the link and
-        // its QR code are shown either way.
-        if !web_share(&url, &title, copied) {
-            copy(&url, copied);
+        // Inside a host app, the host's own share first. Else, or if it cannot, the system
+        // sheet where there is one (phones), else the clipboard; the link and its QR code
+        // are shown either way. Without a host all of it happens within the click itself:
+        // Safari allows the sheet and the clipboard only there.
+        if !crate::embed::has_host() {
+            share_here(url, &title, copied, open);
+            return;
         }
-        open.set(Some(url));
+        let title = title.clone();
+        spawn(async move {
+            let text = format!("{title} · {}", i18n.t_untracked().app_name);
+            if !crate::embed::share_via_host(&url, &title, &text).await {
+                share_here(url, &title, copied, open);
+            }
+        });
     };
     view! {
         <button class="button button-quiet share-button" on:click=share>

@@ -135,6 +135,8 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// A solo order with no lines.
     EmptyCart,
+    /// What the app reported as a referral code is not one (8 Crockford base32 digits).
+    BadReferralCode,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -183,6 +185,7 @@ impl ErrorCode {
             Self::MissingIdempotencyKey => "missing_idempotency_key",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::EmptyCart => "empty_cart",
+            Self::BadReferralCode => "bad_referral_code",
             Self::NotAnImage => "not_an_image",
             Self::ImageTooLarge => "image_too_large",
             Self::NotAMember => "not_a_member",
@@ -245,6 +248,7 @@ mod tests {
             ErrorCode::OwnerCannotLeave,
             ErrorCode::NotAnImage,
             ErrorCode::UploadInUse,
+            ErrorCode::BadReferralCode,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

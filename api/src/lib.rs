@@ -31,7 +31,9 @@ pub use order::{
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
 pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};
-pub use referral::{parse_referral_code, ReferralDay, Referrals, REFERRAL_CODE_LEN, REFERRAL_DAYS};
+pub use referral::{
+    parse_referral_code, ReferralDay, ReferralVisit, Referrals, REFERRAL_CODE_LEN, REFERRAL_DAYS,
+};
 pub use upload::Upload;
 
 /// The path prefix of every JSON resource.

@@ -34,6 +34,16 @@ pub fn parse_referral_code(raw: &str) -> Option<String> {
     (code.len() == REFERRAL_CODE_LEN).then_some(code)
 }
 
+/// `POST /referrals/visits`: a code the app found where the server cannot see it, such
+/// as a host container's launch parameter in the URL's fragment (`#tgWebAppStartParam=…`).
+/// Counted like a landing with `?ref=`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferralVisit {
+    /// The code as found, e.g. `7K3M9QXZ`; read as [`parse_referral_code`] reads it.
+    pub code: String,
+}
+
 /// One day of a member's referral results (UTC).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -38,6 +38,7 @@ pub mod comment;
 pub mod community;
 pub mod db;
 pub mod demo;
+pub mod embed;
 pub mod error;
 pub mod expiry;
 pub mod feed;
@@ -102,6 +103,12 @@ pub struct Config {
     /// absolute URLs are built from it, never from a request's Host header. `None` means
     /// [`web::DEFAULT_PUBLIC_ORIGIN`]; the binary derives it from its address instead.
     pub public_origin: Option<String>,
+    /// Host pages allowed to embed the app in a frame (`https://host.example`, each an
+    /// origin like `public_origin`): they join the shell's CSP `frame-ancestors`, and the
+    /// app learns them to talk to its parent. Empty: only the site itself may frame it.
+    pub embed_origins: Vec<String>,
+    /// Serve the host example page at `/dev/embed-host/` (a developer's tool).
+    pub embed_example: bool,
     /// How many days a referral cookie credits the member whose link was followed (1 to
     /// 400; browsers keep no cookie longer).
     pub referral_days: u32,
@@ -129,6 +136,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             sign_ups_per_hour: ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
             public_origin: None,
+            embed_origins: Vec::new(),
+            embed_example: false,
             referral_days: referral::DEFAULT_REFERRAL_DAYS,
             seat_hold_secs: order::DEFAULT_SEAT_HOLD_SECS,
             group_window_secs: None,
@@ -160,6 +169,8 @@ pub struct AppState {
     pub sign_up_limiter: Arc<ratelimit::SignUpLimiter>,
     pub trusted_proxies: Arc<forwarded::TrustedProxies>,
     pub secure_cookies: bool,
+    /// Whether the host example page is served (`--embed-example`).
+    pub embed_example: bool,
     /// Preview pictures for shared links: where they are drawn from and kept.
     pub previews: Arc<preview::Store>,
     /// The referral cookie's lifetime, in days.
@@ -205,6 +216,9 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         .as_deref()
         .unwrap_or(web::DEFAULT_PUBLIC_ORIGIN);
     web::parse_public_origin(public_origin)?;
+    for origin in &config.embed_origins {
+        web::parse_embed_origin(origin)?;
+    }
     if !(1..=MAX_SEAT_HOLD_SECS).contains(&config.seat_hold_secs) {
         anyhow::bail!(
             "the seat hold is 1 to {MAX_SEAT_HOLD_SECS} seconds, not {}",
@@ -239,7 +253,12 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         Ok(pool)
     })
     .await??;
-    let web = web::Web::load(&config.dist_dir, config.api_base.as_deref(), public_origin)?;
+    let web = web::Web::load(
+        &config.dist_dir,
+        config.api_base.as_deref(),
+        public_origin,
+        &config.embed_origins,
+    )?;
     let data_dir = config.data_dir();
     let uploads = upload::Store::open(&data_dir.join("uploads"))?;
     let previews = preview::Store::open(
@@ -272,6 +291,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             config.trusted_proxies.iter().copied(),
         )),
         secure_cookies: config.secure_cookies,
+        embed_example: config.embed_example,
         previews: Arc::new(previews),
         referral_days: config.referral_days,
         commerce,
@@ -288,6 +308,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/account/sign-out", post(account::sign_out))
         .route("/api/v1/account/me", get(account::me))
         .route("/api/v1/account/referrals", get(referral::referrals))
+        .route("/api/v1/referrals/visits", post(referral::record_visit))
         .route(
             "/api/v1/account/avatar",
             put(avatar::set_avatar).delete(avatar::remove_avatar),
@@ -355,8 +376,11 @@ pub fn router(state: AppState) -> Router {
             origin::check_origin,
         ));
 
-    let routes = api
-        .merge(web::routes(&state))
+    let mut routes = api.merge(web::routes(&state));
+    if state.embed_example {
+        routes = routes.merge(embed::routes());
+    }
+    let routes = routes
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     with_middleware(routes)
@@ -460,7 +484,10 @@ async fn api_headers(req: Request, next: Next) -> Response {
     // Answers depend on who is signed in (likes, roles, "me"): a shared cache must never
     // hand one member's answer to another.
     headers.append(header::VARY, HeaderValue::from_static("cookie"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A handler that asked for stricter (one that set cookies: `no-store`) keeps its own.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
     res
 }
 

@@ -49,6 +49,15 @@ struct Cli {
     /// http:// and the address this server listens on.
     #[arg(long, value_name = "URL", value_parser = public_origin)]
     public_origin: Option<String>,
+    /// A host page allowed to embed the store in a frame or webview, e.g.
+    /// https://host.example (an http(s) origin, no path; repeat for several). Without it
+    /// only the site itself may frame the store.
+    #[arg(long = "embed-origin", value_name = "ORIGIN", value_parser = embed_origin)]
+    embed_origins: Vec<String>,
+    /// Serve the host example page (a partner page framing the store and logging the
+    /// bridge's events) at /dev/embed-host/: for developers, never in production.
+    #[arg(long)]
+    embed_example: bool,
     /// Days a referral cookie credits the member whose link a visitor followed.
     #[arg(long, value_name = "N", default_value_t = quanzi_server::referral::DEFAULT_REFERRAL_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::referral::MAX_REFERRAL_DAYS)))]
@@ -71,6 +80,11 @@ struct Cli {
 /// it touches anything.
 fn public_origin(raw: &str) -> Result<String, String> {
     quanzi_server::web::parse_public_origin(raw).map_err(|err| format!("{err:#}"))
+}
+
+/// Checks each `--embed-origin` likewise.
+fn embed_origin(raw: &str) -> Result<String, String> {
+    quanzi_server::web::parse_embed_origin(raw).map_err(|err| format!("{err:#}"))
 }
 
 /// The origin of the address the server listens on: where it is reached when nothing else
@@ -124,6 +138,8 @@ async fn main() -> anyhow::Result<()> {
         trusted_proxies: cli.trusted_proxies,
         sign_ups_per_hour: cli.sign_ups_per_hour,
         public_origin: Some(public_origin),
+        embed_origins: cli.embed_origins,
+        embed_example: cli.embed_example,
         referral_days: cli.referral_days,
         seat_hold_secs: cli.seat_hold_secs,
         group_window_secs: cli.group_window_secs,

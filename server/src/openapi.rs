@@ -11,8 +11,8 @@ use quanzi_api::{
     CommunityRef, ErrorCode, Fulfilment, GroupBuy, GroupOffer, GroupPrice, GroupState, Image,
     LikeState, LineRequest, Me, Membership, Money, NewComment, NewOrder, NewPost, Order, OrderLine,
     OrderStatus, Pay, PaymentState, PickupPoint, Post, PostSummary, Product, ProductCard, Purchase,
-    Recommendation, ReferralDay, Referrals, Role, SetAvatar, SignIn, SignUp, StoryBlock,
-    TestPayment, Upload,
+    Recommendation, ReferralDay, ReferralVisit, Referrals, Role, SetAvatar, SignIn, SignUp,
+    StoryBlock, TestPayment, Upload,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -55,6 +55,7 @@ impl Modify for SessionCookie {
         crate::account::sign_out,
         crate::account::me,
         crate::referral::referrals,
+        crate::referral::record_visit,
         crate::avatar::set_avatar,
         crate::avatar::remove_avatar,
         crate::feed::feed,
@@ -92,13 +93,15 @@ impl Modify for SessionCookie {
         CommunityMember, Role, Membership, Me, SignUp, SignIn, GroupPrice, GroupOffer,
         ProductCard, Post, NewPost, LikeState, PostSummary, Comment, NewComment, Upload,
         crate::upload::UploadForm, StoryBlock, Product, SetAvatar, Recommendation, Referrals,
-        ReferralDay, LineRequest, CartLine, Cart, CartMerge, crate::cart::SetQuantity,
-        PickupPoint, Fulfilment, Purchase, NewOrder, OrderStatus, TestPayment, Pay,
-        PaymentState, OrderLine, Order, GroupState, GroupBuy,
+        ReferralDay, ReferralVisit, LineRequest, CartLine, Cart, CartMerge,
+        crate::cart::SetQuantity, PickupPoint, Fulfilment, Purchase, NewOrder, OrderStatus,
+        TestPayment, Pay, PaymentState, OrderLine, Order, GroupState, GroupBuy,
     )),
     modifiers(&SessionCookie),
     tags(
         (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture and their referrals"),
+        (name = "referrals", description = "Visits brought by members' referral links, as the app reports them \
+            when the code came in a host container's launch parameter"),
         (name = "feed", description = "The content-first feed"),
         (name = "posts", description = "Content posts, their photos, likes and comments"),
         (name = "products", description = "Products and their group-buy offers"),

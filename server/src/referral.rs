@@ -1,6 +1,7 @@
 //! Referral codes and what they earn: every member's code, the visits a `?ref=` link brings
-//! (recorded when a page of the app is served), the sign-ups credited at sign-up, and
-//! `GET /account/referrals`, the member's dashboard.
+//! (recorded when a page of the app is served, or when the app reports a code it found in a
+//! host container's launch parameter: `POST /referrals/visits`), the sign-ups credited at
+//! sign-up, and `GET /account/referrals`, the member's dashboard.
 //!
 //! Two first-party cookies carry a landing to the sign-up, both HttpOnly and SameSite=Lax
 //! (`Secure` with the `__Host-` prefix under `--secure-cookies`, like the session):
@@ -19,11 +20,14 @@ use axum::response::Response;
 use axum::Json;
 use base64::Engine;
 use quanzi_api::referral::CROCKFORD_ALPHABET;
-use quanzi_api::{parse_referral_code, Money, ReferralDay, Referrals, REFERRAL_CODE_LEN};
+use quanzi_api::{
+    parse_referral_code, ErrorCode, Money, ReferralDay, ReferralVisit, Referrals, REFERRAL_CODE_LEN,
+};
 use rusqlite::{params, Connection, ErrorCode as SqlErrorCode, OptionalExtension};
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use crate::body::JsonBody;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::session::{self, cookie_values, SignedIn};
@@ -221,12 +225,23 @@ struct Landing {
     ref_cookie: Option<String>,
 }
 
-/// What the landing middleware knows of a request, read before the page is rendered.
+/// What is known of a request that arrives with a (parsed) code: its cookies.
 struct Arrival {
     code: String,
     visitor: Option<String>,
     held: Option<String>,
     session: Option<String>,
+}
+
+impl Arrival {
+    fn read(code: String, headers: &HeaderMap, secure: bool) -> Arrival {
+        Arrival {
+            code,
+            visitor: cookie_visitor(headers, secure),
+            held: cookie_code(headers, secure),
+            session: session::token_from(headers, secure),
+        }
+    }
 }
 
 /// Records a visit and decides the cookies. Nothing at all for an unknown code, or for a
@@ -270,6 +285,36 @@ fn land(conn: &Connection, arrival: Arrival, now_ms: i64) -> Result<Landing, App
     })
 }
 
+/// Records an arrival (see [`land`]) and returns the `Set-Cookie` values it earns: none for
+/// an unknown code or a member's own.
+async fn arrive(state: &AppState, arrival: Arrival) -> Result<Vec<HeaderValue>, AppError> {
+    let landing = state.db(move |conn| land(conn, arrival, now_ms())).await?;
+    let secure = state.secure_cookies;
+    let mut cookies = Vec::new();
+    if let Some(visitor) = &landing.visitor_cookie {
+        cookies.push(set_visitor_cookie(visitor, secure)?);
+    }
+    if let Some(code) = &landing.ref_cookie {
+        cookies.push(set_ref_cookie(code, state.referral_days, secure)?);
+    }
+    Ok(cookies)
+}
+
+/// Appends `cookies` to a response's headers, with `cache_control` so a response that sets
+/// a browser's own ids is never stored for someone else; nothing when there are none.
+fn append_cookies(headers: &mut HeaderMap, cookies: Vec<HeaderValue>, cache_control: &'static str) {
+    if cookies.is_empty() {
+        return;
+    }
+    for cookie in cookies {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+}
+
 /// Middleware on the app's page routes: a `GET` whose query has `ref={code}` of an existing
 /// member (not the signed-in member's own) records a visit and sets the cookies. Pages are
 /// rendered first and always served with their own status; a failure here is logged and
@@ -282,13 +327,7 @@ pub async fn landing(State(state): State<AppState>, req: Request, next: Next) ->
     let Some(code) = code else {
         return next.run(req).await;
     };
-    let secure = state.secure_cookies;
-    let arrival = Arrival {
-        code,
-        visitor: cookie_visitor(req.headers(), secure),
-        held: cookie_code(req.headers(), secure),
-        session: session::token_from(req.headers(), secure),
-    };
+    let arrival = Arrival::read(code, req.headers(), state.secure_cookies);
     let mut res = next.run(req).await;
     // Only the shell counts as a landing (not a 503 while the app is unbuilt, nor a 500).
     let is_page = res
@@ -298,32 +337,55 @@ pub async fn landing(State(state): State<AppState>, req: Request, next: Next) ->
     if !is_page || res.status().is_server_error() || res.status() == StatusCode::NOT_MODIFIED {
         return res;
     }
-    let landed = state.db(move |conn| land(conn, arrival, now_ms())).await;
-    let landing = match landed {
-        Ok(landing) => landing,
-        // Logged by AppError already.
-        Err(_) => return res,
-    };
-    let mut cookies = Vec::new();
-    if let Some(visitor) = &landing.visitor_cookie {
-        cookies.push(set_visitor_cookie(visitor, secure));
+    // A failure is logged by AppError already.
+    if let Ok(cookies) = arrive(&state, arrival).await {
+        append_cookies(res.headers_mut(), cookies, "private, no-cache");
     }
-    if let Some(code) = &landing.ref_cookie {
-        cookies.push(set_ref_cookie(code, state.referral_days, secure));
-    }
-    if cookies.is_empty() {
-        return res;
-    }
-    let headers = res.headers_mut();
-    for cookie in cookies.into_iter().flatten() {
-        headers.append(header::SET_COOKIE, cookie);
-    }
-    // A response that sets a browser's own ids must never be stored for someone else.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
     res
+}
+
+/// A referral code the app found where the server cannot see it: a host container's launch
+/// parameter travels in the URL's fragment (`#tgWebAppStartParam=…`), which browsers never
+/// send. Counted exactly like a landing with `?ref=`: one visit per visitor and UTC day, the
+/// visitor cookie when the browser has none, the first-touch referral cookie when it holds
+/// no valid one; an unknown code, or the signed-in member's own, changes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/referrals/visits",
+    tag = "referrals",
+    request_body = ReferralVisit,
+    responses(
+        (status = 204, description = "Counted, or ignored (an unknown code, the signed-in member's own). Sets the \
+            visitor cookie (`quanzi_visitor`) when the browser has none and the referral cookie (`quanzi_ref`) when it \
+            holds no valid one, both HttpOnly and SameSite=Lax; an answer that sets either is `Cache-Control: private, \
+            no-store`",
+         headers(("Set-Cookie" = String, description = "`quanzi_visitor=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=34560000`, \
+            `quanzi_ref=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000` (the referral window)"))),
+        (status = 400, description = "`bad_json`, or `bad_referral_code`: `code` is not 8 Crockford base32 digits \
+            (case, hyphens and the look-alikes I, L and O are forgiven)", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`: a write from another site", body = quanzi_api::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn record_visit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<ReferralVisit>,
+) -> Result<(StatusCode, HeaderMap), AppError> {
+    let code = parse_referral_code(&body.code).ok_or_else(|| {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadReferralCode,
+            "not a referral code: 8 letters and digits, like 7K3M9QXZ",
+        )
+    })?;
+    let arrival = Arrival::read(code, &headers, state.secure_cookies);
+    let cookies = arrive(&state, arrival).await?;
+    let mut out = HeaderMap::new();
+    // Not even the browser keeps this answer: there is nothing in it to reuse.
+    append_cookies(&mut out, cookies, "private, no-store");
+    Ok((StatusCode::NO_CONTENT, out))
 }
 
 /// The member a new sign-up is credited to: the code in the referral cookie if it names a

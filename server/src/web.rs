@@ -33,6 +33,8 @@ pub struct Web {
     /// Where the site is reached (`https://shop.example`): share links and every absolute
     /// URL in link previews start with it.
     public_origin: String,
+    /// Who may frame the shell (CSP `frame-ancestors`): ourselves and the host apps' pages.
+    frame_ancestors: String,
 }
 
 /// The shell cut at each point where a `nonce` attribute goes, and where the page's own
@@ -53,13 +55,27 @@ const NOT_BUILT: &str = "The Quanzi app has not been built: dist/index.html is m
 
 impl Web {
     /// Reads `dist/index.html` (if present), applies `api_base` to it and tells it the public
-    /// origin (`<meta name="quanzi-public-origin">`), which is checked here.
-    pub fn load(dist: &FsPath, api_base: Option<&str>, public_origin: &str) -> anyhow::Result<Web> {
+    /// origin (`<meta name="quanzi-public-origin">`) and the host pages that may embed it
+    /// (`<meta name="quanzi-embed-origins">`), all of which are checked here.
+    pub fn load(
+        dist: &FsPath,
+        api_base: Option<&str>,
+        public_origin: &str,
+        embed_origins: &[String],
+    ) -> anyhow::Result<Web> {
         let api_origin = match api_base {
             Some(base) => api_origin(base)?,
             None => None,
         };
         let public_origin = parse_public_origin(public_origin)?;
+        let mut embedders: Vec<String> = Vec::with_capacity(embed_origins.len());
+        for raw in embed_origins {
+            let origin = parse_embed_origin(raw)?;
+            if !embedders.contains(&origin) {
+                embedders.push(origin);
+            }
+        }
+        let embedders = embedders.join(" ");
         let index = dist.join("index.html");
         let shell = match std::fs::read_to_string(&index) {
             Ok(html) => {
@@ -68,6 +84,7 @@ impl Web {
                     None => html,
                 };
                 let html = set_meta(&html, PUBLIC_ORIGIN_META, &public_origin);
+                let html = set_meta(&html, EMBED_ORIGINS_META, &embedders);
                 Some(Shell::new(&html))
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -85,11 +102,17 @@ impl Web {
             Some(origin) => format!("'self' {origin}"),
             None => "'self'".to_owned(),
         };
+        let frame_ancestors = if embedders.is_empty() {
+            "'self'".to_owned()
+        } else {
+            format!("'self' {embedders}")
+        };
         Ok(Web {
             dist: dist.to_owned(),
             shell,
             connect_src,
             public_origin,
+            frame_ancestors,
         })
     }
 
@@ -131,8 +154,8 @@ impl Web {
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self' data: blob:; font-src 'self'; \
              connect-src {}; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
-             form-action 'self'",
-            self.connect_src
+             form-action 'self'; frame-ancestors {}",
+            self.connect_src, self.frame_ancestors
         );
         let Ok(csp) = HeaderValue::from_str(&csp) else {
             tracing::error!("the CSP header is not a valid header value");
@@ -317,6 +340,9 @@ fn read_tag(html: &str, from: usize) -> Option<(usize, Vec<(&str, &str)>)> {
 
 /// The meta tag that tells the app the public origin, for its share links.
 pub const PUBLIC_ORIGIN_META: &str = "quanzi-public-origin";
+/// The meta tag that tells the app which host pages may embed it, separated by single
+/// spaces: the only parents it talks to over `postMessage`.
+pub const EMBED_ORIGINS_META: &str = "quanzi-embed-origins";
 
 /// `html` with `<meta name="{name}" content="{value}" />`, value escaped: in place of the
 /// template's tag of that name where it has one, else added at the end of the head.
@@ -412,22 +438,47 @@ pub fn escape_html(value: &str) -> String {
     out
 }
 
-/// A `--public-origin` as the server uses it: `scheme://host[:port]` of an absolute http(s)
-/// URL without credentials, path (other than `/`), query or fragment; lower-cased, default
-/// port dropped, no trailing slash. Anything else is refused at startup.
+/// A `--public-origin` as the server uses it: see [`parse_origin`].
 pub fn parse_public_origin(raw: &str) -> anyhow::Result<String> {
-    let url = url::Url::parse(raw.trim())
-        .with_context(|| format!("--public-origin {raw:?} is not an http(s) URL"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        bail!("--public-origin {raw:?} must be an http:// or https:// origin");
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        bail!("--public-origin must not carry credentials");
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        bail!("--public-origin {raw:?} must be an origin only, like https://shop.example");
+    Ok(parse_origin("--public-origin", raw)?
+        .origin()
+        .ascii_serialization())
+}
+
+/// An `--embed-origin`, a host page allowed to frame the app: see [`parse_origin`]. Never a
+/// wildcard or `null`: the app posts messages to exactly these origins.
+pub fn parse_embed_origin(raw: &str) -> anyhow::Result<String> {
+    let url = parse_origin("--embed-origin", raw)?;
+    // It becomes a CSP host-source, whose host is letters, digits, `-` and `.` (an
+    // international name arrives here as punycode): a `*` would be a wildcard there.
+    if let Some(url::Host::Domain(domain)) = url.host() {
+        if !domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
+            bail!("--embed-origin {raw:?} must name one host, without wildcards");
+        }
     }
     Ok(url.origin().ascii_serialization())
+}
+
+/// An absolute http(s) URL without credentials, path (other than `/`), query or fragment,
+/// whose origin (`scheme://host[:port]`, lower-cased, default port dropped, no trailing
+/// slash) is what the server uses. Anything else is refused at startup, naming the
+/// `option` it came by.
+fn parse_origin(option: &str, raw: &str) -> anyhow::Result<url::Url> {
+    let url = url::Url::parse(raw.trim())
+        .with_context(|| format!("{option} {raw:?} is not an http(s) URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        bail!("{option} {raw:?} must be an http:// or https:// origin");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("{option} must not carry credentials");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        bail!("{option} {raw:?} must be an origin only, like https://shop.example");
+    }
+    Ok(url)
 }
 
 /// The origin to allow in `connect-src` for an API base: none for a same-origin path,
@@ -790,6 +841,76 @@ mod tests {
             assert!(parse_public_origin(bad).is_err(), "{bad} should be refused");
         }
         Ok(())
+    }
+
+    #[test]
+    fn embed_origins() -> anyhow::Result<()> {
+        assert_eq!(
+            parse_embed_origin("http://127.0.0.1:9000")?,
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(
+            parse_embed_origin("https://shop.example")?,
+            "https://shop.example"
+        );
+        assert_eq!(
+            parse_embed_origin("HTTPS://Web.Telegram.ORG/")?,
+            "https://web.telegram.org"
+        );
+        assert_eq!(
+            parse_embed_origin("https://圈子.example")?,
+            "https://xn--6cso3h.example"
+        );
+        for bad in [
+            "*",
+            "https://*.example",
+            "https://a.example;script-src",
+            "https://a_b.example",
+            "https://a.example/path",
+            "https://a.example?x",
+            "https://a.example#x",
+            "https://u@a.example",
+            "javascript:x",
+            "null",
+            "//a.example",
+            "a.example",
+            "",
+        ] {
+            let err = parse_embed_origin(bad).err();
+            assert!(
+                err.is_some_and(|e| format!("{e:#}").contains("--embed-origin")),
+                "{bad:?} should be refused, naming its option"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_embed_origins_fill_their_meta_tag() {
+        let html = "<head><meta name=\"quanzi-public-origin\" content=\"\" />\n\
+                    <meta name=\"quanzi-embed-origins\" content=\"\" />\n<title>t</title></head>";
+        let out = set_meta(
+            html,
+            EMBED_ORIGINS_META,
+            "http://127.0.0.1:9000 https://shop.example",
+        );
+        assert_eq!(
+            out,
+            "<head><meta name=\"quanzi-public-origin\" content=\"\" />\n\
+             <meta name=\"quanzi-embed-origins\" \
+             content=\"http://127.0.0.1:9000 https://shop.example\" />\n<title>t</title></head>"
+        );
+        // As a minifier leaves the empty tag.
+        let out = set_meta(
+            "<meta name=quanzi-embed-origins content><title>t</title></head>",
+            EMBED_ORIGINS_META,
+            "https://shop.example",
+        );
+        assert_eq!(
+            out,
+            "<meta name=\"quanzi-embed-origins\" content=\"https://shop.example\" />\
+             <title>t</title></head>"
+        );
     }
 
     #[test]

@@ -97,6 +97,7 @@ fn help_lists_the_options() {
         "--secure-cookies",
         "--trusted-proxy",
         "--public-origin",
+        "--embed-origin",
         "--referral-days",
     ] {
         assert!(help.contains(option), "{option} missing from --help");
@@ -203,11 +204,40 @@ fn the_public_origin_is_given_or_derived_from_the_address() {
 }
 
 #[test]
+fn embed_origins_may_frame_the_shell() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (child, addr) = start_with_app(
+        dir.path(),
+        &[
+            "--embed-origin",
+            "http://127.0.0.1:9000",
+            "--embed-origin",
+            "HTTPS://Host.Example",
+        ],
+    );
+    let page = http_get(&addr, "/");
+    stop(child);
+    assert!(
+        page.contains("frame-ancestors 'self' http://127.0.0.1:9000 https://host.example\r\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<meta name="quanzi-embed-origins" content="http://127.0.0.1:9000 https://host.example" />"#
+        ),
+        "{page}"
+    );
+}
+
+#[test]
 fn a_bad_public_origin_or_referral_window_is_refused_before_starting() {
     for (option, value) in [
         ("--public-origin", "ftp://shop.example"),
         ("--public-origin", "https://shop.example/store"),
         ("--public-origin", "shop.example"),
+        ("--embed-origin", "*"),
+        ("--embed-origin", "null"),
+        ("--embed-origin", "https://host.example/app"),
         ("--referral-days", "0"),
         ("--referral-days", "401"),
         ("--referral-days", "thirty"),

@@ -1,5 +1,6 @@
-//! Referral codes: every member has one; `?ref=` landings record one visit per visitor and
-//! day and set a first-touch cookie; sign-ups are credited; `GET /account/referrals`.
+//! Referral codes: every member has one; `?ref=` landings, and codes the app reports from a
+//! host container's launch parameter (`POST /referrals/visits`), record one visit per visitor
+//! and day and set a first-touch cookie; sign-ups are credited; `GET /account/referrals`.
 
 mod common;
 
@@ -46,6 +47,21 @@ fn referred_by(app: &TestApp, member_id: i64) -> Option<i64> {
 /// `name=value` of a `Set-Cookie`.
 fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or("").to_owned()
+}
+
+/// A well-formed code nobody has.
+fn unknown_code(app: &TestApp) -> String {
+    let mut candidate = "ZZZZZZZZ".to_owned();
+    let mut n = 0;
+    while count(
+        app,
+        &format!("SELECT count(*) FROM members WHERE referral_code = '{candidate}'"),
+    ) > 0
+    {
+        n += 1;
+        candidate = format!("ZZZZZZ{n:02}");
+    }
+    candidate
 }
 
 fn is_code(code: &str) -> bool {
@@ -300,20 +316,7 @@ async fn a_member_landing_on_their_own_link_credits_nobody() {
 async fn junk_refs_are_ignored_stored_nowhere_and_not_reflected() {
     let app = app().await;
     let long = "A".repeat(10_000);
-    let unknown = {
-        // A well-formed code nobody has.
-        let mut candidate = "ZZZZZZZZ".to_owned();
-        let mut n = 0;
-        while count(
-            &app,
-            &format!("SELECT count(*) FROM members WHERE referral_code = '{candidate}'"),
-        ) > 0
-        {
-            n += 1;
-            candidate = format!("ZZZZZZ{n:02}");
-        }
-        candidate
-    };
+    let unknown = unknown_code(&app);
     let junk = [
         long.as_str(),
         "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
@@ -342,6 +345,143 @@ async fn junk_refs_are_ignored_stored_nowhere_and_not_reflected() {
             assert_eq!(html.len(), plain.text().len(), "{uri:.60}");
         }
     }
+    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits"), 0);
+}
+
+/// Reports a code as the app does when it finds one in a host container's launch parameter.
+async fn report(app: &TestApp, code: &str, cookie: Option<&str>) -> common::Reply {
+    call(
+        &app.router,
+        Method::POST,
+        "/api/v1/referrals/visits",
+        cookie,
+        Some(json!({ "code": code })),
+    )
+    .await
+}
+
+/// `POST /referrals/visits` with a raw body, from a page of `origin`.
+async fn report_raw(app: &TestApp, origin: &str, body: String) -> common::Reply {
+    common::send(
+        &app.router,
+        axum::http::Request::post("/api/v1/referrals/visits")
+            .header("host", common::HOST)
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_reported_code_records_one_visit_per_visitor_and_day_and_sets_the_cookies() {
+    let app = app().await;
+    let code = code_of(&app, 1);
+    let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    let first = report(&app, &typed, None).await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.text());
+    assert!(first.body.is_empty());
+    assert_eq!(visits_of(&app, 1), 1);
+    let visitor = set_cookie_named(&first, "quanzi_visitor").expect("a visitor cookie");
+    assert!(
+        visitor.ends_with("; HttpOnly; SameSite=Lax; Path=/; Max-Age=34560000"),
+        "{visitor}"
+    );
+    let referral = set_cookie_named(&first, "quanzi_ref").expect("a referral cookie");
+    assert_eq!(
+        referral,
+        format!("quanzi_ref={code}; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000")
+    );
+    assert_eq!(first.header("cache-control"), "private, no-store");
+    let cookies = format!("{}; {}", pair(&visitor), pair(&referral));
+
+    // Again the same day, by report or by link: the same visitor, no new visit, no cookie.
+    let again = report(&app, &code, Some(&cookies)).await;
+    assert_eq!(again.status, StatusCode::NO_CONTENT);
+    assert!(set_cookies(&again).is_empty(), "{:?}", set_cookies(&again));
+    assert_eq!(again.header("cache-control"), "no-cache");
+    let landed = request(
+        &app.router,
+        Method::GET,
+        &format!("/p/1?ref={code}"),
+        &[("cookie", &cookies)],
+    )
+    .await;
+    assert!(set_cookies(&landed).is_empty());
+    assert_eq!(visits_of(&app, 1), 1);
+
+    // Another member's code: a visit for them, and the first touch keeps the cookie.
+    let other = report(&app, &code_of(&app, 2), Some(&cookies)).await;
+    assert_eq!(other.status, StatusCode::NO_CONTENT);
+    assert!(set_cookies(&other).is_empty(), "{:?}", set_cookies(&other));
+    assert_eq!((visits_of(&app, 1), visits_of(&app, 2)), (1, 1));
+
+    // Another browser is another visitor.
+    let fresh = report(&app, &code, None).await;
+    assert!(set_cookie_named(&fresh, "quanzi_visitor").is_some());
+    assert_eq!(visits_of(&app, 1), 2);
+}
+
+#[tokio::test]
+async fn a_reported_own_or_unknown_code_changes_nothing() {
+    let app = app().await;
+    let session = sign_in_demo(&app.router, 1).await;
+    let own = report(&app, &code_of(&app, 1), Some(&session)).await;
+    assert_eq!(own.status, StatusCode::NO_CONTENT);
+    assert!(set_cookies(&own).is_empty(), "{:?}", set_cookies(&own));
+
+    let unknown = report(&app, &unknown_code(&app), None).await;
+    assert_eq!(unknown.status, StatusCode::NO_CONTENT);
+    assert!(
+        set_cookies(&unknown).is_empty(),
+        "{:?}",
+        set_cookies(&unknown)
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits"), 0);
+
+    // Signed in, someone else's code counts.
+    let other = report(&app, &code_of(&app, 2), Some(&session)).await;
+    assert!(set_cookie_named(&other, "quanzi_ref").is_some());
+    assert_eq!(visits_of(&app, 2), 1);
+}
+
+#[tokio::test]
+async fn what_is_not_a_code_or_not_from_this_site_is_refused() {
+    let app = app().await;
+    for junk in [
+        "",
+        "7K3M9QX",
+        "7K3M9QXZ1",
+        "7K3M9QXU",
+        "<b>x</b>",
+        "７K3M9QXZ",
+        &"A".repeat(10_000),
+    ] {
+        let reply = report(&app, junk, None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{junk:.20}");
+        assert_eq!(reply.error_code(), "bad_referral_code");
+        assert!(!reply.text().contains("<b>"), "not reflected");
+        assert!(set_cookies(&reply).is_empty());
+    }
+    let code = code_of(&app, 1);
+    for body in ["{\"code\":", "{}", "{\"code\":12345678}", "\"7K3M9QXZ\""] {
+        let reply = report_raw(&app, common::ORIGIN, body.to_owned()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.error_code(), "bad_json", "{body}");
+    }
+    let padded = format!("{{\"code\":\"{code}\",\"pad\":\"{}\"}}", "x".repeat(70_000));
+    let reply = report_raw(&app, common::ORIGIN, padded).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.error_code(), "payload_too_large");
+
+    // A valid code from another site: refused before anything is counted.
+    let body = json!({ "code": code }).to_string();
+    let reply = report_raw(&app, "http://evil.example", body).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.error_code(), "bad_origin");
+    let reply = get(&app.router, "/api/v1/referrals/visits").await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(count(&app, "SELECT count(*) FROM referral_visits"), 0);
 }
 
@@ -443,6 +583,15 @@ async fn sign_ups_are_credited_to_the_cookie_first_then_the_body() {
     }
     let id = sign_up_with(&app, "plain@example.com", None, None).await;
     assert_eq!(referred_by(&app, id), None);
+}
+
+#[tokio::test]
+async fn the_cookie_a_reported_code_sets_credits_the_sign_up() {
+    let app = app().await;
+    let reported = report(&app, &code_of(&app, 2), None).await;
+    let cookie = pair(&set_cookie_named(&reported, "quanzi_ref").expect("ref"));
+    let id = sign_up_with(&app, "from-host@example.com", Some(&cookie), None).await;
+    assert_eq!(referred_by(&app, id), Some(2));
 }
 
 #[tokio::test]

@@ -13,6 +13,13 @@ fn csp_nonce(csp: &str) -> String {
     csp[start..start + len].to_owned()
 }
 
+/// The directive of a CSP header that starts with `name`, as written.
+fn directive<'a>(csp: &'a str, name: &str) -> Option<&'a str> {
+    csp.split(';')
+        .map(str::trim)
+        .find(|d| d.split(' ').next() == Some(name))
+}
+
 fn assert_shell(reply: &common::Reply) {
     assert!(
         reply.header("content-type").starts_with("text/html"),
@@ -51,9 +58,10 @@ async fn the_shell_is_served_uncached_with_a_fresh_nonce_each_time() {
     ] {
         assert!(csp.contains(directive), "{directive} missing from {csp}");
     }
-    assert!(
-        !csp.contains("frame-ancestors"),
-        "host apps must be able to embed us"
+    // Unless host pages are configured, only the site itself may frame it.
+    assert_eq!(
+        directive(csp, "frame-ancestors"),
+        Some("frame-ancestors 'self'")
     );
 
     // Every script tag carries exactly this response's nonce.
@@ -287,6 +295,68 @@ async fn api_base_is_rewritten_and_its_origin_allowed() {
     assert!(reply
         .header("content-security-policy")
         .contains("connect-src 'self';"));
+}
+
+#[tokio::test]
+async fn only_the_configured_host_pages_may_frame_the_shell_and_the_app_learns_them() {
+    let app = app().await;
+    let reply = get(&app.router, "/").await;
+    assert!(
+        reply
+            .text()
+            .contains(r#"<meta name="quanzi-embed-origins" content="" />"#),
+        "{}",
+        reply.text()
+    );
+
+    let app = app_with(Options {
+        embed_origins: vec![
+            "http://127.0.0.1:9000".to_owned(),
+            "HTTPS://Host.Example/".to_owned(),
+            // Twice, spelled another way: once is enough.
+            "http://127.0.0.1:9000/".to_owned(),
+        ],
+        ..Options::default()
+    })
+    .await;
+    // Every shell: plain, with a link preview, and the 404 page.
+    for (uri, status) in [
+        ("/", StatusCode::OK),
+        ("/p/1", StatusCode::OK),
+        ("/nope", StatusCode::NOT_FOUND),
+    ] {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, status, "{uri}");
+        assert_eq!(
+            directive(reply.header("content-security-policy"), "frame-ancestors"),
+            Some("frame-ancestors 'self' http://127.0.0.1:9000 https://host.example"),
+            "{uri}"
+        );
+        let html = reply.text();
+        assert!(
+            html.contains(
+                r#"<meta name="quanzi-embed-origins" content="http://127.0.0.1:9000 https://host.example" />"#
+            ),
+            "{uri}: {html}"
+        );
+        assert_eq!(html.matches("quanzi-embed-origins").count(), 1, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_embed_origin_stops_startup_before_the_database_is_made() {
+    for bad in ["*", "null", "https://a.example/path", "javascript:x", ""] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut config =
+            quanzi_server::Config::new(dir.path().join("q.sqlite"), dir.path().join("dist"));
+        config.embed_origins = vec!["https://ok.example".to_owned(), bad.to_owned()];
+        let err = quanzi_server::app(&config).await.err();
+        assert!(
+            err.is_some_and(|e| format!("{e:#}").contains("--embed-origin")),
+            "{bad:?}"
+        );
+        assert!(!dir.path().join("q.sqlite").exists(), "{bad:?}");
+    }
 }
 
 #[tokio::test]

@@ -260,7 +260,7 @@ impl Lang {
         }
     }
 
-    fn from_tag(tag: &str) -> Option<Lang> {
+    pub fn from_tag(tag: &str) -> Option<Lang> {
         let tag = tag.trim().to_ascii_lowercase();
         if tag.starts_with("zh") {
             Some(Lang::ZhCn)

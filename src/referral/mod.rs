@@ -2,26 +2,74 @@
 //! days) so that a later sign-up carries it, and it is taken out of the address bar, so a
 //! reader who shares the page passes on their own code, not someone else's. The server
 //! keeps its own first-touch cookie from the same landing; this copy is for when cookies
-//! did not survive (a webview, a cleared jar).
+//! did not survive (a webview, a cleared jar). Host containers hand the code over in the
+//! hash instead (`#tgWebAppStartParam=CODE`); the app reports that landing itself.
 
 pub mod dashboard;
 
-use quanzi_api::parse_referral_code;
+use gloo_net::http::Method;
+use quanzi_api::{parse_referral_code, ReferralVisit};
 
 use crate::browser::local_storage;
+use crate::client::write_json;
+use crate::i18n::Lang;
 use crate::router::query_value;
+use crate::task::spawn;
 
 const STORAGE_KEY: &str = "quanzi.ref";
 /// How long a captured code is kept, as the server's default window.
 const KEEP_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 
-/// Reads `ref` from the address, keeps it if it is a code and none is kept yet, and
-/// replaces the address with the same one without `ref`. Runs once, before the router
-/// reads the address.
-pub fn capture() {
+/// Keeps the referral code a visitor arrives with: in `?ref=`, or in a host container's
+/// launch parameter in the hash. Runs once, before the router reads the address.
+pub fn capture(lang: Lang) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    capture_query(&window);
+    capture_launch_param(&window, lang);
+}
+
+/// Hash keys under which mini-app containers hand over a start parameter
+/// (`#tgWebAppStartParam=CODE`, `#startapp=CODE`), and our own `#ref=`.
+const LAUNCH_KEYS: [&str; 3] = ["tgWebAppStartParam", "startapp", "ref"];
+
+/// The referral code in a launch parameter: `[A-Za-z0-9_-]`, at most 64 characters, and a
+/// code once read as one (hyphens and underscores are separators some containers need).
+fn launch_code(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| LAUNCH_KEYS.contains(key))
+        .map(|(_, value)| value)
+        .filter(|value| {
+            value.len() <= 64
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .and_then(|value| parse_referral_code(&value.replace('_', "-")))
+}
+
+/// A launch parameter never reaches the server (a hash is not sent): the app reports the
+/// landing, which the server records as it does for `?ref=`. The hash itself is the
+/// container's and stays as it is.
+fn capture_launch_param(window: &web_sys::Window, lang: Lang) {
+    let hash = window.location().hash().unwrap_or_default();
+    let Some(code) = launch_code(&hash) else {
+        return;
+    };
+    keep(&code, now_ms());
+    spawn(async move {
+        let visit = ReferralVisit { code };
+        // A lost report costs one visit in the sharer's figures, never the page.
+        let _ = write_json::<()>(Method::POST, "/referrals/visits", lang, Some(&visit)).await;
+    });
+}
+
+/// Reads `ref` from the query, keeps it if it is a code and none is kept yet, and
+/// replaces the address with the same one without `ref`.
+fn capture_query(window: &web_sys::Window) {
     let location = window.location();
     let search = location.search().unwrap_or_default();
     let query = search.trim_start_matches('?');
@@ -90,7 +138,7 @@ fn read(value: &str, now: u64) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_ref, read};
+    use super::{is_ref, launch_code, read};
 
     #[test]
     fn a_kept_code_lasts_until_its_expiry() {
@@ -98,6 +146,33 @@ mod tests {
         assert_eq!(read("7K3M9QXZ 2000", 2000), None);
         assert_eq!(read("<script> 2000", 1), None);
         assert_eq!(read("garbage", 1), None);
+    }
+
+    #[test]
+    fn launch_parameters_carry_codes() {
+        assert_eq!(
+            launch_code("#tgWebAppData=x%3D1&tgWebAppStartParam=7k3m9qxz").as_deref(),
+            Some("7K3M9QXZ")
+        );
+        assert_eq!(
+            launch_code("#startapp=7K3M_9QXZ").as_deref(),
+            Some("7K3M9QXZ")
+        );
+        assert_eq!(launch_code("#ref=7K3M-9QXZ").as_deref(), Some("7K3M9QXZ"));
+        for hash in [
+            "",
+            "#",
+            "#main",
+            "#tgWebAppStartParam=",
+            "#tgWebAppStartParam=7K3M9QXZ%3Cscript",
+            "#tgWebAppStartParam=<script>",
+            "#other=7K3M9QXZ",
+            "#tgWebAppStartParam=UUUUUUUU",
+        ] {
+            assert_eq!(launch_code(hash), None, "{hash}");
+        }
+        let long = format!("#startapp={}", "7".repeat(65));
+        assert_eq!(launch_code(&long), None);
     }
 
     #[test]

@@ -42,7 +42,8 @@ pub fn serve(args: &[String]) -> Result {
     bundle::build_app()?;
     build_server(Profile::Optimised)?;
     let mut server = Command::new(Profile::Optimised.binary());
-    server.args(args).current_dir(root());
+    // A developer's server: the host example page is at /dev/embed-host/.
+    server.arg("--embed-example").args(args).current_dir(root());
     cmd::run(server)
 }
 
@@ -105,7 +106,7 @@ impl Drop for TestServer {
     }
 }
 
-fn free_port() -> Result<u16> {
+pub fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     listener
         .local_addr()

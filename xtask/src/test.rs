@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::cmd::{self, command, run_counting, Counts, Result};
-use crate::server::{build_server, Profile, TestServer};
+use crate::server::{build_server, free_port, Profile, TestServer};
 use crate::{bundle, setup};
 
 struct Step {
@@ -58,14 +58,19 @@ pub fn run() -> Result {
     step("first-load budget", &mut |_| bundle::check_budget());
     step("server build", &mut |_| build_server(Profile::Test));
     step("browser journeys", &mut |counts| {
-        let server = TestServer::start(Profile::Test)?;
+        // The embedding journeys serve a host page on this port: the one origin allowed
+        // to frame the store besides itself.
+        let host_port = free_port()?.to_string();
+        let host_origin = format!("http://127.0.0.1:{host_port}");
+        let server = TestServer::start_with(Profile::Test, &["--embed-origin", &host_origin])?;
         // Group-buys that end in seconds, for the journey of a group that fails.
         let short = TestServer::start_with(Profile::Test, &["--group-window-secs", "8"])?;
         let mut playwright = command("npx", &["playwright", "test"]);
         playwright
             .current_dir(cmd::root().join("e2e"))
             .env("BASE_URL", &server.base_url)
-            .env("SHORT_WINDOW_URL", &short.base_url);
+            .env("SHORT_WINDOW_URL", &short.base_url)
+            .env("EMBED_HOST_PORT", &host_port);
         let (result, found) = run_counting(playwright);
         *counts += found;
         drop(server);

@@ -1,0 +1,319 @@
+// Quanzi inside a host: a partner's page that frames it (the example host page,
+// examples/embed-host, served here on another loopback origin) and a native app's bridge.
+// `cargo xtask test` starts the store with `--embed-origin http://127.0.0.1:$EMBED_HOST_PORT`.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './fixtures.js';
+import { signUp } from './helpers.js';
+
+const store = new URL(process.env.BASE_URL).origin;
+const hostPort = Number(process.env.EMBED_HOST_PORT);
+const hostDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../examples/embed-host');
+const files = {
+  '/': ['index.html', 'text/html'],
+  '/host.js': ['host.js', 'text/javascript'],
+  '/host.css': ['host.css', 'text/css'],
+};
+
+/** Serves the example host page (and a blank page) as a partner's site would. */
+function serveHost(port) {
+  const server = http.createServer((req, res) => {
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname === '/blank.html') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>');
+      return;
+    }
+    const file = files[pathname];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file[1] }).end(fs.readFileSync(path.join(hostDir, file[0])));
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+let allowed;
+let unlisted;
+let unlistedOrigin;
+test.beforeAll(async () => {
+  if (!hostPort) throw new Error('EMBED_HOST_PORT is not set: run the journeys with `cargo xtask test`');
+  allowed = await serveHost(hostPort);
+  unlisted = await serveHost(0);
+  unlistedOrigin = `http://127.0.0.1:${unlisted.address().port}`;
+});
+test.afterAll(async () => {
+  allowed?.close();
+  unlisted?.close();
+});
+
+const hostUrl = (origin, storePath = '/p/18') =>
+  `${origin}/?store=${encodeURIComponent(store)}&path=${encodeURIComponent(storePath)}`;
+const events = (page) => page.evaluate(() => window.quanziEvents);
+const eventsOf = async (page, type) => (await events(page)).filter((e) => e.type === type);
+
+test('an allowed host frames a product: no site chrome, and the bridge talks both ways', async ({ page }) => {
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await page.goto(hostUrl(`http://127.0.0.1:${hostPort}`));
+  const frame = page.frameLocator('#store');
+  await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+  // The host's own bar stands in for the store's header and tab bar.
+  await expect(frame.locator('.top-bar')).toHaveCount(0);
+  await expect(frame.locator('.tab-bar')).toHaveCount(0);
+
+  await expect.poll(async () => (await eventsOf(page, 'ready')).length).toBe(1);
+  const [ready] = await eventsOf(page, 'ready');
+  expect(ready).toMatchObject({ source: 'quanzi', v: 1, payload: { path: '/p/18?embed=1', locale: 'zh-CN' } });
+  // The frame grows to the content's height, as the store reports it.
+  await expect.poll(async () => (await eventsOf(page, 'resize')).length).toBeGreaterThan(0);
+  await expect
+    .poll(async () => {
+      const resizes = await eventsOf(page, 'resize');
+      const height = resizes.at(-1).payload.height;
+      const frameHeight = await page.locator('#store').evaluate((f) => f.getBoundingClientRect().height);
+      return height > 600 && Math.abs(frameHeight - height) <= 2;
+    })
+    .toBe(true);
+
+  await frame.getByRole('button', { name: /加入购物车/ }).click();
+  await expect.poll(() => eventsOf(page, 'add_to_cart')).toEqual([
+    { source: 'quanzi', v: 1, type: 'add_to_cart', payload: { product_id: 18, quantity: 1 } },
+  ]);
+  // Embedded, the cart is a button in the frame's corner.
+  await expect(frame.getByRole('link', { name: '购物车 (1)' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(frame.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(frame.getByRole('button', { name: /Add to cart/ })).toBeVisible();
+
+  // In-app navigation stays embedded, and the host hears of it.
+  await page.getByLabel('Open path').fill('/c/cycling');
+  await page.getByRole('button', { name: 'Go' }).click();
+  await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect.poll(async () => (await eventsOf(page, 'navigate')).map((e) => e.payload.path)).toEqual(['/c/cycling']);
+  await expect(frame.locator('.top-bar')).toHaveCount(0);
+  // A frame as tall as its content has its corner far below: the host opens the cart.
+  await page.getByLabel('Open path').fill('/cart');
+  await page.getByRole('button', { name: 'Go' }).click();
+  await expect(frame.getByRole('heading', { name: 'Cart' })).toBeVisible();
+  await frame.getByRole('link', { name: 'Checkout' }).click();
+  // A guest signs up inside the frame (the host is same-site, so the session cookie holds).
+  await frame.getByRole('link', { name: /Create an account/ }).click();
+  await frame.getByLabel('Display name').fill('嵌入的顾客');
+  await frame.getByLabel('Email').fill(`e2e-embed-${Date.now()}@example.test`);
+  await frame.getByLabel(/Password/).fill('correct horse battery');
+  await frame.getByRole('button', { name: 'Sign up' }).click();
+  await expect(frame.getByRole('heading', { name: 'Checkout' })).toBeVisible();
+  await expect.poll(async () => (await eventsOf(page, 'checkout_started')).map((e) => e.payload)).toEqual([
+    { intent: 'cart', product_id: null, group_id: null },
+  ]);
+  const checkout = async () => {
+    await frame.getByLabel('Recipient').fill('王小明');
+    await frame.getByLabel('Phone').fill('13800138000');
+    await frame.getByLabel('Address').fill('杭州市西湖区文三路 1 号');
+    await frame.getByRole('button', { name: 'Place order' }).click();
+    await frame.getByRole('button', { name: 'Pay (approved)' }).click();
+  };
+  await checkout();
+  await expect.poll(async () => (await eventsOf(page, 'order_paid')).length).toBe(1);
+  const [paid] = await eventsOf(page, 'order_paid');
+  expect(paid.payload).toMatchObject({ group_id: null, total: { currency: 'CNY' } });
+  expect(paid.payload.order_id).toBeGreaterThan(0);
+  expect(await eventsOf(page, 'group_joined')).toEqual([]);
+
+  // Starting a group: the paid seat is news too.
+  await page.getByLabel('Open path').fill('/checkout?start=18');
+  await page.getByRole('button', { name: 'Go' }).click();
+  await expect.poll(async () => (await eventsOf(page, 'checkout_started')).at(-1).payload).toEqual({
+    intent: 'start', product_id: 18, group_id: null,
+  });
+  await checkout();
+  await expect.poll(async () => (await eventsOf(page, 'group_joined')).length).toBe(1);
+  const [joined] = await eventsOf(page, 'group_joined');
+  const paidSeat = (await eventsOf(page, 'order_paid')).at(-1);
+  expect(joined.payload.order_id).toBe(paidSeat.payload.order_id);
+  expect(joined.payload.group_id).toBe(paidSeat.payload.group_id);
+  expect(joined.payload.group_id).toBeGreaterThan(0);
+});
+
+test('a second, unlisted origin is not obeyed, and bad commands change nothing', async ({ page }) => {
+  const consoleErrors = [];
+  // Requests a guest's page makes anyway (who am I: 401) are not the bridge's doing.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
+  });
+  await page.goto(hostUrl(`http://127.0.0.1:${hostPort}`));
+  const frame = page.frameLocator('#store');
+  await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect.poll(async () => (await eventsOf(page, 'ready')).length).toBe(1);
+
+  // A frame of another origin inside the host page posts straight to the store.
+  await page.evaluate((src) => {
+    const rogue = document.createElement('iframe');
+    rogue.src = src;
+    rogue.name = 'rogue';
+    document.body.append(rogue);
+    return new Promise((resolve) => rogue.addEventListener('load', resolve));
+  }, `${unlistedOrigin}/blank.html`);
+  const rogue = page.frame({ name: 'rogue' });
+  await rogue.evaluate(() => {
+    const storeWindow = window.parent.frames[0];
+    for (const [type, payload] of [
+      ['set_locale', { locale: 'en' }],
+      ['navigate', { path: '/c/cycling' }],
+      ['set_theme', { accent: '#00ff00' }],
+    ]) {
+      storeWindow.postMessage({ source: 'quanzi', v: 1, type, payload }, '*');
+    }
+  });
+  // From the allowed host: malformed, unknown, oversized and off-site commands.
+  await page.evaluate(() => {
+    const store = document.getElementById('store').contentWindow;
+    const origin = new URL(document.getElementById('store').src).origin;
+    const bad = [
+      { source: 'other', v: 1, type: 'set_locale', payload: { locale: 'en' } },
+      { source: 'quanzi', v: 2, type: 'set_locale', payload: { locale: 'en' } },
+      { source: 'quanzi', v: 1, type: 'self_destruct', payload: {} },
+      { source: 'quanzi', v: 1, type: 'set_locale' },
+      { source: 'quanzi', v: 1, type: 'set_locale', payload: { locale: 'en', padding: 'x'.repeat(100_000) } },
+      { source: 'quanzi', v: 1, type: 'navigate', payload: { path: 'https://evil.example/' } },
+      { source: 'quanzi', v: 1, type: 'navigate', payload: { path: '//evil.example/' } },
+      { source: 'quanzi', v: 1, type: 'navigate', payload: { path: 'javascript:alert(1)' } },
+      { source: 'quanzi', v: 1, type: 'set_theme', payload: { accent: 'red; background: url(x)' } },
+      'not json',
+      '{"source":"quanzi","v":1,"type":"set_locale","payload":{"locale":"en"',
+      42,
+      null,
+    ];
+    for (const message of bad) store.postMessage(message, origin);
+    // Last, one good command: once it is obeyed, everything before it has been read.
+    store.postMessage({ source: 'quanzi', v: 1, type: 'navigate', payload: { path: '/communities' } }, origin);
+  });
+  await expect.poll(async () => (await eventsOf(page, 'navigate')).map((e) => e.payload.path)).toEqual(['/communities']);
+  await expect(frame.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(frame.getByRole('heading', { level: 1 })).toHaveText('全部圈子');
+  // The store's own accent, not the stranger's.
+  const accent = await frame.locator('html').evaluate((el) => getComputedStyle(el).getPropertyValue('--accent').trim());
+  expect(accent).toBe('#d63a30');
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a host not on the allowlist cannot frame the store', async ({ browser }) => {
+  // Not the journeys' page: the refusal it checks for is a CSP report in the console.
+  const page = await browser.newPage();
+  const refused = page.waitForEvent('console', (m) => m.text().includes('frame-ancestors'));
+  await page.goto(hostUrl(unlistedOrigin));
+  await refused;
+  await expect(page.frameLocator('#store').locator('#main')).toHaveCount(0);
+  expect(await events(page)).toEqual([]);
+  await page.close();
+});
+
+test('a host theme becomes the store colours, kept readable; junk is ignored', async ({ page }) => {
+  const accentOf = () =>
+    page.locator('html').evaluate((el) => getComputedStyle(el).getPropertyValue('--accent').trim());
+  await page.goto('/p/18?embed=1&theme=accent:0a7d5a,background:101418');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect.poll(accentOf).not.toBe('#d63a30');
+  // A dark host background gets light text (AA), and the green accent is lifted to read on it.
+  const colours = await page.locator('.buy-box .button').first().evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { fill: style.backgroundColor, ink: getComputedStyle(document.body).color };
+  });
+  expect(colours.ink).toBe('rgb(255, 255, 255)');
+  expect(colours.fill).not.toBe('rgb(214, 58, 48)');
+  // The theme and embed mode last for the visit, across a reload without them.
+  await page.goto('/c/cycling');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('.top-bar')).toHaveCount(0);
+  await expect.poll(accentOf).not.toBe('#d63a30');
+  // Not colours: nothing changes.
+  await page.goto('/p/18?embed=1&theme=accent:red,background:url(x)');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await accentOf()).toBe('#d63a30');
+  // `embed=0` leaves embed mode.
+  await page.goto('/p/18?embed=0');
+  await expect(page.locator('.top-bar')).toBeVisible();
+});
+
+test('in a native app, share goes to the bridge; without an answer the store shares itself', async ({ browser }) => {
+  for (const answer of ['shared', 'unavailable']) {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await context.addInitScript((answer) => {
+      delete Navigator.prototype.share;
+      window.__bridged = [];
+      // An Android WebView's injected object: strings in. Commands come back as the native
+      // side would send them, posted into the page.
+      window.QuanziBridge = {
+        postMessage(text) {
+          const message = JSON.parse(text);
+          window.__bridged.push(message);
+          if (message.type === 'share') {
+            window.postMessage({ source: 'quanzi', v: 1, type: 'share_result', payload: { status: answer } }, location.origin);
+          }
+        },
+      };
+    }, answer);
+    const page = await context.newPage();
+    await page.goto('/p/18');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await page.getByRole('button', { name: '分享' }).click();
+    await expect.poll(() => page.evaluate(() => window.__bridged.map((m) => m.type))).toContain('share');
+    const bridged = await page.evaluate(() => window.__bridged);
+    expect(bridged[0].type).toBe('ready');
+    const share = bridged.find((m) => m.type === 'share');
+    expect(new URL(share.payload.url).pathname).toBe('/p/18');
+    expect(share.payload.title).toBeTruthy();
+    expect(share.payload.text).toContain(share.payload.title);
+    if (answer === 'shared') {
+      // The host's sheet took it: no second sheet, no panel.
+      await expect(page.getByRole('status').filter({ hasText: '链接已复制' })).toHaveCount(0);
+      await expect(page.locator('.share-panel')).toHaveCount(0);
+    } else {
+      // The host could not: the copy path, and the link with its QR code.
+      await expect(page.getByRole('status').filter({ hasText: '链接已复制' })).toBeVisible();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(share.payload.url);
+      await expect(page.locator('.share-link')).toHaveValue(share.payload.url);
+    }
+    await context.close();
+  }
+});
+
+test('without a bridge or a share sheet, share copies the link', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await context.addInitScript(() => {
+    delete Navigator.prototype.share;
+  });
+  const page = await context.newPage();
+  await page.goto('/p/18?embed=1');
+  await page.getByRole('button', { name: '分享' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '链接已复制' })).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(`${store}/p/18`);
+  await context.close();
+});
+
+test('a referral code in a container launch parameter is credited like ?ref=', async ({ browser }) => {
+  const contextA = await browser.newContext({ locale: 'zh-CN' });
+  const a = await contextA.newPage();
+  await signUp(a, '启动参数', '/me');
+  const code = await a.locator('.referral-code .code').textContent();
+
+  const contextB = await browser.newContext({ locale: 'zh-CN' });
+  const b = await contextB.newPage();
+  const visit = b.waitForResponse((r) => r.url().endsWith('/api/v1/referrals/visits'));
+  await b.goto(`/p/18?embed=1#tgWebAppData=x&tgWebAppStartParam=${code.toLowerCase()}`);
+  expect((await visit).status()).toBe(204);
+  await signUp(b, '小程序来的朋友', '/p/18');
+
+  await a.goto('/me');
+  const dashboard = a.getByRole('region', { name: '我的推荐' });
+  await expect(dashboard.locator('[data-total=visits] dd')).toHaveText('1');
+  await expect(dashboard.locator('[data-total=sign_ups] dd')).toHaveText('1');
+  await contextA.close();
+  await contextB.close();
+});

@@ -1,0 +1,361 @@
+//! Quanzi inside a host app (a native app's webview, a mini-app container, a partner's
+//! iframe). `?embed=1` drops the site's own header and tab bar for the rest of the visit
+//! and lays the page out edge to edge inside the safe areas; `?theme=` takes the host's
+//! colours; the bridge tells the host what happens and takes its commands
+//! (docs/embedding.md).
+
+pub mod bridge;
+mod theme;
+
+use std::cell::{Cell, RefCell};
+
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use quanzi_api::Money;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::client::js_object;
+use crate::i18n::{I18n, Lang};
+use crate::router::{navigate, query_value, Location};
+use crate::task::spawn;
+use bridge::{Command, Host, ShareStatus};
+use theme::Theme;
+
+/// Session storage keys: embed mode and the theme last as long as the visit in this tab.
+const EMBED_KEY: &str = "quanzi.embed";
+const THEME_KEY: &str = "quanzi.theme";
+/// How long a share waits for the host's `share_result` before the store shares itself.
+const SHARE_WAIT_MS: i32 = 1500;
+
+thread_local! {
+    static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
+    static SHARE_REPLY: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// What the store tells the host.
+pub enum Event<'a> {
+    Ready {
+        path: String,
+        locale: &'a str,
+    },
+    /// The content's height in CSS pixels, for an iframe that grows with it.
+    Resize {
+        height: u32,
+    },
+    Navigate {
+        path: String,
+    },
+    AddToCart {
+        product_id: i64,
+        quantity: u32,
+    },
+    /// `intent` is `cart`, `start` (a new group of `product_id`) or `join` (`group_id`).
+    CheckoutStarted {
+        intent: &'a str,
+        product_id: Option<i64>,
+        group_id: Option<i64>,
+    },
+    OrderPaid {
+        order_id: i64,
+        total: &'a Money,
+        group_id: Option<i64>,
+    },
+    GroupJoined {
+        group_id: i64,
+        order_id: i64,
+    },
+    Share {
+        url: &'a str,
+        title: &'a str,
+        text: &'a str,
+    },
+}
+
+fn number(n: impl Into<f64>) -> JsValue {
+    JsValue::from_f64(n.into())
+}
+
+/// An id as a JS number (ids are far below 2^53), or null.
+fn id(id: Option<i64>) -> JsValue {
+    id.map_or(JsValue::NULL, |id| number(id as f64))
+}
+
+impl Event<'_> {
+    fn message(&self) -> js_sys::Object {
+        let (kind, payload) = match self {
+            Event::Ready { path, locale } => (
+                "ready",
+                js_object(&[("path", path.as_str().into()), ("locale", (*locale).into())]),
+            ),
+            Event::Resize { height } => ("resize", js_object(&[("height", number(*height))])),
+            Event::Navigate { path } => ("navigate", js_object(&[("path", path.as_str().into())])),
+            Event::AddToCart {
+                product_id,
+                quantity,
+            } => (
+                "add_to_cart",
+                js_object(&[
+                    ("product_id", id(Some(*product_id))),
+                    ("quantity", number(*quantity)),
+                ]),
+            ),
+            Event::CheckoutStarted {
+                intent,
+                product_id,
+                group_id,
+            } => (
+                "checkout_started",
+                js_object(&[
+                    ("intent", (*intent).into()),
+                    ("product_id", id(*product_id)),
+                    ("group_id", id(*group_id)),
+                ]),
+            ),
+            Event::OrderPaid {
+                order_id,
+                total,
+                group_id,
+            } => (
+                "order_paid",
+                js_object(&[
+                    ("order_id", id(Some(*order_id))),
+                    (
+                        "total",
+                        js_object(&[
+                            ("amount", number(total.amount as f64)),
+                            ("currency", total.currency.as_str().into()),
+                        ])
+                        .into(),
+                    ),
+                    ("group_id", id(*group_id)),
+                ]),
+            ),
+            Event::GroupJoined { group_id, order_id } => (
+                "group_joined",
+                js_object(&[
+                    ("group_id", id(Some(*group_id))),
+                    ("order_id", id(Some(*order_id))),
+                ]),
+            ),
+            Event::Share { url, title, text } => (
+                "share",
+                js_object(&[
+                    ("url", (*url).into()),
+                    ("title", (*title).into()),
+                    ("text", (*text).into()),
+                ]),
+            ),
+        };
+        js_object(&[
+            ("source", bridge::SOURCE.into()),
+            ("v", number(bridge::VERSION)),
+            ("type", kind.into()),
+            ("payload", payload.into()),
+        ])
+    }
+}
+
+/// Tells the host, if there is one.
+pub fn emit(event: Event) {
+    HOST.with_borrow(|host| {
+        if let Some(host) = host {
+            host.send(&event.message());
+        }
+    });
+}
+
+/// Whether a host app listens (a native bridge or an allowlisted parent frame).
+pub fn has_host() -> bool {
+    HOST.with_borrow(Option::is_some)
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn root() -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .document_element()?
+        .dyn_into()
+        .ok()
+}
+
+/// A theme from the address (`accent:0a7d5a,…`), in a wasm chunk of its own: most visits
+/// have none, and contrast arithmetic is not small.
+#[wasm_split(embed_theme, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn apply_theme(raw: String) -> Result<(), SplitLoaderError> {
+    apply(&Theme::parse(&raw));
+    Ok(())
+}
+
+/// The host's colours as the stylesheet's custom properties (or the store's own again).
+fn apply(theme: &Theme) {
+    let Some(style) = root().map(|r| r.style()) else {
+        return;
+    };
+    for name in theme::PROPERTIES {
+        let _ = style.remove_property(name);
+    }
+    for (name, value) in theme.properties() {
+        let _ = style.set_property(name, &value);
+    }
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(THEME_KEY, &theme.encode());
+    }
+}
+
+/// Reads embed mode and the theme from the address (or from earlier in this visit) and
+/// finds the host. Runs once, before the first render; true when embedded.
+pub fn start() -> bool {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let query = query.trim_start_matches('?');
+    let storage = session_storage();
+    let stored = |key: &str| {
+        storage
+            .as_ref()
+            .and_then(|s| s.get_item(key).ok().flatten())
+    };
+    let embedded = match query_value(query, "embed").as_deref() {
+        Some("1") => true,
+        Some("0") => false,
+        _ => stored(EMBED_KEY).as_deref() == Some("1"),
+    };
+    if let Some(storage) = &storage {
+        let _ = if embedded {
+            storage.set_item(EMBED_KEY, "1")
+        } else {
+            storage.remove_item(EMBED_KEY)
+        };
+    }
+    if let Some(root) = root().filter(|_| embedded) {
+        let _ = root.class_list().add_1("embedded");
+    }
+    if let Some(raw) = query_value(query, "theme").or_else(|| stored(THEME_KEY)) {
+        spawn(async move {
+            // A chunk that cannot arrive leaves the store's own colours.
+            let _ = apply_theme(raw).await;
+        });
+    }
+    HOST.set(Host::find());
+    embedded
+}
+
+/// Hands a share to the host and waits briefly for its answer: true when the host took
+/// care of it (shared, or the member closed its sheet); false when it cannot or does not
+/// answer in time, and the store shares by itself.
+pub async fn share_via_host(url: &str, title: &str, text: &str) -> bool {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, SHARE_WAIT_MS);
+        }
+        SHARE_REPLY.set(Some(resolve));
+    });
+    emit(Event::Share { url, title, text });
+    let answer = wasm_bindgen_futures::JsFuture::from(promise).await.ok();
+    SHARE_REPLY.take();
+    answer
+        .and_then(|a| a.as_string())
+        .is_some_and(|status| status == "shared" || status == "cancelled")
+}
+
+/// A host's message, read and obeyed in a wasm chunk of its own (only hosts send any).
+#[wasm_split(embed_commands, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn obey_message(
+    event: web_sys::MessageEvent,
+    location: Location,
+    i18n: I18n,
+) -> Result<(), SplitLoaderError> {
+    if let Some(command) = bridge::read(&event) {
+        obey(command, location, i18n);
+    }
+    Ok(())
+}
+
+fn obey(command: Command, location: Location, i18n: I18n) {
+    match command {
+        Command::Navigate(path) => navigate(location, &path),
+        Command::SetLocale(tag) => {
+            if let Some(lang) = Lang::from_tag(&tag) {
+                i18n.set(lang);
+            }
+        }
+        Command::SetTheme(colours) => {
+            let mut theme = Theme::default();
+            for (name, value) in colours {
+                theme.set(name, &value);
+            }
+            apply(&theme);
+        }
+        Command::ShareResult(status) => {
+            if let Some(resolve) = SHARE_REPLY.take() {
+                let status = match status {
+                    ShareStatus::Shared => "shared",
+                    ShareStatus::Cancelled => "cancelled",
+                    ShareStatus::Unavailable => "unavailable",
+                };
+                let _ = resolve.call1(&JsValue::NULL, &status.into());
+            }
+        }
+    }
+}
+
+/// Reports the content's height whenever it changes (an iframe that fits its content).
+fn observe_height() {
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
+        return;
+    };
+    let last = Cell::new(0);
+    let measured = body.clone();
+    let callback = Closure::<dyn FnMut()>::new(move || {
+        let height = measured.get_bounding_client_rect().height().ceil() as u32;
+        if height != last.replace(height) {
+            emit(Event::Resize { height });
+        }
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        observer.observe(&body);
+        // Both live as long as the page.
+        callback.forget();
+    }
+}
+
+/// Connects the bridge once the app is up: commands in, `ready`, `navigate` and `resize`
+/// out. Nothing at all without a host.
+pub fn connect(location: Location, i18n: I18n) {
+    if !has_host() {
+        return;
+    }
+    let listener = window_event_listener(leptos::ev::message, move |event| {
+        spawn(async move {
+            let _ = obey_message(event, location, i18n).await;
+        });
+    });
+    on_cleanup(move || listener.remove());
+    Effect::new(move |previous: Option<String>| {
+        let path = location.path.get();
+        let query = location.query.get();
+        let here = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        match previous {
+            None => emit(Event::Ready {
+                path: here.clone(),
+                locale: i18n.lang.get_untracked().tag(),
+            }),
+            Some(previous) if previous != here => emit(Event::Navigate { path: here.clone() }),
+            Some(_) => {}
+        }
+        here
+    });
+    observe_height();
+}
