@@ -31,20 +31,9 @@ pub fn App() -> impl IntoView {
     // A memo, so a change of query alone (a feed filter) keeps the page and its state.
     let route = Memo::new(move |_| location.route());
     // Inside a host app, the host's own bar and tabs stand in for the site's.
-    let chrome = move || {
-        if embedded {
-            view! { <EmbeddedCart /> }.into_any()
-        } else {
-            view! {
-                <nav class="tab-bar" aria-label="tabs">
-                    <NavLinks route />
-                </nav>
-            }
-            .into_any()
-        }
-    };
+    let chrome = !embedded;
     view! {
-        {(!embedded).then(|| view! { <Header route /> })}
+        {chrome.then(|| view! { <Header route /> })}
         <main id="main" class="page" tabindex="-1">
             {move || match route.get() {
                 Route::Feed => view! { <FeedPage /> }.into_any(),
@@ -63,16 +52,15 @@ pub fn App() -> impl IntoView {
                 Route::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
-        {chrome()}
+        {chrome
+            .then(|| {
+                view! {
+                    <nav class="tab-bar" aria-label="tabs">
+                        <NavLinks route />
+                    </nav>
+                }
+            })}
     }
-}
-
-/// Embedded, the way to the cart once something is in it: a button over the page's
-/// corner, clear of the safe areas.
-#[component]
-fn EmbeddedCart() -> impl IntoView {
-    let count = use_cart().0;
-    move || (count.get() > 0).then(|| view! { <div class="embedded-cart"><CartLink /></div> })
 }
 
 /// The cart, with how many things are in it.
