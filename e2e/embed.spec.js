@@ -60,8 +60,8 @@ test('an allowed host frames a product: no site chrome, and the bridge talks bot
   const frame = page.frameLocator('#store');
   await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
   // The host's own bar stands in for the store's header and tab bar.
-  await expect(frame.locator('.top-bar')).toHaveCount(0);
-  await expect(frame.locator('.tab-bar')).toHaveCount(0);
+  await expect(frame.getByRole('banner')).toHaveCount(0);
+  await expect(frame.getByRole('navigation', { name: 'tabs' })).toHaveCount(0);
 
   await expect.poll(async () => (await eventsOf(page, 'ready')).length).toBe(1);
   const [ready] = await eventsOf(page, 'ready');
@@ -93,7 +93,7 @@ test('an allowed host frames a product: no site chrome, and the bridge talks bot
   await page.getByRole('button', { name: 'Go' }).click();
   await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
   await expect.poll(async () => (await eventsOf(page, 'navigate')).map((e) => e.payload.path)).toEqual(['/c/cycling']);
-  await expect(frame.locator('.top-bar')).toHaveCount(0);
+  await expect(frame.getByRole('banner')).toHaveCount(0);
   // The host's own cart button opens the store's cart.
   await page.getByLabel('Open path').fill('/cart');
   await page.getByRole('button', { name: 'Go' }).click();
@@ -211,75 +211,163 @@ test('a host not on the allowlist cannot frame the store', async ({ browser }) =
   await page.close();
 });
 
+/** WCAG contrast of an element's text on its own background (both computed). */
+function contrastOf(locator) {
+  return locator.evaluate((el) => {
+    const rgb = (css) => css.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+    const lum = (c) => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    // The first ancestor with a background of its own is what the text sits on.
+    let ground = el;
+    while (ground && getComputedStyle(ground).backgroundColor === 'rgba(0, 0, 0, 0)') ground = ground.parentElement;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(getComputedStyle(ground ?? document.body).backgroundColor))];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+}
+
 test('a host theme becomes the store colours, kept readable; junk is ignored', async ({ page }) => {
   const accentOf = () =>
     page.locator('html').evaluate((el) => getComputedStyle(el).getPropertyValue('--accent').trim());
+  // Outside embed mode a link cannot restyle the site.
+  await page.goto('/p/18?theme=accent:00ff00');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await accentOf()).toBe('#d63a30');
+
   await page.goto('/p/18?embed=1&theme=accent:0a7d5a,background:101418');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect.poll(accentOf).not.toBe('#d63a30');
-  // A dark host background gets light text (AA), and the green accent is lifted to read on it.
-  const colours = await page.locator('.buy-box .button').first().evaluate((el) => {
-    const style = getComputedStyle(el);
-    return { fill: style.backgroundColor, ink: getComputedStyle(document.body).color };
-  });
-  expect(colours.ink).toBe('rgb(255, 255, 255)');
-  expect(colours.fill).not.toBe('rgb(214, 58, 48)');
+  const green = await accentOf();
+  // A dark host background gets light text, and everything stays readable (AA): the page,
+  // a button, a product card in a community, a form field.
+  expect(await page.locator('body').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(255, 255, 255)');
+  expect(await contrastOf(page.getByRole('heading', { level: 1 }))).toBeGreaterThanOrEqual(4.5);
+  expect(await contrastOf(page.locator('.buy-box .button').first())).toBeGreaterThanOrEqual(4.5);
   // The theme and embed mode last for the visit, across a reload without them.
   await page.goto('/c/cycling');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await expect(page.locator('.top-bar')).toHaveCount(0);
-  await expect.poll(accentOf).not.toBe('#d63a30');
-  // Not colours: nothing changes.
+  await expect(page.getByRole('banner')).toHaveCount(0);
+  await expect.poll(accentOf).toBe(green);
+  expect(await contrastOf(page.locator('.product-card-title').first())).toBeGreaterThanOrEqual(4.5);
+  await page.goto('/sign-up');
+  await page.getByLabel('邮箱').fill('reader@example.test');
+  expect(await contrastOf(page.getByLabel('邮箱'))).toBeGreaterThanOrEqual(4.5);
+  // Not colours: ignored, the host's theme stays.
   await page.goto('/p/18?embed=1&theme=accent:red,background:url(x)');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  expect(await accentOf()).toBe('#d63a30');
-  // `embed=0` leaves embed mode.
+  await expect.poll(accentOf).toBe(green);
+  // `embed=0` leaves embed mode and the host's colours.
   await page.goto('/p/18?embed=0');
-  await expect(page.locator('.top-bar')).toBeVisible();
+  await expect(page.getByRole('banner')).toBeVisible();
+  expect(await accentOf()).toBe('#d63a30');
+  await page.goto('/p/18?embed=1');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await accentOf()).toBe('#d63a30');
 });
 
-test('in a native app, share goes to the bridge; without an answer the store shares itself', async ({ browser }) => {
-  for (const answer of ['shared', 'unavailable']) {
-    const context = await browser.newContext({ locale: 'zh-CN' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    await context.addInitScript((answer) => {
-      delete Navigator.prototype.share;
-      window.__bridged = [];
-      // An Android WebView's injected object: strings in. Commands come back as the native
-      // side would send them, posted into the page.
-      window.QuanziBridge = {
-        postMessage(text) {
-          const message = JSON.parse(text);
-          window.__bridged.push(message);
-          if (message.type === 'share') {
-            window.postMessage({ source: 'quanzi', v: 1, type: 'share_result', payload: { status: answer } }, location.origin);
-          }
-        },
-      };
-    }, answer);
-    const page = await context.newPage();
-    await page.goto('/p/18');
+/** A context whose page has an Android-style bridge; `answer` is its share_result status
+ *  (none: it never answers). Time is frozen after load, so only an answer can end a wait. */
+async function nativeApp(browser, answer) {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await context.addInitScript((answer) => {
+    delete Navigator.prototype.share;
+    window.__bridged = [];
+    // An Android WebView's injected object: strings in. Commands come back as the native
+    // side sends them, posted into the page.
+    window.QuanziBridge = {
+      postMessage(text) {
+        const message = JSON.parse(text);
+        window.__bridged.push(message);
+        if (message.type === 'share' && answer) {
+          const payload = { id: message.payload.id, status: answer };
+          window.postMessage({ source: 'quanzi', v: 1, type: 'share_result', payload }, location.origin);
+        }
+      },
+    };
+  }, answer);
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto('/p/18');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // Stop the page's clock where it stands: no timer of the page's can fire from here on
+  // unless the test lets time run.
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 20);
+  const bridged = (type) => page.evaluate((type) => window.__bridged.filter((m) => m.type === type), type);
+  return { context, page, bridged };
+}
+
+const sharePanel = (page) => page.getByRole('region', { name: '分享给朋友' });
+
+test('in a native app, share goes to the bridge and its answer is obeyed', async ({ browser }) => {
+  const { context, page, bridged } = await nativeApp(browser, 'shared');
+  expect(await bridged('ready')).toHaveLength(1);
+  await page.getByRole('button', { name: '分享' }).click();
+  await expect.poll(async () => (await bridged('share')).length).toBe(1);
+  const [share] = await bridged('share');
+  expect(new URL(share.payload.url).pathname).toBe('/p/18');
+  expect(share.payload.title).toBeTruthy();
+  expect(share.payload.text).toContain(share.payload.title);
+  // Long past the wait: the host's sheet took it, the store adds nothing.
+  await page.clock.runFor(5_000);
+  await expect(sharePanel(page)).toHaveCount(0);
+  await context.close();
+});
+
+test('a host that cannot share, or does not answer, leaves the store to share itself', async ({ browser }) => {
+  // "unavailable": at once, before any wait could end (time stands still).
+  const host = await nativeApp(browser, 'unavailable');
+  await host.page.getByRole('button', { name: '分享' }).click();
+  await expect(host.page.getByRole('status').filter({ hasText: '链接已复制' })).toBeVisible();
+  const [share] = await host.bridged('share');
+  expect(await host.page.evaluate(() => navigator.clipboard.readText())).toBe(share.payload.url);
+  await expect(sharePanel(host.page).getByRole('textbox')).toHaveValue(share.payload.url);
+  await host.context.close();
+
+  // No answer: the store waits (a second tap meanwhile is the same share), then shares itself.
+  const silent = await nativeApp(browser, null);
+  await silent.page.getByRole('button', { name: '分享' }).click();
+  await silent.page.getByRole('button', { name: '分享' }).click();
+  await expect.poll(async () => (await silent.bridged('share')).length).toBe(1);
+  await expect(sharePanel(silent.page)).toHaveCount(0);
+  await silent.page.clock.runFor(1_000);
+  await expect(sharePanel(silent.page)).toBeVisible();
+  await silent.context.close();
+});
+
+test('embedded on a phone with a notch, nothing is under the safe-area insets', async ({ browser }) => {
+  const insets = { top: 47, bottom: 34, left: 0, right: 0 };
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setSafeAreaInsetsOverride', {
+    insets: { ...insets, topMax: insets.top, bottomMax: insets.bottom, leftMax: 0, rightMax: 0 },
+  });
+  for (const path of ['/p/18?embed=1', '/c/cycling', '/cart']) {
+    await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    await page.getByRole('button', { name: '分享' }).click();
-    await expect.poll(() => page.evaluate(() => window.__bridged.map((m) => m.type))).toContain('share');
-    const bridged = await page.evaluate(() => window.__bridged);
-    expect(bridged[0].type).toBe('ready');
-    const share = bridged.find((m) => m.type === 'share');
-    expect(new URL(share.payload.url).pathname).toBe('/p/18');
-    expect(share.payload.title).toBeTruthy();
-    expect(share.payload.text).toContain(share.payload.title);
-    if (answer === 'shared') {
-      // The host's sheet took it: no second sheet, no panel.
-      await expect(page.getByRole('status').filter({ hasText: '链接已复制' })).toHaveCount(0);
-      await expect(page.locator('.share-panel')).toHaveCount(0);
-    } else {
-      // The host could not: the copy path, and the link with its QR code.
-      await expect(page.getByRole('status').filter({ hasText: '链接已复制' })).toBeVisible();
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(share.payload.url);
-      await expect(page.locator('.share-link')).toHaveValue(share.payload.url);
+    for (const at of [0, 0.5, 1]) {
+      const probe = await page.evaluate(({ at, insets }) => {
+        window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) * at);
+        // Under the insets, only the page's own backdrop (body's bars) may be hit.
+        const hit = (y) => [20, 180, 340].map((x) => document.elementFromPoint(x, y)?.tagName);
+        const first = document.querySelector('main > *');
+        return {
+          top: hit(insets.top / 2),
+          bottom: hit(innerHeight - insets.bottom / 2),
+          firstTop: first.getBoundingClientRect().top + scrollY,
+        };
+      }, { at, insets });
+      expect(probe.top, `${path} at ${at}`).toEqual(['BODY', 'BODY', 'BODY']);
+      expect(probe.bottom, `${path} at ${at}`).toEqual(['BODY', 'BODY', 'BODY']);
+      expect(probe.firstTop).toBeGreaterThanOrEqual(insets.top);
     }
-    await context.close();
   }
+  await context.close();
 });
 
 test('without a bridge or a share sheet, share copies the link', async ({ browser }) => {

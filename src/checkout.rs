@@ -85,7 +85,6 @@ fn CheckoutPage() -> impl IntoView {
         (None, Some(group)) => Intent::Join(group),
         _ => Intent::Cart,
     };
-    crate::embed::emit(intent.started());
     Effect::new(move |_| {
         let t = i18n.t();
         set_head(&page_title(t.checkout, t.app_name), t.tagline);
@@ -186,6 +185,8 @@ fn join_summary(t: &'static Strings, group: GroupBuy) -> Summary {
 
 #[component]
 fn Checkout(intent: Intent) -> impl IntoView {
+    // A member at the form: checkout has started (not a guest at the sign-in gate).
+    crate::embed::emit(intent.started());
     let i18n = use_i18n();
     let cart_count = crate::cart::use_cart();
     let location = use_location();

@@ -108,7 +108,12 @@ pub fn ShareButton(path: String, title: String) -> impl IntoView {
     let session = use_session();
     let open = RwSignal::new(None::<String>);
     let copied = RwSignal::new(None::<Copied>);
+    // While the host decides, another tap would be a second share.
+    let asking_host = RwSignal::new(false);
     let share = move |_| {
+        if asking_host.get_untracked() {
+            return;
+        }
         let code = session
             .me
             .with_untracked(|me| me.as_ref().map(|me| me.referral_code.clone()));
@@ -122,11 +127,13 @@ pub fn ShareButton(path: String, title: String) -> impl IntoView {
             return;
         }
         let title = title.clone();
+        asking_host.set(true);
         spawn(async move {
             let text = format!("{title} · {}", i18n.t_untracked().app_name);
             if !crate::embed::share_via_host(&url, &title, &text).await {
                 share_here(url, &title, copied, open);
             }
+            asking_host.set(false);
         });
     };
     view! {

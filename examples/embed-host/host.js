@@ -42,7 +42,8 @@ window.addEventListener('message', (event) => {
       const note = document.getElementById('share-request');
       note.hidden = false;
       note.textContent = `Host would share: ${message.payload.title} — ${message.payload.url}`;
-      send('share_result', { status: 'shared' });
+      // Answer at once, with the share's id: the store waits less than a second.
+      send('share_result', { id: message.payload.id, status: 'opened' });
       break;
     }
   }

@@ -450,14 +450,20 @@ pub fn parse_public_origin(raw: &str) -> anyhow::Result<String> {
 pub fn parse_embed_origin(raw: &str) -> anyhow::Result<String> {
     let url = parse_origin("--embed-origin", raw)?;
     // It becomes a CSP host-source, whose host is letters, digits, `-` and `.` (an
-    // international name arrives here as punycode): a `*` would be a wildcard there.
-    if let Some(url::Host::Domain(domain)) = url.host() {
-        if !domain
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    // international name arrives here as punycode): a `*` would be a wildcard there, and
+    // an IPv6 literal cannot be written there at all (browsers drop it).
+    match url.host() {
+        Some(url::Host::Domain(domain))
+            if !domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
         {
             bail!("--embed-origin {raw:?} must name one host, without wildcards");
         }
+        Some(url::Host::Ipv6(_)) => {
+            bail!("--embed-origin {raw:?}: a CSP cannot name an IPv6 address; use a host name");
+        }
+        _ => {}
     }
     Ok(url.origin().ascii_serialization())
 }
@@ -874,6 +880,7 @@ mod tests {
             "null",
             "//a.example",
             "a.example",
+            "http://[::1]:9000",
             "",
         ] {
             let err = parse_embed_origin(bad).err();

@@ -344,6 +344,44 @@ async fn only_the_configured_host_pages_may_frame_the_shell_and_the_app_learns_t
 }
 
 #[tokio::test]
+async fn the_host_example_page_is_served_only_when_asked_for() {
+    let files = [
+        ("/dev/embed-host/", "text/html", "<iframe"),
+        ("/dev/embed-host/host.js", "text/javascript", "quanziSend"),
+        ("/dev/embed-host/host.css", "text/css", "#store"),
+    ];
+    let app = app().await;
+    for (uri, _, _) in files {
+        assert_eq!(
+            get(&app.router, uri).await.status,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+    let app = app_with(Options {
+        embed_example: true,
+        ..Options::default()
+    })
+    .await;
+    for (uri, content_type, marker) in files {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+        assert!(
+            reply.header("content-type").starts_with(content_type),
+            "{uri}"
+        );
+        assert!(reply.text().contains(marker), "{uri}");
+        let csp = reply.header("content-security-policy");
+        assert_eq!(directive(csp, "script-src"), None, "{uri}: {csp}");
+        assert_eq!(
+            directive(csp, "default-src"),
+            Some("default-src 'self'"),
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_bad_embed_origin_stops_startup_before_the_database_is_made() {
     for bad in ["*", "null", "https://a.example/path", "javascript:x", ""] {
         let dir = tempfile::tempdir().expect("dir");

@@ -25,17 +25,12 @@ pub enum Command {
     SetLocale(String),
     /// `name → colour` pairs, as the theme reads them.
     SetTheme(Vec<(&'static str, String)>),
-    ShareResult(ShareStatus),
-}
-
-/// What the host did with a `share`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ShareStatus {
-    Shared,
-    /// The member closed the host's sheet: nothing more to do.
-    Cancelled,
-    /// The host could not: the store shares by itself.
-    Unavailable,
+    /// The answer to the `share` with `id` (any waiting share without one): `handled` when
+    /// the host's sheet opened or it knows how the share went, not when it cannot share.
+    ShareResult {
+        id: Option<u32>,
+        handled: bool,
+    },
 }
 
 #[derive(Deserialize)]
@@ -53,6 +48,7 @@ pub struct Envelope {
 struct Payload {
     path: Option<String>,
     locale: Option<String>,
+    id: Option<u32>,
     status: Option<String>,
     accent: Option<String>,
     background: Option<String>,
@@ -84,24 +80,53 @@ impl Envelope {
                 .filter_map(|(name, value)| Some((name, value?)))
                 .collect(),
             )),
-            "share_result" => match p.status?.as_str() {
-                "shared" => Some(Command::ShareResult(ShareStatus::Shared)),
-                "cancelled" => Some(Command::ShareResult(ShareStatus::Cancelled)),
-                "unavailable" | "failed" => Some(Command::ShareResult(ShareStatus::Unavailable)),
-                _ => None,
-            },
+            "share_result" => {
+                let handled = match p.status?.as_str() {
+                    "opened" | "shared" | "cancelled" => true,
+                    "unavailable" | "failed" => false,
+                    _ => return None,
+                };
+                Some(Command::ShareResult { id: p.id, handled })
+            }
             _ => None,
         }
     }
 }
 
-/// Origins allowed to embed the store (`<meta name=quanzi-embed-origins>`, from the server's
-/// `--embed-origin`), and this page's own.
+/// Origins allowed to embed the store: `<meta name=quanzi-embed-origins>`, from the
+/// server's `--embed-origin`.
+fn allowlist() -> Vec<String> {
+    meta_content("quanzi-embed-origins")
+        .map(|list| list.split_ascii_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// An allowlisted origin, or this page's own.
 fn allowed(origin: &str) -> bool {
     let own = web_sys::window().and_then(|w| w.location().origin().ok());
-    own.as_deref() == Some(origin)
-        || meta_content("quanzi-embed-origins")
-            .is_some_and(|list| list.split_ascii_whitespace().any(|o| o == origin))
+    own.as_deref() == Some(origin) || allowlist().iter().any(|o| o == origin)
+}
+
+/// The parent frame, if this page is in one.
+fn parent() -> Option<web_sys::Window> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
+    (!js_sys::Object::is(&parent, &window)).then_some(parent)
+}
+
+pub fn is_framed() -> bool {
+    parent().is_some()
+}
+
+/// Whether a `message` event may carry a command: from an allowed origin, sent by the
+/// parent frame or by this page itself (a native host's script).
+pub fn from_host(event: &web_sys::MessageEvent) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let sender = event.source().map(JsValue::from);
+    let by = |w: &web_sys::Window| sender.as_ref().is_some_and(|s| js_sys::Object::is(s, w));
+    allowed(&event.origin()) && (by(&window) || parent().is_some_and(|p| by(&p)))
 }
 
 /// Where events go.
@@ -133,12 +158,17 @@ impl Host {
         if let Some(bridge) = get(&window, "QuanziBridge") {
             return Some(Host::Android(bridge));
         }
-        let parent = window.parent().ok()??;
-        if js_sys::Object::is(&parent, &window) {
-            return None;
-        }
+        let parent = parent()?;
         let origin = parent_origin(&window)?;
         allowed(&origin).then_some(Host::Parent(parent, origin))
+    }
+
+    /// The parent frame as host, learnt from a command it sent: where the browser could not
+    /// say who embeds the store (no `ancestorOrigins`, no referrer).
+    pub fn from_command(event: &web_sys::MessageEvent) -> Option<Host> {
+        let parent = parent()?;
+        let sender = JsValue::from(event.source()?);
+        js_sys::Object::is(&sender, &parent).then(|| Host::Parent(parent, event.origin()))
     }
 
     pub fn send(&self, message: &js_sys::Object) {
@@ -165,15 +195,18 @@ impl Host {
 }
 
 /// The embedding page's origin: `location.ancestorOrigins` where the browser has it
-/// (Chromium, WebKit), else the referrer's origin.
+/// (Chromium, WebKit); else the allowlist's only origin; else the referrer's (which a
+/// reload inside the frame turns into the store's own, hence last).
 fn parent_origin(window: &web_sys::Window) -> Option<String> {
     let from_ancestors = get(&window.location(), "ancestorOrigins")
         .and_then(|list| get(&list, "0"))
         .and_then(|o| o.as_string());
-    from_ancestors.or_else(|| {
-        let referrer = window.document()?.referrer();
-        origin_of(&referrer)
-    })
+    from_ancestors
+        .or_else(|| match allowlist().as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        })
+        .or_else(|| origin_of(&window.document()?.referrer()))
 }
 
 /// `https://host:port` of a URL.
@@ -186,7 +219,7 @@ fn origin_of(url: &str) -> Option<String> {
 
 /// The command in a `message` event, if it is one to obey.
 pub fn read(event: &web_sys::MessageEvent) -> Option<Command> {
-    if !allowed(&event.origin()) {
+    if !from_host(event) {
         return None;
     }
     let data = event.data();
@@ -233,12 +266,16 @@ mod tests {
             ),
             Some(Command::SetTheme(vec![("accent", "#0a7d5a".into())]))
         );
-        assert_eq!(
-            command(
-                r#"{"source":"quanzi","v":1,"type":"share_result","payload":{"status":"cancelled"}}"#
-            ),
-            Some(Command::ShareResult(ShareStatus::Cancelled))
-        );
+        for (payload, id, handled) in [
+            (r#"{"id":3,"status":"cancelled"}"#, Some(3), true),
+            (r#"{"status":"opened"}"#, None, true),
+            (r#"{"status":"shared"}"#, None, true),
+            (r#"{"id":4,"status":"unavailable"}"#, Some(4), false),
+        ] {
+            let json =
+                format!(r#"{{"source":"quanzi","v":1,"type":"share_result","payload":{payload}}}"#);
+            assert_eq!(command(&json), Some(Command::ShareResult { id, handled }));
+        }
     }
 
     #[test]

@@ -19,18 +19,21 @@ use crate::client::js_object;
 use crate::i18n::{I18n, Lang};
 use crate::router::{navigate, query_value, Location};
 use crate::task::spawn;
-use bridge::{Command, Host, ShareStatus};
+use bridge::{Command, Host};
 use theme::Theme;
 
 /// Session storage keys: embed mode and the theme last as long as the visit in this tab.
 const EMBED_KEY: &str = "quanzi.embed";
 const THEME_KEY: &str = "quanzi.theme";
-/// How long a share waits for the host's `share_result` before the store shares itself.
-const SHARE_WAIT_MS: i32 = 1500;
+/// How long a share waits for the host's `share_result` before the store shares itself:
+/// under the second WebKit lets a tap's permission (share sheet, clipboard) last.
+const SHARE_WAIT_MS: i32 = 900;
 
 thread_local! {
     static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
-    static SHARE_REPLY: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// The share waiting for the host's answer: its id and what ends the wait.
+    static SHARE_REPLY: RefCell<Option<(u32, js_sys::Function)>> = const { RefCell::new(None) };
+    static SHARE_IDS: Cell<u32> = const { Cell::new(1) };
 }
 
 /// What the store tells the host.
@@ -65,7 +68,9 @@ pub enum Event<'a> {
         group_id: i64,
         order_id: i64,
     },
+    /// `id` comes back in the host's `share_result`.
     Share {
+        id: u32,
         url: &'a str,
         title: &'a str,
         text: &'a str,
@@ -138,9 +143,15 @@ impl Event<'_> {
                     ("order_id", id(Some(*order_id))),
                 ]),
             ),
-            Event::Share { url, title, text } => (
+            Event::Share {
+                id,
+                url,
+                title,
+                text,
+            } => (
                 "share",
                 js_object(&[
+                    ("id", number(*id)),
                     ("url", (*url).into()),
                     ("title", (*title).into()),
                     ("text", (*text).into()),
@@ -182,11 +193,19 @@ fn root() -> Option<web_sys::HtmlElement> {
         .ok()
 }
 
-/// A theme from the address (`accent:0a7d5a,…`), in a wasm chunk of its own: most visits
-/// have none, and contrast arithmetic is not small.
+/// The theme from the address (`accent:0a7d5a,…`) if it names any colour, else the one
+/// kept from earlier in this visit; in a wasm chunk of its own: most visits have none, and
+/// contrast arithmetic is not small.
 #[wasm_split(embed_theme, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn apply_theme(raw: String) -> Result<(), SplitLoaderError> {
-    apply(&Theme::parse(&raw));
+fn apply_theme(asked: Option<String>, kept: Option<String>) -> Result<(), SplitLoaderError> {
+    let theme = [asked, kept]
+        .into_iter()
+        .flatten()
+        .map(|raw| Theme::parse(&raw))
+        .find(|theme| !theme.is_empty());
+    if let Some(theme) = theme {
+        apply(&theme);
+    }
     Ok(())
 }
 
@@ -224,43 +243,59 @@ pub fn start() -> bool {
         Some("0") => false,
         _ => stored(EMBED_KEY).as_deref() == Some("1"),
     };
-    if let Some(storage) = &storage {
-        let _ = if embedded {
-            storage.set_item(EMBED_KEY, "1")
-        } else {
-            storage.remove_item(EMBED_KEY)
-        };
+    if !embedded {
+        // Leaving embed mode leaves the host's colours too.
+        if let Some(storage) = &storage {
+            let _ = storage.remove_item(EMBED_KEY);
+            let _ = storage.remove_item(THEME_KEY);
+        }
+        HOST.set(Host::find());
+        return false;
     }
-    if let Some(root) = root().filter(|_| embedded) {
+    if let Some(storage) = &storage {
+        let _ = storage.set_item(EMBED_KEY, "1");
+    }
+    if let Some(root) = root() {
         let _ = root.class_list().add_1("embedded");
     }
-    if let Some(raw) = query_value(query, "theme").or_else(|| stored(THEME_KEY)) {
+    // Only embedded: a shared link must not restyle the public site.
+    let (asked, kept) = (query_value(query, "theme"), stored(THEME_KEY));
+    if asked.is_some() || kept.is_some() {
         spawn(async move {
             // A chunk that cannot arrive leaves the store's own colours.
-            let _ = apply_theme(raw).await;
+            let _ = apply_theme(asked, kept).await;
         });
     }
     HOST.set(Host::find());
-    embedded
+    true
 }
 
 /// Hands a share to the host and waits briefly for its answer: true when the host took
-/// care of it (shared, or the member closed its sheet); false when it cannot or does not
-/// answer in time, and the store shares by itself.
+/// care of it (its sheet opened, or it already knows how that went); false when it cannot
+/// or does not answer in time, and the store shares by itself.
 pub async fn share_via_host(url: &str, title: &str, text: &str) -> bool {
+    let id = SHARE_IDS.with(|ids| ids.replace(ids.get().wrapping_add(1)));
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window
                 .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, SHARE_WAIT_MS);
         }
-        SHARE_REPLY.set(Some(resolve));
+        SHARE_REPLY.set(Some((id, resolve)));
     });
-    emit(Event::Share { url, title, text });
+    emit(Event::Share {
+        id,
+        url,
+        title,
+        text,
+    });
     let answer = wasm_bindgen_futures::JsFuture::from(promise).await.ok();
-    SHARE_REPLY.take();
-    answer
-        .and_then(|a| a.as_string())
-        .is_some_and(|status| status == "shared" || status == "cancelled")
+    // Only this share's own reply, if it is still the one waiting.
+    SHARE_REPLY.with_borrow_mut(|reply| {
+        if reply.as_ref().is_some_and(|(waiting, _)| *waiting == id) {
+            *reply = None;
+        }
+    });
+    answer.and_then(|a| a.as_bool()).unwrap_or(false)
 }
 
 /// A host's message, read and obeyed in a wasm chunk of its own (only hosts send any).
@@ -270,9 +305,19 @@ fn obey_message(
     location: Location,
     i18n: I18n,
 ) -> Result<(), SplitLoaderError> {
-    if let Some(command) = bridge::read(&event) {
-        obey(command, location, i18n);
+    let Some(command) = bridge::read(&event) else {
+        return Ok(());
+    };
+    if !has_host() {
+        if let Some(host) = Host::from_command(&event) {
+            HOST.set(Some(host));
+            emit(Event::Ready {
+                path: location.href(),
+                locale: i18n.lang.get_untracked().tag(),
+            });
+        }
     }
+    obey(command, location, i18n);
     Ok(())
 }
 
@@ -286,19 +331,21 @@ fn obey(command: Command, location: Location, i18n: I18n) {
         }
         Command::SetTheme(colours) => {
             let mut theme = Theme::default();
-            for (name, value) in colours {
-                theme.set(name, &value);
+            for (name, value) in &colours {
+                theme.set(name, value);
             }
-            apply(&theme);
+            // `{}` resets; colours that are all not colours change nothing.
+            if colours.is_empty() || !theme.is_empty() {
+                apply(&theme);
+            }
         }
-        Command::ShareResult(status) => {
-            if let Some(resolve) = SHARE_REPLY.take() {
-                let status = match status {
-                    ShareStatus::Shared => "shared",
-                    ShareStatus::Cancelled => "cancelled",
-                    ShareStatus::Unavailable => "unavailable",
-                };
-                let _ = resolve.call1(&JsValue::NULL, &status.into());
+        Command::ShareResult { id, handled } => {
+            let reply = SHARE_REPLY.with_borrow_mut(|reply| match (reply.as_ref(), id) {
+                (Some((waiting, _)), Some(id)) if *waiting != id => None,
+                _ => reply.take(),
+            });
+            if let Some((_, resolve)) = reply {
+                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_bool(handled));
             }
         }
     }
@@ -328,12 +375,17 @@ fn observe_height() {
 }
 
 /// Connects the bridge once the app is up: commands in, `ready`, `navigate` and `resize`
-/// out. Nothing at all without a host.
+/// out. Nothing at all without a host or a parent frame.
 pub fn connect(location: Location, i18n: I18n) {
-    if !has_host() {
+    // Framed, the parent may be a host the browser would not name (§ bridge::Host).
+    if !has_host() && !bridge::is_framed() {
         return;
     }
     let listener = window_event_listener(leptos::ev::message, move |event| {
+        // A stranger's message does not even fetch the chunk.
+        if !bridge::from_host(&event) {
+            return;
+        }
         spawn(async move {
             let _ = obey_message(event, location, i18n).await;
         });

@@ -73,25 +73,36 @@ fn contrast(a: Rgb, b: Rgb) -> f64 {
 
 /// Black or white, whichever reads better on every one of `grounds`.
 fn ink_for(grounds: &[Rgb]) -> Rgb {
-    let worst = |ink: Rgb| {
-        grounds
-            .iter()
-            .map(|&g| contrast(ink, g))
-            .fold(f64::INFINITY, f64::min)
-    };
-    if worst(WHITE) > worst(BLACK) {
+    if worst(WHITE, grounds) > worst(BLACK, grounds) {
         WHITE
     } else {
         BLACK
     }
 }
 
-/// `colour`, moved toward `toward` just far enough to read on `ground`.
-fn readable(colour: Rgb, toward: Rgb, ground: Rgb) -> Rgb {
+/// The lowest contrast of `ink` on any of `grounds`.
+fn worst(ink: Rgb, grounds: &[Rgb]) -> f64 {
+    grounds
+        .iter()
+        .map(|&g| contrast(ink, g))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// `colour`, moved toward `toward` just far enough to read on every one of `grounds`.
+fn readable(colour: Rgb, toward: Rgb, grounds: &[Rgb]) -> Rgb {
     (0..=10)
         .map(|step| colour.mix(toward, f64::from(step) / 10.0))
-        .find(|c| contrast(*c, ground) >= READABLE)
+        .find(|c| worst(*c, grounds) >= READABLE)
         .unwrap_or(toward)
+}
+
+/// Cards for a background the host gave without cards of its own: on a dark page a shade
+/// of it, not white islands.
+fn surface_for(background: Option<Rgb>) -> Rgb {
+    match background {
+        Some(bg) if bg.luminance() < 0.2 => bg.mix(WHITE, 0.08),
+        _ => SURFACE,
+    }
 }
 
 /// What a host asked for; `None` keeps the store's own colour.
@@ -154,22 +165,35 @@ impl Theme {
             return Vec::new();
         }
         let background = self.background.unwrap_or(BACKGROUND);
-        // Cards on a dark host background are a shade of it, not white islands.
-        let surface = self.surface.unwrap_or(match self.background {
-            Some(bg) if bg.luminance() < 0.2 => bg.mix(WHITE, 0.08),
-            _ => SURFACE,
-        });
-        let text = match self.text.unwrap_or(TEXT) {
-            t if contrast(t, surface) >= READABLE && contrast(t, background) >= READABLE => t,
-            _ => ink_for(&[surface, background]),
+        let text_on = |surface: Rgb| {
+            let grounds = [surface, background];
+            match self.text.unwrap_or(TEXT) {
+                t if worst(t, &grounds) >= READABLE => t,
+                _ => ink_for(&grounds),
+            }
         };
-        let muted = readable(text.mix(surface, 0.4), text, surface);
-        // The accent is also text (prices, links) on cards.
-        let accent = readable(self.accent.unwrap_or(ACCENT), text, surface);
+        let mut surface = self.surface.unwrap_or(surface_for(self.background));
+        let mut text = text_on(surface);
+        // Cards and page too far apart for any one text colour: the cards give way.
+        if worst(text, &[surface, background]) < READABLE {
+            surface = surface_for(Some(background));
+            text = text_on(surface);
+        }
+        let grounds = [surface, background];
+        let muted = readable(text.mix(surface, 0.4), text, &grounds);
+        // The accent is also text (prices, links) on cards and page.
+        let accent = readable(self.accent.unwrap_or(ACCENT), text, &grounds);
         vec![
             ("--bg", background.css()),
             ("--card", surface.css()),
+            ("--card-alt", surface.mix(text, 0.03).css()),
+            ("--field", surface.css()),
+            ("--field-border", text.mix(surface, 0.6).css()),
             ("--ink", text.css()),
+            (
+                "--ink-soft",
+                readable(text.mix(surface, 0.2), text, &grounds).css(),
+            ),
             ("--muted", muted.css()),
             ("--line", text.mix(surface, 0.88).css()),
             ("--accent", accent.css()),
@@ -179,11 +203,15 @@ impl Theme {
     }
 }
 
-/// Every property a theme may set, to clear when the host resets its theme.
-pub const PROPERTIES: [&str; 8] = [
+/// Every property a theme sets, to clear when the host resets its theme.
+pub const PROPERTIES: [&str; 12] = [
     "--bg",
     "--card",
+    "--card-alt",
+    "--field",
+    "--field-border",
     "--ink",
+    "--ink-soft",
     "--muted",
     "--line",
     "--accent",
@@ -271,6 +299,32 @@ mod tests {
     }
 
     #[test]
+    fn a_theme_sets_every_property_it_may_clear() {
+        let theme = Theme::parse("accent:0a7d5a");
+        let names: Vec<&str> = theme.properties().iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, PROPERTIES);
+    }
+
+    #[test]
+    fn cards_that_no_text_can_share_with_the_page_give_way() {
+        for (background, surface) in [("ffffff", "000000"), ("101418", "ffffff")] {
+            let theme = Theme {
+                background: Rgb::parse(background),
+                surface: Rgb::parse(surface),
+                ..Theme::default()
+            };
+            let grounds = [property(&theme, "--card"), property(&theme, "--bg")];
+            for name in ["--ink", "--ink-soft", "--muted", "--accent"] {
+                let ink = property(&theme, name);
+                assert!(
+                    worst(ink, &grounds) >= READABLE,
+                    "{name} {ink:?} on {grounds:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_dark_host_gets_dark_cards_and_light_text() {
         let theme = Theme {
             background: Rgb::parse("101418"),
@@ -280,6 +334,9 @@ mod tests {
         assert!(card.luminance() < 0.1, "{card:?}");
         assert_eq!(property(&theme, "--ink"), WHITE);
         assert!(contrast(property(&theme, "--accent"), card) >= READABLE);
+        // Form fields are cards too: white fields would hold white text.
+        assert_eq!(property(&theme, "--field"), card);
+        assert!(contrast(property(&theme, "--ink-soft"), card) >= READABLE);
     }
 
     #[test]

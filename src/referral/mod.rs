@@ -30,14 +30,16 @@ pub fn capture(lang: Lang) {
     capture_launch_param(&window, lang);
 }
 
-/// Hash keys under which mini-app containers hand over a start parameter
-/// (`#tgWebAppStartParam=CODE`, `#startapp=CODE`), and our own `#ref=`.
+/// Keys under which mini-app containers hand over a start parameter, in the hash or the
+/// query (`#tgWebAppStartParam=CODE`, `?startapp=CODE`), and our own `#ref=`.
 const LAUNCH_KEYS: [&str; 3] = ["tgWebAppStartParam", "startapp", "ref"];
 
-/// The referral code in a launch parameter: `[A-Za-z0-9_-]`, at most 64 characters, and a
-/// code once read as one (hyphens and underscores are separators some containers need).
-fn launch_code(hash: &str) -> Option<String> {
-    hash.trim_start_matches('#')
+/// The referral code in a launch parameter of a hash or query: `[A-Za-z0-9_-]`, at most 64
+/// characters, and a code once read as one (hyphens and underscores are separators some
+/// containers need).
+fn launch_code(params: &str) -> Option<String> {
+    params
+        .trim_start_matches(['#', '?'])
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| LAUNCH_KEYS.contains(key))
@@ -51,15 +53,29 @@ fn launch_code(hash: &str) -> Option<String> {
         .and_then(|value| parse_referral_code(&value.replace('_', "-")))
 }
 
-/// A launch parameter never reaches the server (a hash is not sent): the app reports the
-/// landing, which the server records as it does for `?ref=`. The hash itself is the
-/// container's and stays as it is.
+/// A launch parameter the server does not read (a hash is never sent): the app reports the
+/// landing, which the server records as it does for `?ref=`. The hash is the container's
+/// and stays as it is, but for our own `#ref=`, taken out like `?ref=`.
 fn capture_launch_param(window: &web_sys::Window, lang: Lang) {
-    let hash = window.location().hash().unwrap_or_default();
-    let Some(code) = launch_code(&hash) else {
+    let location = window.location();
+    let hash = location.hash().unwrap_or_default();
+    // `?ref=` has already been taken out of the query, and counted by the server.
+    let search = location.search().unwrap_or_default();
+    let Some(code) = launch_code(&hash).or_else(|| launch_code(&search)) else {
         return;
     };
     keep(&code, now_ms());
+    let pairs: Vec<&str> = hash.trim_start_matches('#').split('&').collect();
+    if pairs.iter().any(|pair| is_ref(pair)) {
+        let rest: Vec<&str> = pairs.into_iter().filter(|pair| !is_ref(pair)).collect();
+        let mut url = format!("{}{search}", location.pathname().unwrap_or_default());
+        if !rest.join("").is_empty() {
+            url = format!("{url}#{}", rest.join("&"));
+        }
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
     spawn(async move {
         let visit = ReferralVisit { code };
         // A lost report costs one visit in the sharer's figures, never the page.
@@ -159,6 +175,10 @@ mod tests {
             Some("7K3M9QXZ")
         );
         assert_eq!(launch_code("#ref=7K3M-9QXZ").as_deref(), Some("7K3M9QXZ"));
+        assert_eq!(
+            launch_code("?tgWebAppStartParam=7K3M9QXZ&x=1").as_deref(),
+            Some("7K3M9QXZ")
+        );
         for hash in [
             "",
             "#",

@@ -43,7 +43,10 @@ pub fn serve(args: &[String]) -> Result {
     build_server(Profile::Optimised)?;
     let mut server = Command::new(Profile::Optimised.binary());
     // A developer's server: the host example page is at /dev/embed-host/.
-    server.arg("--embed-example").args(args).current_dir(root());
+    if !args.iter().any(|a| a == "--embed-example") {
+        server.arg("--embed-example");
+    }
+    server.args(args).current_dir(root());
     cmd::run(server)
 }
 
