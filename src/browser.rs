@@ -1,5 +1,6 @@
 //! Small reads of the page and the browser that several modules share: settings the
-//! server writes into `<meta>` tags, and local storage (which private modes may refuse).
+//! server writes into `<meta>` tags, and local and session storage (which private modes may
+//! refuse).
 
 /// The `content` of `<meta name="{name}">`, trimmed, if present and not empty.
 pub fn meta_content(name: &str) -> Option<String> {
@@ -14,4 +15,9 @@ pub fn meta_content(name: &str) -> Option<String> {
 
 pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// This tab's storage, for what lasts as long as the visit.
+pub fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }

@@ -95,7 +95,8 @@ pub async fn add_to_cart(
     lang: Lang,
 ) -> Result<(), &'static str> {
     let product_id = product.id;
-    add(session, count, product, quantity, lang).await?;
+    let in_cart = add(session, product, quantity, lang).await?;
+    count.0.set(in_cart);
     crate::embed::emit(crate::embed::Event::AddToCart {
         product_id,
         quantity,
@@ -103,13 +104,13 @@ pub async fn add_to_cart(
     Ok(())
 }
 
+/// Adds to the cart where it lives; how many things are in it now.
 async fn add(
     session: Session,
-    count: CartCount,
     product: ProductCard,
     quantity: u32,
     lang: Lang,
-) -> Result<(), &'static str> {
+) -> Result<u32, &'static str> {
     if session.me.with_untracked(Option::is_none) {
         let mut lines = guest_lines();
         match lines.iter_mut().find(|l| l.product.id == product.id) {
@@ -117,8 +118,7 @@ async fn add(
             None => lines.push(GuestLine { product, quantity }),
         }
         save_guest_lines(&lines);
-        count.0.set(count_of(lines.iter().map(|l| l.quantity)));
-        return Ok(());
+        return Ok(count_of(lines.iter().map(|l| l.quantity)));
     }
     let t = lang.strings();
     let cart = get_json::<Cart>("/cart", lang)
@@ -132,8 +132,7 @@ async fn add(
     let cart = set_quantity(product.id, (had + quantity).min(QUANTITY_MAX), lang)
         .await
         .map_err(|e| form_error(t, &e))?;
-    count.0.set(count_of(cart.lines.iter().map(|l| l.quantity)));
-    Ok(())
+    Ok(count_of(cart.lines.iter().map(|l| l.quantity)))
 }
 
 async fn set_quantity(

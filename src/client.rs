@@ -136,18 +136,22 @@ fn js_ids(ids: &[i64]) -> JsValue {
         .into()
 }
 
+/// An optional text field: `JSON.stringify` leaves out an undefined one, as serde skips
+/// a `None`.
+fn optional_text(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
 impl RequestBody for SignUp {
     fn to_js(&self) -> js_sys::Object {
-        let code = self
-            .referral_code
-            .as_deref()
-            .map_or(JsValue::UNDEFINED, JsValue::from_str);
-        // `JSON.stringify` leaves out an undefined field, as serde skips a `None` one.
         js_object(&[
             ("name", self.name.as_str().into()),
             ("email", self.email.as_str().into()),
             ("password", self.password.as_str().into()),
-            ("referral_code", code),
+            (
+                "referral_code",
+                optional_text(self.referral_code.as_deref()),
+            ),
         ])
     }
 }
@@ -223,14 +227,13 @@ impl RequestBody for Fulfilment {
 
 impl RequestBody for NewOrder {
     fn to_js(&self) -> js_sys::Object {
-        let code = self
-            .referral_code
-            .as_deref()
-            .map_or(JsValue::UNDEFINED, JsValue::from_str);
         js_object(&[
             ("purchase", self.purchase.to_js().into()),
             ("fulfilment", self.fulfilment.to_js().into()),
-            ("referral_code", code),
+            (
+                "referral_code",
+                optional_text(self.referral_code.as_deref()),
+            ),
         ])
     }
 }

@@ -189,6 +189,19 @@ pub enum Note {
 }
 
 impl Note {
+    pub const ALL: [Note; 10] = [
+        Note::HoldExpired,
+        Note::GroupFailedRefunded,
+        Note::GroupFailedCancelled,
+        Note::GroupFilledCancelled,
+        Note::LateGroupFull,
+        Note::LateGroupEnded,
+        Note::LateSoldOut,
+        Note::LateAlreadyInGroup,
+        Note::DeclinedExpired,
+        Note::LateChargeRefunded,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Note::HoldExpired => "hold_expired",
@@ -205,20 +218,7 @@ impl Note {
     }
 
     pub fn parse(raw: &str) -> Option<Note> {
-        [
-            Note::HoldExpired,
-            Note::GroupFailedRefunded,
-            Note::GroupFailedCancelled,
-            Note::GroupFilledCancelled,
-            Note::LateGroupFull,
-            Note::LateGroupEnded,
-            Note::LateSoldOut,
-            Note::LateAlreadyInGroup,
-            Note::DeclinedExpired,
-            Note::LateChargeRefunded,
-        ]
-        .into_iter()
-        .find(|n| n.as_str() == raw)
+        Note::ALL.into_iter().find(|n| n.as_str() == raw)
     }
 
     pub fn text(self, lang: Lang) -> &'static str {
@@ -1494,18 +1494,7 @@ mod tests {
 
     #[test]
     fn notes_round_trip_and_speak_both_languages() {
-        for note in [
-            Note::HoldExpired,
-            Note::GroupFailedRefunded,
-            Note::GroupFailedCancelled,
-            Note::GroupFilledCancelled,
-            Note::LateGroupFull,
-            Note::LateGroupEnded,
-            Note::LateSoldOut,
-            Note::LateAlreadyInGroup,
-            Note::DeclinedExpired,
-            Note::LateChargeRefunded,
-        ] {
+        for note in Note::ALL {
             assert_eq!(Note::parse(note.as_str()), Some(note));
             assert_ne!(note.text(Lang::Zh), note.text(Lang::En));
         }

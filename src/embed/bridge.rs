@@ -9,6 +9,7 @@
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::theme::Theme;
 use crate::browser::meta_content;
 use crate::router::is_in_app_path;
 
@@ -23,8 +24,8 @@ pub enum Command {
     /// An in-app path (`/p/12?x=1`), never another site.
     Navigate(String),
     SetLocale(String),
-    /// `name → colour` pairs, as the theme reads them.
-    SetTheme(Vec<(&'static str, String)>),
+    /// The host's colours; an empty theme is the store's own again.
+    SetTheme(Theme),
     /// The answer to the `share` with `id` (any waiting share without one): `handled` when
     /// the host's sheet opened or it knows how the share went, not when it cannot share.
     ShareResult {
@@ -69,17 +70,23 @@ impl Envelope {
                 .filter(|path| is_in_app_path(path))
                 .map(Command::Navigate),
             "set_locale" => p.locale.map(Command::SetLocale),
-            "set_theme" => Some(Command::SetTheme(
-                [
+            "set_theme" => {
+                let asked = [
                     ("accent", p.accent),
                     ("background", p.background),
                     ("surface", p.surface),
                     ("text", p.text),
-                ]
-                .into_iter()
-                .filter_map(|(name, value)| Some((name, value?)))
-                .collect(),
-            )),
+                ];
+                let mut theme = Theme::default();
+                for (name, value) in &asked {
+                    if let Some(value) = value {
+                        theme.set(name, value);
+                    }
+                }
+                // `{}` resets; colours that are all not colours change nothing.
+                let nothing_asked = asked.iter().all(|(_, value)| value.is_none());
+                (nothing_asked || !theme.is_empty()).then_some(Command::SetTheme(theme))
+            }
             "share_result" => {
                 let handled = match p.status?.as_str() {
                     "opened" | "shared" | "cancelled" => true,
@@ -264,8 +271,17 @@ mod tests {
             command(
                 r##"{"source":"quanzi","v":1,"type":"set_theme","payload":{"accent":"#0a7d5a"}}"##
             ),
-            Some(Command::SetTheme(vec![("accent", "#0a7d5a".into())]))
+            Some(Command::SetTheme(Theme::parse("accent:0a7d5a")))
         );
+        // Colours that are not colours are left out; none at all is a reset.
+        for (payload, theme) in [
+            (r##"{"accent":"red","text":"#fff"}"##, "text:fff"),
+            ("{}", ""),
+        ] {
+            let json =
+                format!(r#"{{"source":"quanzi","v":1,"type":"set_theme","payload":{payload}}}"#);
+            assert_eq!(command(&json), Some(Command::SetTheme(Theme::parse(theme))));
+        }
         for (payload, id, handled) in [
             (r#"{"id":3,"status":"cancelled"}"#, Some(3), true),
             (r#"{"status":"opened"}"#, None, true),
@@ -288,6 +304,7 @@ mod tests {
             r#"{"source":"quanzi","v":1,"type":"set_locale","payload":{"locale":5}}"#,
             r#"{"source":"quanzi","type":"set_locale","payload":{"locale":"en"}}"#,
             r#"{"source":"quanzi","v":1,"type":"share_result","payload":{"status":"maybe"}}"#,
+            r#"{"source":"quanzi","v":1,"type":"set_theme","payload":{"accent":"red"}}"#,
             r#"{"source":"quanzi","v":1,"type":"navigate","payload":{"path":"https://evil.example/"}}"#,
             r#"{"source":"quanzi","v":1,"type":"navigate","payload":{"path":"//evil.example/"}}"#,
             r#"{"source":"quanzi","v":1,"type":"navigate","payload":{"path":"/\\evil.example"}}"#,

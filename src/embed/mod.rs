@@ -15,6 +15,7 @@ use quanzi_api::Money;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::browser::session_storage;
 use crate::client::js_object;
 use crate::i18n::{I18n, Lang};
 use crate::router::{navigate, query_value, Location};
@@ -181,10 +182,6 @@ pub fn has_host() -> bool {
     HOST.with_borrow(Option::is_some)
 }
 
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
 fn root() -> Option<web_sys::HtmlElement> {
     web_sys::window()?
         .document()?
@@ -329,16 +326,7 @@ fn obey(command: Command, location: Location, i18n: I18n) {
                 i18n.set(lang);
             }
         }
-        Command::SetTheme(colours) => {
-            let mut theme = Theme::default();
-            for (name, value) in &colours {
-                theme.set(name, value);
-            }
-            // `{}` resets; colours that are all not colours change nothing.
-            if colours.is_empty() || !theme.is_empty() {
-                apply(&theme);
-            }
-        }
+        Command::SetTheme(theme) => apply(&theme),
         Command::ShareResult { id, handled } => {
             let reply = SHARE_REPLY.with_borrow_mut(|reply| match (reply.as_ref(), id) {
                 (Some((waiting, _)), Some(id)) if *waiting != id => None,
@@ -392,13 +380,9 @@ pub fn connect(location: Location, i18n: I18n) {
     });
     on_cleanup(move || listener.remove());
     Effect::new(move |previous: Option<String>| {
-        let path = location.path.get();
-        let query = location.query.get();
-        let here = if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{query}")
-        };
+        location.path.track();
+        location.query.track();
+        let here = location.href();
         match previous {
             None => emit(Event::Ready {
                 path: here.clone(),
