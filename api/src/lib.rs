@@ -14,6 +14,7 @@ pub mod post;
 pub mod product;
 pub mod recommendation;
 pub mod referral;
+pub mod route;
 pub mod upload;
 
 pub use account::{Me, Membership, Role, SetAvatar, SignIn, SignUp};
@@ -34,6 +35,7 @@ pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};
 pub use referral::{
     parse_referral_code, ReferralDay, ReferralVisit, Referrals, REFERRAL_CODE_LEN, REFERRAL_DAYS,
 };
+pub use route::{href, href_with, Route};
 pub use upload::Upload;
 
 /// The path prefix of every JSON resource.

@@ -11,6 +11,11 @@ pub const QUANTITY_MAX: u32 = 20;
 pub const CART_LINES_MAX: usize = 30;
 /// The header that makes order and payment writes safe to retry.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// Longest delivery name, and the bounds of a phone number and an address, in characters
+/// (after trimming).
+pub const DELIVERY_NAME_MAX_CHARS: usize = 30;
+pub const PHONE_CHARS: std::ops::RangeInclusive<usize> = 5..=20;
+pub const ADDRESS_CHARS: std::ops::RangeInclusive<usize> = 5..=200;
 
 /// A product and how many of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

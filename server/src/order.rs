@@ -31,7 +31,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use quanzi_api::order::CART_LINES_MAX;
+use quanzi_api::order::{ADDRESS_CHARS, CART_LINES_MAX, DELIVERY_NAME_MAX_CHARS, PHONE_CHARS};
 use quanzi_api::{
     ErrorCode, Fulfilment, Money, NewOrder, Order, OrderLine, OrderStatus, Page, Pay, PaymentState,
     Purchase, QUANTITY_MAX,
@@ -54,10 +54,6 @@ use crate::{expiry, referral, AppState};
 
 /// How long an unpaid order holds its stock and seat when `--seat-hold-secs` is not given.
 pub const DEFAULT_SEAT_HOLD_SECS: u64 = 120;
-/// Longest delivery name, and the bounds of a phone number and an address, in characters.
-pub const NAME_MAX_CHARS: usize = 30;
-pub const PHONE_CHARS: std::ops::RangeInclusive<usize> = 5..=20;
-pub const ADDRESS_CHARS: std::ops::RangeInclusive<usize> = 5..=200;
 
 /// How orders and group-buys run (the server's settings).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -648,7 +644,7 @@ fn check_fulfilment(fulfilment: &Fulfilment) -> Result<Checked, AppError> {
         } => {
             let name = name.trim();
             let name_len = name.chars().count();
-            if name_len == 0 || name_len > NAME_MAX_CHARS || has_control(name) {
+            if name_len == 0 || name_len > DELIVERY_NAME_MAX_CHARS || has_control(name) {
                 return Err(bad_fulfilment("a recipient's name is 1 to 30 characters"));
             }
             let phone = phone.trim();

@@ -1,0 +1,228 @@
+//! The public URL table (GUIDE §4): one list read by both sides. The server answers these
+//! paths with the app shell (and 404 for anything else); the app routes them to its pages
+//! and builds every link with [`href`]. Paths live on in chat histories for years: change
+//! none, add new ones at the end.
+
+use crate::params::{is_slug, parse_id};
+
+/// First path segments of the public URLs, for routers that match segment by segment.
+pub mod segment {
+    pub const PRODUCT: &str = "p";
+    pub const POST: &str = "posts";
+    pub const COMMUNITY: &str = "c";
+    pub const COMMUNITIES: &str = "communities";
+    pub const GROUP_BUY: &str = "g";
+    pub const CART: &str = "cart";
+    pub const CHECKOUT: &str = "checkout";
+    pub const ME: &str = "me";
+    pub const ORDERS: &str = "orders";
+    pub const SIGN_IN: &str = "sign-in";
+    pub const SIGN_UP: &str = "sign-up";
+}
+
+/// A page of the app. Ids are ≥ 1 and slugs match [`is_slug`]: a path that names neither
+/// is no route at all, so nobody asks the API about it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    Feed,
+    Product(i64),
+    Post(i64),
+    Community(String),
+    Communities,
+    GroupBuy(i64),
+    Cart,
+    Checkout,
+    Orders,
+    Order(i64),
+    Me,
+    SignIn,
+    SignUp,
+}
+
+impl Route {
+    /// Matches a path (without query) exactly: `/p/12/` is not `/p/12`, so a crawler and a
+    /// reader always see the same page. `None` is the not-found page (HTTP 404).
+    pub fn from_path(path: &str) -> Option<Route> {
+        use segment::*;
+        let mut parts = path.strip_prefix('/')?.split('/');
+        let route = match (parts.next(), parts.next()) {
+            (Some(""), None) => Some(Route::Feed),
+            (Some(PRODUCT), Some(id)) => parse_id(id).map(Route::Product),
+            (Some(POST), Some(id)) => parse_id(id).map(Route::Post),
+            (Some(COMMUNITY), Some(slug)) => {
+                is_slug(slug).then(|| Route::Community(slug.to_owned()))
+            }
+            (Some(COMMUNITIES), None) => Some(Route::Communities),
+            (Some(GROUP_BUY), Some(id)) => parse_id(id).map(Route::GroupBuy),
+            (Some(CART), None) => Some(Route::Cart),
+            (Some(CHECKOUT), None) => Some(Route::Checkout),
+            (Some(ME), None) => Some(Route::Me),
+            (Some(ME), Some(ORDERS)) => match parts.next() {
+                None => Some(Route::Orders),
+                Some(id) => parse_id(id).map(Route::Order),
+            },
+            (Some(SIGN_IN), None) => Some(Route::SignIn),
+            (Some(SIGN_UP), None) => Some(Route::SignUp),
+            _ => None,
+        };
+        match parts.next() {
+            None => route,
+            Some(_) => None,
+        }
+    }
+
+    /// The route's path: `/p/12`. [`Route::from_path`] reads it back.
+    pub fn path(&self) -> String {
+        use segment::*;
+        match self {
+            Route::Feed => "/".to_owned(),
+            Route::Product(id) => format!("/{PRODUCT}/{id}"),
+            Route::Post(id) => format!("/{POST}/{id}"),
+            Route::Community(slug) => format!("/{COMMUNITY}/{slug}"),
+            Route::Communities => format!("/{COMMUNITIES}"),
+            Route::GroupBuy(id) => format!("/{GROUP_BUY}/{id}"),
+            Route::Cart => format!("/{CART}"),
+            Route::Checkout => format!("/{CHECKOUT}"),
+            Route::Orders => format!("/{ME}/{ORDERS}"),
+            Route::Order(id) => format!("/{ME}/{ORDERS}/{id}"),
+            Route::Me => format!("/{ME}"),
+            Route::SignIn => format!("/{SIGN_IN}"),
+            Route::SignUp => format!("/{SIGN_UP}"),
+        }
+    }
+
+    /// Whether a link to this page unfurls into a preview of its own (product, post,
+    /// community, group-buy): the server puts that item's meta tags into the shell.
+    pub fn has_preview(&self) -> bool {
+        matches!(
+            self,
+            Route::Product(_) | Route::Post(_) | Route::Community(_) | Route::GroupBuy(_)
+        )
+    }
+}
+
+/// A link to a page: `href(Route::Product(12))` is `/p/12`.
+pub fn href(route: Route) -> String {
+    route.path()
+}
+
+/// A link to a page with a query: `href_with(Route::Checkout, &[("start", "12")])` is
+/// `/checkout?start=12`. Values are percent-encoded; empty ones are left out.
+pub fn href_with(route: Route, query: &[(&str, &str)]) -> String {
+    let mut out = route.path();
+    let mut first = true;
+    for (name, value) in query.iter().filter(|(_, value)| !value.is_empty()) {
+        out.push(if first { '?' } else { '&' });
+        first = false;
+        out.push_str(name);
+        out.push('=');
+        encode_query_value_into(&mut out, value);
+    }
+    out
+}
+
+/// Percent-encodes a query value: everything but unreserved characters (RFC 3986).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    encode_query_value_into(&mut out, value);
+    out
+}
+
+fn encode_query_value_into(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_route() -> Vec<Route> {
+        vec![
+            Route::Feed,
+            Route::Product(12),
+            Route::Post(7),
+            Route::Community("cycling".into()),
+            Route::Communities,
+            Route::GroupBuy(3),
+            Route::Cart,
+            Route::Checkout,
+            Route::Orders,
+            Route::Order(9),
+            Route::Me,
+            Route::SignIn,
+            Route::SignUp,
+        ]
+    }
+
+    #[test]
+    fn public_urls_match_their_routes() {
+        assert_eq!(Route::from_path("/"), Some(Route::Feed));
+        assert_eq!(Route::from_path("/p/12"), Some(Route::Product(12)));
+        assert_eq!(Route::from_path("/posts/7"), Some(Route::Post(7)));
+        assert_eq!(
+            Route::from_path("/c/cycling"),
+            Some(Route::Community("cycling".into()))
+        );
+        assert_eq!(Route::from_path("/g/3"), Some(Route::GroupBuy(3)));
+        assert_eq!(Route::from_path("/me/orders"), Some(Route::Orders));
+        assert_eq!(Route::from_path("/me/orders/9"), Some(Route::Order(9)));
+    }
+
+    #[test]
+    fn every_route_reads_back_its_own_path() {
+        for route in every_route() {
+            assert_eq!(Route::from_path(&href(route.clone())), Some(route));
+        }
+    }
+
+    #[test]
+    fn anything_else_is_no_route() {
+        for path in [
+            "",
+            "p/12",
+            "/p/abc",
+            "/p/12/",
+            "/p/0",
+            "/p/-1",
+            "/p",
+            "/p/1/extra",
+            "/posts/",
+            "/c/Cycling",
+            "/c/骑行",
+            "/nope",
+            "/me/x",
+            "/me/orders/x",
+            "/me/orders/9/extra",
+            "/cart/1",
+            "//",
+        ] {
+            assert_eq!(Route::from_path(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn links_with_a_query_are_encoded() {
+        assert_eq!(
+            href_with(Route::Checkout, &[("start", "12")]),
+            "/checkout?start=12"
+        );
+        assert_eq!(
+            href_with(Route::SignIn, &[("next", "/c/cycling?x=1")]),
+            "/sign-in?next=%2Fc%2Fcycling%3Fx%3D1"
+        );
+        assert_eq!(
+            href_with(Route::Feed, &[("community", ""), ("ref", "AB")]),
+            "/?ref=AB"
+        );
+        assert_eq!(encode_query_value("骑"), "%E9%AA%91");
+    }
+}
