@@ -42,7 +42,7 @@ struct Cli {
     trusted_proxies: Vec<IpAddr>,
     /// Sign-ups allowed per client address in any hour (the e2e journeys, which all sign
     /// up from 127.0.0.1, raise it).
-    #[arg(long, value_name = "N", default_value_t = quanzi_server::ratelimit::MAX_SIGN_UPS_PER_ADDRESS)]
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::http::ratelimit::MAX_SIGN_UPS_PER_ADDRESS)]
     sign_ups_per_hour: usize,
     /// Where people reach the site, e.g. https://shop.example (an http(s) origin, no path).
     /// Share links and link previews' absolute URLs use it, never the Host header. Default:
@@ -63,28 +63,28 @@ struct Cli {
           value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::referral::MAX_REFERRAL_DAYS)))]
     referral_days: u32,
     /// Seconds an unpaid order holds its stock and group seat before it is cancelled.
-    #[arg(long, value_name = "N", default_value_t = quanzi_server::order::DEFAULT_SEAT_HOLD_SECS,
-          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::MAX_SEAT_HOLD_SECS))]
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::commerce::order::DEFAULT_SEAT_HOLD_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::config::MAX_SEAT_HOLD_SECS))]
     seat_hold_secs: u64,
     /// For tests: new groups run for N seconds instead of their product's window (hours).
     #[arg(long, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::MAX_GROUP_WINDOW_SECS))]
+          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::config::MAX_GROUP_WINDOW_SECS))]
     group_window_secs: Option<u64>,
     /// Seconds the test payment provider takes to approve a "slow" payment.
-    #[arg(long, value_name = "N", default_value_t = quanzi_server::DEFAULT_TEST_PAYMENT_DELAY_SECS,
-          value_parser = clap::value_parser!(u64).range(0..=quanzi_server::MAX_TEST_PAYMENT_DELAY_SECS))]
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::config::DEFAULT_TEST_PAYMENT_DELAY_SECS,
+          value_parser = clap::value_parser!(u64).range(0..=quanzi_server::config::MAX_TEST_PAYMENT_DELAY_SECS))]
     test_payment_delay_secs: u64,
 }
 
 /// Checks `--public-origin` as the command line is read, so a typo stops the server before
 /// it touches anything.
 fn public_origin(raw: &str) -> Result<String, String> {
-    quanzi_server::web::parse_public_origin(raw).map_err(|err| format!("{err:#}"))
+    quanzi_server::site::shell::parse_public_origin(raw).map_err(|err| format!("{err:#}"))
 }
 
 /// Checks each `--embed-origin` likewise.
 fn embed_origin(raw: &str) -> Result<String, String> {
-    quanzi_server::web::parse_embed_origin(raw).map_err(|err| format!("{err:#}"))
+    quanzi_server::site::shell::parse_embed_origin(raw).map_err(|err| format!("{err:#}"))
 }
 
 /// The origin of the address the server listens on: where it is reached when nothing else
@@ -144,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
         seat_hold_secs: cli.seat_hold_secs,
         group_window_secs: cli.group_window_secs,
         test_payment_delay_secs: cli.test_payment_delay_secs,
-        expiry_sweep: Some(quanzi_server::expiry::DEFAULT_SWEEP_EVERY),
+        expiry_sweep: Some(quanzi_server::commerce::expiry::DEFAULT_SWEEP_EVERY),
     };
     let app = quanzi_server::app(&config).await?;
     // The one line on stdout; people (and scripts) read it.

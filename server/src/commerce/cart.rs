@@ -1,0 +1,305 @@
+//! The member's cart: `GET /cart`, `PUT /cart/items/{product_id}` (set a quantity, 0
+//! removes) and `POST /cart/merge` (a guest's browser cart joins the member's on sign-in).
+//! The cart holds product ids and quantities only; it is priced when read, and it reserves
+//! nothing: the order takes the stock.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+use quanzi_api::order::CART_LINES_MAX;
+use quanzi_api::{Cart, CartLine, CartMerge, ErrorCode, Money, QUANTITY_MAX};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::content::post::product_card;
+use crate::http::body::JsonBody;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::params::path_id;
+use crate::members::session::SignedIn;
+use crate::storage::db::{now_ms, write_tx};
+use crate::AppState;
+
+/// The columns [`product_card`] reads, for a query that calls the products table `pr` and
+/// joins its card picture as `i` (see [`CARD_JOIN`]).
+pub const CARD_COLUMNS: &str = "pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price, \
+     pr.group_price, pr.group_size, i.url, i.width, i.height, i.alt_zh, i.alt_en";
+/// The join that brings a product's card picture (gallery position 0).
+pub const CARD_JOIN: &str = "JOIN product_images i ON i.product_id = pr.id AND i.position = 0";
+
+/// The body of `PUT /cart/items/{product_id}`. A whole `LineRequest` is accepted too; its
+/// `product_id`, if sent, must be the one in the path.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct SetQuantity {
+    /// 0 removes the line; otherwise 1 to 20.
+    pub quantity: i64,
+    #[serde(default)]
+    pub product_id: Option<i64>,
+}
+
+/// A quantity of one product in an order or a cart line: 1 to 20.
+pub fn check_quantity(quantity: i64) -> Result<u32, AppError> {
+    match u32::try_from(quantity) {
+        Ok(q) if (1..=QUANTITY_MAX).contains(&q) => Ok(q),
+        _ => Err(AppError::bad_request(
+            ErrorCode::BadQuantity,
+            "a quantity is 1 to 20",
+        )),
+    }
+}
+
+fn too_many_lines() -> AppError {
+    AppError::bad_request(
+        ErrorCode::BadQuantity,
+        "a cart holds at most 30 different products",
+    )
+}
+
+fn product_exists(conn: &Connection, id: i64) -> Result<bool, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM products WHERE id = ?1")?
+        .query_row(params![id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The member's cart, priced now, in the order lines were added.
+pub fn load_cart(conn: &Connection, member_id: i64, lang: Lang) -> Result<Cart, AppError> {
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS}, c.quantity, pr.stock
+             FROM cart_items c
+             JOIN products pr ON pr.id = c.product_id
+             {CARD_JOIN}
+             WHERE c.member_id = ?1
+             ORDER BY c.added_ms, c.product_id"
+        ))?
+        .query_map(params![member_id], |r| {
+            Ok((
+                product_card(r, lang)?,
+                r.get::<_, u32>(12)?,
+                r.get::<_, u32>(13)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut total = 0i64;
+    let mut currency = None;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (product, quantity, stock) in rows {
+        let amount = product.solo_price.amount * i64::from(quantity);
+        total += amount;
+        currency.get_or_insert_with(|| product.solo_price.currency.clone());
+        let subtotal = Money {
+            amount,
+            currency: product.solo_price.currency.clone(),
+        };
+        lines.push(CartLine {
+            product,
+            quantity,
+            subtotal,
+            stock,
+        });
+    }
+    Ok(Cart {
+        lines,
+        total: Money {
+            amount: total,
+            currency: currency.unwrap_or_else(|| "CNY".to_owned()),
+        },
+    })
+}
+
+fn line_count(conn: &Connection, member_id: i64) -> Result<usize, AppError> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM cart_items WHERE member_id = ?1")?
+        .query_row(params![member_id], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// The signed-in member's cart, priced at today's solo prices, with the stock of each
+/// product (the order checks it again).
+#[utoipa::path(
+    get,
+    path = "/cart",
+    tag = "orders",
+    params(
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The cart, oldest line first", body = Cart),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn get_cart(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+) -> Result<Json<Cart>, AppError> {
+    let cart = state
+        .db(move |conn| load_cart(conn, member_id, lang))
+        .await?;
+    Ok(Json(cart))
+}
+
+/// Sets how many of a product the cart holds: 1 to 20, or 0 to remove the line. A new line
+/// goes at the end; a cart holds at most 30 lines.
+#[utoipa::path(
+    put,
+    path = "/cart/items/{product_id}",
+    tag = "orders",
+    request_body = SetQuantity,
+    params(
+        ("product_id" = String, Path, description = "Product id"),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The cart after the change", body = Cart),
+        (status = 400, description = "`bad_id`, `bad_quantity` (not 0 to 20, or a 31st line), `bad_request` \
+            (a body `product_id` other than the path's) or `bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such product", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn set_item(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    id: Result<Path<String>, PathRejection>,
+    JsonBody(body): JsonBody<SetQuantity>,
+) -> Result<Json<Cart>, AppError> {
+    let product_id = path_id(id)?;
+    if body.product_id.is_some_and(|id| id != product_id) {
+        return Err(AppError::bad_request(
+            ErrorCode::BadRequest,
+            "the body names another product than the path",
+        ));
+    }
+    let quantity = match body.quantity {
+        0 => None,
+        q => Some(check_quantity(q)?),
+    };
+    let cart = state
+        .db(move |conn| {
+            let tx = write_tx(conn)?;
+            if !product_exists(&tx, product_id)? {
+                return Err(AppError::not_found("no such product"));
+            }
+            match quantity {
+                None => {
+                    tx.prepare_cached(
+                        "DELETE FROM cart_items WHERE member_id = ?1 AND product_id = ?2",
+                    )?
+                    .execute(params![member_id, product_id])?;
+                }
+                Some(quantity) => {
+                    let updated = tx
+                        .prepare_cached(
+                            "UPDATE cart_items SET quantity = ?3
+                             WHERE member_id = ?1 AND product_id = ?2",
+                        )?
+                        .execute(params![member_id, product_id, quantity])?;
+                    if updated == 0 {
+                        if line_count(&tx, member_id)? >= CART_LINES_MAX {
+                            return Err(too_many_lines());
+                        }
+                        tx.prepare_cached(
+                            "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
+                             VALUES (?1, ?2, ?3, ?4)",
+                        )?
+                        .execute(params![
+                            member_id,
+                            product_id,
+                            quantity,
+                            now_ms()
+                        ])?;
+                    }
+                }
+            }
+            let cart = load_cart(&tx, member_id, lang)?;
+            tx.commit()?;
+            Ok(cart)
+        })
+        .await?;
+    Ok(Json(cart))
+}
+
+/// Adds a guest's cart (kept in the browser) to the member's: quantities of a product add
+/// up, capped at 20; new products go at the end in the order sent. All or nothing: an
+/// unknown product or a bad quantity changes nothing.
+#[utoipa::path(
+    post,
+    path = "/cart/merge",
+    tag = "orders",
+    request_body = CartMerge,
+    params(
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The merged cart", body = Cart),
+        (status = 400, description = "`bad_quantity` (a quantity not 1 to 20, or more than 30 lines after the merge) \
+            or `bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: a product that does not exist", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn merge(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    JsonBody(body): JsonBody<CartMerge>,
+) -> Result<Json<Cart>, AppError> {
+    if body.lines.len() > CART_LINES_MAX {
+        return Err(too_many_lines());
+    }
+    // Repeats of one product in the request add up too.
+    let mut lines: Vec<(i64, u32)> = Vec::with_capacity(body.lines.len());
+    for line in &body.lines {
+        let quantity = check_quantity(i64::from(line.quantity))?;
+        match lines.iter_mut().find(|(id, _)| *id == line.product_id) {
+            Some((_, q)) => *q = (*q + quantity).min(QUANTITY_MAX),
+            None => lines.push((line.product_id, quantity)),
+        }
+    }
+    let cart = state
+        .db(move |conn| {
+            let tx = write_tx(conn)?;
+            for (product_id, _) in &lines {
+                if !product_exists(&tx, *product_id)? {
+                    return Err(AppError::not_found(format!("no product {product_id}")));
+                }
+            }
+            let now = now_ms();
+            for (position, (product_id, quantity)) in lines.iter().enumerate() {
+                // Later lines a millisecond apart each, so they keep the order sent.
+                tx.prepare_cached(
+                    "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (member_id, product_id)
+                     DO UPDATE SET quantity = min(quantity + excluded.quantity, ?5)",
+                )?
+                .execute(params![
+                    member_id,
+                    product_id,
+                    quantity,
+                    now + position as i64,
+                    QUANTITY_MAX
+                ])?;
+            }
+            if line_count(&tx, member_id)? > CART_LINES_MAX {
+                // Dropping the transaction undoes the merge.
+                return Err(too_many_lines());
+            }
+            let cart = load_cart(&tx, member_id, lang)?;
+            tx.commit()?;
+            Ok(cart)
+        })
+        .await?;
+    Ok(Json(cart))
+}

@@ -1,0 +1,28 @@
+//! Buying: carts, orders, group-buys, payments, pickup points, and settling what is due
+//! (expired holds and groups, refunds).
+
+pub mod cart;
+pub mod expiry;
+pub mod group_buy;
+pub mod order;
+pub mod payment;
+pub mod pickup;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// Group-buys, pickup points, the cart, orders and paying for them.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(group_buy::list_product_groups))
+        .routes(routes!(group_buy::get_group))
+        .routes(routes!(pickup::list_pickup_points))
+        .routes(routes!(cart::get_cart))
+        .routes(routes!(cart::set_item))
+        .routes(routes!(cart::merge))
+        .routes(routes!(order::list_orders, order::create_order))
+        .routes(routes!(order::get_order))
+        .routes(routes!(order::pay))
+}

@@ -1,0 +1,125 @@
+//! Communities (圈子): `GET /communities` and `GET /communities/{slug}`, each with a few
+//! members' faces and the viewer's role. Joining and the member list are in `membership`.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+use quanzi_api::{Community, Image, Page};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::communities::membership::{faces, role_of};
+use crate::content::post::image;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::params::path_slug;
+use crate::members::session::Viewer;
+use crate::AppState;
+
+const COLUMNS: &str = "slug, name_zh, name_en, description_zh, description_en,
+     cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count, id";
+
+/// A community row and its id; faces and the viewer's role are filled by [`complete`].
+fn community(r: &Row<'_>, lang: Lang) -> rusqlite::Result<(i64, Community)> {
+    let cover: Image = image(r, 5, lang)?;
+    Ok((
+        r.get(11)?,
+        Community {
+            slug: r.get(0)?,
+            name: lang.pick(r.get(1)?, r.get(2)?),
+            description: lang.pick(r.get(3)?, r.get(4)?),
+            cover,
+            member_count: r.get(10)?,
+            faces: Vec::new(),
+            viewer_role: None,
+        },
+    ))
+}
+
+/// Adds the faces and, for a signed-in viewer, their role.
+fn complete(
+    conn: &Connection,
+    (id, mut community): (i64, Community),
+    lang: Lang,
+    viewer: Option<i64>,
+) -> Result<Community, AppError> {
+    community.faces = faces(conn, id, lang)?;
+    community.viewer_role = match viewer {
+        Some(viewer) => role_of(conn, id, viewer)?,
+        None => None,
+    };
+    Ok(community)
+}
+
+/// All communities, in their curated order. A single page: `next_cursor` is always null.
+#[utoipa::path(
+    get,
+    path = "/communities",
+    tag = "communities",
+    params(
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "Every community", body = Page<Community>),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn list_communities(
+    State(state): State<AppState>,
+    lang: Lang,
+    Viewer(viewer): Viewer,
+) -> Result<Json<Page<Community>>, AppError> {
+    let items = state
+        .db(move |conn| {
+            let rows = conn
+                .prepare_cached(&format!("SELECT {COLUMNS} FROM communities ORDER BY id"))?
+                .query_map([], |r| community(r, lang))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|row| complete(conn, row, lang, viewer))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// One community.
+#[utoipa::path(
+    get,
+    path = "/communities/{slug}",
+    tag = "communities",
+    params(
+        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The community", body = Community),
+        (status = 400, description = "`bad_slug`: the slug is malformed", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn get_community(
+    State(state): State<AppState>,
+    lang: Lang,
+    Viewer(viewer): Viewer,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<Json<Community>, AppError> {
+    let slug = path_slug(slug)?;
+    let found = state
+        .db(move |conn| {
+            let row = conn
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM communities WHERE slug = ?1"
+                ))?
+                .query_row(params![slug], |r| community(r, lang))
+                .optional()?;
+            row.map(|row| complete(conn, row, lang, viewer)).transpose()
+        })
+        .await?;
+    found
+        .map(Json)
+        .ok_or_else(|| AppError::not_found("no such community"))
+}

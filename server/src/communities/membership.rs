@@ -1,0 +1,305 @@
+//! Who belongs to which community, and as what: `POST`/`DELETE
+//! /communities/{slug}/membership` (join, leave) and `GET /communities/{slug}/members`.
+//! Owners and moderators may delete others' posts and comments in their community.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use quanzi_api::{Author, CommunityMember, CommunityRef, ErrorCode, Membership, Page, Role};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::content::post::{author, AUTHOR_COLUMNS};
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::params::{parse_limit, path_slug, MemberCursor, PageQuery};
+use crate::members::session::SignedIn;
+use crate::storage::db::{now_ms, write_tx};
+use crate::AppState;
+
+/// How many faces a community shows.
+pub const FACES: i64 = 5;
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "owner",
+        Role::Moderator => "moderator",
+        Role::Member => "member",
+    }
+}
+
+/// A stored role; the schema allows only the three, so anything else is our bug.
+pub fn parse_role(raw: &str) -> Result<Role, AppError> {
+    match raw {
+        "owner" => Ok(Role::Owner),
+        "moderator" => Ok(Role::Moderator),
+        "member" => Ok(Role::Member),
+        other => Err(AppError::internal(format_args!(
+            "unknown stored role {other:?}"
+        ))),
+    }
+}
+
+/// A community's id and localised name by slug; 404 when there is none.
+pub fn community_by_slug(
+    conn: &Connection,
+    slug: &str,
+    lang: Lang,
+) -> Result<(i64, CommunityRef), AppError> {
+    conn.prepare_cached("SELECT id, slug, name_zh, name_en FROM communities WHERE slug = ?1")?
+        .query_row(params![slug], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                CommunityRef {
+                    slug: r.get(1)?,
+                    name: lang.pick(r.get(2)?, r.get(3)?),
+                },
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| AppError::not_found("no such community"))
+}
+
+/// A member's role in a community, if they belong to it.
+pub fn role_of(
+    conn: &Connection,
+    community_id: i64,
+    member_id: i64,
+) -> Result<Option<Role>, AppError> {
+    let role: Option<String> = conn
+        .prepare_cached("SELECT role FROM memberships WHERE community_id = ?1 AND member_id = ?2")?
+        .query_row(params![community_id, member_id], |r| r.get(0))
+        .optional()?;
+    role.as_deref().map(parse_role).transpose()
+}
+
+/// Whether `viewer` may delete what `author_id` wrote in a community: their own, or
+/// anything when they own or moderate it.
+pub fn may_delete(
+    conn: &Connection,
+    community_id: i64,
+    author_id: i64,
+    viewer: Option<i64>,
+) -> Result<bool, AppError> {
+    let Some(viewer) = viewer else {
+        return Ok(false);
+    };
+    if viewer == author_id {
+        return Ok(true);
+    }
+    Ok(role_of(conn, community_id, viewer)?.is_some_and(Role::moderates))
+}
+
+/// The most recent joiners, newest first.
+pub fn faces(conn: &Connection, community_id: i64, lang: Lang) -> Result<Vec<Author>, AppError> {
+    let faces = conn
+        .prepare_cached(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM memberships ms JOIN members m ON m.id = ms.member_id
+             WHERE ms.community_id = ?1
+             ORDER BY ms.joined_ms DESC, ms.member_id DESC LIMIT ?2"
+        ))?
+        .query_map(params![community_id, FACES], |r| author(r, 0, lang))?
+        .collect::<Result<_, _>>()?;
+    Ok(faces)
+}
+
+/// Adds a member (idempotent: a member keeps the role they have). The community's
+/// `member_count` moves in the same transaction.
+pub fn join_community(
+    conn: &mut Connection,
+    community_id: i64,
+    member_id: i64,
+) -> Result<Role, AppError> {
+    let tx = write_tx(conn)?;
+    if let Some(role) = role_of(&tx, community_id, member_id)? {
+        return Ok(role);
+    }
+    tx.prepare_cached(
+        "INSERT INTO memberships (community_id, member_id, role, joined_ms)
+         VALUES (?1, ?2, 'member', ?3)",
+    )?
+    .execute(params![community_id, member_id, now_ms()])?;
+    tx.prepare_cached("UPDATE communities SET member_count = member_count + 1 WHERE id = ?1")?
+        .execute(params![community_id])?;
+    tx.commit()?;
+    Ok(Role::Member)
+}
+
+/// Joins a community. Joining again changes nothing and answers with the role held.
+#[utoipa::path(
+    post,
+    path = "/communities/{slug}/membership",
+    tag = "communities",
+    params(
+        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The membership (new, or the one already held)", body = Membership),
+        (status = 400, description = "`bad_slug`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn join(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<Json<Membership>, AppError> {
+    let slug = path_slug(slug)?;
+    let membership = state
+        .db(move |conn| {
+            let (community_id, community) = community_by_slug(conn, &slug, lang)?;
+            let role = join_community(conn, community_id, member_id)?;
+            Ok(Membership { community, role })
+        })
+        .await?;
+    Ok(Json(membership))
+}
+
+/// Leaves a community. The owner cannot leave (a community always has one).
+#[utoipa::path(
+    delete,
+    path = "/communities/{slug}/membership",
+    tag = "communities",
+    params(("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`")),
+    responses(
+        (status = 204, description = "Left"),
+        (status = 400, description = "`bad_slug`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`not_a_member`, or `owner_cannot_leave`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn leave(
+    State(state): State<AppState>,
+    SignedIn(member_id): SignedIn,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, AppError> {
+    let slug = path_slug(slug)?;
+    state
+        .db(move |conn| {
+            let (community_id, _) = community_by_slug(conn, &slug, Lang::Zh)?;
+            let tx = write_tx(conn)?;
+            match role_of(&tx, community_id, member_id)? {
+                None => {
+                    return Err(AppError::conflict(
+                        ErrorCode::NotAMember,
+                        "you are not a member of this community",
+                    ))
+                }
+                Some(Role::Owner) => {
+                    return Err(AppError::conflict(
+                        ErrorCode::OwnerCannotLeave,
+                        "the owner cannot leave their community",
+                    ))
+                }
+                Some(_) => {}
+            }
+            tx.prepare_cached(
+                "DELETE FROM memberships WHERE community_id = ?1 AND member_id = ?2",
+            )?
+            .execute(params![community_id, member_id])?;
+            tx.prepare_cached(
+                "UPDATE communities SET member_count = max(member_count - 1, 0) WHERE id = ?1",
+            )?
+            .execute(params![community_id])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Owners first, then moderators, then members, each by join time.
+const RANK: &str = "CASE ms.role WHEN 'owner' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END";
+
+/// A page of a community's members: owners, then moderators, then members by join time.
+#[utoipa::path(
+    get,
+    path = "/communities/{slug}/members",
+    tag = "communities",
+    params(
+        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of members", body = Page<CommunityMember>),
+        (status = 400, description = "`bad_slug`, `bad_limit`, `bad_cursor` or `bad_request`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn list_members(
+    State(state): State<AppState>,
+    lang: Lang,
+    slug: Result<Path<String>, PathRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<Page<CommunityMember>>, AppError> {
+    let slug = path_slug(slug)?;
+    let Query(query) = query.map_err(|_| {
+        AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
+    })?;
+    let limit = parse_limit(query.limit.as_deref())?;
+    let after = MemberCursor::parse(query.cursor.as_deref())?.unwrap_or(MemberCursor {
+        rank: -1,
+        joined_ms: i64::MIN,
+        member_id: i64::MIN,
+    });
+    let page = state
+        .db(move |conn| {
+            let (community_id, _) = community_by_slug(conn, &slug, lang)?;
+            let rows = conn
+                .prepare_cached(&format!(
+                    "SELECT {AUTHOR_COLUMNS}, ms.role, {RANK} AS rank, ms.joined_ms
+                     FROM memberships ms JOIN members m ON m.id = ms.member_id
+                     WHERE ms.community_id = ?1 AND ({RANK}, ms.joined_ms, ms.member_id) > (?2, ?3, ?4)
+                     ORDER BY rank, ms.joined_ms, ms.member_id LIMIT ?5"
+                ))?
+                .query_map(
+                    params![
+                        community_id,
+                        after.rank,
+                        after.joined_ms,
+                        after.member_id,
+                        i64::from(limit) + 1
+                    ],
+                    |r| {
+                        Ok((
+                            author(r, 0, lang)?,
+                            r.get::<_, String>(7)?,
+                            r.get::<_, i64>(8)?,
+                            r.get::<_, i64>(9)?,
+                        ))
+                    },
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            let has_more = rows.len() > limit as usize;
+            let mut items = Vec::with_capacity(rows.len());
+            let mut next_cursor = None;
+            for (member, role, rank, joined_ms) in rows.into_iter().take(limit as usize) {
+                next_cursor = Some(MemberCursor {
+                    rank,
+                    joined_ms,
+                    member_id: member.id,
+                });
+                items.push(CommunityMember {
+                    member,
+                    role: parse_role(&role)?,
+                });
+            }
+            Ok(Page {
+                items,
+                next_cursor: next_cursor.filter(|_| has_more).map(MemberCursor::encode),
+            })
+        })
+        .await?;
+    Ok(Json(page))
+}

@@ -1,0 +1,85 @@
+//! A community's recommendations: `GET /communities/{slug}/recommended`, the products its
+//! posts tag, ranked by how many members tagged them.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+use quanzi_api::{Page, Recommendation, RECOMMENDATIONS_MAX};
+use rusqlite::{params, Connection};
+
+use crate::communities::membership::community_by_slug;
+use crate::content::post::product_card;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::params::path_slug;
+use crate::AppState;
+
+/// The products a community's posts tag: most distinct recommenders first, then the most
+/// recently tagged, then the newest product (so equal ranks keep one order). Deleted posts
+/// take their tags with them (`post_products` cascades), so they never count.
+pub fn recommended(
+    conn: &Connection,
+    community_id: i64,
+    lang: Lang,
+) -> Result<Vec<Recommendation>, AppError> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
+                    pr.group_price, pr.group_size,
+                    i.url, i.width, i.height, i.alt_zh, i.alt_en,
+                    count(DISTINCT p.author_id) AS recommenders,
+                    max(p.created_ms) AS last_tagged_ms
+             FROM posts p
+             JOIN post_products pp ON pp.post_id = p.id
+             JOIN products pr ON pr.id = pp.product_id
+             JOIN product_images i ON i.product_id = pr.id AND i.position = 0
+             WHERE p.community_id = ?1
+             GROUP BY pr.id
+             ORDER BY recommenders DESC, last_tagged_ms DESC, pr.id DESC
+             LIMIT ?2",
+        )?
+        .query_map(params![community_id, RECOMMENDATIONS_MAX as i64], |r| {
+            Ok(Recommendation {
+                product: product_card(r, lang)?,
+                recommenders: r.get(12)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// What the community's members recommend: the products their posts tag, at most 12, by
+/// how many members tagged each. A single page: `next_cursor` is always null.
+#[utoipa::path(
+    get,
+    path = "/communities/{slug}/recommended",
+    tag = "communities",
+    params(
+        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "At most 12 products, most recommenders first, then the most recently tagged",
+         body = Page<Recommendation>),
+        (status = 400, description = "`bad_slug`: the slug is malformed", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn list_recommended(
+    State(state): State<AppState>,
+    lang: Lang,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<Json<Page<Recommendation>>, AppError> {
+    let slug = path_slug(slug)?;
+    let items = state
+        .db(move |conn| {
+            let (community_id, _) = community_by_slug(conn, &slug, lang)?;
+            recommended(conn, community_id, lang)
+        })
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}

@@ -1,0 +1,111 @@
+//! The content-first feed: `GET /feed?cursor=&limit=&community=&author=`, posts newest
+//! first.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use quanzi_api::{ErrorCode, FeedQuery, Page, Post};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension};
+
+use crate::communities::membership::community_by_slug;
+use crate::content::post::load_post;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::params::{parse_id, parse_limit, parse_slug, Cursor};
+use crate::members::session::Viewer;
+use crate::AppState;
+
+/// A page of posts, newest first (by creation time, then id). Pass the page's `next_cursor`
+/// as `cursor` for the next one; it is null on the last page.
+#[utoipa::path(
+    get,
+    path = "/feed",
+    tag = "feed",
+    params(
+        FeedQuery,
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "A page of posts", body = Page<Post>),
+        (status = 400, description = "`bad_limit`, `bad_cursor`, `bad_slug`, `bad_id` (author), or `bad_request` (a malformed query string)", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such community or member", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn feed(
+    State(state): State<AppState>,
+    lang: Lang,
+    Viewer(viewer): Viewer,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<Json<Page<Post>>, AppError> {
+    let Query(query) = query.map_err(|_| {
+        AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
+    })?;
+    let limit = parse_limit(query.limit.as_deref())?;
+    let cursor = Cursor::parse(query.cursor.as_deref())?;
+    let community = match query.community.as_deref() {
+        Some(slug) => Some(parse_slug(slug)?.to_owned()),
+        None => None,
+    };
+    let author = query.author.as_deref().map(parse_id).transpose()?;
+    let page = state
+        .db(move |conn| {
+            let community_id = match community {
+                None => None,
+                Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),
+            };
+            if let Some(author) = author {
+                conn.prepare_cached("SELECT 1 FROM members WHERE id = ?1")?
+                    .query_row(params![author], |_| Ok(()))
+                    .optional()?
+                    .ok_or_else(|| AppError::not_found("no such member"))?;
+            }
+            // Keyset pagination: strictly after the cursor in (created_ms, id) descending
+            // order, one extra row to learn whether there is a next page.
+            let after = cursor.unwrap_or(Cursor {
+                created_ms: i64::MAX,
+                id: i64::MAX,
+            });
+            let fetch = i64::from(limit) + 1;
+            // One statement per combination of filters, each plain enough for SQLite to
+            // walk its index (posts_feed, posts_community_feed, posts_author_feed).
+            let mut sql =
+                String::from("SELECT id, created_ms FROM posts WHERE (created_ms, id) < (?1, ?2)");
+            let mut bind: Vec<Value> = vec![after.created_ms.into(), after.id.into()];
+            if let Some(community_id) = community_id {
+                bind.push(community_id.into());
+                sql.push_str(&format!(" AND community_id = ?{}", bind.len()));
+            }
+            if let Some(author) = author {
+                bind.push(author.into());
+                sql.push_str(&format!(" AND author_id = ?{}", bind.len()));
+            }
+            bind.push(fetch.into());
+            sql.push_str(&format!(
+                " ORDER BY created_ms DESC, id DESC LIMIT ?{}",
+                bind.len()
+            ));
+            let rows: Vec<(i64, i64)> = conn
+                .prepare_cached(&sql)?
+                .query_map(params_from_iter(bind), |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let has_more = rows.len() > limit as usize;
+            let page_rows = &rows[..rows.len().min(limit as usize)];
+            let next_cursor = match page_rows.last() {
+                Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
+                _ => None,
+            };
+            let mut items = Vec::with_capacity(page_rows.len());
+            for &(id, _) in page_rows {
+                // Read in the same connection right after the ids; a post deleted in
+                // between is simply skipped.
+                if let Some(post) = load_post(conn, id, lang, viewer)? {
+                    items.push(post);
+                }
+            }
+            Ok(Page { items, next_cursor })
+        })
+        .await?;
+    Ok(Json(page))
+}

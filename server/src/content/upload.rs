@@ -1,0 +1,682 @@
+//! Photos from the phone: `POST /uploads` (multipart, one field `file`), `DELETE
+//! /uploads/{id}` and `GET /media/{name}`.
+//!
+//! An upload is decoded whatever its name or declared type says (the bytes decide: JPEG,
+//! PNG or WebP), scaled so its longest side is at most 1600 px, and re-encoded as a JPEG.
+//! Re-encoding drops everything but the pixels, EXIF and GPS position included, and means
+//! we only ever serve files we wrote. It stays private to its owner until a post claims it,
+//! or its owner makes it their profile picture (`crate::members::avatar`).
+
+use std::io::Cursor;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Multipart, Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
+use quanzi_api::upload::{IMAGE_MAX_SIDE, UPLOAD_MAX_BYTES};
+use quanzi_api::{ErrorCode, Image, Upload};
+use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::http::error::AppError;
+use crate::http::params::path_id;
+use crate::members::session::SignedIn;
+use crate::storage::db::{now_ms, write_tx};
+use crate::AppState;
+
+/// The upload route's body limit: one photo plus room for the multipart framing.
+pub const BODY_MAX_BYTES: usize = UPLOAD_MAX_BYTES + 64 * 1024;
+/// Larger pictures are refused before decoding: 40 megapixels is a 160 MB bitmap.
+pub const MAX_PIXELS: u64 = 40_000_000;
+pub const JPEG_QUALITY: u8 = 82;
+/// Photos decoded at once; each may take a few hundred MB at the pixel limit.
+const DECODERS: usize = 2;
+/// `/media/` URLs: where stored files are served.
+pub const MEDIA_PREFIX: &str = "/media/";
+/// Photos a member may hold that no post has published yet: enough for a few drafts, not
+/// enough to fill the disk.
+pub const MAX_PENDING: i64 = 30;
+/// Unpublished photos older than this are swept: the post they were for was abandoned.
+pub const PENDING_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The multipart form of `POST /uploads`, as the OpenAPI document shows it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // read by hand from the multipart stream, never deserialised
+pub struct UploadForm {
+    /// The picture: JPEG, PNG or WebP, at most 8 MiB and 40 megapixels.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Where photos are kept, and the gate that bounds how many are decoded at once.
+pub struct Store {
+    dir: PathBuf,
+    decoders: Arc<Semaphore>,
+}
+
+impl Store {
+    /// Opens (creating) the uploads directory.
+    pub fn open(dir: &FsPath) -> anyhow::Result<Store> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the uploads directory {}", dir.display()))?;
+        Ok(Store {
+            dir: dir.to_owned(),
+            decoders: Arc::new(Semaphore::new(DECODERS)),
+        })
+    }
+
+    /// Removes stored files by name, best effort: a failure is logged, not returned (the
+    /// database no longer points at them, so a leftover is only wasted space).
+    pub async fn remove_files(&self, names: Vec<String>) {
+        for name in names {
+            if !is_media_name(&name) {
+                continue;
+            }
+            if let Err(err) = tokio::fs::remove_file(self.dir.join(&name)).await {
+                if err.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(error = %err, file = name, "could not remove an upload");
+                }
+            }
+        }
+    }
+}
+
+/// 413 `image_too_large` for a file over the byte limit.
+pub fn too_large() -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::ImageTooLarge,
+        "a photo is at most 8 MiB",
+    )
+}
+
+fn not_an_image() -> AppError {
+    AppError::bad_request(
+        ErrorCode::NotAnImage,
+        "the file is not a JPEG, PNG or WebP picture",
+    )
+}
+
+fn too_many_pixels() -> AppError {
+    AppError::bad_request(ErrorCode::ImageTooLarge, "a photo is at most 40 megapixels")
+}
+
+/// 400 `bad_upload`: a post names a photo that is not the author's own unpublished upload.
+pub fn not_yours() -> AppError {
+    AppError::bad_request(
+        ErrorCode::BadUpload,
+        "a post's photos must be your own, not yet published uploads",
+    )
+}
+
+/// A stored file name: `[a-z0-9]{20,64}.jpg`. Nothing else is ever looked up on disk, so
+/// no path can climb out of the directory.
+pub fn is_media_name(name: &str) -> bool {
+    name.strip_suffix(".jpg").is_some_and(|stem| {
+        (20..=64).contains(&stem.len())
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+pub fn media_url(name: &str) -> String {
+    format!("{MEDIA_PREFIX}{name}")
+}
+
+/// A photo as re-encoded.
+#[derive(Debug)]
+pub struct Processed {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The size a picture is stored at: unchanged when it fits, else scaled so the longest side
+/// is [`IMAGE_MAX_SIDE`], the other rounded to the nearest pixel (at least 1).
+pub fn fitted(width: u32, height: u32) -> (u32, u32) {
+    let max = IMAGE_MAX_SIDE;
+    if width <= max && height <= max {
+        return (width, height);
+    }
+    let scale = |short: u32, long: u32| {
+        let scaled = (u64::from(short) * u64::from(max) + u64::from(long) / 2) / u64::from(long);
+        u32::try_from(scaled).unwrap_or(max).max(1)
+    };
+    if width >= height {
+        (max, scale(height, width))
+    } else {
+        (scale(width, height), max)
+    }
+}
+
+/// Decodes, turns upright (EXIF orientation, which re-encoding would otherwise lose),
+/// scales and re-encodes a photo. CPU-heavy: run it on the blocking pool.
+pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
+    let mut picture = decode(bytes)?;
+    let (w, h) = fitted(picture.width(), picture.height());
+    if (w, h) != (picture.width(), picture.height()) {
+        picture = picture.resize_exact(w, h, FilterType::CatmullRom);
+    }
+    let rgb = flatten(&picture);
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+        .encode_image(&rgb)
+        .map_err(AppError::internal)?;
+    Ok(Processed {
+        jpeg,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
+}
+
+/// Decodes a JPEG, PNG or WebP picture (whatever its name says: the bytes decide) and turns
+/// it upright by its EXIF orientation. Pictures over [`MAX_PIXELS`] are refused from their
+/// header, before any pixel is decoded. CPU-heavy: run it on the blocking pool.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, AppError> {
+    let reader = || -> Result<ImageReader<Cursor<&[u8]>>, AppError> {
+        let reader = ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|_| not_an_image())?;
+        match reader.format() {
+            Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => Ok(reader),
+            _ => Err(not_an_image()),
+        }
+    };
+    // The header first: a tiny file may claim a gigantic picture.
+    let (width, height) = reader()?.into_dimensions().map_err(|_| not_an_image())?;
+    if width == 0 || height == 0 {
+        return Err(not_an_image());
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(too_many_pixels());
+    }
+    let mut reader = reader()?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    reader.limits(limits);
+    let decode_error = |err: ImageError| match err {
+        ImageError::Limits(_) => too_many_pixels(),
+        _ => not_an_image(),
+    };
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    picture.apply_orientation(orientation);
+    Ok(picture)
+}
+
+/// RGB pixels, transparent parts laid over white (JPEG has no alpha; without this they
+/// would turn black).
+pub fn flatten(picture: &DynamicImage) -> RgbImage {
+    if !picture.color().has_alpha() {
+        return picture.to_rgb8();
+    }
+    let rgba = picture.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let over_white = |c: u8| {
+            let (c, a) = (u16::from(c), u16::from(a));
+            ((c * a + 255 * (255 - a) + 127) / 255) as u8
+        };
+        image::Rgb([over_white(r), over_white(g), over_white(b)])
+    })
+}
+
+/// Reads the `file` field, refusing it once it passes the byte limit.
+async fn read_file(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
+    let body_error = |err: axum::extract::multipart::MultipartError| {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::bad_request(ErrorCode::BadRequest, "the multipart body is malformed")
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(body_error)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(body_error)? {
+            if bytes.len() + chunk.len() > UPLOAD_MAX_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(AppError::bad_request(
+        ErrorCode::BadRequest,
+        "send the photo as a multipart field named `file`",
+    ))
+}
+
+/// A random file name: 20 bytes as 40 lowercase hex digits, `.jpg`.
+fn new_name() -> Result<String, AppError> {
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
+    let stem: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{stem}.jpg"))
+}
+
+/// Uploads a photo for a coming post. The answer's image is the stored one: its URL, and
+/// its width and height after scaling.
+#[utoipa::path(
+    post,
+    path = "/uploads",
+    tag = "posts",
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "One field `file`: a JPEG, PNG or WebP picture, at most 8 MiB and 40 megapixels"),
+    responses(
+        (status = 201, description = "Stored: scaled to at most 1600 px on its longest side, re-encoded as JPEG. \
+            Unpublished, it is kept for 24 hours.", body = Upload),
+        (status = 400, description = "`not_an_image`, `image_too_large` (over 40 megapixels), `too_many_images` \
+            (30 photos already waiting for a post) or `bad_request` (no `file` field)", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 413, description = "`image_too_large`: over 8 MiB", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn create_upload(
+    State(state): State<AppState>,
+    SignedIn(member_id): SignedIn,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<Upload>), AppError> {
+    let multipart = multipart.map_err(|_| {
+        AppError::bad_request(
+            ErrorCode::BadRequest,
+            "send the photo as multipart/form-data",
+        )
+    })?;
+    let pending = state
+        .db(move |conn| sweep_and_count_pending(conn, member_id))
+        .await?;
+    state.uploads.remove_files(pending.swept).await;
+    if pending.count >= MAX_PENDING {
+        return Err(too_many_pending());
+    }
+    let bytes = read_file(multipart).await?;
+    let permit = Arc::clone(&state.uploads.decoders)
+        .acquire_owned()
+        .await
+        .map_err(AppError::internal)?;
+    // The permit travels with the work: a client that hangs up does not free a slot while
+    // its picture is still being decoded.
+    let processed = tokio::task::spawn_blocking(move || {
+        let processed = process(&bytes);
+        drop(permit);
+        processed
+    })
+    .await
+    .map_err(AppError::internal)??;
+    let name = new_name()?;
+    let path = state.uploads.dir.join(&name);
+    // Written under a name `/media/` never serves, then renamed: a reader never sees half
+    // a file.
+    let partial = state.uploads.dir.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, &processed.jpeg)
+        .await
+        .map_err(AppError::internal)?;
+    if let Err(err) = tokio::fs::rename(&partial, &path).await {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(AppError::internal(err));
+    }
+    let (width, height) = (processed.width, processed.height);
+    let row_name = name.clone();
+    let inserted = state
+        .db(move |conn| {
+            // The cap is checked again inside the insert itself: parallel uploads that all
+            // passed the early check cannot push a member past it.
+            let added = conn
+                .prepare_cached(
+                    "INSERT INTO uploads (owner_id, name, width, height, created_ms)
+                     SELECT ?1, ?2, ?3, ?4, ?5
+                     WHERE (SELECT COUNT(*) FROM uploads
+                            WHERE owner_id = ?1 AND post_id IS NULL AND avatar = 0) < ?6",
+                )?
+                .execute(params![
+                    member_id,
+                    row_name,
+                    width,
+                    height,
+                    now_ms(),
+                    MAX_PENDING
+                ])?;
+            if added == 0 {
+                return Err(too_many_pending());
+            }
+            Ok(conn.last_insert_rowid())
+        })
+        .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(err) => {
+            state.uploads.remove_files(vec![name]).await;
+            return Err(err);
+        }
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(Upload {
+            id,
+            image: Image {
+                url: media_url(&name),
+                width,
+                height,
+                alt: String::new(),
+            },
+        }),
+    ))
+}
+
+fn too_many_pending() -> AppError {
+    AppError::bad_request(
+        ErrorCode::TooManyImages,
+        "30 photos are already waiting for a post; publish or wait a day",
+    )
+}
+
+struct Pending {
+    /// The member's unpublished photos.
+    count: i64,
+    /// Files of abandoned photos (anyone's), to remove.
+    swept: Vec<String>,
+}
+
+/// Forgets a few abandoned uploads (anyone's: the sweep rides on uploads, so it costs
+/// nothing when nobody uploads) and counts the member's own pending ones.
+fn sweep_and_count_pending(conn: &mut Connection, member_id: i64) -> Result<Pending, AppError> {
+    const SWEEP_BATCH: i64 = 20;
+    let tx = write_tx(conn)?;
+    let swept = tx
+        .prepare_cached(
+            "DELETE FROM uploads WHERE id IN (
+                 SELECT id FROM uploads
+                 WHERE post_id IS NULL AND avatar = 0 AND created_ms < ?1 LIMIT ?2)
+             RETURNING name",
+        )?
+        .query_map(params![now_ms() - PENDING_TTL_MS, SWEEP_BATCH], |r| {
+            r.get(0)
+        })?
+        .collect::<Result<Vec<String>, _>>()?;
+    let count = tx
+        .prepare_cached(
+            "SELECT count(*) FROM uploads WHERE owner_id = ?1 AND post_id IS NULL AND avatar = 0",
+        )?
+        .query_row(params![member_id], |r| r.get(0))?;
+    tx.commit()?;
+    Ok(Pending { count, swept })
+}
+
+/// A claimed photo, as the post (or the profile) shows it.
+pub struct Claimed {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Attaches an upload to a post, inside the post's transaction: only the member's own
+/// upload that no post has claimed yet; `bad_upload` otherwise (whoever else's it is, and
+/// whether it exists, is not told).
+pub fn claim(
+    conn: &Connection,
+    upload_id: i64,
+    member_id: i64,
+    post_id: i64,
+) -> Result<Claimed, AppError> {
+    let found: Option<(String, u32, u32)> = conn
+        .prepare_cached(
+            "SELECT name, width, height FROM uploads
+             WHERE id = ?1 AND owner_id = ?2 AND post_id IS NULL AND avatar = 0",
+        )?
+        .query_row(params![upload_id, member_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((name, width, height)) = found else {
+        return Err(not_yours());
+    };
+    conn.prepare_cached("UPDATE uploads SET post_id = ?2 WHERE id = ?1")?
+        .execute(params![upload_id, post_id])?;
+    Ok(Claimed {
+        url: media_url(&name),
+        width,
+        height,
+    })
+}
+
+/// Forgets a post's uploads inside the deleting transaction; returns their file names, to
+/// remove once it has committed.
+pub fn release_for_post(conn: &Connection, post_id: i64) -> Result<Vec<String>, AppError> {
+    let names = conn
+        .prepare_cached("SELECT name FROM uploads WHERE post_id = ?1")?
+        .query_map(params![post_id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    conn.prepare_cached("DELETE FROM uploads WHERE post_id = ?1")?
+        .execute(params![post_id])?;
+    Ok(names)
+}
+
+/// Makes an upload its owner's profile picture, inside the caller's transaction, and
+/// forgets the one it replaces; returns the photo and the replaced file names, to remove
+/// once the transaction has committed. Someone else's upload is `not_found`, exactly like
+/// one that does not exist; one a post has published is `bad_upload`. Claiming the current
+/// picture again changes nothing.
+pub fn claim_avatar(
+    conn: &Connection,
+    upload_id: i64,
+    member_id: i64,
+) -> Result<(Claimed, Vec<String>), AppError> {
+    let found: Option<(String, u32, u32, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT name, width, height, post_id FROM uploads WHERE id = ?1 AND owner_id = ?2",
+        )?
+        .query_row(params![upload_id, member_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((name, width, height, post_id)) = found else {
+        return Err(no_such_upload());
+    };
+    if post_id.is_some() {
+        return Err(AppError::bad_request(
+            ErrorCode::BadUpload,
+            "a photo published in a post cannot be a profile picture; upload it again",
+        ));
+    }
+    // The old picture goes first: a member has one at most (a unique index says so).
+    let replaced = release_avatar_except(conn, member_id, Some(upload_id))?;
+    conn.prepare_cached("UPDATE uploads SET avatar = 1 WHERE id = ?1")?
+        .execute(params![upload_id])?;
+    Ok((
+        Claimed {
+            url: media_url(&name),
+            width,
+            height,
+        },
+        replaced,
+    ))
+}
+
+/// Forgets a member's uploaded profile picture inside the caller's transaction; returns its
+/// file name (if there was one), to remove once the transaction has committed.
+pub fn release_avatar(conn: &Connection, member_id: i64) -> Result<Vec<String>, AppError> {
+    release_avatar_except(conn, member_id, None)
+}
+
+fn release_avatar_except(
+    conn: &Connection,
+    member_id: i64,
+    keep: Option<i64>,
+) -> Result<Vec<String>, AppError> {
+    let names = conn
+        .prepare_cached(
+            "DELETE FROM uploads WHERE owner_id = ?1 AND avatar = 1 AND id IS NOT ?2
+             RETURNING name",
+        )?
+        .query_map(params![member_id, keep], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(names)
+}
+
+/// 404 for an upload that is not the member's: whether someone else's exists is not told.
+fn no_such_upload() -> AppError {
+    AppError::not_found("no such upload")
+}
+
+/// Removes one of the member's own uploads that nothing uses yet (a photo they picked and
+/// then took out of a draft): its row and its file. Someone else's upload is a 404, as if
+/// it did not exist; so is one already removed.
+#[utoipa::path(
+    delete,
+    path = "/uploads/{id}",
+    tag = "posts",
+    params(("id" = String, Path, description = "Upload id: 1 to 18 digits, greater than 0")),
+    responses(
+        (status = 204, description = "Removed, file and all"),
+        (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such upload of yours (or already removed)", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`upload_in_use`: a post publishes it, or it is your profile picture", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn delete_upload(
+    State(state): State<AppState>,
+    SignedIn(member_id): SignedIn,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, AppError> {
+    let id = path_id(id)?;
+    let name = state
+        .db(move |conn| {
+            let tx = write_tx(conn)?;
+            let (name, post_id, avatar): (String, Option<i64>, bool) = tx
+                .prepare_cached(
+                    "SELECT name, post_id, avatar FROM uploads WHERE id = ?1 AND owner_id = ?2",
+                )?
+                .query_row(params![id, member_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?
+                .ok_or_else(no_such_upload)?;
+            if post_id.is_some() || avatar {
+                return Err(AppError::conflict(
+                    ErrorCode::UploadInUse,
+                    "this photo is published in a post or is your profile picture",
+                ));
+            }
+            tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
+                .execute(params![id])?;
+            tx.commit()?;
+            Ok(name)
+        })
+        .await?;
+    // After the commit, as when a post is deleted: a leftover file is garbage, not a hole.
+    state.uploads.remove_files(vec![name]).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A stored photo. Names are random and never reused, so the file may be cached forever.
+pub async fn media(
+    State(state): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    req: Request,
+) -> Response {
+    let name = match name {
+        Ok(Path(name)) if is_media_name(&name) => name,
+        _ => return state.web.page(StatusCode::NOT_FOUND),
+    };
+    let res = match ServeFile::new(state.uploads.dir.join(&name))
+        .oneshot(req)
+        .await
+    {
+        Ok(res) => res,
+        Err(never) => match never {},
+    };
+    if res.status() == StatusCode::NOT_FOUND {
+        return state.web.page(StatusCode::NOT_FOUND);
+    }
+    let mut res = res.map(Body::new);
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
+        let headers = res.headers_mut();
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+        // Even opened directly, the file can run nothing.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; sandbox"),
+        );
+    }
+    res.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_names() {
+        assert!(is_media_name(&format!("{}.jpg", "a1".repeat(20))));
+        assert!(is_media_name(&format!("{}.jpg", "a".repeat(20))));
+        assert!(is_media_name(&format!("{}.jpg", "a".repeat(64))));
+        for bad in [
+            format!("{}.jpg", "a".repeat(19)),
+            format!("{}.jpg", "a".repeat(65)),
+            format!("{}.JPG", "a".repeat(30)),
+            format!("{}.png", "a".repeat(30)),
+            format!("{}A.jpg", "a".repeat(30)),
+            format!("../{}.jpg", "a".repeat(30)),
+            format!(".{}.jpg.partial", "a".repeat(30)),
+        ] {
+            assert!(!is_media_name(&bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fitting() {
+        assert_eq!(fitted(800, 600), (800, 600));
+        assert_eq!(fitted(1600, 1600), (1600, 1600));
+        assert_eq!(fitted(3000, 1000), (1600, 533));
+        assert_eq!(fitted(1000, 3000), (533, 1600));
+        assert_eq!(fitted(100_000, 1), (1600, 1));
+        assert_eq!(fitted(4032, 3024), (1600, 1200));
+    }
+
+    #[test]
+    fn transparent_pixels_turn_white() {
+        let mut rgba = image::RgbaImage::new(2, 1);
+        rgba.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
+        rgba.put_pixel(1, 0, image::Rgba([10, 20, 30, 255]));
+        let rgb = flatten(&DynamicImage::ImageRgba8(rgba));
+        assert_eq!(rgb.get_pixel(0, 0).0, [255, 255, 255]);
+        assert_eq!(rgb.get_pixel(1, 0).0, [10, 20, 30]);
+    }
+
+    #[test]
+    fn junk_is_not_an_image() {
+        for junk in [&b""[..], b"hello", b"\x89PNG\r\n\x1a\nbroken"] {
+            let err = process(junk).err().map(|e| e.code);
+            assert_eq!(err, Some(ErrorCode::NotAnImage));
+        }
+    }
+}

@@ -1,0 +1,628 @@
+//! The demo store (`demo/store.json`, built into the binary): members, communities, products
+//! and posts, loaded into a fresh database so the app has something to show.
+//!
+//! Every demo member can sign in at once: `member{id}@demo.quanzi`, password
+//! [`DEMO_PASSWORD`]. They belong to each community they posted in; in each, the author of
+//! the earliest post is its owner and the next distinct author a moderator.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{bail, ensure, Context};
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+use quanzi_api::Role;
+
+use crate::communities::membership::role_name;
+use crate::http::params::is_slug;
+
+/// The demo store as shipped.
+pub const STORE_JSON: &str = include_str!("../../demo/store.json");
+
+/// The password every demo member shares (listed in the README; demo data only).
+pub const DEMO_PASSWORD: &str = "quanzi-demo";
+
+/// A demo member's sign-in email.
+pub fn demo_email(member_id: i64) -> String {
+    format!("member{member_id}@demo.quanzi")
+}
+
+/// At load time the newest post is moved to this long before now (the others keep their
+/// spacing), so the feed always looks alive.
+pub const NEWEST_POST_AGE: Duration = Duration::minutes(40);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Store {
+    pub members: Vec<Member>,
+    pub communities: Vec<Community>,
+    pub products: Vec<Product>,
+    pub posts: Vec<Post>,
+    /// Where orders can be collected.
+    pub pickup_points: Vec<PickupPoint>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickupPoint {
+    pub id: i64,
+    pub name_zh: String,
+    pub name_en: String,
+    pub address_zh: String,
+    pub address_en: String,
+    /// Opening hours in words.
+    pub hours_zh: String,
+    pub hours_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Img {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt_zh: String,
+    pub alt_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub avatar: Option<Img>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Community {
+    pub slug: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub description_zh: String,
+    pub description_en: String,
+    pub cover: Img,
+    pub member_count: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub id: i64,
+    pub community: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub subtitle_zh: String,
+    pub subtitle_en: String,
+    pub gallery: Vec<Img>,
+    pub story: Vec<Story>,
+    pub solo_price: i64,
+    pub group_price: Option<i64>,
+    pub group_size: Option<u32>,
+    pub window_hours: Option<u32>,
+    pub stock: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Story {
+    Text { zh: String, en: String },
+    Image { image: Img },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Post {
+    pub id: i64,
+    pub author: i64,
+    pub community: String,
+    pub created_at: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub body_zh: Vec<String>,
+    pub body_en: Vec<String>,
+    pub images: Vec<Img>,
+    pub products: Vec<i64>,
+    pub like_count: u32,
+    pub comments: Vec<DemoComment>,
+}
+
+/// A comment under a demo post, real like a member's: the post's count is these.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoComment {
+    pub author: i64,
+    /// Minutes after the post (kept in the past when the timeline is moved to now).
+    pub after_minutes: u32,
+    pub body: String,
+}
+
+/// Parses and checks a store: the references between its parts, and what the schema cannot
+/// say (a product needs a card image; group offers need 2+ people).
+pub fn parse(json: &str) -> anyhow::Result<Store> {
+    let store: Store = serde_json::from_str(json).context("parsing the demo store")?;
+    validate(&store)?;
+    Ok(store)
+}
+
+fn validate(store: &Store) -> anyhow::Result<()> {
+    let members: HashSet<i64> = store.members.iter().map(|m| m.id).collect();
+    ensure!(members.len() == store.members.len(), "duplicate member ids");
+    let slugs: HashSet<&str> = store.communities.iter().map(|c| c.slug.as_str()).collect();
+    ensure!(
+        slugs.len() == store.communities.len(),
+        "duplicate community slugs"
+    );
+    for c in &store.communities {
+        ensure!(
+            is_slug(&c.slug),
+            "community slug {:?} is not [a-z0-9-]{{1,64}}",
+            c.slug
+        );
+    }
+    let products: HashSet<i64> = store.products.iter().map(|p| p.id).collect();
+    ensure!(
+        products.len() == store.products.len(),
+        "duplicate product ids"
+    );
+    for p in &store.products {
+        ensure!(p.id > 0, "product id {} is not positive", p.id);
+        ensure!(
+            slugs.contains(p.community.as_str()),
+            "product {} is in unknown community {}",
+            p.id,
+            p.community
+        );
+        ensure!(
+            !p.gallery.is_empty(),
+            "product {} has no gallery image",
+            p.id
+        );
+        let group = [
+            p.group_price.is_some(),
+            p.group_size.is_some(),
+            p.window_hours.is_some(),
+        ];
+        ensure!(
+            group.iter().all(|g| *g) || group.iter().all(|g| !g),
+            "product {}: group_price, group_size and window_hours go together",
+            p.id
+        );
+        if let Some(size) = p.group_size {
+            ensure!(
+                size >= 2,
+                "product {}: a group needs 2 or more people",
+                p.id
+            );
+        }
+    }
+    let mut point_ids = HashSet::new();
+    for p in &store.pickup_points {
+        ensure!(
+            p.id > 0 && point_ids.insert(p.id),
+            "pickup point id {} is not positive or is repeated",
+            p.id
+        );
+        let texts = [
+            &p.name_zh,
+            &p.name_en,
+            &p.address_zh,
+            &p.address_en,
+            &p.hours_zh,
+            &p.hours_en,
+        ];
+        ensure!(
+            texts.iter().all(|t| !t.trim().is_empty()),
+            "pickup point {} has an empty text",
+            p.id
+        );
+    }
+    let mut post_ids = HashSet::new();
+    for p in &store.posts {
+        ensure!(
+            p.id > 0 && post_ids.insert(p.id),
+            "post id {} is not positive or is repeated",
+            p.id
+        );
+        ensure!(
+            members.contains(&p.author),
+            "post {} has unknown author {}",
+            p.id,
+            p.author
+        );
+        ensure!(
+            slugs.contains(p.community.as_str()),
+            "post {} is in unknown community {}",
+            p.id,
+            p.community
+        );
+        let mut seen = HashSet::new();
+        for product in &p.products {
+            ensure!(
+                products.contains(product),
+                "post {} features unknown product {product}",
+                p.id
+            );
+            ensure!(
+                seen.insert(product),
+                "post {} features product {product} twice",
+                p.id
+            );
+        }
+        for c in &p.comments {
+            ensure!(
+                members.contains(&c.author),
+                "a comment on post {} has unknown author {}",
+                p.id,
+                c.author
+            );
+            let chars = c.body.chars().count();
+            ensure!(
+                (1..=quanzi_api::comment::COMMENT_MAX_CHARS).contains(&chars),
+                "a comment on post {} is empty or too long",
+                p.id
+            );
+        }
+        OffsetDateTime::parse(&p.created_at, &Rfc3339).with_context(|| {
+            format!(
+                "post {}: created_at {:?} is not RFC 3339",
+                p.id, p.created_at
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Loads the store into the database if it holds no communities yet, in one transaction.
+/// Returns whether it loaded anything.
+pub fn load_if_empty(
+    conn: &mut Connection,
+    json: &str,
+    now: OffsetDateTime,
+) -> anyhow::Result<bool> {
+    // Take the write lock before looking, so two servers starting on one fresh file do not
+    // both load the store.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let communities: i64 = tx.query_row("SELECT count(*) FROM communities", [], |r| r.get(0))?;
+    if communities > 0 {
+        // A store loaded by an older server gets what it lacks now: its demo members'
+        // accounts and memberships (before schema v2), so its people can sign in too, and
+        // the pickup points (before schema v5), so its orders can be collected.
+        let accounts: i64 = tx.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+        let points: i64 = tx.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
+        if accounts > 0 && points > 0 {
+            return Ok(false);
+        }
+        let store = parse(json)?;
+        if accounts == 0 {
+            add_people(&tx, &store, now)?;
+        }
+        if points == 0 {
+            add_pickup_points(&tx, &store)?;
+        }
+        tx.commit()?;
+        return Ok(true);
+    }
+    let store = parse(json)?;
+    insert(&tx, &store, now)?;
+    add_people(&tx, &store, now)?;
+    add_pickup_points(&tx, &store)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+fn add_pickup_points(tx: &rusqlite::Transaction<'_>, store: &Store) -> anyhow::Result<()> {
+    for p in &store.pickup_points {
+        tx.execute(
+            "INSERT INTO pickup_points (id, name_zh, name_en, address_zh, address_en, hours_zh, hours_en)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![p.id, p.name_zh, p.name_en, p.address_zh, p.address_en, p.hours_zh, p.hours_en],
+        )
+        .with_context(|| format!("pickup point {}", p.id))?;
+    }
+    Ok(())
+}
+
+/// Gives the demo members accounts and seats them in the communities they posted in, from
+/// the posts as stored. One Argon2id hash (with a fresh salt) serves all of them: they
+/// share a published password anyway, and one hash instead of fourteen keeps a fresh
+/// start (and every test's) quick.
+fn add_people(
+    tx: &rusqlite::Transaction<'_>,
+    store: &Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let hash = crate::members::account::hash_password(DEMO_PASSWORD)
+        .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))?;
+    let now_ms = unix_ms(now)?;
+    for m in &store.members {
+        tx.execute(
+            "INSERT OR IGNORE INTO accounts (member_id, email, password_hash, created_ms)
+             SELECT id, ?2, ?3, ?4 FROM members WHERE id = ?1",
+            params![m.id, demo_email(m.id), hash, now_ms],
+        )
+        .with_context(|| format!("account of member {}", m.id))?;
+    }
+    // Each author's first post in each community, earliest first.
+    let mut stmt = tx.prepare(
+        "SELECT community_id, author_id, min(created_ms) AS first_ms, min(id) AS first_id
+         FROM posts GROUP BY community_id, author_id
+         ORDER BY community_id, first_ms, first_id",
+    )?;
+    let firsts = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seated: HashMap<i64, usize> = HashMap::new();
+    for (community_id, member_id, joined_ms) in firsts {
+        let place = seated.entry(community_id).or_default();
+        let role = match *place {
+            0 => Role::Owner,
+            1 => Role::Moderator,
+            _ => Role::Member,
+        };
+        *place += 1;
+        tx.execute(
+            "INSERT OR IGNORE INTO memberships (community_id, member_id, role, joined_ms)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![community_id, member_id, role_name(role), joined_ms],
+        )?;
+    }
+    Ok(())
+}
+
+fn unix_ms(t: OffsetDateTime) -> anyhow::Result<i64> {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).context("time out of range")
+}
+
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    store: &Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    for m in &store.members {
+        let a = m.avatar.as_ref();
+        tx.execute(
+            "INSERT INTO members (id, name, avatar_url, avatar_width, avatar_height, avatar_alt_zh, avatar_alt_en)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![m.id, m.name, a.map(|a| &a.url), a.map(|a| a.width), a.map(|a| a.height), a.map(|a| &a.alt_zh), a.map(|a| &a.alt_en)],
+        )
+        .with_context(|| format!("member {}", m.id))?;
+    }
+
+    let mut community_ids = HashMap::new();
+    for c in &store.communities {
+        tx.execute(
+            "INSERT INTO communities (slug, name_zh, name_en, description_zh, description_en,
+                 cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                c.slug,
+                c.name_zh,
+                c.name_en,
+                c.description_zh,
+                c.description_en,
+                c.cover.url,
+                c.cover.width,
+                c.cover.height,
+                c.cover.alt_zh,
+                c.cover.alt_en,
+                c.member_count
+            ],
+        )
+        .with_context(|| format!("community {}", c.slug))?;
+        community_ids.insert(c.slug.as_str(), tx.last_insert_rowid());
+    }
+    let community_id = |slug: &str| match community_ids.get(slug) {
+        Some(id) => Ok(*id),
+        None => bail!("unknown community {slug}"),
+    };
+
+    for p in &store.products {
+        tx.execute(
+            "INSERT INTO products (id, community_id, title_zh, title_en, subtitle_zh, subtitle_en,
+                 currency, solo_price, group_price, group_size, window_hours, stock)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'CNY', ?7, ?8, ?9, ?10, ?11)",
+            params![
+                p.id,
+                community_id(&p.community)?,
+                p.title_zh,
+                p.title_en,
+                p.subtitle_zh,
+                p.subtitle_en,
+                p.solo_price,
+                p.group_price,
+                p.group_size,
+                p.window_hours,
+                p.stock
+            ],
+        )
+        .with_context(|| format!("product {}", p.id))?;
+        for (position, img) in p.gallery.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO product_images (product_id, position, url, width, height, alt_zh, alt_en)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![p.id, position as i64, img.url, img.width, img.height, img.alt_zh, img.alt_en],
+            )?;
+        }
+        for (position, block) in p.story.iter().enumerate() {
+            let position = position as i64;
+            match block {
+                Story::Text { zh, en } => tx.execute(
+                    "INSERT INTO product_story_blocks (product_id, position, kind, text_zh, text_en)
+                     VALUES (?1, ?2, 'text', ?3, ?4)",
+                    params![p.id, position, zh, en],
+                )?,
+                Story::Image { image } => tx.execute(
+                    "INSERT INTO product_story_blocks (product_id, position, kind,
+                         image_url, image_width, image_height, image_alt_zh, image_alt_en)
+                     VALUES (?1, ?2, 'image', ?3, ?4, ?5, ?6, ?7)",
+                    params![p.id, position, image.url, image.width, image.height, image.alt_zh, image.alt_en],
+                )?,
+            };
+        }
+    }
+
+    // Move the whole timeline so its newest post is NEWEST_POST_AGE old, to the second.
+    let mut created = Vec::with_capacity(store.posts.len());
+    for p in &store.posts {
+        created.push(unix_ms(OffsetDateTime::parse(&p.created_at, &Rfc3339)?)?);
+    }
+    let now_ms = unix_ms(now)?;
+    let target = unix_ms(now - NEWEST_POST_AGE)? / 1000 * 1000;
+    let shift = created.iter().max().map_or(0, |newest| target - newest);
+
+    for (p, created_ms) in store.posts.iter().zip(created) {
+        tx.execute(
+            "INSERT INTO posts (id, author_id, community_id, created_ms, title, body, title_en, body_en,
+                 like_count, comment_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
+            params![p.id, p.author, community_id(&p.community)?, created_ms + shift, p.title_zh,
+                serde_json::to_string(&p.body_zh)?, p.title_en, serde_json::to_string(&p.body_en)?,
+                p.like_count],
+        )
+        .with_context(|| format!("post {}", p.id))?;
+        for c in &p.comments {
+            // A comment on a recent post may not be in the future: it is then a minute old.
+            let at =
+                (created_ms + shift + i64::from(c.after_minutes) * 60_000).min(now_ms - 60_000);
+            tx.execute(
+                "INSERT INTO comments (post_id, author_id, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![p.id, c.author, c.body, at],
+            )
+            .with_context(|| format!("a comment on post {}", p.id))?;
+        }
+        for (position, img) in p.images.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO post_images (post_id, position, url, width, height, alt_zh, alt_en)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    p.id,
+                    position as i64,
+                    img.url,
+                    img.width,
+                    img.height,
+                    img.alt_zh,
+                    img.alt_en
+                ],
+            )?;
+        }
+        for (position, product) in p.products.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO post_products (post_id, position, product_id) VALUES (?1, ?2, ?3)",
+                params![p.id, position as i64, product],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_store_is_valid() {
+        let store = parse(STORE_JSON);
+        assert!(store.is_ok(), "{:?}", store.err());
+    }
+
+    #[test]
+    fn broken_references_are_refused() {
+        let json = r#"{"members":[],"communities":[],"products":[],"pickup_points":[],"posts":[
+            {"id":1,"author":1,"community":"x","created_at":"2026-01-01T00:00:00Z","title_zh":"","title_en":"",
+             "body_zh":[],"body_en":[],"images":[],"products":[],"like_count":0,"comments":[]}]}"#;
+        let err = parse(json).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("unknown author")));
+    }
+
+    #[test]
+    fn loads_once_and_shifts_the_newest_post_to_forty_minutes_ago() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let pool = crate::storage::db::open(&dir.path().join("q.sqlite"))?;
+        let mut conn = pool.get()?;
+        let now = OffsetDateTime::now_utc();
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+        let (newest, oldest, count): (i64, i64, i64) = conn.query_row(
+            "SELECT max(created_ms), min(created_ms), count(*) FROM posts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let store = parse(STORE_JSON)?;
+        assert_eq!(count as usize, store.posts.len());
+        let age = unix_ms(now)? - newest;
+        assert!(
+            (40 * 60_000..40 * 60_000 + 1000).contains(&age),
+            "newest post is {age} ms old"
+        );
+        // Relative spacing is kept.
+        let times: Vec<i64> = store
+            .posts
+            .iter()
+            .map(|p| {
+                OffsetDateTime::parse(&p.created_at, &Rfc3339)
+                    .map_err(anyhow::Error::from)
+                    .and_then(unix_ms)
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let span =
+            times.iter().max().copied().unwrap_or(0) - times.iter().min().copied().unwrap_or(0);
+        assert_eq!(newest - oldest, span);
+        Ok(())
+    }
+
+    #[test]
+    fn demo_members_get_accounts_and_seats_also_in_an_older_database() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let pool = crate::storage::db::open(&dir.path().join("q.sqlite"))?;
+        let mut conn = pool.get()?;
+        let now = OffsetDateTime::now_utc();
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        let seats = |conn: &Connection| -> rusqlite::Result<(i64, i64, i64, i64)> {
+            conn.query_row(
+                "SELECT (SELECT count(*) FROM accounts),
+                        (SELECT count(*) FROM memberships WHERE role = 'owner'),
+                        (SELECT count(*) FROM memberships WHERE role = 'moderator'),
+                        (SELECT count(DISTINCT community_id || '-' || author_id) FROM posts)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+        };
+        let (accounts, owners, moderators, authors) = seats(&conn)?;
+        let store = parse(STORE_JSON)?;
+        assert_eq!(accounts as usize, store.members.len());
+        assert_eq!(owners as usize, store.communities.len());
+        assert_eq!(moderators as usize, store.communities.len());
+        let members: i64 = conn.query_row("SELECT count(*) FROM memberships", [], |r| r.get(0))?;
+        assert_eq!(members, authors, "every author sits where they posted");
+        let email: String =
+            conn.query_row("SELECT email FROM accounts WHERE member_id = 1", [], |r| {
+                r.get(0)
+            })?;
+        assert_eq!(email, demo_email(1));
+
+        // A database filled by a server from before accounts existed gets them on start.
+        conn.execute_batch("DELETE FROM memberships; DELETE FROM accounts;")?;
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
+        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+
+        // And one from before orders gets its pickup points.
+        conn.execute_batch("DELETE FROM pickup_points;")?;
+        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        let points: i64 = conn.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
+        assert_eq!(points as usize, store.pickup_points.len());
+        assert!(points >= 3);
+        assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
+        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+        Ok(())
+    }
+}

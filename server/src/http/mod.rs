@@ -1,0 +1,13 @@
+//! The plumbing every capability stands on and none of them owns: the error envelope, body
+//! and path extractors, the Origin check, forwarded addresses, rate limits, the request's
+//! language, serving the OpenAPI document, and the middleware around every response.
+
+pub mod body;
+pub mod error;
+pub mod forwarded;
+pub mod lang;
+pub mod middleware;
+pub mod openapi;
+pub mod origin;
+pub mod params;
+pub mod ratelimit;

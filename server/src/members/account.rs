@@ -1,0 +1,518 @@
+//! Members' accounts: `POST /account/sign-up`, `/sign-in`, `/sign-out` and `GET
+//! /account/me` (the profile picture is in `avatar`). Passwords are hashed with Argon2id
+//! (default parameters, a random salt each); neither a password nor its hash is ever logged
+//! or sent back.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use quanzi_api::account::{
+    EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+};
+use quanzi_api::{CommunityRef, ErrorCode, Me, Membership, SignIn, SignUp};
+use rusqlite::{params, Connection, ErrorCode as SqlErrorCode, OptionalExtension};
+
+use crate::communities::membership::parse_role;
+use crate::content::post::{author, AUTHOR_COLUMNS};
+use crate::http::body::JsonBody;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::ratelimit::{rate_limited, ClientAddr};
+use crate::members::session::{self, SignedIn};
+use crate::referral;
+use crate::storage::db::{now_ms, write_tx};
+use crate::AppState;
+
+/// A display name: trimmed, 1 to 30 characters, no control characters and no bidi
+/// overrides (which would let a name rewrite the text around it).
+pub fn valid_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    let bad_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if len == 0 || len > NAME_MAX_CHARS || name.chars().any(bad_char) {
+        return Err(AppError::bad_request(
+            ErrorCode::BadName,
+            "a name is 1 to 30 characters, without control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// An email as stored and compared: trimmed and lowercased.
+pub fn normalize_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// A plausible email: one `@`, a non-empty local part, a dotted domain without empty
+/// labels, no spaces or control characters, at most 254 characters. Whether it receives
+/// mail is not our business here; this catches typos and junk.
+pub fn valid_email(raw: &str) -> Result<String, AppError> {
+    let email = normalize_email(raw);
+    let bad = || AppError::bad_request(ErrorCode::BadEmail, "an email looks like name@example.com");
+    if email.chars().count() > EMAIL_MAX_CHARS
+        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(bad());
+    }
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    if local.is_empty() || labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
+        return Err(bad());
+    }
+    Ok(email)
+}
+
+pub fn valid_password(password: &str) -> Result<(), AppError> {
+    let len = password.chars().count();
+    if (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&len) {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            ErrorCode::WeakPassword,
+            "a password is 8 to 128 characters",
+        ))
+    }
+}
+
+/// An Argon2id PHC string for a password, with a fresh random salt. Slow on purpose: call
+/// it off the async workers.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(AppError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(AppError::internal)?;
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(AppError::internal)?;
+    Ok(hash.to_string())
+}
+
+/// Whether a password matches a stored PHC string (the parameters come from the string).
+fn verify_password(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(hash) => Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok(),
+        Err(err) => {
+            tracing::error!(error = %err, "a stored password hash does not parse");
+            false
+        }
+    }
+}
+
+/// A hash nobody's password matches, checked against when the email is unknown so that
+/// answer takes as long as a wrong password. Computed once; [`crate::state`] warms it at
+/// startup so the first unknown email is not the slow one.
+pub fn dummy_hash() -> Option<&'static str> {
+    static DUMMY: OnceLock<Option<String>> = OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            let mut secret = [0u8; 32];
+            let random = getrandom::fill(&mut secret).map(|()| hex(&secret));
+            hash_password(&random.unwrap_or_else(|_| "unguessable-dummy-password".to_owned())).ok()
+        })
+        .as_deref()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The signed-in member as `GET /account/me` shows them; `None` without an account.
+pub fn load_me(conn: &Connection, member_id: i64, lang: Lang) -> Result<Option<Me>, AppError> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {AUTHOR_COLUMNS}, a.email
+             FROM members m JOIN accounts a ON a.member_id = m.id
+             WHERE m.id = ?1"
+        ))?
+        .query_row(params![member_id], |r| {
+            Ok((author(r, 0, lang)?, r.get::<_, String>(7)?))
+        })
+        .optional()?;
+    let Some((member, email)) = found else {
+        return Ok(None);
+    };
+    let referral_code = referral::code_of(conn, member_id)?;
+    let rows = conn
+        .prepare_cached(
+            "SELECT c.slug, c.name_zh, c.name_en, ms.role
+             FROM memberships ms JOIN communities c ON c.id = ms.community_id
+             WHERE ms.member_id = ?1
+             ORDER BY ms.joined_ms, c.id",
+        )?
+        .query_map(params![member_id], |r| {
+            Ok((
+                CommunityRef {
+                    slug: r.get(0)?,
+                    name: lang.pick(r.get(1)?, r.get(2)?),
+                },
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut communities = Vec::with_capacity(rows.len());
+    for (community, role) in rows {
+        communities.push(Membership {
+            community,
+            role: parse_role(&role)?,
+        });
+    }
+    Ok(Some(Me {
+        member,
+        email,
+        referral_code,
+        communities,
+    }))
+}
+
+/// Runs a password hash or check on the blocking pool: it takes tens of milliseconds of
+/// CPU and ~19 MiB, and must not stall the async workers. At most two run at once, so a
+/// flood of sign-ups queues here instead of exhausting memory and the database's threads.
+async fn blocking<T, F>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    static HASHERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _permit = HASHERS.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The session this browser already holds, if any: replaced (and ended) by a new sign-in,
+/// so a shared phone never keeps the previous person's session alive.
+fn previous_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    session::token_from(headers, state.secure_cookies)
+}
+
+/// Creates an account and signs it in.
+#[utoipa::path(
+    post,
+    path = "/account/sign-up",
+    tag = "account",
+    request_body = SignUp,
+    responses(
+        (status = 201, description = "Signed up and signed in; the session cookie is set. The sign-up is credited to \
+            the member whose code is in the referral cookie (`quanzi_ref`, set on landing with `?ref=`), else to the one \
+            whose code is `referral_code`; unknown codes and the browser's own signed-in member are ignored", body = Me,
+         headers(("Set-Cookie" = String, description = "`quanzi_session=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000`"))),
+        (status = 400, description = "`bad_name`, `bad_email`, `weak_password` or `bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`: a write from another site", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`email_taken`", body = quanzi_api::ApiErrorBody),
+        (status = 429, description = "`rate_limited`: 10 sign-ups from this address in the last hour (taken emails count too)",
+         body = quanzi_api::ApiErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn sign_up(
+    State(state): State<AppState>,
+    lang: Lang,
+    ClientAddr(addr): ClientAddr,
+    request_headers: HeaderMap,
+    JsonBody(body): JsonBody<SignUp>,
+) -> Result<(StatusCode, HeaderMap, Json<Me>), AppError> {
+    let name = valid_name(&body.name)?;
+    let email = valid_email(&body.email)?;
+    valid_password(&body.password)?;
+    state
+        .sign_up_limiter
+        .begin(addr, Instant::now())
+        .map_err(|wait| rate_limited(wait, "too many sign-ups from this address"))?;
+    let taken = |email: String| {
+        move |conn: &mut Connection| -> Result<bool, AppError> {
+            Ok(conn
+                .prepare_cached("SELECT 1 FROM accounts WHERE email = ?1")?
+                .query_row(params![email], |_| Ok(()))
+                .optional()?
+                .is_some())
+        }
+    };
+    // Checked before the slow hash to spare the work; the UNIQUE index settles races.
+    if state.db(taken(email.clone())).await? {
+        return Err(email_taken());
+    }
+    let password = body.password;
+    let hash = blocking(move || hash_password(&password)).await??;
+    let previous = previous_token(&state, &request_headers);
+    // The server's own first-touch cookie wins over what the app kept; both are only read
+    // as codes (anything else is ignored, like an unknown code).
+    let cookie_code = referral::cookie_code(&request_headers, state.secure_cookies);
+    let body_code = body
+        .referral_code
+        .as_deref()
+        .and_then(quanzi_api::parse_referral_code);
+    let (token, me) = state
+        .db(move |conn| {
+            let tx = write_tx(conn)?;
+            // Who is signed in on this browser, if anyone: they cannot refer the account
+            // they are making themselves.
+            let signed_in = match &previous {
+                Some(previous) => session::member_for(&tx, previous)?,
+                None => None,
+            };
+            if let Some(previous) = previous {
+                session::revoke(&tx, &previous)?;
+            }
+            tx.prepare_cached("INSERT INTO members (name) VALUES (?1)")?
+                .execute(params![name])?;
+            let member_id = tx.last_insert_rowid();
+            referral::assign_code(&tx, member_id)?;
+            let referrer = referral::referrer_for_sign_up(
+                &tx,
+                cookie_code.as_deref(),
+                body_code.as_deref(),
+                signed_in,
+            )?;
+            if let Some(referrer) = referrer {
+                referral::credit_sign_up(&tx, member_id, referrer, now_ms())?;
+            }
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT INTO accounts (member_id, email, password_hash, created_ms)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![member_id, email, hash, now_ms()]);
+            match inserted {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == SqlErrorCode::ConstraintViolation =>
+                {
+                    return Err(email_taken());
+                }
+                other => other?,
+            };
+            let token = session::create(&tx, member_id)?;
+            let me = load_me(&tx, member_id, lang)?
+                .ok_or_else(|| AppError::internal("the new account vanished"))?;
+            tx.commit()?;
+            Ok((token, me))
+        })
+        .await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        session::set_cookie(&token, state.secure_cookies)?,
+    );
+    Ok((StatusCode::CREATED, headers, Json(me)))
+}
+
+fn email_taken() -> AppError {
+    AppError::conflict(
+        ErrorCode::EmailTaken,
+        "an account with this email exists; sign in instead",
+    )
+}
+
+/// Signs in with email and password. A wrong password and an unknown email get the same
+/// answer, in about the same time.
+#[utoipa::path(
+    post,
+    path = "/account/sign-in",
+    tag = "account",
+    request_body = SignIn,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = Me,
+         headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 400, description = "`bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`invalid_credentials`: wrong email or password (one answer for both)", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 429, description = "`rate_limited`: 5 failures for this email or 20 from this address in 15 minutes",
+         body = quanzi_api::ApiErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    lang: Lang,
+    ClientAddr(addr): ClientAddr,
+    request_headers: HeaderMap,
+    JsonBody(body): JsonBody<SignIn>,
+) -> Result<(HeaderMap, Json<Me>), AppError> {
+    let email = normalize_email(&body.email);
+    let attempt = state
+        .sign_in_limiter
+        .begin(&email, addr, Instant::now())
+        .map_err(|wait| rate_limited(wait, "too many failed sign-ins"))?;
+    let stored = {
+        let email = email.clone();
+        state
+            .db(move |conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT member_id, password_hash FROM accounts WHERE email = ?1",
+                    )?
+                    .query_row(params![email], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .optional()?)
+            })
+            .await?
+    };
+    let password = body.password;
+    let member_id = blocking(move || match stored {
+        Some((member_id, hash)) => verify_password(&password, &hash).then_some(member_id),
+        None => {
+            // Spend what a real check spends; if the dummy could not be made, a fresh hash
+            // costs the same.
+            match dummy_hash() {
+                Some(dummy) => {
+                    verify_password(&password, dummy);
+                }
+                None => {
+                    let _ = hash_password(&password);
+                }
+            }
+            None
+        }
+    })
+    .await?;
+    let Some(member_id) = member_id else {
+        state.sign_in_limiter.failed(attempt);
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidCredentials,
+            "wrong email or password",
+        ));
+    };
+    state.sign_in_limiter.succeeded(attempt);
+    let previous = previous_token(&state, &request_headers);
+    let (token, me) = state
+        .db(move |conn| {
+            if let Some(previous) = previous {
+                session::revoke(conn, &previous)?;
+            }
+            let token = session::create(conn, member_id)?;
+            let me = load_me(conn, member_id, lang)?
+                .ok_or_else(|| AppError::internal("an account without a member"))?;
+            Ok((token, me))
+        })
+        .await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        session::set_cookie(&token, state.secure_cookies)?,
+    );
+    Ok((headers, Json(me)))
+}
+
+/// Ends the session on the server and clears the cookie. Without a session it does the
+/// same and succeeds: signing out twice is not an error.
+#[utoipa::path(
+    post,
+    path = "/account/sign-out",
+    tag = "account",
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared (Max-Age=0)"),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, HeaderMap), AppError> {
+    if let Some(token) = session::token_from(&headers, state.secure_cookies) {
+        state.db(move |conn| session::revoke(conn, &token)).await?;
+    }
+    let mut out = HeaderMap::new();
+    out.insert(
+        header::SET_COOKIE,
+        session::clear_cookie(state.secure_cookies),
+    );
+    Ok((StatusCode::NO_CONTENT, out))
+}
+
+/// The signed-in member, with their email and communities.
+#[utoipa::path(
+    get,
+    path = "/account/me",
+    tag = "account",
+    params(
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The signed-in member", body = Me),
+        (status = 401, description = "`unauthenticated`: no live session", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+) -> Result<Json<Me>, AppError> {
+    state
+        .db(move |conn| load_me(conn, member_id, lang))
+        .await?
+        .map(Json)
+        .ok_or_else(AppError::unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(valid_name("  小鹿妈妈 ").ok().as_deref(), Some("小鹿妈妈"));
+        assert!(valid_name(&"字".repeat(30)).is_ok());
+        assert!(valid_name("<img src=x onerror=alert(1)>").is_ok());
+        for bad in ["", "   ", "a\nb", "a\u{0}b", "x\u{202e}y", &"字".repeat(31)] {
+            assert!(valid_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            valid_email(" Lena@Example.COM ").ok().as_deref(),
+            Some("lena@example.com")
+        );
+        assert!(valid_email("a@b.cn").is_ok());
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.cn",
+            "a@@b.cn",
+            "a@b@c.cn",
+            "a@.cn",
+            "a@b.",
+            "a@b..cn",
+            "a b@c.cn",
+            &format!("{}@b.cn", "a".repeat(250)),
+        ] {
+            assert!(valid_email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(valid_password("12345678").is_ok());
+        assert!(valid_password(&"x".repeat(128)).is_ok());
+        assert!(valid_password("1234567").is_err());
+        assert!(valid_password(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn hashes_verify_and_carry_a_fresh_salt() -> Result<(), AppError> {
+        let a = hash_password("quanzi-demo")?;
+        let b = hash_password("quanzi-demo")?;
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+        assert!(verify_password("quanzi-demo", &a));
+        assert!(!verify_password("quanzi-demO", &a));
+        assert!(!verify_password("quanzi-demo", "not a hash"));
+        Ok(())
+    }
+}

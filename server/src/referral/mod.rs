@@ -1,0 +1,638 @@
+//! Referral codes and what they earn: every member's code, the visits a `?ref=` link brings
+//! (recorded when a page of the app is served, or when the app reports a code it found in a
+//! host container's launch parameter: `POST /referrals/visits`), the sign-ups credited at
+//! sign-up, and `GET /account/referrals`, the member's dashboard.
+//!
+//! Two first-party cookies carry a landing to the sign-up, both HttpOnly and SameSite=Lax
+//! (`Secure` with the `__Host-` prefix under `--secure-cookies`, like the session):
+//! - the visitor cookie: a random id, so one browser counts one visit per referrer and day;
+//! - the referral cookie: the first valid code a browser landed with, for the referral
+//!   window (first touch wins: a later link does not replace it while it lives).
+//!
+//! Every code the server reads (query, cookie, body) goes through
+//! [`quanzi_api::parse_referral_code`]; anything that is not a code is ignored without a
+//! trace: nothing stored, nothing echoed, the page served as if there were no `ref`.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Json;
+use base64::Engine;
+use quanzi_api::referral::CROCKFORD_ALPHABET;
+use quanzi_api::{
+    parse_referral_code, ErrorCode, Money, ReferralDay, ReferralVisit, Referrals, Route,
+    REFERRAL_CODE_LEN,
+};
+use rusqlite::{params, Connection, ErrorCode as SqlErrorCode, OptionalExtension};
+use time::macros::format_description;
+use time::OffsetDateTime;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::body::JsonBody;
+use crate::http::error::AppError;
+use crate::members::session::{self, cookie_values, SignedIn};
+use crate::storage::db::now_ms;
+use crate::AppState;
+
+/// The referral window when `--referral-days` is not given.
+pub const DEFAULT_REFERRAL_DAYS: u32 = 30;
+/// Browsers cap a cookie's lifetime at 400 days; a longer window would be cut silently.
+pub const MAX_REFERRAL_DAYS: u32 = 400;
+
+/// The referral cookie over plain http, and over HTTPS (see `session::SECURE_COOKIE_NAME`
+/// for why the prefix).
+pub const REF_COOKIE: &str = "quanzi_ref";
+pub const SECURE_REF_COOKIE: &str = "__Host-quanzi_ref";
+/// The visitor cookie, likewise.
+pub const VISITOR_COOKIE: &str = "quanzi_visitor";
+pub const SECURE_VISITOR_COOKIE: &str = "__Host-quanzi_visitor";
+/// How long a browser keeps its visitor id: as long as browsers allow (400 days), so a
+/// returning visitor is the same visitor.
+pub const VISITOR_SECS: u64 = 400 * 24 * 60 * 60;
+
+/// 16 random bytes in unpadded base64url.
+const VISITOR_CHARS: usize = 22;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Codes tried before giving up: with 32^8 (about 10^12) codes a collision is rare, two in
+/// a row rarer still; a run of them means something else is wrong.
+const CODE_ATTEMPTS: usize = 8;
+/// Query parameters looked at for `ref`; a longer query is junk and its tail ignored.
+const MAX_QUERY_PAIRS: usize = 32;
+
+/// A fresh code: 8 digits of Crockford base32 from the OS's CSPRNG. Each random byte gives
+/// one digit through its low 5 bits; 256 is a multiple of 32, so every digit is uniform.
+pub fn new_code() -> Result<String, AppError> {
+    let mut bytes = [0u8; REFERRAL_CODE_LEN];
+    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(CROCKFORD_ALPHABET[usize::from(b & 31)]))
+        .collect())
+}
+
+/// Gives a member without a code a fresh one (retrying on the rare collision) and returns
+/// the member's code; a member who has one keeps it.
+pub fn assign_code(conn: &Connection, member_id: i64) -> Result<String, AppError> {
+    for _ in 0..CODE_ATTEMPTS {
+        let code = new_code()?;
+        let set = conn
+            .prepare_cached(
+                "UPDATE members SET referral_code = ?2 WHERE id = ?1 AND referral_code IS NULL",
+            )?
+            .execute(params![member_id, code]);
+        match set {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == SqlErrorCode::ConstraintViolation =>
+            {
+                continue
+            }
+            Err(err) => return Err(err.into()),
+            Ok(_) => {}
+        }
+        let stored: Option<Option<String>> = conn
+            .prepare_cached("SELECT referral_code FROM members WHERE id = ?1")?
+            .query_row(params![member_id], |r| r.get(0))
+            .optional()?;
+        return match stored {
+            Some(Some(code)) => Ok(code),
+            _ => Err(AppError::internal("a referral code for a missing member")),
+        };
+    }
+    Err(AppError::internal(
+        "no free referral code after several tries",
+    ))
+}
+
+/// Gives every member without a code one, in one transaction; returns how many got one.
+/// Runs at startup, after the demo store is loaded, so demo members have codes too.
+pub fn backfill(conn: &mut Connection) -> anyhow::Result<usize> {
+    let tx = crate::storage::db::write_tx(conn)?;
+    let ids = tx
+        .prepare("SELECT id FROM members WHERE referral_code IS NULL ORDER BY id")?
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for id in &ids {
+        assign_code(&tx, *id).map_err(|err| anyhow::anyhow!("{}", err.message))?;
+    }
+    tx.commit()?;
+    Ok(ids.len())
+}
+
+/// A member's code, given on the spot if (against expectations) they have none.
+pub fn code_of(conn: &Connection, member_id: i64) -> Result<String, AppError> {
+    let stored: Option<Option<String>> = conn
+        .prepare_cached("SELECT referral_code FROM members WHERE id = ?1")?
+        .query_row(params![member_id], |r| r.get(0))
+        .optional()?;
+    match stored {
+        Some(Some(code)) => Ok(code),
+        Some(None) => assign_code(conn, member_id),
+        None => Err(AppError::internal("a referral code for a missing member")),
+    }
+}
+
+/// The member a (parsed) code belongs to.
+pub fn member_by_code(conn: &Connection, code: &str) -> Result<Option<i64>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM members WHERE referral_code = ?1")?
+        .query_row(params![code], |r| r.get(0))
+        .optional()?)
+}
+
+fn ref_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_REF_COOKIE
+    } else {
+        REF_COOKIE
+    }
+}
+
+fn visitor_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_VISITOR_COOKIE
+    } else {
+        VISITOR_COOKIE
+    }
+}
+
+/// The code in the referral cookie, if the request carries one that reads as a code.
+pub fn cookie_code(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_values(headers, ref_cookie_name(secure)).find_map(parse_referral_code)
+}
+
+/// The visitor id in the visitor cookie, if well-formed (anything else is not looked at).
+fn cookie_visitor(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_values(headers, visitor_cookie_name(secure))
+        .find(|value| {
+            value.len() == VISITOR_CHARS
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+}
+
+fn new_visitor() -> Result<String, AppError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// `Set-Cookie` of the referral cookie: the code, for the referral window.
+pub fn set_ref_cookie(code: &str, days: u32, secure: bool) -> Result<HeaderValue, AppError> {
+    set_cookie(
+        ref_cookie_name(secure),
+        code,
+        u64::from(days) * 86_400,
+        secure,
+    )
+}
+
+/// `Set-Cookie` of the visitor cookie.
+pub fn set_visitor_cookie(visitor: &str, secure: bool) -> Result<HeaderValue, AppError> {
+    set_cookie(visitor_cookie_name(secure), visitor, VISITOR_SECS, secure)
+}
+
+/// Both cookies are for the server alone (HttpOnly), sent on top-level navigations from
+/// other sites (Lax: the share link in a chat is exactly that), and scoped to the whole
+/// site with no Domain, so they never depend on, or leak to, another host name.
+fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age: u64,
+    secure: bool,
+) -> Result<HeaderValue, AppError> {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure_attr}"
+    ))
+    .map_err(AppError::internal)
+}
+
+/// The code a URL's query carries in `ref`, if it reads as one.
+pub fn query_code(query: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .take(MAX_QUERY_PAIRS)
+        .find(|(name, _)| name == "ref")
+        .and_then(|(_, value)| parse_referral_code(&value))
+}
+
+/// What a landing with a valid code of an existing member leads to.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Landing {
+    /// A new visitor id to give the browser.
+    visitor_cookie: Option<String>,
+    /// The code to keep in the referral cookie (none when a valid one is already held).
+    ref_cookie: Option<String>,
+}
+
+/// What is known of a request that arrives with a (parsed) code: its cookies.
+struct Arrival {
+    code: String,
+    visitor: Option<String>,
+    held: Option<String>,
+    session: Option<String>,
+}
+
+impl Arrival {
+    fn read(code: String, headers: &HeaderMap, secure: bool) -> Arrival {
+        Arrival {
+            code,
+            visitor: cookie_visitor(headers, secure),
+            held: cookie_code(headers, secure),
+            session: session::token_from(headers, secure),
+        }
+    }
+}
+
+/// Records a visit and decides the cookies. Nothing at all for an unknown code, or for a
+/// member landing on their own link.
+fn land(conn: &Connection, arrival: Arrival, now_ms: i64) -> Result<Landing, AppError> {
+    let Some(referrer) = member_by_code(conn, &arrival.code)? else {
+        return Ok(Landing::default());
+    };
+    let viewer = match &arrival.session {
+        Some(token) => session::member_for(conn, token)?,
+        None => None,
+    };
+    if viewer == Some(referrer) {
+        return Ok(Landing::default());
+    }
+    let (visitor, visitor_cookie) = match arrival.visitor {
+        Some(visitor) => (visitor, None),
+        None => {
+            let visitor = new_visitor()?;
+            (visitor.clone(), Some(visitor))
+        }
+    };
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO referral_visits (referrer_id, day, visitor, created_ms)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        referrer,
+        now_ms.div_euclid(DAY_MS),
+        visitor,
+        now_ms
+    ])?;
+    // First touch wins, but only a cookie that still names a member counts as a touch.
+    let held_is_valid = match &arrival.held {
+        Some(code) => member_by_code(conn, code)?.is_some(),
+        None => false,
+    };
+    Ok(Landing {
+        visitor_cookie,
+        ref_cookie: (!held_is_valid).then_some(arrival.code),
+    })
+}
+
+/// Records an arrival (see [`land`]) and returns the `Set-Cookie` values it earns: none for
+/// an unknown code or a member's own.
+async fn arrive(state: &AppState, arrival: Arrival) -> Result<Vec<HeaderValue>, AppError> {
+    let landing = state.db(move |conn| land(conn, arrival, now_ms())).await?;
+    let secure = state.secure_cookies;
+    let mut cookies = Vec::new();
+    if let Some(visitor) = &landing.visitor_cookie {
+        cookies.push(set_visitor_cookie(visitor, secure)?);
+    }
+    if let Some(code) = &landing.ref_cookie {
+        cookies.push(set_ref_cookie(code, state.referral_days, secure)?);
+    }
+    Ok(cookies)
+}
+
+/// Appends `cookies` to a response's headers, with `cache_control` so a response that sets
+/// a browser's own ids is never stored for someone else; nothing when there are none.
+fn append_cookies(headers: &mut HeaderMap, cookies: Vec<HeaderValue>, cache_control: &'static str) {
+    if cookies.is_empty() {
+        return;
+    }
+    for cookie in cookies {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+}
+
+/// Middleware on the site: a `GET` of an app page (the URL table) whose query has `ref={code}` of an existing
+/// member (not the signed-in member's own) records a visit and sets the cookies. Pages are
+/// rendered first and always served with their own status; a failure here is logged and
+/// costs the visit, never the page.
+pub async fn landing(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let code = match (req.method(), req.uri().query()) {
+        (&Method::GET, Some(query)) if Route::from_path(req.uri().path()).is_some() => {
+            query_code(query)
+        }
+        _ => None,
+    };
+    let Some(code) = code else {
+        return next.run(req).await;
+    };
+    let arrival = Arrival::read(code, req.headers(), state.secure_cookies);
+    let mut res = next.run(req).await;
+    // Only the shell counts as a landing (not a 503 while the app is unbuilt, nor a 500).
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !is_page || res.status().is_server_error() || res.status() == StatusCode::NOT_MODIFIED {
+        return res;
+    }
+    // A failure is logged by AppError already.
+    if let Ok(cookies) = arrive(&state, arrival).await {
+        append_cookies(res.headers_mut(), cookies, "private, no-cache");
+    }
+    res
+}
+
+/// A referral code the app found where the server cannot see it: a host container's launch
+/// parameter travels in the URL's fragment (`#tgWebAppStartParam=…`), which browsers never
+/// send. Counted exactly like a landing with `?ref=`: one visit per visitor and UTC day, the
+/// visitor cookie when the browser has none, the first-touch referral cookie when it holds
+/// no valid one; an unknown code, or the signed-in member's own, changes nothing.
+#[utoipa::path(
+    post,
+    path = "/referrals/visits",
+    tag = "referrals",
+    request_body = ReferralVisit,
+    responses(
+        (status = 204, description = "Counted, or ignored (an unknown code, the signed-in member's own). Sets the \
+            visitor cookie (`quanzi_visitor`) when the browser has none and the referral cookie (`quanzi_ref`) when it \
+            holds no valid one, both HttpOnly and SameSite=Lax; an answer that sets either is `Cache-Control: private, \
+            no-store`",
+         headers(("Set-Cookie" = String, description = "`quanzi_visitor=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=34560000`, \
+            `quanzi_ref=…; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000` (the referral window)"))),
+        (status = 400, description = "`bad_json`, or `bad_referral_code`: `code` is not 8 Crockford base32 digits \
+            (case, hyphens and the look-alikes I, L and O are forgiven)", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`: a write from another site", body = quanzi_api::ApiErrorBody),
+        (status = 413, description = "`payload_too_large`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn record_visit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<ReferralVisit>,
+) -> Result<(StatusCode, HeaderMap), AppError> {
+    let code = parse_referral_code(&body.code).ok_or_else(|| {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadReferralCode,
+            "not a referral code: 8 letters and digits, like 7K3M9QXZ",
+        )
+    })?;
+    let arrival = Arrival::read(code, &headers, state.secure_cookies);
+    let cookies = arrive(&state, arrival).await?;
+    let mut out = HeaderMap::new();
+    // Not even the browser keeps this answer: there is nothing in it to reuse.
+    append_cookies(&mut out, cookies, "private, no-store");
+    Ok((StatusCode::NO_CONTENT, out))
+}
+
+/// The member a new sign-up is credited to: the code in the referral cookie if it names a
+/// member, else the one in the body; never the member signed in on that browser (no
+/// crediting yourself for your own second account), never a code nobody has.
+pub fn referrer_for_sign_up(
+    conn: &Connection,
+    cookie: Option<&str>,
+    body: Option<&str>,
+    signed_in: Option<i64>,
+) -> Result<Option<i64>, AppError> {
+    for code in [cookie, body].into_iter().flatten() {
+        match member_by_code(conn, code)? {
+            Some(referrer) if Some(referrer) != signed_in => return Ok(Some(referrer)),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// The member an order is credited to: the code in the referral cookie if it names a
+/// member, else the code the app sent with the order, else whoever referred the buyer at
+/// sign-up; never the buyer themself.
+pub fn referrer_for_order(
+    conn: &Connection,
+    buyer: i64,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> Result<Option<i64>, AppError> {
+    for code in [cookie, body].into_iter().flatten() {
+        match member_by_code(conn, code)? {
+            Some(referrer) if referrer != buyer => return Ok(Some(referrer)),
+            _ => {}
+        }
+    }
+    let referred_by: Option<i64> = conn
+        .prepare_cached("SELECT referred_by FROM members WHERE id = ?1")?
+        .query_row(params![buyer], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(referred_by.filter(|referrer| *referrer != buyer))
+}
+
+/// Credits a new member's sign-up to their referrer, inside the sign-up's transaction.
+pub fn credit_sign_up(
+    conn: &Connection,
+    member_id: i64,
+    referrer: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    if referrer == member_id {
+        return Ok(());
+    }
+    conn.prepare_cached("UPDATE members SET referred_by = ?2, referred_ms = ?3 WHERE id = ?1")?
+        .execute(params![member_id, referrer, now_ms])?;
+    Ok(())
+}
+
+/// `YYYY-MM-DD` of a day number (days since 1970-01-01, UTC).
+fn day_string(day: i64) -> Result<String, AppError> {
+    OffsetDateTime::from_unix_timestamp(day * 86_400)
+        .map_err(AppError::internal)?
+        .format(format_description!("[year]-[month]-[day]"))
+        .map_err(AppError::internal)
+}
+
+/// One day's figures as summed by [`load_referrals`].
+#[derive(Clone, Copy, Debug, Default)]
+struct Figures {
+    visits: i64,
+    sign_ups: i64,
+    orders: i64,
+    order_value: i64,
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// A member's code and results: totals over all time and the last [`REFERRAL_DAYS`]
+/// UTC days (today last), zero-filled.
+///
+/// [`REFERRAL_DAYS`]: quanzi_api::REFERRAL_DAYS
+pub fn load_referrals(
+    conn: &Connection,
+    member_id: i64,
+    now_ms: i64,
+) -> Result<Referrals, AppError> {
+    let code = code_of(conn, member_id)?;
+    // Every kind of result is one branch of `events`, a row per day. Orders count on the
+    // day they were paid, while their payment stands: a refunded order (a failed group)
+    // earns nothing, and one still unpaid nothing yet.
+    let rows = conn
+        .prepare_cached(
+            "WITH events (day, visits, sign_ups, orders, order_value) AS (
+                 SELECT day, count(*), 0, 0, 0 FROM referral_visits
+                 WHERE referrer_id = ?1 GROUP BY day
+                 UNION ALL
+                 SELECT referred_ms / 86400000, 0, count(*), 0, 0 FROM members
+                 WHERE referred_by = ?1 GROUP BY referred_ms / 86400000
+                 UNION ALL
+                 SELECT paid_ms / 86400000, 0, 0, count(*), sum(total) FROM orders
+                 WHERE referrer_id = ?1 AND payment = 'approved'
+                 GROUP BY paid_ms / 86400000
+             )
+             SELECT day, sum(visits), sum(sign_ups), sum(orders), sum(order_value)
+             FROM events GROUP BY day ORDER BY day",
+        )?
+        .query_map(params![member_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Figures {
+                    visits: r.get(1)?,
+                    sign_ups: r.get(2)?,
+                    orders: r.get(3)?,
+                    order_value: r.get(4)?,
+                },
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut total = Figures::default();
+    for (_, f) in &rows {
+        total.visits += f.visits;
+        total.sign_ups += f.sign_ups;
+        total.orders += f.orders;
+        total.order_value += f.order_value;
+    }
+    let today = now_ms.div_euclid(DAY_MS);
+    let shown = quanzi_api::REFERRAL_DAYS as i64;
+    let mut days = Vec::with_capacity(quanzi_api::REFERRAL_DAYS);
+    for day in today - shown + 1..=today {
+        let f = rows
+            .iter()
+            .find(|(d, _)| *d == day)
+            .map(|(_, f)| *f)
+            .unwrap_or_default();
+        days.push(ReferralDay {
+            date: day_string(day)?,
+            visits: count(f.visits),
+            sign_ups: count(f.sign_ups),
+            orders: count(f.orders),
+            order_value: Money::cny(f.order_value),
+        });
+    }
+    Ok(Referrals {
+        code,
+        visits: count(total.visits),
+        sign_ups: count(total.sign_ups),
+        orders: count(total.orders),
+        order_value: Money::cny(total.order_value),
+        days,
+    })
+}
+
+/// The signed-in member's referral code and what it has brought: visits (one per visitor
+/// and day), sign-ups, and paid orders credited to them with their value (by the day they
+/// were paid; a refund takes an order off again); in all and for each of the last 30 UTC
+/// days.
+#[utoipa::path(
+    get,
+    path = "/account/referrals",
+    tag = "account",
+    responses(
+        (status = 200, description = "The member's code and results; `days` holds the last 30 UTC days, \
+            oldest first and today last, with zeros for days without results", body = Referrals),
+        (status = 401, description = "`unauthenticated`: no live session", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn referrals(
+    State(state): State<AppState>,
+    SignedIn(member_id): SignedIn,
+) -> Result<Json<Referrals>, AppError> {
+    // A group that failed unseen refunds its orders first, so they are not counted.
+    crate::commerce::expiry::settle(&state.commerce).await?;
+    let referrals = state
+        .db(move |conn| load_referrals(conn, member_id, now_ms()))
+        .await?;
+    Ok(Json(referrals))
+}
+
+/// `/account/referrals` (a member's dashboard) and `/referrals/visits` (visits the app
+/// reports for codes that came by a host container's launch parameter).
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(referrals))
+        .routes(routes!(record_visit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_codes_are_codes() -> Result<(), AppError> {
+        for _ in 0..200 {
+            let code = new_code()?;
+            assert_eq!(code.len(), REFERRAL_CODE_LEN);
+            assert_eq!(parse_referral_code(&code).as_deref(), Some(code.as_str()));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_ref_is_found_in_the_query() {
+        assert_eq!(query_code("ref=7k3m-9qxz").as_deref(), Some("7K3M9QXZ"));
+        assert_eq!(
+            query_code("next=%2Fme&ref=7K3M9QXZ&x=1").as_deref(),
+            Some("7K3M9QXZ")
+        );
+        assert_eq!(query_code("ref=%37K3M9QXZ").as_deref(), Some("7K3M9QXZ"));
+        for junk in [
+            "",
+            "ref=",
+            "ref=7K3M9QX",
+            "ref=%3Cb%3E",
+            "rf=7K3M9QXZ",
+            "ref=%EF%BC%97K3M9QXZ",
+        ] {
+            assert_eq!(query_code(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn days_are_dates() -> Result<(), AppError> {
+        assert_eq!(day_string(0)?, "1970-01-01");
+        assert_eq!(day_string(20_000)?, "2024-10-04");
+        Ok(())
+    }
+
+    #[test]
+    fn cookies_carry_the_promised_attributes() -> Result<(), AppError> {
+        let plain = set_ref_cookie("7K3M9QXZ", 30, false)?;
+        assert_eq!(
+            plain.to_str().ok(),
+            Some("quanzi_ref=7K3M9QXZ; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000")
+        );
+        let secure = set_visitor_cookie("abc", true)?;
+        assert!(secure
+            .to_str()
+            .is_ok_and(|v| v.starts_with("__Host-quanzi_visitor=abc;") && v.ends_with("; Secure")));
+        Ok(())
+    }
+}

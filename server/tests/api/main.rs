@@ -1,0 +1,24 @@
+//! The server's integration tests, one binary with a module per capability: two cores link
+//! it once instead of once per file. Each test runs a server on a real SQLite file in a temp
+//! dir (see `common`).
+
+mod account;
+mod avatar;
+mod cli;
+mod comment;
+mod common;
+mod group_buy;
+mod like;
+mod membership;
+mod openapi;
+mod orders;
+mod origin;
+mod payments;
+mod post;
+mod preview;
+mod public_reads;
+mod ratelimit;
+mod recommendation;
+mod referral;
+mod upload;
+mod web;
