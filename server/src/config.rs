@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::commerce::{expiry, order};
+use crate::commerce::{context, expiry};
 use crate::http::ratelimit;
 use crate::referral;
 use crate::site::shell;
@@ -78,7 +78,7 @@ impl Config {
             embed_origins: Vec::new(),
             embed_example: false,
             referral_days: referral::DEFAULT_REFERRAL_DAYS,
-            seat_hold_secs: order::DEFAULT_SEAT_HOLD_SECS,
+            seat_hold_secs: context::DEFAULT_SEAT_HOLD_SECS,
             group_window_secs: None,
             test_payment_delay_secs: DEFAULT_TEST_PAYMENT_DELAY_SECS,
             expiry_sweep: Some(expiry::DEFAULT_SWEEP_EVERY),

@@ -22,7 +22,7 @@ use quanzi_api::API_PREFIX;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::commerce::{expiry, order, payment};
+use crate::commerce::{context, expiry, payment};
 use crate::content::upload;
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin, ratelimit};
@@ -64,7 +64,7 @@ pub struct AppState {
     /// The referral cookie's lifetime, in days.
     pub referral_days: u32,
     /// Orders and group-buys: the payment provider and the hold and window settings.
-    pub commerce: order::Commerce,
+    pub commerce: context::Commerce,
     /// While any clone of the state lives, the background expiry sweep runs; it stops once
     /// the last router is dropped.
     pub alive: Arc<()>,
@@ -123,12 +123,12 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         &data_dir.join("uploads"),
     )?;
     let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
-    let commerce = order::Commerce {
+    let commerce = context::Commerce {
         pool: pool.clone(),
         payments: Arc::new(payment::TestPaymentProvider::new(
             config.test_payment_delay_secs,
         )),
-        settings: order::OrderSettings {
+        settings: context::OrderSettings {
             hold_ms: secs_ms(config.seat_hold_secs),
             group_window_ms: config.group_window_secs.map(secs_ms),
         },
@@ -158,14 +158,16 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
 /// Every `/api/v1` resource, each capability's router merged into one, with the OpenAPI
 /// document their `#[utoipa::path]`s describe.
 fn api_routes() -> OpenApiRouter<AppState> {
+    // Answers that read or write orders and groups see everything due settled first.
+    let settled = axum::middleware::from_fn(expiry::settle_first);
     let v1 = OpenApiRouter::new()
         .merge(site::api_router())
         .merge(members::router())
-        .merge(referral::router())
+        .merge(referral::router().route_layer(settled.clone()))
         .merge(content::router())
         .merge(catalog::router())
         .merge(communities::router())
-        .merge(commerce::router());
+        .merge(commerce::router().route_layer(settled));
     OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi()).nest(API_PREFIX, v1)
 }
 
@@ -187,6 +189,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
+        // What `expiry::settle_first` settles with.
+        .layer(axum::Extension(state.commerce.clone()))
         // Writes from another site are refused before any handler sees them.
         .layer(axum::middleware::from_fn_with_state(
             origin::Scheme::of(state.secure_cookies),

@@ -63,7 +63,7 @@ struct Cli {
           value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::referral::MAX_REFERRAL_DAYS)))]
     referral_days: u32,
     /// Seconds an unpaid order holds its stock and group seat before it is cancelled.
-    #[arg(long, value_name = "N", default_value_t = quanzi_server::commerce::order::DEFAULT_SEAT_HOLD_SECS,
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::commerce::context::DEFAULT_SEAT_HOLD_SECS,
           value_parser = clap::value_parser!(u64).range(1..=quanzi_server::config::MAX_SEAT_HOLD_SECS))]
     seat_hold_secs: u64,
     /// For tests: new groups run for N seconds instead of their product's window (hours).

@@ -1,8 +1,8 @@
 //! Products: `GET /products/{id}` with gallery, story, prices, group offer and the posts
 //! that feature it.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::Json;
 use quanzi_api::{
     CommunityRef, ErrorCode, GroupOffer, Money, Page, Product, ProductCard, ProductQuery,
@@ -14,7 +14,7 @@ use crate::communities::membership::community_by_slug;
 use crate::content::post::{image, product_card, summaries_for_product};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_id, parse_slug};
+use crate::http::params::{parse_slug, PathId};
 use crate::AppState;
 
 /// Products as cards, by id: one community's (for tagging them in a post) or all of them.
@@ -90,12 +90,8 @@ pub async fn list_products(
 pub async fn get_product(
     State(state): State<AppState>,
     lang: Lang,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<Json<Product>, AppError> {
-    let id = match id {
-        Ok(Path(raw)) => parse_id(&raw)?,
-        Err(_) => parse_id("")?,
-    };
     let product = state.db(move |conn| load_product(conn, id, lang)).await?;
     product
         .map(Json)

@@ -3,8 +3,7 @@
 //! The cart holds product ids and quantities only; it is priced when read, and it reserves
 //! nothing: the order takes the stock.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use quanzi_api::order::CART_LINES_MAX;
 use quanzi_api::{Cart, CartLine, CartMerge, ErrorCode, Money, QUANTITY_MAX};
@@ -14,7 +13,7 @@ use crate::content::post::product_card;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::path_id;
+use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
@@ -168,10 +167,9 @@ pub async fn set_item(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(product_id): PathId,
     JsonBody(body): JsonBody<SetQuantity>,
 ) -> Result<Json<Cart>, AppError> {
-    let product_id = path_id(id)?;
     if body.product_id.is_some_and(|id| id != product_id) {
         return Err(AppError::bad_request(
             ErrorCode::BadRequest,

@@ -20,11 +20,18 @@
 use std::sync::Weak;
 use std::time::Duration;
 
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use quanzi_api::{Money, PaymentState};
 use rusqlite::{params, Connection};
 
+use crate::commerce::context::Commerce;
 use crate::commerce::group_buy;
-use crate::commerce::order::{self, Commerce, Note};
+use crate::commerce::ledger::{self, Outcome};
+use crate::commerce::order::machine::apply_answer;
+use crate::commerce::order::rows::{order_row, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeState};
 use crate::http::error::AppError;
 use crate::storage::db::{now_ms, write_tx};
@@ -86,28 +93,44 @@ pub fn expire_due(conn: &Connection, now: i64) -> Result<usize, AppError> {
     due.sort();
     for (_, item) in &due {
         match *item {
-            Due::Group(group_id) => group_buy::fail(conn, group_id)?,
+            Due::Group(group_id) => ledger::apply(conn, group_buy::fail(conn, group_id)?)?,
             Due::Hold(order_id) => {
-                let Some(order) = order::order_row(conn, order_id)? else {
+                let Some(order) = order_row(conn, order_id)? else {
                     continue;
                 };
                 // Settled meanwhile (its group failed first, say).
                 if order.hold_until_ms.is_none_or(|until| until > now) {
                     continue;
                 }
-                match (order.status, order.payment) {
+                let outcome = match (order.status, order.payment) {
                     (quanzi_api::OrderStatus::PendingPayment, PaymentState::Unpaid) => {
-                        order::cancel(conn, order_id, Note::HoldExpired)?;
+                        Outcome::Cancel(order_id, Note::HoldExpired)
                     }
                     (quanzi_api::OrderStatus::PendingPayment, PaymentState::Declined) => {
-                        order::cancel(conn, order_id, Note::DeclinedExpired)?;
+                        Outcome::Cancel(order_id, Note::DeclinedExpired)
                     }
-                    _ => order::release_hold(conn, order_id)?,
-                }
+                    _ => Outcome::ReleaseHold(order_id),
+                };
+                ledger::apply(conn, [outcome])?;
             }
         }
     }
     Ok(due.len())
+}
+
+/// Middleware on the routes whose answers read or write orders and groups (see
+/// `lib.rs`): everything due is settled before the handler runs, so a group that ended
+/// unseen is closed before anyone tries to join it, and a failed group's refunds are
+/// counted before a dashboard sums them.
+pub async fn settle_first(
+    Extension(commerce): Extension<Commerce>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match settle(&commerce).await {
+        Ok(()) => next.run(req).await,
+        Err(err) => err.into_response(),
+    }
 }
 
 /// Brings everything due up to date: expiries, slow payments whose answer is due, and
@@ -192,7 +215,7 @@ pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), 
         .db(move |conn| {
             let tx = write_tx(conn)?;
             let answer = ChargeAnswer { reference, state };
-            order::apply_answer(&tx, payment_id, &answer, now_ms(), settings)?;
+            apply_answer(&tx, payment_id, &answer, now_ms(), settings)?;
             tx.commit()?;
             Ok(())
         })
@@ -219,7 +242,7 @@ pub async fn look_up_payment(commerce: &Commerce, payment_id: i64) -> Result<(),
                         reference: String::new(),
                         state: ChargeState::Declined,
                     });
-                    order::apply_answer(&tx, payment_id, &answer, now, settings)?;
+                    apply_answer(&tx, payment_id, &answer, now, settings)?;
                 }
                 Err(err) => {
                     tracing::warn!(error = %err, payment_id, "could not look up a charge; later");

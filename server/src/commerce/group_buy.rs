@@ -12,19 +12,20 @@
 //!   payment provider, unpaid ones cancelled (see `expiry.rs`, which runs this both on a
 //!   timer and before every read, so a restart never leaves a stale open group).
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::Json;
 use quanzi_api::{Author, ErrorCode, GroupBuy, GroupState, Money, Page};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::commerce::cart::{CARD_COLUMNS, CARD_JOIN};
-use crate::commerce::expiry;
-use crate::commerce::order::{self, Note, OrderRow, OrderSettings};
+use crate::commerce::context::OrderSettings;
+use crate::commerce::ledger::Outcome;
+use crate::commerce::order::rows::{Note, OrderRow};
 use crate::content::post::{author, product_card, rfc3339, AUTHOR_COLUMNS};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, path_id, Cursor, PageQuery};
+use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
 use crate::storage::db::now_ms;
 use crate::AppState;
@@ -157,21 +158,6 @@ pub fn holds_seat(conn: &Connection, order_id: i64) -> Result<bool, AppError> {
         .is_some())
 }
 
-/// Gives an order's held seat back to its group (a paid seat is kept).
-pub fn release_seat(conn: &Connection, order_id: i64) -> Result<(), AppError> {
-    let group_id: Option<i64> = conn
-        .prepare_cached(
-            "DELETE FROM group_seats WHERE order_id = ?1 AND state = 'held' RETURNING group_id",
-        )?
-        .query_row(params![order_id], |r| r.get(0))
-        .optional()?;
-    if let Some(group_id) = group_id {
-        conn.prepare_cached("UPDATE group_buys SET seats_taken = seats_taken - 1 WHERE id = ?1")?
-            .execute(params![group_id])?;
-    }
-    Ok(())
-}
-
 /// An order's held seat, paid.
 pub fn pay_seat(conn: &Connection, order_id: i64, now: i64) -> Result<(), AppError> {
     let paid = conn
@@ -252,16 +238,16 @@ fn orders_of_group(
 
 /// OPEN → SUCCEEDED once every seat is paid: every member's order is ready, and orders that
 /// waited without a seat (a declined try) are cancelled.
-pub fn check_filled(conn: &Connection, group_id: i64, now: i64) -> Result<(), AppError> {
+pub fn check_filled(conn: &Connection, group_id: i64, now: i64) -> Result<Vec<Outcome>, AppError> {
     let group = group_of(conn, group_id)?;
     if group.state != GroupState::Open {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let paid: u32 = conn
         .prepare_cached("SELECT count(*) FROM group_seats WHERE group_id = ?1 AND state = 'paid'")?
         .query_row(params![group_id], |r| r.get(0))?;
     if paid < group.size {
-        return Ok(());
+        return Ok(Vec::new());
     }
     conn.prepare_cached(
         "UPDATE group_buys SET state = 'succeeded', closed_ms = ?2 WHERE id = ?1 AND state = 'open'",
@@ -273,24 +259,24 @@ pub fn check_filled(conn: &Connection, group_id: i64, now: i64) -> Result<(), Ap
         )?
         .query_map(params![group_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for order_id in seated {
-        order::group_filled(conn, order_id)?;
-    }
+    let mut outcomes: Vec<Outcome> = seated.into_iter().map(Outcome::Fulfil).collect();
     let waiting = orders_of_group(
         conn,
         group_id,
         "status = 'pending_payment' AND payment IN ('unpaid', 'declined')",
     )?;
-    for order_id in waiting {
-        order::cancel(conn, order_id, Note::GroupFilledCancelled)?;
-    }
-    Ok(())
+    outcomes.extend(
+        waiting
+            .into_iter()
+            .map(|order_id| Outcome::Cancel(order_id, Note::GroupFilledCancelled)),
+    );
+    Ok(outcomes)
 }
 
 /// OPEN → FAILED (its deadline passed with seats unpaid): paid orders are refunded, unpaid
 /// ones cancelled, and an order whose payment is still under way lets go of its hold (its
 /// payment, when it comes, is refunded as late).
-pub fn fail(conn: &Connection, group_id: i64) -> Result<(), AppError> {
+pub fn fail(conn: &Connection, group_id: i64) -> Result<Vec<Outcome>, AppError> {
     let closed = conn
         .prepare_cached(
             "UPDATE group_buys SET state = 'failed', closed_ms = deadline_ms
@@ -298,7 +284,7 @@ pub fn fail(conn: &Connection, group_id: i64) -> Result<(), AppError> {
         )?
         .execute(params![group_id])?;
     if closed == 0 {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let orders: Vec<(i64, String)> = conn
         .prepare_cached(
@@ -308,14 +294,14 @@ pub fn fail(conn: &Connection, group_id: i64) -> Result<(), AppError> {
         )?
         .query_map(params![group_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    for (order_id, payment) in orders {
-        match payment.as_str() {
-            "approved" => order::refund(conn, order_id, Note::GroupFailedRefunded)?,
-            "processing" => order::release_hold(conn, order_id)?,
-            _ => order::cancel(conn, order_id, Note::GroupFailedCancelled)?,
-        }
-    }
-    Ok(())
+    Ok(orders
+        .into_iter()
+        .map(|(order_id, payment)| match payment.as_str() {
+            "approved" => Outcome::Refund(order_id, Note::GroupFailedRefunded),
+            "processing" => Outcome::ReleaseHold(order_id),
+            _ => Outcome::Cancel(order_id, Note::GroupFailedCancelled),
+        })
+        .collect())
 }
 
 /// A group as its page shows it, to `viewer`; `None` when there is no such group.
@@ -414,10 +400,8 @@ pub async fn get_group(
     State(state): State<AppState>,
     lang: Lang,
     Viewer(viewer): Viewer,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<Json<GroupBuy>, AppError> {
-    let id = path_id(id)?;
-    expiry::settle(&state.commerce).await?;
     let group = state
         .db(move |conn| load_group(conn, id, lang, viewer, now_ms()))
         .await?;
@@ -449,16 +433,14 @@ pub async fn list_product_groups(
     State(state): State<AppState>,
     lang: Lang,
     Viewer(viewer): Viewer,
-    id: Result<Path<String>, PathRejection>,
+    PathId(product_id): PathId,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<Page<GroupBuy>>, AppError> {
-    let product_id = path_id(id)?;
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;
     let limit = parse_limit(query.limit.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
-    expiry::settle(&state.commerce).await?;
     let page = state
         .db(move |conn| {
             let now = now_ms();

@@ -2,8 +2,10 @@
 //! (expired holds and groups, refunds).
 
 pub mod cart;
+pub mod context;
 pub mod expiry;
 pub mod group_buy;
+pub mod ledger;
 pub mod order;
 pub mod payment;
 pub mod pickup;

@@ -1,8 +1,7 @@
 //! Communities (圈子): `GET /communities` and `GET /communities/{slug}`, each with a few
 //! members' faces and the viewer's role. Joining and the member list are in `membership`.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Community, Image, Page};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -11,7 +10,7 @@ use crate::communities::membership::{faces, role_of};
 use crate::content::post::image;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::path_slug;
+use crate::http::params::PathSlug;
 use crate::members::session::Viewer;
 use crate::AppState;
 
@@ -105,9 +104,8 @@ pub async fn get_community(
     State(state): State<AppState>,
     lang: Lang,
     Viewer(viewer): Viewer,
-    slug: Result<Path<String>, PathRejection>,
+    PathSlug(slug): PathSlug,
 ) -> Result<Json<Community>, AppError> {
-    let slug = path_slug(slug)?;
     let found = state
         .db(move |conn| {
             let row = conn

@@ -2,8 +2,8 @@
 //! /communities/{slug}/membership` (join, leave) and `GET /communities/{slug}/members`.
 //! Owners and moderators may delete others' posts and comments in their community.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::{Author, CommunityMember, CommunityRef, ErrorCode, Membership, Page, Role};
@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::content::post::{author, AUTHOR_COLUMNS};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, path_slug, MemberCursor, PageQuery};
+use crate::http::params::{parse_limit, MemberCursor, PageQuery, PathSlug};
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
@@ -148,9 +148,8 @@ pub async fn join(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
-    slug: Result<Path<String>, PathRejection>,
+    PathSlug(slug): PathSlug,
 ) -> Result<Json<Membership>, AppError> {
-    let slug = path_slug(slug)?;
     let membership = state
         .db(move |conn| {
             let (community_id, community) = community_by_slug(conn, &slug, lang)?;
@@ -181,9 +180,8 @@ pub async fn join(
 pub async fn leave(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
-    slug: Result<Path<String>, PathRejection>,
+    PathSlug(slug): PathSlug,
 ) -> Result<StatusCode, AppError> {
-    let slug = path_slug(slug)?;
     state
         .db(move |conn| {
             let (community_id, _) = community_by_slug(conn, &slug, Lang::Zh)?;
@@ -240,10 +238,9 @@ const RANK: &str = "CASE ms.role WHEN 'owner' THEN 0 WHEN 'moderator' THEN 1 ELS
 pub async fn list_members(
     State(state): State<AppState>,
     lang: Lang,
-    slug: Result<Path<String>, PathRejection>,
+    PathSlug(slug): PathSlug,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<Page<CommunityMember>>, AppError> {
-    let slug = path_slug(slug)?;
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;

@@ -1,8 +1,7 @@
 //! A community's recommendations: `GET /communities/{slug}/recommended`, the products its
 //! posts tag, ranked by how many members tagged them.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Page, Recommendation, RECOMMENDATIONS_MAX};
 use rusqlite::{params, Connection};
@@ -11,7 +10,7 @@ use crate::communities::membership::community_by_slug;
 use crate::content::post::product_card;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::path_slug;
+use crate::http::params::PathSlug;
 use crate::AppState;
 
 /// The products a community's posts tag: most distinct recommenders first, then the most
@@ -69,9 +68,8 @@ pub fn recommended(
 pub async fn list_recommended(
     State(state): State<AppState>,
     lang: Lang,
-    slug: Result<Path<String>, PathRejection>,
+    PathSlug(slug): PathSlug,
 ) -> Result<Json<Page<Recommendation>>, AppError> {
-    let slug = path_slug(slug)?;
     let items = state
         .db(move |conn| {
             let (community_id, _) = community_by_slug(conn, &slug, lang)?;

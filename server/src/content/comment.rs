@@ -2,8 +2,8 @@
 //! anyone signed in (`POST`), deleted by their author, the post's author (their post is
 //! their space), or a moderator of the post's community (`DELETE /comments/{id}`).
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::comment::COMMENT_MAX_CHARS;
@@ -15,7 +15,7 @@ use crate::content::post::{author, rfc3339, AUTHOR_COLUMNS};
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, path_id, Cursor, PageQuery};
+use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
@@ -133,10 +133,9 @@ pub async fn list_comments(
     State(state): State<AppState>,
     lang: Lang,
     Viewer(viewer): Viewer,
-    id: Result<Path<String>, PathRejection>,
+    PathId(post_id): PathId,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<Page<Comment>>, AppError> {
-    let post_id = path_id(id)?;
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;
@@ -182,10 +181,9 @@ pub async fn create_comment(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(post_id): PathId,
     JsonBody(comment): JsonBody<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
-    let post_id = path_id(id)?;
     let body = check_body(&comment.body)?;
     let created = state
         .db(move |conn| {
@@ -238,9 +236,8 @@ pub async fn create_comment(
 pub async fn delete_comment(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let id = path_id(id)?;
     state
         .db(move |conn| {
             let tx = write_tx(conn)?;

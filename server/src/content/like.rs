@@ -1,14 +1,13 @@
 //! Likes: `PUT` and `DELETE /posts/{id}/like`. Both are idempotent: liking twice is one
 //! like, and the answer always says where things stand.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use quanzi_api::LikeState;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::http::error::AppError;
-use crate::http::params::path_id;
+use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
@@ -64,7 +63,7 @@ fn set_like(
 pub async fn like(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<Json<LikeState>, AppError> {
     answer(state, member_id, id, true).await
 }
@@ -88,7 +87,7 @@ pub async fn like(
 pub async fn unlike(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<Json<LikeState>, AppError> {
     answer(state, member_id, id, false).await
 }
@@ -97,10 +96,9 @@ pub async fn unlike(
 async fn answer(
     state: AppState,
     member_id: i64,
-    id: Result<Path<String>, PathRejection>,
+    id: i64,
     liked: bool,
 ) -> Result<Json<LikeState>, AppError> {
-    let id = path_id(id)?;
     let like = state
         .db(move |conn| set_like(conn, id, member_id, liked))
         .await?;

@@ -2,8 +2,7 @@
 //! `DELETE /posts/{id}`, and how a post is read from the database (the feed and the
 //! product page reuse these readers).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::post::{BODY_MAX_CHARS, POST_MAX_IMAGES, POST_MAX_PRODUCTS, TITLE_MAX_CHARS};
@@ -20,7 +19,7 @@ use crate::content::upload;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_slug, path_id};
+use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
@@ -55,9 +54,8 @@ pub async fn get_post(
     State(state): State<AppState>,
     lang: Lang,
     Viewer(viewer): Viewer,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<Json<Post>, AppError> {
-    let id = path_id(id)?;
     let post = state
         .db(move |conn| load_post(conn, id, lang, viewer))
         .await?;
@@ -331,9 +329,8 @@ pub async fn create_post(
 pub async fn delete_post(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let id = path_id(id)?;
     let files = state
         .db(move |conn| {
             let tx = write_tx(conn)?;

@@ -30,7 +30,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::http::error::AppError;
-use crate::http::params::path_id;
+use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
@@ -561,9 +561,8 @@ fn no_such_upload() -> AppError {
 pub async fn delete_upload(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
-    id: Result<Path<String>, PathRejection>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let id = path_id(id)?;
     let name = state
         .db(move |conn| {
             let tx = write_tx(conn)?;

@@ -1,8 +1,8 @@
 //! Validation of what arrives in URLs: ids, slugs and feed parameters. Everything here
 //! rejects with a 400 and a stable code, never a panic or a 500.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use quanzi_api::{ErrorCode, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 
 use crate::AppError;
@@ -37,20 +37,32 @@ pub struct PageQuery {
     pub limit: Option<String>,
 }
 
-/// An id from a `{id}` path segment. A segment that is not even valid UTF-8 once decoded
-/// is as malformed as "abc".
-pub fn path_id(raw: Result<Path<String>, PathRejection>) -> Result<i64, AppError> {
-    match raw {
-        Ok(Path(raw)) => parse_id(&raw),
-        Err(_) => parse_id(""),
+/// The `{id}` of a route with one path parameter: 1 to 18 digits and ≥ 1, else 400
+/// `bad_id` in the envelope. A segment that is not even valid UTF-8 once decoded is as
+/// malformed as "abc".
+#[derive(Clone, Copy, Debug)]
+pub struct PathId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let raw = Path::<String>::from_request_parts(parts, state).await;
+        parse_id(raw.as_ref().map_or("", |Path(raw)| raw)).map(PathId)
     }
 }
 
-/// A community slug from a `{slug}` path segment.
-pub fn path_slug(raw: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
-    match raw {
-        Ok(Path(raw)) => parse_slug(&raw).map(str::to_owned),
-        Err(_) => parse_slug("").map(str::to_owned),
+/// The `{slug}` of a community route: `[a-z0-9-]{1,64}`, else 400 `bad_slug`.
+#[derive(Clone, Debug)]
+pub struct PathSlug(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathSlug {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let raw = Path::<String>::from_request_parts(parts, state).await;
+        let slug = parse_slug(raw.as_ref().map_or("", |Path(raw)| raw))?;
+        Ok(PathSlug(slug.to_owned()))
     }
 }
 

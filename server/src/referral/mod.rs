@@ -565,8 +565,6 @@ pub async fn referrals(
     State(state): State<AppState>,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Referrals>, AppError> {
-    // A group that failed unseen refunds its orders first, so they are not counted.
-    crate::commerce::expiry::settle(&state.commerce).await?;
     let referrals = state
         .db(move |conn| load_referrals(conn, member_id, now_ms()))
         .await?;

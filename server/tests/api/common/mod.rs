@@ -78,7 +78,7 @@ impl Default for Options {
             embed_example: false,
             referral_days: quanzi_server::referral::DEFAULT_REFERRAL_DAYS,
             secure_cookies: false,
-            seat_hold_secs: quanzi_server::commerce::order::DEFAULT_SEAT_HOLD_SECS,
+            seat_hold_secs: quanzi_server::commerce::context::DEFAULT_SEAT_HOLD_SECS,
             group_window_secs: None,
             test_payment_delay_secs: quanzi_server::config::DEFAULT_TEST_PAYMENT_DELAY_SECS,
             expiry_sweep: Some(quanzi_server::commerce::expiry::DEFAULT_SWEEP_EVERY),

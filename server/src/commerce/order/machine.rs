@@ -1,0 +1,420 @@
+//! The order's state machine: placing an order (stock and seat taken at once), the first
+//! step of a payment, and applying the provider's answer. What a group's fate does to its
+//! orders comes back from [`group_buy`] as outcomes for the [`ledger`].
+
+use quanzi_api::{ErrorCode, Money, NewOrder, OrderStatus, PaymentState, Purchase};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::commerce::context::OrderSettings;
+use crate::commerce::group_buy::{self, GroupRow};
+use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
+use crate::commerce::order::checks::bad_fulfilment;
+use crate::commerce::order::checks::{check_fulfilment, check_solo_lines, Checked};
+use crate::commerce::order::rows::{order_of, order_row, Kind, Note};
+use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
+use crate::commerce::pickup::load_point;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::storage::idempotency::Answer;
+
+/// A paid order the machine cannot carry on with goes back in full.
+fn refund(conn: &Connection, order_id: i64, note: Note) -> Result<(), AppError> {
+    ledger::apply(conn, [Outcome::Refund(order_id, note)])
+}
+
+pub fn out_of_stock() -> AppError {
+    AppError::conflict(
+        ErrorCode::OutOfStock,
+        "there are fewer in stock than the order asks for",
+    )
+}
+
+/// Places an order (see `create_order`); returns its id. Refusals leave the caller to undo
+/// whatever was written (the idempotency savepoint does).
+pub fn place(
+    conn: &Connection,
+    member_id: i64,
+    new: &NewOrder,
+    referrer: Option<i64>,
+    now: i64,
+    settings: OrderSettings,
+) -> Result<i64, AppError> {
+    let solo_lines = match &new.purchase {
+        Purchase::Solo { lines } => Some(check_solo_lines(lines)?),
+        _ => None,
+    };
+    let fulfilment = check_fulfilment(&new.fulfilment)?;
+    if let Checked::Pickup(point_id) = &fulfilment {
+        if load_point(conn, *point_id, Lang::Zh)?.is_none() {
+            return Err(bad_fulfilment("no such pickup point"));
+        }
+    }
+    // Lines as (product, quantity, unit price), the currency, the kind and the group.
+    let mut priced: Vec<(i64, u32, i64)> = Vec::new();
+    let mut currency: Option<String> = None;
+    let (kind, group): (Kind, Option<GroupRow>) = match &new.purchase {
+        Purchase::Solo { .. } => {
+            for (product_id, quantity) in solo_lines.unwrap_or_default() {
+                let (price, cur): (i64, String) = conn
+                    .prepare_cached("SELECT solo_price, currency FROM products WHERE id = ?1")?
+                    .query_row(params![product_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?
+                    .ok_or_else(|| AppError::not_found(format!("no product {product_id}")))?;
+                if currency.get_or_insert_with(|| cur.clone()) != &cur {
+                    return Err(AppError::bad_request(
+                        ErrorCode::BadRequest,
+                        "an order is paid in one currency",
+                    ));
+                }
+                priced.push((product_id, quantity, price));
+            }
+            (Kind::Solo, None)
+        }
+        Purchase::StartGroup { product_id } => {
+            let (group_price, cur): (Option<i64>, String) = conn
+                .prepare_cached("SELECT group_price, currency FROM products WHERE id = ?1")?
+                .query_row(params![product_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or_else(|| AppError::not_found("no such product"))?;
+            let price = group_price.ok_or_else(|| {
+                AppError::bad_request(ErrorCode::NoGroupOffer, "this product has no group price")
+            })?;
+            currency = Some(cur);
+            priced.push((*product_id, 1, price));
+            (Kind::StartGroup, None)
+        }
+        Purchase::JoinGroup { group_id } => {
+            let group = group_buy::group_row(conn, *group_id)?
+                .ok_or_else(|| AppError::not_found("no such group"))?;
+            currency = Some(group.currency.clone());
+            priced.push((group.product_id, 1, group.price));
+            (Kind::JoinGroup, Some(group))
+        }
+    };
+    let total: i64 = priced
+        .iter()
+        .map(|(_, quantity, price)| price * i64::from(*quantity))
+        .sum();
+    let (delivery, pickup) = match fulfilment {
+        Checked::Delivery {
+            name,
+            phone,
+            address,
+        } => (Some((name, phone, address)), None),
+        Checked::Pickup(point) => (None, Some(point)),
+    };
+    conn.prepare_cached(
+        "INSERT INTO orders (member_id, kind, status, payment, currency, total, fulfilment,
+             delivery_name, delivery_phone, delivery_address, pickup_point_id, group_id,
+             stock_held, hold_until_ms, referrer_id, created_ms)
+         VALUES (?1, ?2, 'pending_payment', 'unpaid', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11,
+             ?12, ?13)",
+    )?
+    .execute(params![
+        member_id,
+        kind.as_str(),
+        currency.unwrap_or_else(|| "CNY".to_owned()),
+        total,
+        if pickup.is_some() {
+            "pickup"
+        } else {
+            "delivery"
+        },
+        delivery.as_ref().map(|d| &d.0),
+        delivery.as_ref().map(|d| &d.1),
+        delivery.as_ref().map(|d| &d.2),
+        pickup,
+        group.as_ref().map(|g| g.id),
+        now + settings.hold_ms,
+        referrer,
+        now,
+    ])?;
+    let order_id = conn.last_insert_rowid();
+    for (position, (product_id, quantity, price)) in priced.iter().enumerate() {
+        conn.prepare_cached(
+            "INSERT INTO order_lines (order_id, position, product_id, quantity, unit_price)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            order_id,
+            position as i64,
+            product_id,
+            quantity,
+            price
+        ])?;
+    }
+    if let Some(group) = &group {
+        // The seat first: a full group says `group_full`, whatever the stock.
+        group_buy::take_seat(conn, group, member_id, order_id, now)?;
+    }
+    if !take_stock(conn, order_id)? {
+        return Err(out_of_stock());
+    }
+    if kind == Kind::Solo {
+        for (product_id, _, _) in &priced {
+            conn.prepare_cached("DELETE FROM cart_items WHERE member_id = ?1 AND product_id = ?2")?
+                .execute(params![member_id, product_id])?;
+        }
+    }
+    Ok(order_id)
+}
+
+/// A payment approved: the order moves on (see the module's notes).
+pub fn approve(
+    conn: &Connection,
+    payment_id: i64,
+    order_id: i64,
+    now: i64,
+    settings: OrderSettings,
+) -> Result<(), AppError> {
+    let order = order_of(conn, order_id)?;
+    if order.payment != PaymentState::Processing {
+        // The order is not waiting for this charge (another try was decided meanwhile):
+        // the money goes back.
+        return refund_charge(conn, payment_id, order_id);
+    }
+    conn.prepare_cached(
+        "UPDATE orders SET payment = 'approved', paid_ms = ?2, hold_until_ms = NULL WHERE id = ?1",
+    )?
+    .execute(params![order_id, now])?;
+    if order.status != OrderStatus::PendingPayment {
+        // Nothing left to pay for (the sweep does not cancel an order whose payment is
+        // under way, so this is a safety net).
+        return refund(conn, order_id, Note::LateGroupEnded);
+    }
+    match order.kind {
+        Kind::Solo => {
+            if !order.stock_held && !take_stock(conn, order_id)? {
+                return refund(conn, order_id, Note::LateSoldOut);
+            }
+            set_status(conn, order_id, order.fulfilled(), None)
+        }
+        Kind::StartGroup => {
+            if !order.stock_held && !take_stock(conn, order_id)? {
+                return refund(conn, order_id, Note::LateSoldOut);
+            }
+            match group_buy::create(conn, &order, now, settings)? {
+                Some(_) => set_status(conn, order_id, OrderStatus::AwaitingGroup, None),
+                // The product lost its group offer while the payment was under way.
+                None => refund(conn, order_id, Note::LateGroupEnded),
+            }
+        }
+        Kind::JoinGroup => {
+            let group = order
+                .group_id
+                .map(|id| group_buy::group_of(conn, id))
+                .transpose()?
+                .ok_or_else(|| AppError::internal("a group order without its group"))?;
+            if !group.is_open_at(now) {
+                let note = match group.state {
+                    quanzi_api::GroupState::Succeeded => Note::LateGroupFull,
+                    _ => Note::LateGroupEnded,
+                };
+                return refund(conn, order_id, note);
+            }
+            if !group_buy::holds_seat(conn, order_id)? {
+                // A late payment: its hold ran out and the seat was let go. It takes a
+                // free seat if there is one, else it is refunded.
+                if let Err(err) = group_buy::take_seat(conn, &group, order.member_id, order_id, now)
+                {
+                    let note = match err.code {
+                        ErrorCode::GroupFull | ErrorCode::GroupClosed => Note::LateGroupFull,
+                        ErrorCode::AlreadyInGroup => Note::LateAlreadyInGroup,
+                        ErrorCode::Internal => return Err(err),
+                        _ => Note::LateGroupEnded,
+                    };
+                    return refund(conn, order_id, note);
+                }
+                if !order.stock_held && !take_stock(conn, order_id)? {
+                    return refund(conn, order_id, Note::LateSoldOut);
+                }
+            }
+            group_buy::pay_seat(conn, order_id, now)?;
+            set_status(conn, order_id, OrderStatus::AwaitingGroup, None)?;
+            ledger::apply(conn, group_buy::check_filled(conn, group.id, now)?)
+        }
+    }
+}
+
+/// A payment declined: the order lets go of what it holds and may be paid again, unless its
+/// group has ended meanwhile, until a deadline (the hold's length from now) after which the
+/// sweep cancels it.
+pub fn decline(
+    conn: &Connection,
+    order_id: i64,
+    now: i64,
+    settings: OrderSettings,
+) -> Result<(), AppError> {
+    let order = order_of(conn, order_id)?;
+    if order.payment != PaymentState::Processing {
+        return Ok(());
+    }
+    conn.prepare_cached("UPDATE orders SET payment = 'declined' WHERE id = ?1")?
+        .execute(params![order_id])?;
+    ledger::apply(conn, [Outcome::ReleaseHold(order_id)])?;
+    if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
+        let group = group_buy::group_of(conn, group_id)?;
+        if !group.is_open_at(now) && order.status == OrderStatus::PendingPayment {
+            let note = match group.state {
+                quanzi_api::GroupState::Succeeded => Note::GroupFilledCancelled,
+                _ => Note::GroupFailedCancelled,
+            };
+            set_status(conn, order_id, OrderStatus::Cancelled, Some(note))?;
+        }
+    }
+    conn.prepare_cached(
+        "UPDATE orders SET hold_until_ms = ?2 WHERE id = ?1 AND status = 'pending_payment'",
+    )?
+    .execute(params![order_id, now.saturating_add(settings.hold_ms)])?;
+    Ok(())
+}
+
+/// Applies the provider's answer about a payment (once: a payment already decided is left
+/// alone, so a timer and the sweep may both bring the same answer). The one exception: an
+/// approval of a charge that was taken as declined (its answer came too late) sends that
+/// charge to the refund outbox.
+pub fn apply_answer(
+    conn: &Connection,
+    payment_id: i64,
+    answer: &ChargeAnswer,
+    now: i64,
+    settings: OrderSettings,
+) -> Result<(), AppError> {
+    let found: Option<(i64, String)> = conn
+        .prepare_cached("SELECT order_id, state FROM payments WHERE id = ?1")?
+        .query_row(params![payment_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((order_id, state)) = found else {
+        return Err(AppError::internal(format!("payment {payment_id} vanished")));
+    };
+    if state == "declined" && answer.state == ChargeState::Approved {
+        conn.prepare_cached("UPDATE payments SET reference = ?2, answered_ms = ?3 WHERE id = ?1")?
+            .execute(params![payment_id, answer.reference, now])?;
+        return refund_charge(conn, payment_id, order_id);
+    }
+    if state != "processing" {
+        return Ok(());
+    }
+    let (state, poll_ms) = match answer.state {
+        ChargeState::Approved => ("approved", None),
+        ChargeState::Declined => ("declined", None),
+        ChargeState::Pending { poll_at_ms } => ("processing", Some(poll_at_ms)),
+    };
+    let answered = (state != "processing").then_some(now);
+    conn.prepare_cached(
+        "UPDATE payments SET reference = nullif(?2, ''), state = ?3, poll_ms = ?4,
+             answered_ms = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        payment_id,
+        answer.reference,
+        state,
+        poll_ms,
+        answered
+    ])?;
+    match answer.state {
+        ChargeState::Approved => approve(conn, payment_id, order_id, now, settings),
+        ChargeState::Declined => decline(conn, order_id, now, settings),
+        ChargeState::Pending { .. } => Ok(()),
+    }
+}
+
+/// What the first step of a payment leads to.
+pub enum Step {
+    /// An answer already: a replay, or a refusal (stored with the key).
+    Answered(Answer, bool),
+    /// Ask the provider.
+    Charge(ChargeRequest),
+}
+
+pub fn not_payable(message: &'static str) -> AppError {
+    AppError::conflict(ErrorCode::NotPayable, message)
+}
+
+pub fn hold_expired() -> AppError {
+    AppError::conflict(
+        ErrorCode::HoldExpired,
+        "the order waited for its payment longer than it is held, and was cancelled",
+    )
+}
+
+/// The first step of paying: checks the order can be paid, takes its stock and seat again
+/// after a declined try, and records the try as `processing`.
+pub fn prepare(
+    conn: &Connection,
+    member_id: i64,
+    order_id: i64,
+    outcome: quanzi_api::TestPayment,
+    now: i64,
+    settings: OrderSettings,
+    provider: &str,
+) -> Result<ChargeRequest, AppError> {
+    let order = order_row(conn, order_id)?
+        .filter(|o| o.member_id == member_id)
+        .ok_or_else(|| AppError::not_found("no such order"))?;
+    match order.status {
+        OrderStatus::PendingPayment => {}
+        OrderStatus::Cancelled
+            if matches!(order.note, Some(Note::HoldExpired | Note::DeclinedExpired)) =>
+        {
+            return Err(hold_expired())
+        }
+        _ => {
+            return Err(not_payable(
+                "the order is paid, cancelled or refunded already",
+            ))
+        }
+    }
+    match order.payment {
+        PaymentState::Unpaid => {
+            if order.hold_until_ms.is_some_and(|until| until <= now) {
+                return Err(hold_expired());
+            }
+        }
+        PaymentState::Declined => {
+            if order.hold_until_ms.is_some_and(|until| until <= now) {
+                return Err(hold_expired());
+            }
+            // A declined try let go of everything: take it again, with a fresh hold.
+            if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
+                let group = group_buy::group_of(conn, group_id)?;
+                group_buy::take_seat(conn, &group, member_id, order_id, now)?;
+            }
+            if !order.stock_held && !take_stock(conn, order_id)? {
+                return Err(out_of_stock());
+            }
+            conn.prepare_cached("UPDATE orders SET hold_until_ms = ?2 WHERE id = ?1")?
+                .execute(params![order_id, now + settings.hold_ms])?;
+        }
+        PaymentState::Processing => {
+            return Err(not_payable("a payment of this order is under way"))
+        }
+        PaymentState::Approved | PaymentState::Refunded => {
+            return Err(not_payable("the order is paid already"))
+        }
+    }
+    conn.prepare_cached(
+        "INSERT INTO payments (order_id, provider, currency, amount, state, created_ms)
+         VALUES (?1, ?2, ?3, ?4, 'processing', ?5)",
+    )?
+    .execute(params![
+        order_id,
+        provider,
+        order.currency,
+        order.total,
+        now
+    ])?;
+    let payment_id = conn.last_insert_rowid();
+    conn.prepare_cached("UPDATE orders SET payment = 'processing' WHERE id = ?1")?
+        .execute(params![order_id])?;
+    Ok(ChargeRequest {
+        payment_id,
+        order_id,
+        amount: Money {
+            amount: order.total,
+            currency: order.currency,
+        },
+        test_outcome: outcome,
+    })
+}

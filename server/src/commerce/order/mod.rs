@@ -1,0 +1,382 @@
+//! Orders and paying for them: `POST /orders`, `GET /orders`, `GET /orders/{id}` and
+//! `POST /orders/{id}/pay`. The rows are in [`rows`], the checks of a new order in
+//! [`checks`], the state machine in [`machine`]; what a decision does to an order is
+//! written by the [`ledger`](crate::commerce::ledger).
+//!
+//! An order is placed `pending_payment` and takes its stock at once (and, joining a group,
+//! a seat): both are held for it until `hold_until` (`--seat-hold-secs`). Paying goes
+//! through the [`PaymentProvider`](crate::commerce::payment::PaymentProvider) in two steps around the
+//! provider's call, so no transaction waits on it:
+//!
+//! 1. the order is checked and marked `processing` (taking stock and a seat again if a
+//!    declined try had let them go);
+//! 2. the provider's answer is applied: approved → a solo order is ready for pickup or
+//!    shipping, a group start creates its group (the member leads it, awaiting the others),
+//!    a seat becomes paid and may fill the group; declined → the order lets go of its stock
+//!    and seat and may be paid again until a deadline (the hold's length), after which the
+//!    sweep cancels it; pending (slow) → it stays `processing` until the provider answers,
+//!    polled by a timer and by the expiry sweep. A charge the provider never answered
+//!    (it failed, or the server stopped) stays `processing` too, and the sweep looks it up
+//!    by its payment id; it is never taken as declined without the provider's word. An
+//!    approval that comes for a charge the order no longer waits for is refunded.
+//!
+//! A hold that runs out before the payment is asked for cancels the order. A payment that
+//! arrives after its hold ran out (a slow one) takes a seat and stock again if there are
+//! any, and is otherwise refunded, the order's `note` saying why.
+//!
+//! Every write here runs in a `BEGIN IMMEDIATE` transaction, so stock and seats are changed
+//! by one writer at a time; each take is still a conditional UPDATE, backed by the schema's
+//! CHECKs, so no bug can oversell.
+
+pub mod checks;
+pub mod machine;
+pub mod rows;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use quanzi_api::{ErrorCode, NewOrder, Order, Page, Pay};
+use rusqlite::params;
+
+use crate::commerce::expiry;
+use crate::commerce::payment::ChargeState;
+use crate::http::body::JsonBody;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
+use crate::members::session::SignedIn;
+use crate::storage::db::{now_ms, write_tx};
+use crate::storage::idempotency::{self, Answer, IdemKey, Prior};
+use crate::{referral, AppState};
+use machine::{apply_answer, place, prepare, Step};
+use rows::{load_order, owned_order};
+
+/// Places an order: the cart's lines at solo prices, or one product at the group price,
+/// starting a group or taking a seat in one. The order takes its stock (and seat) at once
+/// and holds them until `hold_until`; pay it with `POST /orders/{id}/pay`. A solo order's
+/// products leave the cart. The order is credited (referral dashboard) to the code in the
+/// referral cookie, else `referral_code`, else whoever referred the member; never the member.
+#[utoipa::path(
+    post,
+    path = "/orders",
+    tag = "orders",
+    request_body = NewOrder,
+    params(
+        ("Idempotency-Key" = String, Header, description = "Required: 1 to 200 printable ASCII characters, new for each \
+            order the member means to place (a UUID). A retry with the same key and body gets the first answer back \
+            (status and body, with `Idempotent-Replayed: true`) and places nothing."),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 201, description = "The order, `pending_payment`, holding its stock (and seat) until `hold_until`", body = Order),
+        (status = 400, description = "`missing_idempotency_key`, `empty_cart`, `bad_quantity` (not 1 to 20 of a product, or \
+            more than 30 products), `no_group_offer` (starting a group of a product without one), `bad_fulfilment` \
+            (a delivery name of 1 to 30 characters, a phone of 5 to 20 of `0-9+- `, an address of 5 to 200 characters, \
+            or an existing pickup point), `bad_request` or `bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such product or group", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`out_of_stock`; joining a group: `group_full` (every seat paid or held), \
+            `group_expired` (past its deadline, or failed), `group_closed` (it has succeeded) or `already_in_group` \
+            (the member leads it or has a seat in it)", body = quanzi_api::ApiErrorBody),
+        (status = 422, description = "`idempotency_key_reused`: the key was used for another request", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+        (status = 503, description = "`unavailable`: the first request with this key is still being answered; retry",
+         body = quanzi_api::ApiErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+    security(("session" = []))
+)]
+pub async fn create_order(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<NewOrder>,
+) -> Result<Response, AppError> {
+    let key = IdemKey::from_request(&headers, member_id, &Method::POST, "/api/v1/orders", &body)?;
+    let cookie_code = referral::cookie_code(&headers, state.secure_cookies);
+    let settings = state.commerce.settings;
+    let (answer, replayed) = state
+        .db(move |conn| {
+            idempotency::once(conn, &key, |conn| {
+                let now = now_ms();
+                let body_code = body
+                    .referral_code
+                    .as_deref()
+                    .and_then(quanzi_api::parse_referral_code);
+                let referrer = referral::referrer_for_order(
+                    conn,
+                    member_id,
+                    cookie_code.as_deref(),
+                    body_code.as_deref(),
+                )?;
+                let id = place(conn, member_id, &body, referrer, now, settings)?;
+                let order = load_order(conn, id, lang, now)?
+                    .ok_or_else(|| AppError::internal("the new order vanished"))?;
+                Answer::json(StatusCode::CREATED, &order)
+            })
+        })
+        .await?;
+    Ok(answer.into_response(replayed))
+}
+
+/// Pays an order through the payment provider (the reference server's is the test provider:
+/// `outcome` says how it answers). Approved: a solo order is ready for pickup or shipping;
+/// a group start opens its group (deadline = now + the window) and awaits the others; a
+/// seat is paid, and the last paid seat fills the group, readying every member's order.
+/// Declined: 402, and the order lets go of its stock and seat; it may be paid again (with a
+/// new key) until `hold_until`, taking them again if they are still there. Slow: `processing` now, decided
+/// later (`--test-payment-delay-secs`); a payment that arrives after the hold ran out takes
+/// a free seat if there is one, else it is refunded and `note` says so.
+#[utoipa::path(
+    post,
+    path = "/orders/{id}/pay",
+    tag = "orders",
+    request_body = Pay,
+    params(
+        ("id" = String, Path, description = "Order id"),
+        ("Idempotency-Key" = String, Header, description = "Required: new for each try at paying. A retry with the same \
+            key and body gets the first answer back (status and body) and charges nothing."),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The order after the payment's answer: paid (`awaiting_group`, `ready_for_pickup`, \
+            `shipping`), `processing` (a slow payment), or `refunded` with a `note` (a late payment with no seat left)", body = Order),
+        (status = 400, description = "`bad_id`, `missing_idempotency_key` or `bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 402, description = "`payment_declined`: nothing was charged, and the order holds no stock or seat now; \
+            it may be paid again until `hold_until`, and is cancelled after", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`not_payable` (paid, cancelled or refunded, or a payment under way), `hold_expired` \
+            (the hold ran out before paying; the order is cancelled), or after a declined try: `out_of_stock`, \
+            `group_full`, `group_expired`, `group_closed`, `already_in_group`", body = quanzi_api::ApiErrorBody),
+        (status = 422, description = "`idempotency_key_reused`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+        (status = 503, description = "`unavailable`: the provider did not answer (whether it charged is not known yet: \
+            the order stays `processing` until the provider is asked again, and a charge it cannot use is refunded), \
+            or the first request with this key is still being answered", body = quanzi_api::ApiErrorBody,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+    security(("session" = []))
+)]
+pub async fn pay(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    headers: HeaderMap,
+    PathId(order_id): PathId,
+    JsonBody(body): JsonBody<Pay>,
+) -> Result<Response, AppError> {
+    let path = format!("/api/v1/orders/{order_id}/pay");
+    let key = IdemKey::from_request(&headers, member_id, &Method::POST, &path, &body)?;
+    let commerce = state.commerce.clone();
+    let settings = commerce.settings;
+    let provider = commerce.payments.name();
+    let first_key = key.clone();
+    let step = state
+        .db(move |conn| {
+            let key = first_key;
+            let now = now_ms();
+            let mut tx = write_tx(conn)?;
+            match idempotency::lookup(&tx, &key, now)? {
+                Prior::Answered(answer) => return Ok(Step::Answered(answer, true)),
+                Prior::Busy => return Err(idempotency::busy()),
+                Prior::Fresh => {}
+            }
+            let prepared = {
+                let sp = tx.savepoint()?;
+                let prepared = prepare(
+                    &sp,
+                    member_id,
+                    order_id,
+                    body.outcome,
+                    now,
+                    settings,
+                    provider,
+                );
+                if prepared.is_ok() {
+                    sp.commit()?;
+                }
+                prepared
+            };
+            let step = match prepared {
+                Ok(request) => {
+                    idempotency::begin(&tx, &key, now)?;
+                    Step::Charge(request)
+                }
+                Err(err) => {
+                    let answer = idempotency::answer_of(Err(err))?;
+                    idempotency::finish(&tx, &key, &answer, now)?;
+                    Step::Answered(answer, false)
+                }
+            };
+            tx.commit()?;
+            Ok(step)
+        })
+        .await?;
+    let request = match step {
+        Step::Answered(answer, replayed) => return Ok(answer.into_response(replayed)),
+        Step::Charge(request) => request,
+    };
+    let payment_id = request.payment_id;
+    let charged = commerce.payments.charge(&request).await;
+    let charge = match charged {
+        Ok(charge) => charge,
+        Err(err) => {
+            tracing::error!(error = %err, payment_id, "the payment provider failed");
+            // Nothing is known: the charge may have gone through. The payment stays
+            // `processing` and the sweep soon asks the provider about it by its id (it is
+            // never taken as declined without the provider's word). The key is let go.
+            state
+                .db(move |conn| {
+                    let tx = write_tx(conn)?;
+                    tx.prepare_cached(
+                        "UPDATE payments SET poll_ms = ?2
+                         WHERE id = ?1 AND state = 'processing' AND reference IS NULL",
+                    )?
+                    .execute(params![payment_id, now_ms() + expiry::POLL_RETRY_MS])?;
+                    idempotency::abandon(&tx, &key)?;
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await?;
+            let mut err = AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                "the payment service did not answer, so whether the payment went through is \
+                 not known yet; the order shows it once the service has been asked again",
+            );
+            err.retry_after = Some(5);
+            return Err(err);
+        }
+    };
+    let pending = match charge.state {
+        ChargeState::Pending { poll_at_ms } => Some(poll_at_ms),
+        _ => None,
+    };
+    let declined = charge.state == ChargeState::Declined;
+    let answer = state
+        .db(move |conn| {
+            let now = now_ms();
+            let tx = write_tx(conn)?;
+            apply_answer(&tx, payment_id, &charge, now, settings)?;
+            let answer = if declined {
+                Answer::error(&AppError::new(
+                    StatusCode::PAYMENT_REQUIRED,
+                    ErrorCode::PaymentDeclined,
+                    "the payment was declined; nothing was charged",
+                ))
+            } else {
+                let order = load_order(&tx, order_id, lang, now)?
+                    .ok_or_else(|| AppError::internal("the paid order vanished"))?;
+                Answer::json(StatusCode::OK, &order)?
+            };
+            idempotency::finish(&tx, &key, &answer, now)?;
+            tx.commit()?;
+            Ok(answer)
+        })
+        .await?;
+    if let Some(poll_at_ms) = pending {
+        expiry::poll_later(commerce.clone(), payment_id, poll_at_ms);
+    }
+    // A late payment may have been refunded: tell the provider now.
+    expiry::flush_refunds_soon(commerce);
+    Ok(answer.into_response(false))
+}
+
+/// One of the member's orders.
+#[utoipa::path(
+    get,
+    path = "/orders/{id}",
+    tag = "orders",
+    params(
+        ("id" = String, Path, description = "Order id"),
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The order", body = Order),
+        (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn get_order(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<Order>, AppError> {
+    let order = state
+        .db(move |conn| owned_order(conn, id, member_id, lang, now_ms()))
+        .await?;
+    Ok(Json(order))
+}
+
+/// The member's orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/orders",
+    tag = "orders",
+    params(
+        PageQuery,
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "A page of orders, newest first", body = Page<Order>),
+        (status = 400, description = "`bad_limit`, `bad_cursor` or `bad_request`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn list_orders(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<Page<Order>>, AppError> {
+    let Query(query) = query.map_err(|_| {
+        AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
+    })?;
+    let limit = parse_limit(query.limit.as_deref())?;
+    let cursor = Cursor::parse(query.cursor.as_deref())?;
+    let page = state
+        .db(move |conn| {
+            let now = now_ms();
+            let after = cursor.unwrap_or(Cursor {
+                created_ms: i64::MAX,
+                id: i64::MAX,
+            });
+            let rows: Vec<(i64, i64)> = conn
+                .prepare_cached(
+                    "SELECT id, created_ms FROM orders
+                     WHERE member_id = ?1 AND (created_ms, id) < (?2, ?3)
+                     ORDER BY created_ms DESC, id DESC LIMIT ?4",
+                )?
+                .query_map(
+                    params![member_id, after.created_ms, after.id, i64::from(limit) + 1],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+                .collect::<Result<_, _>>()?;
+            let has_more = rows.len() > limit as usize;
+            let rows = &rows[..rows.len().min(limit as usize)];
+            let next_cursor = match rows.last() {
+                Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
+                _ => None,
+            };
+            let mut items = Vec::with_capacity(rows.len());
+            for &(id, _) in rows {
+                if let Some(order) = load_order(conn, id, lang, now)? {
+                    items.push(order);
+                }
+            }
+            Ok(Page { items, next_cursor })
+        })
+        .await?;
+    Ok(Json(page))
+}
