@@ -19,11 +19,12 @@ use std::sync::Arc;
 use axum::routing::{any, get};
 use axum::Router;
 use quanzi_api::API_PREFIX;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::commerce::{context, expiry, payment};
 use crate::content::upload;
+use crate::http::error::AppError;
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin, ratelimit};
 use crate::members::account;
@@ -43,8 +44,6 @@ pub mod site;
 pub mod storage;
 
 pub use config::Config;
-pub use http::error::AppError;
-pub use http::lang::Lang;
 
 /// What every handler shares: the database pool, the app shell, the photo store, the rate
 /// limiters and whose forwarded addresses to believe.
@@ -68,6 +67,13 @@ pub struct AppState {
     /// While any clone of the state lives, the background expiry sweep runs; it stops once
     /// the last router is dropped.
     pub alive: Arc<()>,
+}
+
+/// What the client-address extractor needs of the state.
+impl axum::extract::FromRef<AppState> for Arc<forwarded::TrustedProxies> {
+    fn from_ref(state: &AppState) -> Self {
+        state.trusted_proxies.clone()
+    }
 }
 
 impl AppState {
@@ -168,7 +174,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(communities::router())
         .merge(commerce::router().route_layer(settled));
-    OpenApiRouter::with_openapi(http::openapi::ApiDoc::openapi()).nest(API_PREFIX, v1)
+    let mut document = http::openapi::ApiDoc::openapi();
+    members::session::SessionCookie.modify(&mut document);
+    OpenApiRouter::with_openapi(document).nest(API_PREFIX, v1)
 }
 
 /// The OpenAPI document, as committed in `api/openapi.json`: pretty JSON, trailing newline.

@@ -11,10 +11,11 @@ use quanzi_api::{
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::communities::membership::community_by_slug;
-use crate::content::post::{image, product_card, summaries_for_product};
+use crate::content::post::summaries_for_product;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
+use crate::storage::rows::{image, product_card};
 use crate::AppState;
 
 /// Products as cards, by id: one community's (for tagging them in a post) or all of them.

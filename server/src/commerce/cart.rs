@@ -9,21 +9,14 @@ use quanzi_api::order::CART_LINES_MAX;
 use quanzi_api::{Cart, CartLine, CartMerge, ErrorCode, Money, QUANTITY_MAX};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::content::post::product_card;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
+use crate::storage::rows::{product_card, CARD_COLUMNS, CARD_JOIN};
 use crate::AppState;
-
-/// The columns [`product_card`] reads, for a query that calls the products table `pr` and
-/// joins its card picture as `i` (see [`CARD_JOIN`]).
-pub const CARD_COLUMNS: &str = "pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price, \
-     pr.group_price, pr.group_size, i.url, i.width, i.height, i.alt_zh, i.alt_en";
-/// The join that brings a product's card picture (gallery position 0).
-pub const CARD_JOIN: &str = "JOIN product_images i ON i.product_id = pr.id AND i.position = 0";
 
 /// The body of `PUT /cart/items/{product_id}`. A whole `LineRequest` is accepted too; its
 /// `product_id`, if sent, must be the one in the path.

@@ -18,16 +18,16 @@ use axum::Json;
 use quanzi_api::{Author, ErrorCode, GroupBuy, GroupState, Money, Page};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::commerce::cart::{CARD_COLUMNS, CARD_JOIN};
 use crate::commerce::context::OrderSettings;
 use crate::commerce::ledger::Outcome;
 use crate::commerce::order::rows::{Note, OrderRow};
-use crate::content::post::{author, product_card, rfc3339, AUTHOR_COLUMNS};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
 use crate::storage::db::now_ms;
+use crate::storage::rows::{author, product_card, rfc3339, AUTHOR_COLUMNS};
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 use crate::AppState;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;

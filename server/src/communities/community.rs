@@ -7,11 +7,11 @@ use quanzi_api::{Community, Image, Page};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::communities::membership::{faces, role_of};
-use crate::content::post::image;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::members::session::Viewer;
+use crate::storage::rows::image;
 use crate::AppState;
 
 const COLUMNS: &str = "slug, name_zh, name_en, description_zh, description_en,

@@ -9,12 +9,12 @@ use axum::Json;
 use quanzi_api::{Author, CommunityMember, CommunityRef, ErrorCode, Membership, Page, Role};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::content::post::{author, AUTHOR_COLUMNS};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, MemberCursor, PageQuery, PathSlug};
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
+use crate::storage::rows::{author, AUTHOR_COLUMNS};
 use crate::AppState;
 
 /// How many faces a community shows.

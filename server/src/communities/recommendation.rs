@@ -7,10 +7,10 @@ use quanzi_api::{Page, Recommendation, RECOMMENDATIONS_MAX};
 use rusqlite::{params, Connection};
 
 use crate::communities::membership::community_by_slug;
-use crate::content::post::product_card;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
+use crate::storage::rows::product_card;
 use crate::AppState;
 
 /// The products a community's posts tag: most distinct recommenders first, then the most

@@ -11,13 +11,13 @@ use quanzi_api::{Comment, ErrorCode, NewComment, Page};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::communities::membership::may_delete;
-use crate::content::post::{author, rfc3339, AUTHOR_COLUMNS};
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, write_tx};
+use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
 use crate::AppState;
 
 /// A comment's text: trimmed, 1 to 500 characters.

@@ -7,6 +7,8 @@ pub mod post;
 pub mod upload;
 
 use axum::extract::DefaultBodyLimit;
+
+use crate::http::middleware::UPLOAD_BODY_MAX_BYTES;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     // The one route that takes a photo; `limit_bodies` lets its body through unwrapped.
     let photo = OpenApiRouter::new()
         .routes(routes!(upload::create_upload))
-        .layer(DefaultBodyLimit::max(upload::BODY_MAX_BYTES));
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_MAX_BYTES));
     OpenApiRouter::new()
         .routes(routes!(feed::feed))
         .routes(routes!(post::create_post))

@@ -6,13 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::post::{BODY_MAX_CHARS, POST_MAX_IMAGES, POST_MAX_PRODUCTS, TITLE_MAX_CHARS};
-use quanzi_api::{
-    Author, CommunityRef, ErrorCode, GroupPrice, Image, Money, NewPost, Post, PostSummary,
-    ProductCard,
-};
-use rusqlite::{params, Connection, OptionalExtension, Row};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use quanzi_api::{CommunityRef, ErrorCode, Image, NewPost, Post, PostSummary, ProductCard};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::communities::membership::{community_by_slug, may_delete, role_of};
 use crate::content::upload;
@@ -22,11 +17,8 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, write_tx};
+use crate::storage::rows::{author, image, optional_image, product_card, rfc3339, AUTHOR_COLUMNS};
 use crate::AppState;
-
-/// The columns [`author`] reads, for a query that calls the members table `m`.
-pub const AUTHOR_COLUMNS: &str =
-    "m.id, m.name, m.avatar_url, m.avatar_width, m.avatar_height, m.avatar_alt_zh, m.avatar_alt_en";
 
 /// A post's like count: the base it arrived with plus members' likes (see migration 0002).
 const LIKE_COUNT: &str =
@@ -441,65 +433,4 @@ fn pick_text(lang: Lang, original: String, english: Option<String>) -> String {
         (Lang::En, Some(en)) if !en.is_empty() => en,
         _ => original,
     }
-}
-
-/// An image stored as five columns (url, width, height, alt_zh, alt_en) from `start`.
-pub fn image(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Image> {
-    Ok(Image {
-        url: r.get(start)?,
-        width: r.get(start + 1)?,
-        height: r.get(start + 2)?,
-        alt: lang.pick(r.get(start + 3)?, r.get(start + 4)?),
-    })
-}
-
-/// Like [`image`], for columns that may all be NULL.
-pub fn optional_image(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Option<Image>> {
-    match r.get::<_, Option<String>>(start)? {
-        Some(_) => image(r, start, lang).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// A member stored as id, name and an optional five-column avatar from `start`.
-pub fn author(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Author> {
-    Ok(Author {
-        id: r.get(start)?,
-        name: r.get(start + 1)?,
-        avatar: optional_image(r, start + 2, lang)?,
-    })
-}
-
-/// Unix milliseconds as an RFC 3339 UTC string.
-pub fn rfc3339(unix_ms: i64) -> Result<String, AppError> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
-        .map_err(AppError::internal)?
-        .format(&Rfc3339)
-        .map_err(AppError::internal)
-}
-
-/// A product card from a row selecting `pr.id, pr.title_zh, pr.title_en, pr.currency,
-/// pr.solo_price, pr.group_price, pr.group_size` and then the card image's six columns.
-pub fn product_card(r: &Row<'_>, lang: Lang) -> rusqlite::Result<ProductCard> {
-    let currency: String = r.get(3)?;
-    let group = match (r.get::<_, Option<i64>>(5)?, r.get::<_, Option<u32>>(6)?) {
-        (Some(amount), Some(size)) => Some(GroupPrice {
-            price: Money {
-                amount,
-                currency: currency.clone(),
-            },
-            size,
-        }),
-        _ => None,
-    };
-    Ok(ProductCard {
-        id: r.get(0)?,
-        title: lang.pick(r.get(1)?, r.get(2)?),
-        image: image(r, 7, lang)?,
-        solo_price: Money {
-            amount: r.get(4)?,
-            currency,
-        },
-        group,
-    })
 }

@@ -30,13 +30,12 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::http::error::AppError;
+use crate::http::middleware::photo_too_large as too_large;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
 use crate::AppState;
 
-/// The upload route's body limit: one photo plus room for the multipart framing.
-pub const BODY_MAX_BYTES: usize = UPLOAD_MAX_BYTES + 64 * 1024;
 /// Larger pictures are refused before decoding: 40 megapixels is a 160 MB bitmap.
 pub const MAX_PIXELS: u64 = 40_000_000;
 pub const JPEG_QUALITY: u8 = 82;
@@ -90,15 +89,6 @@ impl Store {
             }
         }
     }
-}
-
-/// 413 `image_too_large` for a file over the byte limit.
-pub fn too_large() -> AppError {
-    AppError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::ImageTooLarge,
-        "a photo is at most 8 MiB",
-    )
 }
 
 fn not_an_image() -> AppError {

@@ -8,7 +8,7 @@ use axum::Json;
 use quanzi_api::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use crate::AppError;
+use crate::http::error::AppError;
 
 /// A JSON body of type `T`; use it in place of `axum::Json` for request bodies.
 #[derive(Debug)]

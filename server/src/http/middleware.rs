@@ -14,11 +14,24 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
-use crate::content::upload;
+use quanzi_api::upload::UPLOAD_MAX_BYTES;
+
 use crate::http::error::{self, AppError};
 
 /// Requests with a larger body are refused with 413 `payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The one route that takes a photo (`POST /api/v1/uploads`) allows one photo plus room
+/// for the multipart framing.
+pub const UPLOAD_BODY_MAX_BYTES: usize = UPLOAD_MAX_BYTES + 64 * 1024;
+
+/// 413 `image_too_large` for a photo over the byte limit.
+pub fn photo_too_large() -> AppError {
+    AppError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        quanzi_api::ErrorCode::ImageTooLarge,
+        "a photo is at most 8 MiB",
+    )
+}
 
 /// The middleware every response passes through: errors as JSON, body limits, panics
 /// caught, security headers, compression, request logs.
@@ -105,7 +118,7 @@ fn is_upload(req: &Request) -> bool {
 async fn limit_bodies(req: Request, next: Next) -> Response {
     let upload = is_upload(&req);
     let limit = if upload {
-        upload::BODY_MAX_BYTES
+        UPLOAD_BODY_MAX_BYTES
     } else {
         MAX_BODY_BYTES
     };
@@ -125,7 +138,7 @@ async fn limit_bodies(req: Request, next: Next) -> Response {
                 "malformed Content-Length",
             )
         }
-        Some(Ok(_)) if upload => return upload::too_large().into_response(),
+        Some(Ok(_)) if upload => return photo_too_large().into_response(),
         Some(Ok(_)) => {
             return error::error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -15,28 +15,7 @@ use quanzi_api::{
     Recommendation, ReferralDay, ReferralVisit, Referrals, Role, SetAvatar, SignIn, SignUp,
     StoryBlock, TestPayment, Upload,
 };
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::{Modify, OpenApi};
-
-/// Declares the session cookie, which the `security(("session" = []))` of the member-only
-/// operations refer to.
-struct SessionCookie;
-
-impl Modify for SessionCookie {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                crate::members::session::COOKIE_NAME,
-                "Set by sign-up and sign-in; HttpOnly, SameSite=Lax. Over HTTPS it is \
-                 `__Host-quanzi_session` and Secure. Every POST, PUT, PATCH and DELETE must \
-                 also carry an `Origin` of this site (or `Sec-Fetch-Site: same-origin`), \
-                 else 403 `bad_origin`.",
-            ))),
-        );
-    }
-}
+use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -53,12 +32,11 @@ impl Modify for SessionCookie {
         ApiErrorBody, ApiError, ErrorCode, Money, Image, Author, CommunityRef, Community,
         CommunityMember, Role, Membership, Me, SignUp, SignIn, GroupPrice, GroupOffer,
         ProductCard, Post, NewPost, LikeState, PostSummary, Comment, NewComment, Upload,
-        crate::content::upload::UploadForm, StoryBlock, Product, SetAvatar, Recommendation, Referrals,
+        StoryBlock, Product, SetAvatar, Recommendation, Referrals,
         ReferralDay, ReferralVisit, LineRequest, CartLine, Cart, CartMerge,
-        crate::commerce::cart::SetQuantity, PickupPoint, Fulfilment, Purchase, NewOrder, OrderStatus,
+        PickupPoint, Fulfilment, Purchase, NewOrder, OrderStatus,
         TestPayment, Pay, PaymentState, OrderLine, Order, GroupState, GroupBuy,
     )),
-    modifiers(&SessionCookie),
     tags(
         (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture and their referrals"),
         (name = "referrals", description = "Visits brought by members' referral links, as the app reports them \

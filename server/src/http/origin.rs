@@ -18,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use quanzi_api::ErrorCode;
 
-use crate::AppError;
+use crate::http::error::AppError;
 
 /// The scheme the site is served over, as pages see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use quanzi_api::{ErrorCode, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 
-use crate::AppError;
+use crate::http::error::AppError;
 
 const MAX_CURSOR_LEN: usize = 64;
 

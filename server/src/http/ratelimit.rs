@@ -14,16 +14,18 @@
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+
+use crate::http::forwarded::TrustedProxies;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use quanzi_api::ErrorCode;
 use sha2::{Digest, Sha256};
 
-use crate::{AppError, AppState};
+use crate::http::error::AppError;
 
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const MAX_FAILURES_PER_EMAIL: usize = 5;
@@ -42,16 +44,20 @@ const SWEEP_ABOVE: usize = 10_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl FromRequestParts<AppState> for ClientAddr {
+impl<S> FromRequestParts<S> for ClientAddr
+where
+    Arc<TrustedProxies>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
         Ok(ClientAddr(
-            state.trusted_proxies.client(peer, &parts.headers),
+            Arc::<TrustedProxies>::from_ref(state).client(peer, &parts.headers),
         ))
     }
 }

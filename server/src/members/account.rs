@@ -18,7 +18,6 @@ use quanzi_api::{CommunityRef, ErrorCode, Me, Membership, SignIn, SignUp};
 use rusqlite::{params, Connection, ErrorCode as SqlErrorCode, OptionalExtension};
 
 use crate::communities::membership::parse_role;
-use crate::content::post::{author, AUTHOR_COLUMNS};
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -26,6 +25,7 @@ use crate::http::ratelimit::{rate_limited, ClientAddr};
 use crate::members::session::{self, SignedIn};
 use crate::referral;
 use crate::storage::db::{now_ms, write_tx};
+use crate::storage::rows::{author, AUTHOR_COLUMNS};
 use crate::AppState;
 
 /// A display name: trimmed, 1 to 30 characters, no control characters and no bidi

@@ -12,8 +12,12 @@ use base64::Engine;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::Modify;
+
+use crate::http::error::AppError;
 use crate::storage::db::now_ms;
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// The cookie's name over plain http (the reference server on 127.0.0.1).
 pub const COOKIE_NAME: &str = "quanzi_session";
@@ -180,6 +184,26 @@ impl FromRequestParts<AppState> for SignedIn {
             Viewer(Some(id)) => Ok(SignedIn(id)),
             Viewer(None) => Err(AppError::unauthenticated()),
         }
+    }
+}
+
+/// Declares the session cookie, which the `security(("session" = []))` of the member-only
+/// operations refer to.
+pub struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                COOKIE_NAME,
+                "Set by sign-up and sign-in; HttpOnly, SameSite=Lax. Over HTTPS it is \
+                 `__Host-quanzi_session` and Secure. Every POST, PUT, PATCH and DELETE must \
+                 also carry an `Origin` of this site (or `Sec-Fetch-Site: same-origin`), \
+                 else 403 `bad_origin`.",
+            ))),
+        );
     }
 }
 

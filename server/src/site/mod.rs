@@ -3,6 +3,7 @@
 
 pub mod embed;
 pub mod health;
+pub mod html;
 pub mod preview;
 pub mod shell;
 

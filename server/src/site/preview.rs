@@ -34,7 +34,7 @@ use tower_http::services::ServeFile;
 use crate::content::upload;
 use crate::http::error::AppError;
 use crate::http::params::{parse_id, parse_slug};
-use crate::site::shell::escape_html;
+use crate::site::html::escape_html;
 use crate::AppState;
 
 /// The preview picture's size: what Open Graph consumers crop to (1.91:1).

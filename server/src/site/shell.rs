@@ -21,6 +21,7 @@ use quanzi_api::Route;
 use crate::commerce::expiry;
 use crate::content::upload;
 use crate::http::middleware::method_not_allowed;
+use crate::site::html::escape_html;
 use crate::site::preview::{self, Preview};
 use crate::{referral, AppState};
 
@@ -425,22 +426,6 @@ fn rewrite_api_base(html: &str, base: &str) -> String {
     set_meta(html, "quanzi-api-base", base)
 }
 
-/// Text made safe for HTML: in an attribute value (either quote) and between tags alike.
-pub fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A `--public-origin` as the server uses it: see [`parse_origin`].
 pub fn parse_public_origin(raw: &str) -> anyhow::Result<String> {
     Ok(parse_origin("--public-origin", raw)?
@@ -584,7 +569,7 @@ async fn not_found_page(State(state): State<AppState>) -> Response {
 async fn preview_page<K, F>(state: &AppState, key: K, load: F) -> Response
 where
     K: Send + 'static,
-    F: FnOnce(&rusqlite::Connection, K) -> Result<Option<Preview>, crate::AppError>
+    F: FnOnce(&rusqlite::Connection, K) -> Result<Option<Preview>, crate::http::error::AppError>
         + Send
         + 'static,
 {

@@ -11,18 +11,20 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Runs blocking database work on tokio's blocking pool, so a slow query never stalls the
 /// async workers.
-pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, crate::AppError>
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, crate::http::error::AppError>
 where
-    F: FnOnce(&mut rusqlite::Connection) -> Result<T, crate::AppError> + Send + 'static,
+    F: FnOnce(&mut rusqlite::Connection) -> Result<T, crate::http::error::AppError>
+        + Send
+        + 'static,
     T: Send + 'static,
 {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().map_err(crate::AppError::internal)?;
+        let mut conn = pool.get().map_err(crate::http::error::AppError::internal)?;
         work(&mut conn)
     })
     .await
-    .map_err(crate::AppError::internal)?
+    .map_err(crate::http::error::AppError::internal)?
 }
 
 /// The schema, one SQL file per version, applied in order. A database's `user_version`

@@ -4,11 +4,11 @@
 use quanzi_api::{Fulfilment, Money, Order, OrderLine, OrderStatus, PaymentState};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::commerce::cart::{CARD_COLUMNS, CARD_JOIN};
 use crate::commerce::pickup::load_point;
-use crate::content::post::{product_card, rfc3339};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
+use crate::storage::rows::{product_card, rfc3339};
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// What an order buys, as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

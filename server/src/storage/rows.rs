@@ -1,0 +1,83 @@
+//! Shapes many resources share, read from rows the same way everywhere: an author's card,
+//! a picture, a product card, a time as RFC 3339.
+
+use quanzi_api::{Author, GroupPrice, Image, Money, ProductCard};
+use rusqlite::Row;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+
+/// The columns [`product_card`] reads, for a query that calls the products table `pr` and
+/// joins its card picture as `i` (see [`CARD_JOIN`]).
+pub const CARD_COLUMNS: &str = "pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price, \
+     pr.group_price, pr.group_size, i.url, i.width, i.height, i.alt_zh, i.alt_en";
+
+/// The join that brings a product's card picture (gallery position 0).
+pub const CARD_JOIN: &str = "JOIN product_images i ON i.product_id = pr.id AND i.position = 0";
+
+/// The columns [`author`] reads, for a query that calls the members table `m`.
+pub const AUTHOR_COLUMNS: &str =
+    "m.id, m.name, m.avatar_url, m.avatar_width, m.avatar_height, m.avatar_alt_zh, m.avatar_alt_en";
+
+/// An image stored as five columns (url, width, height, alt_zh, alt_en) from `start`.
+pub fn image(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Image> {
+    Ok(Image {
+        url: r.get(start)?,
+        width: r.get(start + 1)?,
+        height: r.get(start + 2)?,
+        alt: lang.pick(r.get(start + 3)?, r.get(start + 4)?),
+    })
+}
+
+/// Like [`image`], for columns that may all be NULL.
+pub fn optional_image(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Option<Image>> {
+    match r.get::<_, Option<String>>(start)? {
+        Some(_) => image(r, start, lang).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A member stored as id, name and an optional five-column avatar from `start`.
+pub fn author(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Author> {
+    Ok(Author {
+        id: r.get(start)?,
+        name: r.get(start + 1)?,
+        avatar: optional_image(r, start + 2, lang)?,
+    })
+}
+
+/// Unix milliseconds as an RFC 3339 UTC string.
+pub fn rfc3339(unix_ms: i64) -> Result<String, AppError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
+        .map_err(AppError::internal)?
+        .format(&Rfc3339)
+        .map_err(AppError::internal)
+}
+
+/// A product card from a row selecting `pr.id, pr.title_zh, pr.title_en, pr.currency,
+/// pr.solo_price, pr.group_price, pr.group_size` and then the card image's six columns.
+pub fn product_card(r: &Row<'_>, lang: Lang) -> rusqlite::Result<ProductCard> {
+    let currency: String = r.get(3)?;
+    let group = match (r.get::<_, Option<i64>>(5)?, r.get::<_, Option<u32>>(6)?) {
+        (Some(amount), Some(size)) => Some(GroupPrice {
+            price: Money {
+                amount,
+                currency: currency.clone(),
+            },
+            size,
+        }),
+        _ => None,
+    };
+    Ok(ProductCard {
+        id: r.get(0)?,
+        title: lang.pick(r.get(1)?, r.get(2)?),
+        image: image(r, 7, lang)?,
+        solo_price: Money {
+            amount: r.get(4)?,
+            currency,
+        },
+        group,
+    })
+}
