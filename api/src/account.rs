@@ -15,9 +15,12 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignUp {
     /// Display name, 1 to 30 characters, shown as text everywhere.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
     /// 8 to 128 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::password))]
     pub password: String,
     /// The referral code the app kept from the link the visitor came by, if any. The
     /// server's own first-touch cookie wins over it; unknown codes are ignored.
@@ -73,5 +76,7 @@ pub struct Me {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetAvatar {
     /// The `id` of an upload (`POST /uploads`) of the member's that no post has published.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+    #[serde(deserialize_with = "crate::whole::i64")]
     pub upload_id: i64,
 }

@@ -24,5 +24,6 @@ pub struct Comment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewComment {
     /// 1 to 500 characters after trimming.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::comment))]
     pub body: String,
 }

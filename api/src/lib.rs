@@ -15,7 +15,10 @@ pub mod product;
 pub mod recommendation;
 pub mod referral;
 pub mod route;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod upload;
+pub mod whole;
 
 pub use account::{Me, Membership, Role, SetAvatar, SignIn, SignUp};
 pub use comment::{Comment, NewComment};

@@ -21,8 +21,12 @@ pub const ADDRESS_CHARS: std::ops::RangeInclusive<usize> = 5..=200;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+    #[serde(deserialize_with = "crate::whole::i64")]
     pub product_id: i64,
-    /// 1 to 20 (0 removes the line in a cart update).
+    /// 1 to 20.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::quantity))]
+    #[serde(deserialize_with = "crate::whole::u32")]
     pub quantity: u32,
 }
 
@@ -51,6 +55,7 @@ pub struct Cart {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartMerge {
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub lines: Vec<LineRequest>,
 }
 
@@ -72,11 +77,16 @@ pub struct PickupPoint {
 pub enum Fulfilment {
     /// Name 1–30 chars, phone 5–20 digits/`+- `, address 5–200 chars.
     Delivery {
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
         name: String,
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phone))]
         phone: String,
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address))]
         address: String,
     },
     Pickup {
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+        #[serde(deserialize_with = "crate::whole::i64")]
         point_id: i64,
     },
 }
@@ -88,11 +98,22 @@ pub enum Fulfilment {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Purchase {
     /// Solo prices; the lines are taken out of the member's cart once the order exists.
-    Solo { lines: Vec<LineRequest> },
+    Solo {
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 30))]
+        lines: Vec<LineRequest>,
+    },
     /// Starts a group for this product at its group price; the member leads it.
-    StartGroup { product_id: i64 },
+    StartGroup {
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+        #[serde(deserialize_with = "crate::whole::i64")]
+        product_id: i64,
+    },
     /// Takes a seat in an open group (held until the payment answers).
-    JoinGroup { group_id: i64 },
+    JoinGroup {
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+        #[serde(deserialize_with = "crate::whole::i64")]
+        group_id: i64,
+    },
 }
 
 /// `POST /orders` (with `Idempotency-Key`).

@@ -5,6 +5,37 @@
 pub const MAX_ID_DIGITS: usize = 18;
 pub const MAX_SLUG_LEN: usize = 64;
 
+/// The JSON Schema patterns the OpenAPI document declares for these checks (utoipa takes
+/// only literals in its attributes; tests hold the two together).
+pub mod patterns {
+    /// [`super::is_slug`].
+    pub const SLUG: &str = r"^[a-z0-9-]{1,64}$";
+    /// A page cursor: `{unix_ms}-{id}`, or empty for the first page.
+    pub const CURSOR: &str = r"^(?:[0-9]{1,16}-(?=[0-9]{1,18}$)0*[1-9][0-9]*)?$";
+    /// A member list's cursor: `{rank}-{joined_ms}-{member_id}`, or empty.
+    pub const MEMBER_CURSOR: &str = r"^(?:[0-2]-[0-9]{1,16}-(?=[0-9]{1,18}$)0*[1-9][0-9]*)?$";
+    /// [`crate::parse_referral_code`]: 8 Crockford base32 digits, any case, hyphens anywhere,
+    /// the look-alikes I, L and O forgiven.
+    pub const REFERRAL_CODE: &str = r"^(?=.{8,32}$)-*(?:[0-9A-TV-Za-tv-z]-*){8}$";
+    /// A display or delivery name: 1 to 30 characters once trimmed, no control characters
+    /// or bidi overrides.
+    pub const NAME: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069](?:[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{0,28}[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// An email: one `@`, a dotted domain, no white space or control characters (trimmed).
+    pub const EMAIL: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000@\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+@[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000@.\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+(?:\.[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000@.\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+)+[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A post's title: 1 to 60 characters once trimmed.
+    pub const TITLE: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[\s\S]{0,58}[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A paragraph of a post: 1 to 2000 characters once trimmed.
+    pub const PARAGRAPH: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[\s\S]{0,1998}[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A comment: 1 to 500 characters once trimmed.
+    pub const COMMENT: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[\s\S]{0,498}[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A delivery address: 5 to 200 characters once trimmed, no control characters.
+    pub const ADDRESS: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{3,198}[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069][\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A phone number: 5 to 20 of the digits 0-9, `+`, `-` and spaces, once trimmed.
+    pub const PHONE: &str = r"^ *[0-9+-][0-9+ -]{3,18}[0-9+-] *$";
+    /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
+    pub const IDEMPOTENCY_KEY: &str = r"^[\x21-\x7e]{1,200}$";
+}
+
 /// An id is 1 to 18 ASCII digits and greater than zero.
 pub fn parse_id(raw: &str) -> Option<i64> {
     if raw.is_empty() || raw.len() > MAX_ID_DIGITS || !raw.bytes().all(|b| b.is_ascii_digit()) {

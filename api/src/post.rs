@@ -56,14 +56,21 @@ pub const POST_MAX_PRODUCTS: usize = 6;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPost {
     /// Community slug.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::slug))]
     pub community: String,
     /// 1 to 60 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::title))]
     pub title: String,
     /// Paragraphs of plain text; 1 to 2000 characters in all.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::paragraphs))]
     pub body: Vec<String>,
     /// Ids of the author's own unpublished uploads, in order; at most 9.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::post_images))]
+    #[serde(deserialize_with = "crate::whole::vec_i64")]
     pub images: Vec<i64>,
     /// Products to embed as cards (the "buyer show"); at most 6.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::post_products))]
+    #[serde(deserialize_with = "crate::whole::vec_i64")]
     pub products: Vec<i64>,
 }
 

@@ -11,6 +11,7 @@ use crate::{CommunityRef, Image, Money, PostSummary};
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ProductQuery {
     /// A community slug.
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::slug))]
     pub community: Option<String>,
 }
 

@@ -41,6 +41,7 @@ pub fn parse_referral_code(raw: &str) -> Option<String> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralVisit {
     /// The code as found, e.g. `7K3M9QXZ`; read as [`parse_referral_code`] reads it.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::referral_code))]
     pub code: String,
 }
 

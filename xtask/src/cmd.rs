@@ -76,6 +76,16 @@ pub struct Counts {
     pub failed: u64,
 }
 
+impl Counts {
+    /// One check that passed or failed.
+    pub fn one(passed: bool) -> Counts {
+        Counts {
+            passed: u64::from(passed),
+            failed: u64::from(!passed),
+        }
+    }
+}
+
 impl std::ops::AddAssign for Counts {
     fn add_assign(&mut self, other: Counts) {
         self.passed += other.passed;

@@ -4,6 +4,7 @@
 mod bench;
 mod bundle;
 mod cmd;
+mod contract;
 mod server;
 mod setup;
 mod test;
@@ -17,8 +18,10 @@ const USAGE: &str = "usage: cargo xtask <command>
                       Chromium, the e2e npm packages); skips what is already there
   serve [SERVER-ARGS] build the app and start the reference server on http://127.0.0.1:8080
                       (e.g. --port 9000 --db data/other.sqlite --api-base URL)
-  test                everything CI checks: fmt, clippy, unit and server tests, the release
-                      build, the size budget, and the browser journeys in headless Chromium
+  test                everything CI checks: fmt, clippy, unit and server tests, the OpenAPI
+                      contract (schemathesis), the release build, the size budget, and the
+                      browser journeys in headless Chromium
+  contract            schemathesis against a fresh server: every operation, every check
   build               the app's release build (with its .br copies), then the budget
   budget              the first-load bytes of the last build, checked against the budget
   bench               bundle bytes after brotli, time to first feed card, API throughput";
@@ -30,6 +33,9 @@ fn main() -> ExitCode {
         Some("serve") => server::serve(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("contract") => {
+            server::build_server(server::Profile::Test).and_then(|()| contract::run())
+        }
         Some("build") => bundle::build_app().and_then(|()| bundle::check_budget()),
         Some("budget") => bundle::check_budget(),
         Some("-h" | "--help" | "help") => {

@@ -54,6 +54,7 @@ pub fn serve(args: &[String]) -> Result {
 pub struct TestServer {
     child: Child,
     dir: PathBuf,
+    pub port: u16,
     pub base_url: String,
 }
 
@@ -82,6 +83,7 @@ impl TestServer {
         let server = TestServer {
             child,
             dir,
+            port,
             base_url: format!("http://127.0.0.1:{port}"),
         };
         server.wait_ready(port)?;
@@ -117,17 +119,21 @@ pub fn free_port() -> Result<u16> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
-/// A bare HTTP/1.1 GET of the health endpoint: no client library for one request.
-fn health_ok(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
+/// One bare HTTP/1.1 exchange on loopback (`Connection: close`): the whole response, or
+/// `None` when the server is not there. No client library for a handful of requests.
+pub fn exchange(port: u16, request: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    stream.write_all(request.as_bytes()).ok()?;
     let mut response = String::new();
+    // A timeout after some bytes still leaves what came.
     let _ = stream.read_to_string(&mut response);
-    response.starts_with("HTTP/1.1 200")
+    Some(response)
+}
+
+fn health_ok(port: u16) -> bool {
+    let request = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    exchange(port, request).is_some_and(|response| response.starts_with("HTTP/1.1 200"))
 }

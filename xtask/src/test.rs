@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::cmd::{self, command, run_counting, Counts, Result};
 use crate::server::{build_server, free_port, Profile, TestServer};
-use crate::{bundle, setup};
+use crate::{bundle, contract, setup};
 
 struct Step {
     name: &'static str,
@@ -54,9 +54,15 @@ pub fn run() -> Result {
         *counts += found;
         result
     });
+    step("server build", &mut |_| build_server(Profile::Test));
+    step("OpenAPI contract", &mut |counts| {
+        // One check of the whole document: schemathesis prints its own cases.
+        let result = contract::run();
+        *counts += Counts::one(result.is_ok());
+        result
+    });
     step("app release build", &mut |_| bundle::build_app());
     step("first-load budget", &mut |_| bundle::check_budget());
-    step("server build", &mut |_| build_server(Profile::Test));
     step("browser journeys", &mut |counts| {
         // The embedding journeys serve a host page on this port: the one origin allowed
         // to frame the store besides itself.

@@ -78,7 +78,7 @@ pub async fn list_products(
     path = "/products/{id}",
     tag = "products",
     params(
-        ("id" = String, Path, description = "Product id: 1 to 18 digits, greater than 0"),
+        PathId,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(

@@ -23,8 +23,13 @@ use crate::AppState;
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct SetQuantity {
     /// 0 removes the line; otherwise 1 to 20.
+    #[schema(schema_with = quanzi_api::schema::cart_quantity)]
+    #[serde(deserialize_with = "quanzi_api::whole::i64")]
     pub quantity: i64,
-    #[serde(default)]
+    /// Accepted for old clients that send a whole line; when sent it must be the path's,
+    /// so new clients leave it out.
+    #[serde(default, deserialize_with = "quanzi_api::whole::option_i64")]
+    #[schema(read_only)]
     pub product_id: Option<i64>,
 }
 
@@ -142,7 +147,7 @@ pub async fn get_cart(
     tag = "orders",
     request_body = SetQuantity,
     params(
-        ("product_id" = String, Path, description = "Product id"),
+        ("product_id" = i64, Path, minimum = 1, maximum = 999_999_999_999_999_999_i64, description = "Product id: 1 to 18 digits, greater than 0"),
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(

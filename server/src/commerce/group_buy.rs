@@ -386,7 +386,7 @@ pub fn load_group(
     path = "/groups/{id}",
     tag = "group-buys",
     params(
-        ("id" = String, Path, description = "Group id"),
+        PathId,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
@@ -417,7 +417,7 @@ pub async fn get_group(
     path = "/products/{id}/groups",
     tag = "group-buys",
     params(
-        ("id" = String, Path, description = "Product id"),
+        PathId,
         PageQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),

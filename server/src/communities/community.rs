@@ -90,7 +90,7 @@ pub async fn list_communities(
     path = "/communities/{slug}",
     tag = "communities",
     params(
-        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        PathSlug,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, MemberCursor, PageQuery, PathSlug};
+use crate::http::params::{parse_limit, MemberCursor, MemberPageQuery, PathSlug};
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
 use crate::storage::rows::{author, AUTHOR_COLUMNS};
@@ -131,7 +131,7 @@ pub fn join_community(
     path = "/communities/{slug}/membership",
     tag = "communities",
     params(
-        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        PathSlug,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
@@ -165,7 +165,7 @@ pub async fn join(
     delete,
     path = "/communities/{slug}/membership",
     tag = "communities",
-    params(("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`")),
+    params(PathSlug),
     responses(
         (status = 204, description = "Left"),
         (status = 400, description = "`bad_slug`", body = quanzi_api::ApiErrorBody),
@@ -225,8 +225,8 @@ const RANK: &str = "CASE ms.role WHEN 'owner' THEN 0 WHEN 'moderator' THEN 1 ELS
     path = "/communities/{slug}/members",
     tag = "communities",
     params(
-        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
-        PageQuery,
+        PathSlug,
+        MemberPageQuery,
     ),
     responses(
         (status = 200, description = "A page of members", body = Page<CommunityMember>),
@@ -239,7 +239,7 @@ pub async fn list_members(
     State(state): State<AppState>,
     lang: Lang,
     PathSlug(slug): PathSlug,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    query: Result<Query<MemberPageQuery>, QueryRejection>,
 ) -> Result<Json<Page<CommunityMember>>, AppError> {
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")

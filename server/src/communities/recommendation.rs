@@ -54,7 +54,7 @@ pub fn recommended(
     path = "/communities/{slug}/recommended",
     tag = "communities",
     params(
-        ("slug" = String, Path, description = "Community slug: `[a-z0-9-]{1,64}`"),
+        PathSlug,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(

@@ -119,7 +119,7 @@ fn comments_after(
     path = "/posts/{id}/comments",
     tag = "posts",
     params(
-        ("id" = String, Path, description = "Post id"),
+        PathId,
         PageQuery,
     ),
     responses(
@@ -166,7 +166,7 @@ pub async fn list_comments(
     path = "/posts/{id}/comments",
     tag = "posts",
     request_body = NewComment,
-    params(("id" = String, Path, description = "Post id")),
+    params(PathId),
     responses(
         (status = 201, description = "The new comment", body = Comment),
         (status = 400, description = "`empty_text`, `text_too_long`, `bad_id` or `bad_json`", body = quanzi_api::ApiErrorBody),
@@ -222,7 +222,7 @@ pub async fn create_comment(
     delete,
     path = "/comments/{id}",
     tag = "posts",
-    params(("id" = String, Path, description = "Comment id")),
+    params(PathId),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),

@@ -49,7 +49,7 @@ fn set_like(
     put,
     path = "/posts/{id}/like",
     tag = "posts",
-    params(("id" = String, Path, description = "Post id")),
+    params(PathId),
     responses(
         (status = 200, description = "Liked; the post's like count now", body = LikeState),
         (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),
@@ -73,7 +73,7 @@ pub async fn like(
     delete,
     path = "/posts/{id}/like",
     tag = "posts",
-    params(("id" = String, Path, description = "Post id")),
+    params(PathId),
     responses(
         (status = 200, description = "Not liked; the post's like count now", body = LikeState),
         (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),

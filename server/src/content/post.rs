@@ -32,7 +32,7 @@ const COMMENT_COUNT: &str =
     path = "/posts/{id}",
     tag = "posts",
     params(
-        ("id" = String, Path, description = "Post id: 1 to 18 digits, greater than 0"),
+        PathId,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
@@ -307,7 +307,7 @@ pub async fn create_post(
     delete,
     path = "/posts/{id}",
     tag = "posts",
-    params(("id" = String, Path, description = "Post id: 1 to 18 digits, greater than 0")),
+    params(PathId),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),

@@ -536,7 +536,7 @@ fn no_such_upload() -> AppError {
     delete,
     path = "/uploads/{id}",
     tag = "posts",
-    params(("id" = String, Path, description = "Upload id: 1 to 18 digits, greater than 0")),
+    params(PathId),
     responses(
         (status = 204, description = "Removed, file and all"),
         (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),

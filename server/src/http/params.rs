@@ -4,6 +4,9 @@
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use quanzi_api::{ErrorCode, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{RefOr, Required, Schema};
+use utoipa::IntoParams;
 
 use crate::http::error::AppError;
 
@@ -32,8 +35,22 @@ pub fn parse_slug(raw: &str) -> Result<&str, AppError> {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
+    #[param(schema_with = quanzi_api::schema::cursor)]
     pub cursor: Option<String>,
     /// 1 to 50, default 10.
+    #[param(schema_with = quanzi_api::schema::limit)]
+    pub limit: Option<String>,
+}
+
+/// The query of a community's member list: its cursor is of another shape.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberPageQuery {
+    /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
+    #[param(schema_with = quanzi_api::schema::member_cursor)]
+    pub cursor: Option<String>,
+    /// 1 to 50, default 10.
+    #[param(schema_with = quanzi_api::schema::limit)]
     pub limit: Option<String>,
 }
 
@@ -42,6 +59,34 @@ pub struct PageQuery {
 /// malformed as "abc".
 #[derive(Clone, Copy, Debug)]
 pub struct PathId(pub i64);
+
+/// A required parameter of the OpenAPI document, its schema from the api crate.
+pub fn parameter(
+    name: &str,
+    parameter_in: ParameterIn,
+    description: &str,
+    schema: impl Into<RefOr<Schema>>,
+) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(parameter_in)
+        .required(Required::True)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+/// The document's `{id}`: what [`parse_id`] accepts.
+impl IntoParams for PathId {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![parameter(
+            "id",
+            ParameterIn::Path,
+            "The id: 1 to 18 digits, greater than 0",
+            quanzi_api::schema::id(),
+        )]
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = AppError;
@@ -55,6 +100,18 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
 /// The `{slug}` of a community route: `[a-z0-9-]{1,64}`, else 400 `bad_slug`.
 #[derive(Clone, Debug)]
 pub struct PathSlug(pub String);
+
+/// The document's `{slug}`: what [`is_slug`] accepts.
+impl IntoParams for PathSlug {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![parameter(
+            "slug",
+            ParameterIn::Path,
+            "The community's slug",
+            quanzi_api::schema::slug(),
+        )]
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for PathSlug {
     type Rejection = AppError;

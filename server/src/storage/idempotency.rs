@@ -14,6 +14,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use utoipa::openapi::path::{Parameter, ParameterIn};
+
 use crate::http::error::AppError;
 use crate::storage::db::{now_ms, write_tx};
 
@@ -264,4 +266,21 @@ pub fn sweep(conn: &Connection, now: i64) -> Result<usize, AppError> {
     Ok(conn
         .prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < ?1")?
         .execute(params![now - KEEP_MS])?)
+}
+
+/// The `Idempotency-Key` header as the OpenAPI document declares it (the checks are
+/// [`IdemKey::from_request`]'s).
+pub struct IdempotencyKeyHeader;
+
+impl utoipa::IntoParams for IdempotencyKeyHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![crate::http::params::parameter(
+            quanzi_api::IDEMPOTENCY_HEADER,
+            ParameterIn::Header,
+            "Required: new for each order, or each try at paying, that the member means (a \
+             UUID). A retry with the same key and body gets the first answer back (status and \
+             body, with `Idempotent-Replayed: true`) and does nothing again.",
+            quanzi_api::schema::idempotency_key(),
+        )]
+    }
 }

@@ -48,7 +48,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
-use crate::storage::idempotency::{self, Answer, IdemKey, Prior};
+use crate::storage::idempotency::{self, Answer, IdemKey, IdempotencyKeyHeader, Prior};
 use crate::{referral, AppState};
 use machine::{apply_answer, place, prepare, Step};
 use rows::{load_order, owned_order};
@@ -64,9 +64,7 @@ use rows::{load_order, owned_order};
     tag = "orders",
     request_body = NewOrder,
     params(
-        ("Idempotency-Key" = String, Header, description = "Required: 1 to 200 printable ASCII characters, new for each \
-            order the member means to place (a UUID). A retry with the same key and body gets the first answer back \
-            (status and body, with `Idempotent-Replayed: true`) and places nothing."),
+        IdempotencyKeyHeader,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
@@ -136,9 +134,8 @@ pub async fn create_order(
     tag = "orders",
     request_body = Pay,
     params(
-        ("id" = String, Path, description = "Order id"),
-        ("Idempotency-Key" = String, Header, description = "Required: new for each try at paying. A retry with the same \
-            key and body gets the first answer back (status and body) and charges nothing."),
+        PathId,
+        IdempotencyKeyHeader,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
@@ -293,7 +290,7 @@ pub async fn pay(
     path = "/orders/{id}",
     tag = "orders",
     params(
-        ("id" = String, Path, description = "Order id"),
+        PathId,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(

@@ -1,0 +1,173 @@
+//! The OpenAPI schemas of constrained values, built from the same limits and patterns the
+//! checks use (utoipa's attributes take only literals; `schema_with` takes these), so the
+//! document says exactly what the server enforces. Only with the `openapi` feature: the
+//! app never links it.
+
+use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::KnownFormat;
+
+use crate::params::{patterns, MAX_ID_DIGITS};
+
+/// The largest id: 18 nines.
+pub const ID_MAX: i64 = 10_i64.pow(MAX_ID_DIGITS as u32) - 1;
+
+fn text(pattern: &str, description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .description(Some(description))
+}
+
+/// An id: 1 to 18 digits, greater than 0.
+pub fn id() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(1))
+        .maximum(Some(ID_MAX))
+        .build()
+}
+
+pub fn slug() -> Object {
+    text(
+        patterns::SLUG,
+        "A community slug: 1 to 64 of a-z, 0-9 and -",
+    )
+    .build()
+}
+
+/// A list's page size.
+pub fn limit() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(crate::FEED_LIMIT_MAX))
+        .description(Some("1 to 50; 10 when absent"))
+        .build()
+}
+
+pub fn cursor() -> Object {
+    text(
+        patterns::CURSOR,
+        "Opaque: the `next_cursor` of the previous page; absent or empty for the first",
+    )
+    .build()
+}
+
+pub fn member_cursor() -> Object {
+    text(
+        patterns::MEMBER_CURSOR,
+        "Opaque: the `next_cursor` of the previous page; absent or empty for the first",
+    )
+    .build()
+}
+
+pub fn referral_code() -> Object {
+    text(
+        patterns::REFERRAL_CODE,
+        "A referral code: 8 Crockford base32 digits (case, hyphens and the look-alikes I, L \
+         and O are forgiven)",
+    )
+    .build()
+}
+
+pub fn name() -> Object {
+    text(
+        patterns::NAME,
+        "1 to 30 characters once trimmed, without control characters",
+    )
+    .build()
+}
+
+pub fn email() -> Object {
+    text(patterns::EMAIL, "An email such as name@example.com")
+        .max_length(Some(crate::account::EMAIL_MAX_CHARS))
+        .build()
+}
+
+pub fn password() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(crate::account::PASSWORD_MIN_CHARS))
+        .max_length(Some(crate::account::PASSWORD_MAX_CHARS))
+        .description(Some("8 to 128 characters"))
+        .build()
+}
+
+pub fn title() -> Object {
+    text(patterns::TITLE, "1 to 60 characters once trimmed").build()
+}
+
+/// A post's paragraphs: at least one with text.
+pub fn paragraphs() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(text(
+            patterns::PARAGRAPH,
+            "A paragraph: 1 to 2000 characters once trimmed",
+        ))
+        .min_items(Some(1))
+        .description(Some(
+            "Paragraphs of plain text, 2000 characters in all (blank ones are dropped)",
+        ))
+        .build()
+}
+
+/// Ids, at most `max` of them.
+fn ids(max: usize) -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new().items(id()).max_items(Some(max)).build()
+}
+
+pub fn post_images() -> utoipa::openapi::schema::Array {
+    ids(crate::post::POST_MAX_IMAGES)
+}
+
+/// Repeats count once, so the limit is on distinct products; the schema says it plainly.
+pub fn post_products() -> utoipa::openapi::schema::Array {
+    ids(crate::post::POST_MAX_PRODUCTS)
+}
+
+pub fn comment() -> Object {
+    text(patterns::COMMENT, "1 to 500 characters once trimmed").build()
+}
+
+pub fn address() -> Object {
+    text(
+        patterns::ADDRESS,
+        "5 to 200 characters once trimmed, without control characters",
+    )
+    .build()
+}
+
+pub fn phone() -> Object {
+    text(
+        patterns::PHONE,
+        "5 to 20 of the digits 0-9, +, - and spaces, once trimmed",
+    )
+    .build()
+}
+
+/// A line's quantity: 1 to 20 (0 removes a cart line where the operation says so).
+pub fn quantity() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(crate::QUANTITY_MAX))
+        .build()
+}
+
+/// A cart update's quantity: 0 removes the line.
+pub fn cart_quantity() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(0))
+        .maximum(Some(crate::QUANTITY_MAX))
+        .build()
+}
+
+pub fn idempotency_key() -> Object {
+    text(
+        patterns::IDEMPOTENCY_KEY,
+        "1 to 200 printable ASCII characters, new for each write the member means (a UUID)",
+    )
+    .build()
+}
