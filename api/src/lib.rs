@@ -4,6 +4,7 @@
 //! lists are cursor pages; errors are `{"error":{"code","message"}}` with a stable code.
 
 pub mod account;
+pub mod check;
 pub mod comment;
 pub mod common;
 pub mod community;

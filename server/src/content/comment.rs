@@ -6,7 +6,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use quanzi_api::comment::COMMENT_MAX_CHARS;
 use quanzi_api::{Comment, ErrorCode, NewComment, Page};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -19,22 +18,6 @@ use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, write_tx};
 use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
 use crate::AppState;
-
-/// A comment's text: trimmed, 1 to 500 characters.
-pub fn check_body(raw: &str) -> Result<String, AppError> {
-    let body = raw.trim();
-    match body.chars().count() {
-        0 => Err(AppError::bad_request(
-            ErrorCode::EmptyText,
-            "a comment needs some text",
-        )),
-        n if n > COMMENT_MAX_CHARS => Err(AppError::bad_request(
-            ErrorCode::TextTooLong,
-            "a comment is at most 500 characters",
-        )),
-        _ => Ok(body.to_owned()),
-    }
-}
 
 /// Where a post lives and who wrote it: what deciding on its comments needs.
 #[derive(Clone, Copy)]
@@ -184,7 +167,7 @@ pub async fn create_comment(
     PathId(post_id): PathId,
     JsonBody(comment): JsonBody<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
-    let body = check_body(&comment.body)?;
+    let body = quanzi_api::check::comment(&comment.body)?;
     let created = state
         .db(move |conn| {
             let tx = write_tx(conn)?;

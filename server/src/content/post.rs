@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use quanzi_api::post::{BODY_MAX_CHARS, POST_MAX_IMAGES, POST_MAX_PRODUCTS, TITLE_MAX_CHARS};
+use quanzi_api::post::{POST_MAX_IMAGES, POST_MAX_PRODUCTS};
 use quanzi_api::{CommunityRef, ErrorCode, Image, NewPost, Post, PostSummary, ProductCard};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -143,39 +143,8 @@ pub struct CheckedPost {
 /// Checks a new post's text and counts, before anything touches the database.
 pub fn check_new_post(post: NewPost) -> Result<CheckedPost, AppError> {
     let community = parse_slug(&post.community)?.to_owned();
-    let title = post.title.trim();
-    let title_len = title.chars().count();
-    if title_len == 0 {
-        return Err(AppError::bad_request(
-            ErrorCode::EmptyText,
-            "a post needs a title",
-        ));
-    }
-    if title_len > TITLE_MAX_CHARS {
-        return Err(AppError::bad_request(
-            ErrorCode::TextTooLong,
-            "a title is at most 60 characters",
-        ));
-    }
-    let body: Vec<String> = post
-        .body
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if body.is_empty() {
-        return Err(AppError::bad_request(
-            ErrorCode::EmptyText,
-            "a post needs some text",
-        ));
-    }
-    if body.iter().map(|p| p.chars().count()).sum::<usize>() > BODY_MAX_CHARS {
-        return Err(AppError::bad_request(
-            ErrorCode::TextTooLong,
-            "a post's text is at most 2000 characters",
-        ));
-    }
+    let title = quanzi_api::check::title(&post.title)?;
+    let body = quanzi_api::check::paragraphs(&post.body)?;
     if post.images.len() > POST_MAX_IMAGES {
         return Err(AppError::bad_request(
             ErrorCode::TooManyImages,

@@ -119,3 +119,10 @@ pub fn envelope_for_status(status: StatusCode) -> Response {
     };
     error_response(status, code, message)
 }
+
+/// A refused value (`quanzi_api::check`): 400 with the check's code and message.
+impl From<quanzi_api::check::Invalid> for AppError {
+    fn from(invalid: quanzi_api::check::Invalid) -> Self {
+        AppError::bad_request(invalid.code, invalid.message)
+    }
+}

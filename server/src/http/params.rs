@@ -245,6 +245,52 @@ impl MemberCursor {
 mod tests {
     use super::*;
 
+    /// The OpenAPI document's cursor patterns accept exactly what the parsers accept.
+    #[test]
+    fn the_documents_cursor_patterns_say_what_the_parsers_say() {
+        use quanzi_api::params::patterns;
+        let values = [
+            "",
+            "1795250100000-42",
+            "1795250100000-0",
+            "0-1",
+            "-1",
+            "1-",
+            "1-2-3",
+            "a-1",
+            "12345678901234567-1",
+            "1234567890123456-1",
+            "1-1234567890123456789",
+            "1-000000000000000001",
+            "1-0000000000000000001",
+            "2-1795250100000-7",
+            "3-1-1",
+            "0-1-0",
+            "0--1-1",
+            "10-1-1",
+            "0-1-1-1",
+            " 1-1",
+            "1-1 ",
+            "１-1",
+        ];
+        let cursor = fancy_regex::Regex::new(patterns::CURSOR).expect("compiles");
+        let member = fancy_regex::Regex::new(patterns::MEMBER_CURSOR).expect("compiles");
+        for value in values {
+            let parsed = Cursor::parse(Some(value)).is_ok();
+            assert_eq!(
+                cursor.is_match(value).ok(),
+                Some(parsed),
+                "cursor {value:?}"
+            );
+            let parsed = MemberCursor::parse(Some(value)).is_ok();
+            assert_eq!(
+                member.is_match(value).ok(),
+                Some(parsed),
+                "member cursor {value:?}"
+            );
+        }
+    }
+
     #[test]
     fn ids() {
         assert_eq!(parse_id("1").ok(), Some(1));

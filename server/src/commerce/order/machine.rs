@@ -9,6 +9,8 @@ use crate::commerce::context::OrderSettings;
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
 use crate::commerce::order::checks::bad_fulfilment;
+use quanzi_api::check::Delivery;
+
 use crate::commerce::order::checks::{check_fulfilment, check_solo_lines, Checked};
 use crate::commerce::order::rows::{order_of, order_row, Kind, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
@@ -96,11 +98,11 @@ pub fn place(
         .map(|(_, quantity, price)| price * i64::from(*quantity))
         .sum();
     let (delivery, pickup) = match fulfilment {
-        Checked::Delivery {
+        Checked::Delivery(Delivery {
             name,
             phone,
             address,
-        } => (Some((name, phone, address)), None),
+        }) => (Some((name, phone, address)), None),
         Checked::Pickup(point) => (None, Some(point)),
     };
     conn.prepare_cached(

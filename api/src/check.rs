@@ -1,0 +1,379 @@
+//! The checks of what people type, one definition for the server (which enforces them and
+//! answers with their stable codes) and the app (whose forms use the same limits). Each
+//! returns the value as it is stored (trimmed, an email lowercased) or why it is refused.
+//! The OpenAPI document's patterns (`params::patterns`) say the same; tests hold them
+//! together.
+
+use crate::account::{EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use crate::comment::COMMENT_MAX_CHARS;
+use crate::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_CHARS};
+use crate::post::{BODY_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::ErrorCode;
+
+/// Why a value is refused: the stable code and a sentence for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub code: ErrorCode,
+    pub message: &'static str,
+}
+
+const fn invalid(code: ErrorCode, message: &'static str) -> Invalid {
+    Invalid { code, message }
+}
+
+/// Control characters, and the bidi overrides that would let a name rewrite the text
+/// around it.
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
+/// Trimmed, 1 to `max` characters, no control characters.
+fn line(raw: &str, max: usize) -> Option<&str> {
+    let text = raw.trim();
+    let len = text.chars().count();
+    (len > 0 && len <= max && !has_control(text)).then_some(text)
+}
+
+/// A display name: trimmed, 1 to 30 characters, no control characters or bidi overrides.
+pub fn name(raw: &str) -> Result<String, Invalid> {
+    line(raw, NAME_MAX_CHARS).map(str::to_owned).ok_or(invalid(
+        ErrorCode::BadName,
+        "a name is 1 to 30 characters, without control characters",
+    ))
+}
+
+/// An email as stored and compared: trimmed and lowercased.
+pub fn normalize_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// A plausible email: one `@`, a non-empty local part, a dotted domain without empty
+/// labels, no spaces or control characters, at most 254 characters. Whether it receives
+/// mail is not our business here; this catches typos and junk.
+pub fn email(raw: &str) -> Result<String, Invalid> {
+    let bad = invalid(ErrorCode::BadEmail, "an email looks like name@example.com");
+    let email = normalize_email(raw);
+    if email.chars().count() > EMAIL_MAX_CHARS
+        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(bad);
+    }
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad);
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    if local.is_empty() || labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
+        return Err(bad);
+    }
+    Ok(email)
+}
+
+/// 8 to 128 characters, kept exactly as typed.
+pub fn password(raw: &str) -> Result<(), Invalid> {
+    let len = raw.chars().count();
+    if (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&len) {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::WeakPassword,
+            "a password is 8 to 128 characters",
+        ))
+    }
+}
+
+/// Trimmed text of 1 to `max` characters (any characters: it is shown as text).
+fn text(raw: &str, max: usize, empty: &'static str, long: &'static str) -> Result<String, Invalid> {
+    let text = raw.trim();
+    match text.chars().count() {
+        0 => Err(invalid(ErrorCode::EmptyText, empty)),
+        n if n > max => Err(invalid(ErrorCode::TextTooLong, long)),
+        _ => Ok(text.to_owned()),
+    }
+}
+
+/// A comment: 1 to 500 characters once trimmed.
+pub fn comment(raw: &str) -> Result<String, Invalid> {
+    text(
+        raw,
+        COMMENT_MAX_CHARS,
+        "a comment needs some text",
+        "a comment is at most 500 characters",
+    )
+}
+
+/// A post's title: 1 to 60 characters once trimmed.
+pub fn title(raw: &str) -> Result<String, Invalid> {
+    text(
+        raw,
+        TITLE_MAX_CHARS,
+        "a post needs a title",
+        "a title is at most 60 characters",
+    )
+}
+
+/// A post's paragraphs, trimmed, blank ones dropped: at least one, 2000 characters in all.
+pub fn paragraphs(raw: &[String]) -> Result<Vec<String>, Invalid> {
+    let body: Vec<String> = raw
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if body.is_empty() {
+        return Err(invalid(ErrorCode::EmptyText, "a post needs some text"));
+    }
+    if body.iter().map(|p| p.chars().count()).sum::<usize>() > BODY_MAX_CHARS {
+        return Err(invalid(
+            ErrorCode::TextTooLong,
+            "a post's text is at most 2000 characters",
+        ));
+    }
+    Ok(body)
+}
+
+/// A delivery address as stored: name, phone and address, each trimmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub name: String,
+    pub phone: String,
+    pub address: String,
+}
+
+/// A recipient's name (1 to 30 characters), phone (5 to 20 of `0-9+- `) and address (5 to
+/// 200 characters), each trimmed, no control characters.
+pub fn delivery(name: &str, phone: &str, address: &str) -> Result<Delivery, Invalid> {
+    let bad = |message| invalid(ErrorCode::BadFulfilment, message);
+    let name = line(name, DELIVERY_NAME_MAX_CHARS)
+        .ok_or(bad("a recipient's name is 1 to 30 characters"))?;
+    let phone = phone.trim();
+    if !PHONE_CHARS.contains(&phone.len())
+        || !phone
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b' '))
+    {
+        return Err(bad(
+            "a phone number is 5 to 20 of the digits 0-9, +, - and spaces",
+        ));
+    }
+    let address = address.trim();
+    if !ADDRESS_CHARS.contains(&address.chars().count()) || has_control(address) {
+        return Err(bad("an address is 5 to 200 characters"));
+    }
+    Ok(Delivery {
+        name: name.to_owned(),
+        phone: phone.to_owned(),
+        address: address.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::patterns;
+
+    #[test]
+    fn names() {
+        assert_eq!(name("  小鹿妈妈 ").ok().as_deref(), Some("小鹿妈妈"));
+        assert!(name(&"字".repeat(30)).is_ok());
+        assert!(name("<img src=x onerror=alert(1)>").is_ok());
+        for bad in ["", "   ", "a\nb", "a\u{0}b", "x\u{202e}y", &"字".repeat(31)] {
+            assert!(name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            email(" Lena@Example.COM ").ok().as_deref(),
+            Some("lena@example.com")
+        );
+        assert!(email("a@b.cn").is_ok());
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.cn",
+            "a@@b.cn",
+            "a@b@c.cn",
+            "a@.cn",
+            "a@b.",
+            "a@b..cn",
+            "a b@c.cn",
+            &format!("{}@b.cn", "a".repeat(250)),
+        ] {
+            assert!(email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(password("12345678").is_ok());
+        assert!(password(&"x".repeat(128)).is_ok());
+        assert!(password("1234567").is_err());
+        assert!(password(&"x".repeat(129)).is_err());
+    }
+
+    fn delivery_code(name: &str, phone: &str, address: &str) -> Option<ErrorCode> {
+        delivery(name, phone, address).err().map(|e| e.code)
+    }
+
+    #[test]
+    fn delivery_addresses_are_checked() {
+        assert!(delivery("小鹿", "+86 138-0000-0000", "杭州市西湖区文三路 1 号").is_ok());
+        for (n, p, a) in [
+            ("", "13800000000", "杭州市西湖区"),
+            (&*"名".repeat(31), "13800000000", "杭州市西湖区"),
+            ("a\u{0}b", "13800000000", "杭州市西湖区"),
+            ("小鹿", "1234", "杭州市西湖区"),
+            ("小鹿", "138000000001380000000", "杭州市西湖区"),
+            ("小鹿", "138(000)0000", "杭州市西湖区"),
+            ("小鹿", "１３８００００００００", "杭州市西湖区"),
+            ("小鹿", "13800000000", "杭州"),
+            ("小鹿", "13800000000", &*"路".repeat(201)),
+        ] {
+            assert_eq!(
+                delivery_code(n, p, a),
+                Some(ErrorCode::BadFulfilment),
+                "{n:?} {p:?} {a:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn texts_are_trimmed_and_bounded() {
+        assert_eq!(comment("  好用 ").ok().as_deref(), Some("好用"));
+        assert_eq!(
+            comment(" \n ").map_err(|e| e.code),
+            Err(ErrorCode::EmptyText)
+        );
+        assert_eq!(
+            comment(&"字".repeat(501)).map_err(|e| e.code),
+            Err(ErrorCode::TextTooLong)
+        );
+        assert!(title(&"字".repeat(60)).is_ok());
+        let body = paragraphs(&[" a ".into(), "  ".into(), "b".into()]);
+        assert_eq!(body.ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert!(paragraphs(&[" ".into()]).is_err());
+        assert!(paragraphs(&["x".repeat(1000), "y".repeat(1001)]).is_err());
+    }
+
+    /// Does the OpenAPI pattern accept exactly what the check accepts, for these values?
+    fn agree(pattern: &str, check: impl Fn(&str) -> bool, values: &[String]) {
+        let regex = fancy_regex::Regex::new(pattern).expect("the pattern compiles");
+        for value in values {
+            let matched = regex.is_match(value).expect("the pattern runs");
+            assert_eq!(matched, check(value), "{pattern} on {value:?}");
+        }
+    }
+
+    /// Values around every edge the checks have: lengths at and past the limits, white
+    /// space at the ends and inside, control characters, bidi overrides, non-ASCII.
+    fn samples() -> Vec<String> {
+        let mut values: Vec<String> = [
+            "",
+            " ",
+            "\t",
+            "a",
+            " a ",
+            "\ta\n",
+            "a b",
+            "a\u{0}b",
+            "a\u{7f}b",
+            "\u{85}a\u{85}",
+            "a\u{202e}b",
+            "\u{3000}名\u{3000}",
+            "名字",
+            "a@b.cn",
+            " A@B.CN ",
+            "a@b",
+            "a@@b.cn",
+            "a@.cn",
+            "a b@c.cn",
+            "@b.cn",
+            "+86 138-0000-0000",
+            " 12345 ",
+            "1234",
+            "12 34",
+            "123456789012345678901",
+            "１２３４５",
+            "12345\u{0}",
+            "-----",
+            "     ",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        for n in [
+            3, 4, 5, 29, 30, 31, 59, 60, 61, 199, 200, 201, 499, 500, 501,
+        ] {
+            values.push("字".repeat(n));
+            values.push(format!(" {} ", "x".repeat(n)));
+            values.push(format!("{}\u{1}", "x".repeat(n)));
+            values.push("1".repeat(n));
+        }
+        values
+    }
+
+    #[test]
+    fn the_documents_patterns_say_what_the_checks_say() {
+        let values = samples();
+        agree(patterns::NAME, |v| name(v).is_ok(), &values);
+        agree(patterns::TITLE, |v| title(v).is_ok(), &values);
+        agree(patterns::COMMENT, |v| comment(v).is_ok(), &values);
+        agree(
+            patterns::PARAGRAPH,
+            |v| paragraphs(&[v.to_owned()]).is_ok(),
+            &values,
+        );
+        // An email's length is the schema's `maxLength`, not the pattern's.
+        let short: Vec<String> = values
+            .iter()
+            .filter(|v| v.chars().count() <= 254)
+            .cloned()
+            .collect();
+        agree(patterns::EMAIL, |v| email(v).is_ok(), &short);
+        agree(
+            patterns::PHONE,
+            |v| delivery("a", v, "abcde").is_ok(),
+            &values,
+        );
+        agree(
+            patterns::ADDRESS,
+            |v| delivery("a", "12345", v).is_ok(),
+            &values,
+        );
+    }
+
+    #[test]
+    fn slug_and_code_patterns_say_what_the_parsers_say() {
+        let mut values = samples();
+        values.extend(
+            [
+                "cycling",
+                "new-mothers-2",
+                "Cycling",
+                "骑行",
+                "a b",
+                "7K3M9QXZ",
+                "7k3m-9qxz",
+                "ILO12345",
+                "U2345678",
+                "7K3M9QX",
+                "7K3M9QXZ1",
+                "--7K3M9QXZ--",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned()),
+        );
+        values.push("a".repeat(64));
+        values.push("a".repeat(65));
+        agree(patterns::SLUG, crate::params::is_slug, &values);
+        agree(
+            patterns::REFERRAL_CODE,
+            |v| crate::parse_referral_code(v).is_some(),
+            &values,
+        );
+    }
+}
