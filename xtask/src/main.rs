@@ -5,6 +5,8 @@ mod bench;
 mod bundle;
 mod cmd;
 mod contract;
+#[cfg(test)]
+mod rooms;
 mod server;
 mod setup;
 mod test;
