@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use axum::routing::{any, get};
 use axum::Router;
 use quanzi_api::API_PREFIX;
@@ -24,12 +25,11 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::commerce::{context, expiry, payment};
 use crate::content::upload;
-use crate::http::error::AppError;
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin, ratelimit};
 use crate::members::account;
 use crate::site::{embed, preview, shell};
-use crate::storage::db;
+use crate::storage::db::{self, Db};
 
 pub mod catalog;
 pub mod commerce;
@@ -45,47 +45,34 @@ pub mod storage;
 
 pub use config::Config;
 
-/// What every handler shares: the database pool, the app shell, the photo store, the rate
-/// limiters and whose forwarded addresses to believe.
-#[derive(Clone)]
+/// What the handlers share, each taking only its parts (`State<Db>`, `State<Scheme>` …,
+/// by `FromRef`): the database, the app shell, the photo and preview stores, the rate
+/// limiters, whose forwarded addresses to believe, the cookie scheme and the commerce
+/// machinery. Capabilities never name this type: their routers are generic over any state
+/// that has their parts.
+#[derive(Clone, FromRef)]
 pub struct AppState {
-    pub pool: db::Pool,
+    pub db: Db,
     pub web: Arc<shell::Web>,
     pub uploads: Arc<upload::Store>,
     pub sign_in_limiter: Arc<ratelimit::SignInLimiter>,
     pub sign_up_limiter: Arc<ratelimit::SignUpLimiter>,
     pub trusted_proxies: Arc<forwarded::TrustedProxies>,
-    pub secure_cookies: bool,
+    /// HTTPS or not: the session cookie's `Secure` and the Origin check.
+    pub scheme: origin::Scheme,
     /// Whether the host example page is served (`--embed-example`).
+    #[from_ref(skip)]
     pub embed_example: bool,
     /// Preview pictures for shared links: where they are drawn from and kept.
     pub previews: Arc<preview::Store>,
-    /// The referral cookie's lifetime, in days.
-    pub referral_days: u32,
+    /// The referral cookie's lifetime.
+    pub referral_days: referral::ReferralDays,
     /// Orders and group-buys: the payment provider and the hold and window settings.
     pub commerce: context::Commerce,
     /// While any clone of the state lives, the background expiry sweep runs; it stops once
     /// the last router is dropped.
+    #[from_ref(skip)]
     pub alive: Arc<()>,
-}
-
-/// What the client-address extractor needs of the state.
-impl axum::extract::FromRef<AppState> for Arc<forwarded::TrustedProxies> {
-    fn from_ref(state: &AppState) -> Self {
-        state.trusted_proxies.clone()
-    }
-}
-
-impl AppState {
-    /// Runs blocking database work on tokio's blocking pool, so a slow query never stalls
-    /// the async workers.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        F: FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
-        T: Send + 'static,
-    {
-        crate::storage::db::run(&self.pool, work).await
-    }
 }
 
 /// Opens the database (migrating it and loading the demo store when it is fresh), reads the
@@ -129,8 +116,9 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         &data_dir.join("uploads"),
     )?;
     let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let db = Db(pool);
     let commerce = context::Commerce {
-        pool: pool.clone(),
+        db: db.clone(),
         payments: Arc::new(payment::TestPaymentProvider::new(
             config.test_payment_delay_secs,
         )),
@@ -144,7 +132,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         expiry::spawn_sweeper(commerce.clone(), Arc::downgrade(&alive), every);
     }
     Ok(AppState {
-        pool,
+        db,
         web: Arc::new(web),
         uploads: Arc::new(uploads),
         sign_in_limiter: Arc::new(ratelimit::SignInLimiter::default()),
@@ -152,10 +140,10 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         trusted_proxies: Arc::new(forwarded::TrustedProxies::new(
             config.trusted_proxies.iter().copied(),
         )),
-        secure_cookies: config.secure_cookies,
+        scheme: origin::Scheme::of(config.secure_cookies),
         embed_example: config.embed_example,
         previews: Arc::new(previews),
-        referral_days: config.referral_days,
+        referral_days: referral::ReferralDays(config.referral_days),
         commerce,
         alive,
     })
@@ -201,7 +189,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::Extension(state.commerce.clone()))
         // Writes from another site are refused before any handler sees them.
         .layer(axum::middleware::from_fn_with_state(
-            origin::Scheme::of(state.secure_cookies),
+            state.scheme,
             origin::check_origin,
         ));
 

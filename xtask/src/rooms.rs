@@ -2,8 +2,7 @@
 //! depends on another when its code (tests aside) names a path through it (`use
 //! crate::commerce::ledger`, `crate::http::error::AppError`); a module inside another is
 //! part of it, not a dependency. The crate root is the composition root: it declares and
-//! composes every module, and the modules may use the shared state it defines, so edges
-//! into it are not counted.
+//! composes every module, and no module names anything in it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -21,7 +20,7 @@ pub fn graph(src: &Path, root_file: &str) -> std::io::Result<Graph> {
         let deps = references(&code_only(text))
             .iter()
             .filter_map(|path| owner(&modules, path))
-            .filter(|dep| !dep.is_empty() && dep != module && !is_within(module, dep))
+            .filter(|dep| dep != module && (dep.is_empty() || !is_within(module, dep)))
             .collect();
         graph.insert(module.clone(), deps);
     }

@@ -15,8 +15,8 @@ use crate::content::post::summaries_for_product;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
+use crate::storage::db::Db;
 use crate::storage::rows::{image, product_card};
-use crate::AppState;
 
 /// Products as cards, by id: one community's (for tagging them in a post) or all of them.
 /// A community has tens of products, so this is one page (`next_cursor` is null).
@@ -36,7 +36,7 @@ use crate::AppState;
     )
 )]
 pub async fn list_products(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     query: Result<Query<ProductQuery>, QueryRejection>,
 ) -> Result<Json<Page<ProductCard>>, AppError> {
@@ -45,8 +45,8 @@ pub async fn list_products(
     })?;
     let community = query.community.as_deref().map(parse_slug).transpose()?;
     let community = community.map(str::to_owned);
-    let items = state
-        .db(move |conn| {
+    let items = db
+        .run(move |conn| {
             let community_id = match community {
                 None => None,
                 Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),
@@ -89,11 +89,11 @@ pub async fn list_products(
     )
 )]
 pub async fn get_product(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     PathId(id): PathId,
 ) -> Result<Json<Product>, AppError> {
-    let product = state.db(move |conn| load_product(conn, id, lang)).await?;
+    let product = db.run(move |conn| load_product(conn, id, lang)).await?;
     product
         .map(Json)
         .ok_or_else(|| AppError::not_found("no such product"))

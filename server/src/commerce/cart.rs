@@ -14,9 +14,8 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{now_ms, write_tx, Db};
 use crate::storage::rows::{product_card, CARD_COLUMNS, CARD_JOIN};
-use crate::AppState;
 
 /// The body of `PUT /cart/items/{product_id}`. A whole `LineRequest` is accepted too; its
 /// `product_id`, if sent, must be the one in the path.
@@ -129,13 +128,11 @@ fn line_count(conn: &Connection, member_id: i64) -> Result<usize, AppError> {
     security(("session" = []))
 )]
 pub async fn get_cart(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Cart>, AppError> {
-    let cart = state
-        .db(move |conn| load_cart(conn, member_id, lang))
-        .await?;
+    let cart = db.run(move |conn| load_cart(conn, member_id, lang)).await?;
     Ok(Json(cart))
 }
 
@@ -162,7 +159,7 @@ pub async fn get_cart(
     security(("session" = []))
 )]
 pub async fn set_item(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     PathId(product_id): PathId,
@@ -178,8 +175,8 @@ pub async fn set_item(
         0 => None,
         q => Some(check_quantity(q)?),
     };
-    let cart = state
-        .db(move |conn| {
+    let cart = db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             if !product_exists(&tx, product_id)? {
                 return Err(AppError::not_found("no such product"));
@@ -246,7 +243,7 @@ pub async fn set_item(
     security(("session" = []))
 )]
 pub async fn merge(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     JsonBody(body): JsonBody<CartMerge>,
@@ -263,8 +260,8 @@ pub async fn merge(
             None => lines.push((line.product_id, quantity)),
         }
     }
-    let cart = state
-        .db(move |conn| {
+    let cart = db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             for (product_id, _) in &lines {
                 if !product_exists(&tx, *product_id)? {

@@ -1,11 +1,8 @@
 //! What the order machinery needs apart from the web: the database, the payment provider
 //! and the settings.
 
-use rusqlite::Connection;
-
 use crate::commerce::payment::PaymentProvider;
-use crate::http::error::AppError;
-use crate::storage::db::Pool;
+use crate::storage::db::Db;
 
 /// How long an unpaid order holds its stock and seat when `--seat-hold-secs` is not given.
 pub const DEFAULT_SEAT_HOLD_SECS: u64 = 120;
@@ -24,18 +21,7 @@ pub struct OrderSettings {
 /// [`crate::AppState`]), so they outlive no router.
 #[derive(Clone)]
 pub struct Commerce {
-    pub pool: Pool,
+    pub db: Db,
     pub payments: std::sync::Arc<dyn PaymentProvider>,
     pub settings: OrderSettings,
-}
-
-impl Commerce {
-    /// Blocking database work on tokio's blocking pool, like [`crate::AppState::db`].
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
-        T: Send + 'static,
-    {
-        crate::storage::db::run(&self.pool, work).await
-    }
 }

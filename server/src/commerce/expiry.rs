@@ -138,7 +138,8 @@ pub async fn settle_first(
 pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     let now = now_ms();
     let (db_due, polls, unanswered) = commerce
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let polls = conn
                 .prepare_cached(
                     "SELECT id FROM payments
@@ -170,7 +171,8 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     }
     if db_due {
         commerce
-            .db(move |conn| {
+            .db
+            .run(move |conn| {
                 let tx = write_tx(conn)?;
                 let done = expire_due(&tx, now_ms())?;
                 tx.commit()?;
@@ -188,7 +190,8 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
 /// Asks the provider about a slow payment and applies its answer.
 pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), AppError> {
     let reference: Option<String> = commerce
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             Ok(conn
                 .prepare_cached(
                     "SELECT reference FROM payments WHERE id = ?1 AND state = 'processing'",
@@ -212,7 +215,8 @@ pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), 
     };
     let settings = commerce.settings;
     commerce
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             let answer = ChargeAnswer { reference, state };
             apply_answer(&tx, payment_id, &answer, now_ms(), settings)?;
@@ -233,7 +237,8 @@ pub async fn look_up_payment(commerce: &Commerce, payment_id: i64) -> Result<(),
     let found = commerce.payments.lookup(payment_id).await;
     let settings = commerce.settings;
     commerce
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             let now = now_ms();
             match found {
@@ -277,7 +282,8 @@ pub fn poll_later(commerce: Commerce, payment_id: i64, poll_at_ms: i64) {
 /// is sent again, with the payment's id as its idempotency key.
 pub async fn flush_refunds(commerce: &Commerce) {
     let waiting = commerce
-        .db(|conn| {
+        .db
+        .run(|conn| {
             let now = now_ms();
             let tx = write_tx(conn)?;
             let claimed = tx
@@ -321,7 +327,8 @@ pub async fn flush_refunds(commerce: &Commerce) {
             continue;
         }
         let marked = commerce
-            .db(move |conn| {
+            .db
+            .run(move |conn| {
                 conn.prepare_cached(
                     "UPDATE payments SET state = 'refunded', refunded_ms = ?2,
                          refund_claim_ms = NULL
@@ -346,7 +353,8 @@ pub fn flush_refunds_soon(commerce: Commerce) {
 pub async fn sweep(commerce: &Commerce) -> Result<(), AppError> {
     settle(commerce).await?;
     commerce
-        .db(|conn| {
+        .db
+        .run(|conn| {
             idempotency::sweep(conn, now_ms())?;
             Ok(())
         })

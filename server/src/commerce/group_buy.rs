@@ -25,10 +25,9 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
-use crate::storage::db::now_ms;
+use crate::storage::db::{now_ms, Db};
 use crate::storage::rows::{author, product_card, rfc3339, AUTHOR_COLUMNS};
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
-use crate::AppState;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
@@ -397,13 +396,13 @@ pub fn load_group(
     )
 )]
 pub async fn get_group(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     Viewer(viewer): Viewer,
     PathId(id): PathId,
 ) -> Result<Json<GroupBuy>, AppError> {
-    let group = state
-        .db(move |conn| load_group(conn, id, lang, viewer, now_ms()))
+    let group = db
+        .run(move |conn| load_group(conn, id, lang, viewer, now_ms()))
         .await?;
     group
         .map(Json)
@@ -430,7 +429,7 @@ pub async fn get_group(
     )
 )]
 pub async fn list_product_groups(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     Viewer(viewer): Viewer,
     PathId(product_id): PathId,
@@ -441,8 +440,8 @@ pub async fn list_product_groups(
     })?;
     let limit = parse_limit(query.limit.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
-    let page = state
-        .db(move |conn| {
+    let page = db
+        .run(move |conn| {
             let now = now_ms();
             let offer: Option<Option<i64>> = conn
                 .prepare_cached("SELECT group_price FROM products WHERE id = ?1")?

@@ -10,13 +10,22 @@ pub mod order;
 pub mod payment;
 pub mod pickup;
 
+use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::http::origin::Scheme;
+use crate::storage::db::Db;
+use context::Commerce;
 
 /// Group-buys, pickup points, the cart, orders and paying for them.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    Commerce: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(group_buy::list_product_groups))
         .routes(routes!(group_buy::get_group))

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::AppState;
+use crate::storage::db::Db;
 
 const COLUMNS: &str = "id, name_zh, name_en, address_zh, address_en, hours_zh, hours_en";
 
@@ -46,11 +46,11 @@ pub fn load_point(conn: &Connection, id: i64, lang: Lang) -> Result<Option<Picku
     )
 )]
 pub async fn list_pickup_points(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
 ) -> Result<Json<Page<PickupPoint>>, AppError> {
-    let items = state
-        .db(move |conn| {
+    let items = db
+        .run(move |conn| {
             let points = conn
                 .prepare_cached(&format!("SELECT {COLUMNS} FROM pickup_points ORDER BY id"))?
                 .query_map([], |r| point(r, lang))?

@@ -11,8 +11,8 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::members::session::Viewer;
+use crate::storage::db::Db;
 use crate::storage::rows::image;
-use crate::AppState;
 
 const COLUMNS: &str = "slug, name_zh, name_en, description_zh, description_en,
      cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count, id";
@@ -63,12 +63,12 @@ fn complete(
     )
 )]
 pub async fn list_communities(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     Viewer(viewer): Viewer,
 ) -> Result<Json<Page<Community>>, AppError> {
-    let items = state
-        .db(move |conn| {
+    let items = db
+        .run(move |conn| {
             let rows = conn
                 .prepare_cached(&format!("SELECT {COLUMNS} FROM communities ORDER BY id"))?
                 .query_map([], |r| community(r, lang))?
@@ -101,13 +101,13 @@ pub async fn list_communities(
     )
 )]
 pub async fn get_community(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     Viewer(viewer): Viewer,
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Community>, AppError> {
-    let found = state
-        .db(move |conn| {
+    let found = db
+        .run(move |conn| {
             let row = conn
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM communities WHERE slug = ?1"

@@ -13,9 +13,8 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, MemberCursor, MemberPageQuery, PathSlug};
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{now_ms, write_tx, Db};
 use crate::storage::rows::{author, AUTHOR_COLUMNS};
-use crate::AppState;
 
 /// How many faces a community shows.
 pub const FACES: i64 = 5;
@@ -145,13 +144,13 @@ pub fn join_community(
     security(("session" = []))
 )]
 pub async fn join(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Membership>, AppError> {
-    let membership = state
-        .db(move |conn| {
+    let membership = db
+        .run(move |conn| {
             let (community_id, community) = community_by_slug(conn, &slug, lang)?;
             let role = join_community(conn, community_id, member_id)?;
             Ok(Membership { community, role })
@@ -178,41 +177,38 @@ pub async fn join(
     security(("session" = []))
 )]
 pub async fn leave(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     SignedIn(member_id): SignedIn,
     PathSlug(slug): PathSlug,
 ) -> Result<StatusCode, AppError> {
-    state
-        .db(move |conn| {
-            let (community_id, _) = community_by_slug(conn, &slug, Lang::Zh)?;
-            let tx = write_tx(conn)?;
-            match role_of(&tx, community_id, member_id)? {
-                None => {
-                    return Err(AppError::conflict(
-                        ErrorCode::NotAMember,
-                        "you are not a member of this community",
-                    ))
-                }
-                Some(Role::Owner) => {
-                    return Err(AppError::conflict(
-                        ErrorCode::OwnerCannotLeave,
-                        "the owner cannot leave their community",
-                    ))
-                }
-                Some(_) => {}
+    db.run(move |conn| {
+        let (community_id, _) = community_by_slug(conn, &slug, Lang::Zh)?;
+        let tx = write_tx(conn)?;
+        match role_of(&tx, community_id, member_id)? {
+            None => {
+                return Err(AppError::conflict(
+                    ErrorCode::NotAMember,
+                    "you are not a member of this community",
+                ))
             }
-            tx.prepare_cached(
-                "DELETE FROM memberships WHERE community_id = ?1 AND member_id = ?2",
-            )?
+            Some(Role::Owner) => {
+                return Err(AppError::conflict(
+                    ErrorCode::OwnerCannotLeave,
+                    "the owner cannot leave their community",
+                ))
+            }
+            Some(_) => {}
+        }
+        tx.prepare_cached("DELETE FROM memberships WHERE community_id = ?1 AND member_id = ?2")?
             .execute(params![community_id, member_id])?;
-            tx.prepare_cached(
-                "UPDATE communities SET member_count = max(member_count - 1, 0) WHERE id = ?1",
-            )?
-            .execute(params![community_id])?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
+        tx.prepare_cached(
+            "UPDATE communities SET member_count = max(member_count - 1, 0) WHERE id = ?1",
+        )?
+        .execute(params![community_id])?;
+        tx.commit()?;
+        Ok(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -236,7 +232,7 @@ const RANK: &str = "CASE ms.role WHEN 'owner' THEN 0 WHEN 'moderator' THEN 1 ELS
     )
 )]
 pub async fn list_members(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     PathSlug(slug): PathSlug,
     query: Result<Query<MemberPageQuery>, QueryRejection>,
@@ -250,8 +246,8 @@ pub async fn list_members(
         joined_ms: i64::MIN,
         member_id: i64::MIN,
     });
-    let page = state
-        .db(move |conn| {
+    let page = db
+        .run(move |conn| {
             let (community_id, _) = community_by_slug(conn, &slug, lang)?;
             let rows = conn
                 .prepare_cached(&format!(

@@ -5,13 +5,20 @@ pub mod community;
 pub mod membership;
 pub mod recommendation;
 
+use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::http::origin::Scheme;
+use crate::storage::db::Db;
 
 /// `/communities…`: the list, one community, membership, members, recommendations.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(community::list_communities))
         .routes(routes!(community::get_community))

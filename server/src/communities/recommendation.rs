@@ -10,8 +10,8 @@ use crate::communities::membership::community_by_slug;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
+use crate::storage::db::Db;
 use crate::storage::rows::product_card;
-use crate::AppState;
 
 /// The products a community's posts tag: most distinct recommenders first, then the most
 /// recently tagged, then the newest product (so equal ranks keep one order). Deleted posts
@@ -66,12 +66,12 @@ pub fn recommended(
     )
 )]
 pub async fn list_recommended(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Page<Recommendation>>, AppError> {
-    let items = state
-        .db(move |conn| {
+    let items = db
+        .run(move |conn| {
             let (community_id, _) = community_by_slug(conn, &slug, lang)?;
             recommended(conn, community_id, lang)
         })

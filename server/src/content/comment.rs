@@ -15,9 +15,8 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::{SignedIn, Viewer};
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{now_ms, write_tx, Db};
 use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
-use crate::AppState;
 
 /// Where a post lives and who wrote it: what deciding on its comments needs.
 #[derive(Clone, Copy)]
@@ -113,7 +112,7 @@ fn comments_after(
     )
 )]
 pub async fn list_comments(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     Viewer(viewer): Viewer,
     PathId(post_id): PathId,
@@ -127,8 +126,8 @@ pub async fn list_comments(
         created_ms: i64::MIN,
         id: i64::MIN,
     });
-    let rows = state
-        .db(move |conn| comments_after(conn, post_id, after, i64::from(limit) + 1, lang, viewer))
+    let rows = db
+        .run(move |conn| comments_after(conn, post_id, after, i64::from(limit) + 1, lang, viewer))
         .await?;
     let has_more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len());
@@ -161,15 +160,15 @@ pub async fn list_comments(
     security(("session" = []))
 )]
 pub async fn create_comment(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     PathId(post_id): PathId,
     JsonBody(comment): JsonBody<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
     let body = quanzi_api::check::comment(&comment.body)?;
-    let created = state
-        .db(move |conn| {
+    let created = db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             // Check the post exists before writing under it.
             PostPlace::of(&tx, post_id)?;
@@ -217,30 +216,29 @@ pub async fn create_comment(
     security(("session" = []))
 )]
 pub async fn delete_comment(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    state
-        .db(move |conn| {
-            let tx = write_tx(conn)?;
-            let (author_id, post_id): (i64, i64) = tx
-                .prepare_cached("SELECT author_id, post_id FROM comments WHERE id = ?1")?
-                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .ok_or_else(|| AppError::not_found("no such comment"))?;
-            let place = PostPlace::of(&tx, post_id)?;
-            if !place.may_delete_comment(&tx, author_id, Some(member_id))? {
-                return Err(AppError::forbidden(
-                    ErrorCode::Forbidden,
-                    "only its author, the post's author or a moderator may delete this comment",
-                ));
-            }
-            tx.prepare_cached("DELETE FROM comments WHERE id = ?1")?
-                .execute(params![id])?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
+    db.run(move |conn| {
+        let tx = write_tx(conn)?;
+        let (author_id, post_id): (i64, i64) = tx
+            .prepare_cached("SELECT author_id, post_id FROM comments WHERE id = ?1")?
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| AppError::not_found("no such comment"))?;
+        let place = PostPlace::of(&tx, post_id)?;
+        if !place.may_delete_comment(&tx, author_id, Some(member_id))? {
+            return Err(AppError::forbidden(
+                ErrorCode::Forbidden,
+                "only its author, the post's author or a moderator may delete this comment",
+            ));
+        }
+        tx.prepare_cached("DELETE FROM comments WHERE id = ?1")?
+            .execute(params![id])?;
+        tx.commit()?;
+        Ok(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,7 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_id, parse_limit, parse_slug, Cursor};
 use crate::members::session::Viewer;
-use crate::AppState;
+use crate::storage::db::Db;
 
 /// A page of posts, newest first (by creation time, then id). Pass the page's `next_cursor`
 /// as `cursor` for the next one; it is null on the last page.
@@ -34,7 +34,7 @@ use crate::AppState;
     )
 )]
 pub async fn feed(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     lang: Lang,
     Viewer(viewer): Viewer,
     query: Result<Query<FeedQuery>, QueryRejection>,
@@ -49,8 +49,8 @@ pub async fn feed(
         None => None,
     };
     let author = query.author.as_deref().map(parse_id).transpose()?;
-    let page = state
-        .db(move |conn| {
+    let page = db
+        .run(move |conn| {
             let community_id = match community {
                 None => None,
                 Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),

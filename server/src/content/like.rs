@@ -9,8 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::http::error::AppError;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx};
-use crate::AppState;
+use crate::storage::db::{now_ms, write_tx, Db};
 
 /// Sets or clears a member's like and reads the count back, in one transaction.
 fn set_like(
@@ -61,11 +60,11 @@ fn set_like(
     security(("session" = []))
 )]
 pub async fn like(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<LikeState>, AppError> {
-    answer(state, member_id, id, true).await
+    answer(db, member_id, id, true).await
 }
 
 /// Takes a like back (none to take is fine).
@@ -85,22 +84,17 @@ pub async fn like(
     security(("session" = []))
 )]
 pub async fn unlike(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<LikeState>, AppError> {
-    answer(state, member_id, id, false).await
+    answer(db, member_id, id, false).await
 }
 
 /// Both handlers: the same work, only the wish differs.
-async fn answer(
-    state: AppState,
-    member_id: i64,
-    id: i64,
-    liked: bool,
-) -> Result<Json<LikeState>, AppError> {
-    let like = state
-        .db(move |conn| set_like(conn, id, member_id, liked))
+async fn answer(db: Db, member_id: i64, id: i64, liked: bool) -> Result<Json<LikeState>, AppError> {
+    let like = db
+        .run(move |conn| set_like(conn, id, member_id, liked))
         .await?;
     Ok(Json(like))
 }

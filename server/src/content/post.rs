@@ -11,6 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::communities::membership::{community_by_slug, may_delete, role_of};
 use crate::content::upload;
+use crate::content::ContentState;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -18,7 +19,6 @@ use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, write_tx};
 use crate::storage::rows::{author, image, optional_image, product_card, rfc3339, AUTHOR_COLUMNS};
-use crate::AppState;
 
 /// A post's like count: the base it arrived with plus members' likes (see migration 0002).
 const LIKE_COUNT: &str =
@@ -43,13 +43,14 @@ const COMMENT_COUNT: &str =
     )
 )]
 pub async fn get_post(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     lang: Lang,
     Viewer(viewer): Viewer,
     PathId(id): PathId,
 ) -> Result<Json<Post>, AppError> {
     let post = state
-        .db(move |conn| load_post(conn, id, lang, viewer))
+        .db
+        .run(move |conn| load_post(conn, id, lang, viewer))
         .await?;
     post.map(Json)
         .ok_or_else(|| AppError::not_found("no such post"))
@@ -202,14 +203,15 @@ pub fn check_new_post(post: NewPost) -> Result<CheckedPost, AppError> {
     security(("session" = []))
 )]
 pub async fn create_post(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     JsonBody(post): JsonBody<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), AppError> {
     let post = check_new_post(post)?;
     let created = state
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let (community_id, _) = community_by_slug(conn, &post.community, lang)?;
             let tx = write_tx(conn)?;
             if role_of(&tx, community_id, member_id)?.is_none() {
@@ -288,12 +290,13 @@ pub async fn create_post(
     security(("session" = []))
 )]
 pub async fn delete_post(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
     let files = state
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             let (author_id, community_id): (i64, i64) = tx
                 .prepare_cached("SELECT author_id, community_id FROM posts WHERE id = ?1")?

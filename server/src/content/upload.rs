@@ -14,8 +14,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Multipart, Path, Request, State};
+use axum::extract::{Multipart, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -29,12 +28,12 @@ use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use crate::content::ContentState;
 use crate::http::error::AppError;
 use crate::http::middleware::photo_too_large as too_large;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, write_tx};
-use crate::AppState;
 
 /// Larger pictures are refused before decoding: 40 megapixels is a 160 MB bitmap.
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -283,7 +282,7 @@ fn new_name() -> Result<String, AppError> {
     security(("session" = []))
 )]
 pub async fn create_upload(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     SignedIn(member_id): SignedIn,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Upload>), AppError> {
@@ -294,7 +293,8 @@ pub async fn create_upload(
         )
     })?;
     let pending = state
-        .db(move |conn| sweep_and_count_pending(conn, member_id))
+        .db
+        .run(move |conn| sweep_and_count_pending(conn, member_id))
         .await?;
     state.uploads.remove_files(pending.swept).await;
     if pending.count >= MAX_PENDING {
@@ -329,7 +329,8 @@ pub async fn create_upload(
     let (width, height) = (processed.width, processed.height);
     let row_name = name.clone();
     let inserted = state
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             // The cap is checked again inside the insert itself: parallel uploads that all
             // passed the early check cannot push a member past it.
             let added = conn
@@ -549,12 +550,13 @@ fn no_such_upload() -> AppError {
     security(("session" = []))
 )]
 pub async fn delete_upload(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
     let name = state
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             let (name, post_id, avatar): (String, Option<i64>, bool) = tx
                 .prepare_cached(
@@ -582,25 +584,18 @@ pub async fn delete_upload(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A stored photo. Names are random and never reused, so the file may be cached forever.
-pub async fn media(
-    State(state): State<AppState>,
-    name: Result<Path<String>, PathRejection>,
-    req: Request,
-) -> Response {
-    let name = match name {
-        Ok(Path(name)) if is_media_name(&name) => name,
-        _ => return state.web.page(StatusCode::NOT_FOUND),
-    };
-    let res = match ServeFile::new(state.uploads.dir.join(&name))
-        .oneshot(req)
-        .await
-    {
+/// A stored photo (`/media/{name}`), or `None` when there is no such file (the site answers
+/// with its 404 page). Names are random and never reused, so the file may be cached forever.
+pub async fn serve_media(store: &Store, name: &str, req: Request) -> Option<Response> {
+    if !is_media_name(name) {
+        return None;
+    }
+    let res = match ServeFile::new(store.dir.join(name)).oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
     };
     if res.status() == StatusCode::NOT_FOUND {
-        return state.web.page(StatusCode::NOT_FOUND);
+        return None;
     }
     let mut res = res.map(Body::new);
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
@@ -616,7 +611,7 @@ pub async fn media(
             HeaderValue::from_static("default-src 'none'; sandbox"),
         );
     }
-    res.into_response()
+    Some(res.into_response())
 }
 
 #[cfg(test)]

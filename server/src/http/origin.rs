@@ -37,6 +37,11 @@ impl Scheme {
         }
     }
 
+    /// Whether cookies are `Secure` (and the session cookie `__Host-`).
+    pub fn secure(self) -> bool {
+        self == Scheme::Https
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Scheme::Http => "http",

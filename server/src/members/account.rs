@@ -21,10 +21,10 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::ratelimit::{rate_limited, ClientAddr};
 use crate::members::session::{self, SignedIn};
+use crate::members::Accounts;
 use crate::referral;
 use crate::storage::db::{now_ms, write_tx};
 use crate::storage::rows::{author, AUTHOR_COLUMNS};
-use crate::AppState;
 
 /// An Argon2id PHC string for a password, with a fresh random salt. Slow on purpose: call
 /// it off the async workers.
@@ -134,8 +134,8 @@ where
 
 /// The session this browser already holds, if any: replaced (and ended) by a new sign-in,
 /// so a shared phone never keeps the previous person's session alive.
-fn previous_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    session::token_from(headers, state.secure_cookies)
+fn previous_token(state: &Accounts, headers: &HeaderMap) -> Option<String> {
+    session::token_from(headers, state.scheme.secure())
 }
 
 /// Creates an account and signs it in.
@@ -158,7 +158,7 @@ fn previous_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
     )
 )]
 pub async fn sign_up(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     lang: Lang,
     ClientAddr(addr): ClientAddr,
     request_headers: HeaderMap,
@@ -181,7 +181,7 @@ pub async fn sign_up(
         }
     };
     // Checked before the slow hash to spare the work; the UNIQUE index settles races.
-    if state.db(taken(email.clone())).await? {
+    if state.db.run(taken(email.clone())).await? {
         return Err(email_taken());
     }
     let password = body.password;
@@ -189,13 +189,14 @@ pub async fn sign_up(
     let previous = previous_token(&state, &request_headers);
     // The server's own first-touch cookie wins over what the app kept; both are only read
     // as codes (anything else is ignored, like an unknown code).
-    let cookie_code = referral::cookie_code(&request_headers, state.secure_cookies);
+    let cookie_code = referral::cookie_code(&request_headers, state.scheme.secure());
     let body_code = body
         .referral_code
         .as_deref()
         .and_then(quanzi_api::parse_referral_code);
     let (token, me) = state
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             let tx = write_tx(conn)?;
             // Who is signed in on this browser, if anyone: they cannot refer the account
             // they are making themselves.
@@ -243,7 +244,7 @@ pub async fn sign_up(
     let mut headers = HeaderMap::new();
     headers.insert(
         header::SET_COOKIE,
-        session::set_cookie(&token, state.secure_cookies)?,
+        session::set_cookie(&token, state.scheme.secure())?,
     );
     Ok((StatusCode::CREATED, headers, Json(me)))
 }
@@ -274,7 +275,7 @@ fn email_taken() -> AppError {
     )
 )]
 pub async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     lang: Lang,
     ClientAddr(addr): ClientAddr,
     request_headers: HeaderMap,
@@ -288,7 +289,8 @@ pub async fn sign_in(
     let stored = {
         let email = email.clone();
         state
-            .db(move |conn| {
+            .db
+            .run(move |conn| {
                 Ok(conn
                     .prepare_cached(
                         "SELECT member_id, password_hash FROM accounts WHERE email = ?1",
@@ -329,7 +331,8 @@ pub async fn sign_in(
     state.sign_in_limiter.succeeded(attempt);
     let previous = previous_token(&state, &request_headers);
     let (token, me) = state
-        .db(move |conn| {
+        .db
+        .run(move |conn| {
             if let Some(previous) = previous {
                 session::revoke(conn, &previous)?;
             }
@@ -342,7 +345,7 @@ pub async fn sign_in(
     let mut headers = HeaderMap::new();
     headers.insert(
         header::SET_COOKIE,
-        session::set_cookie(&token, state.secure_cookies)?,
+        session::set_cookie(&token, state.scheme.secure())?,
     );
     Ok((headers, Json(me)))
 }
@@ -360,16 +363,19 @@ pub async fn sign_in(
     )
 )]
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
-    if let Some(token) = session::token_from(&headers, state.secure_cookies) {
-        state.db(move |conn| session::revoke(conn, &token)).await?;
+    if let Some(token) = session::token_from(&headers, state.scheme.secure()) {
+        state
+            .db
+            .run(move |conn| session::revoke(conn, &token))
+            .await?;
     }
     let mut out = HeaderMap::new();
     out.insert(
         header::SET_COOKIE,
-        session::clear_cookie(state.secure_cookies),
+        session::clear_cookie(state.scheme.secure()),
     );
     Ok((StatusCode::NO_CONTENT, out))
 }
@@ -390,12 +396,13 @@ pub async fn sign_out(
     security(("session" = []))
 )]
 pub async fn me(
-    State(state): State<AppState>,
+    State(state): State<Accounts>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Me>, AppError> {
     state
-        .db(move |conn| load_me(conn, member_id, lang))
+        .db
+        .run(move |conn| load_me(conn, member_id, lang))
         .await?
         .map(Json)
         .ok_or_else(AppError::unauthenticated)

@@ -9,13 +9,13 @@ use quanzi_api::{Me, SetAvatar};
 use rusqlite::{params, Connection};
 
 use crate::content::upload;
+use crate::content::ContentState;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::members::account::load_me;
 use crate::members::session::SignedIn;
 use crate::storage::db::write_tx;
-use crate::AppState;
 
 /// Sets (or with `None` clears) the member's picture inside a transaction; returns the
 /// member as `/me` shows them and the files no longer used, to remove after the commit.
@@ -57,13 +57,14 @@ fn set(
 
 /// Both handlers: the same work, only the wish differs.
 async fn answer(
-    state: AppState,
+    state: ContentState,
     member_id: i64,
     upload_id: Option<i64>,
     lang: Lang,
 ) -> Result<Json<Me>, AppError> {
     let (me, released) = state
-        .db(move |conn| set(conn, member_id, upload_id, lang))
+        .db
+        .run(move |conn| set(conn, member_id, upload_id, lang))
         .await?;
     // After the commit: a file left behind by a failed removal is garbage, not a hole.
     state.uploads.remove_files(released).await;
@@ -91,7 +92,7 @@ async fn answer(
     security(("session" = []))
 )]
 pub async fn set_avatar(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     JsonBody(body): JsonBody<SetAvatar>,
@@ -117,7 +118,7 @@ pub async fn set_avatar(
     security(("session" = []))
 )]
 pub async fn remove_avatar(
-    State(state): State<AppState>,
+    State(state): State<ContentState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Me>, AppError> {

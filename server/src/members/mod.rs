@@ -4,13 +4,55 @@ pub mod account;
 pub mod avatar;
 pub mod session;
 
+use std::sync::Arc;
+
+use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::content::upload;
+use crate::http::forwarded::TrustedProxies;
+use crate::http::origin::Scheme;
+use crate::http::ratelimit::{SignInLimiter, SignUpLimiter};
+use crate::storage::db::Db;
+
+/// What accounts need of the state: the database, the cookie scheme and the rate limiters.
+#[derive(Clone)]
+pub struct Accounts {
+    pub db: Db,
+    pub scheme: Scheme,
+    pub sign_in_limiter: Arc<SignInLimiter>,
+    pub sign_up_limiter: Arc<SignUpLimiter>,
+}
+
+impl<S> FromRef<S> for Accounts
+where
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    Arc<SignInLimiter>: FromRef<S>,
+    Arc<SignUpLimiter>: FromRef<S>,
+{
+    fn from_ref(state: &S) -> Self {
+        Accounts {
+            db: Db::from_ref(state),
+            scheme: Scheme::from_ref(state),
+            sign_in_limiter: Arc::from_ref(state),
+            sign_up_limiter: Arc::from_ref(state),
+        }
+    }
+}
 
 /// `/account/*`: sign-up, sign-in, sign-out, who is signed in, the profile picture.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    Arc<SignInLimiter>: FromRef<S>,
+    Arc<SignUpLimiter>: FromRef<S>,
+    Arc<TrustedProxies>: FromRef<S>,
+    Arc<upload::Store>: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(account::sign_up))
         .routes(routes!(account::sign_in))

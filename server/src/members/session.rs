@@ -5,7 +5,7 @@
 //! Handlers learn who is asking through two extractors: [`Viewer`] (maybe nobody) for pages
 //! anyone may read, and [`SignedIn`] (a 401 otherwise) for acting.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
@@ -16,8 +16,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::Modify;
 
 use crate::http::error::AppError;
+use crate::http::origin::Scheme;
 use crate::storage::db::now_ms;
-use crate::AppState;
+use crate::storage::db::Db;
 
 /// The cookie's name over plain http (the reference server on 127.0.0.1).
 pub const COOKIE_NAME: &str = "quanzi_session";
@@ -155,17 +156,26 @@ pub fn clear_cookie(secure: bool) -> HeaderValue {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Viewer(pub Option<i64>);
 
-impl FromRequestParts<AppState> for Viewer {
+impl<S> FromRequestParts<S> for Viewer
+where
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         // Two extractors in one handler look the session up once.
         if let Some(viewer) = parts.extensions.get::<Viewer>() {
             return Ok(*viewer);
         }
-        let viewer = match token_from(&parts.headers, state.secure_cookies) {
+        let viewer = match token_from(&parts.headers, Scheme::from_ref(state).secure()) {
             None => Viewer(None),
-            Some(token) => Viewer(state.db(move |conn| member_for(conn, &token)).await?),
+            Some(token) => Viewer(
+                Db::from_ref(state)
+                    .run(move |conn| member_for(conn, &token))
+                    .await?,
+            ),
         };
         parts.extensions.insert(viewer);
         Ok(viewer)
@@ -176,10 +186,15 @@ impl FromRequestParts<AppState> for Viewer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SignedIn(pub i64);
 
-impl FromRequestParts<AppState> for SignedIn {
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         match Viewer::from_request_parts(parts, state).await? {
             Viewer(Some(id)) => Ok(SignedIn(id)),
             Viewer(None) => Err(AppError::unauthenticated()),

@@ -13,7 +13,7 @@
 //! [`quanzi_api::parse_referral_code`]; anything that is not a code is ignored without a
 //! trace: nothing stored, nothing echoed, the page served as if there were no `ref`.
 
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -32,12 +32,40 @@ use utoipa_axum::routes;
 
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
+use crate::http::origin::Scheme;
 use crate::members::session::{self, cookie_values, SignedIn};
-use crate::storage::db::now_ms;
-use crate::AppState;
+use crate::storage::db::{now_ms, Db};
 
 /// The referral window when `--referral-days` is not given.
 pub const DEFAULT_REFERRAL_DAYS: u32 = 30;
+
+/// How many days a referral cookie credits the member whose link was followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReferralDays(pub u32);
+
+/// What landings and the dashboard need of the state: the database, the cookie scheme and
+/// the referral window.
+#[derive(Clone)]
+pub struct ReferralState {
+    pub db: Db,
+    pub scheme: Scheme,
+    pub days: ReferralDays,
+}
+
+impl<S> FromRef<S> for ReferralState
+where
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    ReferralDays: FromRef<S>,
+{
+    fn from_ref(state: &S) -> Self {
+        ReferralState {
+            db: Db::from_ref(state),
+            scheme: Scheme::from_ref(state),
+            days: ReferralDays::from_ref(state),
+        }
+    }
+}
 /// Browsers cap a cookie's lifetime at 400 days; a longer window would be cut silently.
 pub const MAX_REFERRAL_DAYS: u32 = 400;
 
@@ -290,15 +318,18 @@ fn land(conn: &Connection, arrival: Arrival, now_ms: i64) -> Result<Landing, App
 
 /// Records an arrival (see [`land`]) and returns the `Set-Cookie` values it earns: none for
 /// an unknown code or a member's own.
-async fn arrive(state: &AppState, arrival: Arrival) -> Result<Vec<HeaderValue>, AppError> {
-    let landing = state.db(move |conn| land(conn, arrival, now_ms())).await?;
-    let secure = state.secure_cookies;
+async fn arrive(state: &ReferralState, arrival: Arrival) -> Result<Vec<HeaderValue>, AppError> {
+    let landing = state
+        .db
+        .run(move |conn| land(conn, arrival, now_ms()))
+        .await?;
+    let secure = state.scheme.secure();
     let mut cookies = Vec::new();
     if let Some(visitor) = &landing.visitor_cookie {
         cookies.push(set_visitor_cookie(visitor, secure)?);
     }
     if let Some(code) = &landing.ref_cookie {
-        cookies.push(set_ref_cookie(code, state.referral_days, secure)?);
+        cookies.push(set_ref_cookie(code, state.days.0, secure)?);
     }
     Ok(cookies)
 }
@@ -322,7 +353,7 @@ fn append_cookies(headers: &mut HeaderMap, cookies: Vec<HeaderValue>, cache_cont
 /// member (not the signed-in member's own) records a visit and sets the cookies. Pages are
 /// rendered first and always served with their own status; a failure here is logged and
 /// costs the visit, never the page.
-pub async fn landing(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn landing(State(state): State<ReferralState>, req: Request, next: Next) -> Response {
     let code = match (req.method(), req.uri().query()) {
         (&Method::GET, Some(query)) if Route::from_path(req.uri().path()).is_some() => {
             query_code(query)
@@ -332,7 +363,7 @@ pub async fn landing(State(state): State<AppState>, req: Request, next: Next) ->
     let Some(code) = code else {
         return next.run(req).await;
     };
-    let arrival = Arrival::read(code, req.headers(), state.secure_cookies);
+    let arrival = Arrival::read(code, req.headers(), state.scheme.secure());
     let mut res = next.run(req).await;
     // Only the shell counts as a landing (not a 503 while the app is unbuilt, nor a 500).
     let is_page = res
@@ -374,7 +405,7 @@ pub async fn landing(State(state): State<AppState>, req: Request, next: Next) ->
     )
 )]
 pub async fn record_visit(
-    State(state): State<AppState>,
+    State(state): State<ReferralState>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<ReferralVisit>,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
@@ -385,7 +416,7 @@ pub async fn record_visit(
             "not a referral code: 8 letters and digits, like 7K3M9QXZ",
         )
     })?;
-    let arrival = Arrival::read(code, &headers, state.secure_cookies);
+    let arrival = Arrival::read(code, &headers, state.scheme.secure());
     let cookies = arrive(&state, arrival).await?;
     let mut out = HeaderMap::new();
     // Not even the browser keeps this answer: there is nothing in it to reuse.
@@ -562,18 +593,25 @@ pub fn load_referrals(
     security(("session" = []))
 )]
 pub async fn referrals(
-    State(state): State<AppState>,
+    State(state): State<ReferralState>,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Referrals>, AppError> {
     let referrals = state
-        .db(move |conn| load_referrals(conn, member_id, now_ms()))
+        .db
+        .run(move |conn| load_referrals(conn, member_id, now_ms()))
         .await?;
     Ok(Json(referrals))
 }
 
 /// `/account/referrals` (a member's dashboard) and `/referrals/visits` (visits the app
 /// reports for codes that came by a host container's launch parameter).
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    ReferralState: FromRef<S>,
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+{
     OpenApiRouter::new()
         .routes(routes!(referrals))
         .routes(routes!(record_visit))

@@ -8,8 +8,6 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
-use crate::AppState;
-
 const INDEX: &str = include_str!("../../../examples/embed-host/index.html");
 const SCRIPT: &str = include_str!("../../../examples/embed-host/host.js");
 const STYLE: &str = include_str!("../../../examples/embed-host/host.css");
@@ -29,7 +27,7 @@ fn file(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     )
 }
 
-pub fn routes() -> Router<AppState> {
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route(
             "/dev/embed-host/",

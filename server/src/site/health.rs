@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::Json;
 
 use crate::http::error::AppError;
-use crate::AppState;
+use crate::storage::db::Db;
 
 /// Readiness: answers once the database answers.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -24,13 +24,12 @@ pub struct Health {
         (status = 500, description = "The database is unreachable", body = quanzi_api::ApiErrorBody),
     )
 )]
-pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    state
-        .db(|conn| {
-            conn.query_row("SELECT 1", [], |_| Ok(()))?;
-            Ok(())
-        })
-        .await?;
+pub async fn health(State(db): State<Db>) -> Result<Json<Health>, AppError> {
+    db.run(|conn| {
+        conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    })
+    .await?;
     Ok(Json(Health {
         status: "ok".to_owned(),
     }))

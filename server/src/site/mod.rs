@@ -7,12 +7,17 @@ pub mod html;
 pub mod preview;
 pub mod shell;
 
+use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::storage::db::Db;
 
 /// The API's own meta routes (`/health`).
-pub fn api_router() -> OpenApiRouter<AppState> {
+pub fn api_router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Db: FromRef<S>,
+{
     OpenApiRouter::new().routes(routes!(health::health))
 }

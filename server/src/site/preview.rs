@@ -17,7 +17,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use image::codecs::jpeg::JpegEncoder;
@@ -35,7 +35,7 @@ use crate::content::upload;
 use crate::http::error::AppError;
 use crate::http::params::{parse_id, parse_slug};
 use crate::site::html::escape_html;
-use crate::AppState;
+use crate::storage::db::Db;
 
 /// The preview picture's size: what Open Graph consumers crop to (1.91:1).
 pub const WIDTH: u32 = 1200;
@@ -618,11 +618,32 @@ fn parse_item(prefix: &str, file: Result<Path<String>, PathRejection>) -> Result
     }
 }
 
+/// What the preview pictures need of the state: the database and the picture store.
+#[derive(Clone)]
+pub struct PreviewState {
+    pub db: Db,
+    pub previews: Arc<Store>,
+}
+
+impl<S> FromRef<S> for PreviewState
+where
+    Db: FromRef<S>,
+    Arc<Store>: FromRef<S>,
+{
+    fn from_ref(state: &S) -> Self {
+        PreviewState {
+            db: Db::from_ref(state),
+            previews: Arc::from_ref(state),
+        }
+    }
+}
+
 /// The path of an item's preview picture on disk, drawn first if it is not there yet.
-async fn picture_file(state: &AppState, item: Item) -> Result<PathBuf, AppError> {
+async fn picture_file(state: &PreviewState, item: Item) -> Result<PathBuf, AppError> {
     let lookup = item.clone();
     let source = state
-        .db(move |conn| source_url(conn, &lookup))
+        .db
+        .run(move |conn| source_url(conn, &lookup))
         .await?
         .ok_or_else(|| AppError::not_found("no such item"))?;
     let store = Arc::clone(&state.previews);
@@ -663,7 +684,7 @@ async fn picture_file(state: &AppState, item: Item) -> Result<PathBuf, AppError>
 }
 
 async fn serve_picture(
-    state: AppState,
+    state: PreviewState,
     prefix: &str,
     file: Result<Path<String>, PathRejection>,
     req: Request,
@@ -699,7 +720,7 @@ async fn serve_picture(
 
 /// `GET /og/p/{id}.jpg`.
 pub async fn product_picture(
-    State(state): State<AppState>,
+    State(state): State<PreviewState>,
     file: Result<Path<String>, PathRejection>,
     req: Request,
 ) -> Response {
@@ -708,7 +729,7 @@ pub async fn product_picture(
 
 /// `GET /og/posts/{id}.jpg`.
 pub async fn post_picture(
-    State(state): State<AppState>,
+    State(state): State<PreviewState>,
     file: Result<Path<String>, PathRejection>,
     req: Request,
 ) -> Response {
@@ -717,7 +738,7 @@ pub async fn post_picture(
 
 /// `GET /og/c/{slug}.jpg`.
 pub async fn community_picture(
-    State(state): State<AppState>,
+    State(state): State<PreviewState>,
     file: Result<Path<String>, PathRejection>,
     req: Request,
 ) -> Response {

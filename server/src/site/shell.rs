@@ -3,10 +3,11 @@
 //! tags (see `preview`); and the static files with cache headers that suit their names.
 
 use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -18,12 +19,15 @@ use tower_http::services::ServeDir;
 
 use quanzi_api::Route;
 
+use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
 use crate::content::upload;
 use crate::http::middleware::method_not_allowed;
+use crate::referral::{self, ReferralState};
 use crate::site::html::escape_html;
+use crate::site::preview::PreviewState;
 use crate::site::preview::{self, Preview};
-use crate::{referral, AppState};
+use crate::storage::db::Db;
 
 /// The public origin when none is configured: the reference server's own address.
 pub const DEFAULT_PUBLIC_ORIGIN: &str = "http://127.0.0.1:8080";
@@ -509,24 +513,69 @@ pub fn is_hashed(file_name: &str) -> bool {
 /// The app's pages (the public URL table, [`quanzi_api::Route`]), each landing with `?ref=`
 /// recorded; the preview pictures; members' photos; anything else is a static file or the
 /// 404 page.
-pub fn routes(state: &AppState) -> Router<AppState> {
+pub fn routes<S>(state: &S) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    SiteState: FromRef<S>,
+    PreviewState: FromRef<S>,
+    ReferralState: FromRef<S>,
+    Arc<upload::Store>: FromRef<S>,
+{
     Router::new()
         .route("/og/p/{file}", get(preview::product_picture))
         .route("/og/posts/{file}", get(preview::post_picture))
         .route("/og/c/{file}", get(preview::community_picture))
         // Members' photos, from the data directory rather than dist/.
-        .route("/media/{name}", get(upload::media))
+        .route("/media/{name}", get(media))
         // The raw template must never be served: it lacks the nonce.
         .route("/index.html", get(not_found_page))
         .fallback(page_or_file)
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            ReferralState::from_ref(state),
             referral::landing,
         ))
 }
 
+/// What the pages need of the state: the shell, the database (previews) and the commerce
+/// machinery (a group's page settles what is due first).
+#[derive(Clone)]
+pub struct SiteState {
+    pub web: Arc<Web>,
+    pub db: Db,
+    pub commerce: Commerce,
+}
+
+impl<S> FromRef<S> for SiteState
+where
+    Arc<Web>: FromRef<S>,
+    Db: FromRef<S>,
+    Commerce: FromRef<S>,
+{
+    fn from_ref(state: &S) -> Self {
+        SiteState {
+            web: Arc::from_ref(state),
+            db: Db::from_ref(state),
+            commerce: Commerce::from_ref(state),
+        }
+    }
+}
+
+/// A member's photo, or the 404 page.
+async fn media(
+    State(state): State<SiteState>,
+    State(uploads): State<Arc<upload::Store>>,
+    name: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    req: Request,
+) -> Response {
+    let served = match name {
+        Ok(axum::extract::Path(name)) => upload::serve_media(&uploads, &name, req).await,
+        Err(_) => None,
+    };
+    served.unwrap_or_else(|| state.web.page(StatusCode::NOT_FOUND))
+}
+
 /// A path in the URL table is a page of the app; any other is a file from `dist/`.
-async fn page_or_file(State(state): State<AppState>, req: Request) -> Response {
+async fn page_or_file(State(state): State<SiteState>, req: Request) -> Response {
     let Some(route) = Route::from_path(req.uri().path()) else {
         return static_file(state, req).await;
     };
@@ -559,14 +608,14 @@ async fn page_or_file(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
-async fn not_found_page(State(state): State<AppState>) -> Response {
+async fn not_found_page(State(state): State<SiteState>) -> Response {
     state.web.page(StatusCode::NOT_FOUND)
 }
 
 /// The shell with 200 and the item's link preview when `key` names something that exists,
 /// else 404 with the plain shell (the app then shows its not-found
 /// page, and crawlers see the truth).
-async fn preview_page<K, F>(state: &AppState, key: K, load: F) -> Response
+async fn preview_page<K, F>(state: &SiteState, key: K, load: F) -> Response
 where
     K: Send + 'static,
     F: FnOnce(&rusqlite::Connection, K) -> Result<Option<Preview>, crate::http::error::AppError>
@@ -576,7 +625,7 @@ where
     if state.web.shell.is_none() {
         return state.web.page(StatusCode::SERVICE_UNAVAILABLE);
     }
-    match state.db(move |conn| load(conn, key)).await {
+    match state.db.run(move |conn| load(conn, key)).await {
         Ok(Some(preview)) => state.web.preview_page(&preview),
         Ok(None) => state.web.page(StatusCode::NOT_FOUND),
         // Logged already; the app still loads and shows its error state.
@@ -609,7 +658,7 @@ fn is_index_html(name: &str) -> bool {
 }
 
 /// A file from `dist/`, or the app's 404 page.
-async fn static_file(state: AppState, req: Request) -> Response {
+async fn static_file(state: SiteState, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     // The raw shell has no nonce and would be cached as a plain file: however its name is
     // spelled (`//index.html`, `/%69ndex.html`), only the rendered page is served.

@@ -7,24 +7,29 @@ use anyhow::{bail, Context};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+use crate::http::error::AppError;
+
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
-/// Runs blocking database work on tokio's blocking pool, so a slow query never stalls the
-/// async workers.
-pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, crate::http::error::AppError>
-where
-    F: FnOnce(&mut rusqlite::Connection) -> Result<T, crate::http::error::AppError>
-        + Send
-        + 'static,
-    T: Send + 'static,
-{
-    let pool = pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().map_err(crate::http::error::AppError::internal)?;
-        work(&mut conn)
-    })
-    .await
-    .map_err(crate::http::error::AppError::internal)?
+/// The database as handlers share it (`State<Db>`): the pool, and blocking work run on
+/// tokio's blocking pool so a slow query never stalls the async workers.
+#[derive(Clone)]
+pub struct Db(pub Pool);
+
+impl Db {
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(AppError::internal)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(AppError::internal)?
+    }
 }
 
 /// The schema, one SQL file per version, applied in order. A database's `user_version`

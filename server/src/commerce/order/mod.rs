@@ -33,25 +33,48 @@ pub mod machine;
 pub mod rows;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use quanzi_api::{ErrorCode, NewOrder, Order, Page, Pay};
 use rusqlite::params;
 
+use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
 use crate::commerce::payment::ChargeState;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
+use crate::http::origin::Scheme;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::SignedIn;
+use crate::referral;
 use crate::storage::db::{now_ms, write_tx};
 use crate::storage::idempotency::{self, Answer, IdemKey, IdempotencyKeyHeader, Prior};
-use crate::{referral, AppState};
 use machine::{apply_answer, place, prepare, Step};
 use rows::{load_order, owned_order};
+
+/// What the order handlers need of the state: the commerce machinery (database, payment
+/// provider, settings) and the cookie scheme (the referral cookie's name).
+#[derive(Clone)]
+pub struct OrderState {
+    pub commerce: Commerce,
+    pub scheme: Scheme,
+}
+
+impl<S> FromRef<S> for OrderState
+where
+    Commerce: FromRef<S>,
+    Scheme: FromRef<S>,
+{
+    fn from_ref(state: &S) -> Self {
+        OrderState {
+            commerce: Commerce::from_ref(state),
+            scheme: Scheme::from_ref(state),
+        }
+    }
+}
 
 /// Places an order: the cart's lines at solo prices, or one product at the group price,
 /// starting a group or taking a seat in one. The order takes its stock (and seat) at once
@@ -87,17 +110,19 @@ use rows::{load_order, owned_order};
     security(("session" = []))
 )]
 pub async fn create_order(
-    State(state): State<AppState>,
+    State(state): State<OrderState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NewOrder>,
 ) -> Result<Response, AppError> {
     let key = IdemKey::from_request(&headers, member_id, &Method::POST, "/api/v1/orders", &body)?;
-    let cookie_code = referral::cookie_code(&headers, state.secure_cookies);
+    let cookie_code = referral::cookie_code(&headers, state.scheme.secure());
     let settings = state.commerce.settings;
     let (answer, replayed) = state
-        .db(move |conn| {
+        .commerce
+        .db
+        .run(move |conn| {
             idempotency::once(conn, &key, |conn| {
                 let now = now_ms();
                 let body_code = body
@@ -160,7 +185,7 @@ pub async fn create_order(
     security(("session" = []))
 )]
 pub async fn pay(
-    State(state): State<AppState>,
+    State(state): State<OrderState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     headers: HeaderMap,
@@ -174,7 +199,9 @@ pub async fn pay(
     let provider = commerce.payments.name();
     let first_key = key.clone();
     let step = state
-        .db(move |conn| {
+        .commerce
+        .db
+        .run(move |conn| {
             let key = first_key;
             let now = now_ms();
             let mut tx = write_tx(conn)?;
@@ -228,7 +255,9 @@ pub async fn pay(
             // `processing` and the sweep soon asks the provider about it by its id (it is
             // never taken as declined without the provider's word). The key is let go.
             state
-                .db(move |conn| {
+                .commerce
+                .db
+                .run(move |conn| {
                     let tx = write_tx(conn)?;
                     tx.prepare_cached(
                         "UPDATE payments SET poll_ms = ?2
@@ -256,7 +285,9 @@ pub async fn pay(
     };
     let declined = charge.state == ChargeState::Declined;
     let answer = state
-        .db(move |conn| {
+        .commerce
+        .db
+        .run(move |conn| {
             let now = now_ms();
             let tx = write_tx(conn)?;
             apply_answer(&tx, payment_id, &charge, now, settings)?;
@@ -303,13 +334,15 @@ pub async fn pay(
     security(("session" = []))
 )]
 pub async fn get_order(
-    State(state): State<AppState>,
+    State(state): State<OrderState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<Order>, AppError> {
     let order = state
-        .db(move |conn| owned_order(conn, id, member_id, lang, now_ms()))
+        .commerce
+        .db
+        .run(move |conn| owned_order(conn, id, member_id, lang, now_ms()))
         .await?;
     Ok(Json(order))
 }
@@ -332,7 +365,7 @@ pub async fn get_order(
     security(("session" = []))
 )]
 pub async fn list_orders(
-    State(state): State<AppState>,
+    State(state): State<OrderState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
     query: Result<Query<PageQuery>, QueryRejection>,
@@ -343,7 +376,9 @@ pub async fn list_orders(
     let limit = parse_limit(query.limit.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
     let page = state
-        .db(move |conn| {
+        .commerce
+        .db
+        .run(move |conn| {
             let now = now_ms();
             let after = cursor.unwrap_or(Cursor {
                 created_ms: i64::MAX,
