@@ -294,9 +294,10 @@ async function nativeApp(browser, answer) {
   await page.clock.install();
   await page.goto('/p/18');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  // Stop the page's clock where it stands: no timer of the page's can fire from here on
-  // unless the test lets time run.
-  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 20);
+  // Stop the page's clock about where it stands: no timer of the page's can fire from here
+  // on unless the test lets time run. A second ahead, because pausing in the past fails and
+  // a loaded machine can spend more than a few milliseconds between the two calls.
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
   const bridged = (type) => page.evaluate((type) => window.__bridged.filter((m) => m.type === type), type);
   return { context, page, bridged };
 }
