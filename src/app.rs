@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     // Before the router reads the address: it takes `?ref=` out of it.
     crate::state::referral::capture(i18n.lang.get_untracked());
+    history::listen();
     view! {
         <Router>
             <Shell embedded />

@@ -117,18 +117,28 @@ fn focus_main() {
     }
 }
 
+/// The address the browser shows (path and query), as the router will read it.
+fn browser_address() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.pathname().ok()?,
+        location.search().ok()?
+    ))
+}
+
 /// Takes over scroll restoration from the browser (it would restore before the page has
-/// been drawn again) and follows the router's location (path and query).
-pub fn follow(pathname: Memo<String>, search: Memo<String>) {
+/// been drawn again) and notes each way of leaving a page. Before `<Router>`: on back and
+/// forward the router draws the returning page within its own `popstate` listener, and
+/// that page must already know it is returning.
+pub fn listen() {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.set_scroll_restoration(web_sys::ScrollRestoration::Manual);
     }
     let on_click = window_event_listener(ev::click, |_| leaving());
-    let on_pop = window_event_listener(ev::popstate, move |_| {
-        // The router has read the new address already (its listener came first); a jump
-        // within the page (the skip link's `#main`) is no return.
-        let shown = SHOWN.with_borrow(Clone::clone);
-        if address(pathname, search) == shown {
+    let on_pop = window_event_listener(ev::popstate, |_| {
+        // A jump within the page (the skip link's `#main`) is no return.
+        if SHOWN.with_borrow(|shown| browser_address().as_ref() == Some(shown)) {
             return;
         }
         remember();
@@ -139,6 +149,11 @@ pub fn follow(pathname: Memo<String>, search: Memo<String>) {
         on_click.remove();
         on_pop.remove();
     });
+}
+
+/// Follows the router's location (path and query): the page on screen, and focus to
+/// `<main>` on each new page.
+pub fn follow(pathname: Memo<String>, search: Memo<String>) {
     Effect::new(move |previous: Option<String>| {
         SHOWN.set(address(pathname, search));
         let path = pathname.get_untracked();
