@@ -79,7 +79,33 @@ pub fn use_kept_feeds() -> KeptFeeds {
 
 #[cfg(test)]
 mod tests {
-    use super::{feed_path, FeedFilter};
+    use super::*;
+
+    fn loaded(n: usize) -> Loaded {
+        Loaded {
+            posts: Vec::new(),
+            cursor: Some(n.to_string()),
+        }
+    }
+
+    #[test]
+    fn lists_are_kept_by_filter_and_language_the_latest_few() {
+        let kept = KeptFeeds(StoredValue::new(Vec::new()));
+        kept.keep(FeedFilter::Everything, Lang::ZhCn, loaded(1));
+        kept.keep(FeedFilter::Everything, Lang::ZhCn, loaded(2));
+        let cursor = |filter: &FeedFilter, lang| kept.get(filter, lang).and_then(|l| l.cursor);
+        assert_eq!(
+            cursor(&FeedFilter::Everything, Lang::ZhCn).as_deref(),
+            Some("2")
+        );
+        assert!(kept.get(&FeedFilter::Everything, Lang::En).is_none());
+        for author in 1..=4 {
+            kept.keep(FeedFilter::Author(author), Lang::ZhCn, loaded(3));
+        }
+        // Four newer lists: the oldest has gone.
+        assert!(kept.get(&FeedFilter::Everything, Lang::ZhCn).is_none());
+        assert!(kept.get(&FeedFilter::Author(1), Lang::ZhCn).is_some());
+    }
 
     #[test]
     fn feed_paths_carry_filter_and_cursor_encoded() {
