@@ -1,19 +1,37 @@
-//! The layout (header, content, tab bar), the providers, and which page a route shows. The
-//! feed is in the main wasm; every other page is in a chunk fetched on its first visit.
+//! The layout (header, content, tab bar), the providers, and the routes: leptos_router
+//! matches a path to one of the public URLs (`quanzi_api::route`, built from its segments),
+//! and the URL table itself names the page, so `/p/12/` and `/p/0` are not found before
+//! any request. The feed is in the main wasm; every other page is in a chunk fetched on
+//! its first visit (`ui::lazy`: a skeleton meanwhile, an error with retry if it fails).
 
+use std::mem::discriminant;
+
+use leptos::children::ToChildren;
 use leptos::prelude::*;
+use leptos_router::components::{FlatRoutes, FlatRoutesProps, RouteChildren, Router};
+use leptos_router::{MatchNestedRoutes, NestedRoute, ParamSegment, StaticSegment};
+use quanzi_api::route::segment::*;
+use quanzi_api::{href, Route};
 
-use crate::account::{account_page, auth_page, provide_session};
-use crate::cart::{cart_page, provide_cart, use_cart};
-use crate::checkout::checkout_page;
-use crate::community::{communities_page, community_page, provide_communities};
-use crate::feed::FeedPage;
-use crate::group_buy::group_buy_page;
 use crate::i18n::{provide_i18n, use_i18n};
-use crate::order::{order_page, orders_page};
-use crate::post::post_page;
-use crate::product::product_page;
-use crate::router::{provide_router, Route};
+use crate::pages::account::account_page;
+use crate::pages::auth::auth_page;
+use crate::pages::cart::cart_page;
+use crate::pages::checkout::checkout_page;
+use crate::pages::communities::communities_page;
+use crate::pages::community::community_page;
+use crate::pages::feed::FeedPage;
+use crate::pages::group_buy::group_buy_page;
+use crate::pages::order::order_page;
+use crate::pages::orders::orders_page;
+use crate::pages::post::post_page;
+use crate::pages::product::product_page;
+use crate::state::cart::{provide_cart, use_cart};
+use crate::state::communities::provide_communities;
+use crate::state::feed::provide_kept_feeds;
+use crate::state::history;
+use crate::state::router::{provide_nav, use_nav};
+use crate::state::session::provide_session;
 use crate::ui::lazy::lazy;
 use crate::ui::states::NotFound;
 
@@ -22,35 +40,38 @@ pub fn App() -> impl IntoView {
     let embedded = crate::embed::start();
     let i18n = provide_i18n();
     // Before the router reads the address: it takes `?ref=` out of it.
-    crate::referral::capture(i18n.lang.get_untracked());
-    let location = provide_router();
-    crate::embed::connect(location, i18n);
+    crate::state::referral::capture(i18n.lang.get_untracked());
+    history::listen();
+    view! {
+        <Router>
+            <Shell embedded />
+        </Router>
+    }
+}
+
+/// Everything that needs the router: the providers, the layout and the routes.
+#[component]
+fn Shell(embedded: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let nav = provide_nav();
+    history::follow(nav.pathname, nav.search);
+    crate::embed::connect(nav, i18n);
     provide_communities();
+    provide_kept_feeds();
     let session = provide_session();
     provide_cart(session, i18n.lang);
-    // A memo, so a change of query alone (a feed filter) keeps the page and its state.
-    let route = Memo::new(move |_| location.route());
+    let route = Memo::new(move |_| Route::from_path(&nav.pathname.get()));
     // Inside a host app, the host's own bar and tabs stand in for the site's.
     let chrome = !embedded;
     view! {
         {chrome.then(|| view! { <Header route /> })}
         <main id="main" class="page" tabindex="-1">
-            {move || match route.get() {
-                Route::Feed => view! { <FeedPage /> }.into_any(),
-                Route::Product(id) => lazy(move || product_page(id)),
-                Route::Post(id) => lazy(move || post_page(id)),
-                Route::Community(slug) => lazy(move || community_page(slug.clone())),
-                Route::Communities => lazy(communities_page),
-                Route::GroupBuy(id) => lazy(move || group_buy_page(id)),
-                Route::Cart => lazy(cart_page),
-                Route::Checkout => lazy(checkout_page),
-                Route::Orders => lazy(orders_page),
-                Route::Order(id) => lazy(move || order_page(id)),
-                Route::Me => lazy(account_page),
-                Route::SignIn => lazy(|| auth_page(false)),
-                Route::SignUp => lazy(|| auth_page(true)),
-                Route::NotFound => view! { <NotFound /> }.into_any(),
-            }}
+            {FlatRoutes(
+                FlatRoutesProps::builder()
+                    .fallback(|| view! { <NotFound /> })
+                    .children(RouteChildren::to_children(routes))
+                    .build(),
+            )}
         </main>
         {chrome
             .then(|| {
@@ -63,6 +84,78 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The public URLs as leptos_router matches them, one route per pattern of the URL table.
+/// Every route shows [`RoutePage`]: the table, not the router, says which page a path is.
+fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
+    (
+        NestedRoute::new(StaticSegment(""), RoutePage),
+        NestedRoute::new((StaticSegment(PRODUCT), ParamSegment("product")), RoutePage),
+        NestedRoute::new((StaticSegment(POST), ParamSegment("post")), RoutePage),
+        NestedRoute::new(
+            (StaticSegment(COMMUNITY), ParamSegment("community")),
+            RoutePage,
+        ),
+        NestedRoute::new(StaticSegment(COMMUNITIES), RoutePage),
+        NestedRoute::new(
+            (StaticSegment(GROUP_BUY), ParamSegment("group_buy")),
+            RoutePage,
+        ),
+        NestedRoute::new(StaticSegment(CART), RoutePage),
+        NestedRoute::new(StaticSegment(CHECKOUT), RoutePage),
+        NestedRoute::new((StaticSegment(ME), StaticSegment(ORDERS)), RoutePage),
+        NestedRoute::new(
+            (
+                StaticSegment(ME),
+                StaticSegment(ORDERS),
+                ParamSegment("order"),
+            ),
+            RoutePage,
+        ),
+        NestedRoute::new(StaticSegment(ME), RoutePage),
+        NestedRoute::new(StaticSegment(SIGN_IN), RoutePage),
+        NestedRoute::new(StaticSegment(SIGN_UP), RoutePage),
+    )
+}
+
+/// The page of the path on screen. leptos_router keeps a route's view while only its
+/// parameters change (`/p/1` → `/p/2`), so this follows the path itself; a path of another
+/// route is left to that route's own view, which replaces this one.
+#[component]
+fn RoutePage() -> impl IntoView {
+    let nav = use_nav();
+    let route = Memo::new(move |shown: Option<&Option<Route>>| {
+        let now = Route::from_path(&nav.pathname.get());
+        match (shown, &now) {
+            (Some(Some(shown)), Some(next)) if discriminant(shown) != discriminant(next) => {
+                Some(shown.clone())
+            }
+            _ => now,
+        }
+    });
+    move || page(route.get())
+}
+
+fn page(route: Option<Route>) -> AnyView {
+    let Some(route) = route else {
+        return view! { <NotFound /> }.into_any();
+    };
+    match route {
+        Route::Feed => view! { <FeedPage /> }.into_any(),
+        Route::Product(id) => lazy(move || product_page(id)),
+        Route::Post(id) => lazy(move || post_page(id)),
+        Route::Community(slug) => lazy(move || community_page(slug.clone())),
+        Route::Communities => lazy(communities_page),
+        Route::GroupBuy(id) => lazy(move || group_buy_page(id)),
+        Route::Cart => lazy(cart_page),
+        Route::Checkout => lazy(checkout_page),
+        Route::Orders => lazy(orders_page),
+        Route::Order(id) => lazy(move || order_page(id)),
+        Route::Me => lazy(account_page),
+        Route::SignIn => lazy(|| auth_page(false)),
+        Route::SignUp => lazy(|| auth_page(true)),
+    }
+}
+
 /// The cart, with how many things are in it.
 #[component]
 fn CartLink() -> impl IntoView {
@@ -70,7 +163,7 @@ fn CartLink() -> impl IntoView {
     let count = use_cart().0;
     view! {
         <a
-            href="/cart"
+            href=href(Route::Cart)
             class="cart-link"
             aria-label=move || format!("{} ({})", i18n.t().cart_title, count.get())
         >
@@ -104,14 +197,15 @@ fn LanguageSwitch() -> impl IntoView {
 }
 
 #[component]
-fn Header(route: Memo<Route>) -> impl IntoView {
+fn Header(route: Memo<Option<Route>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <header class="top-bar">
-            <a class="skip-link" href="#main">
+            // `target`: the router leaves the link to the browser, which moves focus there.
+            <a class="skip-link" href="#main" target="_self">
                 {move || i18n.t().nav_feed}
             </a>
-            <a href="/" class="brand">
+            <a href=href(Route::Feed) class="brand">
                 <img src="/icons/icon.svg" width="28" height="28" alt="" />
                 <span>{move || i18n.t().app_name}</span>
             </a>
@@ -126,18 +220,22 @@ fn Header(route: Memo<Route>) -> impl IntoView {
 
 /// The same three destinations in the phone's tab bar and the desktop header.
 #[component]
-fn NavLinks(route: Memo<Route>) -> impl IntoView {
+fn NavLinks(route: Memo<Option<Route>>) -> impl IntoView {
     let i18n = use_i18n();
-    let current = move |tab: fn(&Route) -> bool| route.with(tab).then_some("page");
+    let current = move |tab: fn(&Route) -> bool| {
+        route
+            .with(|r| r.as_ref().is_some_and(tab))
+            .then_some("page")
+    };
     view! {
-        <a href="/" class="nav-link" aria-current=move || current(|r| *r == Route::Feed)>
+        <a href=href(Route::Feed) class="nav-link" aria-current=move || current(|r| *r == Route::Feed)>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
                 <path d="M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z" />
             </svg>
             <span>{move || i18n.t().nav_feed}</span>
         </a>
         <a
-            href="/communities"
+            href=href(Route::Communities)
             class="nav-link"
             aria-current=move || {
                 current(|r| matches!(r, Route::Communities | Route::Community(_)))
@@ -150,12 +248,99 @@ fn NavLinks(route: Memo<Route>) -> impl IntoView {
             </svg>
             <span>{move || i18n.t().nav_communities}</span>
         </a>
-        <a href="/me" class="nav-link" aria-current=move || current(|r| *r == Route::Me)>
+        <a href=href(Route::Me) class="nav-link" aria-current=move || current(|r| *r == Route::Me)>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
                 <circle cx="12" cy="8" r="4" />
                 <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
             </svg>
             <span>{move || i18n.t().nav_me}</span>
         </a>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos_router::{MatchInterface, MatchParams, RouteDefs};
+
+    use super::*;
+
+    /// What leptos_router makes of a path: the part it matched and the parameters.
+    fn router_match(path: &str) -> Option<(String, Vec<(String, String)>)> {
+        RouteDefs::new(routes()).match_route(path).map(|matched| {
+            let params = matched
+                .to_params()
+                .into_iter()
+                .map(|(name, value)| (name.into_owned(), value))
+                .collect();
+            // The root matches as "".
+            let matched = format!("/{}", matched.as_matched().trim_start_matches('/'));
+            (matched, params)
+        })
+    }
+
+    /// The parameters the router must have found for a page of the URL table.
+    fn params_of(route: &Route) -> Vec<(String, String)> {
+        let param = |name: &str, value: String| vec![(name.to_owned(), value)];
+        match route {
+            Route::Product(id) => param("product", id.to_string()),
+            Route::Post(id) => param("post", id.to_string()),
+            Route::Community(slug) => param("community", slug.clone()),
+            Route::GroupBuy(id) => param("group_buy", id.to_string()),
+            Route::Order(id) => param("order", id.to_string()),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_router_matches_every_page_of_the_url_table_as_the_table_reads_it() {
+        for path in [
+            "/",
+            "/p/12",
+            "/posts/7",
+            "/c/cycling",
+            "/communities",
+            "/g/3",
+            "/cart",
+            "/checkout",
+            "/me",
+            "/me/orders",
+            "/me/orders/9",
+            "/sign-in",
+            "/sign-up",
+        ] {
+            let route = Route::from_path(path).expect(path);
+            let (matched, params) = router_match(path).expect(path);
+            assert_eq!(matched, route.path(), "{path}");
+            assert_eq!(params, params_of(&route), "{path}");
+        }
+    }
+
+    #[test]
+    fn what_the_table_refuses_is_not_found() {
+        // The router shows its fallback (not found) for these.
+        for path in [
+            "/nope",
+            "/p",
+            "/p/1/extra",
+            "/me/x/y",
+            "/cart/1",
+            "/me/orders/9/extra",
+        ] {
+            assert_eq!(Route::from_path(path), None, "{path}");
+            assert_eq!(router_match(path), None, "{path}");
+        }
+        // The router is looser here (a trailing slash, a parameter that is no id or slug):
+        // `RoutePage` asks the table, which says not found, before any request.
+        for path in [
+            "/p/12/",
+            "/p/abc",
+            "/p/0",
+            "/p/-1",
+            "/c/Cycling",
+            "/me/orders/x",
+            "/me/",
+        ] {
+            assert_eq!(Route::from_path(path), None, "{path}");
+        }
     }
 }

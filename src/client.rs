@@ -74,18 +74,13 @@ fn read_api_base() -> String {
         .unwrap_or_else(|| quanzi_api::API_PREFIX.to_owned())
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-pub fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+/// A key for one intent to write (an order, a payment): random, so two visits never
+/// collide. A retry of the same intent sends the same key and gets the first answer.
+pub fn idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }
 
 /// What a request carries.
@@ -524,12 +519,5 @@ mod tests {
             }
         );
         assert!(!err.is_not_found());
-    }
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(encode_query_value("a b&c=d"), "a%20b%26c%3Dd");
-        assert_eq!(encode_query_value("1700000000000-12"), "1700000000000-12");
-        assert_eq!(encode_query_value("骑"), "%E9%AA%91");
     }
 }

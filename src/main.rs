@@ -1,22 +1,14 @@
-//! Quanzi (圈子): the community storefront's single-page app. Mount only.
+//! Quanzi (圈子): the community storefront's single-page app. Mount only. Rooms, top down:
+//! `app` (layout and routes) → `pages` → `components` → `state` → `client`, `ui`, `i18n`.
 
-mod account;
 mod app;
 mod browser;
-mod cart;
-mod checkout;
 mod client;
-mod community;
+mod components;
 mod embed;
-mod feed;
-mod group_buy;
 mod i18n;
-mod order;
-mod post;
-mod product;
-mod referral;
-mod router;
-mod share;
+mod pages;
+mod state;
 mod task;
 mod ui;
 

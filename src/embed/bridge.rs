@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::theme::Theme;
 use crate::browser::meta_content;
-use crate::router::is_in_app_path;
+use crate::state::router::is_in_app_path;
 
 pub const SOURCE: &str = "quanzi";
 pub const VERSION: u32 = 1;

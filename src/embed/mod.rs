@@ -18,7 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::browser::session_storage;
 use crate::client::js_object;
 use crate::i18n::{I18n, Lang};
-use crate::router::{navigate, query_value, Location};
+use crate::state::router::{query_value, Nav};
 use crate::task::spawn;
 use bridge::{Command, Host};
 use theme::Theme;
@@ -299,7 +299,7 @@ pub async fn share_via_host(url: &str, title: &str, text: &str) -> bool {
 #[wasm_split(embed_commands, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn obey_message(
     event: web_sys::MessageEvent,
-    location: Location,
+    nav: Nav,
     i18n: I18n,
 ) -> Result<(), SplitLoaderError> {
     let Some(command) = bridge::read(&event) else {
@@ -309,18 +309,18 @@ fn obey_message(
         if let Some(host) = Host::from_command(&event) {
             HOST.set(Some(host));
             emit(Event::Ready {
-                path: location.href(),
+                path: nav.href(),
                 locale: i18n.lang.get_untracked().tag(),
             });
         }
     }
-    obey(command, location, i18n);
+    obey(command, nav, i18n);
     Ok(())
 }
 
-fn obey(command: Command, location: Location, i18n: I18n) {
+fn obey(command: Command, nav: Nav, i18n: I18n) {
     match command {
-        Command::Navigate(path) => navigate(location, &path),
+        Command::Navigate(path) => nav.go(&path),
         Command::SetLocale(tag) => {
             if let Some(lang) = Lang::from_tag(&tag) {
                 i18n.set(lang);
@@ -364,7 +364,7 @@ fn observe_height() {
 
 /// Connects the bridge once the app is up: commands in, `ready`, `navigate` and `resize`
 /// out. Nothing at all without a host or a parent frame.
-pub fn connect(location: Location, i18n: I18n) {
+pub fn connect(nav: Nav, i18n: I18n) {
     // Framed, the parent may be a host the browser would not name (§ bridge::Host).
     if !has_host() && !bridge::is_framed() {
         return;
@@ -375,14 +375,14 @@ pub fn connect(location: Location, i18n: I18n) {
             return;
         }
         spawn(async move {
-            let _ = obey_message(event, location, i18n).await;
+            let _ = obey_message(event, nav, i18n).await;
         });
     });
     on_cleanup(move || listener.remove());
     Effect::new(move |previous: Option<String>| {
-        location.path.track();
-        location.query.track();
-        let here = location.href();
+        nav.pathname.track();
+        nav.search.track();
+        let here = nav.href();
         match previous {
             None => emit(Event::Ready {
                 path: here.clone(),

@@ -1,7 +1,9 @@
-//! Small shared components: prices, pictures, avatars, times, page states, the head.
+//! Small primitives: prices, pictures, avatars, times, page states, form errors, the head,
+//! lazy chunks.
 
 pub mod avatar;
 pub mod countdown;
+pub mod form;
 pub mod gallery;
 pub mod head;
 pub mod image;

@@ -1,6 +1,7 @@
 //! The designed states every page has: loading (skeleton), empty, error with retry, not found.
 
 use leptos::prelude::*;
+use quanzi_api::{href, Route};
 
 use crate::client::ClientError;
 use crate::i18n::use_i18n;
@@ -51,7 +52,7 @@ pub fn NotFound() -> impl IntoView {
             <p class="state-code" aria-hidden="true">"404"</p>
             <h1>{move || i18n.t().not_found_title}</h1>
             <p>{move || i18n.t().not_found_body}</p>
-            <a href="/" class="button">
+            <a href=href(Route::Feed) class="button">
                 {move || i18n.t().back_home}
             </a>
         </div>

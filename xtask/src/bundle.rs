@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use crate::cmd::{self, command, root, Result};
 use crate::wasm;
 
-/// The first-load budget: wasm + js + css of the built app after brotli.
-pub const FIRST_LOAD_BUDGET: u64 = 170_000;
+/// The first-load budget: wasm + js + css of the built app after brotli. Raised from
+/// 170,000 for leptos_router (issue 11): the router, its 13 routes and its link handling
+/// cost about 27 KB brotli over the hand-written one, which nothing else in the main
+/// module could pay for (moving the like toggle into a chunk made the total larger).
+pub const FIRST_LOAD_BUDGET: u64 = 185_000;
 
 pub fn build_app() -> Result {
     println!("== building the app (release, split wasm, wasm-opt -Oz)");

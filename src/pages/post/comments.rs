@@ -1,17 +1,18 @@
 //! Comments under a post: a flat list, newest last, 50 at a time, with a box to add one.
 //! Authors and moderators may delete.
 
-use crate::task::spawn;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use quanzi_api::comment::COMMENT_MAX_CHARS;
 use quanzi_api::{Comment, NewComment, Page};
 
-use crate::account::{form_error, require_member, use_session};
 use crate::client::{get_json, write_json};
 use crate::i18n::use_i18n;
-use crate::router::use_location;
+use crate::state::router::use_nav;
+use crate::state::session::{require_member, use_session};
+use crate::task::spawn;
 use crate::ui::avatar::Avatar;
+use crate::ui::form::form_error;
 use crate::ui::remote::{fetch, loaded};
 use crate::ui::time::ago;
 
@@ -42,7 +43,7 @@ pub fn Comments(post_id: i64, count: RwSignal<u32>) -> impl IntoView {
 fn CommentList(post_id: i64, first: Page<Comment>, count: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
+    let nav = use_nav();
     let comments = RwSignal::new(first.items);
     // Where the next 50 start; `None` once the list is whole.
     let next = RwSignal::new(first.next_cursor);
@@ -53,7 +54,7 @@ fn CommentList(post_id: i64, first: Page<Comment>, count: RwSignal<u32>) -> impl
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if !require_member(session, location) {
+        if !require_member(session, nav) {
             return;
         }
         if pending.get_untracked() {

@@ -3,10 +3,10 @@
 //! itself (an SVG, no chart library to download).
 
 use leptos::prelude::*;
-use quanzi_api::{ReferralDay, Referrals};
+use quanzi_api::{href, ReferralDay, Referrals, Route};
 
+use crate::components::share::{copy, public_origin, share_link, Copied};
 use crate::i18n::{fill, use_i18n};
-use crate::share::{copy, public_origin, share_link, Copied};
 use crate::ui::price::format_money;
 use crate::ui::remote::{fetch, loaded};
 
@@ -25,7 +25,7 @@ pub fn ReferralDashboard() -> impl IntoView {
 #[component]
 fn Results(referrals: Referrals) -> impl IntoView {
     let i18n = use_i18n();
-    let link = share_link(&public_origin(), "/", Some(&referrals.code));
+    let link = share_link(&public_origin(), &href(Route::Feed), Some(&referrals.code));
     let copied = RwSignal::new(None::<Copied>);
     let to_copy = link.clone();
     let value = format_money(&referrals.order_value);

@@ -5,33 +5,29 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use quanzi_api::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_CHARS};
 use quanzi_api::{
-    Cart, Fulfilment, GroupBuy, LineRequest, Money, NewOrder, Order, Page, PickupPoint, Product,
-    Purchase,
+    href, Cart, Fulfilment, GroupBuy, LineRequest, Money, NewOrder, Order, Page, PickupPoint,
+    Product, Purchase, Route,
 };
 
-use crate::account::{form_error, sign_in_href, use_session};
-use crate::client::{write_once, ClientError};
+use crate::client::{idempotency_key, write_once, ClientError};
 use crate::i18n::{fill, use_i18n, Strings};
-use crate::router::{navigate, use_location};
+use crate::state::cart::{refresh, use_cart};
+use crate::state::referral::kept_code;
+use crate::state::router::use_nav;
+use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn;
+use crate::ui::form::form_error;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
 use crate::ui::remote::{fetch, loaded, State};
-use crate::ui::states::ErrorState;
+use crate::ui::states::{ErrorState, Skeleton};
 
 /// `/checkout`, in a wasm chunk of its own.
 #[wasm_split(checkout, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn checkout_page() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <CheckoutPage /> }.into_any())
-}
-
-/// A key for one intent to order: random, so two visits never collide.
-pub fn idempotency_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }
 
 /// What `?start=` / `?join=` / nothing ask to buy.
@@ -76,10 +72,10 @@ fn order_error(t: &'static Strings, error: &ClientError) -> &'static str {
 fn CheckoutPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
+    let nav = use_nav();
     let intent = match (
-        location.query_value("start").and_then(|v| v.parse().ok()),
-        location.query_value("join").and_then(|v| v.parse().ok()),
+        nav.query_value("start").and_then(|v| v.parse().ok()),
+        nav.query_value("join").and_then(|v| v.parse().ok()),
     ) {
         (Some(product), _) => Intent::Start(product),
         (None, Some(group)) => Intent::Join(group),
@@ -91,10 +87,10 @@ fn CheckoutPage() -> impl IntoView {
     });
     move || {
         if !session.checked.get() {
-            return view! { <crate::ui::states::Skeleton cards=1 /> }.into_any();
+            return view! { <Skeleton cards=1 /> }.into_any();
         }
         if session.me.with(Option::is_none) {
-            let here = location.href();
+            let here = nav.href();
             return view! {
                 <section class="state">
                     <h1>{move || i18n.t().checkout}</h1>
@@ -188,8 +184,8 @@ fn Checkout(intent: Intent) -> impl IntoView {
     // A member at the form: checkout has started (not a guest at the sign-in gate).
     crate::embed::emit(intent.started());
     let i18n = use_i18n();
-    let cart_count = crate::cart::use_cart();
-    let location = use_location();
+    let cart_count = use_cart();
+    let nav = use_nav();
     let key = StoredValue::new(idempotency_key());
     let pickup = RwSignal::new(false);
     let point = RwSignal::new(None::<i64>);
@@ -259,7 +255,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
         let body = NewOrder {
             purchase,
             fulfilment,
-            referral_code: crate::referral::kept_code(),
+            referral_code: kept_code(),
         };
         pending.set(true);
         error.set(None);
@@ -268,8 +264,8 @@ fn Checkout(intent: Intent) -> impl IntoView {
             match write_once::<Order>("/orders", lang, &body, &key.get_value()).await {
                 Ok(order) => {
                     // The ordered lines have left the cart on the server.
-                    crate::cart::refresh(cart_count, lang);
-                    navigate(location, &format!("/me/orders/{}", order.id));
+                    refresh(cart_count, lang);
+                    nav.go(&href(Route::Order(order.id)));
                 }
                 Err(e) => {
                     // Lost on the way, the order may exist: a retry keeps the key and gets
@@ -376,7 +372,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
                                 {move || i18n.t().recipient}
                                 <input
                                     autocomplete="name"
-                                    maxlength="30"
+                                    maxlength=DELIVERY_NAME_MAX_CHARS
                                     prop:value=name
                                     on:input=move |ev| name.set(event_target_value(&ev))
                                 />
@@ -386,7 +382,8 @@ fn Checkout(intent: Intent) -> impl IntoView {
                                 <input
                                     type="tel"
                                     autocomplete="tel"
-                                    maxlength="20"
+                                    minlength=*PHONE_CHARS.start()
+                                    maxlength=*PHONE_CHARS.end()
                                     prop:value=phone
                                     on:input=move |ev| phone.set(event_target_value(&ev))
                                 />
@@ -396,7 +393,8 @@ fn Checkout(intent: Intent) -> impl IntoView {
                                 <textarea
                                     rows="2"
                                     autocomplete="street-address"
-                                    maxlength="200"
+                                    minlength=*ADDRESS_CHARS.start()
+                                    maxlength=*ADDRESS_CHARS.end()
                                     prop:value=address
                                     on:input=move |ev| address.set(event_target_value(&ev))
                                 ></textarea>

@@ -1,7 +1,7 @@
 //! Sharing a page into a chat: a link from the site's public origin carrying the member's
 //! referral code (guests share a plain link), handed to the system share sheet where there
 //! is one, else copied to the clipboard, and always shown with a QR code to screenshot.
-//! Inside a host app the host's own share comes first (crate::embed).
+//! Inside a host app the host's own share comes first (`crate::embed`).
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -9,9 +9,9 @@ use qrcode::render::svg;
 use qrcode::QrCode;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::account::use_session;
 use crate::browser::meta_content;
 use crate::i18n::use_i18n;
+use crate::state::session::use_session;
 use crate::task::spawn;
 use crate::ui::lazy::lazy_part;
 

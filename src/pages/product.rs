@@ -1,14 +1,17 @@
-//! Products: the card embedded in posts, and the product page (`/p/{id}`).
+//! The product page (`/p/{id}`): pictures, prices, the buy box, open groups, the story and
+//! the posts that feature it.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{GroupOffer, GroupPrice, PostSummary, Product, StoryBlock};
+use quanzi_api::{
+    href, href_with, GroupOffer, GroupPrice, PostSummary, Product, Route, StoryBlock,
+};
 
-use crate::account::{sign_in_href, use_session};
-use crate::cart::{add_to_cart, use_cart};
-use crate::group_buy::OpenGroups;
+use crate::components::open_groups::OpenGroups;
+use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
-use crate::share::ShareButton;
+use crate::state::cart::{add_to_cart, use_cart};
+use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
 use crate::ui::countdown::provide_clock;
@@ -17,20 +20,6 @@ use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
 use crate::ui::price::{format_money, Prices};
 use crate::ui::remote::{fetch, loaded};
-
-/// A product inside a post: picture, title and prices, one tap to its page.
-#[component]
-pub fn ProductCard(card: quanzi_api::ProductCard) -> impl IntoView {
-    view! {
-        <a href=format!("/p/{}", card.id) class="product-card">
-            <Img image=card.image class="product-card-image" />
-            <span class="product-card-text">
-                <span class="product-card-title">{card.title}</span>
-                <Prices solo=card.solo_price group=card.group />
-            </span>
-        </a>
-    }
-}
 
 /// "2人团 ¥19.90 · 单买 ¥29.90" for the meta description, in the page's language.
 fn price_line(product: &Product, strings: &crate::i18n::Strings) -> String {
@@ -84,7 +73,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
                     .map(|post| {
                         view! {
                             <li>
-                                <a href=format!("/posts/{}", post.id) class="featured-item">
+                                <a href=href(Route::Post(post.id)) class="featured-item">
                                     {post
                                         .image
                                         .map(|image| {
@@ -173,13 +162,13 @@ fn ProductView(product: Product) -> impl IntoView {
                 <p class="product-community">
                     {move || i18n.t().from_community}
                     " "
-                    <a href=format!("/c/{}", product.community.slug)>
+                    <a href=href(Route::Community(product.community.slug.clone()))>
                         {product.community.name}
                     </a>
                 </p>
                 {card.map(|card| view! { <BuyBox card offer=offer.clone() stock /> })}
                 <OpenGroups product_id=product.id />
-                <ShareButton path=format!("/p/{}", product.id) title=product.title.clone() />
+                <ShareButton path=href(Route::Product(product.id)) title=product.title.clone() />
                 <Story blocks=product.story />
                 <FeaturedIn posts=product.posts />
             </div>
@@ -210,7 +199,7 @@ fn BuyBox(card: quanzi_api::ProductCard, offer: Option<GroupOffer>, stock: u32) 
         });
     };
     let start = move || {
-        let checkout = format!("/checkout?start={id}");
+        let checkout = href_with(Route::Checkout, &[("start", &id.to_string())]);
         if session.me.with(Option::is_some) {
             checkout
         } else {
@@ -241,7 +230,7 @@ fn BuyBox(card: quanzi_api::ProductCard, offer: Option<GroupOffer>, stock: u32) 
         {move || match added.get() {
             Some(Ok(())) => view! {
                 <p class="added" role="status">
-                    {move || i18n.t().added_to_cart} " " <a href="/cart">{move || i18n.t().go_to_cart}</a>
+                    {move || i18n.t().added_to_cart} " " <a href=href(Route::Cart)>{move || i18n.t().go_to_cart}</a>
                 </p>
             }
                 .into_any(),

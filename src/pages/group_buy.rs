@@ -1,20 +1,21 @@
-//! Group-buys: `/g/{id}` (the product, the members and the empty seats, the countdown, the
-//! share button, joining) and the open groups listed on a product's page. A group that
-//! fills or fails shows on open pages without a reload: the page asks again, more rarely
-//! the longer nothing changes, and at once when the countdown ends or the tab comes back.
+//! A group-buy (`/g/{id}`): the product, the members and the empty seats, the countdown,
+//! the share button, joining. A group that fills or fails shows on open pages without a
+//! reload: the page asks again, more rarely the longer nothing changes, and at once when
+//! the countdown ends or the tab comes back.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{GroupBuy, GroupState, Page};
+use quanzi_api::{href, GroupBuy, GroupState, Route};
 
-use crate::account::{sign_in_href, use_session};
 use crate::client::get_json;
+use crate::components::open_groups::join_href;
+use crate::components::product_card::ProductCard;
+use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
-use crate::product::ProductCard;
-use crate::share::ShareButton;
+use crate::state::session::use_session;
 use crate::task::{sleep, spawn_scoped};
 use crate::ui::avatar::Avatar;
-use crate::ui::countdown::{parse_time, provide_clock, use_clock, Countdown};
+use crate::ui::countdown::{parse_time, provide_clock, Countdown};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::remote::{fetch, loaded, State};
 
@@ -26,16 +27,6 @@ const POLL_MAX_MS: u32 = 30_000;
 #[wasm_split(group_buy, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn group_buy_page(id: i64) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <GroupBuyPage id /> }.into_any())
-}
-
-/// Where a seat is bought: checkout, or sign-in first and checkout after.
-pub fn join_href(signed_in: bool, group_id: i64) -> String {
-    let checkout = format!("/checkout?join={group_id}");
-    if signed_in {
-        checkout
-    } else {
-        sign_in_href(&checkout)
-    }
 }
 
 #[component]
@@ -157,7 +148,7 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
                     </p>
                     {match viewer_order {
                         Some(order) => view! {
-                            <a class="button button-wide" href=format!("/me/orders/{order}")>
+                            <a class="button button-wide" href=href(Route::Order(order))>
                                 {move || i18n.t().my_order}
                             </a>
                         }
@@ -188,114 +179,7 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
                 }
                     .into_any(),
             }}
-            <ShareButton path=format!("/g/{id}") title />
+            <ShareButton path=href(Route::GroupBuy(id)) title />
         </article>
-    }
-}
-
-/// The open groups of a product, each with its leader, seats and time left, and a join
-/// link; ten at a time, more on request. Nothing when there are none.
-#[component]
-pub fn OpenGroups(product_id: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let clock = use_clock();
-    let groups = RwSignal::new(Vec::<GroupBuy>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let load = move |cursor: Option<String>| {
-        loading.set(true);
-        let lang = i18n.lang.get_untracked();
-        spawn_scoped(async move {
-            let mut path = format!("/products/{product_id}/groups?limit=10");
-            if let Some(cursor) = &cursor {
-                path.push_str("&cursor=");
-                path.push_str(cursor);
-            }
-            // A list that fails to load is left out: the product itself is what matters.
-            if let Ok(page) = get_json::<Page<GroupBuy>>(&path, lang).await {
-                if let Some(first) = page.items.first() {
-                    clock.sync(&first.server_time);
-                }
-                let more = page.items;
-                groups.update(|list| {
-                    if cursor.is_none() {
-                        list.clear();
-                    }
-                    list.extend(more);
-                });
-                next.set(page.next_cursor);
-            }
-            loading.set(false);
-        });
-    };
-    load(None);
-    let rows = move || {
-        groups
-            .get()
-            .into_iter()
-            .map(|g| view! { <OpenGroup group=g on_end=move || load(None) /> })
-            .collect_view()
-    };
-    move || {
-        (!groups.with(Vec::is_empty)).then(|| {
-            view! {
-                <section class="open-groups" aria-labelledby="open-groups-title">
-                    <h2 id="open-groups-title">{move || i18n.t().open_groups}</h2>
-                    <ul>{rows}</ul>
-                    {move || {
-                        next.get()
-                            .map(|cursor| {
-                                view! {
-                                    <button
-                                        class="button button-quiet"
-                                        disabled=move || loading.get()
-                                        on:click=move |_| load(Some(cursor.clone()))
-                                    >
-                                        {move || i18n.t().more_groups}
-                                    </button>
-                                }
-                            })
-                    }}
-                </section>
-            }
-        })
-    }
-}
-
-#[component]
-fn OpenGroup(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let deadline = parse_time(&group.deadline).unwrap_or(0);
-    let left = group.seats_left;
-    let id = group.id;
-    view! {
-        <li class="open-group">
-            <Avatar author=group.leader.clone() />
-            <span class="open-group-text">
-                <span class="open-group-leader">{group.leader.name.clone()}</span>
-                <span class="muted">
-                    {move || fill(i18n.t().seats_left, "n", &left.to_string())}
-                    " · "
-                    {move || i18n.t().time_left}
-                    " "
-                    <Countdown deadline on_end />
-                </span>
-            </span>
-            {match group.viewer_order_id {
-                Some(order) => view! {
-                    <a class="button button-quiet" href=format!("/me/orders/{order}")>
-                        {move || i18n.t().my_order}
-                    </a>
-                }
-                    .into_any(),
-                None => view! {
-                    <a class="button" href=move || join_href(session.me.with(Option::is_some), id)>
-                        {move || i18n.t().join_group}
-                    </a>
-                }
-                    .into_any(),
-            }}
-        </li>
     }
 }

@@ -1,112 +1,28 @@
-//! Communities: the list (`/communities`, the member's own first) and one community
-//! (`/c/{slug}`): cover, faces, joining and leaving, the composer for members, what its
-//! members recommend, its feed.
+//! One community (`/c/{slug}`): cover, faces, joining and leaving, the composer for
+//! members, what its members recommend, its feed.
 
+use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{Community, Page, Recommendation};
+use quanzi_api::{href, Community, Membership, Page, Recommendation, Role, Route};
 
-use crate::account::{form_error, require_member, use_session};
 use crate::client::write_json;
-use crate::feed::{FeedFilter, FeedList};
-use crate::i18n::Strings;
+use crate::components::composer::Composer;
+use crate::components::feed_list::FeedList;
+use crate::components::membership::{role_label, MemberCount};
+use crate::components::product_card::ProductCard;
+use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
-use crate::post::compose::Composer;
-use crate::product::ProductCard;
-use crate::router::use_location;
-use crate::share::ShareButton;
+use crate::state::feed::FeedFilter;
+use crate::state::router::use_nav;
+use crate::state::session::{require_member, use_session};
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
+use crate::ui::form::form_error;
 use crate::ui::head::{excerpt, page_title, set_head};
 use crate::ui::image::Img;
-use crate::ui::remote::{fetch, loaded, Remote, State};
-use crate::ui::states::{Empty, ErrorState};
-use gloo_net::http::Method;
-use quanzi_api::{Membership, Role};
-
-/// All communities, loaded once per language for the whole app (the feed's chips and the
-/// list). Created at the root: a remote owned by a page would die with that page.
-pub fn provide_communities() {
-    provide_context(fetch::<Page<Community>>(|| "/communities".to_owned()));
-}
-
-pub fn use_communities() -> Remote<Page<Community>> {
-    expect_context()
-}
-
-#[component]
-fn MemberCount(#[prop(into)] count: Signal<u32>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <span class="member-count">
-            {move || fill(i18n.t().members, "n", &i18n.lang.get().count(count.get()))}
-        </span>
-    }
-}
-
-/// `/communities`, in a wasm chunk of its own.
-#[wasm_split(communities, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn communities_page() -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <CommunitiesPage /> }.into_any())
-}
-
-/// `/communities`.
-#[component]
-fn CommunitiesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    Effect::new(move |_| {
-        let t = i18n.t();
-        set_head(&page_title(t.communities_title, t.app_name), t.tagline);
-    });
-    let communities = use_communities();
-    let session = use_session();
-    // A signed-in member finds their own circles first.
-    let mine = move || {
-        let me = session.me.get()?;
-        if me.communities.is_empty() {
-            return None;
-        }
-        Some(view! {
-            <section class="my-communities">
-                <h2 class="section-title">{move || i18n.t().my_communities}</h2>
-                <MembershipChips memberships=me.communities />
-            </section>
-        })
-    };
-    view! {
-        {mine}
-        <h1 class="page-title">{move || i18n.t().communities_title}</h1>
-        {loaded(communities, |page| {
-            if page.items.is_empty() {
-                return view! { <Empty message=use_i18n().t_untracked().communities_empty /> }
-                    .into_any();
-            }
-            view! {
-                <ul class="community-list">
-                    {page
-                        .items
-                        .into_iter()
-                        .map(|c| {
-                            view! {
-                                <li>
-                                    <a href=format!("/c/{}", c.slug) class="card community-card">
-                                        <Img image=c.cover class="community-card-cover" />
-                                        <span class="community-card-text">
-                                            <strong>{c.name}</strong>
-                                            <span class="muted">{c.description}</span>
-                                            <MemberCount count=c.member_count />
-                                        </span>
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            }
-            .into_any()
-        })}
-    }
-}
+use crate::ui::remote::{fetch, loaded, State};
+use crate::ui::states::ErrorState;
 
 /// `/c/{slug}`, in a wasm chunk of its own.
 #[wasm_split(community, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -148,7 +64,7 @@ fn CommunityPage(slug: String) -> impl IntoView {
                     <div class="community-actions">
                         <JoinButton slug=community.slug.clone() role count />
                         <ShareButton
-                            path=format!("/c/{}", community.slug)
+                            path=href(Route::Community(community.slug.clone()))
                             title=community.name.clone()
                         />
                     </div>
@@ -224,51 +140,17 @@ fn Recommended(slug: String) -> impl IntoView {
     }
 }
 
-/// A member's communities as chips, each with its role where the role is special. Shown
-/// on `/me` and first on `/communities`.
-#[component]
-pub fn MembershipChips(memberships: Vec<Membership>) -> impl IntoView {
-    let i18n = use_i18n();
-    let chips = memberships
-        .into_iter()
-        .map(|m| {
-            let role = m.role;
-            view! {
-                <li>
-                    <a class="chip" href=format!("/c/{}", m.community.slug)>
-                        {m.community.name}
-                        {move || {
-                            role_label(i18n.t(), role)
-                                .map(|label| view! { <span class="role">{label}</span> })
-                        }}
-                    </a>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="chip-list">{chips}</ul> }
-}
-
-/// How a role reads next to a name; plain members carry no badge.
-pub fn role_label(t: &'static Strings, role: Role) -> Option<&'static str> {
-    match role {
-        Role::Owner => Some(t.role_owner),
-        Role::Moderator => Some(t.role_moderator),
-        Role::Member => None,
-    }
-}
-
 /// Join or leave. Guests are sent to sign in and come back here.
 #[component]
 fn JoinButton(slug: String, role: RwSignal<Option<Role>>, count: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
+    let nav = use_nav();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let path = format!("/communities/{slug}/membership");
     let toggle = move |_| {
-        if !require_member(session, location) {
+        if !require_member(session, nav) {
             return;
         }
         if pending.get_untracked() {

@@ -5,15 +5,13 @@
 //! did not survive (a webview, a cleared jar). Host containers hand the code over in the
 //! hash instead (`#tgWebAppStartParam=CODE`); the app reports that landing itself.
 
-pub mod dashboard;
-
 use gloo_net::http::Method;
 use quanzi_api::{parse_referral_code, ReferralVisit};
 
 use crate::browser::local_storage;
 use crate::client::write_json;
 use crate::i18n::Lang;
-use crate::router::query_value;
+use crate::state::router::query_value;
 use crate::task::spawn;
 
 const STORAGE_KEY: &str = "quanzi.ref";

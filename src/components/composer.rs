@@ -2,18 +2,17 @@
 //! phone as they are picked, and products tagged as cards (the "buyer show", 买家秀).
 //! Nothing is published until every photo is stored, so no post has a broken picture.
 
-use crate::task::spawn;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use quanzi_api::post::POST_MAX_IMAGES;
-use quanzi_api::post::POST_MAX_PRODUCTS;
-use quanzi_api::{ErrorCode, NewPost, Page, Post, ProductCard, Upload};
+use quanzi_api::post::{BODY_MAX_CHARS, POST_MAX_IMAGES, POST_MAX_PRODUCTS, TITLE_MAX_CHARS};
+use quanzi_api::{href, ErrorCode, NewPost, Page, Post, ProductCard, Route, Upload};
 use wasm_bindgen::JsCast;
 
-use crate::account::form_error;
 use crate::client::{send_form, write_json, ClientError};
 use crate::i18n::{use_i18n, Lang, Strings};
-use crate::router::{navigate, use_location};
+use crate::state::router::use_nav;
+use crate::task::spawn;
+use crate::ui::form::form_error;
 use crate::ui::image::Img;
 use crate::ui::remote::{fetch, State};
 
@@ -64,7 +63,7 @@ fn discard(id: i64, lang: Lang) {
 #[component]
 pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
+    let nav = use_nav();
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     // Each photo keeps its place (a key) while it uploads, so order is what was picked.
@@ -162,7 +161,7 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
         let lang = i18n.lang.get_untracked();
         spawn(async move {
             match write_json::<Post>(Method::POST, "/posts", lang, Some(&post)).await {
-                Ok(post) => navigate(location, &format!("/posts/{}", post.id)),
+                Ok(post) => nav.go(&href(Route::Post(post.id))),
                 // Everything typed and uploaded stays for another try.
                 Err(e) => {
                     error.set(Some(form_error(lang.strings(), &e)));
@@ -268,11 +267,11 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
             <h2>{move || i18n.t().new_post}</h2>
             <label>
                 <span>{move || i18n.t().post_title}</span>
-                <input name="title" maxlength="60" required prop:value=title on:input=move |ev| title.set(event_target_value(&ev)) />
+                <input name="title" maxlength=TITLE_MAX_CHARS required prop:value=title on:input=move |ev| title.set(event_target_value(&ev)) />
             </label>
             <label>
                 <span>{move || i18n.t().post_body}</span>
-                <textarea name="body" rows="5" maxlength="2000" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <textarea name="body" rows="5" maxlength=BODY_MAX_CHARS prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             </label>
             <div class="photos">
                 <ul class="photo-list">{photo_list}</ul>

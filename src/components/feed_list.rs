@@ -1,51 +1,22 @@
-//! The content-first feed (`/`): stories with products inside, filtered by community,
-//! loading more as the reader reaches the end.
+//! A list of posts that pages itself by cursor as the reader nears its end: the feed, a
+//! community's, a member's. Coming back to it (back or forward) shows the posts it had
+//! loaded, kept in `state::feed`, so the reader's place still exists.
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::reactive::owner::Owner;
-use quanzi_api::{Page, Post, FEED_LIMIT_DEFAULT};
+use quanzi_api::{Page, Post};
 
-use crate::client::{encode_query_value, get_json, ClientError};
-use crate::community::use_communities;
+use crate::client::{get_json, ClientError};
+use crate::components::post_card::PostCard;
 use crate::i18n::use_i18n;
-use crate::post::PostCard;
-use crate::router::use_location;
+use crate::state::feed::{feed_path, use_kept_feeds, FeedFilter, Loaded};
+use crate::state::history;
 use crate::task::{spawn, spawn_scoped};
-use crate::ui::head::set_head;
-use crate::ui::remote::State;
 use crate::ui::states::{Empty, ErrorState, Skeleton};
-use quanzi_api::params::is_slug;
 
 /// Start loading the next page this far before the reader reaches the end.
 const PREFETCH_PX: f64 = 800.0;
-
-/// Which posts a feed list shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FeedFilter {
-    Everything,
-    Community(String),
-    /// One member's posts (the member area).
-    Author(i64),
-}
-
-/// The API path of one feed page.
-pub fn feed_path(filter: &FeedFilter, cursor: Option<&str>) -> String {
-    let mut path = format!("/feed?limit={FEED_LIMIT_DEFAULT}");
-    match filter {
-        FeedFilter::Everything => {}
-        FeedFilter::Community(slug) => {
-            path.push_str("&community=");
-            path.push_str(&encode_query_value(slug));
-        }
-        FeedFilter::Author(id) => path.push_str(&format!("&author={id}")),
-    }
-    if let Some(cursor) = cursor {
-        path.push_str("&cursor=");
-        path.push_str(&encode_query_value(cursor));
-    }
-    path
-}
 
 #[derive(Clone, Debug, PartialEq)]
 enum Status {
@@ -56,13 +27,31 @@ enum Status {
     Failed(ClientError),
 }
 
-/// A list of posts that pages itself by cursor. Shared by the feed and community pages.
+/// A list of posts that pages itself by cursor. Shared by the feed, community and member
+/// pages.
 #[component]
 pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
     let i18n = use_i18n();
-    let posts = RwSignal::new(Vec::<Post>::new());
-    let cursor = RwSignal::new(None::<String>);
-    let status = RwSignal::new(Status::Loading);
+    let kept = use_kept_feeds();
+    // Back on this list: what it had, drawn at once, so the page is as tall as it was.
+    let restored = history::returning()
+        .then(|| kept.get(&filter.get_untracked(), i18n.lang.get_untracked()))
+        .flatten();
+    let was_restored = restored.is_some();
+    let (first_posts, first_cursor, first_status) = match restored {
+        Some(Loaded { posts, cursor }) => {
+            let status = if cursor.is_some() {
+                Status::Ready
+            } else {
+                Status::End
+            };
+            (posts, cursor, status)
+        }
+        None => (Vec::new(), None, Status::Loading),
+    };
+    let posts = RwSignal::new(first_posts);
+    let cursor = RwSignal::new(first_cursor);
+    let status = RwSignal::new(first_status);
     // Answers to an older filter or language are dropped, not appended.
     let generation = StoredValue::new(0u64);
     let sentinel = NodeRef::<leptos::html::Div>::new();
@@ -106,6 +95,11 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
                     } else {
                         Status::End
                     });
+                    let loaded = Loaded {
+                        posts: posts.get_untracked(),
+                        cursor: page.next_cursor.clone(),
+                    };
+                    kept.keep(filter.get_untracked(), lang, loaded);
                     cursor.set(page.next_cursor);
                 }
                 Err(error) => status.set(Status::Failed(error)),
@@ -128,10 +122,12 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
         }
     };
 
-    Effect::new(move |_| {
+    Effect::new(move |first: Option<()>| {
         filter.track();
         i18n.lang.track();
-        load(true);
+        if first.is_some() || !was_restored {
+            load(true);
+        }
     });
     // A short page may not fill the screen: check again once each page has rendered.
     Effect::new(move |_| {
@@ -193,94 +189,5 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
         <div node_ref=sentinel class="feed-footer">
             {footer}
         </div>
-    }
-}
-
-/// Chips to narrow the feed to one community; links, so the filter is in the URL.
-#[component]
-fn CommunityChips(selected: Memo<Option<String>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let communities = use_communities();
-    let chip = move |href: String, label: String, active: bool| {
-        view! {
-            <li>
-                // A plain link: the router still navigates in-app, and unlike <A> it does not
-                // mark every chip current (they all share the path `/`).
-                <a
-                    href=href
-                    class=if active { "chip chip-active" } else { "chip" }
-                    aria-current=active.then_some("true")
-                >
-                    {label}
-                </a>
-            </li>
-        }
-    };
-    view! {
-        <nav class="chips" aria-label=move || i18n.t().filter_by_community>
-            <ul>
-                {move || chip("/".into(), i18n.t().all.into(), selected.get().is_none())}
-                {move || {
-                    let State::Ready(page) = communities.state.get() else {
-                        return None;
-                    };
-                    Some({
-                            page.items
-                                .into_iter()
-                                .map(|c| {
-                                    let active = selected.get().as_deref() == Some(&c.slug);
-                                    let href = format!("/?community={}", encode_query_value(&c.slug));
-                                    chip(href, c.name, active)
-                                })
-                                .collect_view()
-                        })
-                }}
-            </ul>
-        </nav>
-    }
-}
-
-/// `/`: the feed.
-#[component]
-pub fn FeedPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let location = use_location();
-    let community = Memo::new(move |_| {
-        location
-            .query_value("community")
-            .filter(|slug| is_slug(slug))
-    });
-    Effect::new(move |_| {
-        let t = i18n.t();
-        set_head(&format!("{} · {}", t.app_name, t.nav_feed), t.tagline);
-    });
-    view! {
-        <h1 class="visually-hidden">{move || i18n.t().nav_feed}</h1>
-        <CommunityChips selected=community />
-        <FeedList filter=Signal::derive(move || {
-            community.get().map_or(FeedFilter::Everything, FeedFilter::Community)
-        }) />
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{feed_path, FeedFilter};
-
-    #[test]
-    fn feed_paths_carry_filter_and_cursor_encoded() {
-        assert_eq!(feed_path(&FeedFilter::Everything, None), "/feed?limit=10");
-        assert_eq!(
-            feed_path(&FeedFilter::Community("cycling".into()), Some("1700-3")),
-            "/feed?limit=10&community=cycling&cursor=1700-3"
-        );
-        assert_eq!(
-            feed_path(&FeedFilter::Author(7), None),
-            "/feed?limit=10&author=7"
-        );
-        assert_eq!(
-            feed_path(&FeedFilter::Everything, Some("a&b")),
-            "/feed?limit=10&cursor=a%26b"
-        );
     }
 }

@@ -1,37 +1,26 @@
-//! A member's orders: the list (`/me/orders`) and one order (`/me/orders/{id}`) with its
-//! state, what it holds, and the payment. The reference server pays through a test
-//! provider, and the page says so: the member picks how the "payment" goes.
+//! One of a member's orders (`/me/orders/{id}`): its state, what it holds, and the
+//! payment. The reference server pays through a test provider, and the page says so: the
+//! member picks how the "payment" goes.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{Fulfilment, Order, OrderStatus, Page, Pay, PaymentState, TestPayment};
+use quanzi_api::{
+    href, href_with, Fulfilment, Order, OrderStatus, Pay, PaymentState, Route, TestPayment,
+};
 
-use crate::account::{form_error, sign_in_href, use_session};
-use crate::checkout::idempotency_key;
-use crate::client::{get_json, write_once, ClientError};
+use crate::client::{get_json, idempotency_key, write_once, ClientError};
+use crate::components::gate::members_only;
+use crate::components::order_status::status_label;
 use crate::i18n::{fill, use_i18n, Strings};
 use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
+use crate::ui::form::form_error;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
 use crate::ui::remote::{fetch, loaded, State};
-use crate::ui::states::Empty;
 
 /// While a payment is processing, the page asks again this often.
 const PROCESSING_POLL_MS: u32 = 2_000;
-
-pub fn status_label(t: &'static Strings, status: OrderStatus) -> &'static str {
-    match status {
-        OrderStatus::PendingPayment => t.status_pending_payment,
-        OrderStatus::Paid => t.status_paid,
-        OrderStatus::AwaitingGroup => t.status_awaiting_group,
-        OrderStatus::ReadyForPickup => t.status_ready_for_pickup,
-        OrderStatus::Shipping => t.status_shipping,
-        OrderStatus::Completed => t.status_completed,
-        OrderStatus::Cancelled => t.status_cancelled,
-        OrderStatus::Refunded => t.status_refunded,
-    }
-}
 
 fn pay_error(t: &'static Strings, error: &ClientError) -> &'static str {
     match error.code() {
@@ -43,89 +32,13 @@ fn pay_error(t: &'static Strings, error: &ClientError) -> &'static str {
     }
 }
 
-/// Guests are asked to sign in and come back.
-fn members_only(path: String, page: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    move || {
-        if !session.checked.get() {
-            return view! { <crate::ui::states::Skeleton cards=1 /> }.into_any();
-        }
-        if session.me.with(Option::is_none) {
-            return view! {
-                <section class="state">
-                    <h1>{move || i18n.t().my_orders}</h1>
-                    <p>{move || i18n.t().sign_in_to_see}</p>
-                    <a class="button" href=sign_in_href(&path)>{move || i18n.t().sign_in}</a>
-                </section>
-            }
-            .into_any();
-        }
-        page()
-    }
-}
-
-/// `/me/orders`, in a wasm chunk of its own.
-#[wasm_split(orders, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn orders_page() -> Result<AnyView, SplitLoaderError> {
-    Ok(members_only("/me/orders".into(), || view! { <OrdersPage /> }.into_any()).into_any())
-}
-
 /// `/me/orders/{id}`, in a wasm chunk of its own.
 #[wasm_split(order, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn order_page(id: i64) -> Result<AnyView, SplitLoaderError> {
-    Ok(members_only(format!("/me/orders/{id}"), move || {
+    Ok(members_only(href(Route::Order(id)), move || {
         view! { <OrderPage id /> }.into_any()
     })
     .into_any())
-}
-
-#[component]
-fn OrdersPage() -> impl IntoView {
-    let i18n = use_i18n();
-    Effect::new(move |_| {
-        let t = i18n.t();
-        set_head(&page_title(t.my_orders, t.app_name), t.tagline);
-    });
-    let orders = fetch::<Page<Order>>(|| "/orders?limit=50".to_owned());
-    view! {
-        <section class="orders-page">
-            <h1>{move || i18n.t().my_orders}</h1>
-            {loaded(orders, move |page| {
-                if page.items.is_empty() {
-                    return view! { <Empty message=i18n.t_untracked().no_orders /> }.into_any();
-                }
-                view! {
-                    <ul class="order-list">
-                        {page
-                            .items
-                            .into_iter()
-                            .map(|order| {
-                                let status = order.status;
-                                let title = order
-                                    .lines
-                                    .first()
-                                    .map(|l| l.product.title.clone())
-                                    .unwrap_or_default();
-                                view! {
-                                    <li>
-                                        <a class="card order-row" href=format!("/me/orders/{}", order.id)>
-                                            <span class="order-row-title">{title}</span>
-                                            <span class=format!("order-status status-{status:?}")>
-                                                {move || status_label(i18n.t(), status)}
-                                            </span>
-                                            <strong>{format_money(&order.total)}</strong>
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            })}
-        </section>
-    }
 }
 
 #[component]
@@ -254,7 +167,7 @@ fn OrderView(
                 .map(|l| {
                     view! {
                         <li>
-                            <a href=format!("/p/{}", l.product.id)>
+                            <a href=href(Route::Product(l.product.id))>
                                 {l.product.title.clone()} " × " {l.quantity}
                             </a>
                             <span>{format_money(&l.subtotal)}</span>
@@ -275,7 +188,7 @@ fn OrderView(
             .flatten()
             .map(|product| {
                 view! {
-                    <a class="button" href=format!("/checkout?start={product}")>
+                    <a class="button" href=href_with(Route::Checkout, &[("start", &product.to_string())])>
                         {move || i18n.t().start_new_group}
                     </a>
                 }
@@ -284,7 +197,7 @@ fn OrderView(
             .group_id
             .map(|g| {
                 view! {
-                    <a class="button button-quiet" href=format!("/g/{g}")>
+                    <a class="button button-quiet" href=href(Route::GroupBuy(g))>
                         {move || i18n.t().see_group}
                     </a>
                 }

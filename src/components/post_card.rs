@@ -1,31 +1,25 @@
-//! Content posts: the card in the feed and the post page (`/posts/{id}`), with likes;
-//! comments and the composer live beside this file.
+//! A content post as the feed shows it (pictures, the story's opening, its products), and
+//! the pieces the post page shares with it: the byline, the products, likes and counts.
 
-mod comments;
-pub mod compose;
-
-use crate::task::spawn;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{LikeState, Post};
+use quanzi_api::{href, LikeState, Post, Route};
 
-use self::comments::Comments;
-use crate::account::{form_error, require_member, use_session};
 use crate::client::write_json;
+use crate::components::product_card::ProductCard;
 use crate::i18n::use_i18n;
-use crate::product::ProductCard;
-use crate::router::{navigate, use_location};
-use crate::share::ShareButton;
+use crate::state::router::use_nav;
+use crate::state::session::{require_member, use_session};
+use crate::task::spawn;
 use crate::ui::avatar::Avatar;
+use crate::ui::form::form_error;
 use crate::ui::gallery::Gallery;
-use crate::ui::head::{excerpt, page_title, set_head};
-use crate::ui::remote::{fetch, loaded};
+use crate::ui::head::excerpt;
 use crate::ui::time::ago;
 
 /// Who wrote it, where, and when.
 #[component]
-fn Byline(post: Post) -> impl IntoView {
+pub fn Byline(post: Post) -> impl IntoView {
     let i18n = use_i18n();
     let created = post.created_at.clone();
     let datetime = created.clone();
@@ -33,7 +27,7 @@ fn Byline(post: Post) -> impl IntoView {
         <div class="byline">
             <Avatar author=post.author.clone() />
             <span class="byline-name">{post.author.name.clone()}</span>
-            <a href=format!("/c/{}", post.community.slug) class="byline-community">
+            <a href=href(Route::Community(post.community.slug.clone())) class="byline-community">
                 {post.community.name.clone()}
             </a>
             <time class="byline-time" datetime=datetime>
@@ -46,10 +40,10 @@ fn Byline(post: Post) -> impl IntoView {
 /// Likes (a toggle that counts at once and is kept by the server) and the comment count,
 /// which the post page moves as comments come and go.
 #[component]
-fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
+pub fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let location = use_location();
+    let nav = use_nav();
     let liked = RwSignal::new(post.viewer_liked);
     let likes = RwSignal::new(post.like_count);
     let error = RwSignal::new(None::<&'static str>);
@@ -57,7 +51,7 @@ fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
     // One request at a time: a double tap must not race a like against its undo.
     let pending = StoredValue::new(false);
     let toggle = move |_| {
-        if pending.get_value() || !require_member(session, location) {
+        if pending.get_value() || !require_member(session, nav) {
             return;
         }
         pending.set_value(true);
@@ -108,7 +102,7 @@ fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Products(post: Post, #[prop(optional)] heading: bool) -> impl IntoView {
+pub fn Products(post: Post, #[prop(optional)] heading: bool) -> impl IntoView {
     let i18n = use_i18n();
     if post.products.is_empty() {
         return ().into_any();
@@ -129,7 +123,7 @@ fn Products(post: Post, #[prop(optional)] heading: bool) -> impl IntoView {
 /// A post in the feed: pictures first, then the story's opening, then its products.
 #[component]
 pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
-    let href = format!("/posts/{}", post.id);
+    let link = href(Route::Post(post.id));
     let opening = post
         .body
         .first()
@@ -141,90 +135,11 @@ pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
             <Byline post=post.clone() />
             <Gallery images=post.images.clone() eager=first />
             <h2 class="post-title">
-                <a href=href>{title}</a>
+                <a href=link>{title}</a>
             </h2>
             <p class="post-excerpt">{opening}</p>
             <Products post=post.clone() />
             <Counts post=post.clone() comments=RwSignal::new(post.comment_count) />
         </article>
-    }
-}
-
-/// `/posts/{id}`, in a wasm chunk of its own.
-#[wasm_split(post, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub fn post_page(id: i64) -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <PostPage id /> }.into_any())
-}
-
-/// `/posts/{id}`: the whole story.
-#[component]
-fn PostPage(id: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let post = fetch::<Post>(move || format!("/posts/{id}"));
-    loaded(post, move |post| {
-        let description = excerpt(&post.body.join(" "), 120);
-        let comment_count = RwSignal::new(post.comment_count);
-        set_head(
-            &page_title(&post.title, i18n.t_untracked().app_name),
-            &description,
-        );
-        view! {
-            <article class="post-page">
-                <Gallery images=post.images.clone() eager=true />
-                <div class="post-page-body">
-                    <Byline post=post.clone() />
-                    <h1>{post.title.clone()}</h1>
-                    {post
-                        .body
-                        .iter()
-                        .map(|paragraph| view! { <p>{paragraph.clone()}</p> })
-                        .collect_view()}
-                    <Products post=post.clone() heading=true />
-                    <Counts post=post.clone() comments=comment_count />
-                    <ShareButton path=format!("/posts/{}", post.id) title=post.title.clone() />
-                    {post.can_delete.then(|| view! { <DeletePost post=post.clone() /> })}
-                    <Comments post_id=post.id count=comment_count />
-                </div>
-            </article>
-        }
-    })
-}
-
-/// The author (or a moderator) removes the post, then lands on its community.
-#[component]
-fn DeletePost(post: Post) -> impl IntoView {
-    let i18n = use_i18n();
-    let location = use_location();
-    let error = RwSignal::new(None::<&'static str>);
-    // Asked in the page, not with `window.confirm`: webviews of host apps may block dialogs.
-    let confirming = RwSignal::new(false);
-    let id = post.id;
-    let back = format!("/c/{}", post.community.slug);
-    // The first tap asks, the second deletes.
-    let delete = move |_| {
-        if !confirming.get_untracked() {
-            confirming.set(true);
-            return;
-        }
-        let lang = i18n.lang.get_untracked();
-        let back = back.clone();
-        spawn(async move {
-            let path = format!("/posts/{id}");
-            match write_json::<()>(Method::DELETE, &path, lang, None).await {
-                Ok(()) => navigate(location, &back),
-                Err(e) => error.set(Some(form_error(lang.strings(), &e))),
-            }
-        });
-    };
-    view! {
-        <div class="post-actions">
-            <button class="button button-quiet" aria-live="polite" on:click=delete>
-                {move || {
-                    let t = i18n.t();
-                    if confirming.get() { t.confirm_delete } else { t.delete_post }
-                }}
-            </button>
-            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-        </div>
     }
 }
