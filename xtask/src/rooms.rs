@@ -1,6 +1,6 @@
 //! The layout's rules, checked on the source (GUIDE §2): dependencies run one way. A module
 //! depends on another when its code (tests aside) names a path through it (`use
-//! crate::commerce::ledger`, `crate::http::error::AppError`); a module inside another is
+//! crate::commerce::ledger`, `crate::http::error::AppError`, `super::theme`); a module inside another is
 //! part of it, not a dependency. The crate root is the composition root: it declares and
 //! composes every module, and no module names anything in it.
 
@@ -17,7 +17,15 @@ pub fn graph(src: &Path, root_file: &str) -> std::io::Result<Graph> {
     let modules: BTreeSet<String> = files.keys().cloned().collect();
     let mut graph = Graph::new();
     for (module, text) in &files {
-        let deps = references(&code_only(text))
+        // `super::x` is the parent's `x`: written out, so it counts like any other path.
+        let parent = module.rsplit_once("::").map_or("", |(parent, _)| parent);
+        let absolute = if parent.is_empty() {
+            "crate::".to_owned()
+        } else {
+            format!("crate::{parent}::")
+        };
+        let code = code_only(text).replace("super::", &absolute);
+        let deps = references(&code)
             .iter()
             .filter_map(|path| owner(&modules, path))
             .filter(|dep| dep != module && (dep.is_empty() || !is_within(module, dep)))
@@ -239,6 +247,30 @@ mod tests {
                         .filter(|d| !d.starts_with("http") && !d.starts_with("storage"))
                         .collect();
                     assert!(up.is_empty(), "{module} depends on {up:?}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The page a module belongs to (`pages::post::comments` → `post`), if it is one.
+    fn page_of(module: &str) -> Option<&str> {
+        module.strip_prefix("pages::")?.split("::").next()
+    }
+
+    #[test]
+    fn app_modules_import_one_way_and_pages_stand_alone() -> std::io::Result<()> {
+        let graph = graph(&root().join("src"), "main.rs")?;
+        assert!(graph.keys().any(|m| m.starts_with("pages::")), "{graph:?}");
+        assert_eq!(cycles(&graph), Vec::<Vec<String>>::new());
+        for (module, deps) in &graph {
+            for dep in deps {
+                if let (Some(page), Some(other)) = (page_of(module), page_of(dep)) {
+                    assert_eq!(page, other, "the page {module} imports the page {dep}");
+                }
+                let shared = ["components", "state", "ui", "client", "i18n"];
+                if shared.iter().any(|room| module.starts_with(room)) {
+                    assert!(!dep.starts_with("pages"), "{module} imports the page {dep}");
                 }
             }
         }
