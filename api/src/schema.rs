@@ -98,7 +98,8 @@ pub fn title() -> Object {
     text(patterns::TITLE, "1 to 60 characters once trimmed").build()
 }
 
-/// A post's paragraphs: at least one with text.
+/// A post's paragraphs: at least one. The server also drops blank ones and refuses more
+/// than 2000 characters in all, which no JSON Schema can say; the description does.
 pub fn paragraphs() -> utoipa::openapi::schema::Array {
     ArrayBuilder::new()
         .items(text(
@@ -107,7 +108,7 @@ pub fn paragraphs() -> utoipa::openapi::schema::Array {
         ))
         .min_items(Some(1))
         .description(Some(
-            "Paragraphs of plain text, 2000 characters in all (blank ones are dropped)",
+            "Paragraphs of plain text, 1 to 2000 characters in all once trimmed",
         ))
         .build()
 }
@@ -121,7 +122,8 @@ pub fn post_images() -> utoipa::openapi::schema::Array {
     ids(crate::post::POST_MAX_IMAGES)
 }
 
-/// Repeats count once, so the limit is on distinct products; the schema says it plainly.
+/// At most 6 entries. The server counts a repeat once, so it takes more entries with
+/// repeats; a client that sends each product once needs no more.
 pub fn post_products() -> utoipa::openapi::schema::Array {
     ids(crate::post::POST_MAX_PRODUCTS)
 }

@@ -152,16 +152,14 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
 /// Every `/api/v1` resource, each capability's router merged into one, with the OpenAPI
 /// document their `#[utoipa::path]`s describe.
 fn api_routes() -> OpenApiRouter<AppState> {
-    // Answers that read or write orders and groups see everything due settled first.
-    let settled = axum::middleware::from_fn(expiry::settle_first);
     let v1 = OpenApiRouter::new()
         .merge(site::api_router())
         .merge(members::router())
-        .merge(referral::router().route_layer(settled.clone()))
+        .merge(referral::router())
         .merge(content::router())
         .merge(catalog::router())
         .merge(communities::router())
-        .merge(commerce::router().route_layer(settled));
+        .merge(commerce::router());
     let mut document = http::openapi::ApiDoc::openapi();
     members::session::SessionCookie.modify(&mut document);
     OpenApiRouter::with_openapi(document).nest(API_PREFIX, v1)

@@ -118,8 +118,9 @@ pub fn expire_due(conn: &Connection, now: i64) -> Result<usize, AppError> {
     Ok(due.len())
 }
 
-/// Middleware on the routes whose answers read or write orders and groups (see
-/// `lib.rs`): everything due is settled before the handler runs, so a group that ended
+/// Middleware on the routes whose answers read or write orders and groups (the commerce
+/// router's groups and orders, the referral dashboard): everything due is settled before
+/// the handler runs, so a group that ended
 /// unseen is closed before anyone tries to join it, and a failed group's refunds are
 /// counted before a dashboard sums them.
 pub async fn settle_first(

@@ -27,13 +27,27 @@ where
     Commerce: FromRef<S>,
 {
     OpenApiRouter::new()
-        .routes(routes!(group_buy::list_product_groups))
-        .routes(routes!(group_buy::get_group))
         .routes(routes!(pickup::list_pickup_points))
         .routes(routes!(cart::get_cart))
         .routes(routes!(cart::set_item))
         .routes(routes!(cart::merge))
+        .merge(settled())
+}
+
+/// Groups and orders: what they answer is settled first (a group that ended unseen is closed
+/// before anyone tries to join it; a failed group's orders are refunded before they show).
+fn settled<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    Commerce: FromRef<S>,
+{
+    OpenApiRouter::new()
+        .routes(routes!(group_buy::list_product_groups))
+        .routes(routes!(group_buy::get_group))
         .routes(routes!(order::list_orders, order::create_order))
         .routes(routes!(order::get_order))
         .routes(routes!(order::pay))
+        .route_layer(axum::middleware::from_fn(expiry::settle_first))
 }

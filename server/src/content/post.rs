@@ -174,7 +174,7 @@ pub fn check_new_post(post: NewPost) -> Result<CheckedPost, AppError> {
     }
     Ok(CheckedPost {
         community,
-        title: title.to_owned(),
+        title,
         body,
         images,
         products,

@@ -30,6 +30,7 @@ use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::commerce::expiry;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::origin::Scheme;
@@ -612,9 +613,13 @@ where
     Db: FromRef<S>,
     Scheme: FromRef<S>,
 {
-    OpenApiRouter::new()
+    // The dashboard counts orders: a failed group's refunds are settled before it sums them.
+    let dashboard = OpenApiRouter::new()
         .routes(routes!(referrals))
+        .route_layer(axum::middleware::from_fn(expiry::settle_first));
+    OpenApiRouter::new()
         .routes(routes!(record_visit))
+        .merge(dashboard)
 }
 
 #[cfg(test)]

@@ -580,7 +580,11 @@ async fn page_or_file(State(state): State<SiteState>, req: Request) -> Response 
         return static_file(state, req).await;
     };
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
-        return method_not_allowed().await.into_response();
+        // A 405 names what the resource does allow (RFC 9110), as the API's routes do.
+        let mut res = method_not_allowed().await.into_response();
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET,HEAD"));
+        return res;
     }
     match route {
         Route::Product(id) => preview_page(&state, id, preview::product).await,

@@ -164,6 +164,23 @@ async fn head_works_on_app_routes_and_files() {
 }
 
 #[tokio::test]
+async fn other_methods_on_app_routes_are_405_with_allow() {
+    let app = app().await;
+    for uri in ["/", "/p/1", "/c/cycling", "/me/orders"] {
+        let reply = request(
+            &app.router,
+            Method::POST,
+            uri,
+            &[("origin", "http://127.0.0.1:8080")],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        assert_eq!(reply.header("allow"), "GET,HEAD", "{uri}");
+        assert_eq!(reply.json()["error"]["code"], "method_not_allowed", "{uri}");
+    }
+}
+
+#[tokio::test]
 async fn hashed_assets_are_immutable_and_other_files_cached_a_day() {
     let app = app().await;
     for (file, content_type) in [

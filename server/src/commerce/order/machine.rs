@@ -2,16 +2,14 @@
 //! step of a payment, and applying the provider's answer. What a group's fate does to its
 //! orders comes back from [`group_buy`] as outcomes for the [`ledger`].
 
+use quanzi_api::check::Delivery;
 use quanzi_api::{ErrorCode, Money, NewOrder, OrderStatus, PaymentState, Purchase};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::commerce::context::OrderSettings;
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
-use crate::commerce::order::checks::bad_fulfilment;
-use quanzi_api::check::Delivery;
-
-use crate::commerce::order::checks::{check_fulfilment, check_solo_lines, Checked};
+use crate::commerce::order::checks::{bad_fulfilment, check_fulfilment, check_solo_lines, Checked};
 use crate::commerce::order::rows::{order_of, order_row, Kind, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
