@@ -140,6 +140,17 @@ fn pack(out: &Path, packs: &Packs) -> Result<Vec<String>> {
     let generated = std::fs::read_to_string(&loader_path)
         .map_err(|e| format!("cannot read {}: {e}", loader_path.display()))?;
     let loader = Loader::read(&generated)?;
+    // The server preloads each page's pack by the name the URL table gives it.
+    for route in quanzi_api::Route::one_of_each() {
+        if let Some(pack) = route.pack() {
+            if !loader.splits.iter().any(|s| s == pack) {
+                return Err(format!(
+                    "Route::pack names `{pack}` for {}, but the app has no such split point",
+                    route.path()
+                ));
+            }
+        }
+    }
     let mut names: Vec<&String> = packs.keys().collect();
     names.sort();
     let mut table = String::new();
@@ -154,7 +165,8 @@ fn pack(out: &Path, packs: &Packs) -> Result<Vec<String>> {
             bytes.extend_from_slice(&module);
         }
         let path = out.join(format!("{split}.{PACK_EXTENSION}"));
-        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         table.push_str(&format!("{split}:[{}],", parts.join(",")));
     }
     for stem in packs.values().flatten() {
@@ -167,7 +179,11 @@ fn pack(out: &Path, packs: &Packs) -> Result<Vec<String>> {
         let packed = packs.contains_key(split);
         println!(
             "  {split}: {}",
-            if packed { "one pack" } else { "no code of its own" }
+            if packed {
+                "one pack"
+            } else {
+                "no code of its own"
+            }
         );
     }
     Ok(names.into_iter().cloned().collect())
