@@ -18,6 +18,11 @@ pub fn community(slug: &str) -> String {
     format!("/communities/{}", encode_query_value(slug))
 }
 
+/// Every community, the signed-in member's own first.
+pub fn communities() -> String {
+    "/communities".to_owned()
+}
+
 pub fn group(id: i64) -> String {
     format!("/groups/{id}")
 }

@@ -150,7 +150,9 @@ impl Route {
     pub fn first_data(&self) -> Vec<String> {
         use crate::path::{self, Feed};
         match self {
-            Route::Feed => vec![path::feed(Feed::Everything, None)],
+            // The feed's community chips sit above its posts.
+            Route::Feed => vec![path::feed(Feed::Everything, None), path::communities()],
+            Route::Communities => vec![path::communities()],
             Route::Product(id) => vec![path::product(*id)],
             Route::Post(id) => vec![path::post(*id)],
             Route::Community(slug) => vec![

@@ -87,7 +87,7 @@ pub fn scripts(answers: &[Answer], lang: Lang) -> String {
 
 /// The picture that will be the page's largest paint, read from its first answer: the
 /// first post's picture on a feed, a product's first gallery picture, a post's first
-/// picture, a community's cover, a group's product.
+/// picture, a community's cover, a group's product. The list of communities has none.
 pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<Image> {
     let first = &answers.first()?.body;
     let post_picture = |post: Post| {

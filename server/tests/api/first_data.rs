@@ -39,7 +39,8 @@ async fn each_shareable_page_carries_what_the_api_answers() {
         .expect("a post");
     let (post_path, group_path) = (format!("/posts/{post}"), format!("/groups/{group}"));
     let pages = [
-        ("/".to_owned(), vec!["/feed?limit=10"]),
+        ("/".to_owned(), vec!["/feed?limit=10", "/communities"]),
+        ("/communities".to_owned(), vec!["/communities"]),
         ("/p/2".to_owned(), vec!["/products/2"]),
         (format!("/posts/{post}"), vec![post_path.as_str()]),
         (
