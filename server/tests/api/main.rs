@@ -9,6 +9,7 @@ mod comment;
 mod common;
 mod group_buy;
 mod like;
+mod listener;
 mod membership;
 mod openapi;
 mod orders;
