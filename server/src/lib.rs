@@ -8,6 +8,8 @@
 //! let config = quanzi_server::Config::new("data/quanzi.sqlite", "dist");
 //! let router = quanzi_server::app(&config).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! // TCP_NODELAY on every connection, or kept-alive static files stall ~40 ms each.
+//! let listener = quanzi_server::http::listener::no_delay(listener);
 //! // The peer address feeds the rate limits.
 //! let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
 //! axum::serve(listener, service).await?;

@@ -10,6 +10,7 @@ mod common;
 mod first_data;
 mod group_buy;
 mod like;
+mod listener;
 mod membership;
 mod openapi;
 mod orders;
