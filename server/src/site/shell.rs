@@ -21,7 +21,7 @@ use quanzi_api::Route;
 
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
-use crate::content::upload;
+use crate::content::{upload, variant};
 use crate::http::middleware::method_not_allowed;
 use crate::referral::{self, ReferralState};
 use crate::site::html::escape_html;
@@ -675,10 +675,18 @@ async fn static_file(state: SiteState, req: Request) -> Response {
     let serve = ServeDir::new(&state.web.dist)
         .append_index_html_on_directories(false)
         .precompressed_br();
-    let res = match serve.oneshot(req).await {
+    // A picture's phone-sized copy not made yet: its original stands in.
+    let original = variant::original_request(&req);
+    let mut res = match serve.clone().oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
     };
+    if let (StatusCode::NOT_FOUND, Some(original)) = (res.status(), original) {
+        res = match serve.oneshot(original).await {
+            Ok(res) => res,
+            Err(never) => match never {},
+        };
+    }
     if res.status() == StatusCode::NOT_FOUND {
         return state.web.page(StatusCode::NOT_FOUND);
     }
