@@ -16,7 +16,7 @@ test('a phone gets the copies its layout needs, the first picture first', async 
   expect(await slide.evaluate((img) => img.currentSrc)).toMatch(/\.800w\.webp$/);
 
   // A product card's 72 px thumbnail: the 400 px copy is plenty.
-  const thumb = first.locator('.product-card-image').first();
+  const thumb = page.locator('.product-card-image').first();
   await thumb.scrollIntoViewIfNeeded();
   await expect.poll(() => thumb.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   expect(await thumb.evaluate((img) => img.currentSrc)).toMatch(/\.400w\.webp$/);
