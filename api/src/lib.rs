@@ -20,6 +20,7 @@ pub mod route;
 #[cfg(feature = "openapi")]
 pub mod schema;
 pub mod upload;
+pub mod variant;
 pub mod whole;
 
 pub use account::{Me, Membership, Role, SetAvatar, SignIn, SignUp};

@@ -26,7 +26,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::commerce::{context, expiry, payment};
-use crate::content::upload;
+use crate::content::{upload, variant};
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin, ratelimit};
 use crate::members::account;
@@ -133,6 +133,11 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     if let Some(every) = config.expiry_sweep {
         expiry::spawn_sweeper(commerce.clone(), Arc::downgrade(&alive), every);
     }
+    variant::spawn_demo_copies(
+        config.dist_dir.clone(),
+        demo::parse(demo::STORE_JSON)?.pictures(),
+        Arc::downgrade(&alive),
+    );
     Ok(AppState {
         db,
         web: Arc::new(web),

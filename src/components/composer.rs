@@ -203,7 +203,10 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
                     Photo::Uploading => {
                         view! { <span class="spinner" role="status"></span> }.into_any()
                     }
-                    Photo::Ready(upload) => view! { <Img image=upload.image /> }.into_any(),
+                    Photo::Ready(upload) => {
+                        view! { <Img image=upload.image sizes="(min-width: 768px) 232px, 33vw" /> }
+                            .into_any()
+                    }
                     Photo::Failed(message) => {
                         view! { <span class="form-error" role="alert">{message}</span> }.into_any()
                     }

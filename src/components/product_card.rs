@@ -2,7 +2,7 @@
 //! prices, one tap to its page.
 
 use leptos::prelude::*;
-use quanzi_api::{href, Route};
+use quanzi_api::{href, variant, Route};
 
 use crate::ui::image::Img;
 use crate::ui::price::Prices;
@@ -12,7 +12,7 @@ use crate::ui::price::Prices;
 pub fn ProductCard(card: quanzi_api::ProductCard) -> impl IntoView {
     view! {
         <a href=href(Route::Product(card.id)) class="product-card">
-            <Img image=card.image class="product-card-image" />
+            <Img image=card.image class="product-card-image" sizes=variant::CARD_SIZES />
             <span class="product-card-text">
                 <span class="product-card-title">{card.title}</span>
                 <Prices solo=card.solo_price group=card.group />

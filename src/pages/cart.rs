@@ -175,7 +175,7 @@ fn CartRow(
     view! {
         <li class="cart-line">
             <a href=product.clone() class="cart-line-image">
-                <Img image=line.product.image.clone() />
+                <Img image=line.product.image.clone() sizes="64px" />
             </a>
             <div class="cart-line-text">
                 <a href=product class="cart-line-title">

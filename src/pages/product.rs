@@ -77,7 +77,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
                                     {post
                                         .image
                                         .map(|image| {
-                                            view! { <Img image class="featured-image" /> }
+                                            view! { <Img image class="featured-image" sizes="64px" /> }
                                         })}
                                     <span class="featured-text">
                                         <span class="featured-title">{post.title}</span>

@@ -1,6 +1,7 @@
 //! A member's face: their picture, or their initial on a colour of their own.
 
 use leptos::prelude::*;
+use quanzi_api::variant::srcset;
 use quanzi_api::Author;
 
 /// The first character of a name, for members without a picture.
@@ -15,10 +16,23 @@ pub fn initial(name: &str) -> String {
 #[component]
 pub fn Avatar(author: Author) -> impl IntoView {
     match author.avatar {
-        Some(image) => view! {
-            <img class="avatar" src=image.url width="32" height="32" alt="" loading="lazy" />
+        Some(image) => {
+            // An uploaded face may be 1600 px: the 400 px copy is sharp at any avatar size.
+            let set = srcset(&image).unwrap_or_default();
+            view! {
+                <img
+                    class="avatar"
+                    src=image.url
+                    srcset=set
+                    sizes="56px"
+                    width="32"
+                    height="32"
+                    alt=""
+                    loading="lazy"
+                />
+            }
+            .into_any()
         }
-        .into_any(),
         None => {
             // A stable hue per member makes initials tell people apart.
             let hue = (author.id.unsigned_abs() % 12) * 30;

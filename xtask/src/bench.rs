@@ -1,5 +1,7 @@
-//! `cargo xtask bench`: figures, not assertions. Bundle bytes after brotli, time from
-//! navigation to the first feed card in headless Chromium, and API throughput.
+//! `cargo xtask bench`: figures, not assertions. Bundle bytes after brotli, Lighthouse
+//! (mobile) on the shareable pages, time from navigation to the first feed card in headless
+//! Chromium (on a phone profile also for a plain HTML page of the same posts), static
+//! files' and the API's throughput on kept-alive connections, group joins.
 
 use crate::cmd::{self, command, Result};
 use crate::server::{build_server, Profile, TestServer};

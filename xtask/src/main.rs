@@ -26,7 +26,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   contract            schemathesis against a fresh server: every operation, every check
   build               the app's release build (with its .br copies), then the budget
   budget              the first-load bytes of the last build, checked against the budget
-  bench               bundle bytes after brotli, time to first feed card, API throughput";
+  bench               bundle bytes after brotli, Lighthouse on the shareable pages, time to
+                      first feed card (and against plain HTML), static and API throughput";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,10 +1,12 @@
-//! What members write and read: the feed, posts, comments, likes and uploaded photos.
+//! What members write and read: the feed, posts, comments, likes and uploaded photos, and
+//! the pictures' phone-sized copies.
 
 pub mod comment;
 pub mod feed;
 pub mod like;
 pub mod post;
 pub mod upload;
+pub mod variant;
 
 use std::sync::Arc;
 

@@ -2,7 +2,8 @@
 //! /uploads/{id}` and `GET /media/{name}`.
 //!
 //! An upload is decoded whatever its name or declared type says (the bytes decide: JPEG,
-//! PNG or WebP), scaled so its longest side is at most 1600 px, and re-encoded as a JPEG.
+//! PNG or WebP), scaled so its longest side is at most 1600 px, and re-encoded as a JPEG,
+//! with its phone-sized WebP copies beside it (`crate::content::variant`).
 //! Re-encoding drops everything but the pixels, EXIF and GPS position included, and means
 //! we only ever serve files we wrote. It stays private to its owner until a post claims it,
 //! or its owner makes it their profile picture (`crate::members::avatar`).
@@ -22,12 +23,14 @@ use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
 use quanzi_api::upload::{IMAGE_MAX_SIDE, UPLOAD_MAX_BYTES};
+use quanzi_api::variant::{variant_source, variant_url, VARIANT_WIDTHS};
 use quanzi_api::{ErrorCode, Image, Upload};
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use crate::content::variant::{self, Variant};
 use crate::content::ContentState;
 use crate::http::error::AppError;
 use crate::http::middleware::photo_too_large as too_large;
@@ -74,10 +77,12 @@ impl Store {
         })
     }
 
-    /// Removes stored files by name, best effort: a failure is logged, not returned (the
-    /// database no longer points at them, so a leftover is only wasted space).
+    /// Removes stored photos by name, and their copies, best effort: a failure is logged,
+    /// not returned (the database no longer points at them, so a leftover is only wasted
+    /// space).
     pub async fn remove_files(&self, names: Vec<String>) {
-        for name in names {
+        let copies: Vec<String> = names.iter().flat_map(|name| copy_names(name)).collect();
+        for name in names.into_iter().chain(copies) {
             if !is_media_name(&name) {
                 continue;
             }
@@ -109,27 +114,50 @@ pub fn not_yours() -> AppError {
     )
 }
 
-/// A stored file name: `[a-z0-9]{20,64}.jpg`. Nothing else is ever looked up on disk, so
-/// no path can climb out of the directory.
+/// A stored file name: `[a-z0-9]{20,64}.jpg`, or one of its copies' names
+/// (`….400w.webp`). Nothing else is ever looked up on disk, so no path can climb out of
+/// the directory.
 pub fn is_media_name(name: &str) -> bool {
-    name.strip_suffix(".jpg").is_some_and(|stem| {
-        (20..=64).contains(&stem.len())
-            && stem
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    let original = match variant_source(&media_url(name)) {
+        Some((url, _)) => url.strip_prefix(MEDIA_PREFIX).map(str::to_owned),
+        None => Some(name.to_owned()),
+    };
+    original.is_some_and(|name| {
+        name.strip_suffix(".jpg").is_some_and(|stem| {
+            (20..=64).contains(&stem.len())
+                && stem
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
     })
+}
+
+/// The file name of a stored photo's copy `width` px wide.
+fn copy_name(name: &str, width: u32) -> Option<String> {
+    variant_url(&media_url(name), width)?
+        .strip_prefix(MEDIA_PREFIX)
+        .map(str::to_owned)
+}
+
+/// The file names of a stored photo's copies, whether or not they were made.
+fn copy_names(name: &str) -> Vec<String> {
+    VARIANT_WIDTHS
+        .into_iter()
+        .filter_map(|w| copy_name(name, w))
+        .collect()
 }
 
 pub fn media_url(name: &str) -> String {
     format!("{MEDIA_PREFIX}{name}")
 }
 
-/// A photo as re-encoded.
+/// A photo as re-encoded, and its copies.
 #[derive(Debug)]
 pub struct Processed {
     pub jpeg: Vec<u8>,
     pub width: u32,
     pub height: u32,
+    pub variants: Vec<Variant>,
 }
 
 /// The size a picture is stored at: unchanged when it fits, else scaled so the longest side
@@ -151,7 +179,8 @@ pub fn fitted(width: u32, height: u32) -> (u32, u32) {
 }
 
 /// Decodes, turns upright (EXIF orientation, which re-encoding would otherwise lose),
-/// scales and re-encodes a photo. CPU-heavy: run it on the blocking pool.
+/// scales and re-encodes a photo, and makes its copies. CPU-heavy: run it on the blocking
+/// pool.
 pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     let mut picture = decode(bytes)?;
     let (w, h) = fitted(picture.width(), picture.height());
@@ -163,10 +192,13 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
         .encode_image(&rgb)
         .map_err(AppError::internal)?;
+    let variants =
+        variant::make_copies(&rgb).map_err(|err| AppError::internal(format!("{err:#}")))?;
     Ok(Processed {
         jpeg,
         width: rgb.width(),
         height: rgb.height(),
+        variants,
     })
 }
 
@@ -315,18 +347,26 @@ pub async fn create_upload(
     .await
     .map_err(AppError::internal)??;
     let name = new_name()?;
-    let path = state.uploads.dir.join(&name);
-    // Written under a name `/media/` never serves, then renamed: a reader never sees half
-    // a file.
-    let partial = state.uploads.dir.join(format!(".{name}.partial"));
-    tokio::fs::write(&partial, &processed.jpeg)
-        .await
-        .map_err(AppError::internal)?;
-    if let Err(err) = tokio::fs::rename(&partial, &path).await {
-        let _ = tokio::fs::remove_file(&partial).await;
+    let (width, height) = (processed.width, processed.height);
+    // The copies first: once the original is there, a post may show it with its srcset.
+    let mut files: Vec<(String, Vec<u8>)> = processed
+        .variants
+        .into_iter()
+        .filter_map(|v| Some((copy_name(&name, v.width)?, v.webp)))
+        .collect();
+    files.push((name.clone(), processed.jpeg));
+    let dir = state.uploads.dir.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        files
+            .iter()
+            .try_for_each(|(file, bytes)| variant::write_atomically(&dir.join(file), bytes))
+    })
+    .await
+    .map_err(AppError::internal)?;
+    if let Err(err) = written {
+        state.uploads.remove_files(vec![name]).await;
         return Err(AppError::internal(err));
     }
-    let (width, height) = (processed.width, processed.height);
     let row_name = name.clone();
     let inserted = state
         .db
@@ -584,13 +624,28 @@ pub async fn delete_upload(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A stored photo (`/media/{name}`), or `None` when there is no such file (the site answers
-/// with its 404 page). Names are random and never reused, so the file may be cached forever.
+/// A stored photo (`/media/{name}`) or one of its copies, or `None` when there is no such
+/// file (the site answers with its 404 page). Names are random and never reused, so the
+/// file may be cached forever. A copy that was never made (a photo uploaded before copies
+/// were) is answered with its original.
 pub async fn serve_media(store: &Store, name: &str, req: Request) -> Option<Response> {
     if !is_media_name(name) {
         return None;
     }
-    let res = match ServeFile::new(store.dir.join(name)).oneshot(req).await {
+    let original = variant_source(&media_url(name))
+        .and_then(|(url, _)| url.strip_prefix(MEDIA_PREFIX).map(str::to_owned));
+    let (file, cache) = match original {
+        Some(original)
+            if !tokio::fs::try_exists(store.dir.join(name))
+                .await
+                .unwrap_or(false) =>
+        {
+            // Not forever: a copy made later should replace it.
+            (original, "public, max-age=86400")
+        }
+        _ => (name.to_owned(), "public, max-age=31536000, immutable"),
+    };
+    let res = match ServeFile::new(store.dir.join(&file)).oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
     };
@@ -600,11 +655,13 @@ pub async fn serve_media(store: &Store, name: &str, req: Request) -> Option<Resp
     let mut res = res.map(Body::new);
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let headers = res.headers_mut();
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        );
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        let kind = if file.ends_with(".webp") {
+            "image/webp"
+        } else {
+            "image/jpeg"
+        };
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
         // Even opened directly, the file can run nothing.
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -621,6 +678,8 @@ mod tests {
     #[test]
     fn media_names() {
         assert!(is_media_name(&format!("{}.jpg", "a1".repeat(20))));
+        assert!(is_media_name(&format!("{}.400w.webp", "a1".repeat(20))));
+        assert!(is_media_name(&format!("{}.800w.webp", "a1".repeat(20))));
         assert!(is_media_name(&format!("{}.jpg", "a".repeat(20))));
         assert!(is_media_name(&format!("{}.jpg", "a".repeat(64))));
         for bad in [
@@ -631,6 +690,10 @@ mod tests {
             format!("{}A.jpg", "a".repeat(30)),
             format!("../{}.jpg", "a".repeat(30)),
             format!(".{}.jpg.partial", "a".repeat(30)),
+            format!("{}.300w.webp", "a".repeat(30)),
+            format!("{}.400w.webp", "a".repeat(19)),
+            format!("{}.webp", "a".repeat(30)),
+            format!("../{}.400w.webp", "a".repeat(30)),
         ] {
             assert!(!is_media_name(&bad), "{bad}");
         }

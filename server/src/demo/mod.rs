@@ -147,6 +147,25 @@ pub fn parse(json: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+impl Store {
+    /// Every picture the store shows, once each, with its width: files in `dist/img/`.
+    pub fn pictures(&self) -> Vec<(String, u32)> {
+        let stories = self.products.iter().flat_map(|p| &p.story);
+        let all = (self.members.iter().filter_map(|m| m.avatar.as_ref()))
+            .chain(self.communities.iter().map(|c| &c.cover))
+            .chain(self.products.iter().flat_map(|p| &p.gallery))
+            .chain(stories.filter_map(|block| match block {
+                Story::Image { image } => Some(image),
+                Story::Text { .. } => None,
+            }))
+            .chain(self.posts.iter().flat_map(|p| &p.images));
+        let mut seen = HashSet::new();
+        all.filter(|img| seen.insert(img.url.as_str()))
+            .map(|img| (img.url.clone(), img.width))
+            .collect()
+    }
+}
+
 fn validate(store: &Store) -> anyhow::Result<()> {
     let members: HashSet<i64> = store.members.iter().map(|m| m.id).collect();
     ensure!(members.len() == store.members.len(), "duplicate member ids");

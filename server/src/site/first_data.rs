@@ -10,7 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use quanzi_api::{Community, GroupBuy, Image, Page, Post, Product, Route, API_PREFIX};
+use quanzi_api::{variant, Community, GroupBuy, Image, Page, Post, Product, Route, API_PREFIX};
 use tower::ServiceExt;
 
 use crate::http::lang::Lang;
@@ -118,12 +118,29 @@ pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<Image> {
     }
 }
 
-/// A preload of `picture`, fetched at high priority before the app has drawn its `<img>`.
-pub fn picture_preload(picture: &Image) -> String {
-    format!(
-        "<link rel=preload as=image fetchpriority=high href=\"{}\">",
+/// A preload of `picture`, fetched at high priority before the app has drawn its `<img>`:
+/// with the same `srcset` and `sizes` as that `<img>`, so the browser picks the same copy
+/// and fetches it once.
+pub fn picture_preload(route: &Route, picture: &Image) -> String {
+    let mut link = format!(
+        "<link rel=preload as=image fetchpriority=high href=\"{}\"",
         escape_html(&picture.url)
-    )
+    );
+    if let Some(set) = variant::srcset(picture) {
+        // A group's page shows its product as a card; every other largest picture is as
+        // wide as the column.
+        let sizes = match route {
+            Route::GroupBuy(_) => variant::CARD_SIZES,
+            _ => variant::COLUMN_SIZES,
+        };
+        link.push_str(&format!(
+            " imagesrcset=\"{}\" imagesizes=\"{}\"",
+            escape_html(&set),
+            escape_html(sizes)
+        ));
+    }
+    link.push('>');
+    link
 }
 
 #[cfg(test)]

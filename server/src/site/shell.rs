@@ -22,7 +22,7 @@ use quanzi_api::Route;
 
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
-use crate::content::upload;
+use crate::content::{upload, variant};
 use crate::http::lang::Lang;
 use crate::http::middleware::method_not_allowed;
 use crate::referral::{self, ReferralState};
@@ -714,7 +714,7 @@ async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Pa
     if let Some(picture) = first_data::largest_picture(route, &answers) {
         landing
             .preloads
-            .push_str(&first_data::picture_preload(&picture));
+            .push_str(&first_data::picture_preload(route, &picture));
     }
     let lang = req
         .headers
@@ -787,10 +787,18 @@ async fn static_file(state: SiteState, req: Request) -> Response {
     let serve = ServeDir::new(&state.web.dist)
         .append_index_html_on_directories(false)
         .precompressed_br();
-    let res = match serve.oneshot(req).await {
+    // A picture's phone-sized copy not made yet: its original stands in.
+    let original = variant::original_request(&req);
+    let mut res = match serve.clone().oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
     };
+    if let (StatusCode::NOT_FOUND, Some(original)) = (res.status(), original) {
+        res = match serve.oneshot(original).await {
+            Ok(res) => res,
+            Err(never) => match never {},
+        };
+    }
     if res.status() == StatusCode::NOT_FOUND {
         return state.web.page(StatusCode::NOT_FOUND);
     }

@@ -107,8 +107,18 @@ async fn the_shell_preloads_the_pack_and_the_largest_picture() {
         "{html}"
     );
     let picture = product["gallery"][0]["url"].as_str().expect("gallery");
+    // With the `<img>`'s own `srcset` and `sizes`, so the same copy is fetched once.
+    let copy = quanzi_api::variant::variant_url(picture, 400).expect("a copy");
+    assert!(
+        html.contains(&format!(
+            "<link rel=preload as=image fetchpriority=high href=\"{picture}\" \
+             imagesrcset=\"{copy} 400w, "
+        )),
+        "{html}"
+    );
     assert!(html.contains(&format!(
-        "<link rel=preload as=image fetchpriority=high href=\"{picture}\">"
+        "imagesizes=\"{}\">",
+        quanzi_api::variant::COLUMN_SIZES
     )));
     // Both before the title: found before anything else in the head.
     assert!(html.find("rel=preload").expect("preload") < html.find("<title>").expect("title"));

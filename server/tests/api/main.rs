@@ -23,4 +23,5 @@ mod ratelimit;
 mod recommendation;
 mod referral;
 mod upload;
+mod variant;
 mod web;
