@@ -8,6 +8,8 @@
 //! let config = quanzi_server::Config::new("data/quanzi.sqlite", "dist");
 //! let router = quanzi_server::app(&config).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! // TCP_NODELAY on every connection, or kept-alive static files stall ~40 ms each.
+//! let listener = quanzi_server::http::listener::no_delay(listener);
 //! // The peer address feeds the rate limits.
 //! let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
 //! axum::serve(listener, service).await?;
@@ -28,7 +30,7 @@ use crate::content::upload;
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin, ratelimit};
 use crate::members::account;
-use crate::site::{embed, preview, shell};
+use crate::site::{embed, first_data, preview, shell};
 use crate::storage::db::{self, Db};
 
 pub mod catalog;
@@ -191,7 +193,10 @@ pub fn router(state: AppState) -> Router {
             origin::check_origin,
         ));
 
-    let mut routes = api.merge(shell::routes(&state));
+    // The shells ask the API for their pages' first data, through the same routes.
+    let first_data = first_data::Api(api.clone().with_state(state.clone()));
+    let site = shell::routes(&state).layer(axum::Extension(first_data));
+    let mut routes = api.merge(site);
     if state.embed_example {
         routes = routes.merge(embed::routes());
     }

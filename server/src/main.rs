@@ -151,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
     println!("Quanzi is ready on http://{local}");
     // The peer address feeds the rate limiters' per-address counts.
     axum::serve(
-        listener,
+        quanzi_server::http::listener::no_delay(listener),
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())

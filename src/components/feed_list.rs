@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{Page, Post};
 
-use crate::client::{get_json, ClientError};
+use crate::client::{first_data, get_json, ClientError};
 use crate::components::post_card::PostCard;
 use crate::i18n::use_i18n;
 use crate::state::feed::{feed_path, use_kept_feeds, FeedFilter, Loaded};
@@ -44,6 +44,18 @@ pub fn FeedList(
     let restored = history::returning()
         .then(|| kept.get(&filter.get_untracked(), i18n.lang.get_untracked()))
         .flatten();
+    let came_back = restored.is_some();
+    // Else the first page, when the page's shell carries it.
+    let restored = restored.or_else(|| {
+        let (filter, lang) = (filter.get_untracked(), i18n.lang.get_untracked());
+        let page = first_data::<Page<Post>>(&feed_path(&filter, None), lang)?;
+        let loaded = Loaded {
+            posts: page.items,
+            cursor: page.next_cursor,
+        };
+        kept.keep(filter, lang, loaded.clone());
+        Some(loaded)
+    });
     let was_restored = restored.is_some();
     let (first_posts, first_cursor, first_status) = match restored {
         Some(Loaded { posts, cursor }) => {
@@ -146,7 +158,7 @@ pub fn FeedList(
     // `content-visibility`), until the reader first scrolls: from then on all are, so the
     // place noted on leaving is measured on real cards and back finds it again. A kept
     // list is drawn whole at once for the same reason.
-    let lazy = RwSignal::new(!was_restored);
+    let lazy = RwSignal::new(!came_back);
     let on_scroll = window_event_listener(ev::scroll, move |_| {
         if lazy.try_get_untracked() == Some(true) {
             lazy.set(false);
@@ -213,7 +225,8 @@ pub fn FeedList(
         >
             <For
                 each=move || {
-                    shown().then(|| posts.get()).unwrap_or_default().into_iter().enumerate()
+                    let shown = if shown() { posts.get() } else { Vec::new() };
+                    shown.into_iter().enumerate()
                 }
                 key=|(_, post)| post.id
                 children=move |(index, post)| view! { <PostCard post first=index == 0 /> }

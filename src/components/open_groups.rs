@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use quanzi_api::route::encode_query_value;
-use quanzi_api::{href, href_with, GroupBuy, Page, Route};
+use quanzi_api::{href, href_with, path, GroupBuy, Page, Route};
 
 use crate::client::get_json;
 use crate::i18n::{fill, use_i18n};
@@ -23,12 +23,6 @@ pub fn join_href(signed_in: bool, group_id: i64) -> String {
     }
 }
 
-/// The first page of a product's open groups, as the product page asks for it: beside the
-/// product itself, so what comes after the groups waits for no second round trip.
-pub fn groups_path(product_id: i64) -> String {
-    format!("/products/{product_id}/groups?limit=10")
-}
-
 /// The open groups of a product, each with its leader, seats and time left, and a join
 /// link; ten at a time, more on request. Nothing when there are none. Drawn once `first`
 /// has answered, and complete at once: the page below it must not move.
@@ -42,7 +36,7 @@ pub fn OpenGroups(product_id: i64, first: Remote<Page<GroupBuy>>) -> impl IntoVi
         _ => (Vec::new(), None),
     };
     if let Some(group) = items.first() {
-        clock.sync(&group.server_time);
+        clock.sync_at(&group.server_time, first.received_at());
     }
     let groups = RwSignal::new(items);
     let next = RwSignal::new(cursor);
@@ -55,7 +49,7 @@ pub fn OpenGroups(product_id: i64, first: Remote<Page<GroupBuy>>) -> impl IntoVi
         }
         if let State::Ready(page) = state {
             if let Some(group) = page.items.first() {
-                clock.sync(&group.server_time);
+                clock.sync_at(&group.server_time, first.received_at());
             }
             groups.set(page.items);
             next.set(page.next_cursor);
@@ -67,7 +61,7 @@ pub fn OpenGroups(product_id: i64, first: Remote<Page<GroupBuy>>) -> impl IntoVi
         spawn_scoped(async move {
             let path = format!(
                 "{}&cursor={}",
-                groups_path(product_id),
+                path::product_groups(product_id),
                 encode_query_value(&cursor)
             );
             if let Ok(page) = get_json::<Page<GroupBuy>>(&path, lang).await {

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    href, href_with, GroupBuy, GroupOffer, GroupPrice, Page, PostSummary, Product, Route,
+    href, href_with, path, GroupBuy, GroupOffer, GroupPrice, Page, PostSummary, Product, Route,
     StoryBlock,
 };
 
-use crate::components::open_groups::{groups_path, OpenGroups};
+use crate::components::open_groups::OpenGroups;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
 use crate::state::cart::{add_to_cart, use_cart};
@@ -267,8 +267,9 @@ pub fn product_page(id: i64) -> Result<AnyView, SplitLoaderError> {
 fn ProductPage(id: i64) -> impl IntoView {
     // One ticker for every countdown on the page.
     provide_clock();
-    let product = fetch::<Product>(move || format!("/products/{id}"));
-    let groups = fetch::<Page<GroupBuy>>(move || groups_path(id));
+    let product = fetch::<Product>(move || path::product(id));
+    // Asked beside the product, not after it: the rest of the page waits for them.
+    let groups = fetch::<Page<GroupBuy>>(move || path::product_groups(id));
     loaded(
         product,
         move |product| view! { <ProductView product groups /> },
