@@ -1,8 +1,10 @@
-// Nothing moves while a page loads: cold loads of the feed, a product (with an open group,
-// whose list arrives on its own) and a community on a 360 px phone add up to no layout shift
-// at all, on this machine's network and on a slow one, where every skeleton, chunk and
-// picture arrives late enough to be seen. The shifts are summed in the page itself, as
-// Lighthouse does: `layout-shift` entries without recent input.
+// Nothing moves while a page loads: cold loads of the feed, a product (with an open group)
+// and a community on a 360 px phone add up to no layout shift at all, on this machine's
+// network and on a slow one, where every skeleton, pack and picture arrives late enough to
+// be seen; and on a slow one with no first data in the shell (as from another backend), so
+// each part of the page comes from its own request, in whatever order they answer. The
+// shifts are summed in the page itself, as Lighthouse does: `layout-shift` entries without
+// recent input.
 import { test, expect } from './fixtures.js';
 import { productWithGroupOffer } from './helpers.js';
 
@@ -59,7 +61,7 @@ const pages = {
 };
 
 for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
-  for (const network of ['local', 'slow']) {
+  for (const network of ['local', 'slow', 'slow, no first data']) {
     test(`a cold load of the ${name} page shifts nothing (${network} network)`, async ({ page, browser, request }) => {
       test.setTimeout(60_000);
       let path = fixedPath;
@@ -69,7 +71,16 @@ for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
         path = `/p/${product.id}`;
       }
       await page.addInitScript(observeShifts);
-      if (network === 'slow') {
+      const asked = [];
+      page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+      if (network.endsWith('no first data')) {
+        await page.route((url) => url.pathname === path.split('?')[0], async (route) => {
+          const response = await route.fetch();
+          const body = (await response.text()).replace(/<script type="application\/json" data-api=[^>]*>.*?<\/script>/gs, '');
+          await route.fulfill({ response, body });
+        });
+      }
+      if (network.startsWith('slow')) {
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Network.enable');
         await cdp.send('Network.emulateNetworkConditions', SLOW);
@@ -84,6 +95,9 @@ for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
         })
         .every((img) => img.complete));
       await page.waitForLoadState('networkidle');
+      // Without first data, the page's own answer came by a request of its own.
+      const own = { feed: '/api/v1/feed', product: '/api/v1/products/', community: '/api/v1/communities/cycling' }[name];
+      expect(asked.some((p) => p.startsWith(own))).toBe(network.endsWith('no first data'));
       const shifts = await page.evaluate(() => window.__shifts);
       const total = shifts.reduce((sum, s) => sum + s.value, 0);
       expect(total, `layout shifts: ${JSON.stringify(shifts)}`).toBe(0);
