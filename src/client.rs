@@ -533,6 +533,16 @@ mod tests {
     }
 
     #[test]
+    fn who_is_signed_in_is_nobody_on_204_and_the_member_on_200() {
+        // `GET /account/me` answers a guest with 204: no error, no member.
+        assert_eq!(decode::<Option<Money>>(204, ""), Ok(None));
+        assert_eq!(
+            decode::<Option<Money>>(200, r#"{"amount":1,"currency":"CNY"}"#),
+            Ok(Some(Money::cny(1)))
+        );
+    }
+
+    #[test]
     fn error_envelope_gives_its_code() {
         let err = decode::<Money>(404, r#"{"error":{"code":"not_found","message":"no"}}"#);
         assert_eq!(

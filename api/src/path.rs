@@ -27,6 +27,16 @@ pub fn group(id: i64) -> String {
     format!("/groups/{id}")
 }
 
+/// The first page of a product's open groups (ten), as its page shows them.
+pub fn product_groups(id: i64) -> String {
+    format!("/products/{id}/groups?limit=10")
+}
+
+/// What a community's members recommend.
+pub fn recommended(slug: &str) -> String {
+    format!("/communities/{}/recommended", encode_query_value(slug))
+}
+
 /// Which posts a feed page lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Feed<'a> {
@@ -78,5 +88,7 @@ mod tests {
         assert_eq!(post(3), "/posts/3");
         assert_eq!(community("cycling"), "/communities/cycling");
         assert_eq!(group(1), "/groups/1");
+        assert_eq!(product_groups(18), "/products/18/groups?limit=10");
+        assert_eq!(recommended("cycling"), "/communities/cycling/recommended");
     }
 }

@@ -153,11 +153,14 @@ impl Route {
             // The feed's community chips sit above its posts.
             Route::Feed => vec![path::feed(Feed::Everything, None), path::communities()],
             Route::Communities => vec![path::communities()],
-            Route::Product(id) => vec![path::product(*id)],
+            // What follows the open groups and the recommendations waits for them (it
+            // would be pushed down by them): they come with the page too.
+            Route::Product(id) => vec![path::product(*id), path::product_groups(*id)],
             Route::Post(id) => vec![path::post(*id)],
             Route::Community(slug) => vec![
                 path::community(slug),
                 path::feed(Feed::Community(slug), None),
+                path::recommended(slug),
             ],
             Route::GroupBuy(id) => vec![path::group(*id)],
             _ => Vec::new(),

@@ -30,13 +30,21 @@ enum Status {
 /// A list of posts that pages itself by cursor. Shared by the feed, community and member
 /// pages.
 #[component]
-pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
+pub fn FeedList(
+    #[prop(into)] filter: Signal<FeedFilter>,
+    /// Drawn only once this is true (a part above that loads on its own has settled and
+    /// can no longer push the posts down); the first page loads at once all the same.
+    #[prop(optional, into)]
+    after: Option<Signal<bool>>,
+) -> impl IntoView {
+    let shown = move || after.is_none_or(|after| after.get());
     let i18n = use_i18n();
     let kept = use_kept_feeds();
     // Back on this list: what it had, drawn at once, so the page is as tall as it was.
     let restored = history::returning()
         .then(|| kept.get(&filter.get_untracked(), i18n.lang.get_untracked()))
         .flatten();
+    let came_back = restored.is_some();
     // Else the first page, when the page's shell carries it.
     let restored = restored.or_else(|| {
         let (filter, lang) = (filter.get_untracked(), i18n.lang.get_untracked());
@@ -142,19 +150,34 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
     });
     // A short page may not fill the screen: check again once each page has rendered.
     Effect::new(move |_| {
-        if status.get() == Status::Ready {
+        if status.get() == Status::Ready && shown() {
             request_animation_frame(load_more_if_near);
         }
     });
-    let on_scroll = window_event_listener(ev::scroll, move |_| load_more_if_near());
+    // Cards below the first screen are laid out only as they come near it (CSS
+    // `content-visibility`), until the reader first scrolls: from then on all are, so the
+    // place noted on leaving is measured on real cards and back finds it again. A kept
+    // list is drawn whole at once for the same reason.
+    let lazy = RwSignal::new(!came_back);
+    let on_scroll = window_event_listener(ev::scroll, move |_| {
+        if lazy.try_get_untracked() == Some(true) {
+            lazy.set(false);
+        }
+        load_more_if_near();
+    });
     let on_resize = window_event_listener(ev::resize, move |_| load_more_if_near());
     on_cleanup(move || {
         on_scroll.remove();
         on_resize.remove();
     });
 
+    // Below the posts, and only once there are posts (or a final state instead of them): a
+    // marker placed before they arrive would be pushed down by them, a layout shift.
     let footer = move || {
         let has_posts = !posts.with(Vec::is_empty);
+        if !shown() {
+            return ().into_any();
+        }
         match status.get() {
             Status::Loading if has_posts => view! {
                 <p class="feed-status" role="status">
@@ -163,7 +186,7 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
                 </p>
             }
             .into_any(),
-            Status::Loading => view! { <Skeleton /> }.into_any(),
+            Status::Loading => ().into_any(),
             Status::Ready => view! {
                 <button class="button button-quiet feed-more" on:click=move |_| load(false)>
                     {move || i18n.t().load_more}
@@ -188,14 +211,27 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
             }
         }
     };
+    // The first page's skeleton stands where its posts will be, and they replace it.
+    let skeleton = move || {
+        (shown() && status.get() == Status::Loading && posts.with(Vec::is_empty))
+            .then(|| view! { <Skeleton /> })
+    };
 
     view! {
-        <div class="feed" aria-busy=move || (status.get() == Status::Loading).to_string()>
+        <div
+            class="feed"
+            class:feed-lazy=move || lazy.get()
+            aria-busy=move || (status.get() == Status::Loading).to_string()
+        >
             <For
-                each=move || posts.get().into_iter().enumerate()
+                each=move || {
+                    let shown = if shown() { posts.get() } else { Vec::new() };
+                    shown.into_iter().enumerate()
+                }
                 key=|(_, post)| post.id
                 children=move |(index, post)| view! { <PostCard post first=index == 0 /> }
             />
+            {skeleton}
         </div>
         <div node_ref=sentinel class="feed-footer">
             {footer}

@@ -2,7 +2,8 @@
 //! and where a seat is bought.
 
 use leptos::prelude::*;
-use quanzi_api::{href, href_with, GroupBuy, Page, Route};
+use quanzi_api::route::encode_query_value;
+use quanzi_api::{href, href_with, path, GroupBuy, Page, Route};
 
 use crate::client::get_json;
 use crate::i18n::{fill, use_i18n};
@@ -10,6 +11,7 @@ use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn_scoped;
 use crate::ui::avatar::Avatar;
 use crate::ui::countdown::{parse_time, use_clock, Countdown};
+use crate::ui::remote::{Remote, State};
 
 /// Where a seat is bought: checkout, or sign-in first and checkout after.
 pub fn join_href(signed_in: bool, group_id: i64) -> String {
@@ -22,46 +24,58 @@ pub fn join_href(signed_in: bool, group_id: i64) -> String {
 }
 
 /// The open groups of a product, each with its leader, seats and time left, and a join
-/// link; ten at a time, more on request. Nothing when there are none.
+/// link; ten at a time, more on request. Nothing when there are none. Drawn once `first`
+/// has answered, and complete at once: the page below it must not move.
 #[component]
-pub fn OpenGroups(product_id: i64) -> impl IntoView {
+pub fn OpenGroups(product_id: i64, first: Remote<Page<GroupBuy>>) -> impl IntoView {
     let i18n = use_i18n();
     let clock = use_clock();
-    let groups = RwSignal::new(Vec::<GroupBuy>::new());
-    let next = RwSignal::new(None::<String>);
+    let (items, cursor) = match first.state.get_untracked() {
+        State::Ready(page) => (page.items, page.next_cursor),
+        // A list that fails to load is left out: the product itself is what matters.
+        _ => (Vec::new(), None),
+    };
+    if let Some(group) = items.first() {
+        clock.sync_at(&group.server_time, first.received_at());
+    }
+    let groups = RwSignal::new(items);
+    let next = RwSignal::new(cursor);
     let loading = RwSignal::new(false);
-    let load = move |cursor: Option<String>| {
+    // A fresh first page (after a countdown has ended) replaces every group shown.
+    Effect::new(move |done: Option<()>| {
+        let state = first.state.get();
+        if done.is_none() {
+            return;
+        }
+        if let State::Ready(page) = state {
+            if let Some(group) = page.items.first() {
+                clock.sync_at(&group.server_time, first.received_at());
+            }
+            groups.set(page.items);
+            next.set(page.next_cursor);
+        }
+    });
+    let more = move |cursor: String| {
         loading.set(true);
         let lang = i18n.lang.get_untracked();
         spawn_scoped(async move {
-            let mut path = format!("/products/{product_id}/groups?limit=10");
-            if let Some(cursor) = &cursor {
-                path.push_str("&cursor=");
-                path.push_str(cursor);
-            }
-            // A list that fails to load is left out: the product itself is what matters.
+            let path = format!(
+                "{}&cursor={}",
+                path::product_groups(product_id),
+                encode_query_value(&cursor)
+            );
             if let Ok(page) = get_json::<Page<GroupBuy>>(&path, lang).await {
-                if let Some(first) = page.items.first() {
-                    clock.sync(&first.server_time);
-                }
-                let more = page.items;
-                groups.update(|list| {
-                    if cursor.is_none() {
-                        list.clear();
-                    }
-                    list.extend(more);
-                });
+                groups.update(|list| list.extend(page.items));
                 next.set(page.next_cursor);
             }
             loading.set(false);
         });
     };
-    load(None);
     let rows = move || {
         groups
             .get()
             .into_iter()
-            .map(|g| view! { <OpenGroup group=g on_end=move || load(None) /> })
+            .map(|g| view! { <OpenGroup group=g on_end=move || first.retry() /> })
             .collect_view()
     };
     move || {
@@ -77,7 +91,7 @@ pub fn OpenGroups(product_id: i64) -> impl IntoView {
                                     <button
                                         class="button button-quiet"
                                         disabled=move || loading.get()
-                                        on:click=move |_| load(Some(cursor.clone()))
+                                        on:click=move |_| more(cursor.clone())
                                     >
                                         {move || i18n.t().more_groups}
                                     </button>

@@ -3,7 +3,7 @@
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use quanzi_api::{href, LikeState, Post, Route};
+use quanzi_api::{href, Author, CommunityRef, LikeState, Post, Route};
 
 use crate::client::write_json;
 use crate::components::product_card::ProductCard;
@@ -17,21 +17,22 @@ use crate::ui::gallery::Gallery;
 use crate::ui::head::excerpt;
 use crate::ui::time::ago;
 
-/// Who wrote it, where, and when.
+/// Who wrote it, where, and when. Like every part of a post, drawn again rather than
+/// updated when the language changes (the post is fetched again in it): its words are
+/// read once, untracked, not watched by an effect of their own on every card.
 #[component]
-pub fn Byline(post: Post) -> impl IntoView {
-    let i18n = use_i18n();
-    let created = post.created_at.clone();
-    let datetime = created.clone();
+pub fn Byline(author: Author, community: CommunityRef, created_at: String) -> impl IntoView {
+    let when = ago(use_i18n().t_untracked(), &created_at);
+    let name = author.name.clone();
     view! {
         <div class="byline">
-            <Avatar author=post.author.clone() />
-            <span class="byline-name">{post.author.name.clone()}</span>
-            <a href=href(Route::Community(post.community.slug.clone())) class="byline-community">
-                {post.community.name.clone()}
+            <Avatar author />
+            <span class="byline-name">{name}</span>
+            <a href=href(Route::Community(community.slug)) class="byline-community">
+                {community.name}
             </a>
-            <time class="byline-time" datetime=datetime>
-                {move || ago(i18n.t(), &created)}
+            <time class="byline-time" datetime=created_at>
+                {when}
             </time>
         </div>
     }
@@ -40,14 +41,15 @@ pub fn Byline(post: Post) -> impl IntoView {
 /// Likes (a toggle that counts at once and is kept by the server) and the comment count,
 /// which the post page moves as comments come and go.
 #[component]
-pub fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
+pub fn Counts(id: i64, liked: bool, likes: u32, comments: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let nav = use_nav();
-    let liked = RwSignal::new(post.viewer_liked);
-    let likes = RwSignal::new(post.like_count);
+    let liked = RwSignal::new(liked);
+    let likes = RwSignal::new(likes);
     let error = RwSignal::new(None::<&'static str>);
-    let id = post.id;
+    let lang = i18n.lang.get_untracked();
+    let t = lang.strings();
     // One request at a time: a double tap must not race a like against its undo.
     let pending = StoredValue::new(false);
     let toggle = move |_| {
@@ -60,7 +62,6 @@ pub fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
         // Optimistic: the heart answers the thumb at once; the server's count then wins.
         liked.set(!was);
         likes.update(|n| *n = if was { n.saturating_sub(1) } else { *n + 1 });
-        let lang = i18n.lang.get_untracked();
         spawn(async move {
             let method = if was { Method::DELETE } else { Method::PUT };
             let path = format!("/posts/{id}/like");
@@ -89,29 +90,29 @@ pub fn Counts(post: Post, comments: RwSignal<u32>) -> impl IntoView {
             >
                 <span aria-hidden="true">{move || if liked.get() { "♥" } else { "♡" }}</span>
                 " "
-                {move || i18n.lang.get().count(likes.get())}
+                {move || lang.count(likes.get())}
                 " "
-                {move || i18n.t().likes}
+                {t.likes}
             </button>
-            <span>
-                {move || i18n.lang.get().count(comments.get())} " " {move || i18n.t().comments}
-            </span>
+            <span>{move || lang.count(comments.get())} " " {t.comments}</span>
         </p>
         {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
 }
 
 #[component]
-pub fn Products(post: Post, #[prop(optional)] heading: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    if post.products.is_empty() {
+pub fn Products(
+    products: Vec<quanzi_api::ProductCard>,
+    #[prop(optional)] heading: bool,
+) -> impl IntoView {
+    if products.is_empty() {
         return ().into_any();
     }
+    let t = use_i18n().t_untracked();
     view! {
         <section class="post-products">
-            {heading.then(|| view! { <h2>{move || i18n.t().products_in_post}</h2> })}
-            {post
-                .products
+            {heading.then(|| view! { <h2>{t.products_in_post}</h2> })}
+            {products
                 .into_iter()
                 .map(|card| view! { <ProductCard card /> })
                 .collect_view()}
@@ -123,23 +124,32 @@ pub fn Products(post: Post, #[prop(optional)] heading: bool) -> impl IntoView {
 /// A post in the feed: pictures first, then the story's opening, then its products.
 #[component]
 pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
-    let link = href(Route::Post(post.id));
-    let opening = post
-        .body
-        .first()
-        .map(|p| excerpt(p, 80))
-        .unwrap_or_default();
-    let title = post.title.clone();
+    // Taken apart, not cloned for each piece.
+    let Post {
+        id,
+        author,
+        title,
+        body,
+        images,
+        community,
+        like_count,
+        comment_count,
+        created_at,
+        products,
+        viewer_liked,
+        ..
+    } = post;
+    let opening = body.first().map(|p| excerpt(p, 80)).unwrap_or_default();
     view! {
         <article class="card post-card">
-            <Byline post=post.clone() />
-            <Gallery images=post.images.clone() eager=first />
+            <Byline author community created_at />
+            <Gallery images eager=first />
             <h2 class="post-title">
-                <a href=link>{title}</a>
+                <a href=href(Route::Post(id))>{title}</a>
             </h2>
             <p class="post-excerpt">{opening}</p>
-            <Products post=post.clone() />
-            <Counts post=post.clone() comments=RwSignal::new(post.comment_count) />
+            <Products products />
+            <Counts id liked=viewer_liked likes=like_count comments=RwSignal::new(comment_count) />
         </article>
     }
 }

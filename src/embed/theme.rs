@@ -9,7 +9,7 @@ pub struct Rgb(u8, u8, u8);
 const WHITE: Rgb = Rgb(255, 255, 255);
 const BLACK: Rgb = Rgb(0, 0, 0);
 /// The store's own colours (style/main.css), for what a host leaves out.
-const ACCENT: Rgb = Rgb(0xd6, 0x3a, 0x30);
+const ACCENT: Rgb = Rgb(0xc8, 0x35, 0x2b);
 const BACKGROUND: Rgb = Rgb(0xf6, 0xf6, 0xf6);
 const SURFACE: Rgb = WHITE;
 const TEXT: Rgb = Rgb(0x1f, 0x1f, 0x1f);
@@ -105,6 +105,11 @@ fn surface_for(background: Option<Rgb>) -> Rgb {
     }
 }
 
+/// The accent's pale tint on `surface` (`--accent-soft`).
+fn tint(accent: Rgb, surface: Rgb) -> Rgb {
+    accent.mix(surface, 0.88)
+}
+
 /// What a host asked for; `None` keeps the store's own colour.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Theme {
@@ -181,12 +186,21 @@ impl Theme {
         }
         let grounds = [surface, background];
         let muted = readable(text.mix(surface, 0.4), text, &grounds);
-        // The accent is also text (prices, links) on cards and page.
-        let accent = readable(self.accent.unwrap_or(ACCENT), text, &grounds);
+        let card_alt = surface.mix(text, 0.03);
+        // The accent is also text (prices, links) on cards, page, cards within cards and
+        // on its own tint (the community chips, the savings).
+        let accent = (0..=10)
+            .map(|step| {
+                self.accent
+                    .unwrap_or(ACCENT)
+                    .mix(text, f64::from(step) / 10.0)
+            })
+            .find(|c| worst(*c, &[surface, background, card_alt, tint(*c, surface)]) >= READABLE)
+            .unwrap_or(text);
         vec![
             ("--bg", background.css()),
             ("--card", surface.css()),
-            ("--card-alt", surface.mix(text, 0.03).css()),
+            ("--card-alt", card_alt.css()),
             ("--field", surface.css()),
             ("--field-border", text.mix(surface, 0.6).css()),
             ("--ink", text.css()),
@@ -197,7 +211,7 @@ impl Theme {
             ("--muted", muted.css()),
             ("--line", text.mix(surface, 0.88).css()),
             ("--accent", accent.css()),
-            ("--accent-soft", accent.mix(surface, 0.88).css()),
+            ("--accent-soft", tint(accent, surface).css()),
             ("--on-accent", ink_for(&[accent]).css()),
         ]
     }
@@ -319,6 +333,26 @@ mod tests {
                 assert!(
                     worst(ink, &grounds) >= READABLE,
                     "{name} {ink:?} on {grounds:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_accent_reads_on_its_own_tint_and_on_cards_within_cards() {
+        for raw in [
+            "accent:d63a30",
+            "accent:0a7d5a",
+            "accent:ff9900",
+            "background:101418",
+        ] {
+            let theme = Theme::parse(raw);
+            let accent = property(&theme, "--accent");
+            for ground in ["--accent-soft", "--card-alt", "--card", "--bg"] {
+                let ground = property(&theme, ground);
+                assert!(
+                    contrast(accent, ground) >= READABLE,
+                    "{raw}: {accent:?} on {ground:?}"
                 );
             }
         }

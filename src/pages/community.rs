@@ -21,8 +21,8 @@ use crate::ui::avatar::Avatar;
 use crate::ui::form::form_error;
 use crate::ui::head::{excerpt, page_title, set_head};
 use crate::ui::image::Img;
-use crate::ui::remote::{fetch, loaded, State};
-use crate::ui::states::ErrorState;
+use crate::ui::remote::{fetch, loaded, Remote, State};
+use crate::ui::states::{ErrorState, Skeleton};
 
 /// `/c/{slug}`, in a wasm chunk of its own.
 #[wasm_split(community, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -36,7 +36,15 @@ fn CommunityPage(slug: String) -> impl IntoView {
     let i18n = use_i18n();
     let community_path = path::community(&slug);
     let community = fetch::<Community>(move || community_path.clone());
+    // Asked beside the community, not after it: the feed below waits for it.
+    let recommended_path = path::recommended(&slug);
+    let recommended = fetch::<Page<Recommendation>>(move || recommended_path.clone());
     loaded(community, move |community| {
+        // The feed is drawn once the recommendations have answered (or failed), for good:
+        // below a row of unknown height, it would be pushed down when the row arrives.
+        let settled = Memo::new(move |was: Option<&bool>| {
+            was == Some(&true) || recommended.state.with(|s| !matches!(s, State::Loading))
+        });
         set_head(
             &page_title(&community.name, i18n.t_untracked().app_name),
             &excerpt(&community.description, 120),
@@ -87,9 +95,19 @@ fn CommunityPage(slug: String) -> impl IntoView {
                         .into_any(),
                 }
             }}
-            <Recommended slug=community.slug.clone() />
-            <h2 class="section-title">{move || i18n.t().community_feed}</h2>
-            <FeedList filter=Signal::derive(move || FeedFilter::Community(slug.clone())) />
+            <Recommended list=recommended />
+            {move || {
+                if settled.get() {
+                    view! { <h2 class="section-title">{i18n.t_untracked().community_feed}</h2> }
+                        .into_any()
+                } else {
+                    view! { <Skeleton cards=1 /> }.into_any()
+                }
+            }}
+            <FeedList
+                filter=Signal::derive(move || FeedFilter::Community(slug.clone()))
+                after=settled
+            />
         }
     })
 }
@@ -97,11 +115,10 @@ fn CommunityPage(slug: String) -> impl IntoView {
 /// What the community's members recommend: the products their posts tag, the most widely
 /// tagged first, in a row that scrolls sideways. Nothing at all when there are none yet.
 #[component]
-fn Recommended(slug: String) -> impl IntoView {
+fn Recommended(list: Remote<Page<Recommendation>>) -> impl IntoView {
     let i18n = use_i18n();
-    let path = format!("/communities/{slug}/recommended");
-    let list = fetch::<Page<Recommendation>>(move || path.clone());
-    move || match list.state.get() {
+    move || {
+        match list.state.get() {
         State::Loading => {
             view! { <div class="recommended-placeholder" aria-hidden="true"></div> }.into_any()
         }
@@ -116,16 +133,14 @@ fn Recommended(slug: String) -> impl IntoView {
                         .items
                         .into_iter()
                         .map(|r| {
-                            let n = r.recommenders;
+                            // Drawn again when the language changes (the list is fetched
+                            // again in it), so read once, untracked.
+                            let lang = i18n.lang.get_untracked();
+                            let by = fill(lang.strings().recommended_by, "n", &lang.count(r.recommenders));
                             view! {
                                 <li>
                                     <ProductCard card=r.product />
-                                    <p class="recommenders muted">
-                                        {move || {
-                                            let t = i18n.t();
-                                            fill(t.recommended_by, "n", &i18n.lang.get().count(n))
-                                        }}
-                                    </p>
+                                    <p class="recommenders muted">{by}</p>
                                 </li>
                             }
                         })
@@ -137,6 +152,7 @@ fn Recommended(slug: String) -> impl IntoView {
         State::Failed(error) => {
             view! { <ErrorState error retry=move |_| list.retry() /> }.into_any()
         }
+    }
     }
 }
 

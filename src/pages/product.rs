@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    href, href_with, path, GroupOffer, GroupPrice, PostSummary, Product, Route, StoryBlock,
+    href, href_with, path, GroupBuy, GroupOffer, GroupPrice, Page, PostSummary, Product, Route,
+    StoryBlock,
 };
 
 use crate::components::open_groups::OpenGroups;
@@ -19,7 +20,7 @@ use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
 use crate::ui::price::{format_money, Prices};
-use crate::ui::remote::{fetch, loaded};
+use crate::ui::remote::{fetch, loaded, Remote, State};
 
 /// "2人团 ¥19.90 · 单买 ¥29.90" for the meta description, in the page's language.
 fn price_line(product: &Product, strings: &crate::i18n::Strings) -> String {
@@ -104,8 +105,13 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
 }
 
 #[component]
-fn ProductView(product: Product) -> impl IntoView {
+fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoView {
     let i18n = use_i18n();
+    // Once the groups have answered (or failed), for good: a refresh keeps the page drawn.
+    let settled = Memo::new(move |was: Option<&bool>| {
+        was == Some(&true) || groups.state.with(|s| !matches!(s, State::Loading))
+    });
+    let (id, title) = (product.id, product.title.clone());
     let t = i18n.t_untracked();
     set_head(
         &page_title(&product.title, t.app_name),
@@ -120,8 +126,6 @@ fn ProductView(product: Product) -> impl IntoView {
         .as_ref()
         .map(|offer| offer.window_hours.to_string());
     let stock = product.stock;
-    // One ticker for every countdown on the page.
-    provide_clock();
     // Every product has a picture (the server checks); the card is what a cart keeps.
     let card = product
         .gallery
@@ -135,6 +139,7 @@ fn ProductView(product: Product) -> impl IntoView {
             group: group.clone(),
         });
     let offer = product.group_offer.clone();
+    let (story, posts) = (product.story, product.posts);
     view! {
         <article class="product-page">
             <Gallery images=product.gallery eager=true />
@@ -167,10 +172,20 @@ fn ProductView(product: Product) -> impl IntoView {
                     </a>
                 </p>
                 {card.map(|card| view! { <BuyBox card offer=offer.clone() stock /> })}
-                <OpenGroups product_id=product.id />
-                <ShareButton path=href(Route::Product(product.id)) title=product.title.clone() />
-                <Story blocks=product.story />
-                <FeaturedIn posts=product.posts />
+                // The rest of the page comes with the open groups, whose number is not known
+                // before: drawn below them, it would be pushed down when they arrive.
+                {move || {
+                    settled
+                        .get()
+                        .then(|| {
+                            view! {
+                                <OpenGroups product_id=id first=groups />
+                                <ShareButton path=href(Route::Product(id)) title=title.clone() />
+                                <Story blocks=story.clone() />
+                                <FeaturedIn posts=posts.clone() />
+                            }
+                        })
+                }}
             </div>
         </article>
     }
@@ -250,14 +265,21 @@ pub fn product_page(id: i64) -> Result<AnyView, SplitLoaderError> {
 /// `/p/{id}`.
 #[component]
 fn ProductPage(id: i64) -> impl IntoView {
+    // One ticker for every countdown on the page.
+    provide_clock();
     let product = fetch::<Product>(move || path::product(id));
-    loaded(product, |product| view! { <ProductView product /> })
+    // Asked beside the product, not after it: the rest of the page waits for them.
+    let groups = fetch::<Page<GroupBuy>>(move || path::product_groups(id));
+    loaded(
+        product,
+        move |product| view! { <ProductView product groups /> },
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quanzi_api::{path, CommunityRef, GroupOffer, Money};
+    use quanzi_api::{CommunityRef, GroupOffer, Money};
 
     fn product(group: Option<GroupOffer>) -> Product {
         Product {

@@ -25,11 +25,14 @@ pub fn provide_session() -> Session {
     provide_context(session);
     let lang = use_i18n().lang.get_untracked();
     spawn(async move {
-        // 401 means a guest; any other failure is treated as a guest too, and the next
+        // 204 (no member) is a guest; a failure is treated as a guest too, and the next
         // action that needs a member will ask them to sign in.
-        session
-            .me
-            .set(get_json::<Me>("/account/me", lang).await.ok());
+        session.me.set(
+            get_json::<Option<Me>>("/account/me", lang)
+                .await
+                .ok()
+                .flatten(),
+        );
         session.checked.set(true);
     });
     session

@@ -102,15 +102,24 @@ pub fn hms(ms: i64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
-/// The moments worth announcing to a screen reader (not every second).
+/// How long before a milestone it is said: a few ticks, so a late tick cannot skip it.
+const SAY_FOR_MS: i64 = 5_000;
+
+/// The moments worth announcing to a screen reader (not every second). Each is said in the
+/// seconds before the timer reaches it and never after, so it never claims more time than
+/// is left: a seat held for 2 minutes is not "10 minutes left".
 fn milestone(t: &'static Strings, left: i64) -> Option<&'static str> {
-    match left {
-        0 => Some(t.countdown_ended),
-        l if l <= 60_000 => Some(t.countdown_1_min),
-        l if l <= 600_000 => Some(t.countdown_10_min),
-        l if l <= 3_600_000 => Some(t.countdown_1_hour),
-        _ => None,
+    if left <= 0 {
+        return Some(t.countdown_ended);
     }
+    [
+        (3_600_000, t.countdown_1_hour),
+        (600_000, t.countdown_10_min),
+        (60_000, t.countdown_1_min),
+    ]
+    .into_iter()
+    .find(|(at, _)| (*at..*at + SAY_FOR_MS).contains(&left))
+    .map(|(_, said)| said)
 }
 
 /// The time left to `deadline` as `HH:MM:SS`. A polite live region says only the
@@ -139,7 +148,8 @@ pub fn Countdown(deadline: i64, #[prop(into)] on_end: Callback<()>) -> impl Into
 
 #[cfg(test)]
 mod tests {
-    use super::hms;
+    use super::{hms, milestone};
+    use crate::i18n::Lang;
 
     #[test]
     fn hours_minutes_seconds() {
@@ -147,5 +157,56 @@ mod tests {
         assert_eq!(hms(-5_000), "00:00:00");
         assert_eq!(hms(5 * 3_600_000 + 12 * 60_000 + 33_999), "05:12:33");
         assert_eq!(hms(48 * 3_600_000 - 1_000), "47:59:59");
+    }
+
+    #[test]
+    fn a_two_minute_hold_is_never_announced_as_ten_minutes() {
+        let t = Lang::ZhCn.strings();
+        assert_eq!(milestone(t, 120_000), None);
+        assert_eq!(milestone(t, 119_000), None);
+        assert_eq!(milestone(t, 61_000), Some("只剩 1 分钟"));
+        assert_eq!(milestone(t, 60_000), Some("只剩 1 分钟"));
+        assert_eq!(milestone(t, 59_999), None);
+        assert_eq!(milestone(t, 600_500), Some("只剩 10 分钟"));
+        assert_eq!(milestone(t, 0), Some("时间到"));
+    }
+
+    #[test]
+    fn milestones_never_say_more_time_than_is_left() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            let t = lang.strings();
+            let claimed = |said: &str| {
+                [
+                    (t.countdown_1_hour, 3_600_000),
+                    (t.countdown_10_min, 600_000),
+                    (t.countdown_1_min, 60_000),
+                    (t.countdown_ended, 0),
+                ]
+                .into_iter()
+                .find(|(text, _)| *text == said)
+                .map(|(_, ms)| ms)
+            };
+            let mut said = Vec::new();
+            // Every tick of a 2-hour window, a tick a quarter second late each time.
+            let mut left = 2 * 3_600_000;
+            while left >= 0 {
+                if let Some(text) = milestone(t, left) {
+                    let ms = claimed(text).expect("a known milestone");
+                    assert!(ms <= left, "{text} with {left} ms left");
+                    if said.last() != Some(&text) {
+                        said.push(text);
+                    }
+                }
+                left -= 1_250;
+            }
+            // Each said once, in order, late ticks or not.
+            let expected = [
+                t.countdown_1_hour,
+                t.countdown_10_min,
+                t.countdown_1_min,
+                t.countdown_ended,
+            ];
+            assert_eq!(said, expected);
+        }
     }
 }

@@ -6,6 +6,8 @@ use quanzi_api::Image;
 use super::image::Img;
 use crate::i18n::{fill, use_i18n};
 
+/// Drawn again, not updated, when the language changes (its post or product is fetched
+/// again in it), so the slides' labels are made once.
 #[component]
 pub fn Gallery(
     images: Vec<Image>,
@@ -13,29 +15,24 @@ pub fn Gallery(
     #[prop(optional)]
     eager: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let total = images.len();
-    let single = total == 1;
+    let of_total = fill(use_i18n().t_untracked().image_of, "n", &total.to_string());
     let slides = images
         .into_iter()
         .enumerate()
         .map(|(index, image)| {
-            let position = (index + 1).to_string();
-            let total = total.to_string();
+            let label = fill(&of_total, "i", &(index + 1).to_string());
             view! {
-                <li
-                    class="gallery-slide"
-                    aria-label=move || {
-                        fill(&fill(i18n.t().image_of, "i", &position), "n", &total)
-                    }
-                >
+                <li class="gallery-slide" aria-label=label>
                     <Img image=image eager=eager && index == 0 />
                 </li>
             }
         })
         .collect_view();
+    // More than one picture scrolls sideways: keyboard users reach it to scroll it with the
+    // arrow keys (it holds nothing else that takes focus).
     view! {
-        <ul class="gallery" class:gallery-single=single>
+        <ul class="gallery" class:gallery-single=total == 1 tabindex=(total > 1).then_some("0")>
             {slides}
         </ul>
     }

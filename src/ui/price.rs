@@ -15,7 +15,9 @@ pub fn saving(solo: &Money, group: &Money) -> Option<Money> {
     })
 }
 
-/// "2人团 ¥19.90 · 单买 ¥29.90": the group price leads when there is a group offer.
+/// "2人团 ¥19.90 · 单买 ¥29.90": the group price leads when there is a group offer. Drawn
+/// again, not updated, when the language changes (its product is fetched again in it), so
+/// its words are read once: no effect of their own on every card of a feed.
 #[component]
 pub fn Prices(
     solo: Money,
@@ -24,7 +26,7 @@ pub fn Prices(
     #[prop(optional)]
     large: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let t = use_i18n().t_untracked();
     let solo_text = format_money(&solo);
     let class = if large {
         "prices prices-large"
@@ -33,31 +35,19 @@ pub fn Prices(
     };
     match group {
         Some(group) => {
-            let group_text = format_money(&group.price);
-            let save = saving(&solo, &group.price).map(|m| format_money(&m));
-            let size = group.size.to_string();
+            let save =
+                saving(&solo, &group.price).map(|m| fill(t.save, "amount", &format_money(&m)));
             view! {
                 <div class=class>
                     <span class="price-group">
                         <span class="price-group-label">
-                            {move || fill(i18n.t().group_of, "n", &size)}
+                            {fill(t.group_of, "n", &group.size.to_string())}
                         </span>
                         " "
-                        <strong class="price-group-amount">{group_text}</strong>
+                        <strong class="price-group-amount">{format_money(&group.price)}</strong>
                     </span>
-                    <span class="price-solo">
-                        {move || i18n.t().solo}
-                        " "
-                        {solo_text}
-                    </span>
-                    {save
-                        .map(|amount| {
-                            view! {
-                                <span class="price-save">
-                                    {move || fill(i18n.t().save, "amount", &amount)}
-                                </span>
-                            }
-                        })}
+                    <span class="price-solo">{t.solo} " " {solo_text}</span>
+                    {save.map(|save| view! { <span class="price-save">{save}</span> })}
                 </div>
             }
             .into_any()

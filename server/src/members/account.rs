@@ -10,6 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use quanzi_api::check;
 use quanzi_api::{CommunityRef, ErrorCode, Me, Membership, SignIn, SignUp};
@@ -20,7 +21,7 @@ use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::ratelimit::{rate_limited, ClientAddr};
-use crate::members::session::{self, SignedIn};
+use crate::members::session::{self, Viewer};
 use crate::members::Accounts;
 use crate::referral;
 use crate::storage::db::{now_ms, write_tx};
@@ -380,7 +381,10 @@ pub async fn sign_out(
     Ok((StatusCode::NO_CONTENT, out))
 }
 
-/// The signed-in member, with their email and communities.
+/// The signed-in member, with their email and communities; 204 for a guest.
+///
+/// Being a guest is no error: every page asks, and a 401 would be logged in every guest's
+/// browser console.
 #[utoipa::path(
     get,
     path = "/account/me",
@@ -390,22 +394,28 @@ pub async fn sign_out(
     ),
     responses(
         (status = 200, description = "The signed-in member", body = Me),
-        (status = 401, description = "`unauthenticated`: no live session", body = quanzi_api::ApiErrorBody),
+        (status = 204, description = "A guest: no live session (no cookie, or one that has ended)"),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),
-    security(("session" = []))
+    security((), ("session" = []))
 )]
 pub async fn me(
     State(state): State<Accounts>,
     lang: Lang,
-    SignedIn(member_id): SignedIn,
-) -> Result<Json<Me>, AppError> {
-    state
+    Viewer(viewer): Viewer,
+) -> Result<Response, AppError> {
+    let Some(member_id) = viewer else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    // A session whose account has gone is a guest's too.
+    Ok(state
         .db
         .run(move |conn| load_me(conn, member_id, lang))
         .await?
-        .map(Json)
-        .ok_or_else(AppError::unauthenticated)
+        .map_or_else(
+            || StatusCode::NO_CONTENT.into_response(),
+            |me| Json(me).into_response(),
+        ))
 }
 
 #[cfg(test)]

@@ -42,15 +42,24 @@ fn PostPage(id: i64) -> impl IntoView {
             <article class="post-page">
                 <Gallery images=post.images.clone() eager=true />
                 <div class="post-page-body">
-                    <Byline post=post.clone() />
+                    <Byline
+                        author=post.author.clone()
+                        community=post.community.clone()
+                        created_at=post.created_at.clone()
+                    />
                     <h1>{post.title.clone()}</h1>
                     {post
                         .body
                         .iter()
                         .map(|paragraph| view! { <p>{paragraph.clone()}</p> })
                         .collect_view()}
-                    <Products post=post.clone() heading=true />
-                    <Counts post=post.clone() comments=comment_count />
+                    <Products products=post.products.clone() heading=true />
+                    <Counts
+                        id=post.id
+                        liked=post.viewer_liked
+                        likes=post.like_count
+                        comments=comment_count
+                    />
                     <ShareButton path=href(Route::Post(post.id)) title=post.title.clone() />
                     {post.can_delete.then(|| view! { <DeletePost post=post.clone() /> })}
                     <Comments post_id=post.id count=comment_count />

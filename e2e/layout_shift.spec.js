@@ -1,0 +1,106 @@
+// Nothing moves while a page loads: cold loads of the feed, a product (with an open group)
+// and a community on a 360 px phone add up to no layout shift at all, on this machine's
+// network and on a slow one, where every skeleton, pack and picture arrives late enough to
+// be seen; and on a slow one with no first data in the shell (as from another backend), so
+// each part of the page comes from its own request, in whatever order they answer. The
+// shifts are summed in the page itself, as Lighthouse does: `layout-shift` entries without
+// recent input.
+import { test, expect } from './fixtures.js';
+import { productWithGroupOffer } from './helpers.js';
+
+test.describe.configure({ mode: 'parallel' });
+test.use({ viewport: { width: 360, height: 780 } });
+
+/** Registered before the app's first byte; `buffered` also reports shifts seen before. */
+function observeShifts() {
+  window.__shifts = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      const moved = entry.sources.map((s) => {
+        const node = s.node;
+        const name = node?.nodeType === 1 ? `${node.tagName.toLowerCase()}.${node.className}` : node?.nodeName;
+        return `${name} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}`;
+      });
+      window.__shifts.push({ value: entry.value, moved });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** A group open on a product, so its page has an open-groups list to wait for. */
+async function openGroup(browser, productId) {
+  const context = await browser.newContext();
+  const origin = new URL(process.env.BASE_URL).origin;
+  const post = async (path, data) => {
+    const response = await context.request.post(`/api/v1${path}`, {
+      data, headers: { Origin: origin, 'Idempotency-Key': crypto.randomUUID() },
+    });
+    expect(response.ok(), `${path}: HTTP ${response.status()}`).toBe(true);
+    return response.json();
+  };
+  const email = `cls-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  await post('/account/sign-up', { name: '团长', email, password: 'correct horse battery' });
+  const order = await post('/orders', {
+    purchase: { kind: 'start_group', product_id: productId },
+    fulfilment: { kind: 'pickup', point_id: 1 },
+  });
+  await post(`/orders/${order.id}/pay`, { outcome: 'approve' });
+  await context.close();
+}
+
+const SLOW = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) };
+
+/** What shows a page has all its content: the last part of it to arrive. */
+const pages = {
+  feed: ['/', (page) => expect(page.getByRole('button', { name: '加载更多' })).toBeVisible()],
+  product: [null, (page) => expect(page.getByRole('heading', { name: '正在拼的团' })).toBeVisible()],
+  community: ['/c/cycling', async (page) => {
+    await expect(page.getByRole('heading', { name: '成员推荐' })).toBeVisible();
+    await expect(page.getByRole('button', { name: '加载更多' })).toBeVisible();
+  }],
+};
+
+for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
+  for (const network of ['local', 'slow', 'slow, no first data']) {
+    test(`a cold load of the ${name} page shifts nothing (${network} network)`, async ({ page, browser, request }) => {
+      test.setTimeout(60_000);
+      let path = fixedPath;
+      if (!path) {
+        const product = await productWithGroupOffer(request);
+        await openGroup(browser, product.id);
+        path = `/p/${product.id}`;
+      }
+      await page.addInitScript(observeShifts);
+      const asked = [];
+      page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+      if (network.endsWith('no first data')) {
+        await page.route((url) => url.pathname === path.split('?')[0], async (route) => {
+          const response = await route.fetch();
+          const body = (await response.text()).replace(/<script type="application\/json" data-api=[^>]*>.*?<\/script>/gs, '');
+          await route.fulfill({ response, body });
+        });
+      }
+      if (network.startsWith('slow')) {
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', SLOW);
+      }
+      await page.goto(path);
+      await ready(page);
+      // The pictures on screen have arrived too (and any that would move things).
+      await page.waitForFunction(() => [...document.images]
+        .filter((img) => {
+          const box = img.getBoundingClientRect();
+          return box.width > 0 && box.top < innerHeight && box.bottom > 0 && box.left < innerWidth && box.right > 0;
+        })
+        .every((img) => img.complete));
+      await page.waitForLoadState('networkidle');
+      // Without first data, the page's own answer came by a request of its own.
+      const own = { feed: '/api/v1/feed', product: '/api/v1/products/', community: '/api/v1/communities/cycling' }[name];
+      expect(asked.some((p) => p.startsWith(own))).toBe(network.endsWith('no first data'));
+      const shifts = await page.evaluate(() => window.__shifts);
+      const total = shifts.reduce((sum, s) => sum + s.value, 0);
+      expect(total, `layout shifts: ${JSON.stringify(shifts)}`).toBe(0);
+    });
+  }
+}
