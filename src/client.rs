@@ -99,6 +99,43 @@ pub async fn get_json<T: DeserializeOwned>(path: &str, lang: Lang) -> Result<T, 
     decode(status, &body)
 }
 
+/// Shell data this old is stale (a tab left open): the page asks the API instead.
+const FIRST_DATA_FRESH_MS: f64 = 60_000.0;
+
+/// An answer the server put into the page's shell (`<script type="application/json"
+/// data-api="{path}" data-lang="{tag}">`, see `Route::first_data`), so the first render
+/// needs no round trip. Taken once: a retry, a refresh or a later visit asks the API. `None`
+/// when the shell carries nothing for exactly this path and language, or is stale.
+pub fn first_data<T: DeserializeOwned>(path: &str, lang: Lang) -> Option<T> {
+    let window = web_sys::window()?;
+    if window.performance()?.now() > FIRST_DATA_FRESH_MS {
+        return None;
+    }
+    let scripts = window
+        .document()?
+        .query_selector_all("script[data-api]")
+        .ok()?;
+    (0..scripts.length())
+        .filter_map(|i| scripts.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .find(|script| {
+            script.get_attribute("data-api").as_deref() == Some(path)
+                && script.get_attribute("data-lang").as_deref() == Some(lang.tag())
+        })
+        .and_then(|script| {
+            script.remove();
+            decode(200, &script.text_content()?).ok()
+        })
+}
+
+/// When the shell's data counts as received, on this device's clock: the moment the page was
+/// requested, just before the server made it, so a countdown synced from it errs towards
+/// less time left, never more.
+pub fn first_data_time() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.time_origin())
+}
+
 /// A request body of the contract, made into JSON by the browser's own `JSON.stringify`
 /// rather than serde_json's serializer: the same bytes on the wire, and 4 KB less wasm in
 /// the first load. The field names mirror the `api` types; the journeys exercise each one.

@@ -11,6 +11,7 @@ pub mod community;
 pub mod feed;
 pub mod order;
 pub mod params;
+pub mod path;
 pub mod post;
 pub mod product;
 pub mod recommendation;

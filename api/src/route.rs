@@ -123,6 +123,46 @@ impl Route {
             Route::Product(_) | Route::Post(_) | Route::Community(_) | Route::GroupBuy(_)
         )
     }
+
+    /// The app's wasm split point that draws this page (`#[wasm_split(product)]`), whose
+    /// pack the server preloads with the page; `None` for the feed, which is in the main
+    /// module. `cargo xtask build` fails when a name here is no split point of the app.
+    pub fn pack(&self) -> Option<&'static str> {
+        Some(match self {
+            Route::Feed => return None,
+            Route::Product(_) => "product",
+            Route::Post(_) => "post",
+            Route::Community(_) => "community",
+            Route::Communities => "communities",
+            Route::GroupBuy(_) => "group_buy",
+            Route::Cart => "cart",
+            Route::Checkout => "checkout",
+            Route::Orders => "orders",
+            Route::Order(_) => "order",
+            Route::Me => "account",
+            Route::SignIn | Route::SignUp => "auth",
+        })
+    }
+
+    /// The API answers the page draws first (paths from [`crate::path`]): the server puts
+    /// them into the shell it returns, so a page opened from a link needs no round trip for
+    /// them. Pages that are a member's own business carry none.
+    pub fn first_data(&self) -> Vec<String> {
+        use crate::path::{self, Feed};
+        match self {
+            // The feed's community chips sit above its posts.
+            Route::Feed => vec![path::feed(Feed::Everything, None), path::communities()],
+            Route::Communities => vec![path::communities()],
+            Route::Product(id) => vec![path::product(*id)],
+            Route::Post(id) => vec![path::post(*id)],
+            Route::Community(slug) => vec![
+                path::community(slug),
+                path::feed(Feed::Community(slug), None),
+            ],
+            Route::GroupBuy(id) => vec![path::group(*id)],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A link to a page: `href(Route::Product(12))` is `/p/12`.

@@ -13,6 +13,9 @@ pub const VARIANT_WIDTHS: [u32; 2] = [400, 800];
 /// whole screen on a phone, the 720 px column less its padding on wider screens.
 pub const COLUMN_SIZES: &str = "(min-width: 768px) 696px, 100vw";
 
+/// `sizes` for a product card's thumbnail (72 px square in every layout).
+pub const CARD_SIZES: &str = "72px";
+
 /// The URL of `url`'s copy `width` px wide: `/img/posts/1-1.jpg` → `/img/posts/1-1.400w.webp`.
 /// `None` for pictures that are not the server's own JPEGs (another site's, an icon).
 pub fn variant_url(url: &str, width: u32) -> Option<String> {

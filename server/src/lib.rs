@@ -30,7 +30,7 @@ use crate::content::{upload, variant};
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin, ratelimit};
 use crate::members::account;
-use crate::site::{embed, preview, shell};
+use crate::site::{embed, first_data, preview, shell};
 use crate::storage::db::{self, Db};
 
 pub mod catalog;
@@ -198,7 +198,10 @@ pub fn router(state: AppState) -> Router {
             origin::check_origin,
         ));
 
-    let mut routes = api.merge(shell::routes(&state));
+    // The shells ask the API for their pages' first data, through the same routes.
+    let first_data = first_data::Api(api.clone().with_state(state.clone()));
+    let site = shell::routes(&state).layer(axum::Extension(first_data));
+    let mut routes = api.merge(site);
     if state.embed_example {
         routes = routes.merge(embed::routes());
     }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{Page, Post};
 
-use crate::client::{get_json, ClientError};
+use crate::client::{first_data, get_json, ClientError};
 use crate::components::post_card::PostCard;
 use crate::i18n::use_i18n;
 use crate::state::feed::{feed_path, use_kept_feeds, FeedFilter, Loaded};
@@ -37,6 +37,17 @@ pub fn FeedList(#[prop(into)] filter: Signal<FeedFilter>) -> impl IntoView {
     let restored = history::returning()
         .then(|| kept.get(&filter.get_untracked(), i18n.lang.get_untracked()))
         .flatten();
+    // Else the first page, when the page's shell carries it.
+    let restored = restored.or_else(|| {
+        let (filter, lang) = (filter.get_untracked(), i18n.lang.get_untracked());
+        let page = first_data::<Page<Post>>(&feed_path(&filter, None), lang)?;
+        let loaded = Loaded {
+            posts: page.items,
+            cursor: page.next_cursor,
+        };
+        kept.keep(filter, lang, loaded.clone());
+        Some(loaded)
+    });
     let was_restored = restored.is_some();
     let (first_posts, first_cursor, first_status) = match restored {
         Some(Loaded { posts, cursor }) => {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_CHARS};
 use quanzi_api::{
-    href, Cart, Fulfilment, GroupBuy, LineRequest, Money, NewOrder, Order, Page, PickupPoint,
+    href, path, Cart, Fulfilment, GroupBuy, LineRequest, Money, NewOrder, Order, Page, PickupPoint,
     Product, Purchase, Route,
 };
 
@@ -205,7 +205,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
             Effect::new(move |_| summary.set(map_state(cart.state.get(), cart_summary)));
         }
         Intent::Start(id) => {
-            let product = fetch::<Product>(move || format!("/products/{id}"));
+            let product = fetch::<Product>(move || path::product(id));
             retry.set_value(Some(Callback::new(move |()| product.retry())));
             Effect::new(move |_| {
                 let t = i18n.t();
@@ -213,7 +213,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
             });
         }
         Intent::Join(id) => {
-            let group = fetch::<GroupBuy>(move || format!("/groups/{id}"));
+            let group = fetch::<GroupBuy>(move || path::group(id));
             retry.set_value(Some(Callback::new(move |()| group.retry())));
             Effect::new(move |_| {
                 let t = i18n.t();

@@ -4,7 +4,7 @@
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{href, Community, Membership, Page, Recommendation, Role, Route};
+use quanzi_api::{href, path, Community, Membership, Page, Recommendation, Role, Route};
 
 use crate::client::write_json;
 use crate::components::composer::Composer;
@@ -34,8 +34,8 @@ pub fn community_page(slug: String) -> Result<AnyView, SplitLoaderError> {
 #[component]
 fn CommunityPage(slug: String) -> impl IntoView {
     let i18n = use_i18n();
-    let path = format!("/communities/{slug}");
-    let community = fetch::<Community>(move || path.clone());
+    let community_path = path::community(&slug);
+    let community = fetch::<Community>(move || community_path.clone());
     loaded(community, move |community| {
         set_head(
             &page_title(&community.name, i18n.t_untracked().app_name),

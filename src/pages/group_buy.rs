@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{href, GroupBuy, GroupState, Route};
+use quanzi_api::{href, path, GroupBuy, GroupState, Route};
 
 use crate::client::get_json;
 use crate::components::open_groups::join_href;
@@ -33,14 +33,14 @@ pub fn group_buy_page(id: i64) -> Result<AnyView, SplitLoaderError> {
 fn GroupBuyPage(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let clock = provide_clock();
-    let group = fetch::<GroupBuy>(move || format!("/groups/{id}"));
+    let group = fetch::<GroupBuy>(move || path::group(id));
     // Asks again while the group is open: back-off, reset by any change.
     let delay = StoredValue::new(POLL_FIRST_MS);
     let polls = Trigger::new();
     let refresh = move || {
         let lang = i18n.lang.get_untracked();
         spawn_scoped(async move {
-            if let Ok(fresh) = get_json::<GroupBuy>(&format!("/groups/{id}"), lang).await {
+            if let Ok(fresh) = get_json::<GroupBuy>(&path::group(id), lang).await {
                 clock.sync(&fresh.server_time);
                 let changed = group.state.with_untracked(|old| match old {
                     State::Ready(old) => !same_seats(old, &fresh),
@@ -59,7 +59,7 @@ fn GroupBuyPage(id: i64) -> impl IntoView {
         polls.track();
         let open = group.state.with(|s| match s {
             State::Ready(g) => {
-                clock.sync(&g.server_time);
+                clock.sync_at(&g.server_time, group.received_at());
                 g.state == GroupState::Open
             }
             _ => false,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    href, href_with, GroupOffer, GroupPrice, PostSummary, Product, Route, StoryBlock,
+    href, href_with, path, GroupOffer, GroupPrice, PostSummary, Product, Route, StoryBlock,
 };
 
 use crate::components::open_groups::OpenGroups;
@@ -250,14 +250,14 @@ pub fn product_page(id: i64) -> Result<AnyView, SplitLoaderError> {
 /// `/p/{id}`.
 #[component]
 fn ProductPage(id: i64) -> impl IntoView {
-    let product = fetch::<Product>(move || format!("/products/{id}"));
+    let product = fetch::<Product>(move || path::product(id));
     loaded(product, |product| view! { <ProductView product /> })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quanzi_api::{CommunityRef, GroupOffer, Money};
+    use quanzi_api::{path, CommunityRef, GroupOffer, Money};
 
     fn product(group: Option<GroupOffer>) -> Product {
         Product {

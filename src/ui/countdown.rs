@@ -13,6 +13,8 @@ use crate::i18n::{use_i18n, Strings};
 pub struct Clock {
     now: RwSignal<i64>,
     offset: StoredValue<i64>,
+    /// The `server_time` last synced from: the same answer drawn again is no new reading.
+    synced: StoredValue<String>,
     /// Moves when the tab becomes visible again: pages refetch what may have changed.
     pub resumed: Trigger,
 }
@@ -30,8 +32,20 @@ fn local_now() -> i64 {
 impl Clock {
     /// Takes the offset from an answer's `server_time`, received just now.
     pub fn sync(&self, server_time: &str) {
+        self.sync_at(server_time, local_now() as f64);
+    }
+
+    /// Takes the offset from an answer's `server_time`, received at `received` (ms since the
+    /// epoch, this device's clock): an answer from the page's shell arrived before the app
+    /// ran. An answer synced from already is skipped, or a page drawing an old answer again
+    /// would count its age as time left.
+    pub fn sync_at(&self, server_time: &str, received: f64) {
+        if self.synced.with_value(|last| last == server_time) {
+            return;
+        }
         if let Some(server) = parse_time(server_time) {
-            self.offset.set_value(server - local_now());
+            self.synced.set_value(server_time.to_owned());
+            self.offset.set_value(server - received as i64);
             self.tick();
         }
     }
@@ -52,6 +66,7 @@ pub fn provide_clock() -> Clock {
     let clock = Clock {
         now: RwSignal::new(local_now()),
         offset: StoredValue::new(0),
+        synced: StoredValue::new(String::new()),
         resumed: Trigger::new(),
     };
     provide_context(clock);

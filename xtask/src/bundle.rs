@@ -1,5 +1,5 @@
 //! The app's release build, and what a first visit downloads: wasm + js + css, brotli;
-//! the wasm chunks that later pages fetch are counted apart.
+//! the packs of wasm that later pages fetch are counted apart.
 
 use std::path::{Path, PathBuf};
 
@@ -34,7 +34,7 @@ pub fn build_app() -> Result {
     precompress(&dist)
 }
 
-/// Writes `name.br` beside each wasm, js and css file, so the server sends the best
+/// Writes `name.br` beside each wasm, pack, js and css file, so the server sends the best
 /// compression without spending it on every request.
 fn precompress(dist: &Path) -> Result {
     let app = app_folder(dist)?;
@@ -55,7 +55,7 @@ pub struct Asset {
     pub brotli: u64,
 }
 
-/// The wasm, js and css files directly in `dir`, by name.
+/// The wasm, pack, js and css files directly in `dir`, by name.
 fn code_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e} (build the app first)", dir.display()))?;
@@ -64,7 +64,7 @@ fn code_files(dir: &Path) -> Result<Vec<PathBuf>> {
         .filter(|path| {
             matches!(
                 path.extension().and_then(|e| e.to_str()),
-                Some("wasm" | "js" | "css")
+                Some("wasm" | "js" | "css" | wasm::PACK_EXTENSION)
             )
         })
         .collect();
@@ -91,23 +91,27 @@ fn app_folder(dist: &Path) -> Result<PathBuf> {
         })
 }
 
-/// The files a first visit loads (the css, the main module, its js and the chunks' loader)
-/// and, apart, the chunks that later pages fetch, each with its raw and `.br` sizes.
+/// The files a first visit loads (the css, the main module, its js and the packs' loader)
+/// and, apart, the packs that later pages fetch, each with its raw and `.br` sizes.
 pub fn assets() -> Result<(Vec<Asset>, Vec<Asset>)> {
     let dist = root().join("dist");
     let app = app_folder(&dist)?;
     let main_wasm = app.join(wasm::MAIN_WASM);
-    let (chunks, first): (Vec<PathBuf>, Vec<PathBuf>) = code_files(&dist)?
+    let (packs, first): (Vec<PathBuf>, Vec<PathBuf>) = code_files(&dist)?
         .into_iter()
         .chain(code_files(&app)?)
-        .partition(|path| path.extension().is_some_and(|e| e == "wasm") && *path != main_wasm);
+        .partition(|path| {
+            path.extension()
+                .is_some_and(|e| e == "wasm" || e == wasm::PACK_EXTENSION)
+                && *path != main_wasm
+        });
     if !main_wasm.exists() {
         return Err(format!(
             "{} is missing: the build did not finish",
             main_wasm.display()
         ));
     }
-    Ok((sizes(&dist, first)?, sizes(&dist, chunks)?))
+    Ok((sizes(&dist, first)?, sizes(&dist, packs)?))
 }
 
 fn sizes(dist: &Path, files: Vec<PathBuf>) -> Result<Vec<Asset>> {
@@ -163,15 +167,15 @@ fn table(title: &str, assets: &[Asset]) -> u64 {
     total
 }
 
-/// Prints the first load and the chunks; returns the first load's brotli bytes.
+/// Prints the first load and the packs; returns the first load's brotli bytes.
 pub fn report() -> Result<u64> {
-    let (first, chunks) = assets()?;
+    let (first, packs) = assets()?;
     let total = table("first load", &first);
     println!(
         "budget: {total} of {FIRST_LOAD_BUDGET} bytes brotli ({:.0}%)",
         total as f64 * 100.0 / FIRST_LOAD_BUDGET as f64
     );
-    table("chunks (fetched when a page needs them)", &chunks);
+    table("packs (one per page, fetched when it is opened)", &packs);
     Ok(total)
 }
 

@@ -1,10 +1,18 @@
 //! The app's wasm: compiled by cargo, split at its `#[wasm_split]` points into a main module
-//! and chunks fetched on demand, bound by wasm-bindgen, shrunk by wasm-opt, and put in a
-//! folder named by the hash of its content (`dist/app-<hash>/`).
+//! and modules fetched on demand, bound by wasm-bindgen, shrunk by wasm-opt, packed one file
+//! per split point, and put in a folder named by the hash of its content (`dist/app-<hash>/`).
 //!
 //! Trunk builds everything else (html, css, static files); it cannot split a wasm, and the
 //! first-load budget needs the split: a first visit loads the feed and the shell, not every
 //! page.
+//!
+//! `wasm_split` puts the code that several split points share into one module per set of
+//! sharers: 89 small modules, of which the product page fetched 41, six at a time over
+//! HTTP/1.1, each a round trip on a phone. So each split point's modules (the shared ones it
+//! needs, then its own) are concatenated into one `<split>.pack`, and our loader replaces
+//! wasm_split's: one request per page, each module instantiated once, whichever pack brought
+//! it. Packing rather than merging the modules: a shared module instantiated twice would
+//! write its data segments over memory a running page already uses.
 
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -16,6 +24,10 @@ const MAIN_JS: &str = "quanzi.js";
 pub const MAIN_WASM: &str = "quanzi_bg.wasm";
 /// What the chunks' loader is called; the main module imports it by this name.
 const LOADER_JS: &str = "__wasm_split.js";
+/// A split point's modules in one file: `product.pack`.
+pub const PACK_EXTENSION: &str = "pack";
+/// What the server reads to preload a page's pack: the folder and the packs it has.
+pub const MANIFEST: &str = "app-manifest.json";
 /// wasm-opt's flags: size first, and the features every browser we serve has had for years.
 const WASM_OPT: &[&str] = &[
     "-Oz",
@@ -40,6 +52,7 @@ impl AppModule {
         let folder = &self.folder;
         format!(
             "<link rel=modulepreload href=/{folder}/{MAIN_JS}>\
+             <link rel=modulepreload href=/{folder}/{LOADER_JS}>\
              <link rel=preload as=fetch type=application/wasm crossorigin href=/{folder}/{MAIN_WASM}>\
              <script type=module>import init from '/{folder}/{MAIN_JS}';\
              await init({{module_or_path:'/{folder}/{MAIN_WASM}'}});</script>"
@@ -72,7 +85,7 @@ pub fn build(dist: &Path) -> Result<AppModule> {
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
 
     let main = work.join("quanzi.wasm");
-    let chunks = split(&input, &out, &main)?;
+    let (chunks, packs) = split(&input, &out, &main)?;
     let mut bindgen = command(
         "wasm-bindgen",
         &["--target", "web", "--keep-lld-exports", "--no-demangle"],
@@ -84,6 +97,7 @@ pub fn build(dist: &Path) -> Result<AppModule> {
         opt.arg(wasm).arg("-o").arg(wasm);
         cmd::run(opt)?;
     }
+    let packed = pack(&out, &packs)?;
 
     let folder = format!("app-{:016x}", content_hash(&out)?);
     let dest = dist.join(&folder);
@@ -91,12 +105,17 @@ pub fn build(dist: &Path) -> Result<AppModule> {
     std::fs::rename(&out, &dest)
         .or_else(|_| copy_dir(&out, &dest))
         .map_err(|e| format!("cannot move {} to {}: {e}", out.display(), dest.display()))?;
+    write_manifest(dist, &folder, &packed)?;
     Ok(AppModule { folder })
 }
 
-/// Splits `input` at its split points: `main` for wasm-bindgen, the chunks and their loader
-/// into `out`. Returns the chunks.
-fn split(input: &Path, out: &Path, main: &Path) -> Result<Vec<PathBuf>> {
+/// Each split point's modules by file stem, in loading order (shared ones first, its own
+/// last); a split point whose code all lives elsewhere has none.
+type Packs = std::collections::HashMap<String, Vec<String>>;
+
+/// Splits `input` at its split points: `main` for wasm-bindgen, the modules and their
+/// loader into `out`. Returns the modules and which split point needs which.
+fn split(input: &Path, out: &Path, main: &Path) -> Result<(Vec<PathBuf>, Packs)> {
     let wasm = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let mut opts = wasm_split_cli_support::Options::new(&wasm);
     opts.output_dir = out;
@@ -108,10 +127,176 @@ fn split(input: &Path, out: &Path, main: &Path) -> Result<Vec<PathBuf>> {
     let split = wasm_split_cli_support::transform(opts)
         .map_err(|e| format!("cannot split {}: {e:#}", input.display()))?;
     println!(
-        "split the wasm into the main module and {} chunks",
+        "split the wasm into the main module and {} modules",
         split.split_modules.len()
     );
-    Ok(split.split_modules)
+    Ok((split.split_modules, split.prefetch_map))
+}
+
+/// Writes each split point's modules into `<split>.pack` and the loader that reads them
+/// over wasm_split's; removes the single modules. Returns the split points that have a pack.
+fn pack(out: &Path, packs: &Packs) -> Result<Vec<String>> {
+    let loader_path = out.join(LOADER_JS);
+    let generated = std::fs::read_to_string(&loader_path)
+        .map_err(|e| format!("cannot read {}: {e}", loader_path.display()))?;
+    let loader = Loader::read(&generated)?;
+    // The server preloads each page's pack by the name the URL table gives it.
+    for route in quanzi_api::Route::one_of_each() {
+        if let Some(pack) = route.pack() {
+            if !loader.splits.iter().any(|s| s == pack) {
+                return Err(format!(
+                    "Route::pack names `{pack}` for {}, but the app has no such split point",
+                    route.path()
+                ));
+            }
+        }
+    }
+    let mut names: Vec<&String> = packs.keys().collect();
+    names.sort();
+    let mut table = String::new();
+    for split in &names {
+        let mut bytes = Vec::new();
+        let mut parts = Vec::new();
+        for stem in &packs[*split] {
+            let path = out.join(format!("{stem}.wasm"));
+            let module =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            parts.push(format!("[\"{stem}\",{}]", module.len()));
+            bytes.extend_from_slice(&module);
+        }
+        let path = out.join(format!("{split}.{PACK_EXTENSION}"));
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        table.push_str(&format!("{split}:[{}],", parts.join(",")));
+    }
+    for stem in packs.values().flatten() {
+        // A shared module is in several packs: gone already after the first.
+        let _ = std::fs::remove_file(out.join(format!("{stem}.wasm")));
+    }
+    std::fs::write(&loader_path, loader.write(&table))
+        .map_err(|e| format!("cannot write {}: {e}", loader_path.display()))?;
+    for split in &loader.splits {
+        let packed = packs.contains_key(split);
+        println!(
+            "  {split}: {}",
+            if packed {
+                "one pack"
+            } else {
+                "no code of its own"
+            }
+        );
+    }
+    Ok(names.into_iter().cloned().collect())
+}
+
+/// What our loader takes from the one wasm_split wrote: the main module's exports that the
+/// split modules import, and the split points the main module calls a loader for.
+struct Loader {
+    shared: String,
+    splits: Vec<String>,
+}
+
+impl Loader {
+    fn read(generated: &str) -> Result<Loader> {
+        const SHARED_START: &str = "const { ";
+        const SHARED_END: &str = " } = initSync(undefined, undefined);";
+        const EXPORT: &str = "export const __wasm_split_load_";
+        let shared = generated
+            .split_once(SHARED_START)
+            .and_then(|(_, rest)| rest.split_once(SHARED_END))
+            .map(|(names, _)| names.trim().trim_end_matches(',').to_owned())
+            .ok_or("wasm_split's loader has no shared imports: has its output changed?")?;
+        let splits: Vec<String> = generated
+            .lines()
+            .filter_map(|line| line.strip_prefix(EXPORT))
+            .filter_map(|rest| rest.split_once(' ').map(|(name, _)| name.to_owned()))
+            .collect();
+        if splits.is_empty() || generated.contains("__canary") {
+            return Err("wasm_split's loader is not the release one we replace".into());
+        }
+        Ok(Loader { shared, splits })
+    }
+
+    /// The loader: `packs` is the table `split:[["stem",bytes],…],…`.
+    fn write(&self, packs: &str) -> String {
+        let shared = &self.shared;
+        let mut js = format!(
+            r#"import {{ initSync }} from "./{MAIN_JS}";
+// Written by `cargo xtask build` (xtask/src/wasm.rs): each split point's modules come in one
+// file, its shared ones first; each module is instantiated once, whichever pack brought it.
+const PACKS = {{{packs}}};
+let shared;
+const imports = () => shared ??= (({{ {shared} }}) => ({{ __wasm_split: {{ {shared} }} }}))(initSync(undefined, undefined));
+const modules = new Map();
+function instantiate(name, bytes) {{
+  let module = modules.get(name);
+  if (!module) {{
+    module = WebAssembly.instantiate(bytes, imports());
+    module.catch(() => modules.delete(name));
+    modules.set(name, module);
+  }}
+  return module;
+}}
+const loads = new Map();
+function load(split) {{
+  let loading = loads.get(split);
+  if (!loading) {{
+    loading = (async () => {{
+      const parts = PACKS[split];
+      if (!parts) return;
+      const response = await fetch(new URL(`./${{split}}.{PACK_EXTENSION}`, import.meta.url));
+      if (!response.ok) throw new Error(`${{split}}.{PACK_EXTENSION}: HTTP ${{response.status}}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      let at = 0;
+      const shared = [];
+      let own;
+      for (const [name, length] of parts) {{
+        const module = bytes.subarray(at, at += length);
+        if (name.startsWith("split_")) own = module;
+        else shared.push(instantiate(name, module));
+      }}
+      if (at !== bytes.length) throw new Error(`${{split}}.{PACK_EXTENSION} is ${{bytes.length}} bytes, not ${{at}}`);
+      await Promise.all(shared);
+      if (own) await WebAssembly.instantiate(own, imports());
+    }})();
+    // A failed load is forgotten, so that a retry fetches again.
+    loading.catch(() => {{ if (loads.get(split) === loading) loads.delete(split); }});
+    loads.set(split, loading);
+  }}
+  return loading;
+}}
+// The main module calls back with whether the split point's code is in.
+const loader = (split) => async (callback, data) => {{
+  let success = false;
+  try {{
+    await load(split);
+    success = true;
+  }} catch (e) {{
+    console.error(e);
+  }}
+  imports().__wasm_split.__indirect_function_table.get(callback)(data, success);
+}};
+"#
+        );
+        for split in &self.splits {
+            js.push_str(&format!(
+                "export const __wasm_split_load_{split} = loader(\"{split}\");\n"
+            ));
+        }
+        js
+    }
+}
+
+/// `dist/app-manifest.json`: `{"folder":"app-…","packs":["product",…]}`, read by the server
+/// to preload the pack of the page it answers.
+fn write_manifest(dist: &Path, folder: &str, packs: &[String]) -> Result {
+    let packs: Vec<String> = packs.iter().map(|p| format!("\"{p}\"")).collect();
+    let json = format!(
+        "{{\"folder\":\"{folder}\",\"packs\":[{}]}}\n",
+        packs.join(",")
+    );
+    let path = dist.join(MANIFEST);
+    std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A hash of every file's name and bytes, in name order: the folder's name changes exactly

@@ -47,6 +47,15 @@ impl Lang {
         }
     }
 
+    /// The tag the app sends for this language (`Accept-Language: zh-CN`), which names the
+    /// language of the data in a page's shell.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
     /// The Chinese or the English of a pair.
     pub fn pick<T>(self, zh: T, en: T) -> T {
         match self {

@@ -2,6 +2,7 @@
 //! the preview pictures, static files, and the embedding host example.
 
 pub mod embed;
+pub mod first_data;
 pub mod health;
 pub mod html;
 pub mod preview;

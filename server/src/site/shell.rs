@@ -2,12 +2,13 @@
 //! CSP nonce per response, a truthful status code and, on shareable pages, the link preview's
 //! tags (see `preview`); and the static files with cache headers that suit their names.
 
+use std::net::SocketAddr;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use axum::body::Body;
-use axum::extract::{FromRef, Request, State};
+use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -22,8 +23,10 @@ use quanzi_api::Route;
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
 use crate::content::{upload, variant};
+use crate::http::lang::Lang;
 use crate::http::middleware::method_not_allowed;
 use crate::referral::{self, ReferralState};
+use crate::site::first_data;
 use crate::site::html::escape_html;
 use crate::site::preview::PreviewState;
 use crate::site::preview::{self, Preview};
@@ -36,6 +39,10 @@ pub const DEFAULT_PUBLIC_ORIGIN: &str = "http://127.0.0.1:8080";
 pub struct Web {
     dist: PathBuf,
     shell: Option<Shell>,
+    /// Where the built app's packs are (`dist/app-manifest.json`), for their preloads.
+    app: Option<AppManifest>,
+    /// Whether the app asks this server's API: only then can the shell carry its answers.
+    same_origin_api: bool,
     /// Sources allowed for fetch/XHR: ourselves, plus the API's origin when it lives elsewhere.
     connect_src: String,
     /// Where the site is reached (`https://shop.example`): share links and every absolute
@@ -45,15 +52,37 @@ pub struct Web {
     frame_ancestors: String,
 }
 
-/// The shell cut at each point where a `nonce` attribute goes, and where the page's own
-/// `<title>` and description go, so a response is a join.
+/// The shell cut at each point where a `nonce` attribute goes, where the page's own
+/// `<title>` and description go, and at the end of the body, so a response is a join.
 struct Shell {
     /// Before the title, cut at each `<script` opening.
     before: Vec<String>,
     /// The template's own title and description, for pages without a preview.
     default_head: String,
-    /// After them, cut likewise.
+    /// After them up to `</body>`, cut likewise.
     after: Vec<String>,
+    /// `</body>` and what follows.
+    end: Vec<String>,
+}
+
+/// `dist/app-manifest.json`, written by `cargo xtask build`.
+#[derive(serde::Deserialize)]
+struct AppManifest {
+    /// `app-<hash>`, under `dist/`.
+    folder: String,
+    /// The split points that have a pack (`product` for `product.pack`).
+    packs: Vec<String>,
+}
+
+/// What one page's shell carries beyond the template.
+#[derive(Default)]
+pub struct Landing {
+    /// Its link preview's tags, in place of the template's title and description.
+    pub preview: Option<String>,
+    /// Preloads of its pack and its largest picture, early in the head.
+    pub preloads: String,
+    /// Its first data, at the end of the body.
+    pub data: String,
 }
 
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
@@ -106,6 +135,8 @@ impl Web {
                 return Err(err).with_context(|| format!("reading {}", index.display()));
             }
         };
+        let app = read_manifest(dist)?;
+        let same_origin_api = api_base.is_none_or(|base| base == quanzi_api::API_PREFIX);
         let connect_src = match api_origin {
             Some(origin) => format!("'self' {origin}"),
             None => "'self'".to_owned(),
@@ -118,6 +149,8 @@ impl Web {
         Ok(Web {
             dist: dist.to_owned(),
             shell,
+            app,
+            same_origin_api,
             connect_src,
             public_origin,
             frame_ancestors,
@@ -131,16 +164,23 @@ impl Web {
 
     /// The shell with the given status, or 503 when the app is not built.
     pub fn page(&self, status: StatusCode) -> Response {
-        self.page_with(status, None)
+        self.page_with(status, &Landing::default())
     }
 
-    /// The shell for a shareable item: its link preview's tags in place of the template's
-    /// title and description.
-    pub fn preview_page(&self, preview: &Preview) -> Response {
-        self.page_with(StatusCode::OK, Some(&preview.head(&self.public_origin)))
+    /// A `<link rel=preload>` of the pack that draws `route`, when the build has one.
+    pub fn pack_preload(&self, route: &Route) -> String {
+        match (&self.app, route.pack()) {
+            (Some(app), Some(pack)) if app.packs.iter().any(|p| p == pack) => format!(
+                "<link rel=preload as=fetch crossorigin href=/{}/{pack}.pack>",
+                app.folder
+            ),
+            _ => String::new(),
+        }
     }
 
-    fn page_with(&self, status: StatusCode, head: Option<&str>) -> Response {
+    /// The shell with what this page carries; `private` when it carries data, which may be
+    /// the reader's own (what they like, their role).
+    pub fn page_with(&self, status: StatusCode, landing: &Landing) -> Response {
         let Some(shell) = &self.shell else {
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -169,13 +209,18 @@ impl Web {
             tracing::error!("the CSP header is not a valid header value");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         };
+        let cache = if landing.data.is_empty() {
+            "no-cache"
+        } else {
+            "private, no-cache"
+        };
         let mut res = (
             status,
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-cache"),
+                (header::CACHE_CONTROL, cache),
             ],
-            shell.render_with(&nonce, head),
+            shell.render_with(&nonce, landing),
         )
             .into_response();
         res.headers_mut()
@@ -221,26 +266,48 @@ impl Shell {
                     (html, at, at, String::new())
                 }
             };
+        let rest = &html[end..];
+        let body_end = rest
+            .to_ascii_lowercase()
+            .rfind("</body>")
+            .unwrap_or(rest.len());
         Shell {
             before: split_at_scripts(&html[..start]),
             default_head,
-            after: split_at_scripts(&html[end..]),
+            after: split_at_scripts(&rest[..body_end]),
+            end: split_at_scripts(&rest[body_end..]),
         }
     }
 
     #[cfg(test)]
     fn render(&self, nonce: &str) -> String {
-        self.render_with(nonce, None)
+        self.render_with(nonce, &Landing::default())
     }
 
-    /// The page, each script with the nonce, and `head` (or the template's own title and
-    /// description) in the head.
-    fn render_with(&self, nonce: &str, head: Option<&str>) -> String {
+    /// The page, each script with the nonce: the landing's preloads and preview (or the
+    /// template's own title and description) in the head, its data at the end of the body.
+    fn render_with(&self, nonce: &str, landing: &Landing) -> String {
         let attribute = format!(" nonce=\"{nonce}\"");
         let mut out = self.before.join(&attribute);
-        out.push_str(head.unwrap_or(&self.default_head));
+        out.push_str(&landing.preloads);
+        out.push_str(landing.preview.as_deref().unwrap_or(&self.default_head));
         out.push_str(&self.after.join(&attribute));
+        out.push_str(&landing.data);
+        out.push_str(&self.end.join(&attribute));
         out
+    }
+}
+
+/// The build's manifest, if the app has been built by `cargo xtask build`; without one the
+/// pages have no pack preloads.
+fn read_manifest(dist: &FsPath) -> anyhow::Result<Option<AppManifest>> {
+    let path = dist.join("app-manifest.json");
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .with_context(|| format!("reading {}", path.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
     }
 }
 
@@ -586,40 +653,86 @@ async fn page_or_file(State(state): State<SiteState>, req: Request) -> Response 
             .insert(header::ALLOW, HeaderValue::from_static("GET,HEAD"));
         return res;
     }
-    match route {
-        Route::Product(id) => preview_page(&state, id, preview::product).await,
-        Route::Post(id) => preview_page(&state, id, preview::post).await,
+    if matches!(route, Route::GroupBuy(_)) {
+        // Settled first, so a preview never calls a group open after its deadline.
+        if let Err(err) = expiry::settle(&state.commerce).await {
+            // Logged already; the preview may then be a moment behind, the page still loads.
+            tracing::warn!(
+                code = err.code.as_str(),
+                "could not settle before a group page"
+            );
+        }
+    }
+    // The body is not `Sync`: only the head is kept across the awaits.
+    let (head, _) = req.into_parts();
+    let mut landing = landing(&state, &route, &head).await;
+    let has_preview = route.has_preview();
+    let preview = match route {
+        Route::Product(id) => preview_of(&state, id, preview::product).await,
+        Route::Post(id) => preview_of(&state, id, preview::post).await,
         Route::Community(slug) => {
-            preview_page(&state, slug, |conn, slug: String| {
+            preview_of(&state, slug, |conn, slug: String| {
                 preview::community(conn, &slug)
             })
             .await
         }
-        Route::GroupBuy(id) => {
-            // Settled first, so a preview never calls a group open after its deadline.
-            if let Err(err) = expiry::settle(&state.commerce).await {
-                // Logged already; the preview may then be a moment behind, the page still loads.
-                tracing::warn!(
-                    code = err.code.as_str(),
-                    "could not settle before a group page"
-                );
-            }
-            preview_page(&state, id, preview::group).await
-        }
+        Route::GroupBuy(id) => preview_of(&state, id, preview::group).await,
         // An order is its owner's business: the app asks the API, which answers 404 to
         // anyone else. The other pages have no preview of their own.
-        _ => state.web.page(StatusCode::OK),
+        _ => Ok(None),
+    };
+    let status = match preview {
+        Ok(Some(preview)) => {
+            landing.preview = Some(preview.head(state.web.public_origin()));
+            StatusCode::OK
+        }
+        // Nothing by that key: 404 with the plain shell (the app then shows its not-found
+        // page, and crawlers see the truth).
+        Ok(None) if has_preview => StatusCode::NOT_FOUND,
+        Ok(None) => StatusCode::OK,
+        // Logged already; the app still loads and shows its error state.
+        Err(status) => status,
+    };
+    state.web.page_with(status, &landing)
+}
+
+/// The page's preloads and first data (see `first_data`): none when the app asks another
+/// server's API, whose answers this one cannot give.
+async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Parts) -> Landing {
+    let mut landing = Landing {
+        preloads: state.web.pack_preload(route),
+        ..Landing::default()
+    };
+    let Some(api) = req.extensions.get::<first_data::Api>() else {
+        return landing;
+    };
+    if !state.web.same_origin_api {
+        return landing;
     }
+    let peer = req.extensions.get::<ConnectInfo<SocketAddr>>().copied();
+    let answers = first_data::load(api, route, &req.headers, peer).await;
+    if let Some((picture, sizes)) = first_data::largest_picture(route, &answers) {
+        landing
+            .preloads
+            .push_str(&first_data::picture_preload(&picture, sizes));
+    }
+    let lang = req
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    landing.data = first_data::scripts(&answers, lang);
+    landing
 }
 
 async fn not_found_page(State(state): State<SiteState>) -> Response {
     state.web.page(StatusCode::NOT_FOUND)
 }
 
-/// The shell with 200 and the item's link preview when `key` names something that exists,
-/// else 404 with the plain shell (the app then shows its not-found
-/// page, and crawlers see the truth).
-async fn preview_page<K, F>(state: &SiteState, key: K, load: F) -> Response
+/// The item's link preview when `key` names something that exists; the status to answer
+/// with when it cannot be read.
+async fn preview_of<K, F>(state: &SiteState, key: K, load: F) -> Result<Option<Preview>, StatusCode>
 where
     K: Send + 'static,
     F: FnOnce(&rusqlite::Connection, K) -> Result<Option<Preview>, crate::http::error::AppError>
@@ -627,14 +740,13 @@ where
         + 'static,
 {
     if state.web.shell.is_none() {
-        return state.web.page(StatusCode::SERVICE_UNAVAILABLE);
+        return Err(StatusCode::SERVICE_UNAVAILABLE);
     }
-    match state.db.run(move |conn| load(conn, key)).await {
-        Ok(Some(preview)) => state.web.preview_page(&preview),
-        Ok(None) => state.web.page(StatusCode::NOT_FOUND),
-        // Logged already; the app still loads and shows its error state.
-        Err(err) => state.web.page(err.status),
-    }
+    state
+        .db
+        .run(move |conn| load(conn, key))
+        .await
+        .map_err(|err| err.status)
 }
 
 /// Whether a file name, percent-decoded, is `index.html` in any case.
@@ -788,10 +900,36 @@ mod tests {
             shell.render("N"),
             html.replace("<script type=module>", "<script nonce=\"N\" type=module>")
         );
-        let page = shell.render_with("N", Some("<title>T</title>"));
+        let page = shell.render_with("N", &preview("<title>T</title>"));
         assert!(page.contains("origin\" content=\"https://shop.example\" /><title>T</title><link"));
         assert_eq!(page.matches("<title>").count(), 1);
         assert!(!page.contains("description"));
+    }
+
+    fn preview(head: &str) -> Landing {
+        Landing {
+            preview: Some(head.to_owned()),
+            ..Landing::default()
+        }
+    }
+
+    #[test]
+    fn preloads_open_the_head_and_data_closes_the_body() {
+        let shell = Shell::new(MINIFIED);
+        let page = shell.render_with(
+            "N",
+            &Landing {
+                preview: Some("<title>T</title>".to_owned()),
+                preloads: "<link rel=preload>".to_owned(),
+                data: "<script type=\"application/json\">{}</script>".to_owned(),
+            },
+        );
+        assert!(page.contains(
+            "<meta name=quanzi-public-origin><link rel=preload><title>T</title><link href"
+        ));
+        assert!(page.ends_with(
+            "<noscript>x</noscript><script type=\"application/json\">{}</script></body></html>"
+        ));
     }
 
     #[test]
@@ -806,13 +944,13 @@ mod tests {
              <meta name=\"description\" content=\"d\" /></head>"
         );
         assert_eq!(
-            shell.render_with("N", Some("X")),
+            shell.render_with("N", &preview("X")),
             "<head>\n<meta charset=\"utf-8\" />X</head>"
         );
         // Neither: the slot is the end of the head.
         let shell = Shell::new("<head><meta charset=\"utf-8\" /></head><body></body>");
         assert_eq!(
-            shell.render_with("N", Some("X")),
+            shell.render_with("N", &preview("X")),
             "<head><meta charset=\"utf-8\" />X</head><body></body>"
         );
     }

@@ -6,7 +6,7 @@ mod comments;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{href, Post, Route};
+use quanzi_api::{href, path, Post, Route};
 
 use self::comments::Comments;
 use crate::client::write_json;
@@ -30,7 +30,7 @@ pub fn post_page(id: i64) -> Result<AnyView, SplitLoaderError> {
 #[component]
 fn PostPage(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let post = fetch::<Post>(move || format!("/posts/{id}"));
+    let post = fetch::<Post>(move || path::post(id));
     loaded(post, move |post| {
         let description = excerpt(&post.body.join(" "), 120);
         let comment_count = RwSignal::new(post.comment_count);
@@ -79,8 +79,7 @@ fn DeletePost(post: Post) -> impl IntoView {
         let lang = i18n.lang.get_untracked();
         let back = back.clone();
         spawn(async move {
-            let path = format!("/posts/{id}");
-            match write_json::<()>(Method::DELETE, &path, lang, None).await {
+            match write_json::<()>(Method::DELETE, &path::post(id), lang, None).await {
                 Ok(()) => nav.go(&back),
                 Err(e) => error.set(Some(form_error(lang.strings(), &e))),
             }

@@ -17,6 +17,8 @@ pub const JS: &str = "quanzi-1a2b3c4d5e6f7a8b.js";
 pub const WASM: &str = "quanzi-1a2b3c4d5e6f7a8b_bg.wasm";
 pub const PRECOMPRESSED: &[u8] = b"precompressed brotli bytes";
 pub const CSS: &str = "main-0f1e2d3c4b5a6978.css";
+/// The built app's folder, as `dist/app-manifest.json` names it.
+pub const APP_FOLDER: &str = "app-0123456789abcdef";
 
 /// The shape of `index.html` after `trunk build`: preload links, an inline module script.
 pub const INDEX_HTML: &str = r##"<!doctype html>
@@ -162,6 +164,14 @@ fn write_dist(dist: &std::path::Path, with_index: bool) {
     // the precompressed copy from on-the-fly compression.
     std::fs::write(dist.join(format!("{WASM}.br")), PRECOMPRESSED).expect("wasm.br");
     std::fs::write(dist.join(CSS), "body { margin: 0; }\n".repeat(40)).expect("css");
+    // As `cargo xtask build` writes it: the packs that pages preload.
+    std::fs::write(
+        dist.join("app-manifest.json"),
+        format!(
+            r#"{{"folder":"{APP_FOLDER}","packs":["product","post","community","group_buy"]}}"#
+        ),
+    )
+    .expect("app manifest");
     std::fs::write(
         dist.join("icons/icon.svg"),
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>"#,

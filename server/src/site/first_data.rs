@@ -1,0 +1,170 @@
+//! What a page's shell carries so that a page opened from a link draws at once: the API
+//! answers it draws first (`Route::first_data`), asked of the API router itself with the
+//! reader's own cookie and language, so they are byte for byte what the app would have
+//! fetched; a preload of the page's wasm pack; and a preload of the picture that will be
+//! its largest paint.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use quanzi_api::variant::{srcset, CARD_SIZES, COLUMN_SIZES};
+use quanzi_api::{Community, GroupBuy, Image, Page, Post, Product, Route, API_PREFIX};
+use tower::ServiceExt;
+
+use crate::http::lang::Lang;
+use crate::site::html::escape_html;
+
+/// The API router, for the shell's own requests to it.
+#[derive(Clone)]
+pub struct Api(pub Router);
+
+/// Larger answers are left for the app to fetch: a shell stays small.
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// One API answer in the shell.
+pub struct Answer {
+    /// Relative to the API prefix, as the app asks for it: `/products/18`.
+    pub path: String,
+    pub body: Bytes,
+}
+
+/// The route's first data, each answer the API gives with status 200 to this reader; an
+/// answer it refuses (404, an error) is left out, and the app asks for it and shows why.
+pub async fn load(
+    api: &Api,
+    route: &Route,
+    headers: &HeaderMap,
+    peer: Option<ConnectInfo<SocketAddr>>,
+) -> Vec<Answer> {
+    let mut answers = Vec::new();
+    for path in route.first_data() {
+        let mut request = Request::get(format!("{API_PREFIX}{path}"));
+        for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+            for value in headers.get_all(&name) {
+                request = request.header(&name, value);
+            }
+        }
+        let Ok(mut request) = request.body(Body::empty()) else {
+            continue;
+        };
+        if let Some(peer) = peer {
+            request.extensions_mut().insert(peer);
+        }
+        let response = match api.0.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        if response.status() != StatusCode::OK {
+            continue;
+        }
+        if let Ok(body) = axum::body::to_bytes(response.into_body(), MAX_ANSWER_BYTES).await {
+            answers.push(Answer { path, body });
+        }
+    }
+    answers
+}
+
+/// The answers as JSON data blocks for the end of the body, each named by its path and
+/// language (which the app must match). `<` is escaped as `\u003c`, which JSON reads back
+/// as the same character: no `</script>` or `<!--` can end or change the block.
+pub fn scripts(answers: &[Answer], lang: Lang) -> String {
+    let tag = lang.tag();
+    let mut out = String::new();
+    for answer in answers {
+        let Ok(json) = std::str::from_utf8(&answer.body) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "<script type=\"application/json\" data-api=\"{}\" data-lang=\"{tag}\">{}</script>",
+            escape_html(&answer.path),
+            json.replace('<', "\\u003c")
+        ));
+    }
+    out
+}
+
+/// The picture that will be the page's largest paint, read from its first answer, and its
+/// `sizes` as the app lays it out: the first post's picture on a feed, a product's first
+/// gallery picture, a post's first picture, a community's cover (all the column's width),
+/// a group's product (a card). The list of communities has none.
+pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<(Image, &'static str)> {
+    let first = &answers.first()?.body;
+    let post_picture = |post: Post| match post.images.into_iter().next() {
+        Some(image) => Some((image, COLUMN_SIZES)),
+        None => Some((post.products.into_iter().next()?.image, CARD_SIZES)),
+    };
+    match route {
+        Route::Feed => {
+            let page: Page<Post> = serde_json::from_slice(first).ok()?;
+            post_picture(page.items.into_iter().next()?)
+        }
+        Route::Product(_) => serde_json::from_slice::<Product>(first)
+            .ok()?
+            .gallery
+            .into_iter()
+            .next()
+            .map(|image| (image, COLUMN_SIZES)),
+        Route::Post(_) => post_picture(serde_json::from_slice(first).ok()?),
+        Route::Community(_) => Some((
+            serde_json::from_slice::<Community>(first).ok()?.cover,
+            COLUMN_SIZES,
+        )),
+        Route::GroupBuy(_) => Some((
+            serde_json::from_slice::<GroupBuy>(first)
+                .ok()?
+                .product
+                .image,
+            CARD_SIZES,
+        )),
+        _ => None,
+    }
+}
+
+/// A preload of `picture`, fetched at high priority before the app has drawn its `<img>`.
+/// It names the same `srcset` and `sizes` as the `<img>`, so the browser preloads the copy
+/// the `<img>` will pick, not the original beside it.
+pub fn picture_preload(picture: &Image, sizes: &str) -> String {
+    let mut link = format!(
+        "<link rel=preload as=image fetchpriority=high href=\"{}\"",
+        escape_html(&picture.url)
+    );
+    if let Some(set) = srcset(picture) {
+        link += &format!(
+            " imagesrcset=\"{}\" imagesizes=\"{}\"",
+            escape_html(&set),
+            escape_html(sizes)
+        );
+    }
+    link + ">"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_blocks_cannot_be_closed_by_their_content() {
+        let answers = [Answer {
+            path: "/feed?limit=10&community=x".to_owned(),
+            body: Bytes::from_static(br#"{"t":"</script><script>alert(1)</script><!--"}"#),
+        }];
+        let html = scripts(&answers, Lang::En);
+        assert_eq!(
+            html,
+            "<script type=\"application/json\" data-api=\"/feed?limit=10&amp;community=x\" \
+             data-lang=\"en\">{\"t\":\"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!--\"}</script>"
+        );
+        let json = html
+            .split_once('>')
+            .and_then(|(_, rest)| rest.strip_suffix("</script>"))
+            .unwrap_or_default();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        assert_eq!(
+            value["t"], "</script><script>alert(1)</script><!--",
+            "JSON reads the escaped text back unchanged"
+        );
+    }
+}

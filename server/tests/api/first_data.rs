@@ -1,0 +1,171 @@
+//! A page's shell carries the API answers the page draws first, byte for byte what the API
+//! gives the same reader, and preloads the page's pack and its largest picture.
+
+use axum::http::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::common::{self, request, Options};
+
+/// Each data block of a shell: its API path, its language and its JSON as the app reads it.
+fn data_blocks(html: &str) -> Vec<(String, String, String)> {
+    const OPEN: &str = "<script type=\"application/json\" data-api=\"";
+    html.split(OPEN)
+        .skip(1)
+        .map(|rest| {
+            let (path, rest) = rest.split_once("\" data-lang=\"").expect("data-lang");
+            let (lang, rest) = rest.split_once("\">").expect("block opens");
+            let (json, _) = rest.split_once("</script>").expect("block closes");
+            (
+                path.replace("&amp;", "&"),
+                lang.to_owned(),
+                json.replace("\\u003c", "<"),
+            )
+        })
+        .collect()
+}
+
+async fn shell(router: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> common::Reply {
+    request(router, Method::GET, uri, headers).await
+}
+
+#[tokio::test]
+async fn each_shareable_page_carries_what_the_api_answers() {
+    let app = common::app().await;
+    let leader = common::sign_in_demo(&app.router, 2).await;
+    let group = common::open_group(&app.router, &leader, 2).await;
+    let post = common::get_ok(&app.router, "/api/v1/feed?limit=10", "zh-CN").await["items"][0]
+        ["id"]
+        .as_i64()
+        .expect("a post");
+    let (post_path, group_path) = (format!("/posts/{post}"), format!("/groups/{group}"));
+    let pages = [
+        ("/".to_owned(), vec!["/feed?limit=10", "/communities"]),
+        ("/communities".to_owned(), vec!["/communities"]),
+        ("/p/2".to_owned(), vec!["/products/2"]),
+        (format!("/posts/{post}"), vec![post_path.as_str()]),
+        (
+            "/c/coffee".to_owned(),
+            vec!["/communities/coffee", "/feed?limit=10&community=coffee"],
+        ),
+        (format!("/g/{group}"), vec![group_path.as_str()]),
+    ];
+    for (page, paths) in pages {
+        for lang in ["zh-CN", "en"] {
+            let reply = shell(&app.router, &page, &[("accept-language", lang)]).await;
+            assert_eq!(reply.status, StatusCode::OK, "{page}");
+            assert_eq!(reply.header("cache-control"), "private, no-cache");
+            let blocks = data_blocks(&reply.text());
+            let carried: Vec<&str> = blocks.iter().map(|(p, _, _)| p.as_str()).collect();
+            assert_eq!(carried, paths, "{page}");
+            for (path, block_lang, json) in &blocks {
+                assert_eq!(block_lang, lang, "{page}");
+                let api = request(
+                    &app.router,
+                    Method::GET,
+                    &format!("/api/v1{path}"),
+                    &[("accept-language", lang)],
+                )
+                .await;
+                let mut block: Value = serde_json::from_str(json).expect("JSON");
+                let mut answer = api.json();
+                // Only a group's clock moves between the two asks.
+                for value in [&mut block, &mut answer] {
+                    if let Some(time) = value.get_mut("server_time") {
+                        *time = Value::Null;
+                    }
+                }
+                assert_eq!(block, answer, "{page} {path} {lang}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_members_shell_is_their_own_view() {
+    let app = common::app().await;
+    let owner = common::demo_authors("coffee")[0];
+    let cookie = common::sign_in_demo(&app.router, owner).await;
+    let reply = shell(&app.router, "/c/coffee", &[("cookie", &cookie)]).await;
+    let blocks = data_blocks(&reply.text());
+    let community: Value = serde_json::from_str(&blocks[0].2).expect("JSON");
+    assert_eq!(community["viewer_role"], "owner");
+    let guest = shell(&app.router, "/c/coffee", &[]).await;
+    let community: Value = serde_json::from_str(&data_blocks(&guest.text())[0].2).expect("JSON");
+    assert_eq!(community["viewer_role"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_shell_preloads_the_pack_and_the_largest_picture() {
+    let app = common::app().await;
+    let product = common::get_ok(&app.router, "/api/v1/products/2", "zh-CN").await;
+    let html = shell(&app.router, "/p/2", &[]).await.text();
+    assert!(
+        html.contains(&format!(
+            "<link rel=preload as=fetch crossorigin href=/{}/product.pack>",
+            common::APP_FOLDER
+        )),
+        "{html}"
+    );
+    let picture = product["gallery"][0]["url"].as_str().expect("gallery");
+    // The same srcset and sizes as the app's <img>: the copy it will pick is preloaded.
+    let stem = picture.trim_end_matches(".jpg");
+    assert!(
+        html.contains(&format!(
+            "<link rel=preload as=image fetchpriority=high href=\"{picture}\" \
+             imagesrcset=\"{stem}.400w.webp 400w, {stem}.800w.webp 800w\" \
+             imagesizes=\"{}\">",
+            quanzi_api::variant::COLUMN_SIZES
+        )),
+        "{html}"
+    );
+    // Both before the title: found before anything else in the head.
+    assert!(html.find("rel=preload").expect("preload") < html.find("<title>").expect("title"));
+
+    // The feed is in the main module: no pack; its picture is the first post's.
+    let feed = common::get_ok(&app.router, "/api/v1/feed?limit=10", "zh-CN").await;
+    let html = shell(&app.router, "/", &[]).await.text();
+    assert!(!html.contains(".pack>"));
+    let first = &feed["items"][0];
+    let picture = first["images"][0]["url"]
+        .as_str()
+        .or(first["products"][0]["image"]["url"].as_str())
+        .expect("a picture");
+    assert!(html.contains(&format!("as=image fetchpriority=high href=\"{picture}\"")));
+
+    // A page without a pack of its own in the build gets no preload for one.
+    let html = shell(&app.router, "/me/orders", &[]).await.text();
+    assert!(!html.contains("rel=preload"), "{html}");
+}
+
+#[tokio::test]
+async fn missing_items_and_private_pages_carry_no_data() {
+    let app = common::app().await;
+    for page in [
+        "/p/999999",
+        "/posts/999999",
+        "/c/no-such-place",
+        "/g/999999",
+    ] {
+        let reply = shell(&app.router, page, &[]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{page}");
+        assert!(data_blocks(&reply.text()).is_empty(), "{page}");
+        assert_eq!(reply.header("cache-control"), "no-cache", "{page}");
+    }
+    for page in ["/me/orders", "/cart", "/checkout", "/me"] {
+        let reply = shell(&app.router, page, &[]).await;
+        assert!(data_blocks(&reply.text()).is_empty(), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn an_app_that_asks_another_server_gets_no_data_from_this_one() {
+    let app = common::app_with(Options {
+        api_base: Some("https://api.example.com/api/v1".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let reply = shell(&app.router, "/p/2", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(data_blocks(&reply.text()).is_empty());
+    assert!(reply.text().contains("product.pack"));
+}
