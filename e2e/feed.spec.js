@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures.js';
-import { api, yuan } from './helpers.js';
+import { api, withoutFirstData, yuan } from './helpers.js';
 
 test('the feed shows posts with pictures and product cards, newest first', async ({ page, request }) => {
   const first = await api(request, '/feed?limit=1');
@@ -72,7 +72,9 @@ test('a product card in the feed opens its product page', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
 });
 
+// These stand in for the API, so the feed must come from it rather than from the shell.
 test('the feed shows an error with retry when the API fails, and recovers', async ({ page }) => {
+  await withoutFirstData(page, '/');
   let failing = true;
   await page.route('**/api/v1/feed**', (route) =>
     failing
@@ -89,6 +91,7 @@ test('the feed shows an error with retry when the API fails, and recovers', asyn
 });
 
 test('malformed JSON and a dead network are errors, not blank pages', async ({ page }) => {
+  await withoutFirstData(page, '/');
   await page.route('**/api/v1/feed**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"items":[{"id":' }));
   await page.goto('/');
   await expect(page.getByRole('alert')).toContainText('收到的数据有误');
@@ -99,6 +102,7 @@ test('malformed JSON and a dead network are errors, not blank pages', async ({ p
 });
 
 test('the feed shows a skeleton while loading and a designed empty state', async ({ page }) => {
+  await withoutFirstData(page, '/');
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   let empty = false;

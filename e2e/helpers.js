@@ -44,3 +44,13 @@ export async function signIn(page, email, password, next = '/') {
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => url.pathname + url.search === next);
 }
+
+/** Serves the shell of `path` without its first data (as when the app asks another
+ * backend), so the page asks the API for everything: for journeys that stand in for it. */
+export async function withoutFirstData(page, path) {
+  await page.route((url) => url.pathname === path.split('?')[0], async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/<script type="application\/json" data-api=[^>]*>.*?<\/script>/gs, '');
+    await route.fulfill({ response, body });
+  });
+}

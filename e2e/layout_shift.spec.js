@@ -6,7 +6,7 @@
 // shifts are summed in the page itself, as Lighthouse does: `layout-shift` entries without
 // recent input.
 import { test, expect } from './fixtures.js';
-import { productWithGroupOffer } from './helpers.js';
+import { productWithGroupOffer, withoutFirstData } from './helpers.js';
 
 test.describe.configure({ mode: 'parallel' });
 test.use({ viewport: { width: 360, height: 780 } });
@@ -74,11 +74,7 @@ for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
       const asked = [];
       page.on('request', (request) => asked.push(new URL(request.url()).pathname));
       if (network.endsWith('no first data')) {
-        await page.route((url) => url.pathname === path.split('?')[0], async (route) => {
-          const response = await route.fetch();
-          const body = (await response.text()).replace(/<script type="application\/json" data-api=[^>]*>.*?<\/script>/gs, '');
-          await route.fulfill({ response, body });
-        });
+        await withoutFirstData(page, path);
       }
       if (network.startsWith('slow')) {
         const cdp = await page.context().newCDPSession(page);
