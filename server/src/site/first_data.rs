@@ -85,16 +85,20 @@ pub fn scripts(answers: &[Answer], lang: Lang) -> String {
     out
 }
 
-/// The picture that will be the page's largest paint, read from its first answer: the
-/// first post's picture on a feed, a product's first gallery picture, a post's first
-/// picture, a community's cover, a group's product. The list of communities has none.
-pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<Image> {
+/// The picture that will be the page's largest paint, read from its first answer, and the
+/// `sizes` its `<img>` has: the first post's picture on a feed (or its first product's card),
+/// a product's first gallery picture, a post's first picture, a community's cover, a group's
+/// product card. The list of communities has none.
+pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<(Image, &'static str)> {
     let first = &answers.first()?.body;
+    let column = |image: Image| (image, variant::COLUMN_SIZES);
+    let card = |image: Image| (image, variant::CARD_SIZES);
     let post_picture = |post: Post| {
         post.images
             .into_iter()
             .next()
-            .or_else(|| post.products.into_iter().next().map(|p| p.image))
+            .map(column)
+            .or_else(|| post.products.into_iter().next().map(|p| card(p.image)))
     };
     match route {
         Route::Feed => {
@@ -105,15 +109,18 @@ pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<Image> {
             .ok()?
             .gallery
             .into_iter()
-            .next(),
+            .next()
+            .map(column),
         Route::Post(_) => post_picture(serde_json::from_slice(first).ok()?),
-        Route::Community(_) => Some(serde_json::from_slice::<Community>(first).ok()?.cover),
-        Route::GroupBuy(_) => Some(
+        Route::Community(_) => Some(column(
+            serde_json::from_slice::<Community>(first).ok()?.cover,
+        )),
+        Route::GroupBuy(_) => Some(card(
             serde_json::from_slice::<GroupBuy>(first)
                 .ok()?
                 .product
                 .image,
-        ),
+        )),
         _ => None,
     }
 }
@@ -121,18 +128,12 @@ pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<Image> {
 /// A preload of `picture`, fetched at high priority before the app has drawn its `<img>`:
 /// with the same `srcset` and `sizes` as that `<img>`, so the browser picks the same copy
 /// and fetches it once.
-pub fn picture_preload(route: &Route, picture: &Image) -> String {
+pub fn picture_preload(picture: &Image, sizes: &str) -> String {
     let mut link = format!(
         "<link rel=preload as=image fetchpriority=high href=\"{}\"",
         escape_html(&picture.url)
     );
     if let Some(set) = variant::srcset(picture) {
-        // A group's page shows its product as a card; every other largest picture is as
-        // wide as the column.
-        let sizes = match route {
-            Route::GroupBuy(_) => variant::CARD_SIZES,
-            _ => variant::COLUMN_SIZES,
-        };
         link.push_str(&format!(
             " imagesrcset=\"{}\" imagesizes=\"{}\"",
             escape_html(&set),

@@ -711,10 +711,10 @@ async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Pa
     }
     let peer = req.extensions.get::<ConnectInfo<SocketAddr>>().copied();
     let answers = first_data::load(api, route, &req.headers, peer).await;
-    if let Some(picture) = first_data::largest_picture(route, &answers) {
+    if let Some((picture, sizes)) = first_data::largest_picture(route, &answers) {
         landing
             .preloads
-            .push_str(&first_data::picture_preload(route, &picture));
+            .push_str(&first_data::picture_preload(&picture, sizes));
     }
     let lang = req
         .headers
