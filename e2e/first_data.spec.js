@@ -1,31 +1,10 @@
 import { test, expect } from './fixtures.js';
-import { api } from './helpers.js';
+import { api, openGroup } from './helpers.js';
 
 // A page opened from a link: its code arrives in one pack after the main module, and the
 // data it draws first is in the shell, so the app asks the API for none of it.
 
 const MAX_WASM_FILES = 2;
-
-/** A group open for joining, started and paid for by a fresh member through the API. */
-async function openGroup(playwright, baseURL, product) {
-  const leader = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
-  const email = `first-data-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-  const signUp = await leader.post('/api/v1/account/sign-up', { data: { name: '团长', email, password: 'correct horse battery' } });
-  expect(signUp.ok()).toBe(true);
-  const order = await leader.post('/api/v1/orders', {
-    headers: { 'Idempotency-Key': crypto.randomUUID() },
-    data: { purchase: { kind: 'start_group', product_id: product }, fulfilment: { kind: 'pickup', point_id: 1 } },
-  });
-  expect(order.status()).toBe(201);
-  const paid = await leader.post(`/api/v1/orders/${(await order.json()).id}/pay`, {
-    headers: { 'Idempotency-Key': crypto.randomUUID() },
-    data: { outcome: 'approve' },
-  });
-  const group = (await paid.json()).group_id;
-  expect(group).toBeGreaterThan(0);
-  await leader.dispose();
-  return group;
-}
 
 /** Opens `path` cold and returns the wasm files and API paths it requested. */
 async function coldLoad(page, path, ready) {
@@ -50,10 +29,10 @@ async function shellOf(request, path) {
   return { data, preloads };
 }
 
-test('each shareable page comes in one pack with its first data in the shell', async ({ page, request, playwright, baseURL }) => {
+test('each shareable page comes in one pack with its first data in the shell', async ({ request, browser }) => {
   test.setTimeout(60_000);
   const post = (await api(request, '/feed?limit=10')).items[0];
-  const group = await openGroup(playwright, baseURL, 18);
+  const group = await openGroup(browser, 18);
   const pages = [
     { path: '/', pack: null, ready: (p) => p.locator('article.post-card').first() },
     { path: '/p/18', pack: 'product.pack', ready: (p) => p.getByRole('heading', { level: 1 }) },
@@ -67,7 +46,7 @@ test('each shareable page comes in one pack with its first data in the shell', a
     expect(shell.preloads.some((p) => p.startsWith('image /')), `${path} preloads its largest picture`).toBe(true);
     if (pack) expect(shell.preloads.some((p) => p.startsWith('fetch ') && p.endsWith(`/${pack}`)), `${path} preloads ${pack}`).toBe(true);
 
-    const context = await page.context().browser().newContext({ locale: 'zh-CN', viewport: { width: 360, height: 780 } });
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 780 } });
     const cold = await context.newPage();
     const { wasm, asked } = await coldLoad(cold, path, ready);
     expect(wasm.length, `${path} wasm files: ${wasm}`).toBeLessThanOrEqual(MAX_WASM_FILES);

@@ -54,3 +54,27 @@ export async function withoutFirstData(page, path) {
     await route.fulfill({ response, body });
   });
 }
+
+/** A group of `productId` open for joining, started and paid for through the API by a
+ * fresh member in a context of their own; its id. */
+export async function openGroup(browser, productId) {
+  const context = await browser.newContext();
+  const origin = new URL(process.env.BASE_URL).origin;
+  const post = async (path, data) => {
+    const response = await context.request.post(`/api/v1${path}`, {
+      data, headers: { Origin: origin, 'Idempotency-Key': crypto.randomUUID() },
+    });
+    if (!response.ok()) throw new Error(`${path}: HTTP ${response.status()}`);
+    return response.json();
+  };
+  const email = `leader-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  await post('/account/sign-up', { name: '团长', email, password: 'correct horse battery' });
+  const order = await post('/orders', {
+    purchase: { kind: 'start_group', product_id: productId },
+    fulfilment: { kind: 'pickup', point_id: 1 },
+  });
+  const paid = await post(`/orders/${order.id}/pay`, { outcome: 'approve' });
+  await context.close();
+  if (!paid.group_id) throw new Error(`the paid start of product ${productId} has no group`);
+  return paid.group_id;
+}

@@ -6,7 +6,7 @@
 // shifts are summed in the page itself, as Lighthouse does: `layout-shift` entries without
 // recent input.
 import { test, expect } from './fixtures.js';
-import { productWithGroupOffer, withoutFirstData } from './helpers.js';
+import { openGroup, productWithGroupOffer, withoutFirstData } from './helpers.js';
 
 test.describe.configure({ mode: 'parallel' });
 test.use({ viewport: { width: 360, height: 780 } });
@@ -25,27 +25,6 @@ function observeShifts() {
       window.__shifts.push({ value: entry.value, moved });
     }
   }).observe({ type: 'layout-shift', buffered: true });
-}
-
-/** A group open on a product, so its page has an open-groups list to wait for. */
-async function openGroup(browser, productId) {
-  const context = await browser.newContext();
-  const origin = new URL(process.env.BASE_URL).origin;
-  const post = async (path, data) => {
-    const response = await context.request.post(`/api/v1${path}`, {
-      data, headers: { Origin: origin, 'Idempotency-Key': crypto.randomUUID() },
-    });
-    expect(response.ok(), `${path}: HTTP ${response.status()}`).toBe(true);
-    return response.json();
-  };
-  const email = `cls-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-  await post('/account/sign-up', { name: '团长', email, password: 'correct horse battery' });
-  const order = await post('/orders', {
-    purchase: { kind: 'start_group', product_id: productId },
-    fulfilment: { kind: 'pickup', point_id: 1 },
-  });
-  await post(`/orders/${order.id}/pay`, { outcome: 'approve' });
-  await context.close();
 }
 
 const SLOW = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) };
