@@ -95,25 +95,18 @@ fn wasm_bindgen() -> Result {
     ))
 }
 
-/// The `devDependencies` names in a package.json (one `"name": "version"` per line).
-pub fn dev_dependencies(package_json: &str) -> Vec<String> {
-    package_json
-        .lines()
-        .skip_while(|line| !line.contains("\"devDependencies\""))
-        .skip(1)
-        .take_while(|line| !line.trim_start().starts_with('}'))
-        .filter_map(|line| Some(line.trim().strip_prefix('"')?.split_once('"')?.0.to_owned()))
-        .collect()
-}
+/// The file that records which package.json and lock node_modules was installed from: a
+/// changed version or override reinstalls, an unchanged one skips npm.
+const NPM_STAMP: &str = "node_modules/.quanzi-installed-from";
 
 fn npm_packages() -> Result {
     let e2e = root().join("e2e");
-    let package_json = std::fs::read_to_string(e2e.join("package.json"))
-        .map_err(|e| format!("cannot read e2e/package.json: {e}"))?;
+    let read = |name: &str| {
+        std::fs::read_to_string(e2e.join(name)).map_err(|e| format!("cannot read e2e/{name}: {e}"))
+    };
+    let wanted = read("package.json")? + &read("package-lock.json")?;
     let wasm_opt = output("wasm-opt", &["--version"]).unwrap_or_default();
-    let installed = dev_dependencies(&package_json)
-        .iter()
-        .all(|name| e2e.join("node_modules").join(name).exists());
+    let installed = std::fs::read_to_string(e2e.join(NPM_STAMP)).is_ok_and(|s| s == wanted);
     if installed && wasm_opt.contains(WASM_OPT_VERSION) {
         println!("ok: wasm-opt ({WASM_OPT_VERSION}) and the e2e packages in e2e/node_modules");
         return Ok(());
@@ -121,9 +114,11 @@ fn npm_packages() -> Result {
     println!("installing: e2e npm packages (binaryen for wasm-opt, @playwright/test, …)");
     let mut npm = command("npm", &["ci", "--no-audit", "--no-fund"]);
     // The tests drive Debian's Chromium; never let Playwright fetch a browser.
-    npm.current_dir(root().join("e2e"))
+    npm.current_dir(&e2e)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    cmd::run(npm)
+    cmd::run(npm)?;
+    std::fs::write(e2e.join(NPM_STAMP), wanted)
+        .map_err(|e| format!("cannot write e2e/{NPM_STAMP}: {e}"))
 }
 
 fn chromium() -> Result {
@@ -170,13 +165,5 @@ mod tests {
             Some("0.2.130")
         );
         assert_eq!(version_in_lock(lock, "trunk"), None);
-    }
-
-    #[test]
-    fn reads_the_dev_dependencies_of_the_e2e_package() {
-        let json = std::fs::read_to_string(root().join("e2e/package.json")).unwrap();
-        let names = dev_dependencies(&json);
-        assert!(names.contains(&"@playwright/test".to_owned()), "{names:?}");
-        assert!(names.contains(&"binaryen".to_owned()), "{names:?}");
     }
 }
