@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::cache::{self, Key, Outcome};
 use crate::cmd::{self, command, root, Result};
 use crate::wasm;
 
@@ -12,13 +13,13 @@ use crate::wasm;
 /// module could pay for (moving the like toggle into a chunk made the total larger).
 pub const FIRST_LOAD_BUDGET: u64 = 185_000;
 
-pub fn build_app() -> Result {
+/// Builds what changed and lays the app into `dist/`; returns what it rebuilt and reused.
+pub fn build_app() -> Result<String> {
     println!("== building the app (release, split wasm, wasm-opt -Oz)");
     let dist = root().join("dist");
-    // Trunk: the html, css and static files. --offline: prove it downloads no tool.
-    cmd::run(command("trunk", &["build", "--release", "--offline"]))?;
-    let app = wasm::build(&dist)?;
-    let index = dist.join("index.html");
+    let (web, web_done) = web()?;
+    let (app, app_dir, wasm_done) = wasm::build()?;
+    let index = web.join("index.html");
     let html = std::fs::read_to_string(&index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let html = html
@@ -30,15 +31,52 @@ pub fn build_app() -> Result {
             index.display()
         ));
     }
-    std::fs::write(&index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
-    precompress(&dist)
+    let installed = cache::install(
+        &dist,
+        &[&web, &app_dir],
+        &[("index.html", html.into_bytes())],
+    )?;
+    let summary = format!(
+        "{}; {}",
+        web_done.describe("html, css and static files (Trunk)"),
+        wasm_done.describe("wasm (split, wasm-bindgen, wasm-opt, brotli)")
+    );
+    println!(
+        "{summary}\ndist/: {} files written, {} removed",
+        installed.written, installed.removed
+    );
+    Ok(summary)
 }
 
-/// Writes `name.br` beside each wasm, pack, js and css file, so the server sends the best
-/// compression without spending it on every request.
-fn precompress(dist: &Path) -> Result {
-    let app = app_folder(dist)?;
-    for path in code_files(dist)?.into_iter().chain(code_files(&app)?) {
+/// Trunk's html, css and static files, with the css's `.br`, in `target/app-cache/web/`:
+/// built again only when `web/`, `style/`, `public/`, Trunk.toml or Trunk changed.
+fn web() -> Result<(PathBuf, Outcome)> {
+    let mut key = Key::new("web");
+    key.add(cmd::output("trunk", &["--version"]).unwrap_or_default())
+        .add(include_str!("bundle.rs"));
+    let trunk_toml = root().join("Trunk.toml");
+    key.add(
+        std::fs::read(&trunk_toml)
+            .map_err(|e| format!("cannot read {}: {e}", trunk_toml.display()))?,
+    );
+    for input in ["web", "style", "public"] {
+        key.add(input).add_tree(&root().join(input))?;
+    }
+    let dir = cache::dir().join("web");
+    let outcome = cache::step(&dir, &key, |dir| {
+        // --offline: prove it downloads no tool.
+        let mut trunk = command("trunk", &["build", "--release", "--offline", "--dist"]);
+        trunk.arg(dir);
+        cmd::run(trunk)?;
+        precompress(dir)
+    })?;
+    Ok((dir, outcome))
+}
+
+/// Writes `name.br` beside each wasm, pack, js and css file in `dir`, so the server sends
+/// the best compression without spending it on every request.
+pub fn precompress(dir: &Path) -> Result {
+    for path in code_files(dir)? {
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut target = path.clone().into_os_string();

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bundle;
+mod cache;
 mod cmd;
 mod contract;
 #[cfg(test)]
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
         Some("contract") => {
             server::build_server(server::Profile::Test).and_then(|()| contract::run())
         }
-        Some("build") => bundle::build_app().and_then(|()| bundle::check_budget()),
+        Some("build") => bundle::build_app().and_then(|_| bundle::check_budget()),
         Some("budget") => bundle::check_budget(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

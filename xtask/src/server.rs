@@ -36,18 +36,55 @@ pub fn build_server(profile: Profile) -> Result {
     cmd::run(command("cargo", args))
 }
 
-/// `cargo xtask serve`: set up, build, and run the server in the foreground.
+/// `cargo xtask serve`: set up, build what changed, and run the server in the foreground;
+/// says what it rebuilt and reused and how long until the store answered.
 pub fn serve(args: &[String]) -> Result {
+    let started = Instant::now();
     setup::run(setup::Need::Serve)?;
-    bundle::build_app()?;
+    let app = bundle::build_app()?;
+    let binary = Profile::Optimised.binary();
+    let modified = || std::fs::metadata(&binary).and_then(|m| m.modified()).ok();
+    let before = modified();
     build_server(Profile::Optimised)?;
-    let mut server = Command::new(Profile::Optimised.binary());
+    let server_done = if before.is_some() && before == modified() {
+        "reused: server"
+    } else {
+        "rebuilt: server"
+    };
+    let mut server = Command::new(&binary);
     // A developer's server: the host example page is at /dev/embed-host/.
     if !args.iter().any(|a| a == "--embed-example") {
         server.arg("--embed-example");
     }
     server.args(args).current_dir(root());
-    cmd::run(server)
+    let mut child = server
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let port = args
+        .iter()
+        .position(|a| a == "--port")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(8080);
+    let summary = format!("{app}; {server_done}");
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if health_ok(port) {
+                let took = started.elapsed().as_secs_f64();
+                println!("xtask: ready in {took:.1} s ({summary})");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let status = child
+        .wait()
+        .map_err(|e| format!("the server stopped: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the server stopped ({status})"))
+    }
 }
 
 /// A server for tests and benchmarks, stopped (and its files removed) on drop.

@@ -61,7 +61,7 @@ pub fn run() -> Result {
         *counts += Counts::one(result.is_ok());
         result
     });
-    step("app release build", &mut |_| bundle::build_app());
+    step("app release build", &mut |_| bundle::build_app().map(drop));
     step("first-load budget", &mut |_| bundle::check_budget());
     step("browser journeys", &mut |counts| {
         // The embedding journeys serve a host page on this port: the one origin allowed

@@ -1,6 +1,7 @@
 //! The app's wasm: compiled by cargo, split at its `#[wasm_split]` points into a main module
 //! and modules fetched on demand, bound by wasm-bindgen, shrunk by wasm-opt, packed one file
 //! per split point, and put in a folder named by the hash of its content (`dist/app-<hash>/`).
+//! All of that only when the cargo-built wasm, a tool or this code changed (see `cache`).
 //!
 //! Trunk builds everything else (html, css, static files); it cannot split a wasm, and the
 //! first-load budget needs the split: a first visit loads the feed and the shell, not every
@@ -17,6 +18,8 @@
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 
+use crate::bundle;
+use crate::cache::{self, Key, Outcome};
 use crate::cmd::{self, command, root, Result};
 
 /// The module the split chunks call back into, as its file is named in the folder.
@@ -60,8 +63,10 @@ impl AppModule {
     }
 }
 
-/// Builds the wasm into `dist/app-<hash>/`.
-pub fn build(dist: &Path) -> Result<AppModule> {
+/// Builds the wasm with cargo, then splits, binds, shrinks, packs and compresses it into
+/// `target/app-cache/wasm/app-<hash>/` (with the manifest beside it), unless that holds the
+/// result for this very wasm, these tools and this code already.
+pub fn build() -> Result<(AppModule, PathBuf, Outcome)> {
     cmd::run(command(
         "cargo",
         &[
@@ -76,16 +81,44 @@ pub fn build(dist: &Path) -> Result<AppModule> {
     ))?;
     // Where cargo put it: CARGO_TARGET_DIR when set (a shared cache), else ./target.
     let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
+        .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"));
     let input = target.join("wasm32-unknown-unknown/release/quanzi.wasm");
-    let work = target.join("app-split");
+    let wasm =
+        std::fs::read(&input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+    let mut key = Key::new("wasm");
+    key.add(&wasm)
+        .add(cmd::output("wasm-bindgen", &["--version"]).unwrap_or_default())
+        .add(cmd::output("wasm-opt", &["--version"]).unwrap_or_default())
+        .add(WASM_OPT.join(" "))
+        // The code that splits, packs and compresses: a change to it is a change of output.
+        .add(include_str!("wasm.rs"))
+        .add(include_str!("bundle.rs"));
+    for route in quanzi_api::Route::one_of_each() {
+        key.add(route.pack().unwrap_or_default());
+    }
+    let dir = cache::dir().join("wasm");
+    let outcome = cache::step(&dir, &key, |dir| {
+        make(&input, &target.join("app-split"), dir)
+    })?;
+    let folder = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with("app-"))
+        .ok_or_else(|| format!("{} has no app-<hash> folder", dir.display()))?;
+    Ok((AppModule { folder }, dir, outcome))
+}
+
+/// The steps themselves, in `work`, with the result moved to `dest/app-<hash>/`.
+fn make(input: &Path, work: &Path, dest: &Path) -> Result {
     let out = work.join("out");
-    let _ = std::fs::remove_dir_all(&work);
+    let _ = std::fs::remove_dir_all(work);
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
 
     let main = work.join("quanzi.wasm");
-    let (chunks, packs) = split(&input, &out, &main)?;
+    let (chunks, packs) = split(input, &out, &main)?;
     let mut bindgen = command(
         "wasm-bindgen",
         &["--target", "web", "--keep-lld-exports", "--no-demangle"],
@@ -100,13 +133,12 @@ pub fn build(dist: &Path) -> Result<AppModule> {
     let packed = pack(&out, &packs)?;
 
     let folder = format!("app-{:016x}", content_hash(&out)?);
-    let dest = dist.join(&folder);
-    let _ = std::fs::remove_dir_all(&dest);
-    std::fs::rename(&out, &dest)
-        .or_else(|_| copy_dir(&out, &dest))
-        .map_err(|e| format!("cannot move {} to {}: {e}", out.display(), dest.display()))?;
-    write_manifest(dist, &folder, &packed)?;
-    Ok(AppModule { folder })
+    let app = dest.join(&folder);
+    std::fs::rename(&out, &app)
+        .or_else(|_| copy_dir(&out, &app))
+        .map_err(|e| format!("cannot move {} to {}: {e}", out.display(), app.display()))?;
+    write_manifest(dest, &folder, &packed)?;
+    bundle::precompress(&app)
 }
 
 /// Each split point's modules by file stem, in loading order (shared ones first, its own
@@ -287,15 +319,15 @@ const loader = (split) => async (callback, data) => {{
     }
 }
 
-/// `dist/app-manifest.json`: `{"folder":"app-…","packs":["product",…]}`, read by the server
-/// to preload the pack of the page it answers.
-fn write_manifest(dist: &Path, folder: &str, packs: &[String]) -> Result {
+/// `app-manifest.json` (installed in `dist/`): `{"folder":"app-…","packs":["product",…]}`,
+/// read by the server to preload the pack of the page it answers.
+fn write_manifest(dir: &Path, folder: &str, packs: &[String]) -> Result {
     let packs: Vec<String> = packs.iter().map(|p| format!("\"{p}\"")).collect();
     let json = format!(
         "{{\"folder\":\"{folder}\",\"packs\":[{}]}}\n",
         packs.join(",")
     );
-    let path = dist.join(MANIFEST);
+    let path = dir.join(MANIFEST);
     std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
