@@ -48,7 +48,7 @@ pub fn build_app() -> Result<String> {
     Ok(summary)
 }
 
-/// Trunk's html, css and static files, with the css's `.br`, in `target/app-cache/web/`:
+/// Trunk's html, css and static files, with the css's `.br`, in `target/app-cache/web/<key>/`:
 /// built again only when `web/`, `style/`, `public/`, Trunk.toml or Trunk changed.
 fn web() -> Result<(PathBuf, Outcome)> {
     let mut key = Key::new("web");
@@ -62,15 +62,13 @@ fn web() -> Result<(PathBuf, Outcome)> {
     for input in ["web", "style", "public"] {
         key.add(input).add_tree(&root().join(input))?;
     }
-    let dir = cache::dir().join("web");
-    let outcome = cache::step(&dir, &key, |dir| {
+    cache::step(&cache::dir().join("web"), &key, |dir| {
         // --offline: prove it downloads no tool.
         let mut trunk = command("trunk", &["build", "--release", "--offline", "--dist"]);
         trunk.arg(dir);
         cmd::run(trunk)?;
         precompress(dir)
-    })?;
-    Ok((dir, outcome))
+    })
 }
 
 /// Writes `name.br` beside each wasm, pack, js and css file in `dir`, so the server sends

@@ -1,7 +1,7 @@
-//! Build steps done once per input. Each step's output is kept in `target/app-cache/<step>/`
-//! beside a stamp holding its key (a hash of everything the output depends on: the input's
-//! bytes, the tools' versions, the flags, the xtask code that makes it) and a hash of every
-//! file it wrote. A step whose key matches and whose files are intact is reused; a changed
+//! Build steps done once per input. Each step's output is kept in
+//! `target/app-cache/<step>/<key>/`, its key a hash of everything the output depends on (the
+//! input's bytes, the tools' versions, the flags, the xtask code that makes it), beside a
+//! stamp with a hash of every file it wrote. A step whose key matches and whose files are intact is reused; a changed
 //! input, tool or flag, or a missing or altered file, runs it again. `install` then lays
 //! the steps' outputs into `dist/`, writing only what differs.
 //!
@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::cmd::{root, Result};
 
@@ -72,33 +72,82 @@ impl Outcome {
     }
 }
 
-/// Runs `build` into an empty `dir` unless `dir` already holds the output of `key`, intact.
-pub fn step(dir: &Path, key: &Key, build: impl FnOnce(&Path) -> Result) -> Result<Outcome> {
-    let stamp_path = dir.with_extension("stamp");
-    let expected = format!("key {}\n", key.hex());
-    if let Ok(stamp) = std::fs::read_to_string(&stamp_path) {
-        if stamp.starts_with(&expected) && stamp[expected.len()..] == files_stamp(dir)? {
-            return Ok(Outcome::Reused);
+/// How many results of a step are kept: a change and its revert both cost nothing after
+/// the first build of each.
+const KEPT: usize = 3;
+
+/// The result of `key` in `dir/<key>/`: reused when it is there and intact, else made by
+/// `build` into an empty folder. Results not used lately, beyond [`KEPT`], are removed.
+pub fn step(
+    dir: &Path,
+    key: &Key,
+    build: impl FnOnce(&Path) -> Result,
+) -> Result<(PathBuf, Outcome)> {
+    let hex = key.hex();
+    let entry = dir.join(&hex);
+    let stamp_path = dir.join(format!("{hex}.stamp"));
+    // A file that cannot be read counts as altered.
+    let reused = entry.is_dir()
+        && std::fs::read_to_string(&stamp_path)
+            .is_ok_and(|stamp| files_stamp(&entry).is_ok_and(|now| now == stamp));
+    let outcome = if reused {
+        // Marks it used, for pruning; a stamp that cannot be touched is pruned a little early.
+        let _ = std::fs::File::options()
+            .append(true)
+            .open(&stamp_path)
+            .and_then(|f| f.set_modified(SystemTime::now()));
+        Outcome::Reused
+    } else {
+        let started = Instant::now();
+        // No stamp while the step runs: an interrupted build is never taken for a finished one.
+        let _ = std::fs::remove_file(&stamp_path);
+        let _ = std::fs::remove_dir_all(&entry);
+        std::fs::create_dir_all(&entry)
+            .map_err(|e| format!("cannot create {}: {e}", entry.display()))?;
+        build(&entry)?;
+        std::fs::write(&stamp_path, files_stamp(&entry)?)
+            .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))?;
+        Outcome::Rebuilt(started.elapsed())
+    };
+    prune(dir, &hex);
+    Ok((entry, outcome))
+}
+
+/// Keeps the [`KEPT`] results used last (`current` among them) and removes the rest, and
+/// any folder without a stamp (a build that was interrupted).
+fn prune(dir: &Path, current: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut stamps = Vec::new();
+    let mut folders = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match name.strip_suffix(".stamp") {
+            Some(key) => {
+                let used = entry.metadata().and_then(|m| m.modified()).ok();
+                stamps.push((key != current, std::cmp::Reverse(used), key.to_owned()));
+            }
+            None if path.is_dir() => folders.push(name),
+            None => {}
         }
     }
-    let started = Instant::now();
-    // No stamp while the step runs: an interrupted build is never taken for a finished one.
-    let _ = std::fs::remove_file(&stamp_path);
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    build(dir)?;
-    let stamp = expected + &files_stamp(dir)?;
-    std::fs::write(&stamp_path, stamp)
-        .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))?;
-    Ok(Outcome::Rebuilt(started.elapsed()))
+    stamps.sort();
+    let kept: BTreeSet<String> = stamps.into_iter().take(KEPT).map(|(_, _, k)| k).collect();
+    for folder in folders.iter().filter(|f| !kept.contains(*f)) {
+        let _ = std::fs::remove_dir_all(dir.join(folder));
+        let _ = std::fs::remove_file(dir.join(format!("{folder}.stamp")));
+    }
+    // Stamps whose folder is gone.
+    for key in kept.iter().filter(|k| !folders.contains(k)) {
+        let _ = std::fs::remove_file(dir.join(format!("{key}.stamp")));
+    }
 }
 
 /// One line per file under `dir`: its hash and its path inside `dir`.
 fn files_stamp(dir: &Path) -> Result<String> {
     let mut stamp = String::new();
-    if !dir.is_dir() {
-        return Ok(stamp);
-    }
     for (name, path) in files(dir)? {
         let mut hasher = DefaultHasher::new();
         hasher.write(&read(&path)?);
@@ -236,7 +285,7 @@ mod tests {
     }
 
     /// A step that copies `input` and counts its runs.
-    fn copy_step(dir: &Path, input: &Path, runs: &mut u32) -> Outcome {
+    fn copy_step(dir: &Path, input: &Path, runs: &mut u32) -> (PathBuf, Outcome) {
         let mut key = Key::new("copy");
         key.add_tree(input).unwrap();
         step(dir, &key, |out| {
@@ -252,54 +301,75 @@ mod tests {
     #[test]
     fn a_step_runs_again_exactly_when_its_input_or_output_changed() {
         let base = scratch("step");
-        let (input, out) = (base.join("in"), base.join("cache/copy"));
+        let (input, cache) = (base.join("in"), base.join("cache/copy"));
         write(&input.join("page.txt"), "旧的一行");
         let mut runs = 0;
-        assert!(matches!(
-            copy_step(&out, &input, &mut runs),
-            Outcome::Rebuilt(_)
-        ));
-        assert_eq!(copy_step(&out, &input, &mut runs), Outcome::Reused);
+        let (old, outcome) = copy_step(&cache, &input, &mut runs);
+        assert!(matches!(outcome, Outcome::Rebuilt(_)));
+        assert_eq!(
+            copy_step(&cache, &input, &mut runs),
+            (old.clone(), Outcome::Reused)
+        );
         assert_eq!(runs, 1);
 
         // A changed source: the step runs and its output has the new text.
         write(&input.join("page.txt"), "新的一行");
-        assert!(matches!(
-            copy_step(&out, &input, &mut runs),
-            Outcome::Rebuilt(_)
-        ));
+        let (new, outcome) = copy_step(&cache, &input, &mut runs);
+        assert!(matches!(outcome, Outcome::Rebuilt(_)));
+        assert_ne!(new, old);
         assert_eq!(
-            std::fs::read_to_string(out.join("page.txt")).unwrap(),
+            std::fs::read_to_string(new.join("page.txt")).unwrap(),
             "新的一行"
         );
 
         // A cached file altered or removed behind the step's back: built again.
-        write(&out.join("page.txt"), "corrupt");
+        write(&new.join("page.txt"), "corrupt");
         assert!(matches!(
-            copy_step(&out, &input, &mut runs),
+            copy_step(&cache, &input, &mut runs).1,
             Outcome::Rebuilt(_)
         ));
-        std::fs::remove_file(out.join("page.txt")).unwrap();
+        std::fs::remove_file(new.join("page.txt")).unwrap();
         assert!(matches!(
-            copy_step(&out, &input, &mut runs),
+            copy_step(&cache, &input, &mut runs).1,
             Outcome::Rebuilt(_)
         ));
         assert_eq!(runs, 4);
-        assert_eq!(copy_step(&out, &input, &mut runs), Outcome::Reused);
+        assert_eq!(copy_step(&cache, &input, &mut runs).1, Outcome::Reused);
+
+        // Back to the old source: its result is still kept.
+        write(&input.join("page.txt"), "旧的一行");
+        assert_eq!(copy_step(&cache, &input, &mut runs), (old, Outcome::Reused));
+        assert_eq!(runs, 4);
+        let _ = std::fs::remove_dir_all(base);
+    }
+
+    #[test]
+    fn only_the_results_used_last_are_kept() {
+        let base = scratch("prune");
+        let (input, cache) = (base.join("in"), base.join("cache/copy"));
+        let mut runs = 0;
+        let mut made = Vec::new();
+        for version in 0..KEPT + 2 {
+            write(&input.join("page.txt"), &version.to_string());
+            made.push(copy_step(&cache, &input, &mut runs).0);
+        }
+        let kept: Vec<bool> = made.iter().map(|dir| dir.exists()).collect();
+        assert_eq!(kept, [false, false, true, true, true]);
+        assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 2 * KEPT);
         let _ = std::fs::remove_dir_all(base);
     }
 
     #[test]
     fn a_failed_step_leaves_nothing_to_reuse() {
         let base = scratch("failed");
-        let out = base.join("cache/broken");
+        let cache = base.join("cache/broken");
         let key = Key::new("broken");
-        let failed = step(&out, &key, |dir| {
+        let failed = step(&cache, &key, |dir| {
             write(&dir.join("half.wasm"), "half");
             Err("wasm-opt failed".to_owned())
         });
         assert!(failed.is_err());
-        let again = step(&out, &key, |_| Ok(())).unwrap();
+        let (_, again) = step(&cache, &key, |_| Ok(())).unwrap();
         assert!(matches!(again, Outcome::Rebuilt(_)));
         let _ = std::fs::remove_dir_all(base);
     }

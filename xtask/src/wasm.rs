@@ -97,8 +97,7 @@ pub fn build() -> Result<(AppModule, PathBuf, Outcome)> {
     for route in quanzi_api::Route::one_of_each() {
         key.add(route.pack().unwrap_or_default());
     }
-    let dir = cache::dir().join("wasm");
-    let outcome = cache::step(&dir, &key, |dir| {
+    let (dir, outcome) = cache::step(&cache::dir().join("wasm"), &key, |dir| {
         make(&input, &target.join("app-split"), dir)
     })?;
     let folder = std::fs::read_dir(&dir)
