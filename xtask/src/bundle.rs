@@ -18,14 +18,14 @@ pub fn build_app() -> Result<String> {
     println!("== building the app (release, split wasm, wasm-opt -Oz)");
     let dist = root().join("dist");
     let (web, web_done) = web()?;
-    let (app, app_dir, wasm_done) = wasm::build()?;
+    let (folder, app_dir, wasm_done) = wasm::build()?;
     let index = web.join("index.html");
     let html = std::fs::read_to_string(&index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let html = html
-        .replacen("</head>", &format!("{}</head>", app.head_tags()), 1)
-        .replacen("</HEAD>", &format!("{}</HEAD>", app.head_tags()), 1);
-    if !html.contains(&app.folder) {
+        .replacen("</head>", &format!("{}</head>", head_tags(&folder)), 1)
+        .replacen("</HEAD>", &format!("{}</HEAD>", head_tags(&folder)), 1);
+    if !html.contains(&folder) {
         return Err(format!(
             "{} has no </head> to load the app from",
             index.display()
@@ -46,6 +46,31 @@ pub fn build_app() -> Result<String> {
         installed.written, installed.removed
     );
     Ok(summary)
+}
+
+/// Takes the shell's first paint (`#first-paint`, see server/src/site/first_data.rs) away
+/// once the app has drawn its page: when `#main` holds more than a page's skeleton and its
+/// first picture (the one loaded at high priority) is decoded, so the same picture stays on screen; at
+/// the latest after 8 s (a page that never draws one).
+const HAND_OVER: &str = "const f=document.getElementById('first-paint');if(f){\
+const gone=()=>{o.disconnect();f.remove()};\
+const check=()=>{const m=document.getElementById('main'),c=m&&m.firstElementChild;\
+if(!c||c.classList.contains('skeleton'))return;o.disconnect();\
+const i=m.querySelector('img[fetchpriority=high]');if(i)i.decode().then(gone,gone);else gone()};\
+const o=new MutationObserver(check);o.observe(document.body,{childList:true,subtree:true});\
+check();setTimeout(gone,8000)}";
+
+/// The script that starts the app in `dist/<folder>/`, and the hints that fetch its main
+/// module early.
+fn head_tags(folder: &str) -> String {
+    let (main_js, loader, main_wasm) = (wasm::MAIN_JS, wasm::LOADER_JS, wasm::MAIN_WASM);
+    format!(
+        "<link rel=modulepreload href=/{folder}/{main_js}>\
+         <link rel=modulepreload href=/{folder}/{loader}>\
+         <link rel=preload as=fetch type=application/wasm crossorigin href=/{folder}/{main_wasm}>\
+         <script type=module>import init from '/{folder}/{main_js}';\
+         await init({{module_or_path:'/{folder}/{main_wasm}'}});{HAND_OVER}</script>"
+    )
 }
 
 /// Trunk's html, css and static files, with the css's `.br`, in `target/app-cache/web/<key>/`:
@@ -174,14 +199,17 @@ fn sizes(dist: &Path, files: Vec<PathBuf>) -> Result<Vec<Asset>> {
         .collect()
 }
 
-/// Brotli at its best quality (11): what the server sends for these files.
+/// Brotli's quality and window: the best quality, and the largest window the format allows
+/// (every browser decodes it, and the 500 KB wasm compresses better when all of it is in
+/// view). Part of the wasm step's key.
+pub const BROTLI: (i32, i32) = (11, 24);
+
+/// Brotli as [`BROTLI`] says: what the server sends for these files.
 pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        // The largest window the format allows: every browser decodes it, and the 500 KB
-        // wasm compresses better when all of it is in view.
-        lgwin: 24,
+        quality: BROTLI.0,
+        lgwin: BROTLI.1,
         ..Default::default()
     };
     // Compressing from memory into memory cannot fail on I/O.

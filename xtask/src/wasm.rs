@@ -23,10 +23,10 @@ use crate::cache::{self, Key, Outcome};
 use crate::cmd::{self, command, root, Result};
 
 /// The module the split chunks call back into, as its file is named in the folder.
-const MAIN_JS: &str = "quanzi.js";
+pub const MAIN_JS: &str = "quanzi.js";
 pub const MAIN_WASM: &str = "quanzi_bg.wasm";
 /// What the chunks' loader is called; the main module imports it by this name.
-const LOADER_JS: &str = "__wasm_split.js";
+pub const LOADER_JS: &str = "__wasm_split.js";
 /// A split point's modules in one file: `product.pack`.
 pub const PACK_EXTENSION: &str = "pack";
 /// What the server reads to preload a page's pack: the folder and the packs it has.
@@ -43,30 +43,11 @@ const WASM_OPT: &[&str] = &[
     "--enable-mutable-globals",
 ];
 
-/// The built app's wasm and js: where they are, for the html that loads them.
-pub struct AppModule {
-    /// `app-<hash>`, under `dist/`.
-    pub folder: String,
-}
-
-impl AppModule {
-    /// The script that starts the app, and the hints that fetch the main module early.
-    pub fn head_tags(&self) -> String {
-        let folder = &self.folder;
-        format!(
-            "<link rel=modulepreload href=/{folder}/{MAIN_JS}>\
-             <link rel=modulepreload href=/{folder}/{LOADER_JS}>\
-             <link rel=preload as=fetch type=application/wasm crossorigin href=/{folder}/{MAIN_WASM}>\
-             <script type=module>import init from '/{folder}/{MAIN_JS}';\
-             await init({{module_or_path:'/{folder}/{MAIN_WASM}'}});</script>"
-        )
-    }
-}
-
 /// Builds the wasm with cargo, then splits, binds, shrinks, packs and compresses it into
 /// `target/app-cache/wasm/app-<hash>/` (with the manifest beside it), unless that holds the
-/// result for this very wasm, these tools and this code already.
-pub fn build() -> Result<(AppModule, PathBuf, Outcome)> {
+/// result for this very wasm, these tools and this code already. Returns the folder's name,
+/// the cache entry that holds it, and what was done.
+pub fn build() -> Result<(String, PathBuf, Outcome)> {
     cmd::run(command(
         "cargo",
         &[
@@ -93,7 +74,7 @@ pub fn build() -> Result<(AppModule, PathBuf, Outcome)> {
         .add(WASM_OPT.join(" "))
         // The code that splits, packs and compresses: a change to it is a change of output.
         .add(include_str!("wasm.rs"))
-        .add(include_str!("bundle.rs"));
+        .add(format!("brotli {:?}", bundle::BROTLI));
     for route in quanzi_api::Route::one_of_each() {
         key.add(route.pack().unwrap_or_default());
     }
@@ -107,7 +88,7 @@ pub fn build() -> Result<(AppModule, PathBuf, Outcome)> {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .find(|name| name.starts_with("app-"))
         .ok_or_else(|| format!("{} has no app-<hash> folder", dir.display()))?;
-    Ok((AppModule { folder }, dir, outcome))
+    Ok((folder, dir, outcome))
 }
 
 /// The steps themselves, in `work`, with the result moved to `dest/app-<hash>/`.

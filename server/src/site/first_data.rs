@@ -125,6 +125,70 @@ pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<(Image, &'st
     }
 }
 
+/// The page's top bar and largest picture, drawn by the browser from the shell, where the
+/// app will draw them, before the app's wasm has arrived: a shopper opening a shared link
+/// sees the product at once. It lies over the page (`#first-paint` in the css: out of the
+/// flow, so taking it away moves nothing) and the shell's start script takes it away once
+/// the app has drawn the same picture. Only the pages whose largest paint is their first
+/// picture have one: a product, a post with pictures, a community.
+pub fn first_paint(route: &Route, answers: &[Answer]) -> String {
+    let Some(first) = answers.first().map(|a| &a.body) else {
+        return String::new();
+    };
+    let gallery = |page: &str, images: Vec<Image>| {
+        let single = if images.len() == 1 {
+            " gallery-single"
+        } else {
+            ""
+        };
+        let image = images.into_iter().next()?;
+        Some(format!(
+            "<article class=\"{page}\"><ul class=\"gallery{single}\"><li class=\"gallery-slide\">{}</li></ul></article>",
+            img(&image, "")
+        ))
+    };
+    let frame = match route {
+        Route::Product(_) => serde_json::from_slice::<Product>(first)
+            .ok()
+            .and_then(|product| gallery("product-page", product.gallery)),
+        Route::Post(_) => serde_json::from_slice::<Post>(first)
+            .ok()
+            .and_then(|post| gallery("post-page", post.images)),
+        Route::Community(_) => serde_json::from_slice::<Community>(first).ok().map(|c| {
+            format!(
+                "<header class=\"community-header\">{}</header>",
+                img(&c.cover, "community-cover")
+            )
+        }),
+        _ => None,
+    };
+    let Some(frame) = frame else {
+        return String::new();
+    };
+    // The cart link's box sets the bar's height; the brand's name and the buttons come
+    // with the app.
+    format!(
+        "<div id=\"first-paint\" aria-hidden=\"true\"><div class=\"top-bar\"><span class=\"brand\">\
+         <img src=\"/icons/icon.svg\" width=\"28\" height=\"28\" alt=\"\"></span>\
+         <span class=\"cart-link\"></span></div><div class=\"page\">{frame}</div></div>"
+    )
+}
+
+/// An `<img>` as the app's `Img` draws a page's first picture: the same copies and
+/// `sizes`, so the browser shows the copy it has already fetched.
+fn img(image: &Image, class: &str) -> String {
+    let set = variant::srcset(image).unwrap_or_default();
+    format!(
+        "<img class=\"{class}\" src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\" fetchpriority=\"high\">",
+        escape_html(&image.url),
+        escape_html(&set),
+        variant::COLUMN_SIZES,
+        image.width,
+        image.height,
+        escape_html(&image.alt)
+    )
+}
+
 /// A preload of `picture`, fetched at high priority before the app has drawn its `<img>`:
 /// with the same `srcset` and `sizes` as that `<img>`, so the browser picks the same copy
 /// and fetches it once.

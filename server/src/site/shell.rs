@@ -81,6 +81,8 @@ pub struct Landing {
     pub preview: Option<String>,
     /// Preloads of its pack and its largest picture, early in the head.
     pub preloads: String,
+    /// Its top bar and largest picture, drawn before the app (`first_data::first_paint`).
+    pub first_paint: String,
     /// Its first data, at the end of the body.
     pub data: String,
 }
@@ -292,6 +294,7 @@ impl Shell {
         out.push_str(&landing.preloads);
         out.push_str(landing.preview.as_deref().unwrap_or(&self.default_head));
         out.push_str(&self.after.join(&attribute));
+        out.push_str(&landing.first_paint);
         out.push_str(&landing.data);
         out.push_str(&self.end.join(&attribute));
         out
@@ -723,7 +726,18 @@ async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Pa
         .map(Lang::from_accept_language)
         .unwrap_or_default();
     landing.data = first_data::scripts(&answers, lang);
+    if !embedded(req) {
+        landing.first_paint = first_data::first_paint(route, &answers);
+    }
     landing
+}
+
+/// Whether the page is opened inside a host app (`?embed=1`): the app then has no top bar,
+/// so the first paint, which has one, would not match it.
+fn embedded(req: &axum::http::request::Parts) -> bool {
+    req.uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "embed=1"))
 }
 
 async fn not_found_page(State(state): State<SiteState>) -> Response {

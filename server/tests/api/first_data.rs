@@ -185,3 +185,54 @@ async fn an_app_that_asks_another_server_gets_no_data_from_this_one() {
     assert!(data_blocks(&reply.text()).is_empty());
     assert!(reply.text().contains("product.pack"));
 }
+
+#[tokio::test]
+async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell() {
+    let app = common::app().await;
+    let product = common::get_ok(&app.router, "/api/v1/products/2", "zh-CN").await;
+    let community = common::get_ok(&app.router, "/api/v1/communities/coffee", "zh-CN").await;
+    let first_paint = |html: &str| {
+        let start = html.find("<div id=\"first-paint\" aria-hidden=\"true\">")?;
+        let end = start + html[start..].find("</div></div>")?;
+        Some(html[start..end].to_owned())
+    };
+    for (page, picture, frame) in [
+        (
+            "/p/2",
+            &product["gallery"][0],
+            "<article class=\"product-page\"><ul class=\"gallery",
+        ),
+        (
+            "/c/coffee",
+            &community["cover"],
+            "<header class=\"community-header\"><img class=\"community-cover\"",
+        ),
+    ] {
+        let html = shell(&app.router, page, &[]).await.text();
+        let paint = first_paint(&html).unwrap_or_else(|| panic!("{page}: no first paint"));
+        let url = picture["url"].as_str().expect("a picture");
+        // The same copies and sizes as the app's `<img>`, so the preloaded copy is shown.
+        let copy = quanzi_api::variant::variant_url(url, 400).expect("a copy");
+        assert!(paint.contains(frame), "{page}: {paint}");
+        assert!(
+            paint.contains(&format!("src=\"{url}\" srcset=\"{copy} 400w, ")),
+            "{page}: {paint}"
+        );
+        assert!(paint.contains(&format!(
+            "sizes=\"{}\" width=\"{}\" height=\"{}\"",
+            quanzi_api::variant::COLUMN_SIZES,
+            picture["width"],
+            picture["height"]
+        )));
+        // Inside a host app the app has no top bar: nothing drawn before it.
+        let embedded = shell(&app.router, &format!("{page}?embed=1"), &[])
+            .await
+            .text();
+        assert_eq!(first_paint(&embedded), None, "{page}?embed=1");
+    }
+    // Pages whose largest paint is not their first picture, and pages of nothing, have none.
+    for page in ["/", "/communities", "/me/orders", "/p/999999"] {
+        let html = shell(&app.router, page, &[]).await.text();
+        assert_eq!(first_paint(&html), None, "{page}");
+    }
+}
