@@ -935,6 +935,7 @@ mod tests {
             &Landing {
                 preview: Some("<title>T</title>".to_owned()),
                 preloads: "<link rel=preload>".to_owned(),
+                first_paint: "<div id=first-paint></div>".to_owned(),
                 data: "<script type=\"application/json\">{}</script>".to_owned(),
             },
         );
@@ -942,7 +943,8 @@ mod tests {
             "<meta name=quanzi-public-origin><link rel=preload><title>T</title><link href"
         ));
         assert!(page.ends_with(
-            "<noscript>x</noscript><script type=\"application/json\">{}</script></body></html>"
+            "<noscript>x</noscript><div id=first-paint></div>\
+             <script type=\"application/json\">{}</script></body></html>"
         ));
     }
 
