@@ -10,6 +10,7 @@ test.describe.configure({ mode: 'parallel' });
 async function pages(request) {
   const post = (await api(request, '/feed?limit=10')).items.find((p) => p.images.length > 0);
   return [
+    ['/', '.feed article.post-card .gallery img'],
     ['/p/18', 'article.product-page .gallery img'],
     [`/posts/${post.id}`, 'article.post-page .gallery img'],
     ['/c/cycling', 'header.community-header img.community-cover'],

@@ -48,12 +48,19 @@ pub fn build_app() -> Result<String> {
     Ok(summary)
 }
 
-/// Takes the shell's first paint (`#first-paint`, see server/src/site/first_data.rs) away
-/// once the app has drawn its page: when `#main` holds more than a page's skeleton and its
-/// first picture (the one loaded at high priority) is decoded, so the same picture stays on screen; at
-/// the latest after 8 s (a page that never draws one).
-const HAND_OVER: &str = "const f=document.getElementById('first-paint');if(f){\
-const gone=()=>{o.disconnect();f.remove()};\
+/// Before the app starts: lets the shell's first paint (`#first-paint`, see
+/// server/src/site/first_data.rs) be drawn, its picture decoded and a frame painted (at most
+/// 1.5 s), so the app's first long task cannot hold the picture off the screen. The wasm is
+/// being fetched meanwhile (it is preloaded); only its start waits.
+const FIRST_PAINT: &str =
+    "const f=document.getElementById('first-paint'),p=f&&f.querySelector('img[fetchpriority=high]');\
+if(p)await Promise.race([p.decode().catch(()=>{}),new Promise(r=>setTimeout(r,1500))])\
+.then(()=>new Promise(r=>requestAnimationFrame(()=>setTimeout(r))));";
+
+/// Takes the first paint away once the app has drawn its page: when `#main` holds more than
+/// a page's skeleton and its first picture (the one loaded at high priority) is decoded, so
+/// the same picture stays on screen; at the latest after 8 s (a page that never draws one).
+const HAND_OVER: &str = "if(f){const gone=()=>{o.disconnect();f.remove()};\
 const check=()=>{const m=document.getElementById('main'),c=m&&m.firstElementChild;\
 if(!c||c.classList.contains('skeleton'))return;o.disconnect();\
 const i=m.querySelector('img[fetchpriority=high]');if(i)i.decode().then(gone,gone);else gone()};\
@@ -68,7 +75,7 @@ fn head_tags(folder: &str) -> String {
         "<link rel=modulepreload href=/{folder}/{main_js}>\
          <link rel=modulepreload href=/{folder}/{loader}>\
          <link rel=preload as=fetch type=application/wasm crossorigin href=/{folder}/{main_wasm}>\
-         <script type=module>import init from '/{folder}/{main_js}';\
+         <script type=module>import init from '/{folder}/{main_js}';{FIRST_PAINT}\
          await init({{module_or_path:'/{folder}/{main_wasm}'}});{HAND_OVER}</script>"
     )
 }

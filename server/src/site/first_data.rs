@@ -129,13 +129,13 @@ pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<(Image, &'st
 /// app will draw them, before the app's wasm has arrived: a shopper opening a shared link
 /// sees the product at once. It lies over the page (`#first-paint` in the css: out of the
 /// flow, so taking it away moves nothing) and the shell's start script takes it away once
-/// the app has drawn the same picture. Only the pages whose largest paint is their first
-/// picture have one: a product, a post with pictures, a community.
+/// the app has drawn the same picture. Only the pages whose largest paint is a picture near
+/// their top have one: the feed (its first post's), a product, a post, a community.
 pub fn first_paint(route: &Route, answers: &[Answer]) -> String {
     let Some(first) = answers.first().map(|a| &a.body) else {
         return String::new();
     };
-    let gallery = |page: &str, images: Vec<Image>| {
+    let gallery = |images: Vec<Image>| {
         let single = if images.len() == 1 {
             " gallery-single"
         } else {
@@ -143,17 +143,35 @@ pub fn first_paint(route: &Route, answers: &[Answer]) -> String {
         };
         let image = images.into_iter().next()?;
         Some(format!(
-            "<article class=\"{page}\"><ul class=\"gallery{single}\"><li class=\"gallery-slide\">{}</li></ul></article>",
+            "<ul class=\"gallery{single}\"><li class=\"gallery-slide\">{}</li></ul>",
             img(&image, "")
         ))
     };
+    let article =
+        |class: &str, inside: String| format!("<article class=\"{class}\">{inside}</article>");
     let frame = match route {
+        // The feed's first card, below the community chips; the chips and the card's byline
+        // are boxes of their height with nothing in them (one line each: `.chips` scrolls,
+        // `.byline` does not wrap).
+        Route::Feed => serde_json::from_slice::<Page<Post>>(first)
+            .ok()
+            .and_then(|page| gallery(page.items.into_iter().next()?.images))
+            .map(|gallery| {
+                let byline = "<div class=\"byline\"><span class=\"avatar\"></span></div>";
+                format!(
+                    "<nav class=\"chips\"><ul><li><span class=\"chip\">&#160;</span></li></ul></nav>\
+                     <div class=\"feed\">{}</div>",
+                    article("card post-card", format!("{byline}{gallery}"))
+                )
+            }),
         Route::Product(_) => serde_json::from_slice::<Product>(first)
             .ok()
-            .and_then(|product| gallery("product-page", product.gallery)),
+            .and_then(|product| gallery(product.gallery))
+            .map(|gallery| article("product-page", gallery)),
         Route::Post(_) => serde_json::from_slice::<Post>(first)
             .ok()
-            .and_then(|post| gallery("post-page", post.images)),
+            .and_then(|post| gallery(post.images))
+            .map(|gallery| article("post-page", gallery)),
         Route::Community(_) => serde_json::from_slice::<Community>(first).ok().map(|c| {
             format!(
                 "<header class=\"community-header\">{}</header>",

@@ -191,12 +191,18 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
     let app = common::app().await;
     let product = common::get_ok(&app.router, "/api/v1/products/2", "zh-CN").await;
     let community = common::get_ok(&app.router, "/api/v1/communities/coffee", "zh-CN").await;
+    let feed = common::get_ok(&app.router, "/api/v1/feed?limit=10", "zh-CN").await;
     let first_paint = |html: &str| {
         let start = html.find("<div id=\"first-paint\" aria-hidden=\"true\">")?;
         let end = start + html[start..].find("</div></div>")?;
         Some(html[start..end].to_owned())
     };
     for (page, picture, frame) in [
+        (
+            "/",
+            &feed["items"][0]["images"][0],
+            "<div class=\"feed\"><article class=\"card post-card\"><div class=\"byline\">",
+        ),
         (
             "/p/2",
             &product["gallery"][0],
@@ -231,7 +237,7 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
         assert_eq!(first_paint(&embedded), None, "{page}?embed=1");
     }
     // Pages whose largest paint is not their first picture, and pages of nothing, have none.
-    for page in ["/", "/communities", "/me/orders", "/p/999999"] {
+    for page in ["/communities", "/me/orders", "/p/999999"] {
         let html = shell(&app.router, page, &[]).await.text();
         assert_eq!(first_paint(&html), None, "{page}");
     }
