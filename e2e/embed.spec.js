@@ -320,6 +320,17 @@ test('in a native app, share goes to the bridge and its answer is obeyed', async
   expect(new URL(share.payload.url).pathname).toBe('/p/18');
   expect(share.payload.title).toBeTruthy();
   expect(share.payload.text).toContain(share.payload.title);
+  // The answer is a posted message: one posted after it arrives after it, so by then the
+  // store has read the answer (on a loaded machine the poll above can win that race).
+  await page.evaluate(() => new Promise((resolve) => {
+    const probe = (event) => {
+      if (event.data?.type !== 'probe') return;
+      window.removeEventListener('message', probe);
+      resolve();
+    };
+    window.addEventListener('message', probe);
+    window.postMessage({ type: 'probe' }, location.origin);
+  }));
   // Long past the wait: the host's sheet took it, the store adds nothing.
   await page.clock.runFor(5_000);
   await expect(sharePanel(page)).toHaveCount(0);
