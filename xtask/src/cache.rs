@@ -13,15 +13,12 @@ use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::cmd::{root, Result};
+use crate::cmd::{target_dir, Result};
 
 /// Where the steps keep their output: `target/` (or CARGO_TARGET_DIR), so `cargo clean`
 /// clears it with everything else that is built.
 pub fn dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-        .join("app-cache")
+    target_dir().join("app-cache")
 }
 
 /// What a step's output depends on, added piece by piece.

@@ -13,6 +13,13 @@ pub fn root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// Where cargo builds: CARGO_TARGET_DIR when set (a shared cache), else `./target`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
 /// PATH with the npm tools (wasm-opt, playwright) and cargo's bin folder first, so the build
 /// finds the exact tool versions it is pinned to.
 pub fn tool_path() -> String {

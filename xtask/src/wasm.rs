@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bundle;
 use crate::cache::{self, Key, Outcome};
-use crate::cmd::{self, command, root, Result};
+use crate::cmd::{self, command, Result};
 
 /// The module the split chunks call back into, as its file is named in the folder.
 pub const MAIN_JS: &str = "quanzi.js";
@@ -60,10 +60,7 @@ pub fn build() -> Result<(String, PathBuf, Outcome)> {
             "wasm32-unknown-unknown",
         ],
     ))?;
-    // Where cargo put it: CARGO_TARGET_DIR when set (a shared cache), else ./target.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
+    let target = cmd::target_dir();
     let input = target.join("wasm32-unknown-unknown/release/quanzi.wasm");
     let wasm =
         std::fs::read(&input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;

@@ -6,6 +6,7 @@ use std::convert::Infallible;
 use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -18,6 +19,15 @@ pub enum Lang {
 const MAX_ENTRIES: usize = 32;
 
 impl Lang {
+    /// The language a request's `Accept-Language` asks for (Chinese without one).
+    pub fn of(headers: &HeaderMap) -> Lang {
+        headers
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default()
+    }
+
     /// Picks the entry with the highest q-value (the first one among equals); English if its
     /// primary subtag is `en`, else Chinese. Malformed entries are skipped.
     pub fn from_accept_language(header: &str) -> Lang {
@@ -91,12 +101,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .headers
-            .get(ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or_default())
+        Ok(Lang::of(&parts.headers))
     }
 }
 

@@ -85,111 +85,110 @@ pub fn scripts(answers: &[Answer], lang: Lang) -> String {
     out
 }
 
-/// The picture that will be the page's largest paint, read from its first answer, and the
-/// `sizes` its `<img>` has: the first post's picture on a feed (or its first product's card),
-/// a product's first gallery picture, a post's first picture, a community's cover, a group's
-/// product card. The list of communities has none.
-pub fn largest_picture(route: &Route, answers: &[Answer]) -> Option<(Image, &'static str)> {
-    let first = &answers.first()?.body;
-    let column = |image: Image| (image, variant::COLUMN_SIZES);
-    let card = |image: Image| (image, variant::CARD_SIZES);
-    let post_picture = |post: Post| {
-        post.images
-            .into_iter()
-            .next()
-            .map(column)
-            .or_else(|| post.products.into_iter().next().map(|p| card(p.image)))
-    };
-    match route {
-        Route::Feed => {
-            let page: Page<Post> = serde_json::from_slice(first).ok()?;
-            post_picture(page.items.into_iter().next()?)
-        }
-        Route::Product(_) => serde_json::from_slice::<Product>(first)
-            .ok()?
-            .gallery
-            .into_iter()
-            .next()
-            .map(column),
-        Route::Post(_) => post_picture(serde_json::from_slice(first).ok()?),
-        Route::Community(_) => Some(column(
-            serde_json::from_slice::<Community>(first).ok()?.cover,
-        )),
-        Route::GroupBuy(_) => Some(card(
-            serde_json::from_slice::<GroupBuy>(first)
-                .ok()?
-                .product
-                .image,
-        )),
-        _ => None,
-    }
+/// The page's first answer, read once for its largest picture and its first paint.
+pub enum FirstAnswer {
+    Feed(Page<Post>),
+    Product(Product),
+    Post(Post),
+    Community(Community),
+    Group(GroupBuy),
 }
 
-/// The page's top bar and largest picture, drawn by the browser from the shell, where the
-/// app will draw them, before the app's wasm has arrived: a shopper opening a shared link
-/// sees the product at once. It lies over the page (`#first-paint` in the css: out of the
-/// flow, so taking it away moves nothing) and the shell's start script takes it away once
-/// the app has drawn the same picture. Only the pages whose largest paint is a picture near
-/// their top have one: the feed (its first post's), a product, a post, a community.
-pub fn first_paint(route: &Route, answers: &[Answer]) -> String {
-    let Some(first) = answers.first().map(|a| &a.body) else {
-        return String::new();
-    };
-    let gallery = |images: Vec<Image>| {
-        let single = if images.len() == 1 {
-            " gallery-single"
-        } else {
-            ""
+impl FirstAnswer {
+    /// `None` for pages whose first answer draws no picture (the list of communities) and
+    /// when the API refused it.
+    pub fn read(route: &Route, answers: &[Answer]) -> Option<FirstAnswer> {
+        let first = &answers.first()?.body;
+        let answer = match route {
+            Route::Feed => FirstAnswer::Feed(serde_json::from_slice(first).ok()?),
+            Route::Product(_) => FirstAnswer::Product(serde_json::from_slice(first).ok()?),
+            Route::Post(_) => FirstAnswer::Post(serde_json::from_slice(first).ok()?),
+            Route::Community(_) => FirstAnswer::Community(serde_json::from_slice(first).ok()?),
+            Route::GroupBuy(_) => FirstAnswer::Group(serde_json::from_slice(first).ok()?),
+            _ => return None,
         };
-        let image = images.into_iter().next()?;
-        Some(format!(
-            "<ul class=\"gallery{single}\"><li class=\"gallery-slide\">{}</li></ul>",
-            img(&image, "")
-        ))
-    };
-    let article =
-        |class: &str, inside: String| format!("<article class=\"{class}\">{inside}</article>");
-    let frame = match route {
-        // The feed's first card, below the community chips; the chips and the card's byline
-        // are boxes of their height with nothing in them (one line each: `.chips` scrolls,
-        // `.byline` does not wrap).
-        Route::Feed => serde_json::from_slice::<Page<Post>>(first)
-            .ok()
-            .and_then(|page| gallery(page.items.into_iter().next()?.images))
-            .map(|gallery| {
+        Some(answer)
+    }
+
+    /// The picture that will be the page's largest paint, and the `sizes` its `<img>` has:
+    /// the first post's picture on a feed (or its first product's card), a product's first
+    /// gallery picture, a post's first picture, a community's cover, a group's product card.
+    pub fn largest_picture(&self) -> Option<(&Image, &'static str)> {
+        match self {
+            FirstAnswer::Feed(page) => post_picture(page.items.first()?),
+            FirstAnswer::Product(product) => product.gallery.first().map(column),
+            FirstAnswer::Post(post) => post_picture(post),
+            FirstAnswer::Community(community) => Some(column(&community.cover)),
+            FirstAnswer::Group(group) => Some(card(&group.product.image)),
+        }
+    }
+
+    /// The page's top bar and largest picture, drawn by the browser from the shell, where
+    /// the app will draw them, before the app's wasm has arrived: a shopper opening a shared
+    /// link sees the product at once. It lies over the page (`#first-paint` in the css: out
+    /// of the flow, so taking it away moves nothing) and the shell's start script takes it
+    /// away once the app has drawn the same picture. Only the pages whose largest paint is a
+    /// picture near their top have one: the feed (its first post's), a product, a post, a
+    /// community.
+    pub fn first_paint(&self) -> Option<String> {
+        let gallery = |images: &[Image]| {
+            let single = if images.len() == 1 {
+                " gallery-single"
+            } else {
+                ""
+            };
+            Some(format!(
+                "<ul class=\"gallery{single}\"><li class=\"gallery-slide\">{}</li></ul>",
+                img(images.first()?, "")
+            ))
+        };
+        let article =
+            |class: &str, inside: String| format!("<article class=\"{class}\">{inside}</article>");
+        let frame = match self {
+            // The feed's first card, below the community chips; the chips and the card's
+            // byline are boxes of their height with nothing in them (one line each: `.chips`
+            // scrolls, `.byline` does not wrap).
+            FirstAnswer::Feed(page) => {
+                let gallery = gallery(&page.items.first()?.images)?;
                 let byline = "<div class=\"byline\"><span class=\"avatar\"></span></div>";
                 format!(
                     "<nav class=\"chips\"><ul><li><span class=\"chip\">&#160;</span></li></ul></nav>\
                      <div class=\"feed\">{}</div>",
                     article("card post-card", format!("{byline}{gallery}"))
                 )
-            }),
-        Route::Product(_) => serde_json::from_slice::<Product>(first)
-            .ok()
-            .and_then(|product| gallery(product.gallery))
-            .map(|gallery| article("product-page", gallery)),
-        Route::Post(_) => serde_json::from_slice::<Post>(first)
-            .ok()
-            .and_then(|post| gallery(post.images))
-            .map(|gallery| article("post-page", gallery)),
-        Route::Community(_) => serde_json::from_slice::<Community>(first).ok().map(|c| {
-            format!(
+            }
+            FirstAnswer::Product(product) => article("product-page", gallery(&product.gallery)?),
+            FirstAnswer::Post(post) => article("post-page", gallery(&post.images)?),
+            FirstAnswer::Community(community) => format!(
                 "<header class=\"community-header\">{}</header>",
-                img(&c.cover, "community-cover")
-            )
-        }),
-        _ => None,
-    };
-    let Some(frame) = frame else {
-        return String::new();
-    };
-    // The cart link's box sets the bar's height; the brand's name and the buttons come
-    // with the app.
-    format!(
-        "<div id=\"first-paint\" aria-hidden=\"true\"><div class=\"top-bar\"><span class=\"brand\">\
-         <img src=\"/icons/icon.svg\" width=\"28\" height=\"28\" alt=\"\"></span>\
-         <span class=\"cart-link\"></span></div><div class=\"page\">{frame}</div></div>"
-    )
+                img(&community.cover, "community-cover")
+            ),
+            FirstAnswer::Group(_) => return None,
+        };
+        // The cart link's box sets the bar's height; the brand's name and the buttons come
+        // with the app.
+        Some(format!(
+            "<div id=\"first-paint\" aria-hidden=\"true\"><div class=\"top-bar\"><span class=\"brand\">\
+             <img src=\"/icons/icon.svg\" width=\"28\" height=\"28\" alt=\"\"></span>\
+             <span class=\"cart-link\"></span></div><div class=\"page\">{frame}</div></div>"
+        ))
+    }
+}
+
+fn column(image: &Image) -> (&Image, &'static str) {
+    (image, variant::COLUMN_SIZES)
+}
+
+fn card(image: &Image) -> (&Image, &'static str) {
+    (image, variant::CARD_SIZES)
+}
+
+/// A post's first picture, or its first product's card.
+fn post_picture(post: &Post) -> Option<(&Image, &'static str)> {
+    post.images
+        .first()
+        .map(column)
+        .or_else(|| post.products.first().map(|p| card(&p.image)))
 }
 
 /// An `<img>` as the app's `Img` draws a page's first picture: the same copies and

@@ -714,21 +714,17 @@ async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Pa
     }
     let peer = req.extensions.get::<ConnectInfo<SocketAddr>>().copied();
     let answers = first_data::load(api, route, &req.headers, peer).await;
-    if let Some((picture, sizes)) = first_data::largest_picture(route, &answers) {
-        landing
-            .preloads
-            .push_str(&first_data::picture_preload(&picture, sizes));
+    if let Some(first) = first_data::FirstAnswer::read(route, &answers) {
+        if let Some((picture, sizes)) = first.largest_picture() {
+            landing
+                .preloads
+                .push_str(&first_data::picture_preload(picture, sizes));
+        }
+        if !embedded(req) {
+            landing.first_paint = first.first_paint().unwrap_or_default();
+        }
     }
-    let lang = req
-        .headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
-        .unwrap_or_default();
-    landing.data = first_data::scripts(&answers, lang);
-    if !embedded(req) {
-        landing.first_paint = first_data::first_paint(route, &answers);
-    }
+    landing.data = first_data::scripts(&answers, Lang::of(&req.headers));
     landing
 }
 
