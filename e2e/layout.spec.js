@@ -34,7 +34,8 @@ test('phones get a bottom tab bar; desktops get the same links in the header', a
 
 test('pictures reserve their box before they load', async ({ page }) => {
   await page.goto('/p/24');
-  const images = page.locator('.product-page img');
+  // The app's page, not the shell's first paint of its picture, which it replaces.
+  const images = page.locator('#main .product-page img');
   await expect(images.first()).toBeVisible();
   for (const img of await images.all()) {
     await expect(img).toHaveAttribute('width', /^\d+$/);

@@ -26,7 +26,7 @@ test('a phone gets the copies its layout needs, the first picture first', async 
 
 test("a product's gallery keeps its size and shows its copies", async ({ page }) => {
   await page.goto('/p/18');
-  const picture = page.locator('.product-page .gallery img').first();
+  const picture = page.locator('#main .product-page .gallery img').first();
   await expect(picture).toBeVisible();
   await expect(picture).toHaveAttribute('width', /^\d+$/);
   await expect(picture).toHaveAttribute('sizes', /100vw/);

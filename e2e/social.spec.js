@@ -7,9 +7,13 @@ test('a like counts at once and survives a reload; unliking takes it back', asyn
   await signUp(page, undefined, `/posts/${post.id}`);
   const like = page.locator('.post-page').getByRole('button', { name: /赞/ });
   await expect(like).toHaveAttribute('aria-pressed', 'false');
+  // The count moves before the server has answered; the reload waits for the answer, or it
+  // would cancel the request it means to check.
+  const stored = page.waitForResponse((r) => r.url().endsWith(`/posts/${post.id}/like`) && r.request().method() === 'PUT');
   await like.click();
   await expect(like).toHaveAttribute('aria-pressed', 'true');
   await expect(like).toContainText(String(post.like_count + 1));
+  await stored;
   await page.reload();
   await expect(like).toHaveAttribute('aria-pressed', 'true');
   await expect(like).toContainText(String(post.like_count + 1));
