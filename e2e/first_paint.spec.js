@@ -3,24 +3,26 @@
 // paint away (once the app's own copy of the picture is decoded) shows the same picture in
 // the same place, on a phone and at desktop width.
 import { test, expect } from './fixtures.js';
-import { api, withoutFirstData } from './helpers.js';
+import { api, openGroup, withoutFirstData } from './helpers.js';
 
 test.describe.configure({ mode: 'parallel' });
 
-async function pages(request) {
+async function pages(request, browser) {
   const post = (await api(request, '/feed?limit=10')).items.find((p) => p.images.length > 0);
+  const group = await openGroup(browser, 18);
   return [
     ['/', '.feed article.post-card .gallery img'],
     ['/p/18', 'article.product-page .gallery img'],
     [`/posts/${post.id}`, 'article.post-page .gallery img'],
     ['/c/cycling', 'header.community-header img.community-cover'],
+    [`/g/${group}`, 'article.group-page .product-card-large img'],
   ];
 }
 
 for (const width of [360, 1280]) {
   test(`the first paint shows the picture where the app draws it (${width} px)`, async ({ browser, request }) => {
     test.setTimeout(60_000);
-    for (const [path, appPicture] of await pages(request)) {
+    for (const [path, appPicture] of await pages(request, browser)) {
       const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height: 800 } });
       const page = await context.newPage();
       // The main module is held back: until it comes, the shell's first paint is all there is.

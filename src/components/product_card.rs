@@ -9,10 +9,20 @@ use crate::ui::price::Prices;
 
 /// A product inside a post: picture, title and prices, one tap to its page.
 #[component]
-pub fn ProductCard(card: quanzi_api::ProductCard) -> impl IntoView {
+pub fn ProductCard(
+    card: quanzi_api::ProductCard,
+    /// The page's subject (a group's product): its picture across the card, loaded first.
+    #[prop(optional)]
+    large: bool,
+) -> impl IntoView {
+    let (class, sizes) = if large {
+        ("product-card product-card-large", variant::COLUMN_SIZES)
+    } else {
+        ("product-card", variant::CARD_SIZES)
+    };
     view! {
-        <a href=href(Route::Product(card.id)) class="product-card">
-            <Img image=card.image class="product-card-image" sizes=variant::CARD_SIZES />
+        <a href=href(Route::Product(card.id)) class=class>
+            <Img image=card.image class="product-card-image" sizes eager=large />
             <span class="product-card-text">
                 <span class="product-card-title">{card.title}</span>
                 <Prices solo=card.solo_price group=card.group />

@@ -129,7 +129,7 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
     view! {
         <article class="group-page">
             <h1>{move || i18n.t().group_buy_title}</h1>
-            <ProductCard card=group.product />
+            <ProductCard card=group.product large=true />
             <p class="group-leader muted">
                 {move || fill(i18n.t().led_by, "name", &group.leader.name)}
             </p>

@@ -50,12 +50,14 @@ pub fn build_app() -> Result<String> {
 
 /// Before the app starts: lets the shell's first paint (`#first-paint`, see
 /// server/src/site/first_data.rs) be drawn, its picture decoded and a frame painted (at most
-/// 1.5 s), so the app's first long task cannot hold the picture off the screen. The wasm is
-/// being fetched meanwhile (it is preloaded); only its start waits.
+/// 1.5 s), so the app's first long task cannot hold the picture off the screen; then the
+/// code's preloads the server held back (`#after-first-paint`) join the head, so the picture
+/// had the phone's bandwidth to itself.
 const FIRST_PAINT: &str =
     "const f=document.getElementById('first-paint'),p=f&&f.querySelector('img[fetchpriority=high]');\
 if(p)await Promise.race([p.decode().catch(()=>{}),new Promise(r=>setTimeout(r,1500))])\
-.then(()=>new Promise(r=>requestAnimationFrame(()=>setTimeout(r))));";
+.then(()=>new Promise(r=>requestAnimationFrame(()=>setTimeout(r))));\
+const l=document.getElementById('after-first-paint');if(l)document.head.append(l.content);";
 
 /// Takes the first paint away once the app has drawn its page: when `#main` holds more than
 /// a page's skeleton and its first picture (the one loaded at high priority) is decoded, so
@@ -67,14 +69,14 @@ const i=m.querySelector('img[fetchpriority=high]');if(i)i.decode().then(gone,gon
 const o=new MutationObserver(check);o.observe(document.body,{childList:true,subtree:true});\
 check();setTimeout(gone,8000)}";
 
-/// The script that starts the app in `dist/<folder>/`, and the hints that fetch its main
-/// module early.
+/// The script that starts the app in `dist/<folder>/`, and the hints that fetch its script
+/// early. The server preloads the wasm (`app-manifest.json`): at once, or once a page's
+/// first paint is on screen, so the picture does not share the phone's bandwidth with it.
 fn head_tags(folder: &str) -> String {
     let (main_js, loader, main_wasm) = (wasm::MAIN_JS, wasm::LOADER_JS, wasm::MAIN_WASM);
     format!(
         "<link rel=modulepreload href=/{folder}/{main_js}>\
          <link rel=modulepreload href=/{folder}/{loader}>\
-         <link rel=preload as=fetch type=application/wasm crossorigin href=/{folder}/{main_wasm}>\
          <script type=module>import init from '/{folder}/{main_js}';{FIRST_PAINT}\
          await init({{module_or_path:'/{folder}/{main_wasm}'}});{HAND_OVER}</script>"
     )

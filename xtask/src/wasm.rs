@@ -296,12 +296,13 @@ const loader = (split) => async (callback, data) => {{
     }
 }
 
-/// `app-manifest.json` (installed in `dist/`): `{"folder":"app-…","packs":["product",…]}`,
-/// read by the server to preload the pack of the page it answers.
+/// `app-manifest.json` (installed in `dist/`):
+/// `{"folder":"app-…","main":"quanzi_bg.wasm","packs":["product",…]}`, read by the server to
+/// preload the main module and the pack of the page it answers.
 fn write_manifest(dir: &Path, folder: &str, packs: &[String]) -> Result {
     let packs: Vec<String> = packs.iter().map(|p| format!("\"{p}\"")).collect();
     let json = format!(
-        "{{\"folder\":\"{folder}\",\"packs\":[{}]}}\n",
+        "{{\"folder\":\"{folder}\",\"main\":\"{MAIN_WASM}\",\"packs\":[{}]}}\n",
         packs.join(",")
     );
     let path = dir.join(MANIFEST);

@@ -112,14 +112,14 @@ impl FirstAnswer {
 
     /// The picture that will be the page's largest paint, and the `sizes` its `<img>` has:
     /// the first post's picture on a feed (or its first product's card), a product's first
-    /// gallery picture, a post's first picture, a community's cover, a group's product card.
+    /// gallery picture, a post's first picture, a community's cover, a group's product.
     pub fn largest_picture(&self) -> Option<(&Image, &'static str)> {
         match self {
             FirstAnswer::Feed(page) => post_picture(page.items.first()?),
             FirstAnswer::Product(product) => product.gallery.first().map(column),
             FirstAnswer::Post(post) => post_picture(post),
             FirstAnswer::Community(community) => Some(column(&community.cover)),
-            FirstAnswer::Group(group) => Some(card(&group.product.image)),
+            FirstAnswer::Group(group) => Some(column(&group.product.image)),
         }
     }
 
@@ -129,7 +129,7 @@ impl FirstAnswer {
     /// of the flow, so taking it away moves nothing) and the shell's start script takes it
     /// away once the app has drawn the same picture. Only the pages whose largest paint is a
     /// picture near their top have one: the feed (its first post's), a product, a post, a
-    /// community.
+    /// community, a group (its product's).
     pub fn first_paint(&self) -> Option<String> {
         let gallery = |images: &[Image]| {
             let single = if images.len() == 1 {
@@ -163,7 +163,14 @@ impl FirstAnswer {
                 "<header class=\"community-header\">{}</header>",
                 img(&community.cover, "community-cover")
             ),
-            FirstAnswer::Group(_) => return None,
+            // The title is one line (a box of its height); the product card's picture below.
+            FirstAnswer::Group(group) => article(
+                "group-page",
+                format!(
+                    "<h1>&#160;</h1><div class=\"product-card product-card-large\">{}</div>",
+                    img(&group.product.image, "product-card-image")
+                ),
+            ),
         };
         // The cart link's box sets the bar's height; the brand's name and the buttons come
         // with the app.

@@ -70,6 +70,8 @@ struct Shell {
 struct AppManifest {
     /// `app-<hash>`, under `dist/`.
     folder: String,
+    /// The main module's file in it.
+    main: String,
     /// The split points that have a pack (`product` for `product.pack`).
     packs: Vec<String>,
 }
@@ -79,9 +81,11 @@ struct AppManifest {
 pub struct Landing {
     /// Its link preview's tags, in place of the template's title and description.
     pub preview: Option<String>,
-    /// Preloads of its pack and its largest picture, early in the head.
+    /// Preloads of its code and its largest picture, early in the head.
     pub preloads: String,
-    /// Its top bar and largest picture, drawn before the app (`first_data::first_paint`).
+    /// Its top bar and largest picture, drawn before the app (`first_data::first_paint`),
+    /// and the code's preloads, held back in `<template id=after-first-paint>` until the
+    /// picture is on screen (the shell's start script moves them into the head).
     pub first_paint: String,
     /// Its first data, at the end of the body.
     pub data: String,
@@ -169,15 +173,23 @@ impl Web {
         self.page_with(status, &Landing::default())
     }
 
-    /// A `<link rel=preload>` of the pack that draws `route`, when the build has one.
-    pub fn pack_preload(&self, route: &Route) -> String {
-        match (&self.app, route.pack()) {
-            (Some(app), Some(pack)) if app.packs.iter().any(|p| p == pack) => format!(
+    /// `<link rel=preload>`s of the main module and of the pack that draws `route`, when the
+    /// build has them.
+    pub fn code_preloads(&self, route: &Route) -> String {
+        let Some(app) = &self.app else {
+            return String::new();
+        };
+        let mut links = format!(
+            "<link rel=preload as=fetch type=application/wasm crossorigin href=/{}/{}>",
+            app.folder, app.main
+        );
+        if let Some(pack) = route.pack().filter(|p| app.packs.iter().any(|q| q == p)) {
+            links.push_str(&format!(
                 "<link rel=preload as=fetch crossorigin href=/{}/{pack}.pack>",
                 app.folder
-            ),
-            _ => String::new(),
+            ));
         }
+        links
     }
 
     /// The shell with what this page carries; `private` when it carries data, which may be
@@ -699,19 +711,19 @@ async fn page_or_file(State(state): State<SiteState>, req: Request) -> Response 
     state.web.page_with(status, &landing)
 }
 
-/// The page's preloads and first data (see `first_data`): none when the app asks another
-/// server's API, whose answers this one cannot give.
+/// The page's preloads, first data and first paint (see `first_data`): only the code's
+/// preloads when the app asks another server's API, whose answers this one cannot give.
 async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Parts) -> Landing {
-    let mut landing = Landing {
-        preloads: state.web.pack_preload(route),
-        ..Landing::default()
-    };
-    let Some(api) = req.extensions.get::<first_data::Api>() else {
+    let code = state.web.code_preloads(route);
+    let mut landing = Landing::default();
+    let api = req
+        .extensions
+        .get::<first_data::Api>()
+        .filter(|_| state.web.same_origin_api);
+    let Some(api) = api else {
+        landing.preloads = code;
         return landing;
     };
-    if !state.web.same_origin_api {
-        return landing;
-    }
     let peer = req.extensions.get::<ConnectInfo<SocketAddr>>().copied();
     let answers = first_data::load(api, route, &req.headers, peer).await;
     if let Some(first) = first_data::FirstAnswer::read(route, &answers) {
@@ -720,9 +732,13 @@ async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Pa
                 .preloads
                 .push_str(&first_data::picture_preload(picture, sizes));
         }
-        if !embedded(req) {
-            landing.first_paint = first.first_paint().unwrap_or_default();
+        if let Some(paint) = first.first_paint().filter(|_| !embedded(req)) {
+            landing.first_paint =
+                format!("{paint}<template id=after-first-paint>{code}</template>");
         }
+    }
+    if landing.first_paint.is_empty() {
+        landing.preloads.insert_str(0, &code);
     }
     landing.data = first_data::scripts(&answers, Lang::of(&req.headers));
     landing

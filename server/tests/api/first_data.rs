@@ -113,11 +113,14 @@ async fn the_shell_preloads_the_pack_and_the_largest_picture() {
     let app = common::app().await;
     let product = common::get_ok(&app.router, "/api/v1/products/2", "zh-CN").await;
     let html = shell(&app.router, "/p/2", &[]).await.text();
+    // The code waits behind the first paint, so the picture has the bandwidth to itself.
+    let code = format!(
+        "<link rel=preload as=fetch type=application/wasm crossorigin href=/{0}/quanzi_bg.wasm>\
+         <link rel=preload as=fetch crossorigin href=/{0}/product.pack>",
+        common::APP_FOLDER
+    );
     assert!(
-        html.contains(&format!(
-            "<link rel=preload as=fetch crossorigin href=/{}/product.pack>",
-            common::APP_FOLDER
-        )),
+        html.contains(&format!("<template id=after-first-paint>{code}</template>")),
         "{html}"
     );
     let picture = product["gallery"][0]["url"].as_str().expect("gallery");
@@ -148,9 +151,16 @@ async fn the_shell_preloads_the_pack_and_the_largest_picture() {
         .expect("a picture");
     assert!(html.contains(&format!("as=image fetchpriority=high href=\"{picture}\"")));
 
-    // A page without a pack of its own in the build gets no preload for one.
+    // Inside a host app (no first paint) the code is preloaded at once, before the picture.
+    let html = shell(&app.router, "/p/2?embed=1", &[]).await.text();
+    let head = &html[..html.find("<title>").expect("title")];
+    assert!(head.contains(&format!("{code}<link rel=preload as=image")), "{head}");
+
+    // A page without a pack of its own in the build preloads the main module only.
     let html = shell(&app.router, "/me/orders", &[]).await.text();
-    assert!(!html.contains("rel=preload"), "{html}");
+    let preloads: Vec<&str> = html.split("rel=preload").skip(1).collect();
+    assert_eq!(preloads.len(), 1, "{html}");
+    assert!(preloads[0].contains("quanzi_bg.wasm"), "{html}");
 }
 
 #[tokio::test]
@@ -192,6 +202,9 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
     let product = common::get_ok(&app.router, "/api/v1/products/2", "zh-CN").await;
     let community = common::get_ok(&app.router, "/api/v1/communities/coffee", "zh-CN").await;
     let feed = common::get_ok(&app.router, "/api/v1/feed?limit=10", "zh-CN").await;
+    let leader = common::sign_in_demo(&app.router, 2).await;
+    let group = common::open_group(&app.router, &leader, 2).await;
+    let group_page = format!("/g/{group}");
     let first_paint = |html: &str| {
         let start = html.find("<div id=\"first-paint\" aria-hidden=\"true\">")?;
         let end = start + html[start..].find("</div></div>")?;
@@ -212,6 +225,11 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
             "/c/coffee",
             &community["cover"],
             "<header class=\"community-header\"><img class=\"community-cover\"",
+        ),
+        (
+            group_page.as_str(),
+            &product["gallery"][0],
+            "<article class=\"group-page\"><h1>&#160;</h1><div class=\"product-card product-card-large\"><img",
         ),
     ] {
         let html = shell(&app.router, page, &[]).await.text();

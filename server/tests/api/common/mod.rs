@@ -168,7 +168,7 @@ fn write_dist(dist: &std::path::Path, with_index: bool) {
     std::fs::write(
         dist.join("app-manifest.json"),
         format!(
-            r#"{{"folder":"{APP_FOLDER}","packs":["product","post","community","group_buy"]}}"#
+            r#"{{"folder":"{APP_FOLDER}","main":"quanzi_bg.wasm","packs":["product","post","community","group_buy"]}}"#
         ),
     )
     .expect("app manifest");
