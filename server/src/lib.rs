@@ -118,7 +118,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         &data_dir.join("uploads"),
     )?;
     let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
-    let db = Db(pool);
+    let db = Db::sqlite(&config.db_path, pool).await?;
     let commerce = context::Commerce {
         db: db.clone(),
         payments: Arc::new(payment::TestPaymentProvider::new(

@@ -10,7 +10,7 @@ use quanzi_api::{
 };
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::communities::membership::community_by_slug;
+use crate::communities::membership::legacy::community_by_slug;
 use crate::content::post::summaries_for_product;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;

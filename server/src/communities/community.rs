@@ -4,30 +4,31 @@
 use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Community, Image, Page};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::communities::membership::{faces, role_of};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::members::session::Viewer;
-use crate::storage::db::Db;
-use crate::storage::rows::image;
+use crate::storage::db::{u32_at, Db};
+use crate::storage::rows::any::image;
 
 const COLUMNS: &str = "slug, name_zh, name_en, description_zh, description_en,
      cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count, id";
 
 /// A community row and its id; faces and the viewer's role are filled by [`complete`].
-fn community(r: &Row<'_>, lang: Lang) -> rusqlite::Result<(i64, Community)> {
+fn community(r: &AnyRow, lang: Lang) -> Result<(i64, Community), sqlx::Error> {
     let cover: Image = image(r, 5, lang)?;
     Ok((
-        r.get(11)?,
+        r.try_get(11)?,
         Community {
-            slug: r.get(0)?,
-            name: lang.pick(r.get(1)?, r.get(2)?),
-            description: lang.pick(r.get(3)?, r.get(4)?),
+            slug: r.try_get(0)?,
+            name: lang.pick(r.try_get(1)?, r.try_get(2)?),
+            description: lang.pick(r.try_get(3)?, r.try_get(4)?),
             cover,
-            member_count: r.get(10)?,
+            member_count: u32_at(r, 10)?,
             faces: Vec::new(),
             viewer_role: None,
         },
@@ -35,15 +36,15 @@ fn community(r: &Row<'_>, lang: Lang) -> rusqlite::Result<(i64, Community)> {
 }
 
 /// Adds the faces and, for a signed-in viewer, their role.
-fn complete(
-    conn: &Connection,
+async fn complete(
+    conn: &mut AnyConnection,
     (id, mut community): (i64, Community),
     lang: Lang,
     viewer: Option<i64>,
 ) -> Result<Community, AppError> {
-    community.faces = faces(conn, id, lang)?;
+    community.faces = faces(conn, id, lang).await?;
     community.viewer_role = match viewer {
-        Some(viewer) => role_of(conn, id, viewer)?,
+        Some(viewer) => role_of(conn, id, viewer).await?,
         None => None,
     };
     Ok(community)
@@ -67,17 +68,16 @@ pub async fn list_communities(
     lang: Lang,
     Viewer(viewer): Viewer,
 ) -> Result<Json<Page<Community>>, AppError> {
-    let items = db
-        .run(move |conn| {
-            let rows = conn
-                .prepare_cached(&format!("SELECT {COLUMNS} FROM communities ORDER BY id"))?
-                .query_map([], |r| community(r, lang))?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter()
-                .map(|row| complete(conn, row, lang, viewer))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM communities ORDER BY id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(complete(&mut conn, community(row, lang)?, lang, viewer).await?);
+    }
     Ok(Json(Page {
         items,
         next_cursor: None,
@@ -106,18 +106,14 @@ pub async fn get_community(
     Viewer(viewer): Viewer,
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Community>, AppError> {
-    let found = db
-        .run(move |conn| {
-            let row = conn
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM communities WHERE slug = ?1"
-                ))?
-                .query_row(params![slug], |r| community(r, lang))
-                .optional()?;
-            row.map(|row| complete(conn, row, lang, viewer)).transpose()
-        })
-        .await?;
-    found
-        .map(Json)
-        .ok_or_else(|| AppError::not_found("no such community"))
+    let mut conn = db.pool().acquire().await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM communities WHERE slug = $1"
+    )))
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("no such community"))?;
+    let found = complete(&mut conn, community(&row, lang)?, lang, viewer).await?;
+    Ok(Json(found))
 }

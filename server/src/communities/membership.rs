@@ -7,14 +7,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::{Author, CommunityMember, CommunityRef, ErrorCode, Membership, Page, Role};
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, MemberCursor, MemberPageQuery, PathSlug};
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx, Db};
-use crate::storage::rows::{author, AUTHOR_COLUMNS};
+use crate::storage::db::{now_ms, Db};
+use crate::storage::rows::any::author;
+use crate::storage::rows::AUTHOR_COLUMNS;
 
 /// How many faces a community shows.
 pub const FACES: i64 = 5;
@@ -40,91 +41,145 @@ pub fn parse_role(raw: &str) -> Result<Role, AppError> {
 }
 
 /// A community's id and localised name by slug; 404 when there is none.
-pub fn community_by_slug(
-    conn: &Connection,
+/// A community by its slug: its id and how it is named; 404 when there is none.
+pub async fn community_by_slug(
+    conn: &mut AnyConnection,
     slug: &str,
     lang: Lang,
 ) -> Result<(i64, CommunityRef), AppError> {
-    conn.prepare_cached("SELECT id, slug, name_zh, name_en FROM communities WHERE slug = ?1")?
-        .query_row(params![slug], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                CommunityRef {
-                    slug: r.get(1)?,
-                    name: lang.pick(r.get(2)?, r.get(3)?),
-                },
-            ))
-        })
-        .optional()?
-        .ok_or_else(|| AppError::not_found("no such community"))
+    let row = sqlx::query("SELECT id, slug, name_zh, name_en FROM communities WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such community"))?;
+    Ok((
+        row.try_get(0)?,
+        CommunityRef {
+            slug: row.try_get(1)?,
+            name: lang.pick(row.try_get(2)?, row.try_get(3)?),
+        },
+    ))
 }
 
-/// A member's role in a community, if they belong to it.
-pub fn role_of(
-    conn: &Connection,
+pub async fn role_of(
+    conn: &mut AnyConnection,
     community_id: i64,
     member_id: i64,
 ) -> Result<Option<Role>, AppError> {
-    let role: Option<String> = conn
-        .prepare_cached("SELECT role FROM memberships WHERE community_id = ?1 AND member_id = ?2")?
-        .query_row(params![community_id, member_id], |r| r.get(0))
-        .optional()?;
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM memberships WHERE community_id = $1 AND member_id = $2",
+    )
+    .bind(community_id)
+    .bind(member_id)
+    .fetch_optional(conn)
+    .await?;
     role.as_deref().map(parse_role).transpose()
 }
 
-/// Whether `viewer` may delete what `author_id` wrote in a community: their own, or
-/// anything when they own or moderate it.
-pub fn may_delete(
-    conn: &Connection,
+pub async fn faces(
+    conn: &mut AnyConnection,
     community_id: i64,
-    author_id: i64,
-    viewer: Option<i64>,
-) -> Result<bool, AppError> {
-    let Some(viewer) = viewer else {
-        return Ok(false);
-    };
-    if viewer == author_id {
-        return Ok(true);
-    }
-    Ok(role_of(conn, community_id, viewer)?.is_some_and(Role::moderates))
+    lang: Lang,
+) -> Result<Vec<Author>, AppError> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUTHOR_COLUMNS} FROM memberships ms JOIN members m ON m.id = ms.member_id
+         WHERE ms.community_id = $1
+         ORDER BY ms.joined_ms DESC, ms.member_id DESC LIMIT $2"
+    )))
+    .bind(community_id)
+    .bind(FACES)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| author(r, 0, lang))
+        .collect::<Result<_, _>>()?)
 }
 
-/// The most recent joiners, newest first.
-pub fn faces(conn: &Connection, community_id: i64, lang: Lang) -> Result<Vec<Author>, AppError> {
-    let faces = conn
-        .prepare_cached(&format!(
-            "SELECT {AUTHOR_COLUMNS} FROM memberships ms JOIN members m ON m.id = ms.member_id
-             WHERE ms.community_id = ?1
-             ORDER BY ms.joined_ms DESC, ms.member_id DESC LIMIT ?2"
-        ))?
-        .query_map(params![community_id, FACES], |r| author(r, 0, lang))?
-        .collect::<Result<_, _>>()?;
-    Ok(faces)
-}
-
-/// Adds a member (idempotent: a member keeps the role they have). The community's
-/// `member_count` moves in the same transaction.
-pub fn join_community(
-    conn: &mut Connection,
-    community_id: i64,
-    member_id: i64,
-) -> Result<Role, AppError> {
-    let tx = write_tx(conn)?;
-    if let Some(role) = role_of(&tx, community_id, member_id)? {
-        return Ok(role);
-    }
-    tx.prepare_cached(
+/// Makes `member_id` a member (already one: their role as it is). The insert decides, so
+/// two joins at once count one member.
+pub async fn join_community(db: &Db, community_id: i64, member_id: i64) -> Result<Role, AppError> {
+    let mut tx = db.write().await?;
+    let joined = sqlx::query(
         "INSERT INTO memberships (community_id, member_id, role, joined_ms)
-         VALUES (?1, ?2, 'member', ?3)",
-    )?
-    .execute(params![community_id, member_id, now_ms()])?;
-    tx.prepare_cached("UPDATE communities SET member_count = member_count + 1 WHERE id = ?1")?
-        .execute(params![community_id])?;
-    tx.commit()?;
+         VALUES ($1, $2, 'member', $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(community_id)
+    .bind(member_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if joined == 0 {
+        let role = role_of(&mut tx, community_id, member_id).await?;
+        return role.ok_or_else(|| AppError::internal("a membership both exists and does not"));
+    }
+    sqlx::query("UPDATE communities SET member_count = member_count + 1 WHERE id = $1")
+        .bind(community_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(Role::Member)
 }
 
-/// Joins a community. Joining again changes nothing and answers with the role held.
+/// The rusqlite readers, for the capabilities not yet on sqlx (issue 13: they go with it).
+pub mod legacy {
+    use quanzi_api::{CommunityRef, Role};
+    use rusqlite::{params, Connection, OptionalExtension};
+
+    use super::parse_role;
+    use crate::http::error::AppError;
+    use crate::http::lang::Lang;
+
+    pub fn community_by_slug(
+        conn: &Connection,
+        slug: &str,
+        lang: Lang,
+    ) -> Result<(i64, CommunityRef), AppError> {
+        conn.prepare_cached("SELECT id, slug, name_zh, name_en FROM communities WHERE slug = ?1")?
+            .query_row(params![slug], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    CommunityRef {
+                        slug: r.get(1)?,
+                        name: lang.pick(r.get(2)?, r.get(3)?),
+                    },
+                ))
+            })
+            .optional()?
+            .ok_or_else(|| AppError::not_found("no such community"))
+    }
+
+    pub fn role_of(
+        conn: &Connection,
+        community_id: i64,
+        member_id: i64,
+    ) -> Result<Option<Role>, AppError> {
+        let role: Option<String> = conn
+            .prepare_cached(
+                "SELECT role FROM memberships WHERE community_id = ?1 AND member_id = ?2",
+            )?
+            .query_row(params![community_id, member_id], |r| r.get(0))
+            .optional()?;
+        role.as_deref().map(parse_role).transpose()
+    }
+
+    pub fn may_delete(
+        conn: &Connection,
+        community_id: i64,
+        author_id: i64,
+        viewer: Option<i64>,
+    ) -> Result<bool, AppError> {
+        let Some(viewer) = viewer else {
+            return Ok(false);
+        };
+        if viewer == author_id {
+            return Ok(true);
+        }
+        Ok(role_of(conn, community_id, viewer)?.is_some_and(Role::moderates))
+    }
+}
+
 #[utoipa::path(
     post,
     path = "/communities/{slug}/membership",
@@ -149,14 +204,10 @@ pub async fn join(
     SignedIn(member_id): SignedIn,
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Membership>, AppError> {
-    let membership = db
-        .run(move |conn| {
-            let (community_id, community) = community_by_slug(conn, &slug, lang)?;
-            let role = join_community(conn, community_id, member_id)?;
-            Ok(Membership { community, role })
-        })
-        .await?;
-    Ok(Json(membership))
+    let (community_id, community) =
+        community_by_slug(&mut *db.pool().acquire().await?, &slug, lang).await?;
+    let role = join_community(&db, community_id, member_id).await?;
+    Ok(Json(Membership { community, role }))
 }
 
 /// Leaves a community. The owner cannot leave (a community always has one).
@@ -181,34 +232,36 @@ pub async fn leave(
     SignedIn(member_id): SignedIn,
     PathSlug(slug): PathSlug,
 ) -> Result<StatusCode, AppError> {
-    db.run(move |conn| {
-        let (community_id, _) = community_by_slug(conn, &slug, Lang::Zh)?;
-        let tx = write_tx(conn)?;
-        match role_of(&tx, community_id, member_id)? {
-            None => {
-                return Err(AppError::conflict(
-                    ErrorCode::NotAMember,
-                    "you are not a member of this community",
-                ))
-            }
-            Some(Role::Owner) => {
-                return Err(AppError::conflict(
-                    ErrorCode::OwnerCannotLeave,
-                    "the owner cannot leave their community",
-                ))
-            }
-            Some(_) => {}
+    let mut tx = db.write().await?;
+    let (community_id, _) = community_by_slug(&mut tx, &slug, Lang::Zh).await?;
+    match role_of(&mut tx, community_id, member_id).await? {
+        None => {
+            return Err(AppError::conflict(
+                ErrorCode::NotAMember,
+                "you are not a member of this community",
+            ))
         }
-        tx.prepare_cached("DELETE FROM memberships WHERE community_id = ?1 AND member_id = ?2")?
-            .execute(params![community_id, member_id])?;
-        tx.prepare_cached(
-            "UPDATE communities SET member_count = max(member_count - 1, 0) WHERE id = ?1",
-        )?
-        .execute(params![community_id])?;
-        tx.commit()?;
-        Ok(())
-    })
+        Some(Role::Owner) => {
+            return Err(AppError::conflict(
+                ErrorCode::OwnerCannotLeave,
+                "the owner cannot leave their community",
+            ))
+        }
+        Some(_) => {}
+    }
+    sqlx::query("DELETE FROM memberships WHERE community_id = $1 AND member_id = $2")
+        .bind(community_id)
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE communities SET member_count = CASE WHEN member_count > 0 THEN member_count - 1 ELSE 0 END
+         WHERE id = $1",
+    )
+    .bind(community_id)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -246,53 +299,39 @@ pub async fn list_members(
         joined_ms: i64::MIN,
         member_id: i64::MIN,
     });
-    let page = db
-        .run(move |conn| {
-            let (community_id, _) = community_by_slug(conn, &slug, lang)?;
-            let rows = conn
-                .prepare_cached(&format!(
-                    "SELECT {AUTHOR_COLUMNS}, ms.role, {RANK} AS rank, ms.joined_ms
-                     FROM memberships ms JOIN members m ON m.id = ms.member_id
-                     WHERE ms.community_id = ?1 AND ({RANK}, ms.joined_ms, ms.member_id) > (?2, ?3, ?4)
-                     ORDER BY rank, ms.joined_ms, ms.member_id LIMIT ?5"
-                ))?
-                .query_map(
-                    params![
-                        community_id,
-                        after.rank,
-                        after.joined_ms,
-                        after.member_id,
-                        i64::from(limit) + 1
-                    ],
-                    |r| {
-                        Ok((
-                            author(r, 0, lang)?,
-                            r.get::<_, String>(7)?,
-                            r.get::<_, i64>(8)?,
-                            r.get::<_, i64>(9)?,
-                        ))
-                    },
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            let has_more = rows.len() > limit as usize;
-            let mut items = Vec::with_capacity(rows.len());
-            let mut next_cursor = None;
-            for (member, role, rank, joined_ms) in rows.into_iter().take(limit as usize) {
-                next_cursor = Some(MemberCursor {
-                    rank,
-                    joined_ms,
-                    member_id: member.id,
-                });
-                items.push(CommunityMember {
-                    member,
-                    role: parse_role(&role)?,
-                });
-            }
-            Ok(Page {
-                items,
-                next_cursor: next_cursor.filter(|_| has_more).map(MemberCursor::encode),
-            })
-        })
-        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let (community_id, _) = community_by_slug(&mut conn, &slug, lang).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUTHOR_COLUMNS}, ms.role, {RANK} AS rank, ms.joined_ms
+         FROM memberships ms JOIN members m ON m.id = ms.member_id
+         WHERE ms.community_id = $1 AND ({RANK}, ms.joined_ms, ms.member_id) > ($2, $3, $4)
+         ORDER BY rank, ms.joined_ms, ms.member_id LIMIT $5"
+    )))
+    .bind(community_id)
+    .bind(after.rank)
+    .bind(after.joined_ms)
+    .bind(after.member_id)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let has_more = rows.len() > limit as usize;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut next_cursor = None;
+    for row in rows.iter().take(limit as usize) {
+        let member = author(row, 0, lang)?;
+        next_cursor = Some(MemberCursor {
+            rank: row.try_get(8)?,
+            joined_ms: row.try_get(9)?,
+            member_id: member.id,
+        });
+        items.push(CommunityMember {
+            member,
+            role: parse_role(&row.try_get::<String, _>(7)?)?,
+        });
+    }
+    let page = Page {
+        items,
+        next_cursor: next_cursor.filter(|_| has_more).map(MemberCursor::encode),
+    };
     Ok(Json(page))
 }

@@ -4,47 +4,54 @@
 use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Page, Recommendation, RECOMMENDATIONS_MAX};
-use rusqlite::{params, Connection};
+use sqlx::AnyConnection;
 
 use crate::communities::membership::community_by_slug;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
-use crate::storage::db::Db;
-use crate::storage::rows::product_card;
+use crate::storage::db::{u32_at, Db};
+use crate::storage::rows::any::product_card;
 
 /// The products a community's posts tag: most distinct recommenders first, then the most
 /// recently tagged, then the newest product (so equal ranks keep one order). Deleted posts
 /// take their tags with them (`post_products` cascades), so they never count.
-pub fn recommended(
-    conn: &Connection,
+pub async fn recommended(
+    conn: &mut AnyConnection,
     community_id: i64,
     lang: Lang,
 ) -> Result<Vec<Recommendation>, AppError> {
-    let rows = conn
-        .prepare_cached(
-            "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
-                    pr.group_price, pr.group_size,
-                    i.url, i.width, i.height, i.alt_zh, i.alt_en,
-                    count(DISTINCT p.author_id) AS recommenders,
-                    max(p.created_ms) AS last_tagged_ms
-             FROM posts p
-             JOIN post_products pp ON pp.post_id = p.id
-             JOIN products pr ON pr.id = pp.product_id
-             JOIN product_images i ON i.product_id = pr.id AND i.position = 0
-             WHERE p.community_id = ?1
-             GROUP BY pr.id
-             ORDER BY recommenders DESC, last_tagged_ms DESC, pr.id DESC
-             LIMIT ?2",
-        )?
-        .query_map(params![community_id, RECOMMENDATIONS_MAX as i64], |r| {
+    // Grouped by every column shown, not by the product's id alone: PostgreSQL takes no
+    // column that is not grouped or aggregated.
+    let rows = sqlx::query(
+        "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
+                pr.group_price, pr.group_size,
+                i.url, i.width, i.height, i.alt_zh, i.alt_en,
+                count(DISTINCT p.author_id) AS recommenders,
+                max(p.created_ms) AS last_tagged_ms
+         FROM posts p
+         JOIN post_products pp ON pp.post_id = p.id
+         JOIN products pr ON pr.id = pp.product_id
+         JOIN product_images i ON i.product_id = pr.id AND i.position = 0
+         WHERE p.community_id = $1
+         GROUP BY pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
+                  pr.group_price, pr.group_size,
+                  i.url, i.width, i.height, i.alt_zh, i.alt_en
+         ORDER BY recommenders DESC, last_tagged_ms DESC, pr.id DESC
+         LIMIT $2",
+    )
+    .bind(community_id)
+    .bind(RECOMMENDATIONS_MAX as i64)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
             Ok(Recommendation {
                 product: product_card(r, lang)?,
-                recommenders: r.get(12)?,
+                recommenders: u32_at(r, 12)?,
             })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(rows)
+        })
+        .collect()
 }
 
 /// What the community's members recommend: the products their posts tag, at most 12, by
@@ -70,12 +77,9 @@ pub async fn list_recommended(
     lang: Lang,
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Page<Recommendation>>, AppError> {
-    let items = db
-        .run(move |conn| {
-            let (community_id, _) = community_by_slug(conn, &slug, lang)?;
-            recommended(conn, community_id, lang)
-        })
-        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let (community_id, _) = community_by_slug(&mut conn, &slug, lang).await?;
+    let items = recommended(&mut conn, community_id, lang).await?;
     Ok(Json(Page {
         items,
         next_cursor: None,

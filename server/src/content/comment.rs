@@ -9,7 +9,7 @@ use axum::Json;
 use quanzi_api::{Comment, ErrorCode, NewComment, Page};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::communities::membership::may_delete;
+use crate::communities::membership::legacy::may_delete;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;

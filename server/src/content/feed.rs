@@ -8,7 +8,7 @@ use quanzi_api::{ErrorCode, FeedQuery, Page, Post};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension};
 
-use crate::communities::membership::community_by_slug;
+use crate::communities::membership::legacy::community_by_slug;
 use crate::content::post::load_post;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;

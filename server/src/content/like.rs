@@ -4,39 +4,49 @@
 use axum::extract::State;
 use axum::Json;
 use quanzi_api::LikeState;
-use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::http::error::AppError;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx, Db};
+use crate::storage::db::{now_ms, u32_at, Db};
 
 /// Sets or clears a member's like and reads the count back, in one transaction.
-fn set_like(
-    conn: &mut Connection,
+async fn set_like(
+    db: &Db,
     post_id: i64,
     member_id: i64,
     liked: bool,
 ) -> Result<LikeState, AppError> {
-    let tx = write_tx(conn)?;
-    let base: u32 = tx
-        .prepare_cached("SELECT like_count FROM posts WHERE id = ?1")?
-        .query_row(params![post_id], |r| r.get(0))
-        .optional()?
+    let mut tx = db.write().await?;
+    let base = sqlx::query("SELECT like_count FROM posts WHERE id = $1")
+        .bind(post_id)
+        .fetch_optional(&mut *tx)
+        .await?
         .ok_or_else(|| AppError::not_found("no such post"))?;
+    let base = u32_at(&base, 0)?;
     if liked {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO post_likes (post_id, member_id, created_ms) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![post_id, member_id, now_ms()])?;
+        sqlx::query(
+            "INSERT INTO post_likes (post_id, member_id, created_ms) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(post_id)
+        .bind(member_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
     } else {
-        tx.prepare_cached("DELETE FROM post_likes WHERE post_id = ?1 AND member_id = ?2")?
-            .execute(params![post_id, member_id])?;
+        sqlx::query("DELETE FROM post_likes WHERE post_id = $1 AND member_id = $2")
+            .bind(post_id)
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    let likes: u32 = tx
-        .prepare_cached("SELECT count(*) FROM post_likes WHERE post_id = ?1")?
-        .query_row(params![post_id], |r| r.get(0))?;
-    tx.commit()?;
+    let likes = sqlx::query("SELECT count(*) FROM post_likes WHERE post_id = $1")
+        .bind(post_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let likes = u32_at(&likes, 0)?;
+    tx.commit().await?;
     Ok(LikeState {
         liked,
         like_count: base.saturating_add(likes),
@@ -93,8 +103,5 @@ pub async fn unlike(
 
 /// Both handlers: the same work, only the wish differs.
 async fn answer(db: Db, member_id: i64, id: i64, liked: bool) -> Result<Json<LikeState>, AppError> {
-    let like = db
-        .run(move |conn| set_like(conn, id, member_id, liked))
-        .await?;
-    Ok(Json(like))
+    Ok(Json(set_like(&db, id, member_id, liked).await?))
 }

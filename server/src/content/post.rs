@@ -9,7 +9,7 @@ use quanzi_api::post::{POST_MAX_IMAGES, POST_MAX_PRODUCTS};
 use quanzi_api::{CommunityRef, ErrorCode, Image, NewPost, Post, PostSummary, ProductCard};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::communities::membership::{community_by_slug, may_delete, role_of};
+use crate::communities::membership::legacy::{community_by_slug, may_delete, role_of};
 use crate::content::upload;
 use crate::content::ContentState;
 use crate::http::body::JsonBody;

@@ -13,7 +13,7 @@ pub struct AppError {
     pub status: StatusCode,
     pub code: ErrorCode,
     pub message: Cow<'static, str>,
-    /// Seconds until trying again makes sense (`Retry-After`), for 429s.
+    /// Seconds until trying again makes sense (`Retry-After`), for 429s and 503s.
     pub retry_after: Option<u64>,
 }
 
@@ -68,6 +68,28 @@ impl AppError {
 impl From<rusqlite::Error> for AppError {
     fn from(err: rusqlite::Error) -> Self {
         Self::internal(format_args!("database: {err}"))
+    }
+}
+
+/// When a client should try again after the database was unreachable.
+const DATABASE_RETRY_SECS: u64 = 2;
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            // No connection to be had: the database is away or overloaded, not broken.
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(error = %err, "database unavailable");
+                let mut unavailable = Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::Unavailable,
+                    "the database is unavailable; try again shortly",
+                );
+                unavailable.retry_after = Some(DATABASE_RETRY_SECS);
+                unavailable
+            }
+            err => Self::internal(format_args!("database: {err}")),
+        }
     }
 }
 

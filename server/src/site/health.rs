@@ -21,15 +21,12 @@ pub struct Health {
     tag = "meta",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 500, description = "The database is unreachable", body = quanzi_api::ApiErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     )
 )]
 pub async fn health(State(db): State<Db>) -> Result<Json<Health>, AppError> {
-    db.run(|conn| {
-        conn.query_row("SELECT 1", [], |_| Ok(()))?;
-        Ok(())
-    })
-    .await?;
+    sqlx::query("SELECT 1").execute(db.pool()).await?;
     Ok(Json(Health {
         status: "ok".to_owned(),
     }))

@@ -1,28 +1,66 @@
-//! The SQLite file: a small connection pool, connection settings and schema migrations.
+//! The database: SQLite or PostgreSQL through one sqlx `Any` pool, connection settings,
+//! write transactions and schema migrations. While the capabilities move to sqlx (issue
+//! 13), the ones not yet moved reach the same SQLite file through `run` and rusqlite.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{bail, Context};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
 
 use crate::http::error::AppError;
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
-/// The database as handlers share it (`State<Db>`): the pool, and blocking work run on
-/// tokio's blocking pool so a slow query never stalls the async workers.
+/// A write transaction (see [`Db::write`]).
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which database the server runs on: the SQL differs in a few places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The database as handlers share it (`State<Db>`).
 #[derive(Clone)]
-pub struct Db(pub Pool);
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+    /// The same SQLite file through rusqlite, for the capabilities not yet on sqlx.
+    legacy: Pool,
+}
 
 impl Db {
+    /// The pool, for reads (`fetch_*(db.pool())`): each query on whichever connection is free.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// A transaction for read-then-write work. On SQLite it takes the write lock at once:
+    /// a deferred transaction that reads first may find, when it comes to write, that
+    /// another connection wrote in between, and SQLite then fails it instead of waiting.
+    pub async fn write(&self) -> Result<Tx, AppError> {
+        let begin = match self.engine {
+            Engine::Sqlite => "BEGIN IMMEDIATE",
+            Engine::Postgres => "BEGIN",
+        };
+        Ok(self.pool.begin_with(begin).await?)
+    }
+
+    /// Blocking rusqlite work on tokio's blocking pool, for what is not yet on sqlx.
     pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.0.clone();
+        let pool = self.legacy.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(AppError::internal)?;
             work(&mut conn)
@@ -30,7 +68,52 @@ impl Db {
         .await
         .map_err(AppError::internal)?
     }
+
+    /// The SQLite file at `path` (already migrated by [`open`]) through both drivers.
+    pub async fn sqlite(path: &Path, legacy: Pool) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        // The driver takes a URL and percent-decodes its path: `?` and `#` may be in a name.
+        let name = path
+            .to_str()
+            .with_context(|| format!("the database path {} is not UTF-8", path.display()))?;
+        let url = format!(
+            "sqlite://{}",
+            name.replace('%', "%25")
+                .replace('?', "%3F")
+                .replace('#', "%23")
+        );
+        let pool = AnyPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(SQLITE_SETTINGS).await?;
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .with_context(|| format!("opening the database {}", path.display()))?;
+        Ok(Db {
+            pool,
+            engine: Engine::Sqlite,
+            legacy,
+        })
+    }
 }
+
+/// A column as `u32` (counts, sizes, pixels): the `Any` driver reads integers as `i64`.
+pub fn u32_at(row: &AnyRow, index: usize) -> Result<u32, sqlx::Error> {
+    let value: i64 = row.try_get(index)?;
+    u32::try_from(value).map_err(|e| sqlx::Error::ColumnDecode {
+        index: index.to_string(),
+        source: Box::new(e),
+    })
+}
+
+/// Per-connection SQLite settings (SQLite forgets them when the connection closes); a
+/// connection waits up to 5 s on another's write lock before giving up.
+const SQLITE_SETTINGS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 /// The schema, one SQL file per version, applied in order. A database's `user_version`
 /// says how many have been applied; never edit a released file, add the next one.
@@ -61,8 +144,6 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// How long a connection waits on another's write lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const POOL_SIZE: u32 = 8;
 
 /// The current time as stored: unix milliseconds, UTC.
@@ -71,9 +152,7 @@ pub fn now_ms() -> i64 {
     i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
 }
 
-/// A transaction that takes the write lock at once. Use it for every read-then-write: a
-/// deferred transaction that reads first may find, when it comes to write, that another
-/// connection wrote in between, and SQLite then fails it instead of waiting.
+/// [`Db::write`] for rusqlite.
 pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
 }
@@ -106,10 +185,8 @@ pub fn open(path: &Path) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
-/// Per-connection settings (SQLite forgets these when the connection closes).
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+    conn.execute_batch(SQLITE_SETTINGS)
 }
 
 /// Brings the schema up to date, one transaction per migration. Each step takes the write

@@ -81,3 +81,73 @@ pub fn product_card(r: &Row<'_>, lang: Lang) -> rusqlite::Result<ProductCard> {
         group,
     })
 }
+
+/// The same readers for sqlx rows. The rusqlite ones above go once every capability has
+/// moved to sqlx (issue 13).
+pub mod any {
+    use quanzi_api::{Author, GroupPrice, Image, Money, ProductCard};
+    use sqlx::any::AnyRow;
+    use sqlx::Row;
+
+    use crate::http::lang::Lang;
+    use crate::storage::db::u32_at;
+
+    /// An image stored as five columns (url, width, height, alt_zh, alt_en) from `start`.
+    pub fn image(r: &AnyRow, start: usize, lang: Lang) -> Result<Image, sqlx::Error> {
+        Ok(Image {
+            url: r.try_get(start)?,
+            width: u32_at(r, start + 1)?,
+            height: u32_at(r, start + 2)?,
+            alt: lang.pick(r.try_get(start + 3)?, r.try_get(start + 4)?),
+        })
+    }
+
+    /// Like [`image`], for columns that may all be NULL.
+    pub fn optional_image(
+        r: &AnyRow,
+        start: usize,
+        lang: Lang,
+    ) -> Result<Option<Image>, sqlx::Error> {
+        match r.try_get::<Option<String>, _>(start)? {
+            Some(_) => image(r, start, lang).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A member stored as id, name and an optional five-column avatar from `start`.
+    pub fn author(r: &AnyRow, start: usize, lang: Lang) -> Result<Author, sqlx::Error> {
+        Ok(Author {
+            id: r.try_get(start)?,
+            name: r.try_get(start + 1)?,
+            avatar: optional_image(r, start + 2, lang)?,
+        })
+    }
+
+    /// A product card from a row selecting [`super::CARD_COLUMNS`].
+    pub fn product_card(r: &AnyRow, lang: Lang) -> Result<ProductCard, sqlx::Error> {
+        let currency: String = r.try_get(3)?;
+        let group = match (
+            r.try_get::<Option<i64>, _>(5)?,
+            r.try_get::<Option<i64>, _>(6)?,
+        ) {
+            (Some(amount), Some(_)) => Some(GroupPrice {
+                price: Money {
+                    amount,
+                    currency: currency.clone(),
+                },
+                size: u32_at(r, 6)?,
+            }),
+            _ => None,
+        };
+        Ok(ProductCard {
+            id: r.try_get(0)?,
+            title: lang.pick(r.try_get(1)?, r.try_get(2)?),
+            image: image(r, 7, lang)?,
+            solo_price: Money {
+                amount: r.try_get(4)?,
+                currency,
+            },
+            group,
+        })
+    }
+}

@@ -154,7 +154,10 @@ async fn the_shell_preloads_the_pack_and_the_largest_picture() {
     // Inside a host app (no first paint) the code is preloaded at once, before the picture.
     let html = shell(&app.router, "/p/2?embed=1", &[]).await.text();
     let head = &html[..html.find("<title>").expect("title")];
-    assert!(head.contains(&format!("{code}<link rel=preload as=image")), "{head}");
+    assert!(
+        head.contains(&format!("{code}<link rel=preload as=image")),
+        "{head}"
+    );
 
     // A page without a pack of its own in the build preloads the main module only.
     let html = shell(&app.router, "/me/orders", &[]).await.text();
