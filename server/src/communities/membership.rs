@@ -76,6 +76,25 @@ pub async fn role_of(
     role.as_deref().map(parse_role).transpose()
 }
 
+/// Whether `viewer` may delete what `author_id` wrote in the community: their own, or
+/// anyone's when they moderate it.
+pub async fn may_delete(
+    conn: &mut AnyConnection,
+    community_id: i64,
+    author_id: i64,
+    viewer: Option<i64>,
+) -> Result<bool, AppError> {
+    let Some(viewer) = viewer else {
+        return Ok(false);
+    };
+    if viewer == author_id {
+        return Ok(true);
+    }
+    Ok(role_of(conn, community_id, viewer)
+        .await?
+        .is_some_and(Role::moderates))
+}
+
 pub async fn faces(
     conn: &mut AnyConnection,
     community_id: i64,

@@ -7,18 +7,18 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::{Comment, ErrorCode, NewComment, Page};
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::communities::membership::legacy::may_delete;
+use crate::communities::membership::may_delete;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::{SignedIn, Viewer};
-use crate::storage::db::{now_ms, write_tx, Db};
-use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
+use crate::storage::db::{now_ms, Db};
+use crate::storage::rows::any::author;
+use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS};
 
-/// Where a post lives and who wrote it: what deciding on its comments needs.
 #[derive(Clone, Copy)]
 struct PostPlace {
     community_id: i64,
@@ -26,66 +26,62 @@ struct PostPlace {
 }
 
 impl PostPlace {
-    fn of(conn: &Connection, post_id: i64) -> Result<PostPlace, AppError> {
-        conn.prepare_cached("SELECT community_id, author_id FROM posts WHERE id = ?1")?
-            .query_row(params![post_id], |r| {
-                Ok(PostPlace {
-                    community_id: r.get(0)?,
-                    author_id: r.get(1)?,
-                })
-            })
-            .optional()?
-            .ok_or_else(|| AppError::not_found("no such post"))
+    async fn of(conn: &mut AnyConnection, post_id: i64) -> Result<PostPlace, AppError> {
+        let row = sqlx::query("SELECT community_id, author_id FROM posts WHERE id = $1")
+            .bind(post_id)
+            .fetch_optional(conn)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such post"))?;
+        Ok(PostPlace {
+            community_id: row.try_get(0)?,
+            author_id: row.try_get(1)?,
+        })
     }
 
-    /// Whether `viewer` may delete a comment by `comment_author` under this post.
-    fn may_delete_comment(
+    async fn may_delete_comment(
         self,
-        conn: &Connection,
+        conn: &mut AnyConnection,
         comment_author: i64,
         viewer: Option<i64>,
     ) -> Result<bool, AppError> {
         if viewer.is_some() && viewer == Some(self.author_id) {
             return Ok(true);
         }
-        may_delete(conn, self.community_id, comment_author, viewer)
+        may_delete(conn, self.community_id, comment_author, viewer).await
     }
 }
 
-/// Comments of a post after `after` (oldest first), one more than `limit` if there are.
-fn comments_after(
-    conn: &Connection,
+async fn comments_after(
+    conn: &mut AnyConnection,
     post_id: i64,
     after: Cursor,
     fetch: i64,
     lang: Lang,
     viewer: Option<i64>,
 ) -> Result<Vec<(Comment, Cursor)>, AppError> {
-    let place = PostPlace::of(conn, post_id)?;
-    let rows = conn
-        .prepare_cached(&format!(
-            "SELECT k.id, k.body, k.created_ms, {AUTHOR_COLUMNS}
-             FROM comments k JOIN members m ON m.id = k.author_id
-             WHERE k.post_id = ?1 AND (k.created_ms, k.id) > (?2, ?3)
-             ORDER BY k.created_ms, k.id LIMIT ?4"
-        ))?
-        .query_map(params![post_id, after.created_ms, after.id, fetch], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                author(r, 3, lang)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let place = PostPlace::of(conn, post_id).await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT k.id, k.body, k.created_ms, {AUTHOR_COLUMNS}
+         FROM comments k JOIN members m ON m.id = k.author_id
+         WHERE k.post_id = $1 AND (k.created_ms, k.id) > ($2, $3)
+         ORDER BY k.created_ms, k.id LIMIT $4"
+    )))
+    .bind(post_id)
+    .bind(after.created_ms)
+    .bind(after.id)
+    .bind(fetch)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, body, created_ms, author) in rows {
-        let can_delete = place.may_delete_comment(conn, author.id, viewer)?;
+    for row in &rows {
+        let (id, created_ms): (i64, i64) = (row.try_get(0)?, row.try_get(2)?);
+        let author = author(row, 3, lang)?;
+        let can_delete = place.may_delete_comment(conn, author.id, viewer).await?;
         out.push((
             Comment {
                 id,
                 author,
-                body,
+                body: row.try_get(1)?,
                 created_at: rfc3339(created_ms)?,
                 can_delete,
             },
@@ -95,7 +91,6 @@ fn comments_after(
     Ok(out)
 }
 
-/// A page of a post's comments, oldest first (newest last).
 #[utoipa::path(
     get,
     path = "/posts/{id}/comments",
@@ -126,9 +121,9 @@ pub async fn list_comments(
         created_ms: i64::MIN,
         id: i64::MIN,
     });
-    let rows = db
-        .run(move |conn| comments_after(conn, post_id, after, i64::from(limit) + 1, lang, viewer))
-        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let fetch = i64::from(limit) + 1;
+    let rows = comments_after(&mut conn, post_id, after, fetch, lang, viewer).await?;
     let has_more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len());
     let mut last = None;
@@ -167,34 +162,36 @@ pub async fn create_comment(
     JsonBody(comment): JsonBody<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
     let body = quanzi_api::check::comment(&comment.body)?;
-    let created = db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            // Check the post exists before writing under it.
-            PostPlace::of(&tx, post_id)?;
-            let created_ms = now_ms();
-            tx.prepare_cached(
-                "INSERT INTO comments (post_id, author_id, body, created_ms)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![post_id, member_id, body, created_ms])?;
-            let id = tx.last_insert_rowid();
-            let author = tx
-                .prepare_cached(&format!(
-                    "SELECT {AUTHOR_COLUMNS} FROM members m WHERE m.id = ?1"
-                ))?
-                .query_row(params![member_id], |r| author(r, 0, lang))?;
-            tx.commit()?;
-            Ok(Comment {
-                id,
-                author,
-                body,
-                created_at: rfc3339(created_ms)?,
-                // Its author may always delete it.
-                can_delete: true,
-            })
-        })
-        .await?;
+    let mut tx = db.write().await?;
+    // Check the post exists before writing under it.
+    PostPlace::of(&mut tx, post_id).await?;
+    let created_ms = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (post_id, author_id, body, created_ms)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(post_id)
+    .bind(member_id)
+    .bind(&body)
+    .bind(created_ms)
+    .fetch_one(&mut *tx)
+    .await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUTHOR_COLUMNS} FROM members m WHERE m.id = $1"
+    )))
+    .bind(member_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let author = author(&row, 0, lang)?;
+    tx.commit().await?;
+    let created = Comment {
+        id,
+        author,
+        body,
+        created_at: rfc3339(created_ms)?,
+        // Its author may always delete it.
+        can_delete: true,
+    };
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -220,25 +217,27 @@ pub async fn delete_comment(
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    db.run(move |conn| {
-        let tx = write_tx(conn)?;
-        let (author_id, post_id): (i64, i64) = tx
-            .prepare_cached("SELECT author_id, post_id FROM comments WHERE id = ?1")?
-            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .ok_or_else(|| AppError::not_found("no such comment"))?;
-        let place = PostPlace::of(&tx, post_id)?;
-        if !place.may_delete_comment(&tx, author_id, Some(member_id))? {
-            return Err(AppError::forbidden(
-                ErrorCode::Forbidden,
-                "only its author, the post's author or a moderator may delete this comment",
-            ));
-        }
-        tx.prepare_cached("DELETE FROM comments WHERE id = ?1")?
-            .execute(params![id])?;
-        tx.commit()?;
-        Ok(())
-    })
-    .await?;
+    let mut tx = db.write().await?;
+    let row = sqlx::query("SELECT author_id, post_id FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such comment"))?;
+    let (author_id, post_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    let place = PostPlace::of(&mut tx, post_id).await?;
+    if !place
+        .may_delete_comment(&mut tx, author_id, Some(member_id))
+        .await?
+    {
+        return Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "only its author, the post's author or a moderator may delete this comment",
+        ));
+    }
+    sqlx::query("DELETE FROM comments WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
