@@ -61,6 +61,7 @@ pub async fn community_by_slug(
     ))
 }
 
+/// A member's role in a community, if they belong to it.
 pub async fn role_of(
     conn: &mut AnyConnection,
     community_id: i64,
@@ -95,6 +96,7 @@ pub async fn may_delete(
         .is_some_and(Role::moderates))
 }
 
+/// The most recent joiners, newest first.
 pub async fn faces(
     conn: &mut AnyConnection,
     community_id: i64,
@@ -115,8 +117,9 @@ pub async fn faces(
         .collect::<Result<_, _>>()?)
 }
 
-/// Makes `member_id` a member (already one: their role as it is). The insert decides, so
-/// two joins at once count one member.
+/// Adds a member (idempotent: a member keeps the role they have). The community's
+/// `member_count` moves in the same transaction; the insert decides, so two joins at once
+/// count one member.
 pub async fn join_community(db: &Db, community_id: i64, member_id: i64) -> Result<Role, AppError> {
     let mut tx = db.write().await?;
     let joined = sqlx::query(
@@ -199,6 +202,7 @@ pub mod legacy {
     }
 }
 
+/// Joins a community. Joining again changes nothing and answers with the role held.
 #[utoipa::path(
     post,
     path = "/communities/{slug}/membership",

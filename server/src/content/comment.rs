@@ -91,6 +91,7 @@ async fn comments_after(
     Ok(out)
 }
 
+/// A page of a post's comments, oldest first (newest last).
 #[utoipa::path(
     get,
     path = "/posts/{id}/comments",

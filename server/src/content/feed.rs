@@ -5,10 +5,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use quanzi_api::{ErrorCode, FeedQuery, Page, Post};
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension};
+use sqlx::{AssertSqlSafe, Row};
 
-use crate::communities::membership::legacy::community_by_slug;
+use crate::communities::membership::community_by_slug;
 use crate::content::post::load_post;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -49,63 +48,68 @@ pub async fn feed(
         None => None,
     };
     let author = query.author.as_deref().map(parse_id).transpose()?;
-    let page = db
-        .run(move |conn| {
-            let community_id = match community {
-                None => None,
-                Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),
-            };
-            if let Some(author) = author {
-                conn.prepare_cached("SELECT 1 FROM members WHERE id = ?1")?
-                    .query_row(params![author], |_| Ok(()))
-                    .optional()?
-                    .ok_or_else(|| AppError::not_found("no such member"))?;
+    let mut conn = db.pool().acquire().await?;
+    let community_id = match community {
+        None => None,
+        Some(slug) => Some(community_by_slug(&mut conn, &slug, lang).await?.0),
+    };
+    if let Some(author) = author {
+        sqlx::query("SELECT 1 FROM members WHERE id = $1")
+            .bind(author)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such member"))?;
+    }
+    // Keyset pagination: strictly after the cursor in (created_ms, id) descending order,
+    // one extra row to learn whether there is a next page.
+    let after = cursor.unwrap_or(Cursor {
+        created_ms: i64::MAX,
+        id: i64::MAX,
+    });
+    let fetch = i64::from(limit) + 1;
+    // One statement per combination of filters, each plain enough for the database to
+    // walk its index (posts_feed, posts_community_feed, posts_author_feed).
+    let mut sql =
+        String::from("SELECT id, created_ms FROM posts WHERE (created_ms, id) < ($1, $2)");
+    let mut bind = vec![after.created_ms, after.id];
+    if let Some(community_id) = community_id {
+        bind.push(community_id);
+        sql.push_str(&format!(" AND community_id = ${}", bind.len()));
+    }
+    if let Some(author) = author {
+        bind.push(author);
+        sql.push_str(&format!(" AND author_id = ${}", bind.len()));
+    }
+    bind.push(fetch);
+    sql.push_str(&format!(
+        " ORDER BY created_ms DESC, id DESC LIMIT ${}",
+        bind.len()
+    ));
+    // The statement is ours: fixed text and numbered parameters only.
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in bind {
+        query = query.bind(value);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let has_more = rows.len() > limit as usize;
+    let page_rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = match page_rows.last() {
+        Some(last) if has_more => Some(
+            Cursor {
+                created_ms: last.try_get(1)?,
+                id: last.try_get(0)?,
             }
-            // Keyset pagination: strictly after the cursor in (created_ms, id) descending
-            // order, one extra row to learn whether there is a next page.
-            let after = cursor.unwrap_or(Cursor {
-                created_ms: i64::MAX,
-                id: i64::MAX,
-            });
-            let fetch = i64::from(limit) + 1;
-            // One statement per combination of filters, each plain enough for SQLite to
-            // walk its index (posts_feed, posts_community_feed, posts_author_feed).
-            let mut sql =
-                String::from("SELECT id, created_ms FROM posts WHERE (created_ms, id) < (?1, ?2)");
-            let mut bind: Vec<Value> = vec![after.created_ms.into(), after.id.into()];
-            if let Some(community_id) = community_id {
-                bind.push(community_id.into());
-                sql.push_str(&format!(" AND community_id = ?{}", bind.len()));
-            }
-            if let Some(author) = author {
-                bind.push(author.into());
-                sql.push_str(&format!(" AND author_id = ?{}", bind.len()));
-            }
-            bind.push(fetch.into());
-            sql.push_str(&format!(
-                " ORDER BY created_ms DESC, id DESC LIMIT ?{}",
-                bind.len()
-            ));
-            let rows: Vec<(i64, i64)> = conn
-                .prepare_cached(&sql)?
-                .query_map(params_from_iter(bind), |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-            let has_more = rows.len() > limit as usize;
-            let page_rows = &rows[..rows.len().min(limit as usize)];
-            let next_cursor = match page_rows.last() {
-                Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
-                _ => None,
-            };
-            let mut items = Vec::with_capacity(page_rows.len());
-            for &(id, _) in page_rows {
-                // Read in the same connection right after the ids; a post deleted in
-                // between is simply skipped.
-                if let Some(post) = load_post(conn, id, lang, viewer)? {
-                    items.push(post);
-                }
-            }
-            Ok(Page { items, next_cursor })
-        })
-        .await?;
+            .encode(),
+        ),
+        _ => None,
+    };
+    let mut items = Vec::with_capacity(page_rows.len());
+    for row in page_rows {
+        // Read right after the ids; a post deleted in between is simply skipped.
+        if let Some(post) = load_post(&mut conn, row.try_get(0)?, lang, viewer).await? {
+            items.push(post);
+        }
+    }
+    let page = Page { items, next_cursor };
     Ok(Json(page))
 }

@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::post::{POST_MAX_IMAGES, POST_MAX_PRODUCTS};
 use quanzi_api::{CommunityRef, ErrorCode, Image, NewPost, Post, PostSummary, ProductCard};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::communities::membership::legacy::{community_by_slug, may_delete, role_of};
+use crate::communities::membership::{community_by_slug, may_delete, role_of};
 use crate::content::upload;
 use crate::content::ContentState;
 use crate::http::body::JsonBody;
@@ -17,8 +18,9 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
-use crate::storage::db::{now_ms, write_tx};
-use crate::storage::rows::{author, image, optional_image, product_card, rfc3339, AUTHOR_COLUMNS};
+use crate::storage::db::{now_ms, u32_at};
+use crate::storage::rows::any::{author, image, product_card};
+use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN};
 
 /// A post's like count: the base it arrived with plus members' likes (see migration 0002).
 const LIKE_COUNT: &str =
@@ -48,84 +50,65 @@ pub async fn get_post(
     Viewer(viewer): Viewer,
     PathId(id): PathId,
 ) -> Result<Json<Post>, AppError> {
-    let post = state
-        .db
-        .run(move |conn| load_post(conn, id, lang, viewer))
-        .await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let post = load_post(&mut conn, id, lang, viewer).await?;
     post.map(Json)
         .ok_or_else(|| AppError::not_found("no such post"))
 }
 
 /// Reads one post in full, as `viewer` sees it (their like, whether they may delete it);
 /// `None` when there is no such post.
-pub fn load_post(
-    conn: &Connection,
+pub async fn load_post(
+    conn: &mut AnyConnection,
     id: i64,
     lang: Lang,
     viewer: Option<i64>,
 ) -> Result<Option<Post>, AppError> {
-    let mut stmt = conn.prepare_cached(&format!(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT p.id, p.title, p.body, p.title_en, p.body_en, {LIKE_COUNT}, {COMMENT_COUNT},
                 p.created_ms, c.slug, c.name_zh, c.name_en, c.id,
                 {AUTHOR_COLUMNS}
          FROM posts p
          JOIN communities c ON c.id = p.community_id
          JOIN members m ON m.id = p.author_id
-         WHERE p.id = ?1"
-    ))?;
-    let row = stmt
-        .query_row(params![id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                pick_text(lang, r.get(1)?, r.get(3)?),
-                pick_text(lang, r.get(2)?, r.get(4)?),
-                r.get::<_, u32>(5)?,
-                r.get::<_, u32>(6)?,
-                r.get::<_, i64>(7)?,
-                CommunityRef {
-                    slug: r.get(8)?,
-                    name: lang.pick(r.get(9)?, r.get(10)?),
-                },
-                r.get::<_, i64>(11)?,
-                author(r, 12, lang)?,
-            ))
-        })
-        .optional()?;
-    let Some((
-        id,
-        title,
-        body,
-        like_count,
-        comment_count,
-        created_ms,
-        community,
-        community_id,
-        author,
-    )) = row
-    else {
+         WHERE p.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
     };
-    let body: Vec<String> = serde_json::from_str(&body)?;
+    let id: i64 = r.try_get(0)?;
+    let body: Vec<String> = serde_json::from_str(&pick_text(lang, r.try_get(2)?, r.try_get(4)?))?;
+    let community_id: i64 = r.try_get(11)?;
+    let author = author(&r, 12, lang)?;
     let viewer_liked = match viewer {
-        Some(viewer) => conn
-            .prepare_cached("SELECT 1 FROM post_likes WHERE post_id = ?1 AND member_id = ?2")?
-            .query_row(params![id, viewer], |_| Ok(()))
-            .optional()?
-            .is_some(),
+        Some(viewer) => {
+            sqlx::query("SELECT 1 FROM post_likes WHERE post_id = $1 AND member_id = $2")
+                .bind(id)
+                .bind(viewer)
+                .fetch_optional(&mut *conn)
+                .await?
+                .is_some()
+        }
         None => false,
     };
-    let can_delete = may_delete(conn, community_id, author.id, viewer)?;
+    let can_delete = may_delete(conn, community_id, author.id, viewer).await?;
     Ok(Some(Post {
         id,
         author,
-        title,
+        title: pick_text(lang, r.try_get(1)?, r.try_get(3)?),
         body,
-        images: post_images(conn, id, lang)?,
-        community,
-        like_count,
-        comment_count,
-        created_at: rfc3339(created_ms)?,
-        products: product_cards(conn, id, lang)?,
+        images: post_images(conn, id, lang).await?,
+        community: CommunityRef {
+            slug: r.try_get(8)?,
+            name: lang.pick(r.try_get(9)?, r.try_get(10)?),
+        },
+        like_count: u32_at(&r, 5)?,
+        comment_count: u32_at(&r, 6)?,
+        created_at: rfc3339(r.try_get(7)?)?,
+        products: product_cards(conn, id, lang).await?,
         viewer_liked,
         can_delete,
     }))
@@ -209,66 +192,65 @@ pub async fn create_post(
     JsonBody(post): JsonBody<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), AppError> {
     let post = check_new_post(post)?;
-    let created = state
-        .db
-        .run(move |conn| {
-            let (community_id, _) = community_by_slug(conn, &post.community, lang)?;
-            let tx = write_tx(conn)?;
-            if role_of(&tx, community_id, member_id)?.is_none() {
-                return Err(AppError::forbidden(
-                    ErrorCode::NotAMember,
-                    "join the community to post in it",
-                ));
-            }
-            let now = now_ms();
-            tx.prepare_cached(
-                "INSERT INTO posts (author_id, community_id, created_ms, title, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                member_id,
-                community_id,
-                now,
-                post.title,
-                serde_json::to_string(&post.body)?
-            ])?;
-            let post_id = tx.last_insert_rowid();
-            for (position, upload_id) in post.images.iter().enumerate() {
-                let photo = upload::claim(&tx, *upload_id, member_id, post_id)?;
-                let n = position + 1;
-                tx.prepare_cached(
-                    "INSERT INTO post_images (post_id, position, url, width, height, alt_zh, alt_en)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    post_id,
-                    position as i64,
-                    photo.url,
-                    photo.width,
-                    photo.height,
-                    format!("{}（图 {n}）", post.title),
-                    format!("{} (photo {n})", post.title),
-                ])?;
-            }
-            for (position, product_id) in post.products.iter().enumerate() {
-                let known = tx
-                    .prepare_cached("SELECT 1 FROM products WHERE id = ?1")?
-                    .query_row(params![product_id], |_| Ok(()))
-                    .optional()?
-                    .is_some();
-                if !known {
-                    return Err(AppError::not_found(format!("no product {product_id}")));
-                }
-                tx.prepare_cached(
-                    "INSERT INTO post_products (post_id, position, product_id) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![post_id, position as i64, product_id])?;
-            }
-            tx.commit()?;
-            load_post(conn, post_id, lang, Some(member_id))?
-                .ok_or_else(|| AppError::internal("the new post vanished"))
-        })
+    let mut tx = state.db.write().await?;
+    let (community_id, _) = community_by_slug(&mut tx, &post.community, lang).await?;
+    if role_of(&mut tx, community_id, member_id).await?.is_none() {
+        return Err(AppError::forbidden(
+            ErrorCode::NotAMember,
+            "join the community to post in it",
+        ));
+    }
+    let post_id: i64 = sqlx::query_scalar(
+        "INSERT INTO posts (author_id, community_id, created_ms, title, body)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(member_id)
+    .bind(community_id)
+    .bind(now_ms())
+    .bind(&post.title)
+    .bind(serde_json::to_string(&post.body)?)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (position, upload_id) in post.images.iter().enumerate() {
+        let photo = upload::claim(&mut tx, *upload_id, member_id, post_id).await?;
+        let n = position + 1;
+        sqlx::query(
+            "INSERT INTO post_images (post_id, position, url, width, height, alt_zh, alt_en)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(post_id)
+        .bind(position as i64)
+        .bind(photo.url)
+        .bind(i64::from(photo.width))
+        .bind(i64::from(photo.height))
+        .bind(format!("{}（图 {n}）", post.title))
+        .bind(format!("{} (photo {n})", post.title))
+        .execute(&mut *tx)
         .await?;
+    }
+    for (position, product_id) in post.products.iter().enumerate() {
+        let known = sqlx::query("SELECT 1 FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !known {
+            return Err(AppError::not_found(format!("no product {product_id}")));
+        }
+        sqlx::query(
+            "INSERT INTO post_products (post_id, position, product_id) VALUES ($1, $2, $3)",
+        )
+        .bind(post_id)
+        .bind(position as i64)
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let created = load_post(&mut conn, post_id, lang, Some(member_id))
+        .await?
+        .ok_or_else(|| AppError::internal("the new post vanished"))?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -294,36 +276,34 @@ pub async fn delete_post(
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let files = state
-        .db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            let (author_id, community_id): (i64, i64) = tx
-                .prepare_cached("SELECT author_id, community_id FROM posts WHERE id = ?1")?
-                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .ok_or_else(|| AppError::not_found("no such post"))?;
-            if !may_delete(&tx, community_id, author_id, Some(member_id))? {
-                return Err(AppError::forbidden(
-                    ErrorCode::Forbidden,
-                    "only the author or a moderator may delete this post",
-                ));
-            }
-            let files = upload::release_for_post(&tx, id)?;
-            // Likes, comments, pictures and product cards cascade (schema v1 and v2).
-            tx.prepare_cached("DELETE FROM posts WHERE id = ?1")?
-                .execute(params![id])?;
-            tx.commit()?;
-            Ok(files)
-        })
+    let mut tx = state.db.write().await?;
+    let row = sqlx::query("SELECT author_id, community_id FROM posts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such post"))?;
+    let (author_id, community_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    if !may_delete(&mut tx, community_id, author_id, Some(member_id)).await? {
+        return Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "only the author or a moderator may delete this post",
+        ));
+    }
+    let files = upload::release_for_post(&mut tx, id).await?;
+    // Likes, comments, pictures and product cards cascade (schema v1 and v2).
+    sqlx::query("DELETE FROM posts WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     // After the commit: a file left behind by a failed removal is garbage, not a broken post.
     state.uploads.remove_files(files).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Posts that feature a product, newest first, as summaries. Bounded, so a popular product
-/// cannot make its page unbounded.
+/// cannot make its page unbounded. On rusqlite until the product page moves to sqlx
+/// (issue 13).
 pub fn summaries_for_product(
     conn: &Connection,
     product_id: i64,
@@ -348,8 +328,8 @@ pub fn summaries_for_product(
             pick_text(lang, r.get(1)?, r.get(2)?),
             r.get::<_, u32>(3)?,
             r.get::<_, i64>(4)?,
-            author(r, 5, lang)?,
-            optional_image(r, 12, lang)?,
+            crate::storage::rows::author(r, 5, lang)?,
+            crate::storage::rows::optional_image(r, 12, lang)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -367,36 +347,43 @@ pub fn summaries_for_product(
     Ok(out)
 }
 
-fn post_images(conn: &Connection, post_id: i64, lang: Lang) -> Result<Vec<Image>, AppError> {
-    let mut stmt = conn.prepare_cached(
+async fn post_images(
+    conn: &mut AnyConnection,
+    post_id: i64,
+    lang: Lang,
+) -> Result<Vec<Image>, AppError> {
+    let rows = sqlx::query(
         "SELECT url, width, height, alt_zh, alt_en FROM post_images
-         WHERE post_id = ?1 ORDER BY position",
-    )?;
-    let images = stmt
-        .query_map(params![post_id], |r| image(r, 0, lang))?
-        .collect::<Result<_, _>>()?;
-    Ok(images)
+         WHERE post_id = $1 ORDER BY position",
+    )
+    .bind(post_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| image(r, 0, lang))
+        .collect::<Result<_, _>>()?)
 }
 
-fn product_cards(
-    conn: &Connection,
+async fn product_cards(
+    conn: &mut AnyConnection,
     post_id: i64,
     lang: Lang,
 ) -> Result<Vec<ProductCard>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
-                pr.group_price, pr.group_size,
-                i.url, i.width, i.height, i.alt_zh, i.alt_en
-         FROM post_products pp
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS} FROM post_products pp
          JOIN products pr ON pr.id = pp.product_id
-         JOIN product_images i ON i.product_id = pr.id AND i.position = 0
-         WHERE pp.post_id = ?1
-         ORDER BY pp.position",
-    )?;
-    let cards = stmt
-        .query_map(params![post_id], |r| product_card(r, lang))?
-        .collect::<Result<_, _>>()?;
-    Ok(cards)
+         {CARD_JOIN}
+         WHERE pp.post_id = $1
+         ORDER BY pp.position"
+    )))
+    .bind(post_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| product_card(r, lang))
+        .collect::<Result<_, _>>()?)
 }
 
 /// The original text, or its English translation when English is wanted and there is one.

@@ -26,6 +26,7 @@ use quanzi_api::upload::{IMAGE_MAX_SIDE, UPLOAD_MAX_BYTES};
 use quanzi_api::variant::{variant_source, variant_url, VARIANT_WIDTHS};
 use quanzi_api::{ErrorCode, Image, Upload};
 use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::{AnyConnection, Row};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -36,7 +37,7 @@ use crate::http::error::AppError;
 use crate::http::middleware::photo_too_large as too_large;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{now_ms, u32_at, write_tx};
 
 /// Larger pictures are refused before decoding: 40 megapixels is a 160 MB bitmap.
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -464,42 +465,41 @@ pub struct Claimed {
 /// Attaches an upload to a post, inside the post's transaction: only the member's own
 /// upload that no post has claimed yet; `bad_upload` otherwise (whoever else's it is, and
 /// whether it exists, is not told).
-pub fn claim(
-    conn: &Connection,
+pub async fn claim(
+    conn: &mut AnyConnection,
     upload_id: i64,
     member_id: i64,
     post_id: i64,
 ) -> Result<Claimed, AppError> {
-    let found: Option<(String, u32, u32)> = conn
-        .prepare_cached(
-            "SELECT name, width, height FROM uploads
-             WHERE id = ?1 AND owner_id = ?2 AND post_id IS NULL AND avatar = 0",
-        )?
-        .query_row(params![upload_id, member_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    let Some((name, width, height)) = found else {
-        return Err(not_yours());
-    };
-    conn.prepare_cached("UPDATE uploads SET post_id = ?2 WHERE id = ?1")?
-        .execute(params![upload_id, post_id])?;
+    // One conditional update: two posts claiming one photo at once cannot both have it.
+    let row = sqlx::query(
+        "UPDATE uploads SET post_id = $2
+         WHERE id = $1 AND owner_id = $3 AND post_id IS NULL AND avatar = 0
+         RETURNING name, width, height",
+    )
+    .bind(upload_id)
+    .bind(post_id)
+    .bind(member_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(not_yours)?;
     Ok(Claimed {
-        url: media_url(&name),
-        width,
-        height,
+        url: media_url(&row.try_get::<String, _>(0)?),
+        width: u32_at(&row, 1)?,
+        height: u32_at(&row, 2)?,
     })
 }
 
 /// Forgets a post's uploads inside the deleting transaction; returns their file names, to
 /// remove once it has committed.
-pub fn release_for_post(conn: &Connection, post_id: i64) -> Result<Vec<String>, AppError> {
-    let names = conn
-        .prepare_cached("SELECT name FROM uploads WHERE post_id = ?1")?
-        .query_map(params![post_id], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    conn.prepare_cached("DELETE FROM uploads WHERE post_id = ?1")?
-        .execute(params![post_id])?;
+pub async fn release_for_post(
+    conn: &mut AnyConnection,
+    post_id: i64,
+) -> Result<Vec<String>, AppError> {
+    let names = sqlx::query_scalar("DELETE FROM uploads WHERE post_id = $1 RETURNING name")
+        .bind(post_id)
+        .fetch_all(conn)
+        .await?;
     Ok(names)
 }
 
