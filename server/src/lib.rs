@@ -96,11 +96,6 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         if demo::load_if_empty(&mut conn, demo::STORE_JSON, now)? {
             tracing::info!("loaded the demo store into {}", db_path.display());
         }
-        // The demo members, and members from before referral codes, get theirs now.
-        let coded = referral::backfill(&mut conn)?;
-        if coded > 0 {
-            tracing::info!(members = coded, "gave referral codes");
-        }
         Ok(pool)
     })
     .await??;
@@ -119,6 +114,13 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     )?;
     let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
     let db = Db::sqlite(&config.db_path, pool).await?;
+    // The demo members, and members from before referral codes, get theirs now.
+    let coded = referral::backfill(&db)
+        .await
+        .map_err(|err| anyhow::anyhow!("giving referral codes: {}", err.message))?;
+    if coded > 0 {
+        tracing::info!(members = coded, "gave referral codes");
+    }
     let commerce = context::Commerce {
         db: db.clone(),
         payments: Arc::new(payment::TestPaymentProvider::new(

@@ -508,37 +508,36 @@ pub async fn release_for_post(
 /// once the transaction has committed. Someone else's upload is `not_found`, exactly like
 /// one that does not exist; one a post has published is `bad_upload`. Claiming the current
 /// picture again changes nothing.
-pub fn claim_avatar(
-    conn: &Connection,
+pub async fn claim_avatar(
+    conn: &mut AnyConnection,
     upload_id: i64,
     member_id: i64,
 ) -> Result<(Claimed, Vec<String>), AppError> {
-    let found: Option<(String, u32, u32, Option<i64>)> = conn
-        .prepare_cached(
-            "SELECT name, width, height, post_id FROM uploads WHERE id = ?1 AND owner_id = ?2",
-        )?
-        .query_row(params![upload_id, member_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let Some((name, width, height, post_id)) = found else {
-        return Err(no_such_upload());
-    };
-    if post_id.is_some() {
+    let found = sqlx::query(
+        "SELECT name, width, height, post_id FROM uploads WHERE id = $1 AND owner_id = $2",
+    )
+    .bind(upload_id)
+    .bind(member_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(no_such_upload)?;
+    if found.try_get::<Option<i64>, _>(3)?.is_some() {
         return Err(AppError::bad_request(
             ErrorCode::BadUpload,
             "a photo published in a post cannot be a profile picture; upload it again",
         ));
     }
     // The old picture goes first: a member has one at most (a unique index says so).
-    let replaced = release_avatar_except(conn, member_id, Some(upload_id))?;
-    conn.prepare_cached("UPDATE uploads SET avatar = 1 WHERE id = ?1")?
-        .execute(params![upload_id])?;
+    let replaced = release_avatar_except(conn, member_id, Some(upload_id)).await?;
+    sqlx::query("UPDATE uploads SET avatar = 1 WHERE id = $1")
+        .bind(upload_id)
+        .execute(&mut *conn)
+        .await?;
     Ok((
         Claimed {
-            url: media_url(&name),
-            width,
-            height,
+            url: media_url(&found.try_get::<String, _>(0)?),
+            width: u32_at(&found, 1)?,
+            height: u32_at(&found, 2)?,
         },
         replaced,
     ))
@@ -546,22 +545,26 @@ pub fn claim_avatar(
 
 /// Forgets a member's uploaded profile picture inside the caller's transaction; returns its
 /// file name (if there was one), to remove once the transaction has committed.
-pub fn release_avatar(conn: &Connection, member_id: i64) -> Result<Vec<String>, AppError> {
-    release_avatar_except(conn, member_id, None)
+pub async fn release_avatar(
+    conn: &mut AnyConnection,
+    member_id: i64,
+) -> Result<Vec<String>, AppError> {
+    release_avatar_except(conn, member_id, None).await
 }
 
-fn release_avatar_except(
-    conn: &Connection,
+async fn release_avatar_except(
+    conn: &mut AnyConnection,
     member_id: i64,
     keep: Option<i64>,
 ) -> Result<Vec<String>, AppError> {
-    let names = conn
-        .prepare_cached(
-            "DELETE FROM uploads WHERE owner_id = ?1 AND avatar = 1 AND id IS NOT ?2
-             RETURNING name",
-        )?
-        .query_map(params![member_id, keep], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
+    let names = sqlx::query_scalar(
+        "DELETE FROM uploads WHERE owner_id = $1 AND avatar = 1 AND ($2 IS NULL OR id <> $2)
+         RETURNING name",
+    )
+    .bind(member_id)
+    .bind(keep)
+    .fetch_all(conn)
+    .await?;
     Ok(names)
 }
 

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use quanzi_api::check;
 use quanzi_api::{CommunityRef, ErrorCode, Me, Membership, SignIn, SignUp};
-use rusqlite::{params, Connection, ErrorCode as SqlErrorCode, OptionalExtension};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::communities::membership::parse_role;
 use crate::http::body::JsonBody;
@@ -24,8 +24,9 @@ use crate::http::ratelimit::{rate_limited, ClientAddr};
 use crate::members::session::{self, Viewer};
 use crate::members::Accounts;
 use crate::referral;
-use crate::storage::db::{now_ms, write_tx};
-use crate::storage::rows::{author, AUTHOR_COLUMNS};
+use crate::storage::db::now_ms;
+use crate::storage::rows::any::author;
+use crate::storage::rows::AUTHOR_COLUMNS;
 
 /// An Argon2id PHC string for a password, with a fresh random salt. Slow on purpose: call
 /// it off the async workers.
@@ -71,43 +72,41 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The signed-in member as `GET /account/me` shows them; `None` without an account.
-pub fn load_me(conn: &Connection, member_id: i64, lang: Lang) -> Result<Option<Me>, AppError> {
-    let found = conn
-        .prepare_cached(&format!(
-            "SELECT {AUTHOR_COLUMNS}, a.email
-             FROM members m JOIN accounts a ON a.member_id = m.id
-             WHERE m.id = ?1"
-        ))?
-        .query_row(params![member_id], |r| {
-            Ok((author(r, 0, lang)?, r.get::<_, String>(7)?))
-        })
-        .optional()?;
-    let Some((member, email)) = found else {
+pub async fn load_me(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    lang: Lang,
+) -> Result<Option<Me>, AppError> {
+    let found = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUTHOR_COLUMNS}, a.email
+         FROM members m JOIN accounts a ON a.member_id = m.id
+         WHERE m.id = $1"
+    )))
+    .bind(member_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(found) = found else {
         return Ok(None);
     };
-    let referral_code = referral::code_of(conn, member_id)?;
-    let rows = conn
-        .prepare_cached(
-            "SELECT c.slug, c.name_zh, c.name_en, ms.role
-             FROM memberships ms JOIN communities c ON c.id = ms.community_id
-             WHERE ms.member_id = ?1
-             ORDER BY ms.joined_ms, c.id",
-        )?
-        .query_map(params![member_id], |r| {
-            Ok((
-                CommunityRef {
-                    slug: r.get(0)?,
-                    name: lang.pick(r.get(1)?, r.get(2)?),
-                },
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let (member, email) = (author(&found, 0, lang)?, found.try_get::<String, _>(7)?);
+    let referral_code = referral::code_of(conn, member_id).await?;
+    let rows = sqlx::query(
+        "SELECT c.slug, c.name_zh, c.name_en, ms.role
+         FROM memberships ms JOIN communities c ON c.id = ms.community_id
+         WHERE ms.member_id = $1
+         ORDER BY ms.joined_ms, c.id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut communities = Vec::with_capacity(rows.len());
-    for (community, role) in rows {
+    for r in &rows {
         communities.push(Membership {
-            community,
-            role: parse_role(&role)?,
+            community: CommunityRef {
+                slug: r.try_get(0)?,
+                name: lang.pick(r.try_get(1)?, r.try_get(2)?),
+            },
+            role: parse_role(&r.try_get::<String, _>(3)?)?,
         });
     }
     Ok(Some(Me {
@@ -172,17 +171,13 @@ pub async fn sign_up(
         .sign_up_limiter
         .begin(addr, Instant::now())
         .map_err(|wait| rate_limited(wait, "too many sign-ups from this address"))?;
-    let taken = |email: String| {
-        move |conn: &mut Connection| -> Result<bool, AppError> {
-            Ok(conn
-                .prepare_cached("SELECT 1 FROM accounts WHERE email = ?1")?
-                .query_row(params![email], |_| Ok(()))
-                .optional()?
-                .is_some())
-        }
-    };
     // Checked before the slow hash to spare the work; the UNIQUE index settles races.
-    if state.db.run(taken(email.clone())).await? {
+    let taken = sqlx::query("SELECT 1 FROM accounts WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(state.db.pool())
+        .await?
+        .is_some();
+    if taken {
         return Err(email_taken());
     }
     let password = body.password;
@@ -195,53 +190,50 @@ pub async fn sign_up(
         .referral_code
         .as_deref()
         .and_then(quanzi_api::parse_referral_code);
-    let (token, me) = state
-        .db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            // Who is signed in on this browser, if anyone: they cannot refer the account
-            // they are making themselves.
-            let signed_in = match &previous {
-                Some(previous) => session::member_for(&tx, previous)?,
-                None => None,
-            };
-            if let Some(previous) = previous {
-                session::revoke(&tx, &previous)?;
-            }
-            tx.prepare_cached("INSERT INTO members (name) VALUES (?1)")?
-                .execute(params![name])?;
-            let member_id = tx.last_insert_rowid();
-            referral::assign_code(&tx, member_id)?;
-            let referrer = referral::referrer_for_sign_up(
-                &tx,
-                cookie_code.as_deref(),
-                body_code.as_deref(),
-                signed_in,
-            )?;
-            if let Some(referrer) = referrer {
-                referral::credit_sign_up(&tx, member_id, referrer, now_ms())?;
-            }
-            let inserted = tx
-                .prepare_cached(
-                    "INSERT INTO accounts (member_id, email, password_hash, created_ms)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![member_id, email, hash, now_ms()]);
-            match inserted {
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.code == SqlErrorCode::ConstraintViolation =>
-                {
-                    return Err(email_taken());
-                }
-                other => other?,
-            };
-            let token = session::create(&tx, member_id)?;
-            let me = load_me(&tx, member_id, lang)?
-                .ok_or_else(|| AppError::internal("the new account vanished"))?;
-            tx.commit()?;
-            Ok((token, me))
-        })
+    let mut tx = state.db.write().await?;
+    // Who is signed in on this browser, if anyone: they cannot refer the account they are
+    // making themselves.
+    let signed_in = match &previous {
+        Some(previous) => session::member_for(&mut tx, previous).await?,
+        None => None,
+    };
+    if let Some(previous) = previous {
+        session::revoke(&mut tx, &previous).await?;
+    }
+    let member_id: i64 = sqlx::query_scalar("INSERT INTO members (name) VALUES ($1) RETURNING id")
+        .bind(&name)
+        .fetch_one(&mut *tx)
         .await?;
+    referral::assign_code(&mut tx, member_id).await?;
+    let referrer = referral::referrer_for_sign_up(
+        &mut tx,
+        cookie_code.as_deref(),
+        body_code.as_deref(),
+        signed_in,
+    )
+    .await?;
+    if let Some(referrer) = referrer {
+        referral::credit_sign_up(&mut tx, member_id, referrer, now_ms()).await?;
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO accounts (member_id, email, password_hash, created_ms)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(member_id)
+    .bind(&email)
+    .bind(&hash)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(email_taken()),
+        other => other?,
+    };
+    let token = session::create(&mut tx, member_id).await?;
+    let me = load_me(&mut tx, member_id, lang)
+        .await?
+        .ok_or_else(|| AppError::internal("the new account vanished"))?;
+    tx.commit().await?;
     let mut headers = HeaderMap::new();
     headers.insert(
         header::SET_COOKIE,
@@ -287,22 +279,12 @@ pub async fn sign_in(
         .sign_in_limiter
         .begin(&email, addr, Instant::now())
         .map_err(|wait| rate_limited(wait, "too many failed sign-ins"))?;
-    let stored = {
-        let email = email.clone();
-        state
-            .db
-            .run(move |conn| {
-                Ok(conn
-                    .prepare_cached(
-                        "SELECT member_id, password_hash FROM accounts WHERE email = ?1",
-                    )?
-                    .query_row(params![email], |r| {
-                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                    })
-                    .optional()?)
-            })
-            .await?
-    };
+    let stored = sqlx::query("SELECT member_id, password_hash FROM accounts WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(state.db.pool())
+        .await?
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+        .transpose()?;
     let password = body.password;
     let member_id = blocking(move || match stored {
         Some((member_id, hash)) => verify_password(&password, &hash).then_some(member_id),
@@ -331,18 +313,14 @@ pub async fn sign_in(
     };
     state.sign_in_limiter.succeeded(attempt);
     let previous = previous_token(&state, &request_headers);
-    let (token, me) = state
-        .db
-        .run(move |conn| {
-            if let Some(previous) = previous {
-                session::revoke(conn, &previous)?;
-            }
-            let token = session::create(conn, member_id)?;
-            let me = load_me(conn, member_id, lang)?
-                .ok_or_else(|| AppError::internal("an account without a member"))?;
-            Ok((token, me))
-        })
-        .await?;
+    let mut conn = state.db.pool().acquire().await?;
+    if let Some(previous) = previous {
+        session::revoke(&mut conn, &previous).await?;
+    }
+    let token = session::create(&mut conn, member_id).await?;
+    let me = load_me(&mut conn, member_id, lang)
+        .await?
+        .ok_or_else(|| AppError::internal("an account without a member"))?;
     let mut headers = HeaderMap::new();
     headers.insert(
         header::SET_COOKIE,
@@ -368,10 +346,7 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Result<(StatusCode, HeaderMap), AppError> {
     if let Some(token) = session::token_from(&headers, state.scheme.secure()) {
-        state
-            .db
-            .run(move |conn| session::revoke(conn, &token))
-            .await?;
+        session::revoke(&mut *state.db.pool().acquire().await?, &token).await?;
     }
     let mut out = HeaderMap::new();
     out.insert(
@@ -408,14 +383,14 @@ pub async fn me(
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     // A session whose account has gone is a guest's too.
-    Ok(state
-        .db
-        .run(move |conn| load_me(conn, member_id, lang))
-        .await?
-        .map_or_else(
-            || StatusCode::NO_CONTENT.into_response(),
-            |me| Json(me).into_response(),
-        ))
+    Ok(
+        load_me(&mut *state.db.pool().acquire().await?, member_id, lang)
+            .await?
+            .map_or_else(
+                || StatusCode::NO_CONTENT.into_response(),
+                |me| Json(me).into_response(),
+            ),
+    )
 }
 
 #[cfg(test)]

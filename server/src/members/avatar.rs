@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Me, SetAvatar};
-use rusqlite::{params, Connection};
 
 use crate::content::upload;
 use crate::content::ContentState;
@@ -15,43 +14,52 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::members::account::load_me;
 use crate::members::session::SignedIn;
-use crate::storage::db::write_tx;
+use crate::storage::db::Db;
 
 /// Sets (or with `None` clears) the member's picture inside a transaction; returns the
 /// member as `/me` shows them and the files no longer used, to remove after the commit.
-fn set(
-    conn: &mut Connection,
+async fn set(
+    db: &Db,
     member_id: i64,
     upload_id: Option<i64>,
     lang: Lang,
 ) -> Result<(Me, Vec<String>), AppError> {
-    let tx = write_tx(conn)?;
+    let mut tx = db.write().await?;
     let released = match upload_id {
         Some(upload_id) => {
-            let (photo, replaced) = upload::claim_avatar(&tx, upload_id, member_id)?;
+            let (photo, replaced) = upload::claim_avatar(&mut tx, upload_id, member_id).await?;
             // The alt text names the member, as the demo's pictures do.
-            tx.prepare_cached(
-                "UPDATE members SET avatar_url = ?2, avatar_width = ?3, avatar_height = ?4,
+            sqlx::query(
+                "UPDATE members SET avatar_url = $2, avatar_width = $3, avatar_height = $4,
                      avatar_alt_zh = name || '的头像', avatar_alt_en = 'Avatar of ' || name
-                 WHERE id = ?1",
-            )?
-            .execute(params![member_id, photo.url, photo.width, photo.height])?;
+                 WHERE id = $1",
+            )
+            .bind(member_id)
+            .bind(photo.url)
+            .bind(i64::from(photo.width))
+            .bind(i64::from(photo.height))
+            .execute(&mut *tx)
+            .await?;
             replaced
         }
         None => {
-            let released = upload::release_avatar(&tx, member_id)?;
-            tx.prepare_cached(
+            let released = upload::release_avatar(&mut tx, member_id).await?;
+            sqlx::query(
                 "UPDATE members SET avatar_url = NULL, avatar_width = NULL, avatar_height = NULL,
                      avatar_alt_zh = NULL, avatar_alt_en = NULL
-                 WHERE id = ?1",
-            )?
-            .execute(params![member_id])?;
+                 WHERE id = $1",
+            )
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
             released
         }
     };
     // A session whose account is gone is no session.
-    let me = load_me(&tx, member_id, lang)?.ok_or_else(AppError::unauthenticated)?;
-    tx.commit()?;
+    let me = load_me(&mut tx, member_id, lang)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    tx.commit().await?;
     Ok((me, released))
 }
 
@@ -62,10 +70,7 @@ async fn answer(
     upload_id: Option<i64>,
     lang: Lang,
 ) -> Result<Json<Me>, AppError> {
-    let (me, released) = state
-        .db
-        .run(move |conn| set(conn, member_id, upload_id, lang))
-        .await?;
+    let (me, released) = set(&state.db, member_id, upload_id, lang).await?;
     // After the commit: a file left behind by a failed removal is garbage, not a hole.
     state.uploads.remove_files(released).await;
     Ok(Json(me))

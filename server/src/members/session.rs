@@ -9,8 +9,8 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::Modify;
@@ -48,52 +48,60 @@ fn token_hash(token: &str) -> Vec<u8> {
 
 /// Starts a session for a member; returns the token for the cookie. Expired sessions are
 /// swept on the way, so the table does not grow without bound.
-pub fn create(conn: &Connection, member_id: i64) -> Result<String, AppError> {
+pub async fn create(conn: &mut AnyConnection, member_id: i64) -> Result<String, AppError> {
     let mut bytes = [0u8; TOKEN_BYTES];
     getrandom::fill(&mut bytes).map_err(AppError::internal)?;
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let now = now_ms();
-    conn.prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?
-        .execute(params![now])?;
-    conn.prepare_cached(
+    sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
         "INSERT INTO sessions (token_hash, member_id, created_ms, expires_ms, last_seen_ms)
-         VALUES (?1, ?2, ?3, ?4, ?3)",
-    )?
-    .execute(params![
-        token_hash(&token),
-        member_id,
-        now,
-        now + SESSION_SECS * 1000
-    ])?;
+         VALUES ($1, $2, $3, $4, $3)",
+    )
+    .bind(token_hash(&token))
+    .bind(member_id)
+    .bind(now)
+    .bind(now + SESSION_SECS * 1000)
+    .execute(conn)
+    .await?;
     Ok(token)
 }
 
 /// Ends a session; nothing happens when there is none.
-pub fn revoke(conn: &Connection, token: &str) -> Result<(), AppError> {
-    conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
-        .execute(params![token_hash(token)])?;
+pub async fn revoke(conn: &mut AnyConnection, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// The member a live session belongs to.
-pub fn member_for(conn: &Connection, token: &str) -> Result<Option<i64>, AppError> {
+pub async fn member_for(conn: &mut AnyConnection, token: &str) -> Result<Option<i64>, AppError> {
     let now = now_ms();
     let hash = token_hash(token);
-    let found: Option<(i64, i64)> = conn
-        .prepare_cached(
-            "SELECT member_id, last_seen_ms FROM sessions
-             WHERE token_hash = ?1 AND expires_ms > ?2",
-        )?
-        .query_row(params![hash, now], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((member_id, last_seen)) = found else {
+    let found = sqlx::query(
+        "SELECT member_id, last_seen_ms FROM sessions
+         WHERE token_hash = $1 AND expires_ms > $2",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = found else {
         return Ok(None);
     };
+    let (member_id, last_seen): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
     if now - last_seen > TOUCH_EVERY_MS {
         // Bookkeeping only: a busy database must not turn a page view into an error.
-        let touched = conn
-            .prepare_cached("UPDATE sessions SET last_seen_ms = ?2 WHERE token_hash = ?1")
-            .and_then(|mut stmt| stmt.execute(params![hash, now]));
+        let touched = sqlx::query("UPDATE sessions SET last_seen_ms = $2 WHERE token_hash = $1")
+            .bind(&hash)
+            .bind(now)
+            .execute(conn)
+            .await;
         if let Err(err) = touched {
             tracing::warn!(error = %err, "could not record session activity");
         }
@@ -171,11 +179,10 @@ where
         }
         let viewer = match token_from(&parts.headers, Scheme::from_ref(state).secure()) {
             None => Viewer(None),
-            Some(token) => Viewer(
-                Db::from_ref(state)
-                    .run(move |conn| member_for(conn, &token))
-                    .await?,
-            ),
+            Some(token) => {
+                let db = Db::from_ref(state);
+                Viewer(member_for(&mut *db.pool().acquire().await?, &token).await?)
+            }
         };
         parts.extensions.insert(viewer);
         Ok(viewer)

@@ -24,7 +24,7 @@ use quanzi_api::{
     parse_referral_code, ErrorCode, Money, ReferralDay, ReferralVisit, Referrals, Route,
     REFERRAL_CODE_LEN,
 };
-use rusqlite::{params, Connection, ErrorCode as SqlErrorCode, OptionalExtension};
+use sqlx::{AnyConnection, Connection, Row};
 use time::macros::format_description;
 use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
@@ -102,28 +102,33 @@ pub fn new_code() -> Result<String, AppError> {
 }
 
 /// Gives a member without a code a fresh one (retrying on the rare collision) and returns
-/// the member's code; a member who has one keeps it.
-pub fn assign_code(conn: &Connection, member_id: i64) -> Result<String, AppError> {
+/// the member's code; a member who has one keeps it. Each try is a transaction of its own,
+/// or a savepoint inside the caller's: on PostgreSQL a refused statement ends the
+/// transaction it is in.
+pub async fn assign_code(conn: &mut AnyConnection, member_id: i64) -> Result<String, AppError> {
     for _ in 0..CODE_ATTEMPTS {
         let code = new_code()?;
-        let set = conn
-            .prepare_cached(
-                "UPDATE members SET referral_code = ?2 WHERE id = ?1 AND referral_code IS NULL",
-            )?
-            .execute(params![member_id, code]);
+        let mut attempt = conn.begin().await?;
+        let set = sqlx::query(
+            "UPDATE members SET referral_code = $2 WHERE id = $1 AND referral_code IS NULL",
+        )
+        .bind(member_id)
+        .bind(&code)
+        .execute(&mut *attempt)
+        .await;
         match set {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == SqlErrorCode::ConstraintViolation =>
-            {
-                continue
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                attempt.rollback().await?;
+                continue;
             }
             Err(err) => return Err(err.into()),
-            Ok(_) => {}
+            Ok(_) => attempt.commit().await?,
         }
-        let stored: Option<Option<String>> = conn
-            .prepare_cached("SELECT referral_code FROM members WHERE id = ?1")?
-            .query_row(params![member_id], |r| r.get(0))
-            .optional()?;
+        let stored: Option<Option<String>> =
+            sqlx::query_scalar("SELECT referral_code FROM members WHERE id = $1")
+                .bind(member_id)
+                .fetch_optional(&mut *conn)
+                .await?;
         return match stored {
             Some(Some(code)) => Ok(code),
             _ => Err(AppError::internal("a referral code for a missing member")),
@@ -136,38 +141,41 @@ pub fn assign_code(conn: &Connection, member_id: i64) -> Result<String, AppError
 
 /// Gives every member without a code one, in one transaction; returns how many got one.
 /// Runs at startup, after the demo store is loaded, so demo members have codes too.
-pub fn backfill(conn: &mut Connection) -> anyhow::Result<usize> {
-    let tx = crate::storage::db::write_tx(conn)?;
-    let ids = tx
-        .prepare("SELECT id FROM members WHERE referral_code IS NULL ORDER BY id")?
-        .query_map([], |r| r.get::<_, i64>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+pub async fn backfill(db: &Db) -> Result<usize, AppError> {
+    let mut tx = db.write().await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM members WHERE referral_code IS NULL ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
     for id in &ids {
-        assign_code(&tx, *id).map_err(|err| anyhow::anyhow!("{}", err.message))?;
+        assign_code(&mut tx, *id).await?;
     }
-    tx.commit()?;
+    tx.commit().await?;
     Ok(ids.len())
 }
 
 /// A member's code, given on the spot if (against expectations) they have none.
-pub fn code_of(conn: &Connection, member_id: i64) -> Result<String, AppError> {
-    let stored: Option<Option<String>> = conn
-        .prepare_cached("SELECT referral_code FROM members WHERE id = ?1")?
-        .query_row(params![member_id], |r| r.get(0))
-        .optional()?;
+pub async fn code_of(conn: &mut AnyConnection, member_id: i64) -> Result<String, AppError> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT referral_code FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     match stored {
         Some(Some(code)) => Ok(code),
-        Some(None) => assign_code(conn, member_id),
+        Some(None) => assign_code(conn, member_id).await,
         None => Err(AppError::internal("a referral code for a missing member")),
     }
 }
 
 /// The member a (parsed) code belongs to.
-pub fn member_by_code(conn: &Connection, code: &str) -> Result<Option<i64>, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM members WHERE referral_code = ?1")?
-        .query_row(params![code], |r| r.get(0))
-        .optional()?)
+pub async fn member_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM members WHERE referral_code = $1")
+            .bind(code)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 fn ref_cookie_name(secure: bool) -> &'static str {
@@ -278,12 +286,16 @@ impl Arrival {
 
 /// Records a visit and decides the cookies. Nothing at all for an unknown code, or for a
 /// member landing on their own link.
-fn land(conn: &Connection, arrival: Arrival, now_ms: i64) -> Result<Landing, AppError> {
-    let Some(referrer) = member_by_code(conn, &arrival.code)? else {
+async fn land(
+    conn: &mut AnyConnection,
+    arrival: Arrival,
+    now_ms: i64,
+) -> Result<Landing, AppError> {
+    let Some(referrer) = member_by_code(conn, &arrival.code).await? else {
         return Ok(Landing::default());
     };
     let viewer = match &arrival.session {
-        Some(token) => session::member_for(conn, token)?,
+        Some(token) => session::member_for(conn, token).await?,
         None => None,
     };
     if viewer == Some(referrer) {
@@ -296,19 +308,19 @@ fn land(conn: &Connection, arrival: Arrival, now_ms: i64) -> Result<Landing, App
             (visitor.clone(), Some(visitor))
         }
     };
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO referral_visits (referrer_id, day, visitor, created_ms)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        referrer,
-        now_ms.div_euclid(DAY_MS),
-        visitor,
-        now_ms
-    ])?;
+    sqlx::query(
+        "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(referrer)
+    .bind(now_ms.div_euclid(DAY_MS))
+    .bind(visitor)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
     // First touch wins, but only a cookie that still names a member counts as a touch.
     let held_is_valid = match &arrival.held {
-        Some(code) => member_by_code(conn, code)?.is_some(),
+        Some(code) => member_by_code(conn, code).await?.is_some(),
         None => false,
     };
     Ok(Landing {
@@ -320,10 +332,8 @@ fn land(conn: &Connection, arrival: Arrival, now_ms: i64) -> Result<Landing, App
 /// Records an arrival (see [`land`]) and returns the `Set-Cookie` values it earns: none for
 /// an unknown code or a member's own.
 async fn arrive(state: &ReferralState, arrival: Arrival) -> Result<Vec<HeaderValue>, AppError> {
-    let landing = state
-        .db
-        .run(move |conn| land(conn, arrival, now_ms()))
-        .await?;
+    let mut conn = state.db.pool().acquire().await?;
+    let landing = land(&mut conn, arrival, now_ms()).await?;
     let secure = state.scheme.secure();
     let mut cookies = Vec::new();
     if let Some(visitor) = &landing.visitor_cookie {
@@ -428,14 +438,14 @@ pub async fn record_visit(
 /// The member a new sign-up is credited to: the code in the referral cookie if it names a
 /// member, else the one in the body; never the member signed in on that browser (no
 /// crediting yourself for your own second account), never a code nobody has.
-pub fn referrer_for_sign_up(
-    conn: &Connection,
+pub async fn referrer_for_sign_up(
+    conn: &mut AnyConnection,
     cookie: Option<&str>,
     body: Option<&str>,
     signed_in: Option<i64>,
 ) -> Result<Option<i64>, AppError> {
     for code in [cookie, body].into_iter().flatten() {
-        match member_by_code(conn, code)? {
+        match member_by_code(conn, code).await? {
             Some(referrer) if Some(referrer) != signed_in => return Ok(Some(referrer)),
             _ => {}
         }
@@ -443,32 +453,9 @@ pub fn referrer_for_sign_up(
     Ok(None)
 }
 
-/// The member an order is credited to: the code in the referral cookie if it names a
-/// member, else the code the app sent with the order, else whoever referred the buyer at
-/// sign-up; never the buyer themself.
-pub fn referrer_for_order(
-    conn: &Connection,
-    buyer: i64,
-    cookie: Option<&str>,
-    body: Option<&str>,
-) -> Result<Option<i64>, AppError> {
-    for code in [cookie, body].into_iter().flatten() {
-        match member_by_code(conn, code)? {
-            Some(referrer) if referrer != buyer => return Ok(Some(referrer)),
-            _ => {}
-        }
-    }
-    let referred_by: Option<i64> = conn
-        .prepare_cached("SELECT referred_by FROM members WHERE id = ?1")?
-        .query_row(params![buyer], |r| r.get(0))
-        .optional()?
-        .flatten();
-    Ok(referred_by.filter(|referrer| *referrer != buyer))
-}
-
 /// Credits a new member's sign-up to their referrer, inside the sign-up's transaction.
-pub fn credit_sign_up(
-    conn: &Connection,
+pub async fn credit_sign_up(
+    conn: &mut AnyConnection,
     member_id: i64,
     referrer: i64,
     now_ms: i64,
@@ -476,9 +463,47 @@ pub fn credit_sign_up(
     if referrer == member_id {
         return Ok(());
     }
-    conn.prepare_cached("UPDATE members SET referred_by = ?2, referred_ms = ?3 WHERE id = ?1")?
-        .execute(params![member_id, referrer, now_ms])?;
+    sqlx::query("UPDATE members SET referred_by = $2, referred_ms = $3 WHERE id = $1")
+        .bind(member_id)
+        .bind(referrer)
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+/// The rusqlite readers orders still use (issue 13: they go when orders move to sqlx).
+pub mod legacy {
+    use rusqlite::{params, Connection, OptionalExtension};
+
+    use crate::http::error::AppError;
+
+    /// The member an order is credited to: the code in the referral cookie if it names a
+    /// member, else the code the app sent with the order, else whoever referred the buyer
+    /// at sign-up; never the buyer themself.
+    pub fn referrer_for_order(
+        conn: &Connection,
+        buyer: i64,
+        cookie: Option<&str>,
+        body: Option<&str>,
+    ) -> Result<Option<i64>, AppError> {
+        for code in [cookie, body].into_iter().flatten() {
+            let referrer: Option<i64> = conn
+                .prepare_cached("SELECT id FROM members WHERE referral_code = ?1")?
+                .query_row(params![code], |r| r.get(0))
+                .optional()?;
+            match referrer {
+                Some(referrer) if referrer != buyer => return Ok(Some(referrer)),
+                _ => {}
+            }
+        }
+        let referred_by: Option<i64> = conn
+            .prepare_cached("SELECT referred_by FROM members WHERE id = ?1")?
+            .query_row(params![buyer], |r| r.get(0))
+            .optional()?
+            .flatten();
+        Ok(referred_by.filter(|referrer| *referrer != buyer))
+    }
 }
 
 /// `YYYY-MM-DD` of a day number (days since 1970-01-01, UTC).
@@ -506,43 +531,44 @@ fn count(n: i64) -> u32 {
 /// UTC days (today last), zero-filled.
 ///
 /// [`REFERRAL_DAYS`]: quanzi_api::REFERRAL_DAYS
-pub fn load_referrals(
-    conn: &Connection,
-    member_id: i64,
-    now_ms: i64,
-) -> Result<Referrals, AppError> {
-    let code = code_of(conn, member_id)?;
+pub async fn load_referrals(db: &Db, member_id: i64, now_ms: i64) -> Result<Referrals, AppError> {
+    let code = code_of(&mut *db.pool().acquire().await?, member_id).await?;
     // Every kind of result is one branch of `events`, a row per day. Orders count on the
     // day they were paid, while their payment stands: a refunded order (a failed group)
-    // earns nothing, and one still unpaid nothing yet.
-    let rows = conn
-        .prepare_cached(
-            "WITH events (day, visits, sign_ups, orders, order_value) AS (
-                 SELECT day, count(*), 0, 0, 0 FROM referral_visits
-                 WHERE referrer_id = ?1 GROUP BY day
-                 UNION ALL
-                 SELECT referred_ms / 86400000, 0, count(*), 0, 0 FROM members
-                 WHERE referred_by = ?1 GROUP BY referred_ms / 86400000
-                 UNION ALL
-                 SELECT paid_ms / 86400000, 0, 0, count(*), sum(total) FROM orders
-                 WHERE referrer_id = ?1 AND payment = 'approved'
-                 GROUP BY paid_ms / 86400000
-             )
-             SELECT day, sum(visits), sum(sign_ups), sum(orders), sum(order_value)
-             FROM events GROUP BY day ORDER BY day",
-        )?
-        .query_map(params![member_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Figures {
-                    visits: r.get(1)?,
-                    sign_ups: r.get(2)?,
-                    orders: r.get(3)?,
-                    order_value: r.get(4)?,
-                },
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    // earns nothing, and one still unpaid nothing yet. Sums are cast back to integers
+    // (PostgreSQL sums integers as numeric).
+    let rows = sqlx::query(
+        "WITH events (day, visits, sign_ups, orders, order_value) AS (
+             SELECT day, count(*), 0, 0, 0 FROM referral_visits
+             WHERE referrer_id = $1 GROUP BY day
+             UNION ALL
+             SELECT referred_ms / 86400000, 0, count(*), 0, 0 FROM members
+             WHERE referred_by = $1 GROUP BY referred_ms / 86400000
+             UNION ALL
+             SELECT paid_ms / 86400000, 0, 0, count(*), CAST(sum(total) AS BIGINT) FROM orders
+             WHERE referrer_id = $1 AND payment = 'approved'
+             GROUP BY paid_ms / 86400000
+         )
+         SELECT CAST(day AS BIGINT), CAST(sum(visits) AS BIGINT), CAST(sum(sign_ups) AS BIGINT),
+                CAST(sum(orders) AS BIGINT), CAST(sum(order_value) AS BIGINT)
+         FROM events GROUP BY day ORDER BY day",
+    )
+    .bind(member_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get::<i64, _>(0)?,
+            Figures {
+                visits: r.try_get(1)?,
+                sign_ups: r.try_get(2)?,
+                orders: r.try_get(3)?,
+                order_value: r.try_get(4)?,
+            },
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let mut total = Figures::default();
     for (_, f) in &rows {
         total.visits += f.visits;
@@ -597,10 +623,7 @@ pub async fn referrals(
     State(state): State<ReferralState>,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Referrals>, AppError> {
-    let referrals = state
-        .db
-        .run(move |conn| load_referrals(conn, member_id, now_ms()))
-        .await?;
+    let referrals = load_referrals(&state.db, member_id, now_ms()).await?;
     Ok(Json(referrals))
 }
 

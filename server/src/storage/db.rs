@@ -275,8 +275,8 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn a_v3_database_moves_to_v4_and_its_members_get_codes() -> anyhow::Result<()> {
+    #[tokio::test]
+    async fn a_v3_database_moves_to_v4_and_its_members_get_codes() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("q.sqlite");
         {
@@ -290,9 +290,11 @@ mod tests {
             )?;
         }
         let pool = open(&path)?;
-        let mut conn = pool.get()?;
-        assert_eq!(crate::referral::backfill(&mut conn)?, 3);
-        assert_eq!(crate::referral::backfill(&mut conn)?, 0);
+        let conn = pool.get()?;
+        let db = Db::sqlite(&path, pool).await?;
+        let backfill = || async { crate::referral::backfill(&db).await.map_err(|e| e.message) };
+        assert_eq!(backfill().await, Ok(3));
+        assert_eq!(backfill().await, Ok(0));
         let (coded, distinct): (i64, i64) = conn.query_row(
             "SELECT count(referral_code), count(DISTINCT referral_code) FROM members",
             [],

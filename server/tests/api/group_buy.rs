@@ -79,9 +79,9 @@ fn assert_stock_agrees(app: &TestApp, product_id: i64, initial: i64) {
 #[tokio::test]
 async fn a_group_starts_fills_and_succeeds() {
     let app = app().await;
-    let (a, cookie_a) = member(&app, "团长A");
-    let (b, cookie_b) = member(&app, "B");
-    let (c, cookie_c) = member(&app, "C");
+    let (a, cookie_a) = member(&app, "团长A").await;
+    let (b, cookie_b) = member(&app, "B").await;
+    let (c, cookie_c) = member(&app, "C").await;
     let initial = stock_of(&app, TRIO);
 
     let start = placed(&app.router, &cookie_a, start_group(TRIO)).await;
@@ -165,7 +165,7 @@ async fn a_group_starts_fills_and_succeeds() {
     )
     .await;
     assert!(listed["items"].as_array().is_some_and(|i| i.is_empty()));
-    let (_, cookie_d) = member(&app, "D");
+    let (_, cookie_d) = member(&app, "D").await;
     let late = order(&app.router, &cookie_d, join_group(group_id)).await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     assert_eq!(late.error_code(), "group_closed");
@@ -174,9 +174,9 @@ async fn a_group_starts_fills_and_succeeds() {
 #[tokio::test]
 async fn joins_follow_the_rules() {
     let app = app().await;
-    let (_, leader) = member(&app, "团长");
-    let (_, cookie_b) = member(&app, "B");
-    let (_, cookie_c) = member(&app, "C");
+    let (_, leader) = member(&app, "团长").await;
+    let (_, cookie_b) = member(&app, "B").await;
+    let (_, cookie_c) = member(&app, "C").await;
     let group_id = open_group(&app.router, &leader, PAIR).await;
 
     // The leader cannot take a second seat; nor can a member twice.
@@ -235,7 +235,7 @@ async fn open_groups_are_listed_soonest_deadline_first_in_pages() {
     .await;
     let mut groups = Vec::new();
     for n in 0..3 {
-        let (_, cookie) = member(&app, &format!("团长{n}"));
+        let (_, cookie) = member(&app, &format!("团长{n}")).await;
         groups.push(open_group(&app.router, &cookie, TRIO).await);
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -274,14 +274,17 @@ async fn open_groups_are_listed_soonest_deadline_first_in_pages() {
 async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
     let app = app().await;
     let initial = stock_of(&app, FIVE);
-    let (_, leader) = member(&app, "团长");
-    let (_, early) = member(&app, "早到的");
+    let (_, leader) = member(&app, "团长").await;
+    let (_, early) = member(&app, "早到的").await;
     let group_id = open_group(&app.router, &leader, FIVE).await;
     let join = placed(&app.router, &early, join_group(group_id)).await;
     paid(&app.router, &early, id(&join)).await;
     assert_eq!(group(&app, None, group_id).await["seats_left"], 3);
 
-    let cookies: Vec<String> = (0..50).map(|n| member(&app, &format!("抢{n}")).1).collect();
+    let mut cookies: Vec<String> = Vec::with_capacity(50);
+    for n in 0..50 {
+        cookies.push(member(&app, &format!("抢{n}")).await.1);
+    }
     let mut tasks = Vec::new();
     for cookie in cookies {
         let router = app.router.clone();
@@ -345,9 +348,9 @@ async fn a_group_that_runs_out_fails_and_everyone_is_refunded() {
     })
     .await;
     let initial = stock_of(&app, FIVE);
-    let (_, cookie_a) = member(&app, "团长A");
-    let (_, cookie_b) = member(&app, "B");
-    let (_, cookie_c) = member(&app, "C");
+    let (_, cookie_a) = member(&app, "团长A").await;
+    let (_, cookie_b) = member(&app, "B").await;
+    let (_, cookie_c) = member(&app, "C").await;
     let start = placed(&app.router, &cookie_a, start_group(FIVE)).await;
     let group_id = paid(&app.router, &cookie_a, id(&start)).await["group_id"]
         .as_i64()
@@ -410,7 +413,7 @@ async fn a_restart_never_shows_a_stale_open_group() {
         ..Options::default()
     };
     let app = app_with(options()).await;
-    let (_, cookie) = member(&app, "团长");
+    let (_, cookie) = member(&app, "团长").await;
     let start = placed(&app.router, &cookie, start_group(TRIO)).await;
     let group_id = paid(&app.router, &cookie, id(&start)).await["group_id"]
         .as_i64()
@@ -444,7 +447,7 @@ async fn the_background_sweep_fails_groups_nobody_looks_at() {
         ..Options::default()
     })
     .await;
-    let (_, cookie) = member(&app, "团长");
+    let (_, cookie) = member(&app, "团长").await;
     let group_id = open_group(&app.router, &cookie, TRIO).await;
     tokio::time::sleep(Duration::from_millis(1800)).await;
     assert_eq!(
@@ -474,9 +477,9 @@ async fn the_background_sweep_fails_groups_nobody_looks_at() {
 async fn a_declined_payment_frees_the_seat() {
     let app = app().await;
     let initial = stock_of(&app, PAIR);
-    let (_, leader) = member(&app, "团长");
-    let (_, cookie_b) = member(&app, "B");
-    let (_, cookie_c) = member(&app, "C");
+    let (_, leader) = member(&app, "团长").await;
+    let (_, cookie_b) = member(&app, "B").await;
+    let (_, cookie_c) = member(&app, "C").await;
     let group_id = open_group(&app.router, &leader, PAIR).await;
     let join_b = placed(&app.router, &cookie_b, join_group(group_id)).await;
     assert_eq!(
@@ -521,9 +524,9 @@ async fn a_held_seat_is_let_go_when_its_hold_runs_out() {
     })
     .await;
     let initial = stock_of(&app, PAIR);
-    let (_, leader) = member(&app, "团长");
-    let (_, cookie_b) = member(&app, "B");
-    let (_, cookie_c) = member(&app, "C");
+    let (_, leader) = member(&app, "团长").await;
+    let (_, cookie_b) = member(&app, "B").await;
+    let (_, cookie_c) = member(&app, "C").await;
     let group_id = open_group(&app.router, &leader, PAIR).await;
     let join_b = placed(&app.router, &cookie_b, join_group(group_id)).await;
     assert_eq!(group(&app, None, group_id).await["seats_left"], 0);
@@ -550,9 +553,9 @@ async fn a_late_payment_for_a_filled_group_is_refunded_with_a_note() {
     })
     .await;
     let initial = stock_of(&app, PAIR);
-    let (_, leader) = member(&app, "团长");
-    let (_, cookie_b) = member(&app, "B");
-    let (_, cookie_c) = member(&app, "C");
+    let (_, leader) = member(&app, "团长").await;
+    let (_, cookie_b) = member(&app, "B").await;
+    let (_, cookie_c) = member(&app, "C").await;
     let group_id = open_group(&app.router, &leader, PAIR).await;
     let join_b = placed(&app.router, &cookie_b, join_group(group_id)).await;
     let slow = pay(&app.router, &cookie_b, id(&join_b), "slow").await;
@@ -593,8 +596,8 @@ async fn a_late_payment_takes_a_seat_that_is_still_free() {
     })
     .await;
     let initial = stock_of(&app, TRIO);
-    let (_, leader) = member(&app, "团长");
-    let (b, cookie_b) = member(&app, "B");
+    let (_, leader) = member(&app, "团长").await;
+    let (b, cookie_b) = member(&app, "B").await;
     let group_id = open_group(&app.router, &leader, TRIO).await;
     let join_b = placed(&app.router, &cookie_b, join_group(group_id)).await;
     pay(&app.router, &cookie_b, id(&join_b), "slow").await;
@@ -615,7 +618,7 @@ async fn a_late_payment_takes_a_seat_that_is_still_free() {
 #[tokio::test]
 async fn the_group_page_has_a_link_preview_and_app_routes_are_served() {
     let app = app().await;
-    let (_, cookie) = member(&app, "团长");
+    let (_, cookie) = member(&app, "团长").await;
     let group_id = open_group(&app.router, &cookie, TRIO).await;
     let page = get(&app.router, &format!("/g/{group_id}?ref=7K3M9QXZ")).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -662,7 +665,7 @@ async fn the_group_page_has_a_link_preview_and_app_routes_are_served() {
 #[tokio::test]
 async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
     let app = app().await;
-    let (sharer, cookie_a) = member(&app, "团长A");
+    let (sharer, cookie_a) = member(&app, "团长A").await;
     let code: String = common::db(&app)
         .query_row(
             "SELECT referral_code FROM members WHERE id = ?1",
@@ -672,7 +675,7 @@ async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
         .expect("code");
     let group_id = open_group(&app.router, &cookie_a, TRIO).await;
     for name in ["B", "C"] {
-        let (_, cookie) = member(&app, name);
+        let (_, cookie) = member(&app, name).await;
         // Landed from A's link: the referral cookie rides along with the session.
         let with_ref = format!("{cookie}; quanzi_ref={code}");
         let joined = placed(&app.router, &with_ref, join_group(group_id)).await;
@@ -689,7 +692,7 @@ async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
         ..Options::default()
     })
     .await;
-    let (sharer, cookie_a) = member(&app, "团长A");
+    let (sharer, cookie_a) = member(&app, "团长A").await;
     let code: String = common::db(&app)
         .query_row(
             "SELECT referral_code FROM members WHERE id = ?1",
@@ -698,7 +701,7 @@ async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
         )
         .expect("code");
     let group_id = open_group(&app.router, &cookie_a, FIVE).await;
-    let (_, cookie) = member(&app, "B");
+    let (_, cookie) = member(&app, "B").await;
     let with_ref = format!("{cookie}; quanzi_ref={code}");
     let joined = placed(&app.router, &with_ref, join_group(group_id)).await;
     paid(&app.router, &cookie, id(&joined)).await;
@@ -712,7 +715,7 @@ async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
 #[tokio::test]
 async fn a_group_shows_the_price_it_charges_fixed_when_it_started() {
     let app = app().await;
-    let (_, cookie) = member(&app, "团长");
+    let (_, cookie) = member(&app, "团长").await;
     let group_id = open_group(&app.router, &cookie, TRIO).await;
     let g = group(&app, None, group_id).await;
     assert_eq!(g["price"]["amount"], group_price(TRIO), "{g}");
@@ -733,7 +736,7 @@ async fn a_group_shows_the_price_it_charges_fixed_when_it_started() {
     )
     .await;
     assert_eq!(listed["items"][0]["price"], g["price"]);
-    let (_, cookie_b) = member(&app, "B");
+    let (_, cookie_b) = member(&app, "B").await;
     let join = placed(&app.router, &cookie_b, join_group(group_id)).await;
     assert_eq!(join["total"], g["price"]);
 }

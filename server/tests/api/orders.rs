@@ -83,7 +83,7 @@ async fn pickup_points_are_listed_in_both_languages() {
 #[tokio::test]
 async fn the_cart_takes_quantities_from_1_to_20_and_at_most_30_lines() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let anonymous = call(&app.router, Method::GET, "/api/v1/cart", None, None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
@@ -187,7 +187,7 @@ async fn the_cart_takes_quantities_from_1_to_20_and_at_most_30_lines() {
 #[tokio::test]
 async fn a_guest_cart_merges_adding_up_to_20_all_or_nothing() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     put_item(&app, &cookie, "1", json!({"quantity": 15})).await;
     let merge = |body: Value| {
         let router = app.router.clone();
@@ -251,7 +251,7 @@ async fn a_guest_cart_merges_adding_up_to_20_all_or_nothing() {
 #[tokio::test]
 async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     put_item(&app, &cookie, "2", json!({"quantity": 2})).await;
     put_item(&app, &cookie, "3", json!({"quantity": 1})).await;
     let (stock2, stock3) = (stock_of(&app, 2), stock_of(&app, 3));
@@ -298,7 +298,7 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
 #[tokio::test]
 async fn stock_is_never_oversold_and_a_refused_order_changes_nothing() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let stock1 = stock_of(&app, 1);
     assert_eq!(stock_of(&app, SOLD_OUT), 0);
     let orders_before = count(&app, "SELECT count(*) FROM orders");
@@ -310,7 +310,7 @@ async fn stock_is_never_oversold_and_a_refused_order_changes_nothing() {
     assert_eq!(count(&app, "SELECT count(*) FROM order_lines"), 0);
 
     // The last few in stock go to whoever asks first, never more.
-    let (_, other) = member(&app, "另一位");
+    let (_, other) = member(&app, "另一位").await;
     app_set_stock(&app, 3, 5);
     let first = order(&app.router, &cookie, solo(&[(3, 4)])).await;
     assert_eq!(first.status, StatusCode::CREATED);
@@ -333,7 +333,7 @@ fn app_set_stock(app: &common::TestApp, product_id: i64, stock: i64) {
 #[tokio::test]
 async fn bad_orders_are_refused_with_clear_codes() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let with_fulfilment = |fulfilment: Value| json!({"purchase": {"kind": "solo", "lines": [{"product_id": 1, "quantity": 1}]}, "fulfilment": fulfilment});
     let delivery = |name: &str, phone: &str, address: &str| {
         with_fulfilment(
@@ -439,7 +439,7 @@ async fn bad_orders_are_refused_with_clear_codes() {
 #[tokio::test]
 async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let body = solo(&[(2, 1)]);
     let missing = call(
         &app.router,
@@ -485,7 +485,7 @@ async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
     let reused = order_with_key(&app.router, &cookie, "order-1", solo(&[(2, 2)])).await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reused.error_code(), "idempotency_key_reused");
-    let (_, other) = member(&app, "另一位");
+    let (_, other) = member(&app, "另一位").await;
     let theirs = order_with_key(&app.router, &other, "order-1", solo(&[(2, 2)])).await;
     assert_eq!(theirs.status, StatusCode::CREATED);
     assert_eq!(count(&app, "SELECT count(*) FROM orders"), 2);
@@ -507,7 +507,7 @@ async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
 #[tokio::test]
 async fn a_payment_retry_charges_once() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let missing = call(
         &app.router,
@@ -542,7 +542,7 @@ async fn a_payment_retry_charges_once() {
 #[tokio::test]
 async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let stock = stock_of(&app, 3);
     let order = placed(&app.router, &cookie, solo(&[(3, 2)])).await;
     assert_eq!(stock_of(&app, 3), stock - 2);
@@ -604,7 +604,7 @@ async fn an_unpaid_hold_runs_out_and_the_order_is_cancelled() {
         ..Options::default()
     })
     .await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let stock = stock_of(&app, 2);
     let order = placed(&app.router, &cookie, solo(&[(2, 3)])).await;
     assert_eq!(stock_of(&app, 2), stock - 3);
@@ -647,7 +647,7 @@ async fn a_declined_order_is_cancelled_once_its_deadline_passes() {
         ..Options::default()
     })
     .await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let stock = stock_of(&app, 2);
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let declined = pay(&app.router, &cookie, id(&order), "decline").await;
@@ -692,7 +692,7 @@ async fn a_slow_payment_is_processing_then_approved() {
         ..Options::default()
     })
     .await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let slow = pay(&app.router, &cookie, id(&order), "slow").await;
     assert_eq!(slow.status, StatusCode::OK, "{}", slow.text());
@@ -725,8 +725,8 @@ async fn a_slow_payment_is_processing_then_approved() {
 #[tokio::test]
 async fn orders_are_their_owners_and_listed_newest_first() {
     let app = app().await;
-    let (_, cookie) = member(&app, "买家");
-    let (_, other) = member(&app, "另一位");
+    let (_, cookie) = member(&app, "买家").await;
+    let (_, other) = member(&app, "另一位").await;
     let mut ids = Vec::new();
     for product in [1, 2, 3] {
         ids.push(id(
@@ -793,9 +793,9 @@ async fn orders_are_their_owners_and_listed_newest_first() {
 #[tokio::test]
 async fn paid_orders_are_credited_to_the_referrer() {
     let app = app().await;
-    let (sharer, sharer_cookie) = member(&app, "分享者");
-    let (second, _) = member(&app, "第二位");
-    let (buyer, cookie) = member(&app, "买家");
+    let (sharer, sharer_cookie) = member(&app, "分享者").await;
+    let (second, _) = member(&app, "第二位").await;
+    let (buyer, cookie) = member(&app, "买家").await;
     let code_of = |member: i64| -> String {
         common::db(&app)
             .query_row(
@@ -873,7 +873,7 @@ async fn paid_orders_are_credited_to_the_referrer() {
 #[tokio::test]
 async fn a_start_without_payment_makes_no_group() {
     let app = app().await;
-    let (_, cookie) = member(&app, "团长");
+    let (_, cookie) = member(&app, "团长").await;
     let order = placed(&app.router, &cookie, start_group(2)).await;
     assert_eq!(order["status"], "pending_payment");
     assert!(order["group_id"].is_null());

@@ -165,7 +165,7 @@ fn due_now(app: &common::TestApp, payment_id: i64) {
 async fn a_charge_the_provider_failed_on_is_looked_up_not_declined() {
     let provider = Arc::new(Scripted::new(None));
     let app = app_with_payments(options(), provider.clone()).await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let stock = common::stock_of(&app, 2);
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let uri = format!("/api/v1/orders/{}", id(&order));
@@ -214,7 +214,7 @@ async fn a_late_approval_of_a_charge_taken_as_declined_is_refunded() {
         ..Scripted::new(Some(ChargeState::Approved))
     });
     let app = app_with_payments(options(), provider.clone()).await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let uri = format!("/api/v1/orders/{}", id(&order));
 
@@ -284,7 +284,7 @@ async fn a_refund_is_claimed_and_sent_once_with_the_payment_id_as_its_key() {
         ..Scripted::new(Some(ChargeState::Approved))
     });
     let app = app_with_payments(options(), provider.clone()).await;
-    let (_, cookie) = member(&app, "买家");
+    let (_, cookie) = member(&app, "买家").await;
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     assert_eq!(
         pay(&app.router, &cookie, id(&order), "approve")

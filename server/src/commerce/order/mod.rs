@@ -129,7 +129,7 @@ pub async fn create_order(
                     .referral_code
                     .as_deref()
                     .and_then(quanzi_api::parse_referral_code);
-                let referrer = referral::referrer_for_order(
+                let referrer = referral::legacy::referrer_for_order(
                     conn,
                     member_id,
                     cookie_code.as_deref(),

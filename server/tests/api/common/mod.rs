@@ -524,15 +524,27 @@ pub fn db(app: &TestApp) -> rusqlite::Connection {
 
 /// A new member with a live session, made straight in the database (an Argon2 sign-up
 /// each would make the 50-member race slow for nothing); returns their id and cookie.
-pub fn member(app: &TestApp, name: &str) -> (i64, String) {
-    let conn = db(app);
-    conn.busy_timeout(std::time::Duration::from_secs(10))
+pub async fn member(app: &TestApp, name: &str) -> (i64, String) {
+    use sqlx::Connection;
+    let path = app.dir.path().join("data/quanzi.sqlite");
+    let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("db");
+    sqlx::query("PRAGMA busy_timeout = 10000")
+        .execute(&mut conn)
+        .await
         .expect("busy timeout");
-    conn.execute("INSERT INTO members (name) VALUES (?1)", [name])
+    let id: i64 = sqlx::query_scalar("INSERT INTO members (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&mut conn)
+        .await
         .expect("member");
-    let id = conn.last_insert_rowid();
-    quanzi_server::referral::assign_code(&conn, id).expect("code");
-    let token = quanzi_server::members::session::create(&conn, id).expect("session");
+    quanzi_server::referral::assign_code(&mut conn, id)
+        .await
+        .expect("code");
+    let token = quanzi_server::members::session::create(&mut conn, id)
+        .await
+        .expect("session");
     (id, format!("quanzi_session={token}"))
 }
 
