@@ -8,15 +8,16 @@ use quanzi_api::{
     CommunityRef, ErrorCode, GroupOffer, Money, Page, Product, ProductCard, ProductQuery,
     StoryBlock,
 };
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::communities::membership::legacy::community_by_slug;
+use crate::communities::membership::community_by_slug;
 use crate::content::post::summaries_for_product;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
-use crate::storage::db::Db;
-use crate::storage::rows::{image, product_card};
+use crate::storage::db::{u32_at, Db};
+use crate::storage::rows::any::{image, product_card};
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// Products as cards, by id: one community's (for tagging them in a post) or all of them.
 /// A community has tens of products, so this is one page (`next_cursor` is null).
@@ -45,27 +46,22 @@ pub async fn list_products(
     })?;
     let community = query.community.as_deref().map(parse_slug).transpose()?;
     let community = community.map(str::to_owned);
-    let items = db
-        .run(move |conn| {
-            let community_id = match community {
-                None => None,
-                Some(slug) => Some(community_by_slug(conn, &slug, lang)?.0),
-            };
-            let mut stmt = conn.prepare_cached(
-                "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
-                        pr.group_price, pr.group_size,
-                        i.url, i.width, i.height, i.alt_zh, i.alt_en
-                 FROM products pr
-                 JOIN product_images i ON i.product_id = pr.id AND i.position = 0
-                 WHERE ?1 IS NULL OR pr.community_id = ?1
-                 ORDER BY pr.id",
-            )?;
-            let cards = stmt
-                .query_map(params![community_id], |r| product_card(r, lang))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(cards)
-        })
-        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let community_id = match community {
+        None => None,
+        Some(slug) => Some(community_by_slug(&mut conn, &slug, lang).await?.0),
+    };
+    let items = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS} FROM products pr {CARD_JOIN}
+         WHERE $1 IS NULL OR pr.community_id = $1
+         ORDER BY pr.id"
+    )))
+    .bind(community_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| product_card(r, lang))
+    .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(Page {
         items,
         next_cursor: None,
@@ -93,97 +89,95 @@ pub async fn get_product(
     lang: Lang,
     PathId(id): PathId,
 ) -> Result<Json<Product>, AppError> {
-    let product = db.run(move |conn| load_product(conn, id, lang)).await?;
+    let product = load_product(&mut *db.pool().acquire().await?, id, lang).await?;
     product
         .map(Json)
         .ok_or_else(|| AppError::not_found("no such product"))
 }
 
-pub fn load_product(conn: &Connection, id: i64, lang: Lang) -> Result<Option<Product>, AppError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT pr.title_zh, pr.title_en, pr.subtitle_zh, pr.subtitle_en, pr.currency,
-                    pr.solo_price, pr.group_price, pr.group_size, pr.window_hours, pr.stock,
-                    c.slug, c.name_zh, c.name_en
-             FROM products pr JOIN communities c ON c.id = pr.community_id
-             WHERE pr.id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            let currency: String = r.get(4)?;
-            let group_offer = match (
-                r.get::<_, Option<i64>>(6)?,
-                r.get::<_, Option<u32>>(7)?,
-                r.get::<_, Option<u32>>(8)?,
-            ) {
-                (Some(amount), Some(size), Some(window_hours)) => Some(GroupOffer {
-                    price: Money {
-                        amount,
-                        currency: currency.clone(),
-                    },
-                    size,
-                    window_hours,
-                }),
-                _ => None,
-            };
-            Ok((
-                lang.pick(r.get::<_, String>(0)?, r.get(1)?),
-                lang.pick(r.get::<_, String>(2)?, r.get(3)?),
-                Money {
-                    amount: r.get(5)?,
-                    currency,
-                },
-                group_offer,
-                r.get::<_, u32>(9)?,
-                CommunityRef {
-                    slug: r.get(10)?,
-                    name: lang.pick(r.get(11)?, r.get(12)?),
-                },
-            ))
-        })
-        .optional()?;
-    let Some((title, subtitle, solo_price, group_offer, stock, community)) = row else {
+pub async fn load_product(
+    conn: &mut AnyConnection,
+    id: i64,
+    lang: Lang,
+) -> Result<Option<Product>, AppError> {
+    let row = sqlx::query(
+        "SELECT pr.title_zh, pr.title_en, pr.subtitle_zh, pr.subtitle_en, pr.currency,
+                pr.solo_price, pr.group_price, pr.group_size, pr.window_hours, pr.stock,
+                c.slug, c.name_zh, c.name_en
+         FROM products pr JOIN communities c ON c.id = pr.community_id
+         WHERE pr.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
     };
+    let currency: String = r.try_get(4)?;
+    let group_offer = match r.try_get::<Option<i64>, _>(6)? {
+        Some(amount) => Some(GroupOffer {
+            price: Money {
+                amount,
+                currency: currency.clone(),
+            },
+            size: u32_at(&r, 7)?,
+            window_hours: u32_at(&r, 8)?,
+        }),
+        // The schema keeps an offer's three columns all there or all missing.
+        None => None,
+    };
+    let solo_price = Money {
+        amount: r.try_get(5)?,
+        currency,
+    };
+    let community = CommunityRef {
+        slug: r.try_get(10)?,
+        name: lang.pick(r.try_get(11)?, r.try_get(12)?),
+    };
 
-    let gallery = conn
-        .prepare_cached(
-            "SELECT url, width, height, alt_zh, alt_en FROM product_images
-             WHERE product_id = ?1 ORDER BY position",
-        )?
-        .query_map(params![id], |r| image(r, 0, lang))?
-        .collect::<Result<_, _>>()?;
+    let gallery = sqlx::query(
+        "SELECT url, width, height, alt_zh, alt_en FROM product_images
+         WHERE product_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| image(r, 0, lang))
+    .collect::<Result<_, _>>()?;
 
-    let story = conn
-        .prepare_cached(
-            "SELECT kind, text_zh, text_en,
-                    image_url, image_width, image_height, image_alt_zh, image_alt_en
-             FROM product_story_blocks WHERE product_id = ?1 ORDER BY position",
-        )?
-        .query_map(params![id], |r| {
-            Ok(match r.get::<_, String>(0)?.as_str() {
-                "text" => Some(StoryBlock::Text {
-                    text: lang.pick(r.get(1)?, r.get(2)?),
-                }),
-                "image" => Some(StoryBlock::Image {
-                    image: image(r, 3, lang)?,
-                }),
-                // The schema allows only the two; a newer kind is skipped, not fatal.
-                _ => None,
-            })
-        })?
-        .filter_map(Result::transpose)
-        .collect::<Result<_, _>>()?;
+    let mut story = Vec::new();
+    let blocks = sqlx::query(
+        "SELECT kind, text_zh, text_en,
+                image_url, image_width, image_height, image_alt_zh, image_alt_en
+         FROM product_story_blocks WHERE product_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for b in &blocks {
+        match b.try_get::<String, _>(0)?.as_str() {
+            "text" => story.push(StoryBlock::Text {
+                text: lang.pick(b.try_get(1)?, b.try_get(2)?),
+            }),
+            "image" => story.push(StoryBlock::Image {
+                image: image(b, 3, lang)?,
+            }),
+            // The schema allows only the two; a newer kind is skipped, not fatal.
+            _ => {}
+        }
+    }
 
     Ok(Some(Product {
         id,
-        title,
-        subtitle,
+        title: lang.pick(r.try_get(0)?, r.try_get(1)?),
+        subtitle: lang.pick(r.try_get(2)?, r.try_get(3)?),
         gallery,
         story,
         solo_price,
         group_offer,
-        stock,
-        posts: summaries_for_product(conn, id, lang)?,
+        stock: u32_at(&r, 9)?,
+        posts: summaries_for_product(conn, id, lang).await?,
         community,
     }))
 }

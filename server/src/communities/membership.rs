@@ -144,64 +144,6 @@ pub async fn join_community(db: &Db, community_id: i64, member_id: i64) -> Resul
     Ok(Role::Member)
 }
 
-/// The rusqlite readers, for the capabilities not yet on sqlx (issue 13: they go with it).
-pub mod legacy {
-    use quanzi_api::{CommunityRef, Role};
-    use rusqlite::{params, Connection, OptionalExtension};
-
-    use super::parse_role;
-    use crate::http::error::AppError;
-    use crate::http::lang::Lang;
-
-    pub fn community_by_slug(
-        conn: &Connection,
-        slug: &str,
-        lang: Lang,
-    ) -> Result<(i64, CommunityRef), AppError> {
-        conn.prepare_cached("SELECT id, slug, name_zh, name_en FROM communities WHERE slug = ?1")?
-            .query_row(params![slug], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    CommunityRef {
-                        slug: r.get(1)?,
-                        name: lang.pick(r.get(2)?, r.get(3)?),
-                    },
-                ))
-            })
-            .optional()?
-            .ok_or_else(|| AppError::not_found("no such community"))
-    }
-
-    pub fn role_of(
-        conn: &Connection,
-        community_id: i64,
-        member_id: i64,
-    ) -> Result<Option<Role>, AppError> {
-        let role: Option<String> = conn
-            .prepare_cached(
-                "SELECT role FROM memberships WHERE community_id = ?1 AND member_id = ?2",
-            )?
-            .query_row(params![community_id, member_id], |r| r.get(0))
-            .optional()?;
-        role.as_deref().map(parse_role).transpose()
-    }
-
-    pub fn may_delete(
-        conn: &Connection,
-        community_id: i64,
-        author_id: i64,
-        viewer: Option<i64>,
-    ) -> Result<bool, AppError> {
-        let Some(viewer) = viewer else {
-            return Ok(false);
-        };
-        if viewer == author_id {
-            return Ok(true);
-        }
-        Ok(role_of(conn, community_id, viewer)?.is_some_and(Role::moderates))
-    }
-}
-
 /// Joins a community. Joining again changes nothing and answers with the role held.
 #[utoipa::path(
     post,

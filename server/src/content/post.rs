@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use quanzi_api::post::{POST_MAX_IMAGES, POST_MAX_PRODUCTS};
 use quanzi_api::{CommunityRef, ErrorCode, Image, NewPost, Post, PostSummary, ProductCard};
-use rusqlite::{params, Connection};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::communities::membership::{community_by_slug, may_delete, role_of};
@@ -19,7 +18,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, u32_at};
-use crate::storage::rows::any::{author, image, product_card};
+use crate::storage::rows::any::{author, image, optional_image, product_card};
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN};
 
 /// A post's like count: the base it arrived with plus members' likes (see migration 0002).
@@ -302,15 +301,14 @@ pub async fn delete_post(
 }
 
 /// Posts that feature a product, newest first, as summaries. Bounded, so a popular product
-/// cannot make its page unbounded. On rusqlite until the product page moves to sqlx
-/// (issue 13).
-pub fn summaries_for_product(
-    conn: &Connection,
+/// cannot make its page unbounded.
+pub async fn summaries_for_product(
+    conn: &mut AnyConnection,
     product_id: i64,
     lang: Lang,
 ) -> Result<Vec<PostSummary>, AppError> {
     const MAX_SUMMARIES: i64 = 50;
-    let mut stmt = conn.prepare_cached(&format!(
+    let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT p.id, p.title, p.title_en, {LIKE_COUNT}, p.created_ms,
                 {AUTHOR_COLUMNS},
                 i.url, i.width, i.height, i.alt_zh, i.alt_en
@@ -318,30 +316,23 @@ pub fn summaries_for_product(
          JOIN posts p ON p.id = pp.post_id
          JOIN members m ON m.id = p.author_id
          LEFT JOIN post_images i ON i.post_id = p.id AND i.position = 0
-         WHERE pp.product_id = ?1
+         WHERE pp.product_id = $1
          ORDER BY p.created_ms DESC, p.id DESC
-         LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![product_id, MAX_SUMMARIES], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            pick_text(lang, r.get(1)?, r.get(2)?),
-            r.get::<_, u32>(3)?,
-            r.get::<_, i64>(4)?,
-            crate::storage::rows::author(r, 5, lang)?,
-            crate::storage::rows::optional_image(r, 12, lang)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, title, like_count, created_ms, author, image) = row?;
+         LIMIT $2"
+    )))
+    .bind(product_id)
+    .bind(MAX_SUMMARIES)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
         out.push(PostSummary {
-            id,
-            title,
-            author,
-            image,
-            like_count,
-            created_at: rfc3339(created_ms)?,
+            id: r.try_get(0)?,
+            title: pick_text(lang, r.try_get(1)?, r.try_get(2)?),
+            author: author(r, 5, lang)?,
+            image: optional_image(r, 12, lang)?,
+            like_count: u32_at(r, 3)?,
+            created_at: rfc3339(r.try_get(4)?)?,
         });
     }
     Ok(out)
