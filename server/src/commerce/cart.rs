@@ -7,15 +7,16 @@ use axum::extract::State;
 use axum::Json;
 use quanzi_api::order::CART_LINES_MAX;
 use quanzi_api::{Cart, CartLine, CartMerge, ErrorCode, Money, QUANTITY_MAX};
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, write_tx, Db};
-use crate::storage::rows::{product_card, CARD_COLUMNS, CARD_JOIN};
+use crate::storage::db::{now_ms, u32_at, Db};
+use crate::storage::rows::any::product_card;
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// The body of `PUT /cart/items/{product_id}`. A whole `LineRequest` is accepted too; its
 /// `product_id`, if sent, must be the one in the path.
@@ -50,37 +51,36 @@ fn too_many_lines() -> AppError {
     )
 }
 
-fn product_exists(conn: &Connection, id: i64) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM products WHERE id = ?1")?
-        .query_row(params![id], |_| Ok(()))
-        .optional()?
+async fn product_exists(conn: &mut AnyConnection, id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
         .is_some())
 }
 
 /// The member's cart, priced now, in the order lines were added.
-pub fn load_cart(conn: &Connection, member_id: i64, lang: Lang) -> Result<Cart, AppError> {
-    let rows = conn
-        .prepare_cached(&format!(
-            "SELECT {CARD_COLUMNS}, c.quantity, pr.stock
-             FROM cart_items c
-             JOIN products pr ON pr.id = c.product_id
-             {CARD_JOIN}
-             WHERE c.member_id = ?1
-             ORDER BY c.added_ms, c.product_id"
-        ))?
-        .query_map(params![member_id], |r| {
-            Ok((
-                product_card(r, lang)?,
-                r.get::<_, u32>(12)?,
-                r.get::<_, u32>(13)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+pub async fn load_cart(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    lang: Lang,
+) -> Result<Cart, AppError> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS}, c.quantity, pr.stock
+         FROM cart_items c
+         JOIN products pr ON pr.id = c.product_id
+         {CARD_JOIN}
+         WHERE c.member_id = $1
+         ORDER BY c.added_ms, c.product_id"
+    )))
+    .bind(member_id)
+    .fetch_all(conn)
+    .await?;
     let mut total = 0i64;
     let mut currency = None;
     let mut lines = Vec::with_capacity(rows.len());
-    for (product, quantity, stock) in rows {
+    for r in &rows {
+        let (product, quantity, stock) = (product_card(r, lang)?, u32_at(r, 12)?, u32_at(r, 13)?);
         let amount = product.solo_price.amount * i64::from(quantity);
         total += amount;
         currency.get_or_insert_with(|| product.solo_price.currency.clone());
@@ -104,10 +104,11 @@ pub fn load_cart(conn: &Connection, member_id: i64, lang: Lang) -> Result<Cart, 
     })
 }
 
-fn line_count(conn: &Connection, member_id: i64) -> Result<usize, AppError> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM cart_items WHERE member_id = ?1")?
-        .query_row(params![member_id], |r| r.get(0))?;
+async fn line_count(conn: &mut AnyConnection, member_id: i64) -> Result<usize, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM cart_items WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_one(conn)
+        .await?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
@@ -132,7 +133,7 @@ pub async fn get_cart(
     lang: Lang,
     SignedIn(member_id): SignedIn,
 ) -> Result<Json<Cart>, AppError> {
-    let cart = db.run(move |conn| load_cart(conn, member_id, lang)).await?;
+    let cart = load_cart(&mut *db.pool().acquire().await?, member_id, lang).await?;
     Ok(Json(cart))
 }
 
@@ -175,48 +176,47 @@ pub async fn set_item(
         0 => None,
         q => Some(check_quantity(q)?),
     };
-    let cart = db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            if !product_exists(&tx, product_id)? {
-                return Err(AppError::not_found("no such product"));
-            }
-            match quantity {
-                None => {
-                    tx.prepare_cached(
-                        "DELETE FROM cart_items WHERE member_id = ?1 AND product_id = ?2",
-                    )?
-                    .execute(params![member_id, product_id])?;
+    let mut tx = db.write().await?;
+    if !product_exists(&mut tx, product_id).await? {
+        return Err(AppError::not_found("no such product"));
+    }
+    match quantity {
+        None => {
+            sqlx::query("DELETE FROM cart_items WHERE member_id = $1 AND product_id = $2")
+                .bind(member_id)
+                .bind(product_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Some(quantity) => {
+            let updated = sqlx::query(
+                "UPDATE cart_items SET quantity = $3 WHERE member_id = $1 AND product_id = $2",
+            )
+            .bind(member_id)
+            .bind(product_id)
+            .bind(i64::from(quantity))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                if line_count(&mut tx, member_id).await? >= CART_LINES_MAX {
+                    return Err(too_many_lines());
                 }
-                Some(quantity) => {
-                    let updated = tx
-                        .prepare_cached(
-                            "UPDATE cart_items SET quantity = ?3
-                             WHERE member_id = ?1 AND product_id = ?2",
-                        )?
-                        .execute(params![member_id, product_id, quantity])?;
-                    if updated == 0 {
-                        if line_count(&tx, member_id)? >= CART_LINES_MAX {
-                            return Err(too_many_lines());
-                        }
-                        tx.prepare_cached(
-                            "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
-                             VALUES (?1, ?2, ?3, ?4)",
-                        )?
-                        .execute(params![
-                            member_id,
-                            product_id,
-                            quantity,
-                            now_ms()
-                        ])?;
-                    }
-                }
+                sqlx::query(
+                    "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(member_id)
+                .bind(product_id)
+                .bind(i64::from(quantity))
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
             }
-            let cart = load_cart(&tx, member_id, lang)?;
-            tx.commit()?;
-            Ok(cart)
-        })
-        .await?;
+        }
+    }
+    let cart = load_cart(&mut tx, member_id, lang).await?;
+    tx.commit().await?;
     Ok(Json(cart))
 }
 
@@ -260,39 +260,36 @@ pub async fn merge(
             None => lines.push((line.product_id, quantity)),
         }
     }
-    let cart = db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            for (product_id, _) in &lines {
-                if !product_exists(&tx, *product_id)? {
-                    return Err(AppError::not_found(format!("no product {product_id}")));
-                }
-            }
-            let now = now_ms();
-            for (position, (product_id, quantity)) in lines.iter().enumerate() {
-                // Later lines a millisecond apart each, so they keep the order sent.
-                tx.prepare_cached(
-                    "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (member_id, product_id)
-                     DO UPDATE SET quantity = min(quantity + excluded.quantity, ?5)",
-                )?
-                .execute(params![
-                    member_id,
-                    product_id,
-                    quantity,
-                    now + position as i64,
-                    QUANTITY_MAX
-                ])?;
-            }
-            if line_count(&tx, member_id)? > CART_LINES_MAX {
-                // Dropping the transaction undoes the merge.
-                return Err(too_many_lines());
-            }
-            let cart = load_cart(&tx, member_id, lang)?;
-            tx.commit()?;
-            Ok(cart)
-        })
+    let mut tx = db.write().await?;
+    for (product_id, _) in &lines {
+        if !product_exists(&mut tx, *product_id).await? {
+            return Err(AppError::not_found(format!("no product {product_id}")));
+        }
+    }
+    let now = now_ms();
+    for (position, (product_id, quantity)) in lines.iter().enumerate() {
+        // Later lines a millisecond apart each, so they keep the order sent. The cap is a
+        // CASE: SQLite has no `least`, PostgreSQL no two-argument `min`.
+        sqlx::query(
+            "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (member_id, product_id) DO UPDATE SET quantity =
+                 CASE WHEN cart_items.quantity + excluded.quantity > $5 THEN $5
+                      ELSE cart_items.quantity + excluded.quantity END",
+        )
+        .bind(member_id)
+        .bind(product_id)
+        .bind(i64::from(*quantity))
+        .bind(now + position as i64)
+        .bind(i64::from(QUANTITY_MAX))
+        .execute(&mut *tx)
         .await?;
+    }
+    if line_count(&mut tx, member_id).await? > CART_LINES_MAX {
+        // Dropping the transaction undoes the merge.
+        return Err(too_many_lines());
+    }
+    let cart = load_cart(&mut tx, member_id, lang).await?;
+    tx.commit().await?;
     Ok(Json(cart))
 }
