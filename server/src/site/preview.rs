@@ -25,8 +25,8 @@ use image::imageops::FilterType;
 use image::{DynamicImage, Rgb, RgbImage};
 use quanzi_api::Money;
 use quanzi_api::{format_money, plain_amount};
-use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
+use sqlx::Row;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -35,7 +35,7 @@ use crate::content::upload;
 use crate::http::error::AppError;
 use crate::http::params::{parse_id, parse_slug};
 use crate::site::html::escape_html;
-use crate::storage::db::Db;
+use crate::storage::db::{u32_at, Db};
 
 /// The preview picture's size: what Open Graph consumers crop to (1.91:1).
 pub const WIDTH: u32 = 1200;
@@ -151,29 +151,26 @@ fn description(text: &str) -> String {
 
 /// A product's preview: its title, and the group price and size before its subtitle
 /// (`3人团 ¥59.00（单买 ¥79.00）· …`), or its price alone when it sells solo only.
-pub fn product(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT pr.title_zh, pr.subtitle_zh, pr.currency, pr.solo_price, pr.group_price,
-                    pr.group_size,
-                    (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
-                     ORDER BY i.position LIMIT 1)
-             FROM products pr WHERE pr.id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<u32>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })
-        .optional()?;
-    let Some((title, subtitle, currency, solo, group_price, group_size, alt)) = row else {
+pub async fn product(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
+    let row = sqlx::query(
+        "SELECT pr.title_zh, pr.subtitle_zh, pr.currency, pr.solo_price, pr.group_price,
+                pr.group_size,
+                (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
+                 ORDER BY i.position LIMIT 1)
+         FROM products pr WHERE pr.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
+    };
+    let (title, subtitle, currency, solo): (String, String, String, i64) =
+        (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+    let (group_price, alt): (Option<i64>, Option<String>) = (r.try_get(4)?, r.try_get(6)?);
+    let group_size = match r.try_get::<Option<i64>, _>(5)? {
+        Some(_) => Some(u32_at(&r, 5)?),
+        None => None,
     };
     let solo = Money {
         amount: solo,
@@ -211,33 +208,26 @@ pub fn product(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> 
 
 /// A group-buy's preview: its product's title with 拼团, the group price and size, and how
 /// it stands (`3人团 ¥59.00（单买 ¥79.00）· 还差 2 人`), on its product's picture.
-pub fn group(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT g.product_id, g.size, g.currency, g.price, g.state, g.seats_taken,
-                    pr.title_zh, pr.solo_price,
-                    (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
-                     ORDER BY i.position LIMIT 1)
-             FROM group_buys g JOIN products pr ON pr.id = g.product_id
-             WHERE g.id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, u32>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, u32>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, i64>(7)?,
-                r.get::<_, Option<String>>(8)?,
-            ))
-        })
-        .optional()?;
-    let Some((product, size, currency, price, state, seats_taken, title, solo, alt)) = row else {
+pub async fn group(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
+    let row = sqlx::query(
+        "SELECT g.product_id, g.size, g.currency, g.price, g.state, g.seats_taken,
+                pr.title_zh, pr.solo_price,
+                (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
+                 ORDER BY i.position LIMIT 1)
+         FROM group_buys g JOIN products pr ON pr.id = g.product_id
+         WHERE g.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
     };
+    let (product, size, currency, price): (i64, u32, String, i64) =
+        (r.try_get(0)?, u32_at(&r, 1)?, r.try_get(2)?, r.try_get(3)?);
+    let (state, seats_taken, title, solo): (String, u32, String, i64) =
+        (r.try_get(4)?, u32_at(&r, 5)?, r.try_get(6)?, r.try_get(7)?);
+    let alt: Option<String> = r.try_get(8)?;
     let price = Money {
         amount: price,
         currency: currency.clone(),
@@ -269,27 +259,22 @@ pub fn group(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> {
 }
 
 /// A post's preview: its title (as written) and the start of its text.
-pub fn post(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT p.title, p.body, c.name_zh,
-                    coalesce((SELECT i.alt_zh FROM post_images i WHERE i.post_id = p.id
-                              ORDER BY i.position LIMIT 1), c.cover_alt_zh)
-             FROM posts p JOIN communities c ON c.id = p.community_id
-             WHERE p.id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .optional()?;
-    let Some((title, body, community, alt)) = row else {
+pub async fn post(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
+    let row = sqlx::query(
+        "SELECT p.title, p.body, c.name_zh,
+                coalesce((SELECT i.alt_zh FROM post_images i WHERE i.post_id = p.id
+                          ORDER BY i.position LIMIT 1), c.cover_alt_zh)
+         FROM posts p JOIN communities c ON c.id = p.community_id
+         WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
     };
+    let (title, body, community, alt): (String, String, String, String) =
+        (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
     let paragraphs: Vec<String> = serde_json::from_str(&body)?;
     let text = format!("「{}」{}", one_line(&community), paragraphs.join(" "));
     Ok(Some(Preview {
@@ -302,24 +287,19 @@ pub fn post(conn: &Connection, id: i64) -> Result<Option<Preview>, AppError> {
 }
 
 /// A community's preview: its name, description and size.
-pub fn community(conn: &Connection, slug: &str) -> Result<Option<Preview>, AppError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT name_zh, description_zh, member_count, cover_alt_zh
-             FROM communities WHERE slug = ?1",
-        )?
-        .query_row(params![slug], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .optional()?;
-    let Some((name, about, members, alt)) = row else {
+pub async fn community(db: &Db, slug: &str) -> Result<Option<Preview>, AppError> {
+    let row = sqlx::query(
+        "SELECT name_zh, description_zh, member_count, cover_alt_zh
+         FROM communities WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(r) = row else {
         return Ok(None);
     };
+    let (name, about, members, alt): (String, String, u32, String) =
+        (r.try_get(0)?, r.try_get(1)?, u32_at(&r, 2)?, r.try_get(3)?);
     // The size first: a long description is cut at its end, never the count.
     let text = format!("{members} 位成员 · {}", one_line(&about));
     Ok(Some(Preview {
@@ -436,30 +416,26 @@ impl Store {
 /// Reads an item's main picture URL: a product's first gallery picture, a post's first
 /// photo (else its community's cover), a community's cover. `None` when there is no such
 /// item; `Some(None)` for an item without any picture (drawn as a plain canvas).
-fn source_url(conn: &Connection, item: &Item) -> Result<Option<Option<String>>, AppError> {
-    let found = match item {
-        Item::Product(id) | Item::Group { product: id, .. } => conn
-            .prepare_cached(
-                "SELECT (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
-                         ORDER BY i.position LIMIT 1)
-                 FROM products pr WHERE pr.id = ?1",
-            )?
-            .query_row(params![id], |r| r.get(0))
-            .optional()?,
-        Item::Post(id) => conn
-            .prepare_cached(
-                "SELECT coalesce((SELECT i.url FROM post_images i WHERE i.post_id = p.id
-                                  ORDER BY i.position LIMIT 1), c.cover_url)
-                 FROM posts p JOIN communities c ON c.id = p.community_id WHERE p.id = ?1",
-            )?
-            .query_row(params![id], |r| r.get(0))
-            .optional()?,
-        Item::Community(slug) => conn
-            .prepare_cached("SELECT cover_url FROM communities WHERE slug = ?1")?
-            .query_row(params![slug], |r| r.get(0))
-            .optional()?,
+async fn source_url(db: &Db, item: &Item) -> Result<Option<Option<String>>, AppError> {
+    let query = match item {
+        Item::Product(id) | Item::Group { product: id, .. } => sqlx::query_scalar(
+            "SELECT (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
+                     ORDER BY i.position LIMIT 1)
+             FROM products pr WHERE pr.id = $1",
+        )
+        .bind(*id),
+        Item::Post(id) => sqlx::query_scalar(
+            "SELECT coalesce((SELECT i.url FROM post_images i WHERE i.post_id = p.id
+                              ORDER BY i.position LIMIT 1), c.cover_url)
+             FROM posts p JOIN communities c ON c.id = p.community_id WHERE p.id = $1",
+        )
+        .bind(*id),
+        Item::Community(slug) => {
+            sqlx::query_scalar("SELECT cover_url FROM communities WHERE slug = $1")
+                .bind(slug.clone())
+        }
     };
-    Ok(found)
+    Ok(query.fetch_optional(db.pool()).await?)
 }
 
 /// Cuts `picture` to fill 1200×630 (scaled to cover, the overflow trimmed evenly from both
@@ -640,10 +616,7 @@ where
 
 /// The path of an item's preview picture on disk, drawn first if it is not there yet.
 async fn picture_file(state: &PreviewState, item: Item) -> Result<PathBuf, AppError> {
-    let lookup = item.clone();
-    let source = state
-        .db
-        .run(move |conn| source_url(conn, &lookup))
+    let source = source_url(&state.db, &item)
         .await?
         .ok_or_else(|| AppError::not_found("no such item"))?;
     let store = Arc::clone(&state.previews);

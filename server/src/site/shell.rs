@@ -682,20 +682,7 @@ async fn page_or_file(State(state): State<SiteState>, req: Request) -> Response 
     let (head, _) = req.into_parts();
     let mut landing = landing(&state, &route, &head).await;
     let has_preview = route.has_preview();
-    let preview = match route {
-        Route::Product(id) => preview_of(&state, id, preview::product).await,
-        Route::Post(id) => preview_of(&state, id, preview::post).await,
-        Route::Community(slug) => {
-            preview_of(&state, slug, |conn, slug: String| {
-                preview::community(conn, &slug)
-            })
-            .await
-        }
-        Route::GroupBuy(id) => preview_of(&state, id, preview::group).await,
-        // An order is its owner's business: the app asks the API, which answers 404 to
-        // anyone else. The other pages have no preview of their own.
-        _ => Ok(None),
-    };
+    let preview = preview_of(&state, route).await;
     let status = match preview {
         Ok(Some(preview)) => {
             landing.preview = Some(preview.head(state.web.public_origin()));
@@ -756,23 +743,23 @@ async fn not_found_page(State(state): State<SiteState>) -> Response {
     state.web.page(StatusCode::NOT_FOUND)
 }
 
-/// The item's link preview when `key` names something that exists; the status to answer
-/// with when it cannot be read.
-async fn preview_of<K, F>(state: &SiteState, key: K, load: F) -> Result<Option<Preview>, StatusCode>
-where
-    K: Send + 'static,
-    F: FnOnce(&rusqlite::Connection, K) -> Result<Option<Preview>, crate::http::error::AppError>
-        + Send
-        + 'static,
-{
+/// The page's link preview when its route names something that exists; the status to
+/// answer with when it cannot be read.
+async fn preview_of(state: &SiteState, route: Route) -> Result<Option<Preview>, StatusCode> {
     if state.web.shell.is_none() {
         return Err(StatusCode::SERVICE_UNAVAILABLE);
     }
-    state
-        .db
-        .run(move |conn| load(conn, key))
-        .await
-        .map_err(|err| err.status)
+    let db = &state.db;
+    let preview = match route {
+        Route::Product(id) => preview::product(db, id).await,
+        Route::Post(id) => preview::post(db, id).await,
+        Route::Community(slug) => preview::community(db, &slug).await,
+        Route::GroupBuy(id) => preview::group(db, id).await,
+        // An order is its owner's business: the app asks the API, which answers 404 to
+        // anyone else. The other pages have no preview of their own.
+        _ => Ok(None),
+    };
+    preview.map_err(|err| err.status)
 }
 
 /// Whether a file name, percent-decoded, is `index.html` in any case.
