@@ -25,7 +25,6 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use quanzi_api::upload::{IMAGE_MAX_SIDE, UPLOAD_MAX_BYTES};
 use quanzi_api::variant::{variant_source, variant_url, VARIANT_WIDTHS};
 use quanzi_api::{ErrorCode, Image, Upload};
-use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::{AnyConnection, Row};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
@@ -37,7 +36,7 @@ use crate::http::error::AppError;
 use crate::http::middleware::photo_too_large as too_large;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
-use crate::storage::db::{now_ms, u32_at, write_tx};
+use crate::storage::db::{now_ms, u32_at, Db};
 
 /// Larger pictures are refused before decoding: 40 megapixels is a 160 MB bitmap.
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -325,10 +324,7 @@ pub async fn create_upload(
             "send the photo as multipart/form-data",
         )
     })?;
-    let pending = state
-        .db
-        .run(move |conn| sweep_and_count_pending(conn, member_id))
-        .await?;
+    let pending = sweep_and_count_pending(&state.db, member_id).await?;
     state.uploads.remove_files(pending.swept).await;
     if pending.count >= MAX_PENDING {
         return Err(too_many_pending());
@@ -368,33 +364,25 @@ pub async fn create_upload(
         state.uploads.remove_files(vec![name]).await;
         return Err(AppError::internal(err));
     }
-    let row_name = name.clone();
-    let inserted = state
-        .db
-        .run(move |conn| {
-            // The cap is checked again inside the insert itself: parallel uploads that all
-            // passed the early check cannot push a member past it.
-            let added = conn
-                .prepare_cached(
-                    "INSERT INTO uploads (owner_id, name, width, height, created_ms)
-                     SELECT ?1, ?2, ?3, ?4, ?5
-                     WHERE (SELECT COUNT(*) FROM uploads
-                            WHERE owner_id = ?1 AND post_id IS NULL AND avatar = 0) < ?6",
-                )?
-                .execute(params![
-                    member_id,
-                    row_name,
-                    width,
-                    height,
-                    now_ms(),
-                    MAX_PENDING
-                ])?;
-            if added == 0 {
-                return Err(too_many_pending());
-            }
-            Ok(conn.last_insert_rowid())
-        })
-        .await;
+    // The cap is checked again inside the insert itself: parallel uploads that all passed
+    // the early check cannot push a member past it.
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO uploads (owner_id, name, width, height, created_ms)
+         SELECT $1, $2, $3, $4, $5
+         WHERE (SELECT COUNT(*) FROM uploads
+                WHERE owner_id = $1 AND post_id IS NULL AND avatar = 0) < $6
+         RETURNING id",
+    )
+    .bind(member_id)
+    .bind(&name)
+    .bind(i64::from(width))
+    .bind(i64::from(height))
+    .bind(now_ms())
+    .bind(MAX_PENDING)
+    .fetch_optional(state.db.pool())
+    .await
+    .map_err(AppError::from)
+    .and_then(|id: Option<i64>| id.ok_or_else(too_many_pending));
     let id = match inserted {
         Ok(id) => id,
         Err(err) => {
@@ -432,26 +420,26 @@ struct Pending {
 
 /// Forgets a few abandoned uploads (anyone's: the sweep rides on uploads, so it costs
 /// nothing when nobody uploads) and counts the member's own pending ones.
-fn sweep_and_count_pending(conn: &mut Connection, member_id: i64) -> Result<Pending, AppError> {
+async fn sweep_and_count_pending(db: &Db, member_id: i64) -> Result<Pending, AppError> {
     const SWEEP_BATCH: i64 = 20;
-    let tx = write_tx(conn)?;
-    let swept = tx
-        .prepare_cached(
-            "DELETE FROM uploads WHERE id IN (
-                 SELECT id FROM uploads
-                 WHERE post_id IS NULL AND avatar = 0 AND created_ms < ?1 LIMIT ?2)
-             RETURNING name",
-        )?
-        .query_map(params![now_ms() - PENDING_TTL_MS, SWEEP_BATCH], |r| {
-            r.get(0)
-        })?
-        .collect::<Result<Vec<String>, _>>()?;
-    let count = tx
-        .prepare_cached(
-            "SELECT count(*) FROM uploads WHERE owner_id = ?1 AND post_id IS NULL AND avatar = 0",
-        )?
-        .query_row(params![member_id], |r| r.get(0))?;
-    tx.commit()?;
+    let mut tx = db.write().await?;
+    let swept = sqlx::query_scalar(
+        "DELETE FROM uploads WHERE id IN (
+             SELECT id FROM uploads
+             WHERE post_id IS NULL AND avatar = 0 AND created_ms < $1 LIMIT $2)
+         RETURNING name",
+    )
+    .bind(now_ms() - PENDING_TTL_MS)
+    .bind(SWEEP_BATCH)
+    .fetch_all(&mut *tx)
+    .await?;
+    let count = sqlx::query_scalar(
+        "SELECT count(*) FROM uploads WHERE owner_id = $1 AND post_id IS NULL AND avatar = 0",
+    )
+    .bind(member_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(Pending { count, swept })
 }
 
@@ -597,31 +585,27 @@ pub async fn delete_upload(
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let name = state
-        .db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            let (name, post_id, avatar): (String, Option<i64>, bool) = tx
-                .prepare_cached(
-                    "SELECT name, post_id, avatar FROM uploads WHERE id = ?1 AND owner_id = ?2",
-                )?
-                .query_row(params![id, member_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?
-                .ok_or_else(no_such_upload)?;
-            if post_id.is_some() || avatar {
-                return Err(AppError::conflict(
-                    ErrorCode::UploadInUse,
-                    "this photo is published in a post or is your profile picture",
-                ));
-            }
-            tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
-                .execute(params![id])?;
-            tx.commit()?;
-            Ok(name)
-        })
+    let mut tx = state.db.write().await?;
+    let row =
+        sqlx::query("SELECT name, post_id, avatar FROM uploads WHERE id = $1 AND owner_id = $2")
+            .bind(id)
+            .bind(member_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(no_such_upload)?;
+    let (name, post_id, avatar): (String, Option<i64>, i64) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    if post_id.is_some() || avatar != 0 {
+        return Err(AppError::conflict(
+            ErrorCode::UploadInUse,
+            "this photo is published in a post or is your profile picture",
+        ));
+    }
+    sqlx::query("DELETE FROM uploads WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     // After the commit, as when a post is deleted: a leftover file is garbage, not a hole.
     state.uploads.remove_files(vec![name]).await;
     Ok(StatusCode::NO_CONTENT)
