@@ -91,11 +91,6 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
         let pool = db::open(&db_path)?;
         account::dummy_hash();
-        let mut conn = pool.get()?;
-        let now = time::OffsetDateTime::now_utc();
-        if demo::load_if_empty(&mut conn, demo::STORE_JSON, now)? {
-            tracing::info!("loaded the demo store into {}", db_path.display());
-        }
         Ok(pool)
     })
     .await??;
@@ -114,6 +109,9 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     )?;
     let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
     let db = Db::sqlite(&config.db_path, pool).await?;
+    if demo::load_if_empty(&db, demo::STORE_JSON, time::OffsetDateTime::now_utc()).await? {
+        tracing::info!("loaded the demo store into {}", config.db_path.display());
+    }
     // The demo members, and members from before referral codes, get theirs now.
     let coded = referral::backfill(&db)
         .await

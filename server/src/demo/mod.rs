@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{bail, ensure, Context};
-use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Deserialize;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -17,6 +17,7 @@ use quanzi_api::Role;
 
 use crate::communities::membership::role_name;
 use crate::http::params::is_slug;
+use crate::storage::db::Db;
 
 /// The demo store as shipped.
 pub const STORE_JSON: &str = include_str!("../../demo/store.json");
@@ -296,49 +297,63 @@ fn validate(store: &Store) -> anyhow::Result<()> {
 
 /// Loads the store into the database if it holds no communities yet, in one transaction.
 /// Returns whether it loaded anything.
-pub fn load_if_empty(
-    conn: &mut Connection,
-    json: &str,
-    now: OffsetDateTime,
-) -> anyhow::Result<bool> {
+pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::Result<bool> {
     // Take the write lock before looking, so two servers starting on one fresh file do not
     // both load the store.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let communities: i64 = tx.query_row("SELECT count(*) FROM communities", [], |r| r.get(0))?;
+    let mut tx = db
+        .write()
+        .await
+        .map_err(|err| anyhow::anyhow!("opening the demo store's transaction: {}", err.message))?;
+    let count = |table: &'static str| format!("SELECT count(*) FROM {table}");
+    let communities: i64 = sqlx::query_scalar(AssertSqlSafe(count("communities")))
+        .fetch_one(&mut *tx)
+        .await?;
     if communities > 0 {
         // A store loaded by an older server gets what it lacks now: its demo members'
         // accounts and memberships (before schema v2), so its people can sign in too, and
         // the pickup points (before schema v5), so its orders can be collected.
-        let accounts: i64 = tx.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
-        let points: i64 = tx.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
+        let accounts: i64 = sqlx::query_scalar(AssertSqlSafe(count("accounts")))
+            .fetch_one(&mut *tx)
+            .await?;
+        let points: i64 = sqlx::query_scalar(AssertSqlSafe(count("pickup_points")))
+            .fetch_one(&mut *tx)
+            .await?;
         if accounts > 0 && points > 0 {
             return Ok(false);
         }
         let store = parse(json)?;
         if accounts == 0 {
-            add_people(&tx, &store, now)?;
+            add_people(&mut tx, &store, now).await?;
         }
         if points == 0 {
-            add_pickup_points(&tx, &store)?;
+            add_pickup_points(&mut tx, &store).await?;
         }
-        tx.commit()?;
+        tx.commit().await?;
         return Ok(true);
     }
     let store = parse(json)?;
-    insert(&tx, &store, now)?;
-    add_people(&tx, &store, now)?;
-    add_pickup_points(&tx, &store)?;
-    tx.commit()?;
+    insert(&mut tx, &store, now).await?;
+    add_people(&mut tx, &store, now).await?;
+    add_pickup_points(&mut tx, &store).await?;
+    tx.commit().await?;
     Ok(true)
 }
 
-fn add_pickup_points(tx: &rusqlite::Transaction<'_>, store: &Store) -> anyhow::Result<()> {
+async fn add_pickup_points(tx: &mut AnyConnection, store: &Store) -> anyhow::Result<()> {
     for p in &store.pickup_points {
-        tx.execute(
+        sqlx::query(
             "INSERT INTO pickup_points (id, name_zh, name_en, address_zh, address_en, hours_zh, hours_en)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![p.id, p.name_zh, p.name_en, p.address_zh, p.address_en, p.hours_zh, p.hours_en],
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
+        .bind(p.id)
+        .bind(&p.name_zh)
+        .bind(&p.name_en)
+        .bind(&p.address_zh)
+        .bind(&p.address_en)
+        .bind(&p.hours_zh)
+        .bind(&p.hours_en)
+        .execute(&mut *tx)
+        .await
         .with_context(|| format!("pickup point {}", p.id))?;
     }
     Ok(())
@@ -348,8 +363,8 @@ fn add_pickup_points(tx: &rusqlite::Transaction<'_>, store: &Store) -> anyhow::R
 /// the posts as stored. One Argon2id hash (with a fresh salt) serves all of them: they
 /// share a published password anyway, and one hash instead of fourteen keeps a fresh
 /// start (and every test's) quick.
-fn add_people(
-    tx: &rusqlite::Transaction<'_>,
+async fn add_people(
+    tx: &mut AnyConnection,
     store: &Store,
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
@@ -357,30 +372,31 @@ fn add_people(
         .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))?;
     let now_ms = unix_ms(now)?;
     for m in &store.members {
-        tx.execute(
-            "INSERT OR IGNORE INTO accounts (member_id, email, password_hash, created_ms)
-             SELECT id, ?2, ?3, ?4 FROM members WHERE id = ?1",
-            params![m.id, demo_email(m.id), hash, now_ms],
+        sqlx::query(
+            "INSERT INTO accounts (member_id, email, password_hash, created_ms)
+             SELECT id, $2, $3, $4 FROM members WHERE id = $1
+             ON CONFLICT DO NOTHING",
         )
+        .bind(m.id)
+        .bind(demo_email(m.id))
+        .bind(&hash)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
         .with_context(|| format!("account of member {}", m.id))?;
     }
     // Each author's first post in each community, earliest first.
-    let mut stmt = tx.prepare(
+    let firsts = sqlx::query(
         "SELECT community_id, author_id, min(created_ms) AS first_ms, min(id) AS first_id
          FROM posts GROUP BY community_id, author_id
          ORDER BY community_id, first_ms, first_id",
-    )?;
-    let firsts = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let mut seated: HashMap<i64, usize> = HashMap::new();
-    for (community_id, member_id, joined_ms) in firsts {
+    for row in &firsts {
+        let (community_id, member_id, joined_ms): (i64, i64, i64) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         let place = seated.entry(community_id).or_default();
         let role = match *place {
             0 => Role::Owner,
@@ -388,11 +404,16 @@ fn add_people(
             _ => Role::Member,
         };
         *place += 1;
-        tx.execute(
-            "INSERT OR IGNORE INTO memberships (community_id, member_id, role, joined_ms)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![community_id, member_id, role_name(role), joined_ms],
-        )?;
+        sqlx::query(
+            "INSERT INTO memberships (community_id, member_id, role, joined_ms)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(community_id)
+        .bind(member_id)
+        .bind(role_name(role))
+        .bind(joined_ms)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }
@@ -401,43 +422,57 @@ fn unix_ms(t: OffsetDateTime) -> anyhow::Result<i64> {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).context("time out of range")
 }
 
-fn insert(
-    tx: &rusqlite::Transaction<'_>,
-    store: &Store,
-    now: OffsetDateTime,
-) -> anyhow::Result<()> {
+/// A picture's five columns, bound in order.
+fn bind_img<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    img: &'q Img,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(&img.url)
+        .bind(i64::from(img.width))
+        .bind(i64::from(img.height))
+        .bind(&img.alt_zh)
+        .bind(&img.alt_en)
+}
+
+async fn insert(tx: &mut AnyConnection, store: &Store, now: OffsetDateTime) -> anyhow::Result<()> {
     for m in &store.members {
         let a = m.avatar.as_ref();
-        tx.execute(
+        sqlx::query(
             "INSERT INTO members (id, name, avatar_url, avatar_width, avatar_height, avatar_alt_zh, avatar_alt_en)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![m.id, m.name, a.map(|a| &a.url), a.map(|a| a.width), a.map(|a| a.height), a.map(|a| &a.alt_zh), a.map(|a| &a.alt_en)],
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
+        .bind(m.id)
+        .bind(&m.name)
+        .bind(a.map(|a| a.url.as_str()))
+        .bind(a.map(|a| i64::from(a.width)))
+        .bind(a.map(|a| i64::from(a.height)))
+        .bind(a.map(|a| a.alt_zh.as_str()))
+        .bind(a.map(|a| a.alt_en.as_str()))
+        .execute(&mut *tx)
+        .await
         .with_context(|| format!("member {}", m.id))?;
     }
 
     let mut community_ids = HashMap::new();
     for c in &store.communities {
-        tx.execute(
+        let query = sqlx::query(
             "INSERT INTO communities (slug, name_zh, name_en, description_zh, description_en,
                  cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                c.slug,
-                c.name_zh,
-                c.name_en,
-                c.description_zh,
-                c.description_en,
-                c.cover.url,
-                c.cover.width,
-                c.cover.height,
-                c.cover.alt_zh,
-                c.cover.alt_en,
-                c.member_count
-            ],
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
-        .with_context(|| format!("community {}", c.slug))?;
-        community_ids.insert(c.slug.as_str(), tx.last_insert_rowid());
+        .bind(&c.slug)
+        .bind(&c.name_zh)
+        .bind(&c.name_en)
+        .bind(&c.description_zh)
+        .bind(&c.description_en);
+        let id: i64 = bind_img(query, &c.cover)
+            .bind(i64::from(c.member_count))
+            .fetch_one(&mut *tx)
+            .await
+            .with_context(|| format!("community {}", c.slug))?
+            .try_get(0)?;
+        community_ids.insert(c.slug.as_str(), id);
     }
     let community_id = |slug: &str| match community_ids.get(slug) {
         Some(id) => Ok(*id),
@@ -445,46 +480,57 @@ fn insert(
     };
 
     for p in &store.products {
-        tx.execute(
+        sqlx::query(
             "INSERT INTO products (id, community_id, title_zh, title_en, subtitle_zh, subtitle_en,
                  currency, solo_price, group_price, group_size, window_hours, stock)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'CNY', ?7, ?8, ?9, ?10, ?11)",
-            params![
-                p.id,
-                community_id(&p.community)?,
-                p.title_zh,
-                p.title_en,
-                p.subtitle_zh,
-                p.subtitle_en,
-                p.solo_price,
-                p.group_price,
-                p.group_size,
-                p.window_hours,
-                p.stock
-            ],
+             VALUES ($1, $2, $3, $4, $5, $6, 'CNY', $7, $8, $9, $10, $11)",
         )
+        .bind(p.id)
+        .bind(community_id(&p.community)?)
+        .bind(&p.title_zh)
+        .bind(&p.title_en)
+        .bind(&p.subtitle_zh)
+        .bind(&p.subtitle_en)
+        .bind(p.solo_price)
+        .bind(p.group_price)
+        .bind(p.group_size.map(i64::from))
+        .bind(p.window_hours.map(i64::from))
+        .bind(i64::from(p.stock))
+        .execute(&mut *tx)
+        .await
         .with_context(|| format!("product {}", p.id))?;
         for (position, img) in p.gallery.iter().enumerate() {
-            tx.execute(
+            let query = sqlx::query(
                 "INSERT INTO product_images (product_id, position, url, width, height, alt_zh, alt_en)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![p.id, position as i64, img.url, img.width, img.height, img.alt_zh, img.alt_en],
-            )?;
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(p.id)
+            .bind(position as i64);
+            bind_img(query, img).execute(&mut *tx).await?;
         }
         for (position, block) in p.story.iter().enumerate() {
             let position = position as i64;
             match block {
-                Story::Text { zh, en } => tx.execute(
+                Story::Text { zh, en } => sqlx::query(
                     "INSERT INTO product_story_blocks (product_id, position, kind, text_zh, text_en)
-                     VALUES (?1, ?2, 'text', ?3, ?4)",
-                    params![p.id, position, zh, en],
-                )?,
-                Story::Image { image } => tx.execute(
-                    "INSERT INTO product_story_blocks (product_id, position, kind,
-                         image_url, image_width, image_height, image_alt_zh, image_alt_en)
-                     VALUES (?1, ?2, 'image', ?3, ?4, ?5, ?6, ?7)",
-                    params![p.id, position, image.url, image.width, image.height, image.alt_zh, image.alt_en],
-                )?,
+                     VALUES ($1, $2, 'text', $3, $4)",
+                )
+                .bind(p.id)
+                .bind(position)
+                .bind(zh)
+                .bind(en)
+                .execute(&mut *tx)
+                .await?,
+                Story::Image { image } => {
+                    let query = sqlx::query(
+                        "INSERT INTO product_story_blocks (product_id, position, kind,
+                             image_url, image_width, image_height, image_alt_zh, image_alt_en)
+                         VALUES ($1, $2, 'image', $3, $4, $5, $6, $7)",
+                    )
+                    .bind(p.id)
+                    .bind(position);
+                    bind_img(query, image).execute(&mut *tx).await?
+                }
             };
         }
     }
@@ -499,45 +545,56 @@ fn insert(
     let shift = created.iter().max().map_or(0, |newest| target - newest);
 
     for (p, created_ms) in store.posts.iter().zip(created) {
-        tx.execute(
+        sqlx::query(
             "INSERT INTO posts (id, author_id, community_id, created_ms, title, body, title_en, body_en,
                  like_count, comment_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
-            params![p.id, p.author, community_id(&p.community)?, created_ms + shift, p.title_zh,
-                serde_json::to_string(&p.body_zh)?, p.title_en, serde_json::to_string(&p.body_en)?,
-                p.like_count],
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0)",
         )
+        .bind(p.id)
+        .bind(p.author)
+        .bind(community_id(&p.community)?)
+        .bind(created_ms + shift)
+        .bind(&p.title_zh)
+        .bind(serde_json::to_string(&p.body_zh)?)
+        .bind(&p.title_en)
+        .bind(serde_json::to_string(&p.body_en)?)
+        .bind(i64::from(p.like_count))
+        .execute(&mut *tx)
+        .await
         .with_context(|| format!("post {}", p.id))?;
         for c in &p.comments {
             // A comment on a recent post may not be in the future: it is then a minute old.
             let at =
                 (created_ms + shift + i64::from(c.after_minutes) * 60_000).min(now_ms - 60_000);
-            tx.execute(
-                "INSERT INTO comments (post_id, author_id, body, created_ms) VALUES (?1, ?2, ?3, ?4)",
-                params![p.id, c.author, c.body, at],
+            sqlx::query(
+                "INSERT INTO comments (post_id, author_id, body, created_ms) VALUES ($1, $2, $3, $4)",
             )
+            .bind(p.id)
+            .bind(c.author)
+            .bind(&c.body)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
             .with_context(|| format!("a comment on post {}", p.id))?;
         }
         for (position, img) in p.images.iter().enumerate() {
-            tx.execute(
+            let query = sqlx::query(
                 "INSERT INTO post_images (post_id, position, url, width, height, alt_zh, alt_en)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    p.id,
-                    position as i64,
-                    img.url,
-                    img.width,
-                    img.height,
-                    img.alt_zh,
-                    img.alt_en
-                ],
-            )?;
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(p.id)
+            .bind(position as i64);
+            bind_img(query, img).execute(&mut *tx).await?;
         }
         for (position, product) in p.products.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO post_products (post_id, position, product_id) VALUES (?1, ?2, ?3)",
-                params![p.id, position as i64, product],
-            )?;
+            sqlx::query(
+                "INSERT INTO post_products (post_id, position, product_id) VALUES ($1, $2, $3)",
+            )
+            .bind(p.id)
+            .bind(position as i64)
+            .bind(product)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     Ok(())
@@ -562,14 +619,21 @@ mod tests {
         assert!(err.is_some_and(|e| e.contains("unknown author")));
     }
 
-    #[test]
-    fn loads_once_and_shifts_the_newest_post_to_forty_minutes_ago() -> anyhow::Result<()> {
+    /// A fresh database file, through both drivers (the checks read it with rusqlite).
+    async fn fresh(dir: &tempfile::TempDir) -> anyhow::Result<(Db, rusqlite::Connection)> {
+        let path = dir.path().join("q.sqlite");
+        let pool = crate::storage::db::open(&path)?;
+        let conn = rusqlite::Connection::open(&path)?;
+        Ok((Db::sqlite(&path, pool).await?, conn))
+    }
+
+    #[tokio::test]
+    async fn loads_once_and_shifts_the_newest_post_to_forty_minutes_ago() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
-        let pool = crate::storage::db::open(&dir.path().join("q.sqlite"))?;
-        let mut conn = pool.get()?;
+        let (db, conn) = fresh(&dir).await?;
         let now = OffsetDateTime::now_utc();
-        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
-        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert!(load_if_empty(&db, STORE_JSON, now).await?);
+        assert!(!load_if_empty(&db, STORE_JSON, now).await?);
         let (newest, oldest, count): (i64, i64, i64) = conn.query_row(
             "SELECT max(created_ms), min(created_ms), count(*) FROM posts",
             [],
@@ -598,14 +662,13 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn demo_members_get_accounts_and_seats_also_in_an_older_database() -> anyhow::Result<()> {
+    #[tokio::test]
+    async fn demo_members_get_accounts_and_seats_also_in_an_older_database() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
-        let pool = crate::storage::db::open(&dir.path().join("q.sqlite"))?;
-        let mut conn = pool.get()?;
+        let (db, conn) = fresh(&dir).await?;
         let now = OffsetDateTime::now_utc();
-        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
-        let seats = |conn: &Connection| -> rusqlite::Result<(i64, i64, i64, i64)> {
+        assert!(load_if_empty(&db, STORE_JSON, now).await?);
+        let seats = |conn: &rusqlite::Connection| -> rusqlite::Result<(i64, i64, i64, i64)> {
             conn.query_row(
                 "SELECT (SELECT count(*) FROM accounts),
                         (SELECT count(*) FROM memberships WHERE role = 'owner'),
@@ -630,18 +693,18 @@ mod tests {
 
         // A database filled by a server from before accounts existed gets them on start.
         conn.execute_batch("DELETE FROM memberships; DELETE FROM accounts;")?;
-        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert!(load_if_empty(&db, STORE_JSON, now).await?);
         assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
-        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert!(!load_if_empty(&db, STORE_JSON, now).await?);
 
         // And one from before orders gets its pickup points.
         conn.execute_batch("DELETE FROM pickup_points;")?;
-        assert!(load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert!(load_if_empty(&db, STORE_JSON, now).await?);
         let points: i64 = conn.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
         assert_eq!(points as usize, store.pickup_points.len());
         assert!(points >= 3);
         assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
-        assert!(!load_if_empty(&mut conn, STORE_JSON, now)?);
+        assert!(!load_if_empty(&db, STORE_JSON, now).await?);
         Ok(())
     }
 }
