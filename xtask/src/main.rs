@@ -6,6 +6,7 @@ mod bundle;
 mod cache;
 mod cmd;
 mod contract;
+mod postgres;
 #[cfg(test)]
 mod rooms;
 mod server;

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::cmd::{self, command, output, root, Result};
+use crate::postgres;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_OPT_VERSION: &str = "version 132";
@@ -29,10 +30,12 @@ pub fn run(need: Need) -> Result {
     trunk()?;
     wasm_bindgen()?;
     npm_packages()?;
-    match (need, chromium()) {
-        (_, Ok(())) => {}
-        (Need::Serve, Err(message)) => println!("note: {message} (only the tests need it)"),
-        (Need::Everything, Err(message)) => return Err(message),
+    for test_tool in [chromium, postgresql] {
+        match (need, test_tool()) {
+            (_, Ok(())) => {}
+            (Need::Serve, Err(message)) => println!("note: {message} (only the tests need it)"),
+            (Need::Everything, Err(message)) => return Err(message),
+        }
     }
     println!("== setup: all tools present");
     Ok(())
@@ -127,29 +130,35 @@ fn chromium() -> Result {
         println!("ok: Debian chromium, chromium-driver, fonts-noto-cjk");
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver", "fonts-noto-cjk"])
+}
+
+/// PostgreSQL 15 for the server tests on the second engine (see `postgres.rs`).
+fn postgresql() -> Result {
+    if Path::new(postgres::BIN_DIR).join("initdb").exists() {
+        println!("ok: Debian postgresql-15");
+        return Ok(());
+    }
+    apt_install(&["postgresql-15"])
+}
+
+/// Installs Debian packages with apt; only root can, so anyone else is told the command.
+fn apt_install(packages: &[&str]) -> Result {
     let root_user = output("id", &["-u"])
         .map(|id| id.trim() == "0")
         .unwrap_or(false);
+    let list = packages.join(" ");
     if !root_user || output("apt-get", &["--version"]).is_none() {
-        return Err(
-            "Chromium is missing: install Debian's packages `chromium chromium-driver \
-             fonts-noto-cjk` (as root: apt-get install -y chromium chromium-driver fonts-noto-cjk)"
-                .into(),
-        );
+        return Err(format!(
+            "missing Debian packages: install them as root with `apt-get install -y {list}`"
+        ));
     }
-    println!("installing: chromium chromium-driver fonts-noto-cjk (apt)");
+    println!("installing: {list} (apt)");
     cmd::run(command("apt-get", &["update"]))?;
-    let mut install = command(
-        "apt-get",
-        &[
-            "install",
-            "-y",
-            "chromium",
-            "chromium-driver",
-            "fonts-noto-cjk",
-        ],
-    );
-    install.env("DEBIAN_FRONTEND", "noninteractive");
+    let mut install = command("apt-get", &["install", "-y"]);
+    install
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive");
     cmd::run(install)
 }
 

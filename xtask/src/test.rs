@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::cmd::{self, command, run_counting, Counts, Result};
 use crate::server::{build_server, free_port, Profile, TestServer};
-use crate::{bundle, contract, setup};
+use crate::{bundle, contract, postgres, setup};
 
 struct Step {
     name: &'static str,
@@ -52,6 +52,11 @@ pub fn run() -> Result {
     step("unit and server tests", &mut |counts| {
         let (result, found) = run_counting(command("cargo", &["test", "--workspace", "--locked"]));
         *counts += found;
+        result
+    });
+    step("PostgreSQL schema", &mut |counts| {
+        let result = postgres_schema();
+        *counts += Counts::one(result.is_ok());
         result
     });
     step("server build", &mut |_| build_server(Profile::Test));
@@ -102,4 +107,24 @@ pub fn run() -> Result {
     } else {
         Ok(())
     }
+}
+
+/// The PostgreSQL migrations, in order, on a fresh PostgreSQL 15 cluster: each must apply.
+fn postgres_schema() -> Result {
+    let dir = cmd::root().join("server/migrations/postgres");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no migrations in {}", dir.display()));
+    }
+    let cluster = postgres::Cluster::start()?;
+    for file in &files {
+        cluster.apply(file)?;
+    }
+    println!("{} PostgreSQL migrations applied", files.len());
+    Ok(())
 }
