@@ -19,12 +19,12 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
   setup               install what is missing (wasm target, trunk, wasm-bindgen, wasm-opt,
-                      Chromium, the e2e npm packages); skips what is already there
+                      Chromium, PostgreSQL 15, the e2e npm packages); skips what is there
   serve [SERVER-ARGS] build the app and start the reference server on http://127.0.0.1:8080
                       (e.g. --port 9000 --db data/other.sqlite --api-base URL)
-  test                everything CI checks: fmt, clippy, unit and server tests, the OpenAPI
-                      contract (schemathesis), the release build, the size budget, and the
-                      browser journeys in headless Chromium
+  test                everything CI checks: fmt, clippy, unit and server tests, the
+                      PostgreSQL schema, the OpenAPI contract (schemathesis), the release
+                      build, the size budget, and the browser journeys in headless Chromium
   contract            schemathesis against a fresh server: every operation, every check
   build               the app's release build (with its .br copies), then the budget
   budget              the first-load bytes of the last build, checked against the budget
