@@ -1,7 +1,9 @@
-//! A throwaway PostgreSQL 15 cluster for the tests: `initdb` into a folder under `target/`
-//! on a free loopback port, started with `pg_ctl` and stopped (and its folder removed) when
-//! the [`Cluster`] is dropped. PostgreSQL refuses to run as root, so as root the cluster
-//! belongs to the `postgres` user Debian's package creates.
+//! A throwaway PostgreSQL 15 cluster for the tests: `initdb` into a fresh folder in the
+//! system's temporary directory (a checkout under a private home would be out of the
+//! `postgres` user's reach) on a free loopback port, started with `pg_ctl` and stopped, its
+//! folder removed, when the [`Cluster`] is dropped. PostgreSQL refuses to run as root, so
+//! as root the server runs as the `postgres` user Debian's package creates; the clients
+//! (`createdb`, `psql`) connect over TCP as anyone.
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +26,7 @@ impl Cluster {
     /// A fresh cluster, started, with an empty database `quanzi` owned by `quanzi`.
     pub fn start() -> Result<Cluster> {
         let port = free_port()?;
-        let dir = cmd::target_dir().join("postgres").join(port.to_string());
+        let dir = std::env::temp_dir().join(format!("quanzi-postgres-{port}"));
         let owner = is_root().then_some("postgres");
         // Whatever a killed run left at this port's folder is stale.
         let _ = std::fs::remove_dir_all(&dir);
@@ -50,10 +52,11 @@ impl Cluster {
             &["-D", &data, "-l", &log, "-o", &options, "-w", "start"],
         )?;
         let port = port.to_string();
-        cluster.as_owner(
-            "createdb",
+        let createdb = format!("{BIN_DIR}/createdb");
+        cmd::run(command(
+            &createdb,
             &["-h", "127.0.0.1", "-p", &port, "-U", USER, USER],
-        )?;
+        ))?;
         Ok(cluster)
     }
 
@@ -64,12 +67,9 @@ impl Cluster {
 
     /// Runs `file` with psql in one transaction, stopping at its first error.
     pub fn apply(&self, file: &Path) -> Result {
-        let file = path(file)?;
-        let url = self.url();
-        self.as_owner(
-            "psql",
-            &["-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", &url, "-f", &file],
-        )
+        let (file, url, psql) = (path(file)?, self.url(), format!("{BIN_DIR}/psql"));
+        let args = ["-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", &url, "-f", &file];
+        cmd::run(command(&psql, &args))
     }
 
     fn as_owner(&self, tool: &str, args: &[&str]) -> Result {

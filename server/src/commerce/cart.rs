@@ -177,6 +177,9 @@ pub async fn set_item(
         q => Some(check_quantity(q)?),
     };
     let mut tx = db.write().await?;
+    // The line count below decides whether a new line fits: one member's cart changes one
+    // transaction at a time.
+    db.lock_member(&mut tx, member_id).await?;
     if !product_exists(&mut tx, product_id).await? {
         return Err(AppError::not_found("no such product"));
     }
@@ -204,7 +207,8 @@ pub async fn set_item(
                 }
                 sqlx::query(
                     "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
-                     VALUES ($1, $2, $3, $4)",
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (member_id, product_id) DO UPDATE SET quantity = excluded.quantity",
                 )
                 .bind(member_id)
                 .bind(product_id)
@@ -261,6 +265,7 @@ pub async fn merge(
         }
     }
     let mut tx = db.write().await?;
+    db.lock_member(&mut tx, member_id).await?;
     for (product_id, _) in &lines {
         if !product_exists(&mut tx, *product_id).await? {
             return Err(AppError::not_found(format!("no product {product_id}")));

@@ -41,7 +41,6 @@ pub fn parse_role(raw: &str) -> Result<Role, AppError> {
 }
 
 /// A community's id and localised name by slug; 404 when there is none.
-/// A community by its slug: its id and how it is named; 404 when there is none.
 pub async fn community_by_slug(
     conn: &mut AnyConnection,
     slug: &str,
@@ -214,11 +213,19 @@ pub async fn leave(
         }
         Some(_) => {}
     }
-    sqlx::query("DELETE FROM memberships WHERE community_id = $1 AND member_id = $2")
+    let left = sqlx::query("DELETE FROM memberships WHERE community_id = $1 AND member_id = $2")
         .bind(community_id)
         .bind(member_id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+    // The delete decides: of two leaves at once, only the one that removed the row counts.
+    if left == 0 {
+        return Err(AppError::conflict(
+            ErrorCode::NotAMember,
+            "you are not a member of this community",
+        ));
+    }
     sqlx::query(
         "UPDATE communities SET member_count = CASE WHEN member_count > 0 THEN member_count - 1 ELSE 0 END
          WHERE id = $1",

@@ -19,6 +19,7 @@ use crate::storage::db::{now_ms, Db};
 use crate::storage::rows::any::author;
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS};
 
+/// Where a post lives and who wrote it: what deciding on its comments needs.
 #[derive(Clone, Copy)]
 struct PostPlace {
     community_id: i64,
@@ -38,6 +39,7 @@ impl PostPlace {
         })
     }
 
+    /// Whether `viewer` may delete a comment by `comment_author` under this post.
     async fn may_delete_comment(
         self,
         conn: &mut AnyConnection,
@@ -51,6 +53,7 @@ impl PostPlace {
     }
 }
 
+/// Comments of a post after `after` (oldest first), one more than `limit` if there are.
 async fn comments_after(
     conn: &mut AnyConnection,
     post_id: i64,

@@ -364,25 +364,10 @@ pub async fn create_upload(
         state.uploads.remove_files(vec![name]).await;
         return Err(AppError::internal(err));
     }
-    // The cap is checked again inside the insert itself: parallel uploads that all passed
-    // the early check cannot push a member past it.
-    let inserted = sqlx::query_scalar(
-        "INSERT INTO uploads (owner_id, name, width, height, created_ms)
-         SELECT $1, $2, $3, $4, $5
-         WHERE (SELECT COUNT(*) FROM uploads
-                WHERE owner_id = $1 AND post_id IS NULL AND avatar = 0) < $6
-         RETURNING id",
-    )
-    .bind(member_id)
-    .bind(&name)
-    .bind(i64::from(width))
-    .bind(i64::from(height))
-    .bind(now_ms())
-    .bind(MAX_PENDING)
-    .fetch_optional(state.db.pool())
-    .await
-    .map_err(AppError::from)
-    .and_then(|id: Option<i64>| id.ok_or_else(too_many_pending));
+    // The cap is checked again inside the insert itself, with the member's uploads locked
+    // (`lock_member`): parallel uploads that all passed the early check cannot push a
+    // member past it.
+    let inserted = insert_upload(&state.db, member_id, &name, width, height).await;
     let id = match inserted {
         Ok(id) => id,
         Err(err) => {
@@ -402,6 +387,36 @@ pub async fn create_upload(
             },
         }),
     ))
+}
+
+/// The new photo's row, unless the member already has [`MAX_PENDING`] waiting; its id.
+async fn insert_upload(
+    db: &Db,
+    member_id: i64,
+    name: &str,
+    width: u32,
+    height: u32,
+) -> Result<i64, AppError> {
+    let mut tx = db.write().await?;
+    db.lock_member(&mut tx, member_id).await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO uploads (owner_id, name, width, height, created_ms)
+         SELECT $1, $2, $3, $4, $5
+         WHERE (SELECT COUNT(*) FROM uploads
+                WHERE owner_id = $1 AND post_id IS NULL AND avatar = 0) < $6
+         RETURNING id",
+    )
+    .bind(member_id)
+    .bind(name)
+    .bind(i64::from(width))
+    .bind(i64::from(height))
+    .bind(now_ms())
+    .bind(MAX_PENDING)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = id.ok_or_else(too_many_pending)?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 fn too_many_pending() -> AppError {
@@ -424,9 +439,12 @@ async fn sweep_and_count_pending(db: &Db, member_id: i64) -> Result<Pending, App
     const SWEEP_BATCH: i64 = 20;
     let mut tx = db.write().await?;
     let swept = sqlx::query_scalar(
+        // The conditions again outside: PostgreSQL rechecks a row that a claim changed
+        // meanwhile against the outer WHERE only.
         "DELETE FROM uploads WHERE id IN (
              SELECT id FROM uploads
              WHERE post_id IS NULL AND avatar = 0 AND created_ms < $1 LIMIT $2)
+           AND post_id IS NULL AND avatar = 0
          RETURNING name",
     )
     .bind(now_ms() - PENDING_TTL_MS)
@@ -585,27 +603,33 @@ pub async fn delete_upload(
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
-    let mut tx = state.db.write().await?;
-    let row =
-        sqlx::query("SELECT name, post_id, avatar FROM uploads WHERE id = $1 AND owner_id = $2")
+    // The delete decides, so a post claiming the photo at that moment keeps it; only when
+    // nothing was deleted is the row read, to tell "not yours" from "in use".
+    let deleted: Option<String> = sqlx::query_scalar(
+        "DELETE FROM uploads
+         WHERE id = $1 AND owner_id = $2 AND post_id IS NULL AND avatar = 0
+         RETURNING name",
+    )
+    .bind(id)
+    .bind(member_id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some(name) = deleted else {
+        let exists = sqlx::query("SELECT 1 FROM uploads WHERE id = $1 AND owner_id = $2")
             .bind(id)
             .bind(member_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(state.db.pool())
             .await?
-            .ok_or_else(no_such_upload)?;
-    let (name, post_id, avatar): (String, Option<i64>, i64) =
-        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-    if post_id.is_some() || avatar != 0 {
-        return Err(AppError::conflict(
-            ErrorCode::UploadInUse,
-            "this photo is published in a post or is your profile picture",
-        ));
-    }
-    sqlx::query("DELETE FROM uploads WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+            .is_some();
+        return Err(if exists {
+            AppError::conflict(
+                ErrorCode::UploadInUse,
+                "this photo is published in a post or is your profile picture",
+            )
+        } else {
+            no_such_upload()
+        });
+    };
     // After the commit, as when a post is deleted: a leftover file is garbage, not a hole.
     state.uploads.remove_files(vec![name]).await;
     Ok(StatusCode::NO_CONTENT)

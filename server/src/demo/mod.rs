@@ -17,7 +17,7 @@ use quanzi_api::Role;
 
 use crate::communities::membership::role_name;
 use crate::http::params::is_slug;
-use crate::storage::db::Db;
+use crate::storage::db::{Db, Engine};
 
 /// The demo store as shipped.
 pub const STORE_JSON: &str = include_str!("../../demo/store.json");
@@ -335,6 +335,18 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
     insert(&mut tx, &store, now).await?;
     add_people(&mut tx, &store, now).await?;
     add_pickup_points(&mut tx, &store).await?;
+    if db.engine() == Engine::Postgres {
+        // The store brings its own ids; PostgreSQL's identity columns do not move past
+        // them by themselves, and the next new member would be given id 1 again.
+        for table in ["members", "products", "posts", "pickup_points"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(true)
 }

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, Connection, Row};
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::Modify;
@@ -96,12 +96,19 @@ pub async fn member_for(conn: &mut AnyConnection, token: &str) -> Result<Option<
     };
     let (member_id, last_seen): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
     if now - last_seen > TOUCH_EVERY_MS {
-        // Bookkeeping only: a busy database must not turn a page view into an error.
-        let touched = sqlx::query("UPDATE sessions SET last_seen_ms = $2 WHERE token_hash = $1")
-            .bind(&hash)
-            .bind(now)
-            .execute(conn)
-            .await;
+        // Bookkeeping only: a busy database must not turn a page view into an error. In a
+        // savepoint (or a transaction of its own), so a refused touch leaves the caller's
+        // transaction usable on PostgreSQL.
+        let touched = async {
+            let mut touch = conn.begin().await?;
+            sqlx::query("UPDATE sessions SET last_seen_ms = $2 WHERE token_hash = $1")
+                .bind(&hash)
+                .bind(now)
+                .execute(&mut *touch)
+                .await?;
+            touch.commit().await
+        }
+        .await;
         if let Err(err) = touched {
             tracing::warn!(error = %err, "could not record session activity");
         }

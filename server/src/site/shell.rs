@@ -168,9 +168,24 @@ impl Web {
         &self.public_origin
     }
 
-    /// The shell with the given status, or 503 when the app is not built.
+    /// The shell with the given status (and the main module's preload), or 503 when the
+    /// app is not built.
     pub fn page(&self, status: StatusCode) -> Response {
-        self.page_with(status, &Landing::default())
+        let landing = Landing {
+            preloads: self.main_preload(),
+            ..Landing::default()
+        };
+        self.page_with(status, &landing)
+    }
+
+    /// A `<link rel=preload>` of the main module, when the build names it.
+    fn main_preload(&self) -> String {
+        self.app.as_ref().map_or_else(String::new, |app| {
+            format!(
+                "<link rel=preload as=fetch type=application/wasm crossorigin href=/{}/{}>",
+                app.folder, app.main
+            )
+        })
     }
 
     /// `<link rel=preload>`s of the main module and of the pack that draws `route`, when the
@@ -179,10 +194,7 @@ impl Web {
         let Some(app) = &self.app else {
             return String::new();
         };
-        let mut links = format!(
-            "<link rel=preload as=fetch type=application/wasm crossorigin href=/{}/{}>",
-            app.folder, app.main
-        );
+        let mut links = self.main_preload();
         if let Some(pack) = route.pack().filter(|p| app.packs.iter().any(|q| q == p)) {
             links.push_str(&format!(
                 "<link rel=preload as=fetch crossorigin href=/{}/{pack}.pack>",

@@ -54,6 +54,19 @@ impl Db {
         Ok(self.pool.begin_with(begin).await?)
     }
 
+    /// Serialises write transactions about one member (their cart, their pending photos),
+    /// for checks that count rows before adding one. SQLite's write transaction already
+    /// excludes every other writer; PostgreSQL locks the member's row until the commit.
+    pub async fn lock_member(&self, tx: &mut Tx, member_id: i64) -> Result<(), AppError> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT id FROM members WHERE id = $1 FOR UPDATE")
+                .bind(member_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Blocking rusqlite work on tokio's blocking pool, for what is not yet on sqlx.
     pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
     where
