@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{self, command, output, Result};
+use crate::cmd::{self, command, is_root, Result};
 use crate::server::free_port;
 
 /// Debian's PostgreSQL 15 (package `postgresql-15`).
@@ -94,10 +94,6 @@ impl Drop for Cluster {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn is_root() -> bool {
-    output("id", &["-u"]).is_some_and(|id| id.trim() == "0")
 }
 
 fn path(p: &Path) -> Result<String> {

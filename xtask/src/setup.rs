@@ -144,11 +144,8 @@ fn postgresql() -> Result {
 
 /// Installs Debian packages with apt; only root can, so anyone else is told the command.
 fn apt_install(packages: &[&str]) -> Result {
-    let root_user = output("id", &["-u"])
-        .map(|id| id.trim() == "0")
-        .unwrap_or(false);
     let list = packages.join(" ");
-    if !root_user || output("apt-get", &["--version"]).is_none() {
+    if !cmd::is_root() || output("apt-get", &["--version"]).is_none() {
         return Err(format!(
             "missing Debian packages: install them as root with `apt-get install -y {list}`"
         ));

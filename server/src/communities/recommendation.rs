@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Page, Recommendation, RECOMMENDATIONS_MAX};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::communities::membership::community_by_slug;
 use crate::http::error::AppError;
@@ -12,6 +12,7 @@ use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::storage::db::{u32_at, Db};
 use crate::storage::rows::any::product_card;
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// The products a community's posts tag: most distinct recommenders first, then the most
 /// recently tagged, then the newest product (so equal ranks keep one order). Deleted posts
@@ -23,23 +24,19 @@ pub async fn recommended(
 ) -> Result<Vec<Recommendation>, AppError> {
     // Grouped by every column shown, not by the product's id alone: PostgreSQL takes no
     // column that is not grouped or aggregated.
-    let rows = sqlx::query(
-        "SELECT pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
-                pr.group_price, pr.group_size,
-                i.url, i.width, i.height, i.alt_zh, i.alt_en,
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS},
                 count(DISTINCT p.author_id) AS recommenders,
                 max(p.created_ms) AS last_tagged_ms
          FROM posts p
          JOIN post_products pp ON pp.post_id = p.id
          JOIN products pr ON pr.id = pp.product_id
-         JOIN product_images i ON i.product_id = pr.id AND i.position = 0
+         {CARD_JOIN}
          WHERE p.community_id = $1
-         GROUP BY pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price,
-                  pr.group_price, pr.group_size,
-                  i.url, i.width, i.height, i.alt_zh, i.alt_en
+         GROUP BY {CARD_COLUMNS}
          ORDER BY recommenders DESC, last_tagged_ms DESC, pr.id DESC
-         LIMIT $2",
-    )
+         LIMIT $2"
+    )))
     .bind(community_id)
     .bind(RECOMMENDATIONS_MAX as i64)
     .fetch_all(conn)

@@ -85,16 +85,12 @@ impl Db {
     /// The SQLite file at `path` (already migrated by [`open`]) through both drivers.
     pub async fn sqlite(path: &Path, legacy: Pool) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
-        // The driver takes a URL and percent-decodes its path: `?` and `#` may be in a name.
-        let name = path
-            .to_str()
-            .with_context(|| format!("the database path {} is not UTF-8", path.display()))?;
-        let url = format!(
-            "sqlite://{}",
-            name.replace('%', "%25")
-                .replace('?', "%3F")
-                .replace('#', "%23")
-        );
+        // The driver takes a URL and percent-decodes its path (`?` and `#` may be in a name).
+        let file = std::path::absolute(path)
+            .ok()
+            .and_then(|abs| url::Url::from_file_path(abs).ok())
+            .with_context(|| format!("the database path {} is not a file path", path.display()))?;
+        let url = format!("sqlite://{}", file.path());
         let pool = AnyPoolOptions::new()
             .max_connections(POOL_SIZE)
             .after_connect(|conn, _| {
@@ -339,6 +335,27 @@ mod tests {
                 [],
             )
             .is_err());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn both_drivers_open_the_same_file_whatever_its_name() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("a b?c#d%20.sqlite");
+        let db = Db::sqlite(&path, open(&path)?).await?;
+        // The migrated schema is there: sqlx found the file rusqlite made, not a new one.
+        let tables: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'members'")
+                .fetch_one(db.pool())
+                .await?;
+        assert_eq!(tables, 1);
+        assert_eq!(
+            std::fs::read_dir(dir.path())?
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite"))
+                .count(),
+            1
+        );
         Ok(())
     }
 
