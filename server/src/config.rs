@@ -7,6 +7,7 @@ use crate::commerce::{context, expiry};
 use crate::http::ratelimit;
 use crate::referral;
 use crate::site::shell;
+use crate::storage::db::PoolSettings;
 
 /// How long the test payment provider takes over a "slow" payment, unless configured.
 pub const DEFAULT_TEST_PAYMENT_DELAY_SECS: u64 = 20;
@@ -14,13 +15,22 @@ pub const DEFAULT_TEST_PAYMENT_DELAY_SECS: u64 = 20;
 pub const MAX_SEAT_HOLD_SECS: u64 = 24 * 60 * 60;
 pub const MAX_GROUP_WINDOW_SECS: u64 = 30 * 24 * 60 * 60;
 pub const MAX_TEST_PAYMENT_DELAY_SECS: u64 = 60 * 60;
+/// Bounds of the database settings.
+pub const MAX_POOL_SIZE: u32 = 100;
+pub const MAX_STATEMENT_TIMEOUT_SECS: u64 = 600;
 
 /// How the server is set up; the binary fills it from its command line.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The SQLite file; created (with its parent directory) and filled with the demo store
-    /// when it does not exist or is empty.
+    /// when it does not exist or is empty. Unused when `database_url` is set.
     pub db_path: PathBuf,
+    /// A PostgreSQL database (`postgres://user:password@host:5432/db`) in place of the
+    /// SQLite file: several server instances may share it. Migrated at start, and filled
+    /// with the demo store when empty, like the file.
+    pub database_url: Option<String>,
+    /// The connection pool's size and statement timeout.
+    pub pool: PoolSettings,
     /// Trunk's output directory (`index.html`, hashed JS/wasm/CSS, `img/`, `icons/` …).
     pub dist_dir: PathBuf,
     /// Where the app should find the JSON API, if not at `/api/v1` on this origin: a path
@@ -68,6 +78,8 @@ impl Config {
     pub fn new(db_path: impl Into<PathBuf>, dist_dir: impl Into<PathBuf>) -> Self {
         Self {
             db_path: db_path.into(),
+            database_url: None,
+            pool: PoolSettings::default(),
             dist_dir: dist_dir.into(),
             api_base: None,
             data_dir: None,
@@ -122,6 +134,25 @@ impl Config {
                 "the test payment delay is at most {MAX_TEST_PAYMENT_DELAY_SECS} seconds, not {}",
                 self.test_payment_delay_secs
             );
+        }
+        if !(1..=MAX_POOL_SIZE).contains(&self.pool.size) {
+            anyhow::bail!(
+                "the connection pool has 1 to {MAX_POOL_SIZE} connections, not {}",
+                self.pool.size
+            );
+        }
+        let timeout = self.pool.statement_timeout.as_secs();
+        if !(1..=MAX_STATEMENT_TIMEOUT_SECS).contains(&timeout) {
+            anyhow::bail!(
+                "the statement timeout is 1 to {MAX_STATEMENT_TIMEOUT_SECS} seconds, not {timeout}"
+            );
+        }
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                anyhow::bail!(
+                    "the database URL must start with postgres:// (for SQLite give --db FILE)"
+                );
+            }
         }
         Ok(public_origin)
     }

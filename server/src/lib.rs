@@ -31,7 +31,7 @@ use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware
 use crate::http::{forwarded, origin, ratelimit};
 use crate::members::account;
 use crate::site::{embed, first_data, preview, shell};
-use crate::storage::db::{self, Db};
+use crate::storage::db::Db;
 
 pub mod catalog;
 pub mod commerce;
@@ -87,13 +87,11 @@ pub async fn app(config: &Config) -> anyhow::Result<Router> {
 /// The shared state alone, for callers that want to add their own routes.
 pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     let public_origin = config.check()?;
-    let db_path = config.db_path.clone();
-    let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
-        let pool = db::open(&db_path)?;
+    // The dummy hash (sign-in of an unknown email) is made once, before any request.
+    tokio::task::spawn_blocking(|| {
         account::dummy_hash();
-        Ok(pool)
     })
-    .await??;
+    .await?;
     let web = shell::Web::load(
         &config.dist_dir,
         config.api_base.as_deref(),
@@ -108,9 +106,12 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         &data_dir.join("uploads"),
     )?;
     let secs_ms = |secs: u64| i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX);
-    let db = Db::sqlite(&config.db_path, pool).await?;
+    let db = match &config.database_url {
+        Some(url) => Db::postgres(url, config.pool).await?,
+        None => Db::sqlite(&config.db_path, config.pool).await?,
+    };
     if demo::load_if_empty(&db, demo::STORE_JSON, time::OffsetDateTime::now_utc()).await? {
-        tracing::info!("loaded the demo store into {}", config.db_path.display());
+        tracing::info!("loaded the demo store");
     }
     // The demo members, and members from before referral codes, get theirs now.
     let coded = referral::backfill(&db)

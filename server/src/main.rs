@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-/// Serves the Quanzi JSON API (/api/v1) from SQLite, and the built app from --dist.
+/// Serves the Quanzi JSON API (/api/v1) from SQLite or PostgreSQL, and the built app from
+/// --dist.
 #[derive(Debug, Parser)]
 #[command(name = "quanzi-server", version, about)]
 struct Cli {
@@ -21,6 +22,25 @@ struct Cli {
     /// SQLite database file; created and filled with the demo store when missing.
     #[arg(long, default_value = "data/quanzi.sqlite")]
     db: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file, e.g.
+    /// postgres://quanzi:secret@db.internal/quanzi: migrated at start (and filled with the
+    /// demo store when empty). Several servers may share it; give them one --data-dir.
+    #[arg(
+        long,
+        env = "QUANZI_DATABASE_URL",
+        value_name = "URL",
+        conflicts_with = "db",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Database connections this server keeps at most.
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::storage::db::PoolSettings::default().size,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::config::MAX_POOL_SIZE)))]
+    db_pool_size: u32,
+    /// PostgreSQL cancels a statement that runs longer than N seconds.
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::storage::db::PoolSettings::default().statement_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=quanzi_server::config::MAX_STATEMENT_TIMEOUT_SECS))]
+    db_statement_timeout_secs: u64,
     /// Trunk's output directory with index.html and the hashed assets.
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
@@ -131,6 +151,11 @@ async fn main() -> anyhow::Result<()> {
     };
     let config = quanzi_server::Config {
         db_path: cli.db,
+        database_url: cli.database_url,
+        pool: quanzi_server::storage::db::PoolSettings {
+            size: cli.db_pool_size,
+            statement_timeout: std::time::Duration::from_secs(cli.db_statement_timeout_secs),
+        },
         dist_dir: cli.dist,
         api_base: cli.api_base,
         data_dir: cli.data_dir,

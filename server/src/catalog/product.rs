@@ -16,7 +16,7 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::storage::db::{u32_at, Db};
-use crate::storage::rows::any::{image, product_card};
+use crate::storage::rows::{image, product_card};
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// Products as cards, by id: one community's (for tagging them in a post) or all of them.

@@ -15,7 +15,7 @@ use crate::http::lang::Lang;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, u32_at, Db};
-use crate::storage::rows::any::product_card;
+use crate::storage::rows::product_card;
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// The body of `PUT /cart/items/{product_id}`. A whole `LineRequest` is accepted too; its

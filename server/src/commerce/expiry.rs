@@ -16,6 +16,12 @@
 //! deadline, not even right after a restart, before the timer has come round. Events are
 //! processed in the order they happened (a hold that ran out before its group's deadline
 //! is a run-out hold, not a failed group's order).
+//!
+//! Every server instance sweeps. Each due thing is one transaction that takes it by
+//! locking its row (a group by the conditional update that fails it, an order by
+//! [`lock_order`]) and checks under the lock that it is still due, so of two instances at
+//! once exactly one does it and the other finds it done. A crash rolls the transaction
+//! back, and the thing is due again for the next sweep.
 
 use std::sync::Weak;
 use std::time::Duration;
@@ -25,16 +31,16 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use quanzi_api::{Money, PaymentState};
-use rusqlite::{params, Connection};
+use sqlx::{AnyConnection, Row};
 
 use crate::commerce::context::Commerce;
 use crate::commerce::group_buy;
 use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::machine::apply_answer;
-use crate::commerce::order::rows::{order_row, Note};
+use crate::commerce::order::rows::{lock_order, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeState};
 use crate::http::error::AppError;
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{now_ms, Db};
 use crate::storage::idempotency;
 
 /// How often the background sweep runs when the config does not say.
@@ -57,65 +63,73 @@ enum Due {
 }
 
 /// Whether any expiry is due in the database (groups, holds).
-fn anything_due(conn: &Connection, now: i64) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM group_buys WHERE state = 'open' AND deadline_ms <= ?1)
-                 OR EXISTS (SELECT 1 FROM orders WHERE hold_until_ms <= ?1)",
-        )?
-        .query_row(params![now], |r| r.get(0))?)
+async fn anything_due(db: &Db, now: i64) -> Result<bool, AppError> {
+    let due: i64 = sqlx::query_scalar(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM group_buys WHERE state = 'open' AND deadline_ms <= $1)
+                  OR EXISTS (SELECT 1 FROM orders WHERE hold_until_ms <= $1) THEN 1 ELSE 0 END",
+    )
+    .bind(now)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(due == 1)
 }
 
-/// Processes every expiry due at `now`, oldest first, in the caller's transaction. Returns
-/// how many things it processed.
-pub fn expire_due(conn: &Connection, now: i64) -> Result<usize, AppError> {
-    let mut due: Vec<(i64, Due)> = Vec::new();
-    let mut collect = |sql: &str, param: i64, make: fn(i64) -> Due| -> Result<(), AppError> {
-        let rows = conn
-            .prepare_cached(sql)?
-            .query_map(params![param], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        due.extend(rows.into_iter().map(|(at, id)| (at, make(id))));
-        Ok(())
-    };
-    collect(
-        "SELECT deadline_ms, id FROM group_buys WHERE state = 'open' AND deadline_ms <= ?1",
-        now,
-        Due::Group,
-    )?;
-    collect(
-        "SELECT hold_until_ms, id FROM orders WHERE hold_until_ms <= ?1",
-        now,
-        Due::Hold,
-    )?;
+/// Processes every expiry due at `now`, oldest first, each in its own transaction (so a
+/// transaction holds one group's rows at a time, in the lock order). Returns how many
+/// things it processed.
+async fn expire_due(db: &Db, now: i64) -> Result<usize, AppError> {
+    let groups: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT deadline_ms, id FROM group_buys WHERE state = 'open' AND deadline_ms <= $1",
+    )
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    let holds: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT hold_until_ms, id FROM orders WHERE hold_until_ms <= $1")
+            .bind(now)
+            .fetch_all(db.pool())
+            .await?;
+    let mut due: Vec<(i64, Due)> = groups
+        .into_iter()
+        .map(|(at, id)| (at, Due::Group(id)))
+        .chain(holds.into_iter().map(|(at, id)| (at, Due::Hold(id))))
+        .collect();
     due.sort();
     for (_, item) in &due {
-        match *item {
-            Due::Group(group_id) => ledger::apply(conn, group_buy::fail(conn, group_id)?)?,
-            Due::Hold(order_id) => {
-                let Some(order) = order_row(conn, order_id)? else {
-                    continue;
-                };
-                // Settled meanwhile (its group failed first, say).
-                if order.hold_until_ms.is_none_or(|until| until > now) {
-                    continue;
-                }
-                let outcome = match (order.status, order.payment) {
-                    (quanzi_api::OrderStatus::PendingPayment, PaymentState::Unpaid) => {
-                        Outcome::Cancel(order_id, Note::HoldExpired)
-                    }
-                    (quanzi_api::OrderStatus::PendingPayment, PaymentState::Declined) => {
-                        Outcome::Cancel(order_id, Note::DeclinedExpired)
-                    }
-                    _ => Outcome::ReleaseHold(order_id),
-                };
-                ledger::apply(conn, [outcome])?;
-            }
-        }
+        let mut tx = db.write().await?;
+        expire(&mut tx, *item, now).await?;
+        tx.commit().await?;
     }
     Ok(due.len())
+}
+
+/// One due thing, taken under its lock; nothing when another sweep has done it.
+async fn expire(conn: &mut AnyConnection, item: Due, now: i64) -> Result<(), AppError> {
+    match item {
+        Due::Group(group_id) => {
+            let outcomes = group_buy::fail(conn, group_id).await?;
+            ledger::apply(conn, outcomes).await
+        }
+        Due::Hold(order_id) => {
+            let Some(order) = lock_order(conn, order_id).await? else {
+                return Ok(());
+            };
+            // Settled meanwhile (its group failed first, say, or another sweep took it).
+            if order.hold_until_ms.is_none_or(|until| until > now) {
+                return Ok(());
+            }
+            let outcome = match (order.status, order.payment) {
+                (quanzi_api::OrderStatus::PendingPayment, PaymentState::Unpaid) => {
+                    Outcome::Cancel(order_id, Note::HoldExpired)
+                }
+                (quanzi_api::OrderStatus::PendingPayment, PaymentState::Declined) => {
+                    Outcome::Cancel(order_id, Note::DeclinedExpired)
+                }
+                _ => Outcome::ReleaseHold(order_id),
+            };
+            ledger::apply(conn, [outcome]).await
+        }
+    }
 }
 
 /// Middleware on the routes whose answers read or write orders and groups (the commerce
@@ -138,31 +152,28 @@ pub async fn settle_first(
 /// refunds not yet confirmed by the provider.
 pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     let now = now_ms();
-    let (db_due, polls, unanswered) = commerce
-        .db
-        .run(move |conn| {
-            let polls = conn
-                .prepare_cached(
-                    "SELECT id FROM payments
-                     WHERE state = 'processing' AND reference IS NOT NULL AND poll_ms <= ?1
-                     ORDER BY poll_ms, id",
-                )?
-                .query_map(params![now], |r| r.get::<_, i64>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            // Charges without any answer: asked about once stale, or when a failed ask said
-            // to ask again.
-            let unanswered = conn
-                .prepare_cached(
-                    "SELECT id FROM payments
-                     WHERE state = 'processing' AND reference IS NULL
-                       AND coalesce(poll_ms, created_ms + ?2) <= ?1
-                     ORDER BY id",
-                )?
-                .query_map(params![now, STALE_CHARGE_MS], |r| r.get::<_, i64>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((anything_due(conn, now)?, polls, unanswered))
-        })
-        .await?;
+    let db = &commerce.db;
+    let polls: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM payments
+         WHERE state = 'processing' AND reference IS NOT NULL AND poll_ms <= $1
+         ORDER BY poll_ms, id",
+    )
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    // Charges without any answer: asked about once stale, or when a failed ask said to ask
+    // again.
+    let unanswered: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM payments
+         WHERE state = 'processing' AND reference IS NULL
+           AND coalesce(poll_ms, created_ms + $2) <= $1
+         ORDER BY id",
+    )
+    .bind(now)
+    .bind(STALE_CHARGE_MS)
+    .fetch_all(db.pool())
+    .await?;
+    let db_due = anything_due(db, now).await?;
     // Answers that arrived before a deadline count before it.
     for payment_id in polls {
         settle_payment(commerce, payment_id).await?;
@@ -171,18 +182,10 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
         look_up_payment(commerce, payment_id).await?;
     }
     if db_due {
-        commerce
-            .db
-            .run(move |conn| {
-                let tx = write_tx(conn)?;
-                let done = expire_due(&tx, now_ms())?;
-                tx.commit()?;
-                if done > 0 {
-                    tracing::info!(done, "expired holds and groups");
-                }
-                Ok(())
-            })
-            .await?;
+        let done = expire_due(db, now_ms()).await?;
+        if done > 0 {
+            tracing::info!(done, "expired holds and groups");
+        }
     }
     flush_refunds(commerce).await;
     Ok(())
@@ -190,18 +193,12 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
 
 /// Asks the provider about a slow payment and applies its answer.
 pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), AppError> {
-    let reference: Option<String> = commerce
-        .db
-        .run(move |conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT reference FROM payments WHERE id = ?1 AND state = 'processing'",
-                )?
-                .query_row(params![payment_id], |r| r.get(0))
-                .ok()
-                .flatten())
-        })
-        .await?;
+    let reference: Option<Option<String>> =
+        sqlx::query_scalar("SELECT reference FROM payments WHERE id = $1 AND state = 'processing'")
+            .bind(payment_id)
+            .fetch_optional(commerce.db.pool())
+            .await?;
+    let reference = reference.flatten();
     let Some(reference) = reference else {
         return Ok(());
     };
@@ -214,17 +211,10 @@ pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), 
             }
         }
     };
-    let settings = commerce.settings;
-    commerce
-        .db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            let answer = ChargeAnswer { reference, state };
-            apply_answer(&tx, payment_id, &answer, now_ms(), settings)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
+    let mut tx = commerce.db.write().await?;
+    let answer = ChargeAnswer { reference, state };
+    apply_answer(&mut tx, payment_id, &answer, now_ms(), commerce.settings).await?;
+    tx.commit().await?;
     if !matches!(state, ChargeState::Pending { .. }) {
         tracing::info!(payment_id, ?state, "a slow payment was answered");
     }
@@ -236,33 +226,40 @@ pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), 
 /// asked again later; the charge is never given up on without its word.
 pub async fn look_up_payment(commerce: &Commerce, payment_id: i64) -> Result<(), AppError> {
     let found = commerce.payments.lookup(payment_id).await;
-    let settings = commerce.settings;
-    commerce
-        .db
-        .run(move |conn| {
-            let tx = write_tx(conn)?;
-            let now = now_ms();
-            match found {
-                Ok(found) => {
-                    let answer = found.unwrap_or(ChargeAnswer {
-                        reference: String::new(),
-                        state: ChargeState::Declined,
-                    });
-                    apply_answer(&tx, payment_id, &answer, now, settings)?;
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, payment_id, "could not look up a charge; later");
-                    tx.prepare_cached(
-                        "UPDATE payments SET poll_ms = ?2
-                         WHERE id = ?1 AND state = 'processing' AND reference IS NULL",
-                    )?
-                    .execute(params![payment_id, now + POLL_RETRY_MS])?;
-                }
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+    let mut tx = commerce.db.write().await?;
+    let now = now_ms();
+    match found {
+        Ok(found) => {
+            let answer = found.unwrap_or(ChargeAnswer {
+                reference: String::new(),
+                state: ChargeState::Declined,
+            });
+            apply_answer(&mut tx, payment_id, &answer, now, commerce.settings).await?;
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, payment_id, "could not look up a charge; later");
+            ask_again_later(&mut tx, payment_id, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A charge the provider has not answered is asked about again after [`POLL_RETRY_MS`].
+pub async fn ask_again_later(
+    conn: &mut AnyConnection,
+    payment_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE payments SET poll_ms = $2
+         WHERE id = $1 AND state = 'processing' AND reference IS NULL",
+    )
+    .bind(payment_id)
+    .bind(now + POLL_RETRY_MS)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Asks about a slow payment when the provider said it would know, in the background.
@@ -282,37 +279,39 @@ pub fn poll_later(commerce: Commerce, payment_id: i64, poll_at_ms: i64) {
 /// claim left behind (a failure, a crash) runs out after [`REFUND_CLAIM_MS`] and the refund
 /// is sent again, with the payment's id as its idempotency key.
 pub async fn flush_refunds(commerce: &Commerce) {
-    let waiting = commerce
-        .db
-        .run(|conn| {
-            let now = now_ms();
-            let tx = write_tx(conn)?;
-            let claimed = tx
-                .prepare_cached(
-                    "UPDATE payments SET refund_claim_ms = ?1
-                     WHERE state = 'refunding'
-                       AND (refund_claim_ms IS NULL OR refund_claim_ms <= ?2)
-                     RETURNING id, reference, amount, currency",
-                )?
-                .query_map(params![now, now - REFUND_CLAIM_MS], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        Money {
-                            amount: r.get(2)?,
-                            currency: r.get(3)?,
-                        },
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            tx.commit()?;
-            Ok(claimed)
-        })
-        .await;
+    let now = now_ms();
+    let claimed = sqlx::query(
+        "UPDATE payments SET refund_claim_ms = $1
+         WHERE state = 'refunding'
+           AND (refund_claim_ms IS NULL OR refund_claim_ms <= $2)
+         RETURNING id, reference, amount, currency",
+    )
+    .bind(now)
+    .bind(now - REFUND_CLAIM_MS)
+    .fetch_all(commerce.db.pool())
+    .await;
+    let waiting = match claimed {
+        Ok(rows) => rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>(0)?,
+                    r.try_get::<Option<String>, _>(1)?,
+                    Money {
+                        amount: r.try_get(2)?,
+                        currency: r.try_get(3)?,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>(),
+        Err(err) => Err(err),
+    };
     let waiting = match waiting {
         Ok(waiting) => waiting,
-        // Logged by AppError already.
-        Err(_) => return,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not claim the refunds; the next sweep will");
+            return;
+        }
     };
     for (payment_id, reference, amount) in waiting {
         let Some(reference) = reference else {
@@ -327,18 +326,14 @@ pub async fn flush_refunds(commerce: &Commerce) {
             tracing::warn!(error = %err, payment_id, "a refund failed; it will be retried");
             continue;
         }
-        let marked = commerce
-            .db
-            .run(move |conn| {
-                conn.prepare_cached(
-                    "UPDATE payments SET state = 'refunded', refunded_ms = ?2,
-                         refund_claim_ms = NULL
-                     WHERE id = ?1 AND state = 'refunding'",
-                )?
-                .execute(params![payment_id, now_ms()])?;
-                Ok(())
-            })
-            .await;
+        let marked = sqlx::query(
+            "UPDATE payments SET state = 'refunded', refunded_ms = $2, refund_claim_ms = NULL
+             WHERE id = $1 AND state = 'refunding'",
+        )
+        .bind(payment_id)
+        .bind(now_ms())
+        .execute(commerce.db.pool())
+        .await;
         if marked.is_ok() {
             tracing::info!(payment_id, "refunded");
         }
@@ -353,13 +348,8 @@ pub fn flush_refunds_soon(commerce: Commerce) {
 /// One round of the background sweep: [`settle`], and old idempotency keys forgotten.
 pub async fn sweep(commerce: &Commerce) -> Result<(), AppError> {
     settle(commerce).await?;
-    commerce
-        .db
-        .run(|conn| {
-            idempotency::sweep(conn, now_ms())?;
-            Ok(())
-        })
-        .await
+    idempotency::sweep(&commerce.db, now_ms()).await?;
+    Ok(())
 }
 
 /// Runs [`sweep`] every `every`, from now until `alive` has no strong reference left (the

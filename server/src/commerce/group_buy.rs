@@ -16,31 +16,28 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use quanzi_api::{Author, ErrorCode, GroupBuy, GroupState, Money, Page};
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::commerce::context::OrderSettings;
 use crate::commerce::ledger::Outcome;
-use crate::commerce::order::rows::{Note, OrderRow};
+use crate::commerce::order::rows::{bad_column, Note, OrderRow};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
-use crate::storage::db::{now_ms, Db};
-use crate::storage::rows::{author, product_card, rfc3339, AUTHOR_COLUMNS};
-use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
+use crate::storage::db::{for_update, now_ms, u32_at, Db};
+use crate::storage::rows::{author, product_card};
+use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
-fn parse_state(raw: &str) -> rusqlite::Result<GroupState> {
+fn parse_state(raw: &str) -> Result<GroupState, AppError> {
     match raw {
         "open" => Ok(GroupState::Open),
         "succeeded" => Ok(GroupState::Succeeded),
         "failed" => Ok(GroupState::Failed),
-        _ => Err(rusqlite::Error::InvalidColumnType(
-            0,
-            format!("group_buys.state = {raw:?}"),
-            rusqlite::types::Type::Text,
-        )),
+        _ => Err(bad_column("group_buys.state", raw)),
     }
 }
 
@@ -66,39 +63,49 @@ impl GroupRow {
     }
 }
 
-pub fn group_row(conn: &Connection, id: i64) -> Result<Option<GroupRow>, AppError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, product_id, leader_id, size, currency, price, state, seats_taken,
-                    deadline_ms
-             FROM group_buys WHERE id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            Ok(GroupRow {
-                id: r.get(0)?,
-                product_id: r.get(1)?,
-                leader_id: r.get(2)?,
-                size: r.get(3)?,
-                currency: r.get(4)?,
-                price: r.get(5)?,
-                state: parse_state(&r.get::<_, String>(6)?)?,
-                seats_taken: r.get(7)?,
-                deadline_ms: r.get(8)?,
-            })
-        })
-        .optional()?)
+fn group_from(r: &AnyRow) -> Result<GroupRow, AppError> {
+    Ok(GroupRow {
+        id: r.try_get(0)?,
+        product_id: r.try_get(1)?,
+        leader_id: r.try_get(2)?,
+        size: u32_at(r, 3)?,
+        currency: r.try_get(4)?,
+        price: r.try_get(5)?,
+        state: parse_state(r.try_get(6)?)?,
+        seats_taken: u32_at(r, 7)?,
+        deadline_ms: r.try_get(8)?,
+    })
 }
 
-/// A group that must exist (an order refers to it).
-pub fn group_of(conn: &Connection, id: i64) -> Result<GroupRow, AppError> {
-    group_row(conn, id)?.ok_or_else(|| AppError::internal(format!("group {id} vanished")))
+/// A group, locked until the transaction ends when it is to be decided on (see
+/// [`for_update`]).
+pub async fn group_row(conn: &mut AnyConnection, id: i64) -> Result<Option<GroupRow>, AppError> {
+    let lock = for_update(conn);
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT id, product_id, leader_id, size, currency, price, state, seats_taken,
+                deadline_ms
+         FROM group_buys WHERE id = $1{lock}"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| group_from(&r))
+    .transpose()
+}
+
+/// A group that must exist (an order refers to it), locked.
+pub async fn group_of(conn: &mut AnyConnection, id: i64) -> Result<GroupRow, AppError> {
+    group_row(conn, id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("group {id} vanished")))
 }
 
 /// Takes a seat for an order, held until the order is paid or its hold runs out. Refused
 /// with `group_closed` (succeeded), `group_expired` (past its deadline, or failed),
-/// `already_in_group` (the leader, or a member with a seat) or `group_full`.
-pub fn take_seat(
-    conn: &Connection,
+/// `already_in_group` (the leader, or a member with a seat) or `group_full`; a refusal
+/// changes nothing.
+pub async fn take_seat(
+    conn: &mut AnyConnection,
     group: &GroupRow,
     member_id: i64,
     order_id: i64,
@@ -116,55 +123,83 @@ pub fn take_seat(
             "this group's time ran out",
         ));
     }
-    let seated = conn
-        .prepare_cached("SELECT 1 FROM group_seats WHERE group_id = ?1 AND member_id = ?2")?
-        .query_row(params![group.id, member_id], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if group.leader_id == member_id || seated {
-        return Err(AppError::conflict(
+    let already = || {
+        AppError::conflict(
             ErrorCode::AlreadyInGroup,
             "you already have a seat in this group",
-        ));
+        )
+    };
+    let seated = sqlx::query("SELECT 1 FROM group_seats WHERE group_id = $1 AND member_id = $2")
+        .bind(group.id)
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some();
+    if group.leader_id == member_id || seated {
+        return Err(already());
     }
     // The one statement that decides who gets the last seat: it counts and takes at once.
-    let taken = conn
-        .prepare_cached(
-            "UPDATE group_buys SET seats_taken = seats_taken + 1
-             WHERE id = ?1 AND state = 'open' AND deadline_ms > ?2 AND seats_taken < size",
-        )?
-        .execute(params![group.id, now])?;
+    let taken = sqlx::query(
+        "UPDATE group_buys SET seats_taken = seats_taken + 1
+         WHERE id = $1 AND state = 'open' AND deadline_ms > $2 AND seats_taken < size",
+    )
+    .bind(group.id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     if taken == 0 {
         return Err(AppError::conflict(
             ErrorCode::GroupFull,
             "every seat of this group is taken",
         ));
     }
-    conn.prepare_cached(
+    // One seat per member and group (the key): of two orders by one member at once
+    // (two servers), the second finds the first's seat here.
+    let seated = sqlx::query(
         "INSERT INTO group_seats (group_id, member_id, order_id, state, taken_ms)
-         VALUES (?1, ?2, ?3, 'held', ?4)",
-    )?
-    .execute(params![group.id, member_id, order_id, now])?;
+         VALUES ($1, $2, $3, 'held', $4)
+         ON CONFLICT (group_id, member_id) DO NOTHING",
+    )
+    .bind(group.id)
+    .bind(member_id)
+    .bind(order_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if seated == 0 {
+        sqlx::query("UPDATE group_buys SET seats_taken = seats_taken - 1 WHERE id = $1")
+            .bind(group.id)
+            .execute(conn)
+            .await?;
+        return Err(already());
+    }
     Ok(())
 }
 
 /// Whether an order holds an unpaid seat.
-pub fn holds_seat(conn: &Connection, order_id: i64) -> Result<bool, AppError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM group_seats WHERE order_id = ?1 AND state = 'held'")?
-        .query_row(params![order_id], |_| Ok(()))
-        .optional()?
-        .is_some())
+pub async fn holds_seat(conn: &mut AnyConnection, order_id: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 FROM group_seats WHERE order_id = $1 AND state = 'held'")
+            .bind(order_id)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
 }
 
 /// An order's held seat, paid.
-pub fn pay_seat(conn: &Connection, order_id: i64, now: i64) -> Result<(), AppError> {
-    let paid = conn
-        .prepare_cached(
-            "UPDATE group_seats SET state = 'paid', paid_ms = ?2
-             WHERE order_id = ?1 AND state = 'held'",
-        )?
-        .execute(params![order_id, now])?;
+pub async fn pay_seat(conn: &mut AnyConnection, order_id: i64, now: i64) -> Result<(), AppError> {
+    let paid = sqlx::query(
+        "UPDATE group_seats SET state = 'paid', paid_ms = $2
+         WHERE order_id = $1 AND state = 'held'",
+    )
+    .bind(order_id)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
     if paid != 1 {
         return Err(AppError::internal(format!(
             "order {order_id} has no held seat to pay"
@@ -175,95 +210,102 @@ pub fn pay_seat(conn: &Connection, order_id: i64, now: i64) -> Result<(), AppErr
 
 /// Opens the group of a paid group-start order: its leader's seat paid, its deadline the
 /// window from now. `None` when the product has no group offer any more.
-pub fn create(
-    conn: &Connection,
+pub async fn create(
+    conn: &mut AnyConnection,
     order: &OrderRow,
     now: i64,
     settings: OrderSettings,
 ) -> Result<Option<i64>, AppError> {
-    let found: Option<(i64, i64, Option<u32>, Option<i64>)> = conn
-        .prepare_cached(
-            "SELECT l.product_id, l.unit_price, pr.group_size, pr.window_hours
-             FROM order_lines l JOIN products pr ON pr.id = l.product_id
-             WHERE l.order_id = ?1 ORDER BY l.position LIMIT 1",
-        )?
-        .query_row(params![order.id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
+    let found: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT l.product_id, l.unit_price, pr.group_size, pr.window_hours
+         FROM order_lines l JOIN products pr ON pr.id = l.product_id
+         WHERE l.order_id = $1 ORDER BY l.position LIMIT 1",
+    )
+    .bind(order.id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some((product_id, price, Some(size), Some(window_hours))) = found else {
         return Ok(None);
     };
     let window_ms = settings
         .group_window_ms
         .unwrap_or(window_hours.saturating_mul(HOUR_MS));
-    conn.prepare_cached(
+    let group_id: i64 = sqlx::query_scalar(
         "INSERT INTO group_buys (product_id, leader_id, size, currency, price, state,
              seats_taken, created_ms, deadline_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'open', 1, ?6, ?7)",
-    )?
-    .execute(params![
-        product_id,
-        order.member_id,
-        size,
-        order.currency,
-        price,
-        now,
-        now.saturating_add(window_ms.max(1))
-    ])?;
-    let group_id = conn.last_insert_rowid();
-    conn.prepare_cached(
+         VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $7)
+         RETURNING id",
+    )
+    .bind(product_id)
+    .bind(order.member_id)
+    .bind(size)
+    .bind(&order.currency)
+    .bind(price)
+    .bind(now)
+    .bind(now.saturating_add(window_ms.max(1)))
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
         "INSERT INTO group_seats (group_id, member_id, order_id, state, taken_ms, paid_ms)
-         VALUES (?1, ?2, ?3, 'paid', ?4, ?4)",
-    )?
-    .execute(params![group_id, order.member_id, order.id, now])?;
-    conn.prepare_cached("UPDATE orders SET group_id = ?2 WHERE id = ?1")?
-        .execute(params![order.id, group_id])?;
+         VALUES ($1, $2, $3, 'paid', $4, $4)",
+    )
+    .bind(group_id)
+    .bind(order.member_id)
+    .bind(order.id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE orders SET group_id = $2 WHERE id = $1")
+        .bind(order.id)
+        .bind(group_id)
+        .execute(conn)
+        .await?;
     Ok(Some(group_id))
 }
 
-fn orders_of_group(
-    conn: &Connection,
-    group_id: i64,
-    sql_filter: &str,
-) -> Result<Vec<i64>, AppError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT id FROM orders WHERE group_id = ?1 AND {sql_filter} ORDER BY id"
-        ))?
-        .query_map(params![group_id], |r| r.get(0))?
-        .collect::<Result<Vec<_>, _>>()?)
-}
-
 /// OPEN → SUCCEEDED once every seat is paid: every member's order is ready, and orders that
-/// waited without a seat (a declined try) are cancelled.
-pub fn check_filled(conn: &Connection, group_id: i64, now: i64) -> Result<Vec<Outcome>, AppError> {
-    let group = group_of(conn, group_id)?;
+/// waited without a seat (a declined try) are cancelled. The caller holds the group's lock,
+/// so the last two seats paid at once cannot both miss that the group is full.
+pub async fn check_filled(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    now: i64,
+) -> Result<Vec<Outcome>, AppError> {
+    let group = group_of(conn, group_id).await?;
     if group.state != GroupState::Open {
         return Ok(Vec::new());
     }
-    let paid: u32 = conn
-        .prepare_cached("SELECT count(*) FROM group_seats WHERE group_id = ?1 AND state = 'paid'")?
-        .query_row(params![group_id], |r| r.get(0))?;
-    if paid < group.size {
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM group_seats WHERE group_id = $1 AND state = 'paid'",
+    )
+    .bind(group_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if paid < i64::from(group.size) {
         return Ok(Vec::new());
     }
-    conn.prepare_cached(
-        "UPDATE group_buys SET state = 'succeeded', closed_ms = ?2 WHERE id = ?1 AND state = 'open'",
-    )?
-    .execute(params![group_id, now])?;
-    let seated: Vec<i64> = conn
-        .prepare_cached(
-            "SELECT order_id FROM group_seats WHERE group_id = ?1 AND state = 'paid' ORDER BY order_id",
-        )?
-        .query_map(params![group_id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    sqlx::query(
+        "UPDATE group_buys SET state = 'succeeded', closed_ms = $2 WHERE id = $1 AND state = 'open'",
+    )
+    .bind(group_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let seated: Vec<i64> = sqlx::query_scalar(
+        "SELECT order_id FROM group_seats WHERE group_id = $1 AND state = 'paid' ORDER BY order_id",
+    )
+    .bind(group_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let waiting: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM orders
+         WHERE group_id = $1 AND status = 'pending_payment' AND payment IN ('unpaid', 'declined')
+         ORDER BY id",
+    )
+    .bind(group_id)
+    .fetch_all(conn)
+    .await?;
     let mut outcomes: Vec<Outcome> = seated.into_iter().map(Outcome::Fulfil).collect();
-    let waiting = orders_of_group(
-        conn,
-        group_id,
-        "status = 'pending_payment' AND payment IN ('unpaid', 'declined')",
-    )?;
     outcomes.extend(
         waiting
             .into_iter()
@@ -274,25 +316,29 @@ pub fn check_filled(conn: &Connection, group_id: i64, now: i64) -> Result<Vec<Ou
 
 /// OPEN → FAILED (its deadline passed with seats unpaid): paid orders are refunded, unpaid
 /// ones cancelled, and an order whose payment is still under way lets go of its hold (its
-/// payment, when it comes, is refunded as late).
-pub fn fail(conn: &Connection, group_id: i64) -> Result<Vec<Outcome>, AppError> {
-    let closed = conn
-        .prepare_cached(
-            "UPDATE group_buys SET state = 'failed', closed_ms = deadline_ms
-             WHERE id = ?1 AND state = 'open'",
-        )?
-        .execute(params![group_id])?;
+/// payment, when it comes, is refunded as late). The conditional update is the group's
+/// lock: a second sweep at once finds it failed already and does nothing.
+pub async fn fail(conn: &mut AnyConnection, group_id: i64) -> Result<Vec<Outcome>, AppError> {
+    let closed = sqlx::query(
+        "UPDATE group_buys SET state = 'failed', closed_ms = deadline_ms
+         WHERE id = $1 AND state = 'open'",
+    )
+    .bind(group_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     if closed == 0 {
         return Ok(Vec::new());
     }
-    let orders: Vec<(i64, String)> = conn
-        .prepare_cached(
-            "SELECT id, payment FROM orders
-             WHERE group_id = ?1 AND status IN ('pending_payment', 'paid', 'awaiting_group')
-             ORDER BY id",
-        )?
-        .query_map(params![group_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+    let lock = for_update(conn);
+    let orders: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT id, payment FROM orders
+         WHERE group_id = $1 AND status IN ('pending_payment', 'paid', 'awaiting_group')
+         ORDER BY id{lock}"
+    )))
+    .bind(group_id)
+    .fetch_all(conn)
+    .await?;
     Ok(orders
         .into_iter()
         .map(|(order_id, payment)| match payment.as_str() {
@@ -304,58 +350,62 @@ pub fn fail(conn: &Connection, group_id: i64) -> Result<Vec<Outcome>, AppError> 
 }
 
 /// A group as its page shows it, to `viewer`; `None` when there is no such group.
-pub fn load_group(
-    conn: &Connection,
+pub async fn load_group(
+    conn: &mut AnyConnection,
     id: i64,
     lang: Lang,
     viewer: Option<i64>,
     now: i64,
 ) -> Result<Option<GroupBuy>, AppError> {
-    let found = conn
-        .prepare_cached(&format!(
-            "SELECT {CARD_COLUMNS}, g.size, g.state, g.seats_taken, g.deadline_ms, g.price,
-                    g.currency, {AUTHOR_COLUMNS}
-             FROM group_buys g
-             JOIN products pr ON pr.id = g.product_id
-             {CARD_JOIN}
-             JOIN members m ON m.id = g.leader_id
-             WHERE g.id = ?1"
-        ))?
-        .query_row(params![id], |r| {
-            Ok((
-                product_card(r, lang)?,
-                r.get::<_, u32>(12)?,
-                parse_state(&r.get::<_, String>(13)?)?,
-                r.get::<_, u32>(14)?,
-                r.get::<_, i64>(15)?,
-                Money {
-                    amount: r.get(16)?,
-                    currency: r.get(17)?,
-                },
-                author(r, 18, lang)?,
-            ))
-        })
-        .optional()?;
-    let Some((product, size, state, seats_taken, deadline_ms, price, leader)) = found else {
+    let Some(r) = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS}, g.size, g.state, g.seats_taken, g.deadline_ms, g.price,
+                g.currency, {AUTHOR_COLUMNS}
+         FROM group_buys g
+         JOIN products pr ON pr.id = g.product_id
+         {CARD_JOIN}
+         JOIN members m ON m.id = g.leader_id
+         WHERE g.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
         return Ok(None);
     };
-    let members: Vec<Author> = conn
-        .prepare_cached(&format!(
-            "SELECT {AUTHOR_COLUMNS}
-             FROM group_seats s JOIN members m ON m.id = s.member_id
-             WHERE s.group_id = ?1 AND s.state = 'paid'
-             ORDER BY s.member_id <> ?2, s.paid_ms, s.member_id"
-        ))?
-        .query_map(params![id, leader.id], |r| author(r, 0, lang))?
-        .collect::<Result<_, _>>()?;
+    let product = product_card(&r, lang)?;
+    let size = u32_at(&r, 12)?;
+    let state = parse_state(r.try_get(13)?)?;
+    let seats_taken = u32_at(&r, 14)?;
+    let deadline_ms: i64 = r.try_get(15)?;
+    let price = Money {
+        amount: r.try_get(16)?,
+        currency: r.try_get(17)?,
+    };
+    let leader = author(&r, 18, lang)?;
+    let members: Vec<Author> = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUTHOR_COLUMNS}
+         FROM group_seats s JOIN members m ON m.id = s.member_id
+         WHERE s.group_id = $1 AND s.state = 'paid'
+         ORDER BY s.member_id <> $2, s.paid_ms, s.member_id"
+    )))
+    .bind(id)
+    .bind(leader.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|m| author(m, 0, lang))
+    .collect::<Result<_, _>>()?;
     let viewer_order_id = match viewer {
-        Some(viewer) => conn
-            .prepare_cached(
-                "SELECT id FROM orders WHERE group_id = ?1 AND member_id = ?2
+        Some(viewer) => {
+            sqlx::query_scalar(
+                "SELECT id FROM orders WHERE group_id = $1 AND member_id = $2
                  ORDER BY status = 'cancelled', id DESC LIMIT 1",
-            )?
-            .query_row(params![id, viewer], |r| r.get(0))
-            .optional()?,
+            )
+            .bind(id)
+            .bind(viewer)
+            .fetch_optional(conn)
+            .await?
+        }
         None => None,
     };
     let seats_left = match state {
@@ -401,9 +451,7 @@ pub async fn get_group(
     Viewer(viewer): Viewer,
     PathId(id): PathId,
 ) -> Result<Json<GroupBuy>, AppError> {
-    let group = db
-        .run(move |conn| load_group(conn, id, lang, viewer, now_ms()))
-        .await?;
+    let group = load_group(&mut *db.pool().acquire().await?, id, lang, viewer, now_ms()).await?;
     group
         .map(Json)
         .ok_or_else(|| AppError::not_found("no such group"))
@@ -440,68 +488,61 @@ pub async fn list_product_groups(
     })?;
     let limit = parse_limit(query.limit.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
-    let page = db
-        .run(move |conn| {
-            let now = now_ms();
-            let offer: Option<Option<i64>> = conn
-                .prepare_cached("SELECT group_price FROM products WHERE id = ?1")?
-                .query_row(params![product_id], |r| r.get(0))
-                .optional()?;
-            match offer {
-                None => return Err(AppError::not_found("no such product")),
-                Some(None) => {
-                    return Err(AppError::new(
-                        axum::http::StatusCode::NOT_FOUND,
-                        ErrorCode::NoGroupOffer,
-                        "this product sells solo only; it has no groups",
-                    ))
-                }
-                Some(Some(_)) => {}
+    let now = now_ms();
+    let mut conn = db.pool().acquire().await?;
+    let offer: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT group_price FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match offer {
+        None => return Err(AppError::not_found("no such product")),
+        Some(None) => {
+            return Err(AppError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                ErrorCode::NoGroupOffer,
+                "this product sells solo only; it has no groups",
+            ))
+        }
+        Some(Some(_)) => {}
+    }
+    // The cursor is the last group seen, by (deadline, id), ascending.
+    let after = cursor.unwrap_or(Cursor {
+        created_ms: 0,
+        id: 0,
+    });
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, deadline_ms FROM group_buys
+         WHERE product_id = $1 AND state = 'open' AND deadline_ms > $2
+           AND seats_taken < size AND (deadline_ms, id) > ($3, $4)
+         ORDER BY deadline_ms, id LIMIT $5",
+    )
+    .bind(product_id)
+    .bind(now)
+    .bind(after.created_ms)
+    .bind(after.id)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let has_more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = match rows.last() {
+        Some(&(id, deadline_ms)) if has_more => Some(
+            Cursor {
+                created_ms: deadline_ms,
+                id,
             }
-            // The cursor is the last group seen, by (deadline, id), ascending.
-            let after = cursor.unwrap_or(Cursor {
-                created_ms: 0,
-                id: 0,
-            });
-            let rows: Vec<(i64, i64)> = conn
-                .prepare_cached(
-                    "SELECT id, deadline_ms FROM group_buys
-                     WHERE product_id = ?1 AND state = 'open' AND deadline_ms > ?2
-                       AND seats_taken < size AND (deadline_ms, id) > (?3, ?4)
-                     ORDER BY deadline_ms, id LIMIT ?5",
-                )?
-                .query_map(
-                    params![
-                        product_id,
-                        now,
-                        after.created_ms,
-                        after.id,
-                        i64::from(limit) + 1
-                    ],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?
-                .collect::<Result<_, _>>()?;
-            let has_more = rows.len() > limit as usize;
-            let rows = &rows[..rows.len().min(limit as usize)];
-            let next_cursor = match rows.last() {
-                Some(&(id, deadline_ms)) if has_more => Some(
-                    Cursor {
-                        created_ms: deadline_ms,
-                        id,
-                    }
-                    .encode(),
-                ),
-                _ => None,
-            };
-            let mut items = Vec::with_capacity(rows.len());
-            for &(id, _) in rows {
-                if let Some(group) = load_group(conn, id, lang, viewer, now)? {
-                    items.push(group);
-                }
-            }
-            Ok(Page { items, next_cursor })
-        })
-        .await?;
+            .encode(),
+        ),
+        _ => None,
+    };
+    let mut items = Vec::with_capacity(rows.len());
+    for &(id, _) in rows {
+        if let Some(group) = load_group(&mut conn, id, lang, viewer, now).await? {
+            items.push(group);
+        }
+    }
+    let page = Page { items, next_cursor };
     Ok(Json(page))
 }
 

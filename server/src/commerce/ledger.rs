@@ -4,10 +4,11 @@
 //! and [`apply`] writes them, in the caller's transaction; nothing here decides.
 //!
 //! Stock and seats move only here and in the order's own steps, each take a conditional
-//! UPDATE backed by the schema's CHECKs.
+//! UPDATE backed by the schema's CHECKs. The callers have locked the order (and its group)
+//! first ([`crate::storage::db::for_update`]); products are touched last, by id.
 
 use quanzi_api::OrderStatus;
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::AnyConnection;
 
 use crate::commerce::order::rows::{order_lines, order_of, status_str, Note};
 use crate::http::error::AppError;
@@ -26,124 +27,168 @@ pub enum Outcome {
 }
 
 /// Applies outcomes in order, in the caller's transaction.
-pub fn apply(
-    conn: &Connection,
+pub async fn apply(
+    conn: &mut AnyConnection,
     outcomes: impl IntoIterator<Item = Outcome>,
 ) -> Result<(), AppError> {
     for outcome in outcomes {
         match outcome {
-            Outcome::ReleaseHold(order_id) => release_hold(conn, order_id)?,
-            Outcome::Cancel(order_id, note) => cancel(conn, order_id, note)?,
-            Outcome::Refund(order_id, note) => refund(conn, order_id, note)?,
-            Outcome::Fulfil(order_id) => fulfil(conn, order_id)?,
+            Outcome::ReleaseHold(order_id) => release_hold(conn, order_id).await?,
+            Outcome::Cancel(order_id, note) => cancel(conn, order_id, note).await?,
+            Outcome::Refund(order_id, note) => refund(conn, order_id, note).await?,
+            Outcome::Fulfil(order_id) => fulfil(conn, order_id).await?,
         }
     }
     Ok(())
 }
 
-pub fn set_status(
-    conn: &Connection,
+pub async fn set_status(
+    conn: &mut AnyConnection,
     id: i64,
     status: OrderStatus,
     note: Option<Note>,
 ) -> Result<(), AppError> {
-    conn.prepare_cached("UPDATE orders SET status = ?2, note = coalesce(?3, note) WHERE id = ?1")?
-        .execute(params![id, status_str(status), note.map(Note::as_str)])?;
+    sqlx::query("UPDATE orders SET status = $2, note = coalesce($3, note) WHERE id = $1")
+        .bind(id)
+        .bind(status_str(status))
+        .bind(note.map(Note::as_str))
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+/// An order's lines by product id: the order in which every transaction takes and gives
+/// back stock, so two of them never wait for each other's products.
+async fn lines_by_product(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Vec<(i64, u32)>, AppError> {
+    let mut lines = order_lines(conn, order_id).await?;
+    lines.sort_unstable();
+    Ok(lines)
 }
 
 /// Takes an order's lines out of stock, all or none; `false` (nothing changed) when any
 /// product has fewer than the order asks for.
-pub fn take_stock(conn: &Connection, order_id: i64) -> Result<bool, AppError> {
-    let lines = order_lines(conn, order_id)?;
-    for (product_id, quantity) in &lines {
-        let stock: i64 = conn
-            .prepare_cached("SELECT stock FROM products WHERE id = ?1")?
-            .query_row(params![product_id], |r| r.get(0))?;
-        if stock < i64::from(*quantity) {
+pub async fn take_stock(conn: &mut AnyConnection, order_id: i64) -> Result<bool, AppError> {
+    let lines = lines_by_product(conn, order_id).await?;
+    for (taken, (product_id, quantity)) in lines.iter().enumerate() {
+        // The condition decides: it counts and takes at once, and the schema's CHECK
+        // (stock >= 0) backs it, so nothing is ever oversold.
+        let took =
+            sqlx::query("UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2")
+                .bind(product_id)
+                .bind(i64::from(*quantity))
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+        if took != 1 {
+            for (product_id, quantity) in &lines[..taken] {
+                add_stock(conn, *product_id, *quantity).await?;
+            }
             return Ok(false);
         }
     }
-    for (product_id, quantity) in &lines {
-        // Already checked under the write lock; the condition is the guard that makes
-        // overselling impossible even so.
-        let taken = conn
-            .prepare_cached("UPDATE products SET stock = stock - ?2 WHERE id = ?1 AND stock >= ?2")?
-            .execute(params![product_id, quantity])?;
-        if taken != 1 {
-            return Err(AppError::internal(format!(
-                "stock of product {product_id} changed under the write lock"
-            )));
-        }
-    }
-    conn.prepare_cached("UPDATE orders SET stock_held = 1 WHERE id = ?1")?
-        .execute(params![order_id])?;
+    sqlx::query("UPDATE orders SET stock_held = 1 WHERE id = $1")
+        .bind(order_id)
+        .execute(conn)
+        .await?;
     Ok(true)
 }
 
+async fn add_stock(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    quantity: u32,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE products SET stock = stock + $2 WHERE id = $1")
+        .bind(product_id)
+        .bind(i64::from(quantity))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Gives an order's stock back, if it holds any.
-fn return_stock(conn: &Connection, order_id: i64) -> Result<(), AppError> {
-    let held = conn
-        .prepare_cached("UPDATE orders SET stock_held = 0 WHERE id = ?1 AND stock_held = 1")?
-        .execute(params![order_id])?;
+async fn return_stock(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
+    let held = sqlx::query("UPDATE orders SET stock_held = 0 WHERE id = $1 AND stock_held = 1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     if held == 1 {
-        for (product_id, quantity) in order_lines(conn, order_id)? {
-            conn.prepare_cached("UPDATE products SET stock = stock + ?2 WHERE id = ?1")?
-                .execute(params![product_id, quantity])?;
+        for (product_id, quantity) in lines_by_product(conn, order_id).await? {
+            add_stock(conn, product_id, quantity).await?;
         }
     }
     Ok(())
 }
 
 /// Lets go of what an unpaid order holds: its stock and its held seat (a paid seat stays).
-fn release_hold(conn: &Connection, order_id: i64) -> Result<(), AppError> {
-    return_stock(conn, order_id)?;
-    release_seat(conn, order_id)?;
-    conn.prepare_cached("UPDATE orders SET hold_until_ms = NULL WHERE id = ?1")?
-        .execute(params![order_id])?;
+async fn release_hold(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
+    release_seat(conn, order_id).await?;
+    return_stock(conn, order_id).await?;
+    sqlx::query("UPDATE orders SET hold_until_ms = NULL WHERE id = $1")
+        .bind(order_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Cancels an unpaid order, letting go of what it holds.
-fn cancel(conn: &Connection, order_id: i64, note: Note) -> Result<(), AppError> {
-    release_hold(conn, order_id)?;
-    set_status(conn, order_id, OrderStatus::Cancelled, Some(note))
+async fn cancel(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(), AppError> {
+    release_hold(conn, order_id).await?;
+    set_status(conn, order_id, OrderStatus::Cancelled, Some(note)).await
 }
 
 /// Refunds a paid order in full: the order says so at once, its stock goes back, and the
 /// payment joins the refund outbox, which asks the provider until it confirms.
-fn refund(conn: &Connection, order_id: i64, note: Note) -> Result<(), AppError> {
-    release_hold(conn, order_id)?;
-    conn.prepare_cached(
-        "UPDATE orders SET status = 'refunded', payment = 'refunded', note = ?2 WHERE id = ?1",
-    )?
-    .execute(params![order_id, note.as_str()])?;
-    conn.prepare_cached(
-        "UPDATE payments SET state = 'refunding' WHERE order_id = ?1 AND state = 'approved'",
-    )?
-    .execute(params![order_id])?;
+async fn refund(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(), AppError> {
+    release_hold(conn, order_id).await?;
+    sqlx::query(
+        "UPDATE orders SET status = 'refunded', payment = 'refunded', note = $2 WHERE id = $1",
+    )
+    .bind(order_id)
+    .bind(note.as_str())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE payments SET state = 'refunding' WHERE order_id = $1 AND state = 'approved'",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// A paid seat's order, once its group has filled: on to pickup or shipping.
-fn fulfil(conn: &Connection, order_id: i64) -> Result<(), AppError> {
-    let order = order_of(conn, order_id)?;
+async fn fulfil(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
+    let order = order_of(conn, order_id).await?;
     if order.status == OrderStatus::AwaitingGroup {
-        set_status(conn, order_id, order.fulfilled(), None)?;
+        set_status(conn, order_id, order.fulfilled(), None).await?;
     }
     Ok(())
 }
 
 /// Sends one approved charge that its order cannot take (the order went on without it) to
 /// the refund outbox, the order noting it. The order itself is left as it is.
-pub fn refund_charge(conn: &Connection, payment_id: i64, order_id: i64) -> Result<(), AppError> {
-    conn.prepare_cached(
+pub async fn refund_charge(
+    conn: &mut AnyConnection,
+    payment_id: i64,
+    order_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
         "UPDATE payments SET state = 'refunding'
-         WHERE id = ?1 AND state IN ('approved', 'declined')",
-    )?
-    .execute(params![payment_id])?;
-    conn.prepare_cached("UPDATE orders SET note = ?2 WHERE id = ?1")?
-        .execute(params![order_id, Note::LateChargeRefunded.as_str()])?;
+         WHERE id = $1 AND state IN ('approved', 'declined')",
+    )
+    .bind(payment_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE orders SET note = $2 WHERE id = $1")
+        .bind(order_id)
+        .bind(Note::LateChargeRefunded.as_str())
+        .execute(conn)
+        .await?;
     tracing::warn!(
         payment_id,
         order_id,
@@ -153,16 +198,18 @@ pub fn refund_charge(conn: &Connection, payment_id: i64, order_id: i64) -> Resul
 }
 
 /// Gives an order's held seat back to its group (a paid seat is kept).
-fn release_seat(conn: &Connection, order_id: i64) -> Result<(), AppError> {
-    let group_id: Option<i64> = conn
-        .prepare_cached(
-            "DELETE FROM group_seats WHERE order_id = ?1 AND state = 'held' RETURNING group_id",
-        )?
-        .query_row(params![order_id], |r| r.get(0))
-        .optional()?;
+async fn release_seat(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
+    let group_id: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM group_seats WHERE order_id = $1 AND state = 'held' RETURNING group_id",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     if let Some(group_id) = group_id {
-        conn.prepare_cached("UPDATE group_buys SET seats_taken = seats_taken - 1 WHERE id = ?1")?
-            .execute(params![group_id])?;
+        sqlx::query("UPDATE group_buys SET seats_taken = seats_taken - 1 WHERE id = $1")
+            .bind(group_id)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 use axum::extract::State;
 use axum::Json;
 use quanzi_api::{Page, PickupPoint};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -12,23 +13,28 @@ use crate::storage::db::Db;
 
 const COLUMNS: &str = "id, name_zh, name_en, address_zh, address_en, hours_zh, hours_en";
 
-fn point(r: &Row<'_>, lang: Lang) -> rusqlite::Result<PickupPoint> {
+fn point(r: &AnyRow, lang: Lang) -> Result<PickupPoint, sqlx::Error> {
     Ok(PickupPoint {
-        id: r.get(0)?,
-        name: lang.pick(r.get(1)?, r.get(2)?),
-        address: lang.pick(r.get(3)?, r.get(4)?),
-        hours: lang.pick(r.get(5)?, r.get(6)?),
+        id: r.try_get(0)?,
+        name: lang.pick(r.try_get(1)?, r.try_get(2)?),
+        address: lang.pick(r.try_get(3)?, r.try_get(4)?),
+        hours: lang.pick(r.try_get(5)?, r.try_get(6)?),
     })
 }
 
 /// One pickup point, in the reader's language; `None` when there is no such point.
-pub fn load_point(conn: &Connection, id: i64, lang: Lang) -> Result<Option<PickupPoint>, AppError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM pickup_points WHERE id = ?1"
-        ))?
-        .query_row(params![id], |r| point(r, lang))
-        .optional()?)
+pub async fn load_point(
+    conn: &mut AnyConnection,
+    id: i64,
+    lang: Lang,
+) -> Result<Option<PickupPoint>, AppError> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM pickup_points WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| point(&r, lang)).transpose()?)
 }
 
 /// Every pickup point, by id. A store has a handful, so this is one page (`next_cursor` is
@@ -49,15 +55,14 @@ pub async fn list_pickup_points(
     State(db): State<Db>,
     lang: Lang,
 ) -> Result<Json<Page<PickupPoint>>, AppError> {
-    let items = db
-        .run(move |conn| {
-            let points = conn
-                .prepare_cached(&format!("SELECT {COLUMNS} FROM pickup_points ORDER BY id"))?
-                .query_map([], |r| point(r, lang))?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(points)
-        })
-        .await?;
+    let items = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM pickup_points ORDER BY id"
+    )))
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| point(r, lang))
+    .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(Page {
         items,
         next_cursor: None,

@@ -13,7 +13,7 @@ use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::members::session::Viewer;
 use crate::storage::db::{u32_at, Db};
-use crate::storage::rows::any::image;
+use crate::storage::rows::image;
 
 const COLUMNS: &str = "slug, name_zh, name_en, description_zh, description_en,
      cover_url, cover_width, cover_height, cover_alt_zh, cover_alt_en, member_count, id";

@@ -14,7 +14,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, MemberCursor, MemberPageQuery, PathSlug};
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, Db};
-use crate::storage::rows::any::author;
+use crate::storage::rows::author;
 use crate::storage::rows::AUTHOR_COLUMNS;
 
 /// How many faces a community shows.

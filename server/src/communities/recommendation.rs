@@ -11,7 +11,7 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::storage::db::{u32_at, Db};
-use crate::storage::rows::any::product_card;
+use crate::storage::rows::product_card;
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// The products a community's posts tag: most distinct recommenders first, then the most

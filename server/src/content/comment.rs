@@ -16,7 +16,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, Db};
-use crate::storage::rows::any::author;
+use crate::storage::rows::author;
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS};
 
 /// Where a post lives and who wrote it: what deciding on its comments needs.

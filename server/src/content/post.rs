@@ -18,7 +18,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, u32_at};
-use crate::storage::rows::any::{author, image, optional_image, product_card};
+use crate::storage::rows::{author, image, optional_image, product_card};
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN};
 
 /// A post's like count: the base it arrived with plus members' likes (see migration 0002).

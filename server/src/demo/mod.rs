@@ -614,6 +614,7 @@ async fn insert(tx: &mut AnyConnection, store: &Store, now: OffsetDateTime) -> a
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::Executor;
 
     #[test]
     fn the_shipped_store_is_valid() {
@@ -630,26 +631,27 @@ mod tests {
         assert!(err.is_some_and(|e| e.contains("unknown author")));
     }
 
-    /// A fresh database file, through both drivers (the checks read it with rusqlite).
-    async fn fresh(dir: &tempfile::TempDir) -> anyhow::Result<(Db, rusqlite::Connection)> {
+    /// A fresh database file.
+    async fn fresh(dir: &tempfile::TempDir) -> anyhow::Result<Db> {
         let path = dir.path().join("q.sqlite");
-        let pool = crate::storage::db::open(&path)?;
-        let conn = rusqlite::Connection::open(&path)?;
-        Ok((Db::sqlite(&path, pool).await?, conn))
+        Db::sqlite(&path, crate::storage::db::PoolSettings::default()).await
+    }
+
+    async fn count(db: &Db, sql: &'static str) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(sql).fetch_one(db.pool()).await?)
     }
 
     #[tokio::test]
     async fn loads_once_and_shifts_the_newest_post_to_forty_minutes_ago() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
-        let (db, conn) = fresh(&dir).await?;
+        let db = fresh(&dir).await?;
         let now = OffsetDateTime::now_utc();
         assert!(load_if_empty(&db, STORE_JSON, now).await?);
         assert!(!load_if_empty(&db, STORE_JSON, now).await?);
-        let (newest, oldest, count): (i64, i64, i64) = conn.query_row(
-            "SELECT max(created_ms), min(created_ms), count(*) FROM posts",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let (newest, oldest, count): (i64, i64, i64) =
+            sqlx::query_as("SELECT max(created_ms), min(created_ms), count(*) FROM posts")
+                .fetch_one(db.pool())
+                .await?;
         let store = parse(STORE_JSON)?;
         assert_eq!(count as usize, store.posts.len());
         let age = unix_ms(now)? - newest;
@@ -676,45 +678,46 @@ mod tests {
     #[tokio::test]
     async fn demo_members_get_accounts_and_seats_also_in_an_older_database() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
-        let (db, conn) = fresh(&dir).await?;
+        let db = fresh(&dir).await?;
         let now = OffsetDateTime::now_utc();
         assert!(load_if_empty(&db, STORE_JSON, now).await?);
-        let seats = |conn: &rusqlite::Connection| -> rusqlite::Result<(i64, i64, i64, i64)> {
-            conn.query_row(
+        let seats = || async {
+            sqlx::query_as::<_, (i64, i64, i64, i64)>(
                 "SELECT (SELECT count(*) FROM accounts),
                         (SELECT count(*) FROM memberships WHERE role = 'owner'),
                         (SELECT count(*) FROM memberships WHERE role = 'moderator'),
                         (SELECT count(DISTINCT community_id || '-' || author_id) FROM posts)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
+            .fetch_one(db.pool())
+            .await
         };
-        let (accounts, owners, moderators, authors) = seats(&conn)?;
+        let (accounts, owners, moderators, authors) = seats().await?;
         let store = parse(STORE_JSON)?;
         assert_eq!(accounts as usize, store.members.len());
         assert_eq!(owners as usize, store.communities.len());
         assert_eq!(moderators as usize, store.communities.len());
-        let members: i64 = conn.query_row("SELECT count(*) FROM memberships", [], |r| r.get(0))?;
+        let members = count(&db, "SELECT count(*) FROM memberships").await?;
         assert_eq!(members, authors, "every author sits where they posted");
-        let email: String =
-            conn.query_row("SELECT email FROM accounts WHERE member_id = 1", [], |r| {
-                r.get(0)
-            })?;
+        let email: String = sqlx::query_scalar("SELECT email FROM accounts WHERE member_id = 1")
+            .fetch_one(db.pool())
+            .await?;
         assert_eq!(email, demo_email(1));
 
         // A database filled by a server from before accounts existed gets them on start.
-        conn.execute_batch("DELETE FROM memberships; DELETE FROM accounts;")?;
+        db.pool()
+            .execute("DELETE FROM memberships; DELETE FROM accounts;")
+            .await?;
         assert!(load_if_empty(&db, STORE_JSON, now).await?);
-        assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
+        assert_eq!(seats().await?, (accounts, owners, moderators, authors));
         assert!(!load_if_empty(&db, STORE_JSON, now).await?);
 
         // And one from before orders gets its pickup points.
-        conn.execute_batch("DELETE FROM pickup_points;")?;
+        db.pool().execute("DELETE FROM pickup_points;").await?;
         assert!(load_if_empty(&db, STORE_JSON, now).await?);
-        let points: i64 = conn.query_row("SELECT count(*) FROM pickup_points", [], |r| r.get(0))?;
+        let points = count(&db, "SELECT count(*) FROM pickup_points").await?;
         assert_eq!(points as usize, store.pickup_points.len());
         assert!(points >= 3);
-        assert_eq!(seats(&conn)?, (accounts, owners, moderators, authors));
+        assert_eq!(seats().await?, (accounts, owners, moderators, authors));
         assert!(!load_if_empty(&db, STORE_JSON, now).await?);
         Ok(())
     }

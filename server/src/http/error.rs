@@ -65,12 +65,6 @@ impl AppError {
     }
 }
 
-impl From<rusqlite::Error> for AppError {
-    fn from(err: rusqlite::Error) -> Self {
-        Self::internal(format_args!("database: {err}"))
-    }
-}
-
 /// When a client should try again after the database was unreachable.
 const DATABASE_RETRY_SECS: u64 = 2;
 

@@ -25,7 +25,7 @@ use crate::members::session::{self, Viewer};
 use crate::members::Accounts;
 use crate::referral;
 use crate::storage::db::now_ms;
-use crate::storage::rows::any::author;
+use crate::storage::rows::author;
 use crate::storage::rows::AUTHOR_COLUMNS;
 
 /// An Argon2id PHC string for a password, with a fresh random salt. Slow on purpose: call

@@ -472,38 +472,27 @@ pub async fn credit_sign_up(
     Ok(())
 }
 
-/// The rusqlite readers orders still use (issue 13: they go when orders move to sqlx).
-pub mod legacy {
-    use rusqlite::{params, Connection, OptionalExtension};
-
-    use crate::http::error::AppError;
-
-    /// The member an order is credited to: the code in the referral cookie if it names a
-    /// member, else the code the app sent with the order, else whoever referred the buyer
-    /// at sign-up; never the buyer themself.
-    pub fn referrer_for_order(
-        conn: &Connection,
-        buyer: i64,
-        cookie: Option<&str>,
-        body: Option<&str>,
-    ) -> Result<Option<i64>, AppError> {
-        for code in [cookie, body].into_iter().flatten() {
-            let referrer: Option<i64> = conn
-                .prepare_cached("SELECT id FROM members WHERE referral_code = ?1")?
-                .query_row(params![code], |r| r.get(0))
-                .optional()?;
-            match referrer {
-                Some(referrer) if referrer != buyer => return Ok(Some(referrer)),
-                _ => {}
-            }
+/// The member an order is credited to: the code in the referral cookie if it names a
+/// member, else the code the app sent with the order, else whoever referred the buyer at
+/// sign-up; never the buyer themself.
+pub async fn referrer_for_order(
+    conn: &mut AnyConnection,
+    buyer: i64,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> Result<Option<i64>, AppError> {
+    for code in [cookie, body].into_iter().flatten() {
+        match member_by_code(conn, code).await? {
+            Some(referrer) if referrer != buyer => return Ok(Some(referrer)),
+            _ => {}
         }
-        let referred_by: Option<i64> = conn
-            .prepare_cached("SELECT referred_by FROM members WHERE id = ?1")?
-            .query_row(params![buyer], |r| r.get(0))
-            .optional()?
-            .flatten();
-        Ok(referred_by.filter(|referrer| *referrer != buyer))
     }
+    let referred_by: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT referred_by FROM members WHERE id = $1")
+            .bind(buyer)
+            .fetch_optional(conn)
+            .await?;
+    Ok(referred_by.flatten().filter(|referrer| *referrer != buyer))
 }
 
 /// `YYYY-MM-DD` of a day number (days since 1970-01-01, UTC).

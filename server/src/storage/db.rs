@@ -1,18 +1,15 @@
-//! The database: SQLite or PostgreSQL through one sqlx `Any` pool, connection settings,
-//! write transactions and schema migrations. While the capabilities move to sqlx (issue
-//! 13), the ones not yet moved reach the same SQLite file through `run` and rusqlite.
+//! The database: SQLite (a file, the default) or PostgreSQL (`--database-url`) through one
+//! sqlx `Any` pool: connection settings, write transactions, row locks and the schema
+//! migrations of each engine.
 
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
-use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
 use crate::http::error::AppError;
-
-pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// A write transaction (see [`Db::write`]).
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -24,13 +21,41 @@ pub enum Engine {
     Postgres,
 }
 
+impl Engine {
+    /// The engine behind a connection (the `Any` driver names its backend).
+    pub fn of(conn: &AnyConnection) -> Engine {
+        if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+}
+
+/// How the pool behaves (`--db-pool-size`, `--db-statement-timeout-secs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections at most, per server instance.
+    pub size: u32,
+    /// PostgreSQL cancels a statement running longer than this (SQLite has no such limit:
+    /// its writers wait at most 5 s for the lock instead).
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            size: 8,
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// The database as handlers share it (`State<Db>`).
 #[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
-    /// The same SQLite file through rusqlite, for the capabilities not yet on sqlx.
-    legacy: Pool,
 }
 
 impl Db {
@@ -46,6 +71,8 @@ impl Db {
     /// A transaction for read-then-write work. On SQLite it takes the write lock at once:
     /// a deferred transaction that reads first may find, when it comes to write, that
     /// another connection wrote in between, and SQLite then fails it instead of waiting.
+    /// On PostgreSQL the rows a decision reads are locked by the reads themselves
+    /// ([`for_update`]).
     pub async fn write(&self) -> Result<Tx, AppError> {
         let begin = match self.engine {
             Engine::Sqlite => "BEGIN IMMEDIATE",
@@ -67,32 +94,21 @@ impl Db {
         Ok(())
     }
 
-    /// Blocking rusqlite work on tokio's blocking pool, for what is not yet on sqlx.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
-    where
-        F: FnOnce(&mut rusqlite::Connection) -> Result<T, AppError> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.legacy.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(AppError::internal)?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(AppError::internal)?
-    }
-
-    /// The SQLite file at `path` (already migrated by [`open`]) through both drivers.
-    pub async fn sqlite(path: &Path, legacy: Pool) -> anyhow::Result<Db> {
+    /// The SQLite file at `path`, created (with its directory) when missing and migrated.
+    pub async fn sqlite(path: &Path, settings: PoolSettings) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the database directory {}", parent.display()))?;
+        }
         // The driver takes a URL and percent-decodes its path (`?` and `#` may be in a name).
         let file = std::path::absolute(path)
             .ok()
             .and_then(|abs| url::Url::from_file_path(abs).ok())
             .with_context(|| format!("the database path {} is not a file path", path.display()))?;
-        let url = format!("sqlite://{}", file.path());
+        let url = format!("sqlite://{}?mode=rwc", file.path());
         let pool = AnyPoolOptions::new()
-            .max_connections(POOL_SIZE)
+            .max_connections(settings.size)
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute(SQLITE_SETTINGS).await?;
@@ -102,12 +118,180 @@ impl Db {
             .connect(&url)
             .await
             .with_context(|| format!("opening the database {}", path.display()))?;
-        Ok(Db {
+        let db = Db {
             pool,
             engine: Engine::Sqlite,
-            legacy,
-        })
+        };
+        // WAL is a property of the file: set once, before the pool's connections race.
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
+            .fetch_one(db.pool())
+            .await?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "SQLite refused WAL mode; continuing");
+        }
+        db.migrate().await?;
+        Ok(db)
     }
+
+    /// The PostgreSQL database at `url` (`postgres://user:password@host/db`), migrated.
+    pub async fn postgres(url: &str, settings: PoolSettings) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let shown = redacted(url);
+        let options: AnyConnectOptions = url
+            .parse()
+            .with_context(|| format!("the database URL {shown} is not a PostgreSQL URL"))?;
+        let timeout_ms = settings.statement_timeout.as_millis();
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.size)
+            // A database that is away answers requests with 503 soon, not after 30 s.
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // Our own integer: no parameter is possible in SET.
+                    conn.execute(sqlx::AssertSqlSafe(format!(
+                        "SET statement_timeout = {timeout_ms}"
+                    )))
+                    .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot reach the database at {shown}"))?;
+        let db = Db {
+            pool,
+            engine: Engine::Postgres,
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Brings the schema up to date, one transaction per migration, each taking the lock
+    /// first and reading the version after, so two servers starting on one fresh database
+    /// never apply the same migration twice. A database newer than this server is refused.
+    async fn migrate(&self) -> anyhow::Result<()> {
+        let migrations = match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS,
+            Engine::Postgres => POSTGRES_MIGRATIONS,
+        };
+        let known = migrations.len() as i64;
+        let mut conn = self.pool.acquire().await?;
+        if self.engine == Engine::Postgres {
+            // Held by this connection until it unlocks (or dies with it).
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS quanzi_schema (
+                     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)",
+            )
+            .await?;
+        }
+        let result = async {
+            loop {
+                let mut tx = match self.engine {
+                    Engine::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+                    Engine::Postgres => conn.begin().await?,
+                };
+                let applied: i64 = match self.engine {
+                    Engine::Sqlite => sqlx::query_scalar("PRAGMA user_version"),
+                    Engine::Postgres => {
+                        sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM quanzi_schema")
+                    }
+                }
+                .fetch_one(&mut *tx)
+                .await?;
+                if applied > known {
+                    bail!("the database is at schema version {applied}, newer than this server ({known}); use a newer server");
+                }
+                let Some((name, sql)) = usize::try_from(applied)
+                    .ok()
+                    .and_then(|i| migrations.get(i))
+                else {
+                    return Ok(());
+                };
+                tx.execute(*sql)
+                    .await
+                    .with_context(|| format!("applying migration {name}"))?;
+                match self.engine {
+                    Engine::Sqlite => {
+                        // user_version takes no bound parameter; the value is our own integer.
+                        tx.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA user_version = {}",
+                            applied + 1
+                        )))
+                        .await?;
+                    }
+                    Engine::Postgres => {
+                        sqlx::query(
+                            "INSERT INTO quanzi_schema (version, name, applied_ms) VALUES ($1, $2, $3)",
+                        )
+                        .bind(applied + 1)
+                        .bind(*name)
+                        .bind(now_ms())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                tracing::info!(migration = name, "applied");
+            }
+        }
+        .await;
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        result
+    }
+}
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                // Only fails for URLs that cannot have a password, which this one has.
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => String::from("(unparsable URL)"),
+    }
+}
+
+/// ` FOR UPDATE` on PostgreSQL, nothing on SQLite: appended to the read of a row that a
+/// transaction goes on to change, so that on PostgreSQL a concurrent transaction about
+/// the same row waits for this one (SQLite's write lock already excludes every other
+/// writer, and it has no such clause). Rows are locked in one order everywhere, a group
+/// before its orders, an order before its payments, products last, so two transactions
+/// never wait for each other.
+pub fn for_update(conn: &AnyConnection) -> &'static str {
+    match Engine::of(conn) {
+        Engine::Postgres => " FOR UPDATE",
+        Engine::Sqlite => "",
+    }
+}
+
+/// The future of a piece of work on a borrowed connection (see [`attempt`]).
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Runs `work` in a savepoint of the caller's transaction: kept when it succeeds, undone
+/// when it fails (its error is returned), the transaction going on either way.
+pub async fn attempt<T, F>(conn: &mut AnyConnection, work: F) -> Result<T, AppError>
+where
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, AppError>>,
+{
+    let mut savepoint = conn.begin().await?;
+    let result = work(&mut savepoint).await;
+    match result {
+        Ok(_) => savepoint.commit().await?,
+        Err(_) => savepoint.rollback().await?,
+    }
+    result
 }
 
 /// A column as `u32` (counts, sizes, pixels): the `Any` driver reads integers as `i64`.
@@ -124,36 +308,24 @@ pub fn u32_at(row: &AnyRow, index: usize) -> Result<u32, sqlx::Error> {
 const SQLITE_SETTINGS: &str =
     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
-/// The schema, one SQL file per version, applied in order. A database's `user_version`
-/// says how many have been applied; never edit a released file, add the next one.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_init.sql",
-        include_str!("../../migrations/0001_init.sql"),
-    ),
-    (
-        "0002_members.sql",
-        include_str!("../../migrations/0002_members.sql"),
-    ),
-    (
-        "0003_avatars.sql",
-        include_str!("../../migrations/0003_avatars.sql"),
-    ),
-    (
-        "0004_referrals.sql",
-        include_str!("../../migrations/0004_referrals.sql"),
-    ),
-    (
-        "0005_orders.sql",
-        include_str!("../../migrations/0005_orders.sql"),
-    ),
-    (
-        "0006_payment_claims.sql",
-        include_str!("../../migrations/0006_payment_claims.sql"),
-    ),
-];
+/// The advisory lock that one server at a time migrating a PostgreSQL database holds.
+const MIGRATION_LOCK: i64 = 0x7175_616e_7a69; // "quanzi"
 
-const POOL_SIZE: u32 = 8;
+/// Each engine's schema, one SQL file per version, applied in order; the two lists have
+/// the same versions. A database says how many it has: SQLite in its `user_version`,
+/// PostgreSQL in the `quanzi_schema` table. Never edit a released file; add the next one.
+macro_rules! migrations {
+    ($dir:literal: $($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../migrations/", $dir, $name)))),+]
+    };
+}
+
+pub const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("": "0001_init.sql", "0002_members.sql",
+    "0003_avatars.sql", "0004_referrals.sql", "0005_orders.sql", "0006_payment_claims.sql");
+
+pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres/": "0001_init.sql",
+    "0002_members.sql", "0003_avatars.sql", "0004_referrals.sql", "0005_orders.sql",
+    "0006_payment_claims.sql");
 
 /// The current time as stored: unix milliseconds, UTC.
 pub fn now_ms() -> i64 {
@@ -161,126 +333,91 @@ pub fn now_ms() -> i64 {
     i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
 }
 
-/// [`Db::write`] for rusqlite.
-pub fn write_tx(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-    conn.transaction_with_behavior(TransactionBehavior::Immediate)
-}
-
-/// Opens (creating if needed) the database at `path`, migrates it, and returns a pool.
-pub fn open(path: &Path) -> anyhow::Result<Pool> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating the database directory {}", parent.display()))?;
-    }
-    // WAL is a property of the file, so set it once, before pooled connections race for it.
-    {
-        let mut conn = Connection::open(path)
-            .with_context(|| format!("opening the database {}", path.display()))?;
-        configure(&conn)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(mode, "SQLite refused WAL mode; continuing");
-        }
-        migrate(&mut conn)?;
-    }
-    let manager = SqliteConnectionManager::file(path)
-        .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .with_init(|conn| configure(conn));
-    let pool = r2d2::Pool::builder()
-        .max_size(POOL_SIZE)
-        .min_idle(Some(1))
-        .build(manager)
-        .context("opening the connection pool")?;
-    Ok(pool)
-}
-
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SQLITE_SETTINGS)
-}
-
-/// Brings the schema up to date, one transaction per migration. Each step takes the write
-/// lock first and then reads the version, so two servers starting on one fresh file do not
-/// both apply the same migration.
-pub fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    let known = MIGRATIONS.len() as i64;
-    loop {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let applied: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if applied > known {
-            bail!("the database is at schema version {applied}, newer than this server ({known}); use a newer server");
-        }
-        let Some((name, sql)) = usize::try_from(applied)
-            .ok()
-            .and_then(|i| MIGRATIONS.get(i))
-        else {
-            return Ok(());
-        };
-        tx.execute_batch(sql)
-            .with_context(|| format!("applying migration {name}"))?;
-        // user_version cannot take a bound parameter; the value is our own integer.
-        tx.execute_batch(&format!("PRAGMA user_version = {}", applied + 1))?;
-        tx.commit()?;
-        tracing::info!(migration = name, "applied");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn migrations_apply_once_and_foreign_keys_hold() -> anyhow::Result<()> {
+    async fn scalar(db: &Db, sql: &'static str) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(sql).fetch_one(db.pool()).await?)
+    }
+
+    async fn run(db: &Db, sql: &'static str) -> Result<u64, sqlx::Error> {
+        Ok(db.pool().execute(sql).await?.rows_affected())
+    }
+
+    /// A file with the first `versions` migrations applied, and `extra` SQL.
+    async fn at_version(path: &Path, versions: usize, extra: &str) -> anyhow::Result<()> {
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut conn = <sqlx::SqliteConnection as Connection>::connect(&url).await?;
+        for (_, sql) in &SQLITE_MIGRATIONS[..versions] {
+            conn.execute(*sql).await?;
+        }
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "PRAGMA user_version = {versions}; {extra}"
+        )))
+        .await?;
+        conn.close().await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn migrations_apply_once_and_foreign_keys_hold() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("nested/dir/q.sqlite");
-        let pool = open(&path)?;
-        let conn = pool.get()?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        assert_eq!(version, MIGRATIONS.len() as i64);
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let db = Db::sqlite(&path, PoolSettings::default()).await?;
+        assert_eq!(
+            scalar(&db, "PRAGMA user_version").await?,
+            SQLITE_MIGRATIONS.len() as i64
+        );
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(db.pool())
+            .await?;
         assert_eq!(mode, "wal");
         // A post by nobody in no community must be refused.
-        let err = conn.execute(
+        let orphan = run(
+            &db,
             "INSERT INTO posts (id, author_id, community_id, created_ms, title, body) \
              VALUES (1, 99, 99, 0, 't', '[]')",
-            [],
-        );
-        assert!(err.is_err());
-        drop(conn);
-        drop(pool);
+        )
+        .await;
+        assert!(orphan.is_err());
+        db.pool().close().await;
         // Reopening an up-to-date database applies nothing and fails on nothing.
-        let _pool = open(&path)?;
+        Db::sqlite(&path, PoolSettings::default()).await?;
         Ok(())
     }
 
     #[test]
-    fn a_v2_database_with_uploads_moves_to_v3() -> anyhow::Result<()> {
+    fn both_engines_have_the_same_versions() {
+        let names = |list: &[(&'static str, &str)]| list.iter().map(|m| m.0).collect::<Vec<_>>();
+        assert_eq!(names(SQLITE_MIGRATIONS), names(POSTGRES_MIGRATIONS));
+    }
+
+    #[tokio::test]
+    async fn a_v2_database_with_uploads_moves_to_v3() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("q.sqlite");
-        {
-            let conn = Connection::open(&path)?;
-            for (_, sql) in &MIGRATIONS[..2] {
-                conn.execute_batch(sql)?;
-            }
-            conn.execute_batch(
-                "PRAGMA user_version = 2;
-                 INSERT INTO members (id, name) VALUES (1, 'a');
-                 INSERT INTO uploads (owner_id, name, width, height, created_ms)
-                 VALUES (1, 'x.jpg', 1, 1, 0), (1, 'y.jpg', 1, 1, 0);",
-            )?;
-        }
-        let pool = open(&path)?;
-        let conn = pool.get()?;
+        at_version(
+            &path,
+            2,
+            "INSERT INTO members (id, name) VALUES (1, 'a');
+             INSERT INTO uploads (owner_id, name, width, height, created_ms)
+             VALUES (1, 'x.jpg', 1, 1, 0), (1, 'y.jpg', 1, 1, 0);",
+        )
+        .await?;
+        let db = Db::sqlite(&path, PoolSettings::default()).await?;
         // Uploads made before profile pictures existed are nobody's picture.
-        let pictures: i64 =
-            conn.query_row("SELECT count(*) FROM uploads WHERE avatar = 1", [], |r| {
-                r.get(0)
-            })?;
-        assert_eq!(pictures, 0);
-        conn.execute("UPDATE uploads SET avatar = 1 WHERE name = 'x.jpg'", [])?;
+        assert_eq!(
+            scalar(&db, "SELECT count(*) FROM uploads WHERE avatar = 1").await?,
+            0
+        );
+        run(&db, "UPDATE uploads SET avatar = 1 WHERE name = 'x.jpg'").await?;
         // One picture per member.
-        assert!(conn
-            .execute("UPDATE uploads SET avatar = 1 WHERE name = 'y.jpg'", [])
-            .is_err());
+        assert!(
+            run(&db, "UPDATE uploads SET avatar = 1 WHERE name = 'y.jpg'")
+                .await
+                .is_err()
+        );
         Ok(())
     }
 
@@ -288,67 +425,66 @@ mod tests {
     async fn a_v3_database_moves_to_v4_and_its_members_get_codes() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("q.sqlite");
-        {
-            let conn = Connection::open(&path)?;
-            for (_, sql) in &MIGRATIONS[..3] {
-                conn.execute_batch(sql)?;
-            }
-            conn.execute_batch(
-                "PRAGMA user_version = 3;
-                 INSERT INTO members (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');",
-            )?;
-        }
-        let pool = open(&path)?;
-        let conn = pool.get()?;
-        let db = Db::sqlite(&path, pool).await?;
+        at_version(
+            &path,
+            3,
+            "INSERT INTO members (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');",
+        )
+        .await?;
+        let db = Db::sqlite(&path, PoolSettings::default()).await?;
         let backfill = || async { crate::referral::backfill(&db).await.map_err(|e| e.message) };
         assert_eq!(backfill().await, Ok(3));
         assert_eq!(backfill().await, Ok(0));
-        let (coded, distinct): (i64, i64) = conn.query_row(
-            "SELECT count(referral_code), count(DISTINCT referral_code) FROM members",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        assert_eq!((coded, distinct), (3, 3));
+        assert_eq!(
+            scalar(&db, "SELECT count(DISTINCT referral_code) FROM members").await?,
+            3
+        );
         // Nobody refers themself, and a referral has its time.
-        assert!(conn
-            .execute(
-                "UPDATE members SET referred_by = 1, referred_ms = 0 WHERE id = 1",
-                []
-            )
+        assert!(run(
+            &db,
+            "UPDATE members SET referred_by = 1, referred_ms = 0 WHERE id = 1"
+        )
+        .await
+        .is_err());
+        assert!(run(&db, "UPDATE members SET referred_by = 1 WHERE id = 2")
+            .await
             .is_err());
-        assert!(conn
-            .execute("UPDATE members SET referred_by = 1 WHERE id = 2", [])
-            .is_err());
-        conn.execute(
+        run(
+            &db,
             "UPDATE members SET referred_by = 1, referred_ms = 0 WHERE id = 2",
-            [],
-        )?;
+        )
+        .await?;
         // One visit per referrer, visitor and day.
-        conn.execute(
+        run(
+            &db,
             "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms) VALUES (1, 7, 'v', 0)",
-            [],
-        )?;
-        assert!(conn
-            .execute(
-                "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms) VALUES (1, 7, 'v', 1)",
-                [],
-            )
-            .is_err());
+        )
+        .await?;
+        assert!(run(
+            &db,
+            "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms) VALUES (1, 7, 'v', 1)",
+        )
+        .await
+        .is_err());
         Ok(())
     }
 
     #[tokio::test]
-    async fn both_drivers_open_the_same_file_whatever_its_name() -> anyhow::Result<()> {
+    async fn a_file_opens_whatever_its_name() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("a b?c#d%20.sqlite");
-        let db = Db::sqlite(&path, open(&path)?).await?;
-        // The migrated schema is there: sqlx found the file rusqlite made, not a new one.
-        let tables: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'members'")
-                .fetch_one(db.pool())
-                .await?;
-        assert_eq!(tables, 1);
+        Db::sqlite(&path, PoolSettings::default()).await?;
+        // Reopened by its name, the migrated file is found, not a new one made beside it.
+        let db = Db::sqlite(&path, PoolSettings::default()).await?;
+        assert_eq!(
+            scalar(
+                &db,
+                "SELECT count(*) FROM sqlite_master WHERE name = 'members'"
+            )
+            .await?,
+            1
+        );
+        assert!(path.exists());
         assert_eq!(
             std::fs::read_dir(dir.path())?
                 .filter_map(Result::ok)
@@ -359,16 +495,25 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn a_newer_database_is_refused() -> anyhow::Result<()> {
+    #[tokio::test]
+    async fn a_newer_database_is_refused() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("q.sqlite");
-        {
-            let conn = Connection::open(&path)?;
-            conn.execute_batch("PRAGMA user_version = 999")?;
-        }
-        let err = open(&path).err().map(|e| format!("{e:#}"));
+        at_version(&path, 0, "PRAGMA user_version = 999").await?;
+        let err = Db::sqlite(&path, PoolSettings::default())
+            .await
+            .err()
+            .map(|e| format!("{e:#}"));
         assert!(err.is_some_and(|e| e.contains("newer")));
         Ok(())
+    }
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redacted("postgres://quanzi:s3cret@db.example:5432/store"),
+            "postgres://quanzi:***@db.example:5432/store"
+        );
+        assert_eq!(redacted("not a url"), "(unparsable URL)");
     }
 }

@@ -10,14 +10,14 @@
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use quanzi_api::{ApiError, ApiErrorBody, ErrorCode, IDEMPOTENCY_HEADER};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
 use crate::http::error::AppError;
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{attempt, now_ms, BoxFuture, Db};
 
 /// Longest key accepted; a UUID is 36.
 pub const KEY_MAX_CHARS: usize = 200;
@@ -125,7 +125,8 @@ impl Answer {
 /// What a key has seen before.
 #[derive(Debug)]
 pub enum Prior {
-    /// Nothing: this request is the first.
+    /// Nothing: this request is the first, and the key is now marked at work in the
+    /// caller's transaction.
     Fresh,
     /// The first request's answer.
     Answered(Answer),
@@ -133,22 +134,45 @@ pub enum Prior {
     Busy,
 }
 
-/// Looks a key up; the same key with another request is `422 idempotency_key_reused`.
-pub fn lookup(conn: &Connection, key: &IdemKey, now: i64) -> Result<Prior, AppError> {
-    /// Fingerprint, answer status and body (none while at work), and when it began.
-    type Row = (Vec<u8>, Option<u16>, Option<String>, i64);
-    let row: Option<Row> = conn
-        .prepare_cached(
-            "SELECT fingerprint, status, body, created_ms FROM idempotency_keys
-             WHERE member_id = ?1 AND idem_key = ?2",
-        )?
-        .query_row(params![key.member_id, key.key], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let Some((fingerprint, status, body, created_ms)) = row else {
+/// Claims a key for a request in the caller's write transaction: marks it at work if no
+/// request has it, else says what the first one left. The mark is an insert, so two
+/// requests with one key at once (two servers) cannot both find it fresh: the second
+/// waits for the first's transaction and then sees its answer. The same key with another
+/// request is `422 idempotency_key_reused`.
+pub async fn claim(conn: &mut AnyConnection, key: &IdemKey, now: i64) -> Result<Prior, AppError> {
+    // A request at work for longer than this never finished: its key is let go.
+    sqlx::query(
+        "DELETE FROM idempotency_keys
+         WHERE member_id = $1 AND idem_key = $2 AND status IS NULL AND created_ms < $3",
+    )
+    .bind(key.member_id)
+    .bind(&key.key)
+    .bind(now - STALE_MS)
+    .execute(&mut *conn)
+    .await?;
+    let marked = sqlx::query(
+        "INSERT INTO idempotency_keys (member_id, idem_key, fingerprint, status, body, created_ms)
+         VALUES ($1, $2, $3, NULL, NULL, $4)
+         ON CONFLICT (member_id, idem_key) DO NOTHING",
+    )
+    .bind(key.member_id)
+    .bind(&key.key)
+    .bind(&key.fingerprint[..])
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if marked == 1 {
         return Ok(Prior::Fresh);
-    };
+    }
+    let (fingerprint, status, body): (Vec<u8>, Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT fingerprint, status, body FROM idempotency_keys
+         WHERE member_id = $1 AND idem_key = $2",
+    )
+    .bind(key.member_id)
+    .bind(&key.key)
+    .fetch_one(&mut *conn)
+    .await?;
     if fingerprint != key.fingerprint {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -158,16 +182,12 @@ pub fn lookup(conn: &Connection, key: &IdemKey, now: i64) -> Result<Prior, AppEr
     }
     match (status, body) {
         (Some(status), Some(body)) => Ok(Prior::Answered(Answer {
-            status: StatusCode::from_u16(status).map_err(AppError::internal)?,
+            status: u16::try_from(status)
+                .ok()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .ok_or_else(|| AppError::internal(format!("stored status {status}")))?,
             body,
         })),
-        _ if now - created_ms > STALE_MS => {
-            conn.prepare_cached(
-                "DELETE FROM idempotency_keys WHERE member_id = ?1 AND idem_key = ?2",
-            )?
-            .execute(params![key.member_id, key.key])?;
-            Ok(Prior::Fresh)
-        }
         _ => Ok(Prior::Busy),
     }
 }
@@ -183,40 +203,38 @@ pub fn busy() -> AppError {
     err
 }
 
-/// Marks a fresh key as at work (no answer yet).
-pub fn begin(conn: &Connection, key: &IdemKey, now: i64) -> Result<(), AppError> {
-    conn.prepare_cached(
-        "INSERT INTO idempotency_keys (member_id, idem_key, fingerprint, status, body, created_ms)
-         VALUES (?1, ?2, ?3, NULL, NULL, ?4)",
-    )?
-    .execute(params![key.member_id, key.key, key.fingerprint, now])?;
-    Ok(())
-}
-
 /// Stores a key's answer (the key may be fresh or at work).
-pub fn finish(conn: &Connection, key: &IdemKey, answer: &Answer, now: i64) -> Result<(), AppError> {
-    conn.prepare_cached(
+pub async fn finish(
+    conn: &mut AnyConnection,
+    key: &IdemKey,
+    answer: &Answer,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
         "INSERT INTO idempotency_keys (member_id, idem_key, fingerprint, status, body, created_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (member_id, idem_key) DO UPDATE SET status = excluded.status, body = excluded.body",
-    )?
-    .execute(params![
-        key.member_id,
-        key.key,
-        key.fingerprint,
-        answer.status.as_u16(),
-        answer.body,
-        now
-    ])?;
+    )
+    .bind(key.member_id)
+    .bind(&key.key)
+    .bind(&key.fingerprint[..])
+    .bind(i64::from(answer.status.as_u16()))
+    .bind(&answer.body)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Lets go of a key whose request failed on our side (a 5xx), so a retry tries again.
-pub fn abandon(conn: &Connection, key: &IdemKey) -> Result<(), AppError> {
-    conn.prepare_cached(
-        "DELETE FROM idempotency_keys WHERE member_id = ?1 AND idem_key = ?2 AND status IS NULL",
-    )?
-    .execute(params![key.member_id, key.key])?;
+pub async fn abandon(conn: &mut AnyConnection, key: &IdemKey) -> Result<(), AppError> {
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE member_id = $1 AND idem_key = $2 AND status IS NULL",
+    )
+    .bind(key.member_id)
+    .bind(&key.key)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -231,41 +249,35 @@ pub fn answer_of(result: Result<Answer, AppError>) -> Result<Answer, AppError> {
 }
 
 /// Does a request's work once per key, in one transaction with the key: a retry waits for
-/// the write lock, then finds the answer. The work runs in a savepoint, so a refusal undoes
-/// whatever it had done and only the stored answer is left. Returns the answer and whether
-/// it is a replay.
-pub fn once(
-    conn: &mut Connection,
-    key: &IdemKey,
-    work: impl FnOnce(&Connection) -> Result<Answer, AppError>,
-) -> Result<(Answer, bool), AppError> {
+/// it, then finds the answer. The work runs in a savepoint, so a refusal undoes whatever it
+/// had done and only the stored answer is left. Returns the answer and whether it is a
+/// replay.
+pub async fn once<F>(db: &Db, key: &IdemKey, work: F) -> Result<(Answer, bool), AppError>
+where
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Answer, AppError>>,
+{
     let now = now_ms();
-    let mut tx = write_tx(conn)?;
-    match lookup(&tx, key, now)? {
+    let mut tx = db.write().await?;
+    match claim(&mut tx, key, now).await? {
         Prior::Answered(answer) => return Ok((answer, true)),
         Prior::Busy => return Err(busy()),
         Prior::Fresh => {}
     }
-    let result = {
-        let sp = tx.savepoint()?;
-        let result = work(&sp);
-        if result.is_ok() {
-            sp.commit()?;
-        }
-        // Dropped without a commit, the savepoint rolls back.
-        result
-    };
-    let answer = answer_of(result)?;
-    finish(&tx, key, &answer, now)?;
-    tx.commit()?;
+    let answer = answer_of(attempt(&mut tx, work).await)?;
+    finish(&mut tx, key, &answer, now).await?;
+    tx.commit().await?;
     Ok((answer, false))
 }
 
 /// Forgets keys older than [`KEEP_MS`].
-pub fn sweep(conn: &Connection, now: i64) -> Result<usize, AppError> {
-    Ok(conn
-        .prepare_cached("DELETE FROM idempotency_keys WHERE created_ms < ?1")?
-        .execute(params![now - KEEP_MS])?)
+pub async fn sweep(db: &Db, now: i64) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_ms < $1")
+            .bind(now - KEEP_MS)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// The `Idempotency-Key` header as the OpenAPI document declares it (the checks are

@@ -2,12 +2,14 @@
 //! a picture, a product card, a time as RFC 3339.
 
 use quanzi_api::{Author, GroupPrice, Image, Money, ProductCard};
-use rusqlite::Row;
+use sqlx::any::AnyRow;
+use sqlx::Row;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
+use crate::storage::db::u32_at;
 
 /// The columns [`product_card`] reads, for a query that calls the products table `pr` and
 /// joins its card picture as `i` (see [`CARD_JOIN`]).
@@ -22,29 +24,57 @@ pub const AUTHOR_COLUMNS: &str =
     "m.id, m.name, m.avatar_url, m.avatar_width, m.avatar_height, m.avatar_alt_zh, m.avatar_alt_en";
 
 /// An image stored as five columns (url, width, height, alt_zh, alt_en) from `start`.
-pub fn image(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Image> {
+pub fn image(r: &AnyRow, start: usize, lang: Lang) -> Result<Image, sqlx::Error> {
     Ok(Image {
-        url: r.get(start)?,
-        width: r.get(start + 1)?,
-        height: r.get(start + 2)?,
-        alt: lang.pick(r.get(start + 3)?, r.get(start + 4)?),
+        url: r.try_get(start)?,
+        width: u32_at(r, start + 1)?,
+        height: u32_at(r, start + 2)?,
+        alt: lang.pick(r.try_get(start + 3)?, r.try_get(start + 4)?),
     })
 }
 
 /// Like [`image`], for columns that may all be NULL.
-pub fn optional_image(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Option<Image>> {
-    match r.get::<_, Option<String>>(start)? {
+pub fn optional_image(r: &AnyRow, start: usize, lang: Lang) -> Result<Option<Image>, sqlx::Error> {
+    match r.try_get::<Option<String>, _>(start)? {
         Some(_) => image(r, start, lang).map(Some),
         None => Ok(None),
     }
 }
 
 /// A member stored as id, name and an optional five-column avatar from `start`.
-pub fn author(r: &Row<'_>, start: usize, lang: Lang) -> rusqlite::Result<Author> {
+pub fn author(r: &AnyRow, start: usize, lang: Lang) -> Result<Author, sqlx::Error> {
     Ok(Author {
-        id: r.get(start)?,
-        name: r.get(start + 1)?,
+        id: r.try_get(start)?,
+        name: r.try_get(start + 1)?,
         avatar: optional_image(r, start + 2, lang)?,
+    })
+}
+
+/// A product card from a row selecting [`CARD_COLUMNS`].
+pub fn product_card(r: &AnyRow, lang: Lang) -> Result<ProductCard, sqlx::Error> {
+    let currency: String = r.try_get(3)?;
+    let group = match (
+        r.try_get::<Option<i64>, _>(5)?,
+        r.try_get::<Option<i64>, _>(6)?,
+    ) {
+        (Some(amount), Some(_)) => Some(GroupPrice {
+            price: Money {
+                amount,
+                currency: currency.clone(),
+            },
+            size: u32_at(r, 6)?,
+        }),
+        _ => None,
+    };
+    Ok(ProductCard {
+        id: r.try_get(0)?,
+        title: lang.pick(r.try_get(1)?, r.try_get(2)?),
+        image: image(r, 7, lang)?,
+        solo_price: Money {
+            amount: r.try_get(4)?,
+            currency,
+        },
+        group,
     })
 }
 
@@ -54,100 +84,4 @@ pub fn rfc3339(unix_ms: i64) -> Result<String, AppError> {
         .map_err(AppError::internal)?
         .format(&Rfc3339)
         .map_err(AppError::internal)
-}
-
-/// A product card from a row selecting `pr.id, pr.title_zh, pr.title_en, pr.currency,
-/// pr.solo_price, pr.group_price, pr.group_size` and then the card image's six columns.
-pub fn product_card(r: &Row<'_>, lang: Lang) -> rusqlite::Result<ProductCard> {
-    let currency: String = r.get(3)?;
-    let group = match (r.get::<_, Option<i64>>(5)?, r.get::<_, Option<u32>>(6)?) {
-        (Some(amount), Some(size)) => Some(GroupPrice {
-            price: Money {
-                amount,
-                currency: currency.clone(),
-            },
-            size,
-        }),
-        _ => None,
-    };
-    Ok(ProductCard {
-        id: r.get(0)?,
-        title: lang.pick(r.get(1)?, r.get(2)?),
-        image: image(r, 7, lang)?,
-        solo_price: Money {
-            amount: r.get(4)?,
-            currency,
-        },
-        group,
-    })
-}
-
-/// The same readers for sqlx rows. The rusqlite ones above go once every capability has
-/// moved to sqlx (issue 13).
-pub mod any {
-    use quanzi_api::{Author, GroupPrice, Image, Money, ProductCard};
-    use sqlx::any::AnyRow;
-    use sqlx::Row;
-
-    use crate::http::lang::Lang;
-    use crate::storage::db::u32_at;
-
-    /// An image stored as five columns (url, width, height, alt_zh, alt_en) from `start`.
-    pub fn image(r: &AnyRow, start: usize, lang: Lang) -> Result<Image, sqlx::Error> {
-        Ok(Image {
-            url: r.try_get(start)?,
-            width: u32_at(r, start + 1)?,
-            height: u32_at(r, start + 2)?,
-            alt: lang.pick(r.try_get(start + 3)?, r.try_get(start + 4)?),
-        })
-    }
-
-    /// Like [`image`], for columns that may all be NULL.
-    pub fn optional_image(
-        r: &AnyRow,
-        start: usize,
-        lang: Lang,
-    ) -> Result<Option<Image>, sqlx::Error> {
-        match r.try_get::<Option<String>, _>(start)? {
-            Some(_) => image(r, start, lang).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// A member stored as id, name and an optional five-column avatar from `start`.
-    pub fn author(r: &AnyRow, start: usize, lang: Lang) -> Result<Author, sqlx::Error> {
-        Ok(Author {
-            id: r.try_get(start)?,
-            name: r.try_get(start + 1)?,
-            avatar: optional_image(r, start + 2, lang)?,
-        })
-    }
-
-    /// A product card from a row selecting [`super::CARD_COLUMNS`].
-    pub fn product_card(r: &AnyRow, lang: Lang) -> Result<ProductCard, sqlx::Error> {
-        let currency: String = r.try_get(3)?;
-        let group = match (
-            r.try_get::<Option<i64>, _>(5)?,
-            r.try_get::<Option<i64>, _>(6)?,
-        ) {
-            (Some(amount), Some(_)) => Some(GroupPrice {
-                price: Money {
-                    amount,
-                    currency: currency.clone(),
-                },
-                size: u32_at(r, 6)?,
-            }),
-            _ => None,
-        };
-        Ok(ProductCard {
-            id: r.try_get(0)?,
-            title: lang.pick(r.try_get(1)?, r.try_get(2)?),
-            image: image(r, 7, lang)?,
-            solo_price: Money {
-                amount: r.try_get(4)?,
-                currency,
-            },
-            group,
-        })
-    }
 }

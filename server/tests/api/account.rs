@@ -47,20 +47,19 @@ async fn sign_up_me_sign_out_and_the_old_cookie_is_dead() {
 
     // The database holds only the token's hash.
     let token = cookie.trim_start_matches("quanzi_session=");
-    assert_eq!(count(&app, "SELECT count(*) FROM sessions"), 1);
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    let stored: Vec<u8> = conn
-        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+    assert_eq!(count(&app, "SELECT count(*) FROM sessions").await, 1);
+    let mut conn = app.conn().await;
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_one(&mut conn)
+        .await
         .expect("row");
     assert_eq!(stored.len(), 32);
     assert_ne!(stored, token.as_bytes());
-    let hash: String = conn
-        .query_row(
-            "SELECT password_hash FROM accounts WHERE email = 'lin@example.com'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("account");
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM accounts WHERE email = 'lin@example.com'")
+            .fetch_one(&mut conn)
+            .await
+            .expect("account");
     assert!(
         hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "{hash}"
@@ -78,7 +77,7 @@ async fn sign_up_me_sign_out_and_the_old_cookie_is_dead() {
     let cleared = out.header("set-cookie");
     assert!(cleared.starts_with("quanzi_session=;"), "{cleared}");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    assert_eq!(count(&app, "SELECT count(*) FROM sessions"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM sessions").await, 0);
 
     // A client that kept the cookie is still signed out: the session is gone server-side.
     let after = call(
@@ -221,8 +220,8 @@ async fn a_taken_email_is_409_whatever_its_case() {
 #[tokio::test]
 async fn bad_sign_ups_are_400s_with_codes_and_create_nothing() {
     let app = app().await;
-    let accounts = count(&app, "SELECT count(*) FROM accounts");
-    let members = count(&app, "SELECT count(*) FROM members");
+    let accounts = count(&app, "SELECT count(*) FROM accounts").await;
+    let members = count(&app, "SELECT count(*) FROM members").await;
     let long_name = "名".repeat(31);
     let long_email = format!("{}@example.com", "a".repeat(250));
     let long_password = "p".repeat(129);
@@ -310,8 +309,8 @@ async fn bad_sign_ups_are_400s_with_codes_and_create_nothing() {
         // The message never echoes a password back.
         assert!(!reply.text().contains("1234567"), "{}", reply.text());
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM accounts"), accounts);
-    assert_eq!(count(&app, "SELECT count(*) FROM members"), members);
+    assert_eq!(count(&app, "SELECT count(*) FROM accounts").await, accounts);
+    assert_eq!(count(&app, "SELECT count(*) FROM members").await, members);
 }
 
 #[tokio::test]
@@ -486,7 +485,7 @@ async fn every_demo_member_can_sign_in_and_sees_their_communities() {
         expected_slugs.sort();
         assert_eq!(slugs, expected_slugs, "member {id}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM accounts"), 14);
+    assert_eq!(count(&app, "SELECT count(*) FROM accounts").await, 14);
 }
 
 #[tokio::test]

@@ -60,7 +60,7 @@ async fn the_avatar_shows_wherever_the_member_appears() {
     .await;
     assert_eq!(en.json()["member"]["avatar"]["alt"], "Avatar of 骑手小周");
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE avatar = 1"),
+        count(&app, "SELECT count(*) FROM uploads WHERE avatar = 1").await,
         1
     );
 
@@ -127,18 +127,13 @@ async fn an_avatar_is_kept_by_the_sweep_and_used_nowhere_else() {
         .as_str()
         .expect("url")
         .to_owned();
-    {
-        // Two days pass: an unpublished upload this old would be swept.
-        let conn =
-            rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-        conn.execute("UPDATE uploads SET created_ms = 0", [])
-            .expect("age");
-    }
+    // Two days pass: an unpublished upload this old would be swept.
+    app.exec("UPDATE uploads SET created_ms = 0").await;
     // The next upload (anyone's) sweeps; the avatar stays.
     upload_photo(r, &cookie).await;
     assert!(file_of(&app, &url).is_file());
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE avatar = 1"),
+        count(&app, "SELECT count(*) FROM uploads WHERE avatar = 1").await,
         1
     );
     // It is not a photo waiting for a post: a post cannot take it, nor can it be removed.
@@ -197,7 +192,7 @@ async fn replacing_deletes_the_old_file_and_removing_is_idempotent() {
         "the old file is removed"
     );
     assert!(file_of(&app, &second_url).is_file());
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 1);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 1);
     // The old upload is gone, not merely released.
     let reply = set_avatar(r, &cookie, first).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
@@ -216,7 +211,7 @@ async fn replacing_deletes_the_old_file_and_removing_is_idempotent() {
         assert_eq!(me["email"], "swap@example.com");
     }
     assert!(!file_of(&app, &second_url).exists());
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0);
     let me = call(r, Method::GET, "/api/v1/account/me", Some(&cookie), None).await;
     assert!(me.json()["member"]["avatar"].is_null());
 }
@@ -237,7 +232,7 @@ async fn only_your_own_unpublished_upload_can_be_your_avatar() {
         assert_eq!(reply.error_code(), "not_found");
     }
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE avatar = 1"),
+        count(&app, "SELECT count(*) FROM uploads WHERE avatar = 1").await,
         0
     );
 

@@ -179,10 +179,15 @@ fn the_public_origin_is_given_or_derived_from_the_address() {
     );
     let page = http_get(&addr, "/p/1");
     let landing = {
-        let conn = rusqlite::Connection::open(dir.path().join("q.sqlite")).expect("db");
-        let code: String = conn
-            .query_row("SELECT referral_code FROM members WHERE id = 1", [], |r| {
-                r.get(0)
+        let url = format!("sqlite://{}", dir.path().join("q.sqlite").display());
+        let code: String = tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+                sqlx::query_scalar("SELECT referral_code FROM members WHERE id = 1")
+                    .fetch_one(&mut conn)
+                    .await
             })
             .expect("a demo member's code");
         http_get(&addr, &format!("/?ref={code}"))

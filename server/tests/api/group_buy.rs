@@ -62,15 +62,16 @@ fn member_ids(group: &Value) -> Vec<i64> {
 }
 
 /// Stock taken by orders that hold it, per product, must be what left the shelf.
-fn assert_stock_agrees(app: &TestApp, product_id: i64, initial: i64) {
+async fn assert_stock_agrees(app: &TestApp, product_id: i64, initial: i64) {
     let held = number(
         app,
         "SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.stock_held = 1 AND l.product_id = ?1",
+         WHERE o.stock_held = 1 AND l.product_id = $1",
         product_id,
-    );
+    )
+    .await;
     assert_eq!(
-        stock_of(app, product_id),
+        stock_of(app, product_id).await,
         initial - held,
         "stock and orders agree"
     );
@@ -82,16 +83,12 @@ async fn a_group_starts_fills_and_succeeds() {
     let (a, cookie_a) = member(&app, "团长A").await;
     let (b, cookie_b) = member(&app, "B").await;
     let (c, cookie_c) = member(&app, "C").await;
-    let initial = stock_of(&app, TRIO);
+    let initial = stock_of(&app, TRIO).await;
 
     let start = placed(&app.router, &cookie_a, start_group(TRIO)).await;
     assert_eq!(start["total"]["amount"], group_price(TRIO));
     assert_eq!(start["lines"][0]["unit_price"]["amount"], group_price(TRIO));
-    let before = common::db(&app)
-        .query_row("SELECT count(*) FROM group_buys", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .expect("count");
+    let before = count(&app, "SELECT count(*) FROM group_buys").await;
     assert_eq!(before, 0);
     let started = paid(&app.router, &cookie_a, id(&start)).await;
     assert_eq!(started["status"], "awaiting_group");
@@ -111,7 +108,8 @@ async fn a_group_starts_fills_and_succeeds() {
         &app,
         "SELECT deadline_ms - created_ms FROM group_buys WHERE id = ?1",
         group_id,
-    );
+    )
+    .await;
     assert_eq!(window, 24 * 3600 * 1000);
     // Anyone may look; a guest has no order in it.
     assert!(group(&app, None, group_id).await["viewer_order_id"].is_null());
@@ -155,8 +153,8 @@ async fn a_group_starts_fills_and_succeeds() {
     for order in [&start, &join_b, &join_c] {
         assert_eq!(order["total"]["amount"], group_price(TRIO));
     }
-    assert_eq!(stock_of(&app, TRIO), initial - 3);
-    assert_stock_agrees(&app, TRIO, initial);
+    assert_eq!(stock_of(&app, TRIO).await, initial - 3);
+    assert_stock_agrees(&app, TRIO, initial).await;
     // A filled group is not listed, and is closed to joins.
     let listed = get_as(
         &app.router,
@@ -273,7 +271,7 @@ async fn open_groups_are_listed_soonest_deadline_first_in_pages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
     let app = app().await;
-    let initial = stock_of(&app, FIVE);
+    let initial = stock_of(&app, FIVE).await;
     let (_, leader) = member(&app, "团长").await;
     let (_, early) = member(&app, "早到的").await;
     let group_id = open_group(&app.router, &leader, FIVE).await;
@@ -315,7 +313,8 @@ async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
             &app,
             "SELECT seats_taken FROM group_buys WHERE id = ?1",
             group_id
-        ),
+        )
+        .await,
         5
     );
     assert_eq!(
@@ -323,7 +322,8 @@ async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
             &app,
             "SELECT count(*) FROM group_seats WHERE group_id = ?1",
             group_id
-        ),
+        )
+        .await,
         5
     );
     assert_eq!(
@@ -331,12 +331,13 @@ async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
             &app,
             "SELECT count(*) FROM orders WHERE group_id = ?1 AND kind = 'join_group'",
             group_id
-        ),
+        )
+        .await,
         4,
         "the early joiner and the three winners; refused joins leave no order"
     );
-    assert_eq!(stock_of(&app, FIVE), initial - 5);
-    assert_stock_agrees(&app, FIVE, initial);
+    assert_eq!(stock_of(&app, FIVE).await, initial - 5);
+    assert_stock_agrees(&app, FIVE, initial).await;
 }
 
 #[tokio::test]
@@ -347,7 +348,7 @@ async fn a_group_that_runs_out_fails_and_everyone_is_refunded() {
         ..Options::default()
     })
     .await;
-    let initial = stock_of(&app, FIVE);
+    let initial = stock_of(&app, FIVE).await;
     let (_, cookie_a) = member(&app, "团长A").await;
     let (_, cookie_b) = member(&app, "B").await;
     let (_, cookie_c) = member(&app, "C").await;
@@ -358,7 +359,7 @@ async fn a_group_that_runs_out_fails_and_everyone_is_refunded() {
     let join_b = placed(&app.router, &cookie_b, join_group(group_id)).await;
     paid(&app.router, &cookie_b, id(&join_b)).await;
     let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
-    assert_eq!(stock_of(&app, FIVE), initial - 3);
+    assert_eq!(stock_of(&app, FIVE).await, initial - 3);
 
     tokio::time::sleep(Duration::from_millis(2300)).await;
     let late = order(&app.router, &cookie_c, join_group(group_id)).await;
@@ -383,11 +384,12 @@ async fn a_group_that_runs_out_fails_and_everyone_is_refunded() {
         count(
             &app,
             "SELECT count(*) FROM payments WHERE state = 'refunded'"
-        ),
+        )
+        .await,
         2
     );
-    assert_eq!(stock_of(&app, FIVE), initial, "every piece is back");
-    assert_stock_agrees(&app, FIVE, initial);
+    assert_eq!(stock_of(&app, FIVE).await, initial, "every piece is back");
+    assert_stock_agrees(&app, FIVE, initial).await;
     // A failed group is no longer offered; paying the cancelled order is refused.
     let listed = get_as(
         &app.router,
@@ -418,18 +420,17 @@ async fn a_restart_never_shows_a_stale_open_group() {
     let group_id = paid(&app.router, &cookie, id(&start)).await["group_id"]
         .as_i64()
         .expect("group");
-    let TestApp { router, dir } = app;
-    drop(router);
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let mut app = app;
+    app.restart_after(Duration::from_millis(1300), options())
+        .await;
 
-    // A new server on the same file: the database still says open until someone looks.
-    let router = common::start(dir.path(), options()).await;
-    let app = TestApp { router, dir };
+    // A new server on the same database: it still says open until someone looks.
     assert_eq!(
         count(
             &app,
             &format!("SELECT count(*) FROM group_buys WHERE id = {group_id} AND state = 'open'")
-        ),
+        )
+        .await,
         1
     );
     let g = group(&app, None, group_id).await;
@@ -454,21 +455,24 @@ async fn the_background_sweep_fails_groups_nobody_looks_at() {
         count(
             &app,
             &format!("SELECT count(*) FROM group_buys WHERE id = {group_id} AND state = 'failed'")
-        ),
+        )
+        .await,
         1
     );
     assert_eq!(
         count(
             &app,
             "SELECT count(*) FROM orders WHERE status = 'refunded'"
-        ),
+        )
+        .await,
         1
     );
     assert_eq!(
         count(
             &app,
             "SELECT count(*) FROM payments WHERE state = 'refunded'"
-        ),
+        )
+        .await,
         1
     );
 }
@@ -476,7 +480,7 @@ async fn the_background_sweep_fails_groups_nobody_looks_at() {
 #[tokio::test]
 async fn a_declined_payment_frees_the_seat() {
     let app = app().await;
-    let initial = stock_of(&app, PAIR);
+    let initial = stock_of(&app, PAIR).await;
     let (_, leader) = member(&app, "团长").await;
     let (_, cookie_b) = member(&app, "B").await;
     let (_, cookie_c) = member(&app, "C").await;
@@ -497,7 +501,7 @@ async fn a_declined_payment_frees_the_seat() {
         1,
         "no seat held after a decline"
     );
-    assert_stock_agrees(&app, PAIR, initial);
+    assert_stock_agrees(&app, PAIR, initial).await;
 
     // C takes the freed seat; B's second try finds the group full.
     let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
@@ -512,7 +516,7 @@ async fn a_declined_payment_frees_the_seat() {
     let b = order_of(&app, &cookie_b, id(&join_b), "zh").await;
     assert_eq!(b["status"], "cancelled");
     assert!(b["note"].is_string());
-    assert_stock_agrees(&app, PAIR, initial);
+    assert_stock_agrees(&app, PAIR, initial).await;
 }
 
 #[tokio::test]
@@ -523,7 +527,7 @@ async fn a_held_seat_is_let_go_when_its_hold_runs_out() {
         ..Options::default()
     })
     .await;
-    let initial = stock_of(&app, PAIR);
+    let initial = stock_of(&app, PAIR).await;
     let (_, leader) = member(&app, "团长").await;
     let (_, cookie_b) = member(&app, "B").await;
     let (_, cookie_c) = member(&app, "C").await;
@@ -532,7 +536,7 @@ async fn a_held_seat_is_let_go_when_its_hold_runs_out() {
     assert_eq!(group(&app, None, group_id).await["seats_left"], 0);
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(group(&app, None, group_id).await["seats_left"], 1);
-    assert_stock_agrees(&app, PAIR, initial);
+    assert_stock_agrees(&app, PAIR, initial).await;
     let late = pay(&app.router, &cookie_b, id(&join_b), "approve").await;
     assert_eq!(late.error_code(), "hold_expired");
     let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
@@ -552,7 +556,7 @@ async fn a_late_payment_for_a_filled_group_is_refunded_with_a_note() {
         ..Options::default()
     })
     .await;
-    let initial = stock_of(&app, PAIR);
+    let initial = stock_of(&app, PAIR).await;
     let (_, leader) = member(&app, "团长").await;
     let (_, cookie_b) = member(&app, "B").await;
     let (_, cookie_c) = member(&app, "C").await;
@@ -583,7 +587,7 @@ async fn a_late_payment_for_a_filled_group_is_refunded_with_a_note() {
     );
     let g = group(&app, None, group_id).await;
     assert_eq!(g["members"].as_array().map(Vec::len), Some(2));
-    assert_stock_agrees(&app, PAIR, initial);
+    assert_stock_agrees(&app, PAIR, initial).await;
 }
 
 #[tokio::test]
@@ -595,7 +599,7 @@ async fn a_late_payment_takes_a_seat_that_is_still_free() {
         ..Options::default()
     })
     .await;
-    let initial = stock_of(&app, TRIO);
+    let initial = stock_of(&app, TRIO).await;
     let (_, leader) = member(&app, "团长").await;
     let (b, cookie_b) = member(&app, "B").await;
     let group_id = open_group(&app.router, &leader, TRIO).await;
@@ -604,7 +608,7 @@ async fn a_late_payment_takes_a_seat_that_is_still_free() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
     // The hold ran out: the seat and stock are free for now.
     assert_eq!(group(&app, None, group_id).await["seats_left"], 2);
-    assert_stock_agrees(&app, TRIO, initial);
+    assert_stock_agrees(&app, TRIO, initial).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let order = order_of(&app, &cookie_b, id(&join_b), "zh").await;
     assert_eq!(order["status"], "awaiting_group", "{order}");
@@ -612,7 +616,7 @@ async fn a_late_payment_takes_a_seat_that_is_still_free() {
     let g = group(&app, None, group_id).await;
     assert!(member_ids(&g).contains(&b));
     assert_eq!(g["seats_left"], 1);
-    assert_stock_agrees(&app, TRIO, initial);
+    assert_stock_agrees(&app, TRIO, initial).await;
 }
 
 #[tokio::test]
@@ -623,11 +627,7 @@ async fn the_group_page_has_a_link_preview_and_app_routes_are_served() {
     let page = get(&app.router, &format!("/g/{group_id}?ref=7K3M9QXZ")).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
-    let title: String = common::db(&app)
-        .query_row("SELECT title_zh FROM products WHERE id = ?1", [TRIO], |r| {
-            r.get(0)
-        })
-        .expect("title");
+    let title = common::text(&app, "SELECT title_zh FROM products WHERE id = $1", TRIO).await;
     assert!(
         html.contains(&format!(
             "<meta property=\"og:title\" content=\"{title} 拼团\""
@@ -666,13 +666,7 @@ async fn the_group_page_has_a_link_preview_and_app_routes_are_served() {
 async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
     let app = app().await;
     let (sharer, cookie_a) = member(&app, "团长A").await;
-    let code: String = common::db(&app)
-        .query_row(
-            "SELECT referral_code FROM members WHERE id = ?1",
-            [sharer],
-            |r| r.get(0),
-        )
-        .expect("code");
+    let code = common::code_of(&app, sharer).await;
     let group_id = open_group(&app.router, &cookie_a, TRIO).await;
     for name in ["B", "C"] {
         let (_, cookie) = member(&app, name).await;
@@ -693,13 +687,7 @@ async fn the_sharer_is_credited_with_the_orders_their_link_brings() {
     })
     .await;
     let (sharer, cookie_a) = member(&app, "团长A").await;
-    let code: String = common::db(&app)
-        .query_row(
-            "SELECT referral_code FROM members WHERE id = ?1",
-            [sharer],
-            |r| r.get(0),
-        )
-        .expect("code");
+    let code = common::code_of(&app, sharer).await;
     let group_id = open_group(&app.router, &cookie_a, FIVE).await;
     let (_, cookie) = member(&app, "B").await;
     let with_ref = format!("{cookie}; quanzi_ref={code}");
@@ -721,12 +709,10 @@ async fn a_group_shows_the_price_it_charges_fixed_when_it_started() {
     assert_eq!(g["price"]["amount"], group_price(TRIO), "{g}");
     assert_eq!(g["price"]["currency"], "CNY");
     // The product's offer changes; the group's price does not, and a join pays it.
-    common::db(&app)
-        .execute(
-            "UPDATE products SET group_price = group_price + 500 WHERE id = ?1",
-            [TRIO],
-        )
-        .expect("new price");
+    app.exec(&format!(
+        "UPDATE products SET group_price = group_price + 500 WHERE id = {TRIO}"
+    ))
+    .await;
     let g = group(&app, None, group_id).await;
     assert_eq!(g["price"]["amount"], group_price(TRIO));
     let listed = get_as(

@@ -94,7 +94,7 @@ async fn the_cart_takes_quantities_from_1_to_20_and_at_most_30_lines() {
     assert_eq!(cart["lines"][0]["subtotal"]["amount"], solo_price(2) * 3);
     assert_eq!(cart["total"]["amount"], solo_price(2) * 3);
     assert_eq!(cart["total"]["currency"], "CNY");
-    assert_eq!(cart["lines"][0]["stock"], stock_of(&app, 2));
+    assert_eq!(cart["lines"][0]["stock"], stock_of(&app, 2).await);
 
     // A whole LineRequest is fine too, when it names the same product.
     let reply = put_item(&app, &cookie, "2", json!({"product_id": 2, "quantity": 20})).await;
@@ -160,16 +160,16 @@ async fn the_cart_takes_quantities_from_1_to_20_and_at_most_30_lines() {
         let reply = put_item(&app, &cookie, &product.to_string(), json!({"quantity": 1})).await;
         assert_eq!(reply.status, StatusCode::OK, "{product}: {}", reply.text());
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM cart_items"), 30);
-    let extra = common::extra_product(&app);
+    assert_eq!(count(&app, "SELECT count(*) FROM cart_items").await, 30);
+    let extra = common::extra_product(&app).await;
     let reply = put_item(&app, &cookie, &extra.to_string(), json!({"quantity": 1})).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.error_code(), "bad_quantity");
-    assert_eq!(count(&app, "SELECT count(*) FROM cart_items"), 30);
+    assert_eq!(count(&app, "SELECT count(*) FROM cart_items").await, 30);
     // Changing a line of a full cart is fine.
     let reply = put_item(&app, &cookie, "30", json!({"quantity": 4})).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(count(&app, "SELECT count(*) FROM cart_items"), 30);
+    assert_eq!(count(&app, "SELECT count(*) FROM cart_items").await, 30);
 
     // Writes from another site are refused.
     let reply = call_with(
@@ -236,7 +236,7 @@ async fn a_guest_cart_merges_adding_up_to_20_all_or_nothing() {
         .collect();
     let reply = merge(json!({ "lines": repeated })).await;
     assert_eq!(reply.error_code(), "bad_quantity");
-    let extra = common::extra_product(&app);
+    let extra = common::extra_product(&app).await;
     let mut many: Vec<Value> = (4..=30)
         .map(|id| json!({"product_id": id, "quantity": 1}))
         .collect();
@@ -254,7 +254,7 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     let (_, cookie) = member(&app, "买家").await;
     put_item(&app, &cookie, "2", json!({"quantity": 2})).await;
     put_item(&app, &cookie, "3", json!({"quantity": 1})).await;
-    let (stock2, stock3) = (stock_of(&app, 2), stock_of(&app, 3));
+    let (stock2, stock3) = (stock_of(&app, 2).await, stock_of(&app, 3).await);
 
     let order = placed(&app.router, &cookie, solo(&[(2, 2)])).await;
     assert_eq!(order["status"], "pending_payment");
@@ -268,8 +268,8 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     assert!(order["hold_until"].is_string(), "{order}");
     assert!(order["server_time"].is_string());
     assert!(order["note"].is_null());
-    assert_eq!(stock_of(&app, 2), stock2 - 2);
-    assert_eq!(stock_of(&app, 3), stock3);
+    assert_eq!(stock_of(&app, 2).await, stock2 - 2);
+    assert_eq!(stock_of(&app, 3).await, stock3);
     // The ordered product left the cart; the other stayed.
     let cart = get_as(&app.router, Some(&cookie), "/api/v1/cart").await;
     assert_eq!(lines(&cart), vec![(3, 1)]);
@@ -278,7 +278,7 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     assert_eq!(after["status"], "shipping");
     assert_eq!(after["payment"], "approved");
     assert!(after["hold_until"].is_null());
-    assert_eq!(stock_of(&app, 2), stock2 - 2);
+    assert_eq!(stock_of(&app, 2).await, stock2 - 2);
 
     // A pickup order is ready for pickup once paid, and names its point.
     let body = json!({"purchase": {"kind": "solo", "lines": [{"product_id": 3, "quantity": 1}]},
@@ -299,35 +299,36 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
 async fn stock_is_never_oversold_and_a_refused_order_changes_nothing() {
     let app = app().await;
     let (_, cookie) = member(&app, "买家").await;
-    let stock1 = stock_of(&app, 1);
-    assert_eq!(stock_of(&app, SOLD_OUT), 0);
-    let orders_before = count(&app, "SELECT count(*) FROM orders");
+    let stock1 = stock_of(&app, 1).await;
+    assert_eq!(stock_of(&app, SOLD_OUT).await, 0);
+    let orders_before = count(&app, "SELECT count(*) FROM orders").await;
     let reply = order(&app.router, &cookie, solo(&[(1, 2), (SOLD_OUT, 1)])).await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text());
     assert_eq!(reply.error_code(), "out_of_stock");
-    assert_eq!(stock_of(&app, 1), stock1, "nothing half-done");
-    assert_eq!(count(&app, "SELECT count(*) FROM orders"), orders_before);
-    assert_eq!(count(&app, "SELECT count(*) FROM order_lines"), 0);
+    assert_eq!(stock_of(&app, 1).await, stock1, "nothing half-done");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM orders").await,
+        orders_before
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM order_lines").await, 0);
 
     // The last few in stock go to whoever asks first, never more.
     let (_, other) = member(&app, "另一位").await;
-    app_set_stock(&app, 3, 5);
+    app_set_stock(&app, 3, 5).await;
     let first = order(&app.router, &cookie, solo(&[(3, 4)])).await;
     assert_eq!(first.status, StatusCode::CREATED);
     let second = order(&app.router, &other, solo(&[(3, 2)])).await;
     assert_eq!(second.error_code(), "out_of_stock");
     let third = order(&app.router, &other, solo(&[(3, 1)])).await;
     assert_eq!(third.status, StatusCode::CREATED);
-    assert_eq!(stock_of(&app, 3), 0);
+    assert_eq!(stock_of(&app, 3).await, 0);
 }
 
-fn app_set_stock(app: &common::TestApp, product_id: i64, stock: i64) {
-    common::db(app)
-        .execute(
-            "UPDATE products SET stock = ?2 WHERE id = ?1",
-            [product_id, stock],
-        )
-        .expect("stock");
+async fn app_set_stock(app: &common::TestApp, product_id: i64, stock: i64) {
+    app.exec(&format!(
+        "UPDATE products SET stock = {stock} WHERE id = {product_id}"
+    ))
+    .await;
 }
 
 #[tokio::test]
@@ -394,7 +395,7 @@ async fn bad_orders_are_refused_with_clear_codes() {
         assert_eq!(reply.status.as_u16(), status, "{body}: {}", reply.text());
         assert_eq!(reply.error_code(), code, "{body}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM orders").await, 0);
     let full = solo(&(1..=31).map(|id| (id, 1)).collect::<Vec<_>>());
     assert_eq!(
         order(&app.router, &cookie, full).await.error_code(),
@@ -464,9 +465,9 @@ async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
         .await;
         assert_eq!(reply.error_code(), "missing_idempotency_key", "{bad:?}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM orders"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM orders").await, 0);
 
-    let stock = stock_of(&app, 2);
+    let stock = stock_of(&app, 2).await;
     let first = order_with_key(&app.router, &cookie, "order-1", body.clone()).await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(first.header("idempotent-replayed"), "");
@@ -478,8 +479,8 @@ async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
     let respelled = json!({"fulfilment": common::delivery(), "purchase": {"lines": [{"quantity": 1, "product_id": 2}], "kind": "solo"}});
     let retry = order_with_key(&app.router, &cookie, "order-1", respelled).await;
     assert_eq!(retry.body, first.body);
-    assert_eq!(count(&app, "SELECT count(*) FROM orders"), 1);
-    assert_eq!(stock_of(&app, 2), stock - 1);
+    assert_eq!(count(&app, "SELECT count(*) FROM orders").await, 1);
+    assert_eq!(stock_of(&app, 2).await, stock - 1);
 
     // The same key with another request is refused; another member's same key is theirs.
     let reused = order_with_key(&app.router, &cookie, "order-1", solo(&[(2, 2)])).await;
@@ -488,13 +489,13 @@ async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
     let (_, other) = member(&app, "另一位").await;
     let theirs = order_with_key(&app.router, &other, "order-1", solo(&[(2, 2)])).await;
     assert_eq!(theirs.status, StatusCode::CREATED);
-    assert_eq!(count(&app, "SELECT count(*) FROM orders"), 2);
+    assert_eq!(count(&app, "SELECT count(*) FROM orders").await, 2);
 
     // A refusal is an answer too: its retry gets the same refusal, even once it would pass.
-    app_set_stock(&app, 4, 0);
+    app_set_stock(&app, 4, 0).await;
     let refused = order_with_key(&app.router, &cookie, "order-2", solo(&[(4, 1)])).await;
     assert_eq!(refused.error_code(), "out_of_stock");
-    app_set_stock(&app, 4, 10);
+    app_set_stock(&app, 4, 10).await;
     let retry = order_with_key(&app.router, &cookie, "order-2", solo(&[(4, 1)])).await;
     assert_eq!(retry.status, StatusCode::CONFLICT);
     assert_eq!(retry.body, refused.body);
@@ -528,7 +529,8 @@ async fn a_payment_retry_charges_once() {
             &app,
             "SELECT count(*) FROM payments WHERE order_id = ?1",
             id(&order)
-        ),
+        )
+        .await,
         1
     );
     let reused = pay_with_key(&app.router, &cookie, id(&order), "pay-1", "decline").await;
@@ -543,9 +545,9 @@ async fn a_payment_retry_charges_once() {
 async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     let app = app().await;
     let (_, cookie) = member(&app, "买家").await;
-    let stock = stock_of(&app, 3);
+    let stock = stock_of(&app, 3).await;
     let order = placed(&app.router, &cookie, solo(&[(3, 2)])).await;
-    assert_eq!(stock_of(&app, 3), stock - 2);
+    assert_eq!(stock_of(&app, 3).await, stock - 2);
     let declined = pay_with_key(&app.router, &cookie, id(&order), "d-1", "decline").await;
     assert_eq!(
         declined.status,
@@ -558,7 +560,11 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     let retry = pay_with_key(&app.router, &cookie, id(&order), "d-1", "decline").await;
     assert_eq!(retry.status, StatusCode::PAYMENT_REQUIRED);
     assert_eq!(retry.body, declined.body);
-    assert_eq!(stock_of(&app, 3), stock, "a declined order holds nothing");
+    assert_eq!(
+        stock_of(&app, 3).await,
+        stock,
+        "a declined order holds nothing"
+    );
     let now = get_as(
         &app.router,
         Some(&cookie),
@@ -573,7 +579,7 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     // Paying again takes the stock again, with a fresh hold.
     let again = paid(&app.router, &cookie, id(&order)).await;
     assert_eq!(again["status"], "shipping");
-    assert_eq!(stock_of(&app, 3), stock - 2);
+    assert_eq!(stock_of(&app, 3).await, stock - 2);
 
     // ... unless it is gone by then.
     let order = placed(&app.router, &cookie, solo(&[(3, 1)])).await;
@@ -583,7 +589,7 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
             .status,
         StatusCode::PAYMENT_REQUIRED
     );
-    app_set_stock(&app, 3, 0);
+    app_set_stock(&app, 3, 0).await;
     let again = pay(&app.router, &cookie, id(&order), "approve").await;
     assert_eq!(again.error_code(), "out_of_stock");
     let now = get_as(
@@ -593,7 +599,7 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     )
     .await;
     assert_eq!(now["payment"], "declined");
-    assert_eq!(stock_of(&app, 3), 0);
+    assert_eq!(stock_of(&app, 3).await, 0);
 }
 
 #[tokio::test]
@@ -605,14 +611,14 @@ async fn an_unpaid_hold_runs_out_and_the_order_is_cancelled() {
     })
     .await;
     let (_, cookie) = member(&app, "买家").await;
-    let stock = stock_of(&app, 2);
+    let stock = stock_of(&app, 2).await;
     let order = placed(&app.router, &cookie, solo(&[(2, 3)])).await;
-    assert_eq!(stock_of(&app, 2), stock - 3);
+    assert_eq!(stock_of(&app, 2).await, stock - 3);
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let late = pay(&app.router, &cookie, id(&order), "approve").await;
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text());
     assert_eq!(late.error_code(), "hold_expired");
-    assert_eq!(stock_of(&app, 2), stock, "the stock went back");
+    assert_eq!(stock_of(&app, 2).await, stock, "the stock went back");
     let reply = call_with(
         &app.router,
         Method::GET,
@@ -648,7 +654,7 @@ async fn a_declined_order_is_cancelled_once_its_deadline_passes() {
     })
     .await;
     let (_, cookie) = member(&app, "买家").await;
-    let stock = stock_of(&app, 2);
+    let stock = stock_of(&app, 2).await;
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let declined = pay(&app.router, &cookie, id(&order), "decline").await;
     assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
@@ -676,7 +682,7 @@ async fn a_declined_order_is_cancelled_once_its_deadline_passes() {
             .is_some_and(|n| n.contains("not paid again")),
         "{now}"
     );
-    assert_eq!(stock_of(&app, 2), stock);
+    assert_eq!(stock_of(&app, 2).await, stock);
     assert_eq!(
         pay(&app.router, &cookie, id(&order), "approve")
             .await
@@ -710,7 +716,8 @@ async fn a_slow_payment_is_processing_then_approved() {
                 "SELECT count(*) FROM orders WHERE id = {} AND payment = 'approved'",
                 id(&order)
             )
-        ),
+        )
+        .await,
         1
     );
     let now = get_as(
@@ -796,31 +803,24 @@ async fn paid_orders_are_credited_to_the_referrer() {
     let (sharer, sharer_cookie) = member(&app, "分享者").await;
     let (second, _) = member(&app, "第二位").await;
     let (buyer, cookie) = member(&app, "买家").await;
-    let code_of = |member: i64| -> String {
-        common::db(&app)
-            .query_row(
-                "SELECT referral_code FROM members WHERE id = ?1",
-                [member],
-                |r| r.get(0),
-            )
-            .expect("code")
-    };
-    let referrer_of = |order_id: i64| -> Option<i64> {
-        common::db(&app)
-            .query_row(
-                "SELECT referrer_id FROM orders WHERE id = ?1",
-                [order_id],
-                |r| r.get(0),
-            )
-            .expect("order")
+    let code_of = |member: i64| common::code_of(&app, member);
+    let referrer_of = |order_id: i64| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT referrer_id FROM orders WHERE id = $1")
+                .bind(order_id)
+                .fetch_one(&mut app.conn().await)
+                .await
+                .expect("order")
+        }
     };
     // The code the app kept.
     let mut body = solo(&[(2, 1)]);
-    body["referral_code"] = json!(code_of(sharer).to_lowercase());
+    body["referral_code"] = json!(code_of(sharer).await.to_lowercase());
     let first = placed(&app.router, &cookie, body.clone()).await;
-    assert_eq!(referrer_of(id(&first)), Some(sharer));
+    assert_eq!(referrer_of(id(&first)).await, Some(sharer));
     // The referral cookie wins over it.
-    let with_cookie = format!("{cookie}; quanzi_ref={}", code_of(second));
+    let with_cookie = format!("{cookie}; quanzi_ref={}", code_of(second).await);
     let reply = call_with(
         &app.router,
         Method::POST,
@@ -831,18 +831,16 @@ async fn paid_orders_are_credited_to_the_referrer() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::CREATED);
-    assert_eq!(referrer_of(id(&reply.json())), Some(second));
+    assert_eq!(referrer_of(id(&reply.json())).await, Some(second));
     // Never the buyer: their own code falls through to who referred them.
-    common::db(&app)
-        .execute(
-            "UPDATE members SET referred_by = ?1, referred_ms = 0 WHERE id = ?2",
-            [second, buyer],
-        )
-        .expect("referred");
+    app.exec(&format!(
+        "UPDATE members SET referred_by = {second}, referred_ms = 0 WHERE id = {buyer}"
+    ))
+    .await;
     let mut own = solo(&[(2, 1)]);
-    own["referral_code"] = json!(code_of(buyer));
+    own["referral_code"] = json!(code_of(buyer).await);
     let third = placed(&app.router, &cookie, own).await;
-    assert_eq!(referrer_of(id(&third)), Some(second));
+    assert_eq!(referrer_of(id(&third)).await, Some(second));
 
     // Only paid orders count, with their value.
     let dashboard = get_as(
@@ -877,11 +875,11 @@ async fn a_start_without_payment_makes_no_group() {
     let order = placed(&app.router, &cookie, start_group(2)).await;
     assert_eq!(order["status"], "pending_payment");
     assert!(order["group_id"].is_null());
-    assert_eq!(count(&app, "SELECT count(*) FROM group_buys"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM group_buys").await, 0);
     let declined = pay(&app.router, &cookie, id(&order), "decline").await;
     assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM group_buys"),
+        count(&app, "SELECT count(*) FROM group_buys").await,
         0,
         "no ghost groups"
     );

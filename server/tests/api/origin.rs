@@ -53,9 +53,9 @@ async fn bad_origins_are_403_on_every_write_route() {
     let app = app().await;
     let cookie = sign_in_demo(&app.router, 1).await;
     let before = (
-        count(&app, "SELECT count(*) FROM posts"),
-        count(&app, "SELECT count(*) FROM memberships"),
-        count(&app, "SELECT count(*) FROM sessions"),
+        count(&app, "SELECT count(*) FROM posts").await,
+        count(&app, "SELECT count(*) FROM memberships").await,
+        count(&app, "SELECT count(*) FROM sessions").await,
     );
     let bad_headers: [&[(&str, &str)]; 5] = [
         &[("origin", "http://evil.example")],
@@ -89,9 +89,9 @@ async fn bad_origins_are_403_on_every_write_route() {
         }
     }
     let after = (
-        count(&app, "SELECT count(*) FROM posts"),
-        count(&app, "SELECT count(*) FROM memberships"),
-        count(&app, "SELECT count(*) FROM sessions"),
+        count(&app, "SELECT count(*) FROM posts").await,
+        count(&app, "SELECT count(*) FROM memberships").await,
+        count(&app, "SELECT count(*) FROM sessions").await,
     );
     assert_eq!(before, after, "a refused write changed something");
 }

@@ -121,44 +121,37 @@ fn id(value: &Value) -> i64 {
     value["id"].as_i64().expect("id")
 }
 
-fn last_payment(app: &common::TestApp, order_id: i64) -> i64 {
+async fn last_payment(app: &common::TestApp, order_id: i64) -> i64 {
     number(
         app,
-        "SELECT max(id) FROM payments WHERE order_id = ?1",
+        "SELECT max(id) FROM payments WHERE order_id = $1",
         order_id,
     )
+    .await
 }
 
 /// The payment's state once its background refund has landed (or after 5 s, whatever it
 /// is then).
 async fn refunded(app: &common::TestApp, payment_id: i64) -> String {
     for _ in 0..250 {
-        if payment_state(app, payment_id) == "refunded" {
+        if payment_state(app, payment_id).await == "refunded" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    payment_state(app, payment_id)
+    payment_state(app, payment_id).await
 }
 
-fn payment_state(app: &common::TestApp, payment_id: i64) -> String {
-    common::db(app)
-        .query_row(
-            "SELECT state FROM payments WHERE id = ?1",
-            [payment_id],
-            |r| r.get(0),
-        )
-        .expect("payment")
+async fn payment_state(app: &common::TestApp, payment_id: i64) -> String {
+    common::text(app, "SELECT state FROM payments WHERE id = $1", payment_id).await
 }
 
 /// Makes the payment due for the sweep's next look, as if its time had come.
-fn due_now(app: &common::TestApp, payment_id: i64) {
-    common::db(app)
-        .execute(
-            "UPDATE payments SET poll_ms = 0 WHERE id = ?1 AND poll_ms IS NOT NULL",
-            [payment_id],
-        )
-        .expect("due");
+async fn due_now(app: &common::TestApp, payment_id: i64) {
+    app.exec(&format!(
+        "UPDATE payments SET poll_ms = 0 WHERE id = {payment_id} AND poll_ms IS NOT NULL"
+    ))
+    .await;
 }
 
 #[tokio::test]
@@ -166,7 +159,7 @@ async fn a_charge_the_provider_failed_on_is_looked_up_not_declined() {
     let provider = Arc::new(Scripted::new(None));
     let app = app_with_payments(options(), provider.clone()).await;
     let (_, cookie) = member(&app, "买家").await;
-    let stock = common::stock_of(&app, 2);
+    let stock = common::stock_of(&app, 2).await;
     let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
     let uri = format!("/api/v1/orders/{}", id(&order));
 
@@ -181,12 +174,12 @@ async fn a_charge_the_provider_failed_on_is_looked_up_not_declined() {
     // Not declined: still under way, still holding its stock.
     let now = get_as(&app.router, Some(&cookie), &uri).await;
     assert_eq!(now["payment"], "processing", "{now}");
-    assert_eq!(common::stock_of(&app, 2), stock - 1);
-    let payment_id = last_payment(&app, id(&order));
+    assert_eq!(common::stock_of(&app, 2).await, stock - 1);
+    let payment_id = last_payment(&app, id(&order)).await;
 
     // The provider cannot say yet: still processing, asked again later.
     provider.set_lookup(Err(()));
-    due_now(&app, payment_id);
+    due_now(&app, payment_id).await;
     let now = get_as(&app.router, Some(&cookie), &uri).await;
     assert_eq!(now["payment"], "processing", "{now}");
     assert!(
@@ -194,16 +187,18 @@ async fn a_charge_the_provider_failed_on_is_looked_up_not_declined() {
             &app,
             "SELECT poll_ms FROM payments WHERE id = ?1",
             payment_id
-        ) > 0
+        )
+        .await
+            > 0
     );
 
     // It says the charge went through: the order is paid.
     provider.set_lookup(Ok(Some(ChargeState::Approved)));
-    due_now(&app, payment_id);
+    due_now(&app, payment_id).await;
     let now = get_as(&app.router, Some(&cookie), &uri).await;
     assert_eq!(now["payment"], "approved", "{now}");
     assert_eq!(now["status"], "shipping");
-    assert_eq!(payment_state(&app, payment_id), "approved");
+    assert_eq!(payment_state(&app, payment_id).await, "approved");
     assert!(provider.refunds().is_empty());
 }
 
@@ -231,7 +226,8 @@ async fn a_late_approval_of_a_charge_taken_as_declined_is_refunded() {
             &app,
             "SELECT coalesce(max(id), 0) FROM payments WHERE order_id = ?1",
             id(&order),
-        );
+        )
+        .await;
         if payment_id > 0 {
             break;
         }
@@ -240,12 +236,10 @@ async fn a_late_approval_of_a_charge_taken_as_declined_is_refunded() {
     assert!(payment_id > 0, "the payment was asked for");
     // A minute on, the sweep asks the provider, which has no such charge (yet): declined,
     // on its word.
-    common::db(&app)
-        .execute(
-            "UPDATE payments SET created_ms = 0 WHERE id = ?1",
-            [payment_id],
-        )
-        .expect("stale");
+    app.exec(&format!(
+        "UPDATE payments SET created_ms = 0 WHERE id = {payment_id}"
+    ))
+    .await;
     let now = get_as(&app.router, Some(&cookie), &uri).await;
     assert_eq!(now["payment"], "declined", "{now}");
     assert_eq!(now["status"], "pending_payment");
@@ -255,7 +249,7 @@ async fn a_late_approval_of_a_charge_taken_as_declined_is_refunded() {
     let reply = paying.await.expect("pay");
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert!(matches!(
-        payment_state(&app, payment_id).as_str(),
+        payment_state(&app, payment_id).await.as_str(),
         "refunding" | "refunded"
     ));
     let reply = call_with(
@@ -292,14 +286,12 @@ async fn a_refund_is_claimed_and_sent_once_with_the_payment_id_as_its_key() {
             .status,
         StatusCode::OK
     );
-    let payment_id = last_payment(&app, id(&order));
+    let payment_id = last_payment(&app, id(&order)).await;
     // Into the refund outbox (as a failed group puts it).
-    common::db(&app)
-        .execute(
-            "UPDATE payments SET state = 'refunding' WHERE id = ?1",
-            [payment_id],
-        )
-        .expect("refunding");
+    app.exec(&format!(
+        "UPDATE payments SET state = 'refunding' WHERE id = {payment_id}"
+    ))
+    .await;
 
     // Many requests settle at once; each flushes the outbox.
     let mut tasks = tokio::task::JoinSet::new();
@@ -317,20 +309,18 @@ async fn a_refund_is_claimed_and_sent_once_with_the_payment_id_as_its_key() {
     assert_eq!(provider.refunds(), vec![payment_id], "sent once");
 
     // A fresh claim is left to its claimant; one a minute old (a crash) is sent again.
-    let conn = common::db(&app);
-    conn.execute(
-        "UPDATE payments SET state = 'refunding', refund_claim_ms = ?2 WHERE id = ?1",
-        [payment_id, quanzi_server::storage::db::now_ms()],
-    )
-    .expect("claimed");
+    app.exec(&format!(
+        "UPDATE payments SET state = 'refunding', refund_claim_ms = {} WHERE id = {payment_id}",
+        quanzi_server::storage::db::now_ms()
+    ))
+    .await;
     get_as(&app.router, Some(&cookie), "/api/v1/orders").await;
     assert_eq!(provider.refunds().len(), 1);
-    conn.execute(
-        "UPDATE payments SET refund_claim_ms = 0 WHERE id = ?1",
-        [payment_id],
-    )
-    .expect("old claim");
+    app.exec(&format!(
+        "UPDATE payments SET refund_claim_ms = 0 WHERE id = {payment_id}"
+    ))
+    .await;
     get_as(&app.router, Some(&cookie), "/api/v1/orders").await;
     assert_eq!(provider.refunds(), vec![payment_id, payment_id]);
-    assert_eq!(payment_state(&app, payment_id), "refunded");
+    assert_eq!(payment_state(&app, payment_id).await, "refunded");
 }

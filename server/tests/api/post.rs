@@ -81,7 +81,7 @@ async fn a_member_posts_with_photos_and_products_and_it_leads_both_feeds() {
     // The photos keep the order given; the product is shown once.
     assert_eq!(post["products"].as_array().map(Vec::len), Some(1));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL"),
+        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL").await,
         0
     );
 
@@ -187,7 +187,7 @@ async fn only_members_post_and_guests_are_asked_to_sign_in() {
         assert_eq!(reply.status, status, "{slug}");
         assert_eq!(reply.error_code(), code, "{slug}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM posts"), 60);
+    assert_eq!(count(&app, "SELECT count(*) FROM posts").await, 60);
 }
 
 #[tokio::test]
@@ -277,9 +277,9 @@ async fn bad_posts_are_refused_with_codes_and_nothing_is_saved() {
         assert_eq!(reply.error_code(), code, "{patch}");
     }
     // Nothing half-saved: no post, no cards, and the photo is still free to use.
-    assert_eq!(count(&app, "SELECT count(*) FROM posts"), 60);
+    assert_eq!(count(&app, "SELECT count(*) FROM posts").await, 60);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL"),
+        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL").await,
         1
     );
     let reply = publish(&app.router, &cookie, with(json!({}))).await;
@@ -310,17 +310,18 @@ async fn someone_elses_or_a_used_upload_is_bad_upload_and_nothing_is_saved() {
     let reply = publish(&app.router, &mine, post).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.error_code(), "bad_upload");
-    assert_eq!(count(&app, "SELECT count(*) FROM posts"), 60);
+    assert_eq!(count(&app, "SELECT count(*) FROM posts").await, 60);
     assert_eq!(
         count(
             &app,
             "SELECT count(*) FROM post_images WHERE url LIKE '/media/%'"
-        ),
+        )
+        .await,
         0
     );
     // My photo was not claimed by the failed post.
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL"),
+        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL").await,
         2
     );
 
@@ -333,7 +334,7 @@ async fn someone_elses_or_a_used_upload_is_bad_upload_and_nothing_is_saved() {
     // A published photo cannot be published again.
     let reply = publish(&app.router, &mine, post).await;
     assert_eq!(reply.error_code(), "bad_upload");
-    assert_eq!(count(&app, "SELECT count(*) FROM posts"), 61);
+    assert_eq!(count(&app, "SELECT count(*) FROM posts").await, 61);
 }
 
 #[tokio::test]
@@ -439,22 +440,24 @@ async fn who_may_delete_a_post() {
         let reply = delete(Some(author.clone()), id).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM post_likes"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM post_likes").await, 0);
     assert_eq!(
         count(
             &app,
             &format!("SELECT count(*) FROM comments WHERE post_id IN ({first}, {second})")
-        ),
+        )
+        .await,
         0
     );
     assert_eq!(
         count(
             &app,
             &format!("SELECT count(*) FROM post_products WHERE post_id IN ({first}, {second})")
-        ),
+        )
+        .await,
         0
     );
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0);
     let files_after = std::fs::read_dir(app.dir.path().join("data/uploads"))
         .expect("uploads dir")
         .count();

@@ -500,7 +500,7 @@ async fn posts_use_their_photo_else_the_cover_and_communities_their_cover() {
     let missing = picture(&app, "/og/c/coffee.jpg").await;
     assert!(!has_detail(&missing));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM posts WHERE id = 0"),
+        count(&app, "SELECT count(*) FROM posts WHERE id = 0").await,
         0,
         "nothing was written for the pictures"
     );

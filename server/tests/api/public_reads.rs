@@ -550,16 +550,15 @@ async fn posts_sharing_a_timestamp_are_neither_lost_nor_repeated_across_pages() 
     let app = app().await;
     // Give 20 posts one creation time, so page boundaries fall inside the tie and only the
     // id can order them.
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    let changed = conn
-        .execute(
-            "UPDATE posts SET created_ms = (SELECT max(created_ms) FROM posts)
-             WHERE id IN (SELECT id FROM posts ORDER BY id LIMIT 20)",
-            [],
-        )
-        .expect("update");
+    let changed = sqlx::query(
+        "UPDATE posts SET created_ms = (SELECT max(created_ms) FROM posts)
+         WHERE id IN (SELECT id FROM posts ORDER BY id LIMIT 20)",
+    )
+    .execute(&mut app.conn().await)
+    .await
+    .expect("update")
+    .rows_affected();
     assert_eq!(changed, 20);
-    drop(conn);
     let posts = walk_feed(&app.router, 3, None).await;
     let ids = ids(&Value::Array(posts.clone()));
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 60);

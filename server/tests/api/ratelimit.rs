@@ -64,11 +64,14 @@ fn assert_limited(reply: &common::Reply) {
 async fn ten_sign_ups_an_hour_per_address_then_429_with_retry_after() {
     let app = app().await;
     let r = &app.router;
-    let accounts = count(&app, "SELECT count(*) FROM accounts");
+    let accounts = count(&app, "SELECT count(*) FROM accounts").await;
     use_up(r, "203.0.113.7", &[], "first@example.com").await;
     let reply = sign_up_from(r, "203.0.113.7", &[], "eleventh@example.com").await;
     assert_limited(&reply);
-    assert_eq!(count(&app, "SELECT count(*) FROM accounts"), accounts + 1);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM accounts").await,
+        accounts + 1
+    );
     // A malformed form is still told what is wrong with it: typos do not count.
     let typo = sign_up_from(r, "203.0.113.7", &[], "not-an-email").await;
     assert_eq!(typo.status, StatusCode::BAD_REQUEST);

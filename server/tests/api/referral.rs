@@ -8,40 +8,28 @@ use std::collections::HashSet;
 
 use axum::http::{Method, StatusCode};
 use common::{
-    app, app_with, call, count, get, request, set_cookie_named, set_cookies, sign_in_demo, sign_up,
-    Options, TestApp,
+    app, app_with, call, code_of, count, get, request, set_cookie_named, set_cookies, sign_in_demo,
+    sign_up, Options, TestApp,
 };
 use quanzi_api::referral::CROCKFORD_ALPHABET;
 use serde_json::json;
 
 const DAY_SECS: u64 = 86_400;
 
-/// A member's code, straight from the database.
-fn code_of(app: &TestApp, member_id: i64) -> String {
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    conn.query_row(
-        "SELECT referral_code FROM members WHERE id = ?1",
-        [member_id],
-        |r| r.get(0),
-    )
-    .expect("code")
-}
-
-fn visits_of(app: &TestApp, member_id: i64) -> i64 {
+async fn visits_of(app: &TestApp, member_id: i64) -> i64 {
     count(
         app,
         &format!("SELECT count(*) FROM referral_visits WHERE referrer_id = {member_id}"),
     )
+    .await
 }
 
-fn referred_by(app: &TestApp, member_id: i64) -> Option<i64> {
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    conn.query_row(
-        "SELECT referred_by FROM members WHERE id = ?1",
-        [member_id],
-        |r| r.get(0),
-    )
-    .expect("member")
+async fn referred_by(app: &TestApp, member_id: i64) -> Option<i64> {
+    sqlx::query_scalar("SELECT referred_by FROM members WHERE id = $1")
+        .bind(member_id)
+        .fetch_one(&mut app.conn().await)
+        .await
+        .expect("member")
 }
 
 /// `name=value` of a `Set-Cookie`.
@@ -50,13 +38,15 @@ fn pair(set_cookie: &str) -> String {
 }
 
 /// A well-formed code nobody has.
-fn unknown_code(app: &TestApp) -> String {
+async fn unknown_code(app: &TestApp) -> String {
     let mut candidate = "ZZZZZZZZ".to_owned();
     let mut n = 0;
     while count(
         app,
         &format!("SELECT count(*) FROM members WHERE referral_code = '{candidate}'"),
-    ) > 0
+    )
+    .await
+        > 0
     {
         n += 1;
         candidate = format!("ZZZZZZ{n:02}");
@@ -85,27 +75,24 @@ fn date(day: u64) -> String {
 #[tokio::test]
 async fn every_member_has_a_unique_code_shown_on_me() {
     let app = app().await;
-    let members = count(&app, "SELECT count(*) FROM members");
+    let members = count(&app, "SELECT count(*) FROM members").await;
     assert!(members > 10, "the demo members are there");
     assert_eq!(
         count(
             &app,
             "SELECT count(*) FROM members WHERE referral_code IS NULL"
-        ),
+        )
+        .await,
         0,
         "every demo member got a code at startup"
     );
     assert_eq!(
-        count(&app, "SELECT count(DISTINCT referral_code) FROM members"),
+        count(&app, "SELECT count(DISTINCT referral_code) FROM members").await,
         members
     );
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    let codes: Vec<String> = conn
-        .prepare("SELECT referral_code FROM members")
-        .expect("query")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
+    let codes: Vec<String> = sqlx::query_scalar("SELECT referral_code FROM members")
+        .fetch_all(&mut app.conn().await)
+        .await
         .expect("codes");
     assert!(codes.iter().all(|c| is_code(c)), "{codes:?}");
 
@@ -119,12 +106,12 @@ async fn every_member_has_a_unique_code_shown_on_me() {
         None,
     )
     .await;
-    assert_eq!(me.json()["referral_code"], code_of(&app, 1));
+    assert_eq!(me.json()["referral_code"], code_of(&app, 1).await);
     let (me, _) = sign_up(&app.router, "新人", "new@example.com").await;
     let code = me["referral_code"].as_str().expect("a code").to_owned();
     assert!(is_code(&code), "{code}");
     let id = me["member"]["id"].as_i64().expect("id");
-    assert_eq!(code_of(&app, id), code);
+    assert_eq!(code_of(&app, id).await, code);
     let all: HashSet<String> = codes.into_iter().collect();
     assert!(!all.contains(&code));
 }
@@ -134,42 +121,34 @@ async fn members_without_a_code_get_one_at_startup_and_codes_never_change() {
     let app = app().await;
     let (me, _) = sign_up(&app.router, "老会员", "old@example.com").await;
     let id = me["member"]["id"].as_i64().expect("id");
-    let kept = code_of(&app, 2);
-    {
-        // As a database from before referral codes (or the demo store, freshly loaded) has them.
-        let conn =
-            rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-        conn.execute(
-            "UPDATE members SET referral_code = NULL WHERE id IN (1, 3, ?1)",
-            [id],
-        )
-        .expect("clear");
-    }
-    let config = quanzi_server::Config::new(
-        app.dir.path().join("data/quanzi.sqlite"),
-        app.dir.path().join("dist"),
-    );
-    let _again = quanzi_server::app(&config).await.expect("restarts");
+    let kept = code_of(&app, 2).await;
+    // As a database from before referral codes (or the demo store, freshly loaded) has them.
+    app.exec(&format!(
+        "UPDATE members SET referral_code = NULL WHERE id IN (1, 3, {id})"
+    ))
+    .await;
+    let _again = common::start(app.dir.path(), &app.db, Options::default()).await;
     assert_eq!(
         count(
             &app,
             "SELECT count(*) FROM members WHERE referral_code IS NULL"
-        ),
+        )
+        .await,
         0
     );
     assert_eq!(
-        count(&app, "SELECT count(DISTINCT referral_code) FROM members"),
-        count(&app, "SELECT count(*) FROM members")
+        count(&app, "SELECT count(DISTINCT referral_code) FROM members").await,
+        count(&app, "SELECT count(*) FROM members").await
     );
-    assert!(is_code(&code_of(&app, id)));
-    assert_eq!(code_of(&app, 2), kept, "a code, once given, stays");
+    assert!(is_code(&code_of(&app, id).await));
+    assert_eq!(code_of(&app, 2).await, kept, "a code, once given, stays");
 }
 
 #[tokio::test]
 async fn the_schema_refuses_what_is_not_a_code_and_duplicates() {
     let app = app().await;
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    let taken = code_of(&app, 1);
+    let mut conn = app.conn().await;
+    let taken = code_of(&app, 1).await;
     for bad in [
         "ABCDEFGU",
         "abcdefgh",
@@ -177,7 +156,10 @@ async fn the_schema_refuses_what_is_not_a_code_and_duplicates() {
         "ABCDEFGHJ",
         taken.as_str(),
     ] {
-        let res = conn.execute("UPDATE members SET referral_code = ?1 WHERE id = 2", [bad]);
+        let res = sqlx::query("UPDATE members SET referral_code = $1 WHERE id = 2")
+            .bind(bad)
+            .execute(&mut conn)
+            .await;
         assert!(res.is_err(), "{bad} was accepted");
     }
 }
@@ -185,12 +167,12 @@ async fn the_schema_refuses_what_is_not_a_code_and_duplicates() {
 #[tokio::test]
 async fn a_landing_records_one_visit_per_visitor_and_day_and_sets_the_cookies() {
     let app = app().await;
-    let code = code_of(&app, 1);
+    let code = code_of(&app, 1).await;
     // As people copy it: lower case, with a hyphen.
     let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
     let first = get(&app.router, &format!("/p/1?ref={typed}")).await;
     assert_eq!(first.status, StatusCode::OK);
-    assert_eq!(visits_of(&app, 1), 1);
+    assert_eq!(visits_of(&app, 1).await, 1);
     let visitor = set_cookie_named(&first, "quanzi_visitor").expect("a visitor cookie");
     assert!(
         visitor.ends_with("; HttpOnly; SameSite=Lax; Path=/; Max-Age=34560000"),
@@ -219,12 +201,12 @@ async fn a_landing_records_one_visit_per_visitor_and_day_and_sets_the_cookies() 
             set_cookies(&again)
         );
     }
-    assert_eq!(visits_of(&app, 1), 1);
+    assert_eq!(visits_of(&app, 1).await, 1);
 
     // Another browser is another visitor.
     let other = get(&app.router, &format!("/posts/1?ref={code}")).await;
     assert_eq!(other.status, StatusCode::OK);
-    assert_eq!(visits_of(&app, 1), 2);
+    assert_eq!(visits_of(&app, 1).await, 2);
 
     // Every app route counts; a HEAD (a link checker) does not.
     for uri in [
@@ -241,24 +223,24 @@ async fn a_landing_records_one_visit_per_visitor_and_day_and_sets_the_cookies() 
         assert_eq!(reply.status, StatusCode::OK, "{uri}");
         assert!(set_cookie_named(&reply, "quanzi_ref").is_some(), "{uri}");
     }
-    assert_eq!(visits_of(&app, 1), 10);
+    assert_eq!(visits_of(&app, 1).await, 10);
     let head = request(&app.router, Method::HEAD, &format!("/?ref={code}"), &[]).await;
     assert_eq!(head.status, StatusCode::OK);
     assert!(set_cookies(&head).is_empty());
-    assert_eq!(visits_of(&app, 1), 10);
+    assert_eq!(visits_of(&app, 1).await, 10);
 
     // Static files and the API are no landings.
     let reply = get(&app.router, &format!("/icons/icon.svg?ref={code}")).await;
     assert!(set_cookies(&reply).is_empty());
     let reply = get(&app.router, &format!("/api/v1/feed?ref={code}")).await;
     assert!(set_cookies(&reply).is_empty());
-    assert_eq!(visits_of(&app, 1), 10);
+    assert_eq!(visits_of(&app, 1).await, 10);
 }
 
 #[tokio::test]
 async fn the_first_touch_wins_while_its_cookie_lives() {
     let app = app().await;
-    let (a, b) = (code_of(&app, 1), code_of(&app, 2));
+    let (a, b) = (code_of(&app, 1).await, code_of(&app, 2).await);
     let first = get(&app.router, &format!("/?ref={a}")).await;
     let visitor = pair(&set_cookie_named(&first, "quanzi_visitor").expect("visitor"));
     let held = pair(&set_cookie_named(&first, "quanzi_ref").expect("ref"));
@@ -273,7 +255,7 @@ async fn the_first_touch_wins_while_its_cookie_lives() {
     .await;
     assert_eq!(later.status, StatusCode::OK);
     assert!(set_cookies(&later).is_empty(), "{:?}", set_cookies(&later));
-    assert_eq!((visits_of(&app, 1), visits_of(&app, 2)), (1, 1));
+    assert_eq!((visits_of(&app, 1).await, visits_of(&app, 2).await), (1, 1));
 
     // A cookie that is no code, or the code of nobody, is no touch: replaced.
     for stale in ["quanzi_ref=<b>x</b>", "quanzi_ref=ZZZZZZZZ"] {
@@ -293,30 +275,30 @@ async fn the_first_touch_wins_while_its_cookie_lives() {
 async fn a_member_landing_on_their_own_link_credits_nobody() {
     let app = app().await;
     let session = sign_in_demo(&app.router, 1).await;
-    let code = code_of(&app, 1);
+    let code = code_of(&app, 1).await;
     for uri in [format!("/?ref={code}"), format!("/me?ref={code}")] {
         let reply = request(&app.router, Method::GET, &uri, &[("cookie", &session)]).await;
         assert_eq!(reply.status, StatusCode::OK);
         assert!(set_cookies(&reply).is_empty(), "{:?}", set_cookies(&reply));
     }
-    assert_eq!(visits_of(&app, 1), 0);
+    assert_eq!(visits_of(&app, 1).await, 0);
     // Someone else's link, signed in: a visit for them.
     let reply = request(
         &app.router,
         Method::GET,
-        &format!("/?ref={}", code_of(&app, 2)),
+        &format!("/?ref={}", code_of(&app, 2).await),
         &[("cookie", &session)],
     )
     .await;
     assert!(set_cookie_named(&reply, "quanzi_ref").is_some());
-    assert_eq!(visits_of(&app, 2), 1);
+    assert_eq!(visits_of(&app, 2).await, 1);
 }
 
 #[tokio::test]
 async fn junk_refs_are_ignored_stored_nowhere_and_not_reflected() {
     let app = app().await;
     let long = "A".repeat(10_000);
-    let unknown = unknown_code(&app);
+    let unknown = unknown_code(&app).await;
     let junk = [
         long.as_str(),
         "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
@@ -345,7 +327,7 @@ async fn junk_refs_are_ignored_stored_nowhere_and_not_reflected() {
             assert_eq!(html.len(), plain.text().len(), "{uri:.60}");
         }
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits").await, 0);
 }
 
 /// Reports a code as the app does when it finds one in a host container's launch parameter.
@@ -377,12 +359,12 @@ async fn report_raw(app: &TestApp, origin: &str, body: String) -> common::Reply 
 #[tokio::test]
 async fn a_reported_code_records_one_visit_per_visitor_and_day_and_sets_the_cookies() {
     let app = app().await;
-    let code = code_of(&app, 1);
+    let code = code_of(&app, 1).await;
     let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
     let first = report(&app, &typed, None).await;
     assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.text());
     assert!(first.body.is_empty());
-    assert_eq!(visits_of(&app, 1), 1);
+    assert_eq!(visits_of(&app, 1).await, 1);
     let visitor = set_cookie_named(&first, "quanzi_visitor").expect("a visitor cookie");
     assert!(
         visitor.ends_with("; HttpOnly; SameSite=Lax; Path=/; Max-Age=34560000"),
@@ -409,41 +391,41 @@ async fn a_reported_code_records_one_visit_per_visitor_and_day_and_sets_the_cook
     )
     .await;
     assert!(set_cookies(&landed).is_empty());
-    assert_eq!(visits_of(&app, 1), 1);
+    assert_eq!(visits_of(&app, 1).await, 1);
 
     // Another member's code: a visit for them, and the first touch keeps the cookie.
-    let other = report(&app, &code_of(&app, 2), Some(&cookies)).await;
+    let other = report(&app, &code_of(&app, 2).await, Some(&cookies)).await;
     assert_eq!(other.status, StatusCode::NO_CONTENT);
     assert!(set_cookies(&other).is_empty(), "{:?}", set_cookies(&other));
-    assert_eq!((visits_of(&app, 1), visits_of(&app, 2)), (1, 1));
+    assert_eq!((visits_of(&app, 1).await, visits_of(&app, 2).await), (1, 1));
 
     // Another browser is another visitor.
     let fresh = report(&app, &code, None).await;
     assert!(set_cookie_named(&fresh, "quanzi_visitor").is_some());
-    assert_eq!(visits_of(&app, 1), 2);
+    assert_eq!(visits_of(&app, 1).await, 2);
 }
 
 #[tokio::test]
 async fn a_reported_own_or_unknown_code_changes_nothing() {
     let app = app().await;
     let session = sign_in_demo(&app.router, 1).await;
-    let own = report(&app, &code_of(&app, 1), Some(&session)).await;
+    let own = report(&app, &code_of(&app, 1).await, Some(&session)).await;
     assert_eq!(own.status, StatusCode::NO_CONTENT);
     assert!(set_cookies(&own).is_empty(), "{:?}", set_cookies(&own));
 
-    let unknown = report(&app, &unknown_code(&app), None).await;
+    let unknown = report(&app, &unknown_code(&app).await, None).await;
     assert_eq!(unknown.status, StatusCode::NO_CONTENT);
     assert!(
         set_cookies(&unknown).is_empty(),
         "{:?}",
         set_cookies(&unknown)
     );
-    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits").await, 0);
 
     // Signed in, someone else's code counts.
-    let other = report(&app, &code_of(&app, 2), Some(&session)).await;
+    let other = report(&app, &code_of(&app, 2).await, Some(&session)).await;
     assert!(set_cookie_named(&other, "quanzi_ref").is_some());
-    assert_eq!(visits_of(&app, 2), 1);
+    assert_eq!(visits_of(&app, 2).await, 1);
 }
 
 #[tokio::test]
@@ -464,7 +446,7 @@ async fn what_is_not_a_code_or_not_from_this_site_is_refused() {
         assert!(!reply.text().contains("<b>"), "not reflected");
         assert!(set_cookies(&reply).is_empty());
     }
-    let code = code_of(&app, 1);
+    let code = code_of(&app, 1).await;
     for body in ["{\"code\":", "{}", "{\"code\":12345678}", "\"7K3M9QXZ\""] {
         let reply = report_raw(&app, common::ORIGIN, body.to_owned()).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
@@ -482,7 +464,7 @@ async fn what_is_not_a_code_or_not_from_this_site_is_refused() {
     assert_eq!(reply.error_code(), "bad_origin");
     let reply = get(&app.router, "/api/v1/referrals/visits").await;
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM referral_visits").await, 0);
 }
 
 #[tokio::test]
@@ -493,7 +475,7 @@ async fn secure_sites_use_host_prefixed_secure_cookies_and_the_configured_window
         ..Options::default()
     })
     .await;
-    let code = code_of(&app, 3);
+    let code = code_of(&app, 3).await;
     let reply = get(&app.router, &format!("/?ref={code}")).await;
     let referral = set_cookie_named(&reply, "__Host-quanzi_ref").expect("ref");
     assert_eq!(
@@ -553,15 +535,19 @@ async fn sign_ups_are_credited_to_the_cookie_first_then_the_body() {
         ..Options::default()
     })
     .await;
-    let (a, b) = (code_of(&app, 1), code_of(&app, 2));
+    let (a, b) = (code_of(&app, 1).await, code_of(&app, 2).await);
 
     let landed = get(&app.router, &format!("/p/1?ref={a}")).await;
     let cookie = pair(&set_cookie_named(&landed, "quanzi_ref").expect("ref"));
     let id = sign_up_with(&app, "one@example.com", Some(&cookie), Some(&b)).await;
-    assert_eq!(referred_by(&app, id), Some(1), "the cookie wins");
+    assert_eq!(referred_by(&app, id).await, Some(1), "the cookie wins");
 
     let id = sign_up_with(&app, "two@example.com", None, Some(&b.to_lowercase())).await;
-    assert_eq!(referred_by(&app, id), Some(2), "the body, read as a code");
+    assert_eq!(
+        referred_by(&app, id).await,
+        Some(2),
+        "the body, read as a code"
+    );
 
     // Junk or unknown in the cookie: the body decides.
     let id = sign_up_with(
@@ -571,7 +557,7 @@ async fn sign_ups_are_credited_to_the_cookie_first_then_the_body() {
         Some(&b),
     )
     .await;
-    assert_eq!(referred_by(&app, id), Some(2));
+    assert_eq!(referred_by(&app, id).await, Some(2));
 
     // Unknown and malformed codes credit nobody, and do not fail the sign-up.
     for (n, junk) in ["ZZZZZZZZ", "<b>x</b>", &"A".repeat(10_000), ""]
@@ -579,35 +565,35 @@ async fn sign_ups_are_credited_to_the_cookie_first_then_the_body() {
         .enumerate()
     {
         let id = sign_up_with(&app, &format!("junk{n}@example.com"), None, Some(junk)).await;
-        assert_eq!(referred_by(&app, id), None, "{junk:.20}");
+        assert_eq!(referred_by(&app, id).await, None, "{junk:.20}");
     }
     let id = sign_up_with(&app, "plain@example.com", None, None).await;
-    assert_eq!(referred_by(&app, id), None);
+    assert_eq!(referred_by(&app, id).await, None);
 }
 
 #[tokio::test]
 async fn the_cookie_a_reported_code_sets_credits_the_sign_up() {
     let app = app().await;
-    let reported = report(&app, &code_of(&app, 2), None).await;
+    let reported = report(&app, &code_of(&app, 2).await, None).await;
     let cookie = pair(&set_cookie_named(&reported, "quanzi_ref").expect("ref"));
     let id = sign_up_with(&app, "from-host@example.com", Some(&cookie), None).await;
-    assert_eq!(referred_by(&app, id), Some(2));
+    assert_eq!(referred_by(&app, id).await, Some(2));
 }
 
 #[tokio::test]
 async fn a_member_cannot_credit_themself_with_a_second_account() {
     let app = app().await;
     let session = sign_in_demo(&app.router, 1).await;
-    let own = code_of(&app, 1);
+    let own = code_of(&app, 1).await;
     let cookies = format!("{session}; quanzi_ref={own}");
     let id = sign_up_with(&app, "alt@example.com", Some(&cookies), Some(&own)).await;
-    assert_eq!(referred_by(&app, id), None);
+    assert_eq!(referred_by(&app, id).await, None);
     // Another member's code in the body still counts when the cookie is their own.
     let session = sign_in_demo(&app.router, 1).await;
     let cookies = format!("{session}; quanzi_ref={own}");
-    let other = code_of(&app, 2);
+    let other = code_of(&app, 2).await;
     let id = sign_up_with(&app, "alt2@example.com", Some(&cookies), Some(&other)).await;
-    assert_eq!(referred_by(&app, id), Some(2));
+    assert_eq!(referred_by(&app, id).await, Some(2));
 }
 
 #[tokio::test]
@@ -683,17 +669,17 @@ async fn the_dashboard_shows_30_zero_filled_days_and_all_time_totals() {
     )
     .await;
     get(&app.router, &format!("/c/cycling?ref={code}")).await;
-    {
-        let conn =
-            rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-        for (ago, visitor) in [(3, "earlier"), (40, "long-ago")] {
-            conn.execute(
-                "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms)
-                 VALUES (?1, ?2, ?3, 0)",
-                rusqlite::params![id, (today - ago) as i64, visitor],
-            )
-            .expect("visit");
-        }
+    for (ago, visitor) in [(3, "earlier"), (40, "long-ago")] {
+        sqlx::query(
+            "INSERT INTO referral_visits (referrer_id, day, visitor, created_ms)
+             VALUES ($1, $2, $3, 0)",
+        )
+        .bind(id)
+        .bind((today - ago) as i64)
+        .bind(visitor)
+        .execute(&mut app.conn().await)
+        .await
+        .expect("visit");
     }
     // Two sign-ups today: one by the cookie, one by the body.
     let landed = get(&app.router, &format!("/sign-up?ref={code}")).await;

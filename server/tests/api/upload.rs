@@ -37,7 +37,7 @@ async fn a_small_png_is_stored_as_a_jpeg_of_the_same_size() {
     // Stored in the data directory (beside the database), not in dist/.
     assert!(app.dir.path().join("data/uploads").join(name).is_file());
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL"),
+        count(&app, "SELECT count(*) FROM uploads WHERE post_id IS NULL").await,
         1
     );
 }
@@ -105,7 +105,7 @@ async fn a_text_file_named_jpg_is_not_an_image() {
         );
         assert_eq!(reply.error_code(), "not_an_image", "{name}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0);
     let files = std::fs::read_dir(app.dir.path().join("data/uploads"))
         .expect("dir")
         .count();
@@ -292,25 +292,29 @@ async fn pending_photos_are_capped_and_abandoned_ones_swept() {
     let uploads = app.dir.path().join("data/uploads");
     let stale = format!("{}.jpg", "0".repeat(40));
     std::fs::write(uploads.join(&stale), b"old").expect("stale file");
-    {
-        let conn =
-            rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-        // Someone's photo from two days ago that never made it into a post.
-        conn.execute(
-            "INSERT INTO uploads (owner_id, name, width, height, created_ms) VALUES (1, ?1, 1, 1, 0)",
-            [&stale],
+    let mut conn = app.conn().await;
+    // Someone's photo from two days ago that never made it into a post.
+    sqlx::query(
+        "INSERT INTO uploads (owner_id, name, width, height, created_ms) VALUES (1, $1, 1, 1, 0)",
+    )
+    .bind(&stale)
+    .execute(&mut conn)
+    .await
+    .expect("stale row");
+    // And 29 of mine waiting right now.
+    for i in 0..29 {
+        sqlx::query(
+            "INSERT INTO uploads (owner_id, name, width, height, created_ms)
+             VALUES ($1, $2, 1, 1, $3)",
         )
-        .expect("stale row");
-        // And 29 of mine waiting right now.
-        for i in 0..29 {
-            conn.execute(
-                "INSERT INTO uploads (owner_id, name, width, height, created_ms)
-                 VALUES (?1, ?2, 1, 1, strftime('%s','now') * 1000)",
-                rusqlite::params![my_id, format!("{:040}.jpg", i + 1)],
-            )
-            .expect("pending row");
-        }
+        .bind(my_id)
+        .bind(format!("{:040}.jpg", i + 1))
+        .bind(quanzi_server::storage::db::now_ms())
+        .execute(&mut conn)
+        .await
+        .expect("pending row");
     }
+    drop(conn);
     let reply = upload(&app.router, &cookie, "30th.png", &png(8, 8)).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     assert!(
@@ -318,7 +322,7 @@ async fn pending_photos_are_capped_and_abandoned_ones_swept() {
         "the abandoned file is removed"
     );
     assert_eq!(
-        count(&app, "SELECT count(*) FROM uploads WHERE owner_id = 1"),
+        count(&app, "SELECT count(*) FROM uploads WHERE owner_id = 1").await,
         0
     );
     let reply = upload(&app.router, &cookie, "31st.png", &png(8, 8)).await;
@@ -359,7 +363,7 @@ async fn the_owner_removes_an_unused_upload_once() {
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
     assert!(reply.body.is_empty());
     assert!(!file.exists(), "the file is removed");
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 0);
     assert_eq!(
         common::get(&app.router, &url).await.status,
         StatusCode::NOT_FOUND
@@ -405,7 +409,7 @@ async fn someone_elses_or_a_published_upload_stays() {
     .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.error_code(), "bad_origin");
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 1);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 1);
 
     // Once a post publishes it, it is the post's.
     let joined = common::call(
@@ -441,5 +445,5 @@ async fn someone_elses_or_a_published_upload_stays() {
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert_eq!(reply.error_code(), "upload_in_use");
     assert_eq!(common::get(&app.router, &url).await.status, StatusCode::OK);
-    assert_eq!(count(&app, "SELECT count(*) FROM uploads"), 1);
+    assert_eq!(count(&app, "SELECT count(*) FROM uploads").await, 1);
 }

@@ -138,7 +138,7 @@ async fn the_demo_pictures_get_their_copies_when_the_server_starts() {
     assert_eq!(early.body, jpeg.body);
 
     // A restart (a fresh build's dist/, an old database): the missing copies are made.
-    let router = common::start(app.dir.path(), Options::default()).await;
+    let router = common::start(app.dir.path(), &app.db, Options::default()).await;
     let deadline = Instant::now() + Duration::from_secs(120);
     while !(dist.join("3-1.400w.webp").exists() && dist.join("3-1.800w.webp").exists()) {
         assert!(Instant::now() < deadline, "no copies after 120 s");

@@ -4,22 +4,23 @@
 
 use quanzi_api::check::Delivery;
 use quanzi_api::{ErrorCode, Money, NewOrder, OrderStatus, PaymentState, Purchase};
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::commerce::context::OrderSettings;
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
 use crate::commerce::order::checks::{bad_fulfilment, check_fulfilment, check_solo_lines, Checked};
-use crate::commerce::order::rows::{order_of, order_row, Kind, Note};
+use crate::commerce::order::rows::{lock_order, order_of, Kind, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
+use crate::storage::db::for_update;
 use crate::storage::idempotency::Answer;
 
 /// A paid order the machine cannot carry on with goes back in full.
-fn refund(conn: &Connection, order_id: i64, note: Note) -> Result<(), AppError> {
-    ledger::apply(conn, [Outcome::Refund(order_id, note)])
+async fn refund(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(), AppError> {
+    ledger::apply(conn, [Outcome::Refund(order_id, note)]).await
 }
 
 pub fn out_of_stock() -> AppError {
@@ -31,8 +32,8 @@ pub fn out_of_stock() -> AppError {
 
 /// Places an order (see `create_order`); returns its id. Refusals leave the caller to undo
 /// whatever was written (the idempotency savepoint does).
-pub fn place(
-    conn: &Connection,
+pub async fn place(
+    conn: &mut AnyConnection,
     member_id: i64,
     new: &NewOrder,
     referrer: Option<i64>,
@@ -45,7 +46,7 @@ pub fn place(
     };
     let fulfilment = check_fulfilment(&new.fulfilment)?;
     if let Checked::Pickup(point_id) = &fulfilment {
-        if load_point(conn, *point_id, Lang::Zh)?.is_none() {
+        if load_point(conn, *point_id, Lang::Zh).await?.is_none() {
             return Err(bad_fulfilment("no such pickup point"));
         }
     }
@@ -55,11 +56,12 @@ pub fn place(
     let (kind, group): (Kind, Option<GroupRow>) = match &new.purchase {
         Purchase::Solo { .. } => {
             for (product_id, quantity) in solo_lines.unwrap_or_default() {
-                let (price, cur): (i64, String) = conn
-                    .prepare_cached("SELECT solo_price, currency FROM products WHERE id = ?1")?
-                    .query_row(params![product_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?
-                    .ok_or_else(|| AppError::not_found(format!("no product {product_id}")))?;
+                let (price, cur): (i64, String) =
+                    sqlx::query_as("SELECT solo_price, currency FROM products WHERE id = $1")
+                        .bind(product_id)
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .ok_or_else(|| AppError::not_found(format!("no product {product_id}")))?;
                 if currency.get_or_insert_with(|| cur.clone()) != &cur {
                     return Err(AppError::bad_request(
                         ErrorCode::BadRequest,
@@ -71,11 +73,12 @@ pub fn place(
             (Kind::Solo, None)
         }
         Purchase::StartGroup { product_id } => {
-            let (group_price, cur): (Option<i64>, String) = conn
-                .prepare_cached("SELECT group_price, currency FROM products WHERE id = ?1")?
-                .query_row(params![product_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .ok_or_else(|| AppError::not_found("no such product"))?;
+            let (group_price, cur): (Option<i64>, String) =
+                sqlx::query_as("SELECT group_price, currency FROM products WHERE id = $1")
+                    .bind(product_id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("no such product"))?;
             let price = group_price.ok_or_else(|| {
                 AppError::bad_request(ErrorCode::NoGroupOffer, "this product has no group price")
             })?;
@@ -84,7 +87,8 @@ pub fn place(
             (Kind::StartGroup, None)
         }
         Purchase::JoinGroup { group_id } => {
-            let group = group_buy::group_row(conn, *group_id)?
+            let group = group_buy::group_row(conn, *group_id)
+                .await?
                 .ok_or_else(|| AppError::not_found("no such group"))?;
             currency = Some(group.currency.clone());
             priced.push((group.product_id, 1, group.price));
@@ -103,119 +107,125 @@ pub fn place(
         }) => (Some((name, phone, address)), None),
         Checked::Pickup(point) => (None, Some(point)),
     };
-    conn.prepare_cached(
+    let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (member_id, kind, status, payment, currency, total, fulfilment,
              delivery_name, delivery_phone, delivery_address, pickup_point_id, group_id,
              stock_held, hold_until_ms, referrer_id, created_ms)
-         VALUES (?1, ?2, 'pending_payment', 'unpaid', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11,
-             ?12, ?13)",
-    )?
-    .execute(params![
-        member_id,
-        kind.as_str(),
-        currency.unwrap_or_else(|| "CNY".to_owned()),
-        total,
-        if pickup.is_some() {
-            "pickup"
-        } else {
-            "delivery"
-        },
-        delivery.as_ref().map(|d| &d.0),
-        delivery.as_ref().map(|d| &d.1),
-        delivery.as_ref().map(|d| &d.2),
-        pickup,
-        group.as_ref().map(|g| g.id),
-        now + settings.hold_ms,
-        referrer,
-        now,
-    ])?;
-    let order_id = conn.last_insert_rowid();
+         VALUES ($1, $2, 'pending_payment', 'unpaid', $3, $4, $5, $6, $7, $8, $9, $10, 0, $11,
+             $12, $13)
+         RETURNING id",
+    )
+    .bind(member_id)
+    .bind(kind.as_str())
+    .bind(currency.unwrap_or_else(|| "CNY".to_owned()))
+    .bind(total)
+    .bind(if pickup.is_some() {
+        "pickup"
+    } else {
+        "delivery"
+    })
+    .bind(delivery.as_ref().map(|d| d.0.clone()))
+    .bind(delivery.as_ref().map(|d| d.1.clone()))
+    .bind(delivery.as_ref().map(|d| d.2.clone()))
+    .bind(pickup)
+    .bind(group.as_ref().map(|g| g.id))
+    .bind(now + settings.hold_ms)
+    .bind(referrer)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
     for (position, (product_id, quantity, price)) in priced.iter().enumerate() {
-        conn.prepare_cached(
+        sqlx::query(
             "INSERT INTO order_lines (order_id, position, product_id, quantity, unit_price)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
-            order_id,
-            position as i64,
-            product_id,
-            quantity,
-            price
-        ])?;
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(order_id)
+        .bind(position as i64)
+        .bind(product_id)
+        .bind(i64::from(*quantity))
+        .bind(price)
+        .execute(&mut *conn)
+        .await?;
     }
     if let Some(group) = &group {
         // The seat first: a full group says `group_full`, whatever the stock.
-        group_buy::take_seat(conn, group, member_id, order_id, now)?;
+        group_buy::take_seat(conn, group, member_id, order_id, now).await?;
     }
-    if !take_stock(conn, order_id)? {
+    if !take_stock(conn, order_id).await? {
         return Err(out_of_stock());
     }
     if kind == Kind::Solo {
         for (product_id, _, _) in &priced {
-            conn.prepare_cached("DELETE FROM cart_items WHERE member_id = ?1 AND product_id = ?2")?
-                .execute(params![member_id, product_id])?;
+            sqlx::query("DELETE FROM cart_items WHERE member_id = $1 AND product_id = $2")
+                .bind(member_id)
+                .bind(product_id)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(order_id)
 }
 
 /// A payment approved: the order moves on (see the module's notes).
-pub fn approve(
-    conn: &Connection,
+async fn approve(
+    conn: &mut AnyConnection,
     payment_id: i64,
     order_id: i64,
     now: i64,
     settings: OrderSettings,
 ) -> Result<(), AppError> {
-    let order = order_of(conn, order_id)?;
+    let order = order_of(conn, order_id).await?;
     if order.payment != PaymentState::Processing {
         // The order is not waiting for this charge (another try was decided meanwhile):
         // the money goes back.
-        return refund_charge(conn, payment_id, order_id);
+        return refund_charge(conn, payment_id, order_id).await;
     }
-    conn.prepare_cached(
-        "UPDATE orders SET payment = 'approved', paid_ms = ?2, hold_until_ms = NULL WHERE id = ?1",
-    )?
-    .execute(params![order_id, now])?;
+    sqlx::query(
+        "UPDATE orders SET payment = 'approved', paid_ms = $2, hold_until_ms = NULL WHERE id = $1",
+    )
+    .bind(order_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
     if order.status != OrderStatus::PendingPayment {
         // Nothing left to pay for (the sweep does not cancel an order whose payment is
         // under way, so this is a safety net).
-        return refund(conn, order_id, Note::LateGroupEnded);
+        return refund(conn, order_id, Note::LateGroupEnded).await;
     }
     match order.kind {
         Kind::Solo => {
-            if !order.stock_held && !take_stock(conn, order_id)? {
-                return refund(conn, order_id, Note::LateSoldOut);
+            if !order.stock_held && !take_stock(conn, order_id).await? {
+                return refund(conn, order_id, Note::LateSoldOut).await;
             }
-            set_status(conn, order_id, order.fulfilled(), None)
+            set_status(conn, order_id, order.fulfilled(), None).await
         }
         Kind::StartGroup => {
-            if !order.stock_held && !take_stock(conn, order_id)? {
-                return refund(conn, order_id, Note::LateSoldOut);
+            if !order.stock_held && !take_stock(conn, order_id).await? {
+                return refund(conn, order_id, Note::LateSoldOut).await;
             }
-            match group_buy::create(conn, &order, now, settings)? {
-                Some(_) => set_status(conn, order_id, OrderStatus::AwaitingGroup, None),
+            match group_buy::create(conn, &order, now, settings).await? {
+                Some(_) => set_status(conn, order_id, OrderStatus::AwaitingGroup, None).await,
                 // The product lost its group offer while the payment was under way.
-                None => refund(conn, order_id, Note::LateGroupEnded),
+                None => refund(conn, order_id, Note::LateGroupEnded).await,
             }
         }
         Kind::JoinGroup => {
-            let group = order
+            let group_id = order
                 .group_id
-                .map(|id| group_buy::group_of(conn, id))
-                .transpose()?
                 .ok_or_else(|| AppError::internal("a group order without its group"))?;
+            let group = group_buy::group_of(conn, group_id).await?;
             if !group.is_open_at(now) {
                 let note = match group.state {
                     quanzi_api::GroupState::Succeeded => Note::LateGroupFull,
                     _ => Note::LateGroupEnded,
                 };
-                return refund(conn, order_id, note);
+                return refund(conn, order_id, note).await;
             }
-            if !group_buy::holds_seat(conn, order_id)? {
+            if !group_buy::holds_seat(conn, order_id).await? {
                 // A late payment: its hold ran out and the seat was let go. It takes a
                 // free seat if there is one, else it is refunded.
-                if let Err(err) = group_buy::take_seat(conn, &group, order.member_id, order_id, now)
+                if let Err(err) =
+                    group_buy::take_seat(conn, &group, order.member_id, order_id, now).await
                 {
                     let note = match err.code {
                         ErrorCode::GroupFull | ErrorCode::GroupClosed => Note::LateGroupFull,
@@ -223,15 +233,16 @@ pub fn approve(
                         ErrorCode::Internal => return Err(err),
                         _ => Note::LateGroupEnded,
                     };
-                    return refund(conn, order_id, note);
+                    return refund(conn, order_id, note).await;
                 }
-                if !order.stock_held && !take_stock(conn, order_id)? {
-                    return refund(conn, order_id, Note::LateSoldOut);
+                if !order.stock_held && !take_stock(conn, order_id).await? {
+                    return refund(conn, order_id, Note::LateSoldOut).await;
                 }
             }
-            group_buy::pay_seat(conn, order_id, now)?;
-            set_status(conn, order_id, OrderStatus::AwaitingGroup, None)?;
-            ledger::apply(conn, group_buy::check_filled(conn, group.id, now)?)
+            group_buy::pay_seat(conn, order_id, now).await?;
+            set_status(conn, order_id, OrderStatus::AwaitingGroup, None).await?;
+            let filled = group_buy::check_filled(conn, group.id, now).await?;
+            ledger::apply(conn, filled).await
         }
     }
 }
@@ -239,33 +250,38 @@ pub fn approve(
 /// A payment declined: the order lets go of what it holds and may be paid again, unless its
 /// group has ended meanwhile, until a deadline (the hold's length from now) after which the
 /// sweep cancels it.
-pub fn decline(
-    conn: &Connection,
+async fn decline(
+    conn: &mut AnyConnection,
     order_id: i64,
     now: i64,
     settings: OrderSettings,
 ) -> Result<(), AppError> {
-    let order = order_of(conn, order_id)?;
+    let order = order_of(conn, order_id).await?;
     if order.payment != PaymentState::Processing {
         return Ok(());
     }
-    conn.prepare_cached("UPDATE orders SET payment = 'declined' WHERE id = ?1")?
-        .execute(params![order_id])?;
-    ledger::apply(conn, [Outcome::ReleaseHold(order_id)])?;
+    sqlx::query("UPDATE orders SET payment = 'declined' WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
+    ledger::apply(&mut *conn, [Outcome::ReleaseHold(order_id)]).await?;
     if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
-        let group = group_buy::group_of(conn, group_id)?;
+        let group = group_buy::group_of(conn, group_id).await?;
         if !group.is_open_at(now) && order.status == OrderStatus::PendingPayment {
             let note = match group.state {
                 quanzi_api::GroupState::Succeeded => Note::GroupFilledCancelled,
                 _ => Note::GroupFailedCancelled,
             };
-            set_status(conn, order_id, OrderStatus::Cancelled, Some(note))?;
+            set_status(conn, order_id, OrderStatus::Cancelled, Some(note)).await?;
         }
     }
-    conn.prepare_cached(
-        "UPDATE orders SET hold_until_ms = ?2 WHERE id = ?1 AND status = 'pending_payment'",
-    )?
-    .execute(params![order_id, now.saturating_add(settings.hold_ms)])?;
+    sqlx::query(
+        "UPDATE orders SET hold_until_ms = $2 WHERE id = $1 AND status = 'pending_payment'",
+    )
+    .bind(order_id)
+    .bind(now.saturating_add(settings.hold_ms))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -273,24 +289,38 @@ pub fn decline(
 /// alone, so a timer and the sweep may both bring the same answer). The one exception: an
 /// approval of a charge that was taken as declined (its answer came too late) sends that
 /// charge to the refund outbox.
-pub fn apply_answer(
-    conn: &Connection,
+pub async fn apply_answer(
+    conn: &mut AnyConnection,
     payment_id: i64,
     answer: &ChargeAnswer,
     now: i64,
     settings: OrderSettings,
 ) -> Result<(), AppError> {
-    let found: Option<(i64, String)> = conn
-        .prepare_cached("SELECT order_id, state FROM payments WHERE id = ?1")?
-        .query_row(params![payment_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((order_id, state)) = found else {
+    let order_id: Option<i64> = sqlx::query_scalar("SELECT order_id FROM payments WHERE id = $1")
+        .bind(payment_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(order_id) = order_id else {
         return Err(AppError::internal(format!("payment {payment_id} vanished")));
     };
+    // The lock order: the order's group and the order, then the payment, read again under
+    // the lock (a timer and a sweep on two servers may bring the same answer at once).
+    lock_order(conn, order_id).await?;
+    let lock = for_update(conn);
+    let state: String = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT state FROM payments WHERE id = $1{lock}"
+    )))
+    .bind(payment_id)
+    .fetch_one(&mut *conn)
+    .await?;
     if state == "declined" && answer.state == ChargeState::Approved {
-        conn.prepare_cached("UPDATE payments SET reference = ?2, answered_ms = ?3 WHERE id = ?1")?
-            .execute(params![payment_id, answer.reference, now])?;
-        return refund_charge(conn, payment_id, order_id);
+        sqlx::query("UPDATE payments SET reference = $2, answered_ms = $3 WHERE id = $1")
+            .bind(payment_id)
+            .bind(&answer.reference)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        return refund_charge(conn, payment_id, order_id).await;
     }
     if state != "processing" {
         return Ok(());
@@ -301,21 +331,21 @@ pub fn apply_answer(
         ChargeState::Pending { poll_at_ms } => ("processing", Some(poll_at_ms)),
     };
     let answered = (state != "processing").then_some(now);
-    conn.prepare_cached(
-        "UPDATE payments SET reference = nullif(?2, ''), state = ?3, poll_ms = ?4,
-             answered_ms = ?5
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        payment_id,
-        answer.reference,
-        state,
-        poll_ms,
-        answered
-    ])?;
+    sqlx::query(
+        "UPDATE payments SET reference = nullif($2, ''), state = $3, poll_ms = $4,
+             answered_ms = $5
+         WHERE id = $1",
+    )
+    .bind(payment_id)
+    .bind(&answer.reference)
+    .bind(state)
+    .bind(poll_ms)
+    .bind(answered)
+    .execute(&mut *conn)
+    .await?;
     match answer.state {
-        ChargeState::Approved => approve(conn, payment_id, order_id, now, settings),
-        ChargeState::Declined => decline(conn, order_id, now, settings),
+        ChargeState::Approved => approve(conn, payment_id, order_id, now, settings).await,
+        ChargeState::Declined => decline(conn, order_id, now, settings).await,
         ChargeState::Pending { .. } => Ok(()),
     }
 }
@@ -341,8 +371,8 @@ pub fn hold_expired() -> AppError {
 
 /// The first step of paying: checks the order can be paid, takes its stock and seat again
 /// after a declined try, and records the try as `processing`.
-pub fn prepare(
-    conn: &Connection,
+pub async fn prepare(
+    conn: &mut AnyConnection,
     member_id: i64,
     order_id: i64,
     outcome: quanzi_api::TestPayment,
@@ -350,7 +380,10 @@ pub fn prepare(
     settings: OrderSettings,
     provider: &str,
 ) -> Result<ChargeRequest, AppError> {
-    let order = order_row(conn, order_id)?
+    // Locked: two tries at paying one order at once (two keys, two servers) cannot both
+    // find it payable.
+    let order = lock_order(conn, order_id)
+        .await?
         .filter(|o| o.member_id == member_id)
         .ok_or_else(|| AppError::not_found("no such order"))?;
     match order.status {
@@ -378,14 +411,17 @@ pub fn prepare(
             }
             // A declined try let go of everything: take it again, with a fresh hold.
             if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
-                let group = group_buy::group_of(conn, group_id)?;
-                group_buy::take_seat(conn, &group, member_id, order_id, now)?;
+                let group = group_buy::group_of(conn, group_id).await?;
+                group_buy::take_seat(conn, &group, member_id, order_id, now).await?;
             }
-            if !order.stock_held && !take_stock(conn, order_id)? {
+            if !order.stock_held && !take_stock(conn, order_id).await? {
                 return Err(out_of_stock());
             }
-            conn.prepare_cached("UPDATE orders SET hold_until_ms = ?2 WHERE id = ?1")?
-                .execute(params![order_id, now + settings.hold_ms])?;
+            sqlx::query("UPDATE orders SET hold_until_ms = $2 WHERE id = $1")
+                .bind(order_id)
+                .bind(now + settings.hold_ms)
+                .execute(&mut *conn)
+                .await?;
         }
         PaymentState::Processing => {
             return Err(not_payable("a payment of this order is under way"))
@@ -394,20 +430,22 @@ pub fn prepare(
             return Err(not_payable("the order is paid already"))
         }
     }
-    conn.prepare_cached(
+    let payment_id: i64 = sqlx::query_scalar(
         "INSERT INTO payments (order_id, provider, currency, amount, state, created_ms)
-         VALUES (?1, ?2, ?3, ?4, 'processing', ?5)",
-    )?
-    .execute(params![
-        order_id,
-        provider,
-        order.currency,
-        order.total,
-        now
-    ])?;
-    let payment_id = conn.last_insert_rowid();
-    conn.prepare_cached("UPDATE orders SET payment = 'processing' WHERE id = ?1")?
-        .execute(params![order_id])?;
+         VALUES ($1, $2, $3, $4, 'processing', $5)
+         RETURNING id",
+    )
+    .bind(order_id)
+    .bind(provider)
+    .bind(&order.currency)
+    .bind(order.total)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE orders SET payment = 'processing' WHERE id = $1")
+        .bind(order_id)
+        .execute(conn)
+        .await?;
     Ok(ChargeRequest {
         payment_id,
         order_id,

@@ -24,9 +24,13 @@
 //! arrives after its hold ran out (a slow one) takes a seat and stock again if there are
 //! any, and is otherwise refunded, the order's `note` saying why.
 //!
-//! Every write here runs in a `BEGIN IMMEDIATE` transaction, so stock and seats are changed
-//! by one writer at a time; each take is still a conditional UPDATE, backed by the schema's
-//! CHECKs, so no bug can oversell.
+//! Every write here runs in a write transaction ([`Db::write`]): on SQLite one writer at a
+//! time; on PostgreSQL, where several servers may share the database, each decision first
+//! locks the rows it reads (the order's group, the order, its payment). Each take of stock
+//! or a seat is still a conditional UPDATE, backed by the schema's CHECKs, so no bug and no
+//! race can oversell.
+//!
+//! [`Db::write`]: crate::storage::db::Db::write
 
 pub mod checks;
 pub mod machine;
@@ -38,7 +42,6 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use quanzi_api::{ErrorCode, NewOrder, Order, Page, Pay};
-use rusqlite::params;
 
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
@@ -50,7 +53,7 @@ use crate::http::origin::Scheme;
 use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::SignedIn;
 use crate::referral;
-use crate::storage::db::{now_ms, write_tx};
+use crate::storage::db::{attempt, now_ms};
 use crate::storage::idempotency::{self, Answer, IdemKey, IdempotencyKeyHeader, Prior};
 use machine::{apply_answer, place, prepare, Step};
 use rows::{load_order, owned_order};
@@ -119,29 +122,28 @@ pub async fn create_order(
     let key = IdemKey::from_request(&headers, member_id, &Method::POST, "/api/v1/orders", &body)?;
     let cookie_code = referral::cookie_code(&headers, state.scheme.secure());
     let settings = state.commerce.settings;
-    let (answer, replayed) = state
-        .commerce
-        .db
-        .run(move |conn| {
-            idempotency::once(conn, &key, |conn| {
-                let now = now_ms();
-                let body_code = body
-                    .referral_code
-                    .as_deref()
-                    .and_then(quanzi_api::parse_referral_code);
-                let referrer = referral::legacy::referrer_for_order(
-                    conn,
-                    member_id,
-                    cookie_code.as_deref(),
-                    body_code.as_deref(),
-                )?;
-                let id = place(conn, member_id, &body, referrer, now, settings)?;
-                let order = load_order(conn, id, lang, now)?
-                    .ok_or_else(|| AppError::internal("the new order vanished"))?;
-                Answer::json(StatusCode::CREATED, &order)
-            })
+    let (answer, replayed) = idempotency::once(&state.commerce.db, &key, move |conn| {
+        Box::pin(async move {
+            let now = now_ms();
+            let body_code = body
+                .referral_code
+                .as_deref()
+                .and_then(quanzi_api::parse_referral_code);
+            let referrer = referral::referrer_for_order(
+                conn,
+                member_id,
+                cookie_code.as_deref(),
+                body_code.as_deref(),
+            )
+            .await?;
+            let id = place(conn, member_id, &body, referrer, now, settings).await?;
+            let order = load_order(conn, id, lang, now)
+                .await?
+                .ok_or_else(|| AppError::internal("the new order vanished"))?;
+            Answer::json(StatusCode::CREATED, &order)
         })
-        .await?;
+    })
+    .await?;
     Ok(answer.into_response(replayed))
 }
 
@@ -197,50 +199,31 @@ pub async fn pay(
     let commerce = state.commerce.clone();
     let settings = commerce.settings;
     let provider = commerce.payments.name();
-    let first_key = key.clone();
-    let step = state
-        .commerce
-        .db
-        .run(move |conn| {
-            let key = first_key;
-            let now = now_ms();
-            let mut tx = write_tx(conn)?;
-            match idempotency::lookup(&tx, &key, now)? {
-                Prior::Answered(answer) => return Ok(Step::Answered(answer, true)),
-                Prior::Busy => return Err(idempotency::busy()),
-                Prior::Fresh => {}
-            }
-            let prepared = {
-                let sp = tx.savepoint()?;
-                let prepared = prepare(
-                    &sp,
-                    member_id,
-                    order_id,
-                    body.outcome,
-                    now,
-                    settings,
-                    provider,
-                );
-                if prepared.is_ok() {
-                    sp.commit()?;
-                }
-                prepared
-            };
-            let step = match prepared {
-                Ok(request) => {
-                    idempotency::begin(&tx, &key, now)?;
-                    Step::Charge(request)
-                }
+    let now = now_ms();
+    let mut tx = commerce.db.write().await?;
+    let step = match idempotency::claim(&mut tx, &key, now).await? {
+        Prior::Answered(answer) => Step::Answered(answer, true),
+        Prior::Busy => return Err(idempotency::busy()),
+        Prior::Fresh => {
+            let outcome = body.outcome;
+            let prepared = attempt(&mut tx, move |conn| {
+                Box::pin(prepare(
+                    conn, member_id, order_id, outcome, now, settings, provider,
+                ))
+            })
+            .await;
+            match prepared {
+                // The key stays marked at work while the provider is asked.
+                Ok(request) => Step::Charge(request),
                 Err(err) => {
                     let answer = idempotency::answer_of(Err(err))?;
-                    idempotency::finish(&tx, &key, &answer, now)?;
+                    idempotency::finish(&mut tx, &key, &answer, now).await?;
                     Step::Answered(answer, false)
                 }
-            };
-            tx.commit()?;
-            Ok(step)
-        })
-        .await?;
+            }
+        }
+    };
+    tx.commit().await?;
     let request = match step {
         Step::Answered(answer, replayed) => return Ok(answer.into_response(replayed)),
         Step::Charge(request) => request,
@@ -254,21 +237,10 @@ pub async fn pay(
             // Nothing is known: the charge may have gone through. The payment stays
             // `processing` and the sweep soon asks the provider about it by its id (it is
             // never taken as declined without the provider's word). The key is let go.
-            state
-                .commerce
-                .db
-                .run(move |conn| {
-                    let tx = write_tx(conn)?;
-                    tx.prepare_cached(
-                        "UPDATE payments SET poll_ms = ?2
-                         WHERE id = ?1 AND state = 'processing' AND reference IS NULL",
-                    )?
-                    .execute(params![payment_id, now_ms() + expiry::POLL_RETRY_MS])?;
-                    idempotency::abandon(&tx, &key)?;
-                    tx.commit()?;
-                    Ok(())
-                })
-                .await?;
+            let mut tx = commerce.db.write().await?;
+            expiry::ask_again_later(&mut tx, payment_id, now_ms()).await?;
+            idempotency::abandon(&mut tx, &key).await?;
+            tx.commit().await?;
             let mut err = AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::Unavailable,
@@ -284,29 +256,23 @@ pub async fn pay(
         _ => None,
     };
     let declined = charge.state == ChargeState::Declined;
-    let answer = state
-        .commerce
-        .db
-        .run(move |conn| {
-            let now = now_ms();
-            let tx = write_tx(conn)?;
-            apply_answer(&tx, payment_id, &charge, now, settings)?;
-            let answer = if declined {
-                Answer::error(&AppError::new(
-                    StatusCode::PAYMENT_REQUIRED,
-                    ErrorCode::PaymentDeclined,
-                    "the payment was declined; nothing was charged",
-                ))
-            } else {
-                let order = load_order(&tx, order_id, lang, now)?
-                    .ok_or_else(|| AppError::internal("the paid order vanished"))?;
-                Answer::json(StatusCode::OK, &order)?
-            };
-            idempotency::finish(&tx, &key, &answer, now)?;
-            tx.commit()?;
-            Ok(answer)
-        })
-        .await?;
+    let now = now_ms();
+    let mut tx = commerce.db.write().await?;
+    apply_answer(&mut tx, payment_id, &charge, now, settings).await?;
+    let answer = if declined {
+        Answer::error(&AppError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            ErrorCode::PaymentDeclined,
+            "the payment was declined; nothing was charged",
+        ))
+    } else {
+        let order = load_order(&mut tx, order_id, lang, now)
+            .await?
+            .ok_or_else(|| AppError::internal("the paid order vanished"))?;
+        Answer::json(StatusCode::OK, &order)?
+    };
+    idempotency::finish(&mut tx, &key, &answer, now).await?;
+    tx.commit().await?;
     if let Some(poll_at_ms) = pending {
         expiry::poll_later(commerce.clone(), payment_id, poll_at_ms);
     }
@@ -339,11 +305,8 @@ pub async fn get_order(
     SignedIn(member_id): SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<Order>, AppError> {
-    let order = state
-        .commerce
-        .db
-        .run(move |conn| owned_order(conn, id, member_id, lang, now_ms()))
-        .await?;
+    let mut conn = state.commerce.db.pool().acquire().await?;
+    let order = owned_order(&mut conn, id, member_id, lang, now_ms()).await?;
     Ok(Json(order))
 }
 
@@ -375,40 +338,35 @@ pub async fn list_orders(
     })?;
     let limit = parse_limit(query.limit.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
-    let page = state
-        .commerce
-        .db
-        .run(move |conn| {
-            let now = now_ms();
-            let after = cursor.unwrap_or(Cursor {
-                created_ms: i64::MAX,
-                id: i64::MAX,
-            });
-            let rows: Vec<(i64, i64)> = conn
-                .prepare_cached(
-                    "SELECT id, created_ms FROM orders
-                     WHERE member_id = ?1 AND (created_ms, id) < (?2, ?3)
-                     ORDER BY created_ms DESC, id DESC LIMIT ?4",
-                )?
-                .query_map(
-                    params![member_id, after.created_ms, after.id, i64::from(limit) + 1],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?
-                .collect::<Result<_, _>>()?;
-            let has_more = rows.len() > limit as usize;
-            let rows = &rows[..rows.len().min(limit as usize)];
-            let next_cursor = match rows.last() {
-                Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
-                _ => None,
-            };
-            let mut items = Vec::with_capacity(rows.len());
-            for &(id, _) in rows {
-                if let Some(order) = load_order(conn, id, lang, now)? {
-                    items.push(order);
-                }
-            }
-            Ok(Page { items, next_cursor })
-        })
-        .await?;
+    let now = now_ms();
+    let after = cursor.unwrap_or(Cursor {
+        created_ms: i64::MAX,
+        id: i64::MAX,
+    });
+    let mut conn = state.commerce.db.pool().acquire().await?;
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, created_ms FROM orders
+         WHERE member_id = $1 AND (created_ms, id) < ($2, $3)
+         ORDER BY created_ms DESC, id DESC LIMIT $4",
+    )
+    .bind(member_id)
+    .bind(after.created_ms)
+    .bind(after.id)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let has_more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = match rows.last() {
+        Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
+        _ => None,
+    };
+    let mut items = Vec::with_capacity(rows.len());
+    for &(id, _) in rows {
+        if let Some(order) = load_order(&mut conn, id, lang, now).await? {
+            items.push(order);
+        }
+    }
+    let page = Page { items, next_cursor };
     Ok(Json(page))
 }

@@ -2,13 +2,15 @@
 //! the API answers it.
 
 use quanzi_api::{Fulfilment, Money, Order, OrderLine, OrderStatus, PaymentState};
-use rusqlite::{params, Connection, OptionalExtension};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::storage::rows::{product_card, rfc3339};
-use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
+use crate::storage::db::{for_update, u32_at};
+use crate::storage::rows::product_card;
+use crate::storage::rows::{rfc3339, CARD_COLUMNS, CARD_JOIN};
 
 /// What an order buys, as stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +29,7 @@ impl Kind {
         }
     }
 
-    pub fn parse(raw: &str) -> rusqlite::Result<Kind> {
+    pub fn parse(raw: &str) -> Result<Kind, AppError> {
         match raw {
             "solo" => Ok(Kind::Solo),
             "start_group" => Ok(Kind::StartGroup),
@@ -37,12 +39,9 @@ impl Kind {
     }
 }
 
-pub fn bad_column(column: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(
-        0,
-        format!("{column} = {value:?}"),
-        rusqlite::types::Type::Text,
-    )
+/// A stored code this server does not know (the schema's CHECKs make it a bug).
+pub fn bad_column(column: &str, value: &str) -> AppError {
+    AppError::internal(format!("{column} = {value:?}"))
 }
 
 pub fn status_str(status: OrderStatus) -> &'static str {
@@ -58,7 +57,7 @@ pub fn status_str(status: OrderStatus) -> &'static str {
     }
 }
 
-pub fn parse_status(raw: &str) -> rusqlite::Result<OrderStatus> {
+pub fn parse_status(raw: &str) -> Result<OrderStatus, AppError> {
     Ok(match raw {
         "pending_payment" => OrderStatus::PendingPayment,
         "paid" => OrderStatus::Paid,
@@ -72,7 +71,7 @@ pub fn parse_status(raw: &str) -> rusqlite::Result<OrderStatus> {
     })
 }
 
-pub fn parse_payment(raw: &str) -> rusqlite::Result<PaymentState> {
+pub fn parse_payment(raw: &str) -> Result<PaymentState, AppError> {
     Ok(match raw {
         "unpaid" => PaymentState::Unpaid,
         "processing" => PaymentState::Processing,
@@ -223,154 +222,154 @@ impl OrderRow {
     }
 }
 
-pub fn order_row(conn: &Connection, id: i64) -> Result<Option<OrderRow>, AppError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT id, member_id, kind, status, payment, currency, total, fulfilment, group_id,
-                    stock_held, hold_until_ms, note
-             FROM orders WHERE id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            Ok(OrderRow {
-                id: r.get(0)?,
-                member_id: r.get(1)?,
-                kind: Kind::parse(&r.get::<_, String>(2)?)?,
-                status: parse_status(&r.get::<_, String>(3)?)?,
-                payment: parse_payment(&r.get::<_, String>(4)?)?,
-                currency: r.get(5)?,
-                total: r.get(6)?,
-                pickup: r.get::<_, String>(7)? == "pickup",
-                group_id: r.get(8)?,
-                stock_held: r.get(9)?,
-                hold_until_ms: r.get(10)?,
-                note: r
-                    .get::<_, Option<String>>(11)?
-                    .as_deref()
-                    .and_then(Note::parse),
-            })
-        })
-        .optional()?;
-    Ok(row)
+const ORDER_COLUMNS: &str = "id, member_id, kind, status, payment, currency, total, \
+     fulfilment, group_id, stock_held, hold_until_ms, note";
+
+fn order_from(r: &AnyRow) -> Result<OrderRow, AppError> {
+    Ok(OrderRow {
+        id: r.try_get(0)?,
+        member_id: r.try_get(1)?,
+        kind: Kind::parse(r.try_get(2)?)?,
+        status: parse_status(r.try_get(3)?)?,
+        payment: parse_payment(r.try_get(4)?)?,
+        currency: r.try_get(5)?,
+        total: r.try_get(6)?,
+        pickup: r.try_get::<&str, _>(7)? == "pickup",
+        group_id: r.try_get(8)?,
+        stock_held: r.try_get::<i64, _>(9)? != 0,
+        hold_until_ms: r.try_get(10)?,
+        note: r.try_get::<Option<&str>, _>(11)?.and_then(Note::parse),
+    })
 }
 
-pub fn order_of(conn: &Connection, id: i64) -> Result<OrderRow, AppError> {
-    order_row(conn, id)?.ok_or_else(|| AppError::internal(format!("order {id} vanished")))
+async fn read_order(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock: &str,
+) -> Result<Option<OrderRow>, AppError> {
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1{lock}"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| order_from(&r))
+    .transpose()
 }
 
-pub fn order_lines(conn: &Connection, order_id: i64) -> Result<Vec<(i64, u32)>, AppError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT product_id, quantity FROM order_lines WHERE order_id = ?1 ORDER BY position",
-        )?
-        .query_map(params![order_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?)
+pub async fn order_row(conn: &mut AnyConnection, id: i64) -> Result<Option<OrderRow>, AppError> {
+    read_order(conn, id, "").await
+}
+
+/// An order read for a decision about it, locked until the transaction ends: its group
+/// first (the lock order, see [`for_update`]), then the order.
+pub async fn lock_order(conn: &mut AnyConnection, id: i64) -> Result<Option<OrderRow>, AppError> {
+    let lock = for_update(conn);
+    if !lock.is_empty() {
+        // A group-start order gets its group under this lock, so none is missed.
+        let group: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT group_id FROM orders WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(Some(group_id)) = group {
+            sqlx::query("SELECT id FROM group_buys WHERE id = $1 FOR UPDATE")
+                .bind(group_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    read_order(conn, id, lock).await
+}
+
+pub async fn order_of(conn: &mut AnyConnection, id: i64) -> Result<OrderRow, AppError> {
+    order_row(conn, id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("order {id} vanished")))
+}
+
+pub async fn order_lines(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> Result<Vec<(i64, u32)>, AppError> {
+    sqlx::query(
+        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY position",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, u32_at(r, 1)?)))
+    .collect()
 }
 
 /// One order as its owner sees it; `None` when there is no such order.
-pub fn load_order(
-    conn: &Connection,
+pub async fn load_order(
+    conn: &mut AnyConnection,
     id: i64,
     lang: Lang,
     now: i64,
 ) -> Result<Option<Order>, AppError> {
-    type Row = (
-        String,
-        String,
-        String,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        i64,
-    );
-    let row: Option<Row> = conn
-        .prepare_cached(
-            "SELECT status, payment, currency, total, fulfilment, delivery_name, delivery_phone,
-                    delivery_address, pickup_point_id, group_id, hold_until_ms, note, created_ms
-             FROM orders WHERE id = ?1",
-        )?
-        .query_row(params![id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-            ))
-        })
-        .optional()?;
-    let Some((
-        status,
-        payment,
-        currency,
-        total,
-        fulfilment,
-        name,
-        phone,
-        address,
-        point_id,
-        group_id,
-        hold_until_ms,
-        note,
-        created_ms,
-    )) = row
+    let Some(r) = sqlx::query(
+        "SELECT status, payment, currency, total, fulfilment, delivery_name, delivery_phone,
+                delivery_address, pickup_point_id, group_id, hold_until_ms, note, created_ms
+         FROM orders WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
     else {
         return Ok(None);
     };
-    let status = parse_status(&status)?;
-    let (fulfilment, pickup_point) = match (fulfilment.as_str(), point_id) {
+    let status = parse_status(r.try_get(0)?)?;
+    let payment = parse_payment(r.try_get(1)?)?;
+    let currency: String = r.try_get(2)?;
+    let total: i64 = r.try_get(3)?;
+    let point_id: Option<i64> = r.try_get(8)?;
+    let hold_until_ms: Option<i64> = r.try_get(10)?;
+    let (fulfilment, pickup_point) = match (r.try_get::<&str, _>(4)?, point_id) {
         ("pickup", Some(point_id)) => (
             Fulfilment::Pickup { point_id },
-            load_point(conn, point_id, lang)?,
+            load_point(conn, point_id, lang).await?,
         ),
         _ => (
             Fulfilment::Delivery {
-                name: name.unwrap_or_default(),
-                phone: phone.unwrap_or_default(),
-                address: address.unwrap_or_default(),
+                name: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
+                phone: r.try_get::<Option<String>, _>(6)?.unwrap_or_default(),
+                address: r.try_get::<Option<String>, _>(7)?.unwrap_or_default(),
             },
             None,
         ),
     };
-    let lines = conn
-        .prepare_cached(&format!(
-            "SELECT {CARD_COLUMNS}, l.quantity, l.unit_price
-             FROM order_lines l
-             JOIN products pr ON pr.id = l.product_id
-             {CARD_JOIN}
-             WHERE l.order_id = ?1
-             ORDER BY l.position"
-        ))?
-        .query_map(params![id], |r| {
-            let quantity: u32 = r.get(12)?;
-            let unit: i64 = r.get(13)?;
-            Ok(OrderLine {
-                product: product_card(r, lang)?,
-                quantity,
-                unit_price: Money {
-                    amount: unit,
-                    currency: currency.clone(),
-                },
-                subtotal: Money {
-                    amount: unit * i64::from(quantity),
-                    currency: currency.clone(),
-                },
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let lines = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS}, l.quantity, l.unit_price
+         FROM order_lines l
+         JOIN products pr ON pr.id = l.product_id
+         {CARD_JOIN}
+         WHERE l.order_id = $1
+         ORDER BY l.position"
+    )))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|l| {
+        let quantity = u32_at(l, 12)?;
+        let unit: i64 = l.try_get(13)?;
+        Ok(OrderLine {
+            product: product_card(l, lang)?,
+            quantity,
+            unit_price: Money {
+                amount: unit,
+                currency: currency.clone(),
+            },
+            subtotal: Money {
+                amount: unit * i64::from(quantity),
+                currency: currency.clone(),
+            },
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     // A hold means something only while the order waits for its payment.
     let hold_until = match (status, hold_until_ms) {
         (OrderStatus::PendingPayment, Some(ms)) => Some(rfc3339(ms)?),
@@ -379,7 +378,7 @@ pub fn load_order(
     Ok(Some(Order {
         id,
         status,
-        payment: parse_payment(&payment)?,
+        payment,
         lines,
         total: Money {
             amount: total,
@@ -387,33 +386,35 @@ pub fn load_order(
         },
         fulfilment,
         pickup_point,
-        group_id,
+        group_id: r.try_get(9)?,
         hold_until,
-        note: note
-            .as_deref()
+        note: r
+            .try_get::<Option<&str>, _>(11)?
             .and_then(Note::parse)
             .map(|n| n.text(lang).to_owned()),
-        created_at: rfc3339(created_ms)?,
+        created_at: rfc3339(r.try_get(12)?)?,
         server_time: rfc3339(now)?,
     }))
 }
 
 /// An order of `member_id`'s; anyone else's is `not_found` (as if it did not exist).
-pub fn owned_order(
-    conn: &Connection,
+pub async fn owned_order(
+    conn: &mut AnyConnection,
     id: i64,
     member_id: i64,
     lang: Lang,
     now: i64,
 ) -> Result<Order, AppError> {
-    let owner: Option<i64> = conn
-        .prepare_cached("SELECT member_id FROM orders WHERE id = ?1")?
-        .query_row(params![id], |r| r.get(0))
-        .optional()?;
+    let owner: Option<i64> = sqlx::query_scalar("SELECT member_id FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     if owner != Some(member_id) {
         return Err(AppError::not_found("no such order"));
     }
-    load_order(conn, id, lang, now)?.ok_or_else(|| AppError::not_found("no such order"))
+    load_order(conn, id, lang, now)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such order"))
 }
 
 #[cfg(test)]

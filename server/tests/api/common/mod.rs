@@ -1,5 +1,9 @@
-//! Shared by the integration tests: a server on a real SQLite file in a temp dir, a small
-//! Trunk-shaped `dist/`, and one-shot requests.
+//! Shared by the integration tests: a server on a real database, a small Trunk-shaped
+//! `dist/` in a temp dir, and one-shot requests.
+//!
+//! The database is a SQLite file in the temp dir, or, when `QUANZI_TEST_POSTGRES` names a
+//! PostgreSQL server (`postgres://user@host:port/db`, a throwaway cluster: `cargo xtask
+//! test` starts one), a fresh database on it for each test.
 #![allow(dead_code)] // each test file uses a different part of this
 
 use std::collections::HashMap;
@@ -50,6 +54,95 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 pub struct TestApp {
     pub router: Router,
     pub dir: TempDir,
+    /// The test's own database.
+    pub db: TestDb,
+}
+
+/// Where a test's server keeps its data.
+#[derive(Clone, Debug)]
+pub enum TestDb {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl TestDb {
+    /// A new, empty database for one test: a file in `dir`, or a database of its own on the
+    /// PostgreSQL server the environment names.
+    pub async fn fresh(dir: &std::path::Path) -> TestDb {
+        let Ok(server) = std::env::var("QUANZI_TEST_POSTGRES") else {
+            return TestDb::Sqlite(dir.join("data/quanzi.sqlite"));
+        };
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let name = format!(
+            "t{started}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let mut admin = connect(&server).await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create the test database");
+        let mut url = url::Url::parse(&server).expect("QUANZI_TEST_POSTGRES is a URL");
+        url.set_path(&name);
+        TestDb::Postgres(url.to_string())
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(path) => format!("sqlite://{}", path.display()),
+            TestDb::Postgres(url) => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres(_))
+    }
+}
+
+async fn connect(url: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e}"));
+    if url.starts_with("sqlite:") {
+        // The server writes meanwhile; wait for its lock rather than fail.
+        sqlx::query("PRAGMA busy_timeout = 10000")
+            .execute(&mut conn)
+            .await
+            .expect("busy timeout");
+    }
+    conn
+}
+
+impl TestApp {
+    /// A connection of the test's own to its database, beside the server's.
+    pub async fn conn(&self) -> sqlx::AnyConnection {
+        connect(&self.db.url()).await
+    }
+
+    /// Runs SQL (setting up what the API cannot, such as an old timestamp).
+    pub async fn exec(&self, sql: &str) {
+        use sqlx::Executor;
+        self.conn()
+            .await
+            .execute(sqlx::AssertSqlSafe(sql.to_owned()))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// A restart: the server stops, `pause` passes, and a new one starts on the same
+    /// database and files.
+    pub async fn restart_after(&mut self, pause: std::time::Duration, options: Options) {
+        drop(std::mem::replace(&mut self.router, Router::new()));
+        tokio::time::sleep(pause).await;
+        self.router = start(self.dir.path(), &self.db, options).await;
+    }
 }
 
 pub struct Options {
@@ -96,14 +189,15 @@ pub async fn app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
     write_dist(&dist, options.with_index);
-    let router = start(dir.path(), options).await;
-    TestApp { router, dir }
+    let db = TestDb::fresh(dir.path()).await;
+    let router = start(dir.path(), &db, options).await;
+    TestApp { router, dir, db }
 }
 
-/// Starts a server on the test's directory (its database and `dist/`): a second server on
-/// the same file is a restart.
-pub async fn start(dir: &std::path::Path, options: Options) -> Router {
-    quanzi_server::app(&config(dir, options))
+/// Starts a server on the test's directory (`dist/`, uploads) and database: a second
+/// server on the same ones is a restart, or a second instance.
+pub async fn start(dir: &std::path::Path, db: &TestDb, options: Options) -> Router {
+    quanzi_server::app(&config(dir, db, options))
         .await
         .expect("app starts")
 }
@@ -121,18 +215,27 @@ pub async fn app_with_payments(
     );
     let dir = tempfile::tempdir().expect("temp dir");
     write_dist(&dir.path().join("dist"), options.with_index);
-    let mut state = quanzi_server::state(&config(dir.path(), options))
+    let db = TestDb::fresh(dir.path()).await;
+    let mut state = quanzi_server::state(&config(dir.path(), &db, options))
         .await
         .expect("state");
     state.commerce.payments = payments;
     TestApp {
         router: quanzi_server::router(state),
         dir,
+        db,
     }
 }
 
-fn config(dir: &std::path::Path, options: Options) -> quanzi_server::Config {
+fn config(dir: &std::path::Path, db: &TestDb, options: Options) -> quanzi_server::Config {
+    let (db_path, database_url) = match db {
+        TestDb::Sqlite(path) => (path.clone(), None),
+        TestDb::Postgres(url) => (dir.join("data/unused.sqlite"), Some(url.clone())),
+    };
     quanzi_server::Config {
+        database_url,
+        // Uploads live beside the database file, or in data/ when there is none.
+        data_dir: Some(dir.join("data")),
         api_base: options.api_base,
         trusted_proxies: options.trusted_proxies,
         sign_ups_per_hour: options.sign_ups_per_hour,
@@ -145,7 +248,7 @@ fn config(dir: &std::path::Path, options: Options) -> quanzi_server::Config {
         group_window_secs: options.group_window_secs,
         test_payment_delay_secs: options.test_payment_delay_secs,
         expiry_sweep: options.expiry_sweep,
-        ..quanzi_server::Config::new(dir.join("data/quanzi.sqlite"), dir.join("dist"))
+        ..quanzi_server::Config::new(db_path, dir.join("dist"))
     }
 }
 
@@ -470,10 +573,12 @@ pub fn new_post(community: &str, title: &str) -> Value {
     })
 }
 
-/// A row count, straight from the database file.
-pub fn count(app: &TestApp, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db");
-    conn.query_row(sql, [], |r| r.get(0)).expect("count")
+/// A row count (or any integer), straight from the database.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut app.conn().await)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Every `Set-Cookie` of a reply.
@@ -517,23 +622,10 @@ pub fn write_dist_jpeg(app: &TestApp, url: &str, width: u32, height: u32) {
         .expect("write jpeg");
 }
 
-/// The test's database file, opened directly.
-pub fn db(app: &TestApp) -> rusqlite::Connection {
-    rusqlite::Connection::open(app.dir.path().join("data/quanzi.sqlite")).expect("db")
-}
-
 /// A new member with a live session, made straight in the database (an Argon2 sign-up
 /// each would make the 50-member race slow for nothing); returns their id and cookie.
 pub async fn member(app: &TestApp, name: &str) -> (i64, String) {
-    use sqlx::Connection;
-    let path = app.dir.path().join("data/quanzi.sqlite");
-    let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("db");
-    sqlx::query("PRAGMA busy_timeout = 10000")
-        .execute(&mut conn)
-        .await
-        .expect("busy timeout");
+    let mut conn = app.conn().await;
     let id: i64 = sqlx::query_scalar("INSERT INTO members (name) VALUES ($1) RETURNING id")
         .bind(name)
         .fetch_one(&mut conn)
@@ -548,15 +640,26 @@ pub async fn member(app: &TestApp, name: &str) -> (i64, String) {
     (id, format!("quanzi_session={token}"))
 }
 
-/// A number, straight from the database.
-pub fn number(app: &TestApp, sql: &str, param: i64) -> i64 {
-    db(app)
-        .query_row(sql, [param], |r| r.get(0))
+/// A number, straight from the database (`$1` is `param`).
+pub async fn number(app: &TestApp, sql: &str, param: i64) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(param)
+        .fetch_one(&mut app.conn().await)
+        .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
-pub fn stock_of(app: &TestApp, product_id: i64) -> i64 {
-    number(app, "SELECT stock FROM products WHERE id = ?1", product_id)
+/// A text, straight from the database (`$1` is `param`).
+pub async fn text(app: &TestApp, sql: &str, param: i64) -> String {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(param)
+        .fetch_one(&mut app.conn().await)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+pub async fn stock_of(app: &TestApp, product_id: i64) -> i64 {
+    number(app, "SELECT stock FROM products WHERE id = $1", product_id).await
 }
 
 /// A fresh Idempotency-Key.
@@ -699,19 +802,36 @@ pub async fn open_group(router: &Router, cookie: &str, product_id: i64) -> i64 {
 
 /// A copy of product 1 under a new id (the demo store has exactly 30 products, and some
 /// limits need a 31st); returns its id.
-pub fn extra_product(app: &TestApp) -> i64 {
-    let conn = db(app);
-    conn.execute_batch(
+pub async fn extra_product(app: &TestApp) -> i64 {
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO products (community_id, title_zh, title_en, subtitle_zh, subtitle_en,
              currency, solo_price, group_price, group_size, window_hours, stock)
          SELECT community_id, title_zh, title_en, subtitle_zh, subtitle_en, currency,
              solo_price, group_price, group_size, window_hours, stock
-         FROM products WHERE id = 1;
-         INSERT INTO product_images (product_id, position, url, width, height, alt_zh, alt_en)
-         SELECT last_insert_rowid(), position, url, width, height, alt_zh, alt_en
-         FROM product_images WHERE product_id = 1;",
+         FROM products WHERE id = 1
+         RETURNING id",
     )
+    .fetch_one(&mut app.conn().await)
+    .await
     .expect("extra product");
-    conn.query_row("SELECT max(id) FROM products", [], |r| r.get(0))
-        .expect("id")
+    sqlx::query(
+        "INSERT INTO product_images (product_id, position, url, width, height, alt_zh, alt_en)
+         SELECT $1, position, url, width, height, alt_zh, alt_en
+         FROM product_images WHERE product_id = 1",
+    )
+    .bind(id)
+    .execute(&mut app.conn().await)
+    .await
+    .expect("extra product's pictures");
+    id
+}
+
+/// A member's referral code, straight from the database.
+pub async fn code_of(app: &TestApp, member_id: i64) -> String {
+    text(
+        app,
+        "SELECT referral_code FROM members WHERE id = $1",
+        member_id,
+    )
+    .await
 }
