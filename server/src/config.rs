@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::commerce::{context, expiry};
-use crate::http::ratelimit;
+use crate::members::limits;
 use crate::referral;
 use crate::site::shell;
 use crate::storage::db::PoolSettings;
@@ -85,7 +85,7 @@ impl Config {
             data_dir: None,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
-            sign_ups_per_hour: ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
+            sign_ups_per_hour: limits::MAX_SIGN_UPS_PER_ADDRESS,
             public_origin: None,
             embed_origins: Vec::new(),
             embed_example: false,

@@ -28,8 +28,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::commerce::{context, expiry, payment};
 use crate::content::{upload, variant};
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
-use crate::http::{forwarded, origin, ratelimit};
-use crate::members::account;
+use crate::http::{forwarded, origin};
+use crate::members::{account, limits};
 use crate::site::{embed, first_data, preview, shell};
 use crate::storage::db::Db;
 
@@ -57,8 +57,8 @@ pub struct AppState {
     pub db: Db,
     pub web: Arc<shell::Web>,
     pub uploads: Arc<upload::Store>,
-    pub sign_in_limiter: Arc<ratelimit::SignInLimiter>,
-    pub sign_up_limiter: Arc<ratelimit::SignUpLimiter>,
+    /// The sign-in and sign-up limits (counted in the database).
+    pub limits: limits::Limits,
     pub trusted_proxies: Arc<forwarded::TrustedProxies>,
     /// HTTPS or not: the session cookie's `Secure` and the Origin check.
     pub scheme: origin::Scheme,
@@ -143,8 +143,9 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         db,
         web: Arc::new(web),
         uploads: Arc::new(uploads),
-        sign_in_limiter: Arc::new(ratelimit::SignInLimiter::default()),
-        sign_up_limiter: Arc::new(ratelimit::SignUpLimiter::new(config.sign_ups_per_hour)),
+        limits: limits::Limits {
+            sign_ups_per_hour: config.sign_ups_per_hour,
+        },
         trusted_proxies: Arc::new(forwarded::TrustedProxies::new(
             config.trusted_proxies.iter().copied(),
         )),

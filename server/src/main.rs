@@ -62,7 +62,7 @@ struct Cli {
     trusted_proxies: Vec<IpAddr>,
     /// Sign-ups allowed per client address in any hour (the e2e journeys, which all sign
     /// up from 127.0.0.1, raise it).
-    #[arg(long, value_name = "N", default_value_t = quanzi_server::http::ratelimit::MAX_SIGN_UPS_PER_ADDRESS)]
+    #[arg(long, value_name = "N", default_value_t = quanzi_server::members::limits::MAX_SIGN_UPS_PER_ADDRESS)]
     sign_ups_per_hour: usize,
     /// Where people reach the site, e.g. https://shop.example (an http(s) origin, no path).
     /// Share links and link previews' absolute URLs use it, never the Host header. Default:

@@ -3,7 +3,7 @@
 //! `postgres` user's reach) on a free loopback port, started with `pg_ctl` and stopped, its
 //! folder removed, when the [`Cluster`] is dropped. PostgreSQL refuses to run as root, so
 //! as root the server runs as the `postgres` user Debian's package creates; the clients
-//! (`createdb`, `psql`) connect over TCP as anyone.
+//! (`createdb`, the tests) connect over TCP as anyone.
 
 use std::path::{Path, PathBuf};
 
@@ -42,8 +42,9 @@ impl Cluster {
             &["-D", &data, "-U", USER, "-A", "trust", "--no-sync"],
         )?;
         // Durability is not what a throwaway cluster is for: fsync off keeps tests quick.
+        // Each test's servers keep a pool, and tests run side by side: room for them all.
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
             path(&cluster.dir)?
         );
         let log = path(&cluster.dir.join("server.log"))?;
@@ -63,13 +64,6 @@ impl Cluster {
     /// `postgres://quanzi@127.0.0.1:<port>/quanzi`.
     pub fn url(&self) -> String {
         format!("postgres://{USER}@127.0.0.1:{}/{USER}", self.port)
-    }
-
-    /// Runs `file` with psql in one transaction, stopping at its first error.
-    pub fn apply(&self, file: &Path) -> Result {
-        let (file, url, psql) = (path(file)?, self.url(), format!("{BIN_DIR}/psql"));
-        let args = ["-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", &url, "-f", &file];
-        cmd::run(command(&psql, &args))
     }
 
     fn as_owner(&self, tool: &str, args: &[&str]) -> Result {

@@ -54,9 +54,17 @@ pub fn run() -> Result {
         *counts += found;
         result
     });
-    step("PostgreSQL schema", &mut |counts| {
-        let result = postgres_schema();
-        *counts += Counts::one(result.is_ok());
+    step("server tests on PostgreSQL", &mut |counts| {
+        // The same server tests again, each on a database of its own in a throwaway
+        // PostgreSQL 15 cluster, stopped and removed after.
+        let cluster = postgres::Cluster::start()?;
+        let mut tests = command(
+            "cargo",
+            &["test", "--locked", "-p", "quanzi-server", "--test", "api"],
+        );
+        tests.env("QUANZI_TEST_POSTGRES", cluster.url());
+        let (result, found) = run_counting(tests);
+        *counts += found;
         result
     });
     step("server build", &mut |_| build_server(Profile::Test));
@@ -107,24 +115,4 @@ pub fn run() -> Result {
     } else {
         Ok(())
     }
-}
-
-/// The PostgreSQL migrations, in order, on a fresh PostgreSQL 15 cluster: each must apply.
-fn postgres_schema() -> Result {
-    let dir = cmd::root().join("server/migrations/postgres");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(format!("no migrations in {}", dir.display()));
-    }
-    let cluster = postgres::Cluster::start()?;
-    for file in &files {
-        cluster.apply(file)?;
-    }
-    println!("{} PostgreSQL migrations applied", files.len());
-    Ok(())
 }

@@ -4,7 +4,6 @@
 //! or sent back.
 
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -20,7 +19,7 @@ use crate::communities::membership::parse_role;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::ratelimit::{rate_limited, ClientAddr};
+use crate::http::ratelimit::ClientAddr;
 use crate::members::session::{self, Viewer};
 use crate::members::Accounts;
 use crate::referral;
@@ -167,10 +166,7 @@ pub async fn sign_up(
     let name = check::name(&body.name)?;
     let email = check::email(&body.email)?;
     check::password(&body.password)?;
-    state
-        .sign_up_limiter
-        .begin(addr, Instant::now())
-        .map_err(|wait| rate_limited(wait, "too many sign-ups from this address"))?;
+    state.limits.sign_up(&state.db, addr, now_ms()).await?;
     // Checked before the slow hash to spare the work; the UNIQUE index settles races.
     let taken = sqlx::query("SELECT 1 FROM accounts WHERE email = $1")
         .bind(&email)
@@ -276,9 +272,9 @@ pub async fn sign_in(
 ) -> Result<(HeaderMap, Json<Me>), AppError> {
     let email = check::normalize_email(&body.email);
     let attempt = state
-        .sign_in_limiter
-        .begin(&email, addr, Instant::now())
-        .map_err(|wait| rate_limited(wait, "too many failed sign-ins"))?;
+        .limits
+        .sign_in(&state.db, &email, addr, now_ms())
+        .await?;
     let stored = sqlx::query("SELECT member_id, password_hash FROM accounts WHERE email = $1")
         .bind(&email)
         .fetch_optional(state.db.pool())
@@ -304,14 +300,14 @@ pub async fn sign_in(
     })
     .await?;
     let Some(member_id) = member_id else {
-        state.sign_in_limiter.failed(attempt);
+        state.limits.failed(attempt);
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::InvalidCredentials,
             "wrong email or password",
         ));
     };
-    state.sign_in_limiter.succeeded(attempt);
+    state.limits.signed_in(&state.db, attempt).await?;
     let previous = previous_token(&state, &request_headers);
     let mut conn = state.db.pool().acquire().await?;
     if let Some(previous) = previous {

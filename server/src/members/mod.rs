@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod avatar;
+pub mod limits;
 pub mod session;
 
 use std::sync::Arc;
@@ -13,31 +14,28 @@ use utoipa_axum::routes;
 use crate::content::upload;
 use crate::http::forwarded::TrustedProxies;
 use crate::http::origin::Scheme;
-use crate::http::ratelimit::{SignInLimiter, SignUpLimiter};
 use crate::storage::db::Db;
+use limits::Limits;
 
-/// What accounts need of the state: the database, the cookie scheme and the rate limiters.
+/// What accounts need of the state: the database, the cookie scheme and the limits.
 #[derive(Clone)]
 pub struct Accounts {
     pub db: Db,
     pub scheme: Scheme,
-    pub sign_in_limiter: Arc<SignInLimiter>,
-    pub sign_up_limiter: Arc<SignUpLimiter>,
+    pub limits: Limits,
 }
 
 impl<S> FromRef<S> for Accounts
 where
     Db: FromRef<S>,
     Scheme: FromRef<S>,
-    Arc<SignInLimiter>: FromRef<S>,
-    Arc<SignUpLimiter>: FromRef<S>,
+    Limits: FromRef<S>,
 {
     fn from_ref(state: &S) -> Self {
         Accounts {
             db: Db::from_ref(state),
             scheme: Scheme::from_ref(state),
-            sign_in_limiter: Arc::from_ref(state),
-            sign_up_limiter: Arc::from_ref(state),
+            limits: Limits::from_ref(state),
         }
     }
 }
@@ -48,8 +46,7 @@ where
     S: Clone + Send + Sync + 'static,
     Db: FromRef<S>,
     Scheme: FromRef<S>,
-    Arc<SignInLimiter>: FromRef<S>,
-    Arc<SignUpLimiter>: FromRef<S>,
+    Limits: FromRef<S>,
     Arc<TrustedProxies>: FromRef<S>,
     Arc<upload::Store>: FromRef<S>,
 {

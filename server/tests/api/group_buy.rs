@@ -65,7 +65,8 @@ fn member_ids(group: &Value) -> Vec<i64> {
 async fn assert_stock_agrees(app: &TestApp, product_id: i64, initial: i64) {
     let held = number(
         app,
-        "SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
+        "SELECT CAST(coalesce(sum(l.quantity), 0) AS BIGINT)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
          WHERE o.stock_held = 1 AND l.product_id = $1",
         product_id,
     )
@@ -106,7 +107,7 @@ async fn a_group_starts_fills_and_succeeds() {
     // The product's window: 24 hours for this one.
     let window = number(
         &app,
-        "SELECT deadline_ms - created_ms FROM group_buys WHERE id = ?1",
+        "SELECT deadline_ms - created_ms FROM group_buys WHERE id = $1",
         group_id,
     )
     .await;
@@ -311,7 +312,7 @@ async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
     assert_eq!(
         number(
             &app,
-            "SELECT seats_taken FROM group_buys WHERE id = ?1",
+            "SELECT seats_taken FROM group_buys WHERE id = $1",
             group_id
         )
         .await,
@@ -320,7 +321,7 @@ async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
     assert_eq!(
         number(
             &app,
-            "SELECT count(*) FROM group_seats WHERE group_id = ?1",
+            "SELECT count(*) FROM group_seats WHERE group_id = $1",
             group_id
         )
         .await,
@@ -329,7 +330,7 @@ async fn fifty_concurrent_joins_take_exactly_the_seats_left() {
     assert_eq!(
         number(
             &app,
-            "SELECT count(*) FROM orders WHERE group_id = ?1 AND kind = 'join_group'",
+            "SELECT count(*) FROM orders WHERE group_id = $1 AND kind = 'join_group'",
             group_id
         )
         .await,

@@ -1,6 +1,6 @@
 //! The server's integration tests, one binary with a module per capability: two cores link
-//! it once instead of once per file. Each test runs a server on a real SQLite file in a temp
-//! dir (see `common`).
+//! it once instead of once per file. Each test runs a server on a real database of its own:
+//! a SQLite file in a temp dir, or a PostgreSQL database (see `common`).
 
 mod account;
 mod avatar;
@@ -9,6 +9,7 @@ mod comment;
 mod common;
 mod first_data;
 mod group_buy;
+mod instances;
 mod like;
 mod listener;
 mod membership;

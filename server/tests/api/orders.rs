@@ -527,7 +527,7 @@ async fn a_payment_retry_charges_once() {
     assert_eq!(
         number(
             &app,
-            "SELECT count(*) FROM payments WHERE order_id = ?1",
+            "SELECT count(*) FROM payments WHERE order_id = $1",
             id(&order)
         )
         .await,

@@ -185,7 +185,7 @@ async fn a_charge_the_provider_failed_on_is_looked_up_not_declined() {
     assert!(
         number(
             &app,
-            "SELECT poll_ms FROM payments WHERE id = ?1",
+            "SELECT poll_ms FROM payments WHERE id = $1",
             payment_id
         )
         .await
@@ -224,7 +224,7 @@ async fn a_late_approval_of_a_charge_taken_as_declined_is_refunded() {
     for _ in 0..100 {
         payment_id = number(
             &app,
-            "SELECT coalesce(max(id), 0) FROM payments WHERE order_id = ?1",
+            "SELECT coalesce(max(id), 0) FROM payments WHERE order_id = $1",
             id(&order),
         )
         .await;

@@ -167,7 +167,7 @@ impl Default for Options {
             with_index: true,
             api_base: None,
             trusted_proxies: Vec::new(),
-            sign_ups_per_hour: quanzi_server::http::ratelimit::MAX_SIGN_UPS_PER_ADDRESS,
+            sign_ups_per_hour: quanzi_server::members::limits::MAX_SIGN_UPS_PER_ADDRESS,
             public_origin: None,
             embed_origins: Vec::new(),
             embed_example: false,
