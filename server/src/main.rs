@@ -171,7 +171,9 @@ async fn main() -> anyhow::Result<()> {
         test_payment_delay_secs: cli.test_payment_delay_secs,
         expiry_sweep: Some(quanzi_server::commerce::expiry::DEFAULT_SWEEP_EVERY),
     };
-    let app = quanzi_server::app(&config).await?;
+    let state = quanzi_server::state(&config).await?;
+    let db = state.db.clone();
+    let app = quanzi_server::router(state);
     // The one line on stdout; people (and scripts) read it.
     println!("Quanzi is ready on http://{local}");
     // The peer address feeds the rate limiters' per-address counts.
@@ -181,6 +183,10 @@ async fn main() -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // Every request has finished: the connections are closed cleanly (the background
+    // sweep, whose router is gone, takes nothing new; a transaction it had open when the
+    // process ends is rolled back by the database and its job is due again for the others).
+    db.pool().close().await;
     tracing::info!("stopped");
     Ok(())
 }

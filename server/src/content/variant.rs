@@ -66,10 +66,14 @@ pub fn scaled_height(width: u32, height: u32, copy_width: u32) -> u32 {
 }
 
 /// Writes `bytes` to `path` under a name nothing serves, then renames it: a reader never
-/// sees half a file.
+/// sees half a file, and two writers at once (two servers sharing the data directory)
+/// each write a whole file of their own, the last rename winning.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("copy");
-    let partial = path.with_file_name(format!(".{name}.partial"));
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+    let partial = path.with_file_name(format!(".{name}.{suffix}.partial"));
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);

@@ -295,15 +295,25 @@ fn validate(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The advisory lock of loading the demo store on PostgreSQL.
+const DEMO_LOCK: i64 = 0x7175_616e_7a64; // "quanzd"
+
 /// Loads the store into the database if it holds no communities yet, in one transaction.
 /// Returns whether it loaded anything.
 pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::Result<bool> {
-    // Take the write lock before looking, so two servers starting on one fresh file do not
-    // both load the store.
+    // Take the write lock before looking, so two servers starting on one fresh database do
+    // not both load the store (on PostgreSQL a lock of the demo store's own, held until the
+    // commit: its transaction reads before it writes).
     let mut tx = db
         .write()
         .await
         .map_err(|err| anyhow::anyhow!("opening the demo store's transaction: {}", err.message))?;
+    if db.engine() == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(DEMO_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
     let communities: i64 = sqlx::query_scalar("SELECT count(*) FROM communities")
         .fetch_one(&mut *tx)
         .await?;

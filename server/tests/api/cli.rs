@@ -121,6 +121,53 @@ fn a_trusted_proxy_must_be_an_ip_address() {
     );
 }
 
+#[test]
+fn a_database_that_cannot_be_reached_stops_the_start_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    // Nothing listens on port 1; the password must not reach the log.
+    let out = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+        .args(["--port", "0", "--dist"])
+        .arg(dir.path())
+        .env(
+            "QUANZI_DATABASE_URL",
+            "postgres://quanzi:s3cret@127.0.0.1:1/store",
+        )
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot reach the database at postgres://quanzi:***@127.0.0.1:1/store"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "{err}");
+
+    // Another kind of URL, or both engines at once, are refused before anything opens.
+    for args in [
+        vec!["--database-url", "mysql://db.example/store"],
+        vec![
+            "--database-url",
+            "postgres://db.example/store",
+            "--db",
+            "q.sqlite",
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+            .args(["--port", "0"])
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("postgres://") || err.contains("--db"), "{err}");
+    }
+    assert!(
+        !dir.path().join("q.sqlite").exists(),
+        "refused before starting"
+    );
+}
+
 /// Starts the binary with a built-looking dist/ and extra arguments; returns it and the
 /// address it announced.
 fn start_with_app(dir: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {

@@ -258,3 +258,37 @@ async fn failed_sign_ins_count_on_every_server() {
         assert_eq!(reply.error_code(), "rate_limited");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_starting_at_once_migrate_and_fill_a_fresh_database_once() {
+    let (dir, db) = common::unstarted(true).await;
+    let (a, b) = tokio::join!(
+        common::try_start(dir.path(), &db, Options::default()),
+        common::try_start(dir.path(), &db, Options::default()),
+    );
+    let router = a.expect("the first starts");
+    b.expect("the second starts");
+    let app = TestApp { router, dir, db };
+    assert_eq!(
+        common::count(&app, "SELECT count(*) FROM communities").await,
+        4
+    );
+    assert_eq!(
+        common::count(&app, "SELECT count(*) FROM members").await,
+        14
+    );
+    assert_eq!(
+        common::count(&app, "SELECT count(*) FROM products").await,
+        30
+    );
+    assert_eq!(
+        common::count(&app, "SELECT count(DISTINCT referral_code) FROM members").await,
+        14
+    );
+    if app.db.is_postgres() {
+        assert_eq!(
+            common::count(&app, "SELECT count(*) FROM quanzi_schema").await,
+            quanzi_server::storage::db::POSTGRES_MIGRATIONS.len() as i64
+        );
+    }
+}

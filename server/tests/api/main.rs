@@ -23,6 +23,7 @@ mod public_reads;
 mod ratelimit;
 mod recommendation;
 mod referral;
+mod schema;
 mod upload;
 mod variant;
 mod web;

@@ -186,20 +186,32 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn app_with(options: Options) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dist = dir.path().join("dist");
-    write_dist(&dist, options.with_index);
-    let db = TestDb::fresh(dir.path()).await;
+    let (dir, db) = unstarted(options.with_index).await;
     let router = start(dir.path(), &db, options).await;
     TestApp { router, dir, db }
+}
+
+/// A test's directory (with `dist/`) and a fresh database, before any server starts.
+pub async fn unstarted(with_index: bool) -> (TempDir, TestDb) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_dist(&dir.path().join("dist"), with_index);
+    let db = TestDb::fresh(dir.path()).await;
+    (dir, db)
 }
 
 /// Starts a server on the test's directory (`dist/`, uploads) and database: a second
 /// server on the same ones is a restart, or a second instance.
 pub async fn start(dir: &std::path::Path, db: &TestDb, options: Options) -> Router {
-    quanzi_server::app(&config(dir, db, options))
-        .await
-        .expect("app starts")
+    try_start(dir, db, options).await.expect("app starts")
+}
+
+/// [`start`], for a start that may be refused.
+pub async fn try_start(
+    dir: &std::path::Path,
+    db: &TestDb,
+    options: Options,
+) -> anyhow::Result<Router> {
+    quanzi_server::app(&config(dir, db, options)).await
 }
 
 /// A server whose payments go through `payments` in place of the test provider. Its
@@ -213,9 +225,7 @@ pub async fn app_with_payments(
         options.expiry_sweep.is_none(),
         "no sweep with another provider"
     );
-    let dir = tempfile::tempdir().expect("temp dir");
-    write_dist(&dir.path().join("dist"), options.with_index);
-    let db = TestDb::fresh(dir.path()).await;
+    let (dir, db) = unstarted(options.with_index).await;
     let mut state = quanzi_server::state(&config(dir.path(), &db, options))
         .await
         .expect("state");
