@@ -267,7 +267,7 @@ async fn two_servers_starting_at_once_migrate_and_fill_a_fresh_database_once() {
         common::try_start(dir.path(), &db, Options::default()),
     );
     let router = a.expect("the first starts");
-    b.expect("the second starts");
+    let _second = b.expect("the second starts");
     let app = TestApp { router, dir, db };
     assert_eq!(
         common::count(&app, "SELECT count(*) FROM communities").await,

@@ -19,7 +19,7 @@ async fn the_schema_is_migrated_once_and_a_newer_one_is_refused() {
     let app = app().await;
     let known = quanzi_server::storage::db::SQLITE_MIGRATIONS.len() as i64;
     assert_eq!(version(&app).await, known);
-    common::start(app.dir.path(), &app.db, Options::default()).await;
+    let _restarted = common::start(app.dir.path(), &app.db, Options::default()).await;
     assert_eq!(version(&app).await, known, "a restart applies nothing");
 
     if app.db.is_postgres() {
