@@ -68,11 +68,39 @@ impl AppError {
 /// When a client should try again after the database was unreachable.
 const DATABASE_RETRY_SECS: u64 = 2;
 
+/// Whether a database error is the database being away, restarting or busy rather than a
+/// fault: no connection (or it broke), or PostgreSQL's SQLSTATE classes 08 (connection),
+/// 57P0x (shut down, or not yet accepting), 53 (out of resources), 40001/40P01 (a
+/// serialisation failure or deadlock: the transaction was undone and may simply be tried
+/// again), and SQLite's busy/locked (a writer held the lock past the busy timeout).
+fn is_transient(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
+                code.starts_with("08")
+                    || code.starts_with("57P0")
+                    || code.starts_with("53")
+                    || code == "40001"
+                    || code == "40P01"
+            } else {
+                // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+                matches!(code.parse::<i32>(), Ok(n) if n & 0xff == 5 || n & 0xff == 6)
+            }
+        }
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         match err {
-            // No connection to be had: the database is away or overloaded, not broken.
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            // The database is away or busy, not broken: the client is told to come back.
+            err if is_transient(&err) => {
                 tracing::warn!(error = %err, "database unavailable");
                 let mut unavailable = Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,

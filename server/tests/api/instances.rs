@@ -292,3 +292,44 @@ async fn two_servers_starting_at_once_migrate_and_fill_a_fresh_database_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn service_resumes_by_itself_when_the_database_comes_back() {
+    let app = app_with(Options::default()).await;
+    if !app.db.is_postgres() {
+        // A SQLite file does not go away under a running server.
+        return;
+    }
+    let (_, cookie) = member(&app, "买家").await;
+    placed(&app.router, &cookie, solo(&[(6, 1)])).await;
+    // PostgreSQL restarts (as a failover does): every connection the server holds is cut.
+    app.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await;
+    // Each request finds a broken connection at most once: it is told to come back (503
+    // with Retry-After), never given a 500, and the pool reconnects without a restart.
+    let mut answered = 0;
+    for _ in 0..20 {
+        let reply = common::call(
+            &app.router,
+            axum::http::Method::GET,
+            "/api/v1/orders",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        match reply.status {
+            StatusCode::OK => answered += 1,
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert_eq!(reply.error_code(), "unavailable");
+                assert!(!reply.header("retry-after").is_empty());
+            }
+            other => panic!("{other}: {}", reply.text()),
+        }
+    }
+    assert!(answered >= 10, "service resumed: {answered} of 20");
+    let health = common::get(&app.router, "/api/v1/health").await;
+    assert_eq!(health.status, StatusCode::OK);
+}
