@@ -7,6 +7,7 @@ mod avatar;
 mod cli;
 mod comment;
 mod common;
+mod crash;
 mod first_data;
 mod group_buy;
 mod instances;

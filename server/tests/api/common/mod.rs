@@ -102,6 +102,19 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres(_))
     }
+
+    /// A connection of the test's own, beside the servers'.
+    pub async fn conn(&self) -> sqlx::AnyConnection {
+        connect(&self.url()).await
+    }
+
+    /// How a server binary is pointed at this database.
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            TestDb::Sqlite(path) => vec!["--db".into(), path.display().to_string()],
+            TestDb::Postgres(url) => vec!["--database-url".into(), url.clone()],
+        }
+    }
 }
 
 async fn connect(url: &str) -> sqlx::AnyConnection {
@@ -123,7 +136,7 @@ async fn connect(url: &str) -> sqlx::AnyConnection {
 impl TestApp {
     /// A connection of the test's own to its database, beside the server's.
     pub async fn conn(&self) -> sqlx::AnyConnection {
-        connect(&self.db.url()).await
+        self.db.conn().await
     }
 
     /// Runs SQL (setting up what the API cannot, such as an old timestamp).
@@ -635,7 +648,12 @@ pub fn write_dist_jpeg(app: &TestApp, url: &str, width: u32, height: u32) {
 /// A new member with a live session, made straight in the database (an Argon2 sign-up
 /// each would make the 50-member race slow for nothing); returns their id and cookie.
 pub async fn member(app: &TestApp, name: &str) -> (i64, String) {
-    let mut conn = app.conn().await;
+    member_in(&app.db, name).await
+}
+
+/// [`member`], in a database no server of the test's own process runs on.
+pub async fn member_in(db: &TestDb, name: &str) -> (i64, String) {
+    let mut conn = db.conn().await;
     let id: i64 = sqlx::query_scalar("INSERT INTO members (name) VALUES ($1) RETURNING id")
         .bind(name)
         .fetch_one(&mut conn)
