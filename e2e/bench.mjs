@@ -7,9 +7,12 @@ import { chromium } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { Agent, request } from 'undici';
+import { client, joinRate, throughput } from './bench-client.mjs';
 
 const base = process.env.BASE_URL;
 if (!base) throw new Error('BASE_URL is not set: run `cargo xtask bench`');
+
+const { member, openGroup } = client(base);
 
 const RUNS = 7;
 /** The first post card, drawn whole: its title is there (the shell's first paint of the
@@ -38,52 +41,6 @@ async function timeToFirstCard(browser, throttle) {
     await context.close();
   }
   return times;
-}
-
-/** Requests per second for one URL, with `concurrency` requests in flight. */
-async function throughput(path, total, concurrency) {
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < total) {
-      next += 1;
-      const response = await fetch(base + path, { headers: { 'Accept-Encoding': 'br' } });
-      if (!response.ok) failures += 1;
-      await response.arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return { rps: total / seconds, failures };
-}
-
-/** A JSON request as a signed-in member (`cookie`), with an Idempotency-Key on writes. */
-async function call(method, path, body, cookie) {
-  const headers = { 'Content-Type': 'application/json', Origin: base, 'Accept-Language': 'zh-CN' };
-  if (cookie) headers.Cookie = cookie;
-  if (method === 'POST' && path.startsWith('/api/v1/orders')) headers['Idempotency-Key'] = crypto.randomUUID();
-  const response = await fetch(base + path, { method, headers, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null, response };
-}
-
-async function member(name) {
-  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
-  const { status, response } = await call('POST', '/api/v1/account/sign-up', { name, email, password: 'correct horse battery' });
-  if (status !== 201 && status !== 200) throw new Error(`sign-up: HTTP ${status}`);
-  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-const PICKUP = { kind: 'pickup', point_id: 1 };
-
-/** A group of product `productId` started and paid for by `leader`; its id. */
-async function openGroup(leader, productId) {
-  const order = await call('POST', '/api/v1/orders', { purchase: { kind: 'start_group', product_id: productId }, fulfilment: PICKUP }, leader);
-  if (order.status !== 201) throw new Error(`start group: HTTP ${order.status} ${JSON.stringify(order.json)}`);
-  const paid = await call('POST', `/api/v1/orders/${order.json.id}/pay`, { outcome: 'approve' }, leader);
-  if (!paid.json?.group_id) throw new Error(`pay: HTTP ${paid.status} ${JSON.stringify(paid.json)}`);
-  return paid.json.group_id;
 }
 
 /** Script time per second of wall time on a page, from Chromium's own counters. */
@@ -403,22 +360,11 @@ const countdowns = await scriptPerSecond(browser, `/p/${PRODUCT}`, 5);
 await browser.close();
 const joiners = [];
 for (let i = 0; i < 16; i += 1) joiners.push(await member(`bench member ${i}`));
-const joins = groups.slice(0, 60).flatMap((group) => [group, group]);
-let taken = 0;
-let refused = 0;
-const joinStarted = performance.now();
-await Promise.all(joiners.map(async (cookie, worker) => {
-  for (let i = worker; i < joins.length; i += joiners.length) {
-    const { status } = await call('POST', '/api/v1/orders', { purchase: { kind: 'join_group', group_id: joins[i] }, fulfilment: PICKUP }, cookie);
-    if (status === 201) taken += 1;
-    else refused += 1;
-  }
-}));
-const joinSeconds = (performance.now() - joinStarted) / 1000;
+const joined = await joinRate([client(base)], joiners, groups.slice(0, 60));
 
 for (const [path, total] of [['/api/v1/feed?limit=10', 3000], ['/api/v1/products/24', 3000], ['/api/v1/feed?limit=50&community=coffee', 1000]]) {
-  const { rps, failures } = await throughput(path, total, 16);
+  const { rps, failures } = await throughput([base], path, total, 16);
   console.log(`API ${path.padEnd(40)} ${rps.toFixed(0).padStart(6)} req/s  (${total} requests, 16 in flight, ${failures} failed)`);
 }
-console.log(`group joins on one product, 16 in flight        ${(joins.length / joinSeconds).toFixed(0).padStart(6)} joins/s  (${taken} seats taken, ${refused} refused)`);
+console.log(`group joins on one product, 16 in flight        ${joined.rate.toFixed(0).padStart(6)} joins/s  (${joined.taken} seats taken, ${joined.refused} refused)`);
 console.log(`page of ${countdowns.count} live countdowns (/p/${PRODUCT}), script time  ${countdowns.msPerSecond.toFixed(1)} ms per second`);

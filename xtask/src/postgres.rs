@@ -12,7 +12,7 @@ use crate::server::free_port;
 
 /// Debian's PostgreSQL 15 (package `postgresql-15`).
 pub const BIN_DIR: &str = "/usr/lib/postgresql/15/bin";
-/// The superuser and database the tests connect as.
+/// The superuser, and the database the tests start from.
 const USER: &str = "quanzi";
 
 pub struct Cluster {
@@ -52,18 +52,24 @@ impl Cluster {
             "pg_ctl",
             &["-D", &data, "-l", &log, "-o", &options, "-w", "start"],
         )?;
-        let port = port.to_string();
-        let createdb = format!("{BIN_DIR}/createdb");
-        cmd::run(command(
-            &createdb,
-            &["-h", "127.0.0.1", "-p", &port, "-U", USER, USER],
-        ))?;
+        cluster.database(USER)?;
         Ok(cluster)
     }
 
     /// `postgres://quanzi@127.0.0.1:<port>/quanzi`.
     pub fn url(&self) -> String {
         format!("postgres://{USER}@127.0.0.1:{}/{USER}", self.port)
+    }
+
+    /// A new empty database `name` (letters, digits, `_`); its URL.
+    pub fn database(&self, name: &str) -> Result<String> {
+        let createdb = format!("{BIN_DIR}/createdb");
+        let port = self.port.to_string();
+        cmd::run(command(
+            &createdb,
+            &["-h", "127.0.0.1", "-p", &port, "-U", USER, name],
+        ))?;
+        Ok(format!("postgres://{USER}@127.0.0.1:{}/{name}", self.port))
     }
 
     fn as_owner(&self, tool: &str, args: &[&str]) -> Result {

@@ -100,17 +100,33 @@ impl TestServer {
         TestServer::start_with(profile, &[])
     }
 
-    /// A server with extra options (the journeys' short-window server).
+    /// A server with extra options (the journeys' short-window server), on a SQLite file
+    /// of its own.
     pub fn start_with(profile: Profile, options: &[&str]) -> Result<TestServer> {
+        TestServer::start_on(profile, None, options)
+    }
+
+    /// A server on the PostgreSQL database at `database_url`, or (`None`) on a SQLite file of
+    /// its own; its photos in a folder of its own either way.
+    pub fn start_on(
+        profile: Profile,
+        database_url: Option<&str>,
+        options: &[&str],
+    ) -> Result<TestServer> {
         let port = free_port()?;
         let dir = std::env::temp_dir().join(format!("quanzi-xtask-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let db = dir.join("quanzi.sqlite");
+        let database = match database_url {
+            Some(url) => vec!["--database-url".to_owned(), url.to_owned()],
+            None => vec!["--db".to_owned(), path_text(&dir.join("quanzi.sqlite"))?],
+        };
         let child = Command::new(profile.binary())
             .current_dir(root())
-            .args(["--port", &port.to_string(), "--db"])
-            .arg(&db)
+            .args(["--port", &port.to_string()])
+            .args(&database)
+            .arg("--data-dir")
+            .arg(&dir)
             // Every journey signs up its own members, all from 127.0.0.1.
             .args(["--sign-ups-per-hour", "100000"])
             .args(options)
@@ -146,6 +162,12 @@ impl Drop for TestServer {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+fn path_text(path: &std::path::Path) -> Result<String> {
+    path.to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{} is not UTF-8", path.display()))
 }
 
 pub fn free_port() -> Result<u16> {
