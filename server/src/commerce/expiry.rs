@@ -95,12 +95,22 @@ async fn expire_due(db: &Db, now: i64) -> Result<usize, AppError> {
         .chain(holds.into_iter().map(|(at, id)| (at, Due::Hold(id))))
         .collect();
     due.sort();
+    let mut done = 0;
     for (_, item) in &due {
-        let mut tx = db.write().await?;
-        expire(&mut tx, *item, now).await?;
-        tx.commit().await?;
+        // One thing that cannot be settled now (a lock wait too long, a fault) must not
+        // hold up the others: it is still due, and the next sweep tries it again.
+        let expired = async {
+            let mut tx = db.write().await?;
+            expire(&mut tx, *item, now).await?;
+            tx.commit().await?;
+            Ok::<(), AppError>(())
+        };
+        match expired.await {
+            Ok(()) => done += 1,
+            Err(err) => tracing::warn!(error = %err.message, ?item, "could not expire; next sweep"),
+        }
     }
-    Ok(due.len())
+    Ok(done)
 }
 
 /// One due thing, taken under its lock; nothing when another sweep has done it.
@@ -334,8 +344,11 @@ pub async fn flush_refunds(commerce: &Commerce) {
         .bind(now_ms())
         .execute(commerce.db.pool())
         .await;
-        if marked.is_ok() {
-            tracing::info!(payment_id, "refunded");
+        match marked {
+            Ok(_) => tracing::info!(payment_id, "refunded"),
+            // Refunded, but not marked: the claim runs out and the refund is sent again
+            // under the same idempotency key, which the provider answers without paying twice.
+            Err(err) => tracing::warn!(error = %err, payment_id, "could not mark a refund done"),
         }
     }
 }

@@ -309,6 +309,10 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
         .await
         .map_err(|err| anyhow::anyhow!("opening the demo store's transaction: {}", err.message))?;
     if db.engine() == Engine::Postgres {
+        // A second server waits for the first's load, however long it takes.
+        sqlx::query("SET LOCAL statement_timeout = 0")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(DEMO_LOCK)
             .execute(&mut *tx)
@@ -336,6 +340,7 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
         }
         if points == 0 {
             add_pickup_points(&mut tx, &store).await?;
+            move_sequences(&mut tx, db.engine(), &["pickup_points"]).await?;
         }
         tx.commit().await?;
         return Ok(true);
@@ -344,10 +349,25 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
     insert(&mut tx, &store, now).await?;
     add_people(&mut tx, &store, now).await?;
     add_pickup_points(&mut tx, &store).await?;
-    if db.engine() == Engine::Postgres {
-        // The store brings its own ids; PostgreSQL's identity columns do not move past
-        // them by themselves, and the next new member would be given id 1 again.
-        for table in ["members", "products", "posts", "pickup_points"] {
+    move_sequences(
+        &mut tx,
+        db.engine(),
+        &["members", "products", "posts", "pickup_points"],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The store brings its own ids; PostgreSQL's identity columns do not move past them by
+/// themselves, and the next new member would be given id 1 again. (SQLite's do.)
+async fn move_sequences(
+    tx: &mut AnyConnection,
+    engine: Engine,
+    tables: &[&str],
+) -> anyhow::Result<()> {
+    if engine == Engine::Postgres {
+        for table in tables {
             sqlx::query(AssertSqlSafe(format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
@@ -356,8 +376,7 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
             .await?;
         }
     }
-    tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
 
 async fn add_pickup_points(tx: &mut AnyConnection, store: &Store) -> anyhow::Result<()> {

@@ -72,7 +72,8 @@ const DATABASE_RETRY_SECS: u64 = 2;
 /// fault: no connection (or it broke), or PostgreSQL's SQLSTATE classes 08 (connection),
 /// 57P0x (shut down, or not yet accepting), 53 (out of resources), 40001/40P01 (a
 /// serialisation failure or deadlock: the transaction was undone and may simply be tried
-/// again), and SQLite's busy/locked (a writer held the lock past the busy timeout).
+/// again), 57014 (the statement timeout: a wait for a row lock too long) and 55P03 (a lock
+/// not available), and SQLite's busy/locked (a writer held the lock past the busy timeout).
 fn is_transient(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => true,
@@ -85,8 +86,7 @@ fn is_transient(err: &sqlx::Error) -> bool {
                 code.starts_with("08")
                     || code.starts_with("57P0")
                     || code.starts_with("53")
-                    || code == "40001"
-                    || code == "40P01"
+                    || ["40001", "40P01", "57014", "55P03"].contains(&code.as_ref())
             } else {
                 // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
                 matches!(code.parse::<i32>(), Ok(n) if n & 0xff == 5 || n & 0xff == 6)

@@ -177,6 +177,9 @@ impl Db {
         let known = migrations.len() as i64;
         let mut conn = self.pool.acquire().await?;
         if self.engine == Engine::Postgres {
+            // A server starting while another migrates waits as long as that takes (this
+            // connection leaves the pool afterwards, so no request inherits the setting).
+            conn.execute("SET statement_timeout = 0").await?;
             // Held by this connection until it unlocks (or dies with it).
             sqlx::query("SELECT pg_advisory_lock($1)")
                 .bind(MIGRATION_LOCK)
@@ -244,6 +247,7 @@ impl Db {
                 .bind(MIGRATION_LOCK)
                 .execute(&mut *conn)
                 .await?;
+            conn.detach().close().await?;
         }
         result
     }

@@ -12,12 +12,12 @@ use axum::response::{IntoResponse, Response};
 use quanzi_api::{ApiError, ApiErrorBody, ErrorCode, IDEMPOTENCY_HEADER};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
 use crate::http::error::AppError;
-use crate::storage::db::{attempt, now_ms, BoxFuture, Db};
+use crate::storage::db::{attempt, for_update, now_ms, BoxFuture, Db};
 
 /// Longest key accepted; a UUID is 36.
 pub const KEY_MAX_CHARS: usize = 200;
@@ -26,6 +26,8 @@ pub const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 /// A request still marked at work after this long never finished (the server stopped
 /// mid-way); its key is let go, so a retry can try again.
 pub const STALE_MS: i64 = 60 * 1000;
+/// How often a claim tries again when the key it found was let go meanwhile.
+const CLAIM_TRIES: usize = 3;
 /// Set on an answer that is a stored one.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 
@@ -140,39 +142,53 @@ pub enum Prior {
 /// waits for the first's transaction and then sees its answer. The same key with another
 /// request is `422 idempotency_key_reused`.
 pub async fn claim(conn: &mut AnyConnection, key: &IdemKey, now: i64) -> Result<Prior, AppError> {
-    // A request at work for longer than this never finished: its key is let go.
+    // A request at work for longer than this never finished (its server stopped): its key
+    // is let go for the same request. Another request with the key is refused below.
     sqlx::query(
         "DELETE FROM idempotency_keys
-         WHERE member_id = $1 AND idem_key = $2 AND status IS NULL AND created_ms < $3",
-    )
-    .bind(key.member_id)
-    .bind(&key.key)
-    .bind(now - STALE_MS)
-    .execute(&mut *conn)
-    .await?;
-    let marked = sqlx::query(
-        "INSERT INTO idempotency_keys (member_id, idem_key, fingerprint, status, body, created_ms)
-         VALUES ($1, $2, $3, NULL, NULL, $4)
-         ON CONFLICT (member_id, idem_key) DO NOTHING",
+         WHERE member_id = $1 AND idem_key = $2 AND fingerprint = $3 AND status IS NULL
+           AND created_ms < $4",
     )
     .bind(key.member_id)
     .bind(&key.key)
     .bind(&key.fingerprint[..])
-    .bind(now)
+    .bind(now - STALE_MS)
     .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if marked == 1 {
-        return Ok(Prior::Fresh);
-    }
-    let (fingerprint, status, body): (Vec<u8>, Option<i64>, Option<String>) = sqlx::query_as(
-        "SELECT fingerprint, status, body FROM idempotency_keys
-         WHERE member_id = $1 AND idem_key = $2",
-    )
-    .bind(key.member_id)
-    .bind(&key.key)
-    .fetch_one(&mut *conn)
     .await?;
+    // The row found may be gone by the time it is read (its request failed and let it go):
+    // then the key is tried again.
+    let mut found = None;
+    for _ in 0..CLAIM_TRIES {
+        let marked = sqlx::query(
+            "INSERT INTO idempotency_keys (member_id, idem_key, fingerprint, status, body, created_ms)
+             VALUES ($1, $2, $3, NULL, NULL, $4)
+             ON CONFLICT (member_id, idem_key) DO NOTHING",
+        )
+        .bind(key.member_id)
+        .bind(&key.key)
+        .bind(&key.fingerprint[..])
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if marked == 1 {
+            return Ok(Prior::Fresh);
+        }
+        found = sqlx::query_as::<_, (Vec<u8>, Option<i64>, Option<String>)>(
+            "SELECT fingerprint, status, body FROM idempotency_keys
+             WHERE member_id = $1 AND idem_key = $2",
+        )
+        .bind(key.member_id)
+        .bind(&key.key)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if found.is_some() {
+            break;
+        }
+    }
+    let Some((fingerprint, status, body)) = found else {
+        return Err(busy());
+    };
     if fingerprint != key.fingerprint {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -201,6 +217,21 @@ pub fn busy() -> AppError {
     );
     err.retry_after = Some(1);
     err
+}
+
+/// Locks a key claimed earlier (its request at work, waiting on the payment provider) before
+/// the rows its answer changes, in the order [`claim`] took them: a retry claiming it at
+/// the same time waits rather than deadlocks.
+pub async fn lock(conn: &mut AnyConnection, key: &IdemKey) -> Result<(), AppError> {
+    let lock = for_update(conn);
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT status FROM idempotency_keys WHERE member_id = $1 AND idem_key = $2{lock}"
+    )))
+    .bind(key.member_id)
+    .bind(&key.key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(())
 }
 
 /// Stores a key's answer (the key may be fresh or at work).

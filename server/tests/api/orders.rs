@@ -438,6 +438,35 @@ async fn bad_orders_are_refused_with_clear_codes() {
 }
 
 #[tokio::test]
+async fn a_key_left_at_work_by_a_stopped_server_is_let_go_only_for_its_own_request() {
+    let app = app().await;
+    let (me, cookie) = member(&app, "买家").await;
+    // A request of another body took "left-1" two minutes ago and its server stopped
+    // mid-way (stale after a minute; kept for a day).
+    let fingerprint = if app.db.is_postgres() {
+        "decode(repeat('ab', 32), 'hex')"
+    } else {
+        "randomblob(32)"
+    };
+    let taken = quanzi_server::storage::db::now_ms() - 2 * 60 * 1000;
+    app.exec(&format!(
+        "INSERT INTO idempotency_keys (member_id, idem_key, fingerprint, status, body, created_ms)
+         VALUES ({me}, 'left-1', {fingerprint}, NULL, NULL, {taken})"
+    ))
+    .await;
+    // Another request with that key is still refused: it is not the one that took it.
+    let reused = order_with_key(&app.router, &cookie, "left-1", solo(&[(2, 1)])).await;
+    assert_eq!(
+        reused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reused.text()
+    );
+    assert_eq!(reused.error_code(), "idempotency_key_reused");
+    assert_eq!(count(&app, "SELECT count(*) FROM orders").await, 0);
+}
+
+#[tokio::test]
 async fn an_order_needs_a_key_and_a_retry_with_it_places_nothing_new() {
     let app = app().await;
     let (_, cookie) = member(&app, "买家").await;

@@ -15,7 +15,7 @@ use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::storage::db::for_update;
+use crate::storage::db::{for_update, now_ms};
 use crate::storage::idempotency::Answer;
 
 /// A paid order the machine cannot carry on with goes back in full.
@@ -37,7 +37,7 @@ pub async fn place(
     member_id: i64,
     new: &NewOrder,
     referrer: Option<i64>,
-    now: i64,
+    mut now: i64,
     settings: OrderSettings,
 ) -> Result<i64, AppError> {
     let solo_lines = match &new.purchase {
@@ -90,6 +90,8 @@ pub async fn place(
             let group = group_buy::group_row(conn, *group_id)
                 .await?
                 .ok_or_else(|| AppError::not_found("no such group"))?;
+            // Its seat is decided by the clock after the group's lock.
+            now = now_ms().max(now);
             currency = Some(group.currency.clone());
             priced.push((group.product_id, 1, group.price));
             (Kind::JoinGroup, Some(group))
@@ -228,9 +230,10 @@ async fn approve(
                     group_buy::take_seat(conn, &group, order.member_id, order_id, now).await
                 {
                     let note = match err.code {
+                        // Not the group's answer but ours (the database): nothing is decided.
+                        _ if !err.status.is_client_error() => return Err(err),
                         ErrorCode::GroupFull | ErrorCode::GroupClosed => Note::LateGroupFull,
                         ErrorCode::AlreadyInGroup => Note::LateAlreadyInGroup,
-                        ErrorCode::Internal => return Err(err),
                         _ => Note::LateGroupEnded,
                     };
                     return refund(conn, order_id, note).await;
@@ -306,6 +309,8 @@ pub async fn apply_answer(
     // The lock order: the order's group and the order, then the payment, read again under
     // the lock (a timer and a sweep on two servers may bring the same answer at once).
     lock_order(conn, order_id).await?;
+    // Decided by the clock after the locks: a wait for them must not make it look earlier.
+    let now = now_ms().max(now);
     let lock = for_update(conn);
     let state: String = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT state FROM payments WHERE id = $1{lock}"
@@ -386,6 +391,7 @@ pub async fn prepare(
         .await?
         .filter(|o| o.member_id == member_id)
         .ok_or_else(|| AppError::not_found("no such order"))?;
+    let now = now_ms().max(now);
     match order.status {
         OrderStatus::PendingPayment => {}
         OrderStatus::Cancelled

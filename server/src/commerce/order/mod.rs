@@ -58,6 +58,10 @@ use crate::storage::idempotency::{self, Answer, IdemKey, IdempotencyKeyHeader, P
 use machine::{apply_answer, place, prepare, Step};
 use rows::{load_order, owned_order};
 
+/// How long a payment waits for the provider's answer before it is taken as unanswered
+/// (and asked about again later): well inside [`idempotency::STALE_MS`].
+const PROVIDER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the order handlers need of the state: the commerce machinery (database, payment
 /// provider, settings) and the cookie scheme (the referral cookie's name).
 #[derive(Clone)]
@@ -229,17 +233,24 @@ pub async fn pay(
         Step::Charge(request) => request,
     };
     let payment_id = request.payment_id;
-    let charged = commerce.payments.charge(&request).await;
+    // Bounded well inside the key's staleness: a retry must never take the key over while
+    // this request is still waiting for the provider.
+    let charged = tokio::time::timeout(PROVIDER_WAIT, commerce.payments.charge(&request)).await;
     let charge = match charged {
-        Ok(charge) => charge,
-        Err(err) => {
-            tracing::error!(error = %err, payment_id, "the payment provider failed");
+        Ok(Ok(charge)) => charge,
+        failed => {
+            let why = match failed {
+                Ok(Err(err)) => err.to_string(),
+                _ => format!("no answer within {} s", PROVIDER_WAIT.as_secs()),
+            };
+            tracing::error!(error = %why, payment_id, "the payment provider failed");
             // Nothing is known: the charge may have gone through. The payment stays
             // `processing` and the sweep soon asks the provider about it by its id (it is
-            // never taken as declined without the provider's word). The key is let go.
+            // never taken as declined without the provider's word). The key is let go
+            // (first: keys are locked before the rows their requests change).
             let mut tx = commerce.db.write().await?;
-            expiry::ask_again_later(&mut tx, payment_id, now_ms()).await?;
             idempotency::abandon(&mut tx, &key).await?;
+            expiry::ask_again_later(&mut tx, payment_id, now_ms()).await?;
             tx.commit().await?;
             let mut err = AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -256,9 +267,10 @@ pub async fn pay(
         _ => None,
     };
     let declined = charge.state == ChargeState::Declined;
-    let now = now_ms();
     let mut tx = commerce.db.write().await?;
-    apply_answer(&mut tx, payment_id, &charge, now, settings).await?;
+    idempotency::lock(&mut tx, &key).await?;
+    apply_answer(&mut tx, payment_id, &charge, now_ms(), settings).await?;
+    let now = now_ms();
     let answer = if declined {
         Answer::error(&AppError::new(
             StatusCode::PAYMENT_REQUIRED,

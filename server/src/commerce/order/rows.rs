@@ -3,7 +3,7 @@
 
 use quanzi_api::{Fulfilment, Money, Order, OrderLine, OrderStatus, PaymentState};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Connection, Row};
 
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
@@ -265,21 +265,36 @@ pub async fn order_row(conn: &mut AnyConnection, id: i64) -> Result<Option<Order
 /// first (the lock order, see [`for_update`]), then the order.
 pub async fn lock_order(conn: &mut AnyConnection, id: i64) -> Result<Option<OrderRow>, AppError> {
     let lock = for_update(conn);
-    if !lock.is_empty() {
-        // A group-start order gets its group under this lock, so none is missed.
-        let group: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT group_id FROM orders WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if let Some(Some(group_id)) = group {
+    if lock.is_empty() {
+        return order_row(conn, id).await;
+    }
+    // A group-start order gets its group when its payment is approved, under the order's
+    // lock: if that happened while this waited for the lock, the group is not locked yet.
+    // The savepoint lets go of the order, and the next try locks both in order (a group,
+    // once given, stays: the second try holds).
+    for _ in 0..2 {
+        let mut savepoint = conn.begin().await?;
+        let group: Option<i64> = sqlx::query_scalar("SELECT group_id FROM orders WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *savepoint)
+            .await?
+            .flatten();
+        if let Some(group_id) = group {
             sqlx::query("SELECT id FROM group_buys WHERE id = $1 FOR UPDATE")
                 .bind(group_id)
-                .execute(&mut *conn)
+                .execute(&mut *savepoint)
                 .await?;
         }
+        let order = read_order(&mut savepoint, id, lock).await?;
+        if order.as_ref().is_none_or(|o| o.group_id == group) {
+            savepoint.commit().await?;
+            return Ok(order);
+        }
+        savepoint.rollback().await?;
     }
-    read_order(conn, id, lock).await
+    Err(AppError::internal(format!(
+        "order {id} kept changing its group"
+    )))
 }
 
 pub async fn order_of(conn: &mut AnyConnection, id: i64) -> Result<OrderRow, AppError> {
