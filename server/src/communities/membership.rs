@@ -95,6 +95,25 @@ pub async fn may_delete(
         .is_some_and(Role::moderates))
 }
 
+/// The communities `viewer` moderates: where they may delete anyone's posts and comments.
+pub async fn moderated_by(
+    conn: &mut AnyConnection,
+    viewer: i64,
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT community_id, role FROM memberships WHERE member_id = $1")
+            .bind(viewer)
+            .fetch_all(conn)
+            .await?;
+    let mut moderated = std::collections::HashSet::new();
+    for (community_id, role) in rows {
+        if parse_role(&role)?.moderates() {
+            moderated.insert(community_id);
+        }
+    }
+    Ok(moderated)
+}
+
 /// The most recent joiners, newest first.
 pub async fn faces(
     conn: &mut AnyConnection,

@@ -8,7 +8,7 @@ use quanzi_api::{ErrorCode, FeedQuery, Page, Post};
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::communities::membership::community_by_slug;
-use crate::content::post::load_post;
+use crate::content::post::load_posts;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_id, parse_limit, parse_slug, Cursor};
@@ -103,13 +103,12 @@ pub async fn feed(
         ),
         _ => None,
     };
-    let mut items = Vec::with_capacity(page_rows.len());
-    for row in page_rows {
-        // Read right after the ids; a post deleted in between is simply skipped.
-        if let Some(post) = load_post(&mut conn, row.try_get(0)?, lang, viewer).await? {
-            items.push(post);
-        }
-    }
+    let ids = page_rows
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<Vec<i64>, _>>()?;
+    // Read right after the ids; a post deleted in between is simply left out.
+    let items = load_posts(&mut conn, &ids, lang, viewer).await?;
     let page = Page { items, next_cursor };
     Ok(Json(page))
 }

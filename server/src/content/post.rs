@@ -2,6 +2,8 @@
 //! `DELETE /posts/{id}`, and how a post is read from the database (the feed and the
 //! product page reuse these readers).
 
+use std::collections::{HashMap, HashSet};
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -9,7 +11,7 @@ use quanzi_api::post::{POST_MAX_IMAGES, POST_MAX_PRODUCTS};
 use quanzi_api::{CommunityRef, ErrorCode, Image, NewPost, Post, PostSummary, ProductCard};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::communities::membership::{community_by_slug, may_delete, role_of};
+use crate::communities::membership::{community_by_slug, may_delete, moderated_by, role_of};
 use crate::content::upload;
 use crate::content::ContentState;
 use crate::http::body::JsonBody;
@@ -63,54 +65,124 @@ pub async fn load_post(
     lang: Lang,
     viewer: Option<i64>,
 ) -> Result<Option<Post>, AppError> {
-    let row = sqlx::query(AssertSqlSafe(format!(
+    Ok(load_posts(conn, &[id], lang, viewer).await?.pop())
+}
+
+/// `$start, $start+1, …` for `n` values, for `IN (…)`.
+fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads posts in full, in the order of `ids` (a missing one is left out), with a fixed
+/// number of queries whatever their count: a page of the feed is five reads, not five per
+/// post.
+pub async fn load_posts(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    lang: Lang,
+    viewer: Option<i64>,
+) -> Result<Vec<Post>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let among = placeholders(1, ids.len());
+    // The statements are ours: fixed text and numbered parameters only.
+    let bind_all = |sql: String| {
+        ids.iter()
+            .fold(sqlx::query(AssertSqlSafe(sql)), |q, id| q.bind(*id))
+    };
+    let rows = bind_all(format!(
         "SELECT p.id, p.title, p.body, p.title_en, p.body_en, {LIKE_COUNT}, {COMMENT_COUNT},
                 p.created_ms, c.slug, c.name_zh, c.name_en, c.id,
                 {AUTHOR_COLUMNS}
          FROM posts p
          JOIN communities c ON c.id = p.community_id
          JOIN members m ON m.id = p.author_id
-         WHERE p.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&mut *conn)
+         WHERE p.id IN ({among})"
+    ))
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(r) = row else {
-        return Ok(None);
-    };
-    let id: i64 = r.try_get(0)?;
-    let body: Vec<String> = serde_json::from_str(&pick_text(lang, r.try_get(2)?, r.try_get(4)?))?;
-    let community_id: i64 = r.try_get(11)?;
-    let author = author(&r, 12, lang)?;
-    let viewer_liked = match viewer {
+    let mut images: HashMap<i64, Vec<Image>> = HashMap::new();
+    for r in bind_all(format!(
+        "SELECT url, width, height, alt_zh, alt_en, post_id FROM post_images
+         WHERE post_id IN ({among}) ORDER BY post_id, position"
+    ))
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        images
+            .entry(r.try_get(5)?)
+            .or_default()
+            .push(image(&r, 0, lang)?);
+    }
+    let mut products: HashMap<i64, Vec<ProductCard>> = HashMap::new();
+    for r in bind_all(format!(
+        "SELECT {CARD_COLUMNS}, pp.post_id FROM post_products pp
+         JOIN products pr ON pr.id = pp.product_id
+         {CARD_JOIN}
+         WHERE pp.post_id IN ({among})
+         ORDER BY pp.post_id, pp.position"
+    ))
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        products
+            .entry(r.try_get(12)?)
+            .or_default()
+            .push(product_card(&r, lang)?);
+    }
+    let (liked, moderated) = match viewer {
         Some(viewer) => {
-            sqlx::query("SELECT 1 FROM post_likes WHERE post_id = $1 AND member_id = $2")
-                .bind(id)
+            let sql = format!(
+                "SELECT post_id FROM post_likes WHERE post_id IN ({among}) AND member_id = ${}",
+                ids.len() + 1
+            );
+            let liked: HashSet<i64> = ids
+                .iter()
+                .fold(sqlx::query_scalar(AssertSqlSafe(sql)), |q, id| q.bind(*id))
                 .bind(viewer)
-                .fetch_optional(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await?
-                .is_some()
+                .into_iter()
+                .collect();
+            (liked, moderated_by(conn, viewer).await?)
         }
-        None => false,
+        None => (HashSet::new(), HashSet::new()),
     };
-    let can_delete = may_delete(conn, community_id, author.id, viewer).await?;
-    Ok(Some(Post {
-        id,
-        author,
-        title: pick_text(lang, r.try_get(1)?, r.try_get(3)?),
-        body,
-        images: post_images(conn, id, lang).await?,
-        community: CommunityRef {
-            slug: r.try_get(8)?,
-            name: lang.pick(r.try_get(9)?, r.try_get(10)?),
-        },
-        like_count: u32_at(&r, 5)?,
-        comment_count: u32_at(&r, 6)?,
-        created_at: rfc3339(r.try_get(7)?)?,
-        products: product_cards(conn, id, lang).await?,
-        viewer_liked,
-        can_delete,
-    }))
+    let mut posts: HashMap<i64, Post> = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let body: Vec<String> =
+            serde_json::from_str(&pick_text(lang, r.try_get(2)?, r.try_get(4)?))?;
+        let community_id: i64 = r.try_get(11)?;
+        let author = author(r, 12, lang)?;
+        let can_delete =
+            viewer.is_some_and(|v| v == author.id || moderated.contains(&community_id));
+        posts.insert(
+            id,
+            Post {
+                id,
+                title: pick_text(lang, r.try_get(1)?, r.try_get(3)?),
+                body,
+                images: images.remove(&id).unwrap_or_default(),
+                community: CommunityRef {
+                    slug: r.try_get(8)?,
+                    name: lang.pick(r.try_get(9)?, r.try_get(10)?),
+                },
+                like_count: u32_at(r, 5)?,
+                comment_count: u32_at(r, 6)?,
+                created_at: rfc3339(r.try_get(7)?)?,
+                products: products.remove(&id).unwrap_or_default(),
+                viewer_liked: liked.contains(&id),
+                can_delete,
+                author,
+            },
+        );
+    }
+    Ok(ids.iter().filter_map(|id| posts.remove(id)).collect())
 }
 
 /// A post as checked: every text trimmed and within bounds, ids de-duplicated.
@@ -336,45 +408,6 @@ pub async fn summaries_for_product(
         });
     }
     Ok(out)
-}
-
-async fn post_images(
-    conn: &mut AnyConnection,
-    post_id: i64,
-    lang: Lang,
-) -> Result<Vec<Image>, AppError> {
-    let rows = sqlx::query(
-        "SELECT url, width, height, alt_zh, alt_en FROM post_images
-         WHERE post_id = $1 ORDER BY position",
-    )
-    .bind(post_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| image(r, 0, lang))
-        .collect::<Result<_, _>>()?)
-}
-
-async fn product_cards(
-    conn: &mut AnyConnection,
-    post_id: i64,
-    lang: Lang,
-) -> Result<Vec<ProductCard>, AppError> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {CARD_COLUMNS} FROM post_products pp
-         JOIN products pr ON pr.id = pp.product_id
-         {CARD_JOIN}
-         WHERE pp.post_id = $1
-         ORDER BY pp.position"
-    )))
-    .bind(post_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| product_card(r, lang))
-        .collect::<Result<_, _>>()?)
 }
 
 /// The original text, or its English translation when English is wanted and there is one.

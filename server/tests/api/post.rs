@@ -517,3 +517,41 @@ async fn html_and_script_in_posts_come_back_verbatim_as_json_strings() {
     let feed = get_ok(&app.router, "/api/v1/feed?limit=1", "zh-CN").await;
     assert_eq!(feed["items"][0]["title"], img);
 }
+
+#[tokio::test]
+async fn a_feed_page_says_per_post_what_its_reader_may_do() {
+    let app = app().await;
+    // Member 1 moderates 新手妈妈 (mothers) and belongs to 摄影 without moderating it.
+    let moderator = common::sign_in_demo(&app.router, 1).await;
+    let page = |cookie: Option<String>, slug: &'static str| {
+        let router = app.router.clone();
+        async move {
+            common::get_as(
+                &router,
+                cookie.as_deref(),
+                &format!("/api/v1/feed?community={slug}&limit=50"),
+            )
+            .await
+        }
+    };
+    let mothers = page(Some(moderator.clone()), "mothers").await;
+    let posts = mothers["items"].as_array().cloned().unwrap_or_default();
+    assert!(posts.len() > 2, "{mothers}");
+    assert!(
+        posts.iter().all(|p| p["can_delete"] == true),
+        "a moderator may delete any post there"
+    );
+    let photography = page(Some(moderator.clone()), "photography").await;
+    for post in photography["items"].as_array().cloned().unwrap_or_default() {
+        assert_eq!(post["can_delete"], post["author"]["id"] == 1, "{post}");
+    }
+    let guest = page(None, "mothers").await;
+    assert!(guest["items"].as_array().is_some_and(|items| items
+        .iter()
+        .all(|p| p["can_delete"] == false && p["viewer_liked"] == false)));
+    // Every post of the page has its own pictures and products, in their order.
+    let one = posts[0]["id"].as_i64().expect("id");
+    let alone = common::get_as(&app.router, None, &format!("/api/v1/posts/{one}")).await;
+    assert_eq!(alone["images"], posts[0]["images"]);
+    assert_eq!(alone["products"], posts[0]["products"]);
+}
