@@ -142,21 +142,8 @@ pub enum Prior {
 /// waits for the first's transaction and then sees its answer. The same key with another
 /// request is `422 idempotency_key_reused`.
 pub async fn claim(conn: &mut AnyConnection, key: &IdemKey, now: i64) -> Result<Prior, AppError> {
-    // A request at work for longer than this never finished (its server stopped): its key
-    // is let go for the same request. Another request with the key is refused below.
-    sqlx::query(
-        "DELETE FROM idempotency_keys
-         WHERE member_id = $1 AND idem_key = $2 AND fingerprint = $3 AND status IS NULL
-           AND created_ms < $4",
-    )
-    .bind(key.member_id)
-    .bind(&key.key)
-    .bind(&key.fingerprint[..])
-    .bind(now - STALE_MS)
-    .execute(&mut *conn)
-    .await?;
-    // The row found may be gone by the time it is read (its request failed and let it go):
-    // then the key is tried again.
+    // The row found may be gone by the time it is read (its request failed and let it go),
+    // or be one a stopped server left at work: then the key is tried again.
     let mut found = None;
     for _ in 0..CLAIM_TRIES {
         let marked = sqlx::query(
@@ -174,19 +161,36 @@ pub async fn claim(conn: &mut AnyConnection, key: &IdemKey, now: i64) -> Result<
         if marked == 1 {
             return Ok(Prior::Fresh);
         }
-        found = sqlx::query_as::<_, (Vec<u8>, Option<i64>, Option<String>)>(
-            "SELECT fingerprint, status, body FROM idempotency_keys
+        found = sqlx::query_as::<_, (Vec<u8>, Option<i64>, Option<String>, i64)>(
+            "SELECT fingerprint, status, body, created_ms FROM idempotency_keys
              WHERE member_id = $1 AND idem_key = $2",
         )
         .bind(key.member_id)
         .bind(&key.key)
         .fetch_optional(&mut *conn)
         .await?;
-        if found.is_some() {
-            break;
+        match &found {
+            None => continue,
+            // At work for longer than a request ever is: its server stopped mid-way. The key
+            // is let go for the same request (another one is refused below).
+            Some((fingerprint, None, _, created_ms))
+                if *fingerprint == key.fingerprint && now - created_ms > STALE_MS =>
+            {
+                sqlx::query(
+                    "DELETE FROM idempotency_keys
+                     WHERE member_id = $1 AND idem_key = $2 AND status IS NULL AND created_ms = $3",
+                )
+                .bind(key.member_id)
+                .bind(&key.key)
+                .bind(*created_ms)
+                .execute(&mut *conn)
+                .await?;
+                found = None;
+            }
+            Some(_) => break,
         }
     }
-    let Some((fingerprint, status, body)) = found else {
+    let Some((fingerprint, status, body, _)) = found else {
         return Err(busy());
     };
     if fingerprint != key.fingerprint {
@@ -325,5 +329,73 @@ impl utoipa::IntoParams for IdempotencyKeyHeader {
              body, with `Idempotent-Replayed: true`) and does nothing again.",
             quanzi_api::schema::idempotency_key(),
         )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::db::PoolSettings;
+
+    fn key(member_id: i64, body: serde_json::Value) -> Result<IdemKey, AppError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(IDEMPOTENCY_HEADER, HeaderValue::from_static("key-1"));
+        IdemKey::from_request(&headers, member_id, &Method::POST, "/api/v1/orders", &body)
+    }
+
+    /// Claims `key` at `now` in a transaction of its own, committed.
+    async fn claimed(db: &Db, key: &IdemKey, now: i64) -> Result<Prior, AppError> {
+        let mut tx = db.write().await?;
+        let prior = claim(&mut tx, key, now).await?;
+        tx.commit().await?;
+        Ok(prior)
+    }
+
+    #[tokio::test]
+    async fn a_key_left_at_work_is_busy_then_taken_over_by_its_own_request() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::sqlite(&dir.path().join("q.sqlite"), PoolSettings::default()).await?;
+        let member: i64 =
+            sqlx::query_scalar("INSERT INTO members (name) VALUES ('a') RETURNING id")
+                .fetch_one(db.pool())
+                .await?;
+        let fail = |e: AppError| anyhow::anyhow!("{}", e.message);
+        let first = key(member, serde_json::json!({"n": 1})).map_err(fail)?;
+        let t0 = 1_000_000_000;
+        assert!(matches!(
+            claimed(&db, &first, t0).await.map_err(fail)?,
+            Prior::Fresh
+        ));
+        // Its request is still at work (a payment waiting on the provider): a retry waits.
+        let retry = claimed(&db, &first, t0 + STALE_MS / 2)
+            .await
+            .map_err(fail)?;
+        assert!(matches!(retry, Prior::Busy));
+        // Another request with the key is refused, stale or not.
+        let other = key(member, serde_json::json!({"n": 2})).map_err(fail)?;
+        let refused = claimed(&db, &other, t0 + STALE_MS + 1)
+            .await
+            .err()
+            .map(|e| e.code);
+        assert_eq!(refused, Some(ErrorCode::IdempotencyKeyReused));
+        // Past a minute its server must have stopped: the same request takes the key over.
+        let taken = claimed(&db, &first, t0 + STALE_MS + 1)
+            .await
+            .map_err(fail)?;
+        assert!(matches!(taken, Prior::Fresh));
+        // Answered, the key replays that answer.
+        let answer =
+            Answer::json(StatusCode::CREATED, &serde_json::json!({"id": 7})).map_err(fail)?;
+        let mut tx = db.write().await.map_err(fail)?;
+        finish(&mut tx, &first, &answer, t0).await.map_err(fail)?;
+        tx.commit().await?;
+        match claimed(&db, &first, t0 + 2 * STALE_MS)
+            .await
+            .map_err(fail)?
+        {
+            Prior::Answered(replayed) => assert_eq!(replayed, answer),
+            other => panic!("{other:?}"),
+        }
+        Ok(())
     }
 }
