@@ -6,7 +6,8 @@
 //! - An open group past its deadline fails: paid orders are refunded, unpaid ones cancelled.
 //! - A slow payment is asked about again when its provider said to; a charge whose answer
 //!   never came (the provider failed, or the server stopped) is looked up by its payment id.
-//!   No charge is ever taken as declined without the provider saying so.
+//!   No charge is ever taken as declined without the provider saying so. Each ask is taken
+//!   first by one conditional update that moves the next one on, so one server asks.
 //! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
 //!   first so that only one sweep sends it.
 //!
@@ -203,13 +204,19 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
 
 /// Asks the provider about a slow payment and applies its answer.
 pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), AppError> {
-    let reference: Option<Option<String>> =
-        sqlx::query_scalar("SELECT reference FROM payments WHERE id = $1 AND state = 'processing'")
-            .bind(payment_id)
-            .fetch_optional(commerce.db.pool())
-            .await?;
-    let reference = reference.flatten();
-    let Some(reference) = reference else {
+    // Taken by one server: the next ask moves on, so a sweep elsewhere finds it not due.
+    let now = now_ms();
+    let taken: Option<Option<String>> = sqlx::query_scalar(
+        "UPDATE payments SET poll_ms = $2
+         WHERE id = $1 AND state = 'processing' AND reference IS NOT NULL AND poll_ms <= $3
+         RETURNING reference",
+    )
+    .bind(payment_id)
+    .bind(now + POLL_RETRY_MS)
+    .bind(now)
+    .fetch_optional(commerce.db.pool())
+    .await?;
+    let Some(reference) = taken.flatten() else {
         return Ok(());
     };
     let state = match commerce.payments.poll(&reference).await {
@@ -235,6 +242,23 @@ pub async fn settle_payment(commerce: &Commerce, payment_id: i64) -> Result<(), 
 /// it says: its answer, or (it has no such charge) declined. A provider that cannot say is
 /// asked again later; the charge is never given up on without its word.
 pub async fn look_up_payment(commerce: &Commerce, payment_id: i64) -> Result<(), AppError> {
+    // Taken by one server, like a poll (see `settle_payment`).
+    let now = now_ms();
+    let taken = sqlx::query(
+        "UPDATE payments SET poll_ms = $2
+         WHERE id = $1 AND state = 'processing' AND reference IS NULL
+           AND coalesce(poll_ms, created_ms + $4) <= $3",
+    )
+    .bind(payment_id)
+    .bind(now + POLL_RETRY_MS)
+    .bind(now)
+    .bind(STALE_CHARGE_MS)
+    .execute(commerce.db.pool())
+    .await?
+    .rows_affected();
+    if taken == 0 {
+        return Ok(());
+    }
     let found = commerce.payments.lookup(payment_id).await;
     let mut tx = commerce.db.write().await?;
     let now = now_ms();

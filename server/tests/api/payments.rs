@@ -29,6 +29,8 @@ struct Scripted {
     /// Each refund sent, by its idempotency key.
     refunds: Mutex<Vec<i64>>,
     refund_delay: Duration,
+    /// How many lookups were asked.
+    lookups: std::sync::atomic::AtomicUsize,
 }
 
 impl Scripted {
@@ -39,6 +41,7 @@ impl Scripted {
             lookup: Mutex::new(Ok(None)),
             refunds: Mutex::new(Vec::new()),
             refund_delay: Duration::ZERO,
+            lookups: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -85,6 +88,8 @@ impl PaymentProvider for Scripted {
 
     fn lookup(&self, payment_id: i64) -> ProviderFuture<'_, Option<ChargeAnswer>> {
         Box::pin(async move {
+            self.lookups
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let lookup = *self.lookup.lock().expect("lock");
             match lookup {
                 Ok(found) => Ok(found.map(|state| ChargeAnswer {
@@ -323,4 +328,32 @@ async fn a_refund_is_claimed_and_sent_once_with_the_payment_id_as_its_key() {
     get_as(&app.router, Some(&cookie), "/api/v1/orders").await;
     assert_eq!(provider.refunds(), vec![payment_id, payment_id]);
     assert_eq!(payment_state(&app, payment_id).await, "refunded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_charge_due_for_a_lookup_is_asked_about_once_however_many_settle_at_once() {
+    let provider = Arc::new(Scripted::new(None));
+    let app = app_with_payments(options(), provider.clone()).await;
+    let (_, cookie) = member(&app, "买家").await;
+    let order = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
+    let failed = pay(&app.router, &cookie, id(&order), "approve").await;
+    assert_eq!(failed.status, StatusCode::SERVICE_UNAVAILABLE);
+    let payment_id = last_payment(&app, id(&order)).await;
+    provider.set_lookup(Ok(Some(ChargeState::Approved)));
+    due_now(&app, payment_id).await;
+    // Many requests (on several servers, alike) settle at once: one of them asks.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let router = app.router.clone();
+        let cookie = cookie.clone();
+        tasks.spawn(async move { get_as(&router, Some(&cookie), "/api/v1/orders").await });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("request");
+    }
+    assert_eq!(
+        provider.lookups.load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    assert_eq!(payment_state(&app, payment_id).await, "approved");
 }
