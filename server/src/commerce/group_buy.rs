@@ -24,7 +24,7 @@ use crate::commerce::ledger::Outcome;
 use crate::commerce::order::rows::{bad_column, Note, OrderRow};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
+use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
 use crate::storage::db::{for_update, now_ms, u32_at, Db};
 use crate::storage::rows::{author, product_card};
@@ -524,20 +524,12 @@ pub async fn list_product_groups(
     .bind(i64::from(limit) + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let has_more = rows.len() > limit as usize;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = match rows.last() {
-        Some(&(id, deadline_ms)) if has_more => Some(
-            Cursor {
-                created_ms: deadline_ms,
-                id,
-            }
-            .encode(),
-        ),
-        _ => None,
-    };
+    let (rows, next_cursor) = keyset_page(rows, limit, |&(id, deadline_ms)| Cursor {
+        created_ms: deadline_ms,
+        id,
+    });
     let mut items = Vec::with_capacity(rows.len());
-    for &(id, _) in rows {
+    for (id, _) in rows {
         if let Some(group) = load_group(&mut conn, id, lang, viewer, now).await? {
             items.push(group);
         }

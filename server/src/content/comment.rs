@@ -13,7 +13,7 @@ use crate::communities::membership::may_delete;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
+use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, Db};
 use crate::storage::rows::author;
@@ -128,16 +128,10 @@ pub async fn list_comments(
     let mut conn = db.pool().acquire().await?;
     let fetch = i64::from(limit) + 1;
     let rows = comments_after(&mut conn, post_id, after, fetch, lang, viewer).await?;
-    let has_more = rows.len() > limit as usize;
-    let mut items = Vec::with_capacity(rows.len());
-    let mut last = None;
-    for (comment, cursor) in rows.into_iter().take(limit as usize) {
-        items.push(comment);
-        last = Some(cursor);
-    }
+    let (rows, next_cursor) = keyset_page(rows, limit, |&(_, cursor)| cursor);
     Ok(Json(Page {
-        items,
-        next_cursor: last.filter(|_| has_more).map(Cursor::encode),
+        items: rows.into_iter().map(|(comment, _)| comment).collect(),
+        next_cursor,
     }))
 }
 

@@ -11,7 +11,7 @@ use crate::communities::membership::community_by_slug;
 use crate::content::post::load_posts;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_id, parse_limit, parse_slug, Cursor};
+use crate::http::params::{keyset_page, parse_id, parse_limit, parse_slug, Cursor};
 use crate::members::session::Viewer;
 use crate::storage::db::Db;
 
@@ -90,23 +90,15 @@ pub async fn feed(
     for value in bind {
         query = query.bind(value);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let has_more = rows.len() > limit as usize;
-    let page_rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = match page_rows.last() {
-        Some(last) if has_more => Some(
-            Cursor {
-                created_ms: last.try_get(1)?,
-                id: last.try_get(0)?,
-            }
-            .encode(),
-        ),
-        _ => None,
-    };
-    let ids = page_rows
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await?
         .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<Vec<i64>, _>>()?;
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<Vec<(i64, i64)>, sqlx::Error>>()?;
+    let (rows, next_cursor) =
+        keyset_page(rows, limit, |&(id, created_ms)| Cursor { created_ms, id });
+    let ids: Vec<i64> = rows.into_iter().map(|(id, _)| id).collect();
     // Read right after the ids; a post deleted in between is simply left out.
     let items = load_posts(&mut conn, &ids, lang, viewer).await?;
     let page = Page { items, next_cursor };

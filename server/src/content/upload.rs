@@ -37,6 +37,7 @@ use crate::http::middleware::photo_too_large as too_large;
 use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, u32_at, Db};
+use crate::storage::names::random_hex;
 
 /// Larger pictures are refused before decoding: 40 megapixels is a 160 MB bitmap.
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -288,9 +289,7 @@ async fn read_file(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
 
 /// A random file name: 20 bytes as 40 lowercase hex digits, `.jpg`.
 fn new_name() -> Result<String, AppError> {
-    let mut bytes = [0u8; 20];
-    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-    let stem: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let stem = random_hex::<20>().map_err(AppError::internal)?;
     Ok(format!("{stem}.jpg"))
 }
 

@@ -21,6 +21,8 @@ use image::imageops::FilterType;
 use image::RgbImage;
 use quanzi_api::variant::{variant_source, variant_url, variant_widths};
 
+use crate::storage::names::random_hex;
+
 /// libwebp's quality (0–100): 75 keeps the demo's photos free of visible artefacts at phone
 /// sizes; 80 costs 17 % more bytes.
 pub const WEBP_QUALITY: f32 = 75.0;
@@ -70,9 +72,7 @@ pub fn scaled_height(width: u32, height: u32, copy_width: u32) -> u32 {
 /// each write a whole file of their own, the last rename winning.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("copy");
-    let mut suffix = [0u8; 8];
-    getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+    let suffix = random_hex::<8>().map_err(|e| std::io::Error::other(e.to_string()))?;
     let partial = path.with_file_name(format!(".{name}.{suffix}.partial"));
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, path).inspect_err(|_| {

@@ -183,6 +183,22 @@ impl Cursor {
     }
 }
 
+/// A page of a keyset listing read with one row more than `limit` (the sign that another
+/// page follows): the page's rows, and the cursor after its last one when there is more.
+pub fn keyset_page<T>(
+    mut rows: Vec<T>,
+    limit: u32,
+    cursor_of: impl Fn(&T) -> Cursor,
+) -> (Vec<T>, Option<String>) {
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next = rows
+        .last()
+        .filter(|_| has_more)
+        .map(|row| cursor_of(row).encode());
+    (rows, next)
+}
+
 /// Splits a cursor of `n` dash-separated decimal numbers, each within `max_digits`; `None`
 /// for anything else.
 fn cursor_numbers(raw: &str, max_digits: &[usize]) -> Option<Vec<i64>> {

@@ -24,6 +24,7 @@ use crate::members::session::{self, Viewer};
 use crate::members::Accounts;
 use crate::referral;
 use crate::storage::db::now_ms;
+use crate::storage::names::hex;
 use crate::storage::rows::author;
 use crate::storage::rows::AUTHOR_COLUMNS;
 
@@ -64,10 +65,6 @@ pub fn dummy_hash() -> Option<&'static str> {
             hash_password(&random.unwrap_or_else(|_| "unguessable-dummy-password".to_owned())).ok()
         })
         .as_deref()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The signed-in member as `GET /account/me` shows them; `None` without an account.

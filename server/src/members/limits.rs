@@ -20,6 +20,7 @@ use sqlx::AnyConnection;
 use crate::http::error::AppError;
 use crate::http::ratelimit::{addr_key, rate_limited};
 use crate::storage::db::{Db, Engine};
+use crate::storage::names::hex;
 
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
@@ -56,9 +57,7 @@ pub struct Attempt {
 }
 
 fn email_bucket(email: &str) -> String {
-    let hash = Sha256::digest(email.as_bytes());
-    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sign_in_email:{hex}")
+    format!("sign_in_email:{}", hex(&Sha256::digest(email.as_bytes())))
 }
 
 impl Limits {

@@ -32,10 +32,12 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::content::upload;
+use crate::content::variant::write_atomically;
 use crate::http::error::AppError;
 use crate::http::params::{parse_id, parse_slug};
 use crate::site::html::escape_html;
 use crate::storage::db::{u32_at, Db};
+use crate::storage::names::hex;
 
 /// The preview picture's size: what Open Graph consumers crop to (1.91:1).
 pub const WIDTH: u32 = 1200;
@@ -509,10 +511,7 @@ fn cache_name(item: &Item, source: Option<&str>, stamp: Option<(u64, u128)>) -> 
         hasher.update(len.to_le_bytes());
         hasher.update(modified.to_le_bytes());
     }
-    let hash: String = hasher.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = hex(&hasher.finalize()[..8]);
     format!("{}.{}.{hash}.jpg", item.prefix(), item.key())
 }
 
@@ -551,21 +550,13 @@ fn load_source(path: &FsPath) -> Option<DynamicImage> {
     }
 }
 
-/// Draws, encodes and stores a preview. Written under a temporary name and renamed, so a
-/// reader never sees half a file and two requests drawing at once both leave a whole one.
-/// Older files of the same item are removed afterwards.
+/// Draws, encodes and stores a preview, written atomically (a reader never sees half a
+/// file, and two requests drawing at once both leave a whole one). Older files of the same
+/// item are removed afterwards.
 fn draw(store: &Store, item: &Item, source: Option<&FsPath>, name: &str) -> Result<(), AppError> {
     let picture = source.and_then(load_source);
     let jpeg = encode(&render(picture.as_ref()))?;
-    let mut suffix = [0u8; 8];
-    getrandom::fill(&mut suffix).map_err(AppError::internal)?;
-    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    let partial = store.dir.join(format!(".{name}.{suffix}.partial"));
-    std::fs::write(&partial, &jpeg).map_err(AppError::internal)?;
-    if let Err(err) = std::fs::rename(&partial, store.dir.join(name)) {
-        let _ = std::fs::remove_file(&partial);
-        return Err(AppError::internal(err));
-    }
+    write_atomically(&store.dir.join(name), &jpeg).map_err(AppError::internal)?;
     let stale_prefix = format!("{}.{}.", item.prefix(), item.key());
     if let Ok(entries) = std::fs::read_dir(&store.dir) {
         for entry in entries.flatten() {

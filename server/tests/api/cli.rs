@@ -174,7 +174,7 @@ fn start_with_app(dir: &std::path::Path, args: &[&str]) -> (std::process::Child,
     let dist = dir.join("dist");
     std::fs::create_dir_all(&dist).expect("dist");
     std::fs::write(dist.join("index.html"), common::INDEX_HTML).expect("index");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+    let child = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
         .args(["--addr", "127.0.0.1", "--port", "0", "--db"])
         .arg(dir.join("q.sqlite"))
         .arg("--dist")
@@ -185,15 +185,7 @@ fn start_with_app(dir: &std::path::Path, args: &[&str]) -> (std::process::Child,
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("ready line");
-    let addr = line
-        .trim_end()
-        .strip_prefix("Quanzi is ready on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, addr)
+    common::ready(child)
 }
 
 fn stop(mut child: std::process::Child) {

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +19,7 @@ const PRODUCT: i64 = 6;
 
 /// A server binary on the test's database; returns it and its address.
 fn spawn(dir: &std::path::Path, db: &common::TestDb) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
+    let child = Command::new(env!("CARGO_BIN_EXE_quanzi-server"))
         .args([
             "--addr",
             "127.0.0.1",
@@ -39,15 +39,7 @@ fn spawn(dir: &std::path::Path, db: &common::TestDb) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("ready line");
-    let addr = line
-        .trim_end()
-        .strip_prefix("Quanzi is ready on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (child, addr)
+    common::ready(child)
 }
 
 /// One POST as a phone sends it; `None` when the server is gone (refused, cut off).

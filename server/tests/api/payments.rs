@@ -115,6 +115,19 @@ impl PaymentProvider for Scripted {
     }
 }
 
+/// Eight requests at once, each settling what is due before it answers.
+async fn settle_at_once(app: &common::TestApp, cookie: &str) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let router = app.router.clone();
+        let cookie = cookie.to_owned();
+        tasks.spawn(async move { get_as(&router, Some(&cookie), "/api/v1/orders").await });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("request");
+    }
+}
+
 fn options() -> Options {
     Options {
         expiry_sweep: None,
@@ -299,15 +312,7 @@ async fn a_refund_is_claimed_and_sent_once_with_the_payment_id_as_its_key() {
     .await;
 
     // Many requests settle at once; each flushes the outbox.
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..8 {
-        let router = app.router.clone();
-        let cookie = cookie.clone();
-        tasks.spawn(async move { get_as(&router, Some(&cookie), "/api/v1/orders").await });
-    }
-    while let Some(done) = tasks.join_next().await {
-        done.expect("request");
-    }
+    settle_at_once(&app, &cookie).await;
     // The flushes run in the background: the claimant's refund lands when the provider
     // answers, which on a busy machine may be after every request has returned.
     assert_eq!(refunded(&app, payment_id).await, "refunded");
@@ -342,15 +347,7 @@ async fn a_charge_due_for_a_lookup_is_asked_about_once_however_many_settle_at_on
     provider.set_lookup(Ok(Some(ChargeState::Approved)));
     due_now(&app, payment_id).await;
     // Many requests (on several servers, alike) settle at once: one of them asks.
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..8 {
-        let router = app.router.clone();
-        let cookie = cookie.clone();
-        tasks.spawn(async move { get_as(&router, Some(&cookie), "/api/v1/orders").await });
-    }
-    while let Some(done) = tasks.join_next().await {
-        done.expect("request");
-    }
+    settle_at_once(&app, &cookie).await;
     assert_eq!(
         provider.lookups.load(std::sync::atomic::Ordering::Relaxed),
         1

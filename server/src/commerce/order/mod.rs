@@ -50,7 +50,7 @@ use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::origin::Scheme;
-use crate::http::params::{parse_limit, Cursor, PageQuery, PathId};
+use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::SignedIn;
 use crate::referral;
 use crate::storage::db::{attempt, now_ms};
@@ -367,14 +367,10 @@ pub async fn list_orders(
     .bind(i64::from(limit) + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let has_more = rows.len() > limit as usize;
-    let rows = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = match rows.last() {
-        Some(&(id, created_ms)) if has_more => Some(Cursor { created_ms, id }.encode()),
-        _ => None,
-    };
+    let (rows, next_cursor) =
+        keyset_page(rows, limit, |&(id, created_ms)| Cursor { created_ms, id });
     let mut items = Vec::with_capacity(rows.len());
-    for &(id, _) in rows {
+    for (id, _) in rows {
         if let Some(order) = load_order(&mut conn, id, lang, now).await? {
             items.push(order);
         }

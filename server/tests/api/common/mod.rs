@@ -863,3 +863,18 @@ pub async fn code_of(app: &TestApp, member_id: i64) -> String {
     )
     .await
 }
+
+/// A server binary started with its stdout piped, once it has announced itself: the
+/// process and the address of its ready line.
+pub fn ready(mut child: std::process::Child) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("ready line");
+    let addr = line
+        .trim_end()
+        .strip_prefix("Quanzi is ready on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, addr)
+}
