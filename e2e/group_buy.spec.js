@@ -56,7 +56,7 @@ test('A starts a group of 3 and shares it; B and C join from the link; all pay t
   for (const name of ['朋友B', '朋友C']) {
     const page = await newMember(browser);
     await page.goto(link);
-    await expect(page.locator('.group-page')).toBeVisible();
+    await expect(page.locator('#main .group-page')).toBeVisible();
     await expect(page).toHaveURL(new RegExp(`${groupPath}$`));
     const join = page.getByRole('link', { name: '参团' });
     await expect(join).toHaveAttribute('href', /sign-in/);
@@ -120,7 +120,7 @@ for (const [label, shift] of [['fast', 3_600_000], ['slow', -3_600_000]]) {
     await page.getByRole('link', { name: '查看拼团进度' }).click();
     const hours = product.group_offer.window_hours;
     // A fresh group: its whole window is left, less a few seconds.
-    await expect(page.locator('.group-page .countdown')).toHaveText(new RegExp(`^${String(hours - 1).padStart(2, '0')}:59:[0-5]\\d$`));
+    await expect(page.locator('#main .group-page .countdown')).toHaveText(new RegExp(`^${String(hours - 1).padStart(2, '0')}:59:[0-5]\\d$`));
     await context.close();
   });
 }
