@@ -6,7 +6,7 @@
 
 use crate::account::{EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use crate::comment::COMMENT_MAX_CHARS;
-use crate::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_CHARS};
+use crate::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_DIGITS};
 use crate::post::{BODY_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::ErrorCode;
 
@@ -133,7 +133,8 @@ pub fn paragraphs(raw: &[String]) -> Result<Vec<String>, Invalid> {
     Ok(body)
 }
 
-/// A delivery address as stored: name, phone and address, each trimmed.
+/// A delivery address as stored: name, phone and address, each trimmed (the phone as its
+/// 11 digits).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
     pub name: String,
@@ -141,30 +142,69 @@ pub struct Delivery {
     pub address: String,
 }
 
-/// A recipient's name (1 to 30 characters), phone (5 to 20 of `0-9+- `) and address (5 to
-/// 200 characters), each trimmed, no control characters.
-pub fn delivery(name: &str, phone: &str, address: &str) -> Result<Delivery, Invalid> {
-    let bad = |message| invalid(ErrorCode::BadFulfilment, message);
-    let name = line(name, DELIVERY_NAME_MAX_CHARS)
-        .ok_or(bad("a recipient's name is 1 to 30 characters"))?;
-    let phone = phone.trim();
-    if !PHONE_CHARS.contains(&phone.len())
-        || !phone
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b' '))
-    {
-        return Err(bad(
-            "a phone number is 5 to 20 of the digits 0-9, +, - and spaces",
-        ));
+fn bad_fulfilment(message: &'static str) -> Invalid {
+    invalid(ErrorCode::BadFulfilment, message)
+}
+
+/// A recipient's (or pickup contact's) name: trimmed, 1 to 30 characters, no control
+/// characters.
+pub fn recipient(raw: &str) -> Result<String, Invalid> {
+    line(raw, DELIVERY_NAME_MAX_CHARS)
+        .map(str::to_owned)
+        .ok_or(bad_fulfilment("a recipient's name is 1 to 30 characters"))
+}
+
+/// A mainland mobile number, returned as its 11 digits: `1`, then `3` to `9`, then nine
+/// digits, each of those nine after at most one space or hyphen; `+86` (and one space or
+/// hyphen) may come first; white space around is trimmed.
+pub fn phone(raw: &str) -> Result<String, Invalid> {
+    let bad = bad_fulfilment("a phone number is a mainland mobile number of 11 digits, 1[3-9]…");
+    let trimmed = raw.trim();
+    let rest = match trimmed.strip_prefix("+86") {
+        Some(rest) => rest.strip_prefix([' ', '-']).unwrap_or(rest),
+        None => trimmed,
+    };
+    let mut chars = rest.chars();
+    let mut digits = String::with_capacity(PHONE_DIGITS);
+    match (chars.next(), chars.next()) {
+        (Some('1'), Some(second @ '3'..='9')) => {
+            digits.push('1');
+            digits.push(second);
+        }
+        _ => return Err(bad),
     }
-    let address = address.trim();
+    let mut after_separator = false;
+    for c in chars {
+        match c {
+            '0'..='9' => {
+                digits.push(c);
+                after_separator = false;
+            }
+            ' ' | '-' if !after_separator => after_separator = true,
+            _ => return Err(bad),
+        }
+    }
+    if after_separator || digits.len() != PHONE_DIGITS {
+        return Err(bad);
+    }
+    Ok(digits)
+}
+
+/// A delivery address: trimmed, 5 to 200 characters, no control characters.
+pub fn address(raw: &str) -> Result<String, Invalid> {
+    let address = raw.trim();
     if !ADDRESS_CHARS.contains(&address.chars().count()) || has_control(address) {
-        return Err(bad("an address is 5 to 200 characters"));
+        return Err(bad_fulfilment("an address is 5 to 200 characters"));
     }
+    Ok(address.to_owned())
+}
+
+/// A recipient's name, phone and address: [`recipient`], [`phone`], [`address`].
+pub fn delivery(name: &str, phone_number: &str, address_text: &str) -> Result<Delivery, Invalid> {
     Ok(Delivery {
-        name: name.to_owned(),
-        phone: phone.to_owned(),
-        address: address.to_owned(),
+        name: recipient(name)?,
+        phone: phone(phone_number)?,
+        address: address(address_text)?,
     })
 }
 
@@ -215,6 +255,36 @@ mod tests {
         assert!(password(&"x".repeat(129)).is_err());
     }
 
+    #[test]
+    fn phones_are_mainland_mobiles_kept_as_their_digits() {
+        for typed in [
+            "13800000000",
+            " 138 0000 0000 ",
+            "138-0000-0000",
+            "+86 13800000000",
+            "+86-139-1234-5678",
+            "+8619912345678",
+        ] {
+            let digits = phone(typed).ok();
+            assert_eq!(digits.as_ref().map(String::len), Some(11), "{typed:?}");
+            assert!(digits.is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())));
+        }
+        assert_eq!(
+            phone("+86 138-0000-0000").ok().as_deref(),
+            Some("13800000000")
+        );
+        for bad in [
+            "",
+            "138",
+            "12345",
+            "+1 2025550123",
+            "86 13800000000",
+            "1380000000x",
+        ] {
+            assert!(phone(bad).is_err(), "{bad:?}");
+        }
+    }
+
     fn delivery_code(name: &str, phone: &str, address: &str) -> Option<ErrorCode> {
         delivery(name, phone, address).err().map(|e| e.code)
     }
@@ -223,6 +293,14 @@ mod tests {
     fn delivery_addresses_are_checked() {
         assert!(delivery("小鹿", "+86 138-0000-0000", "杭州市西湖区文三路 1 号").is_ok());
         for (n, p, a) in [
+            ("小鹿", "138", "杭州市西湖区"),
+            ("小鹿", "12800000000", "杭州市西湖区"),
+            ("小鹿", "1380000000", "杭州市西湖区"),
+            ("小鹿", "138000000000", "杭州市西湖区"),
+            ("小鹿", "138--0000-0000", "杭州市西湖区"),
+            ("小鹿", "13800000000-", "杭州市西湖区"),
+            ("小鹿", "1 3800000000", "杭州市西湖区"),
+            ("小鹿", "+86  13800000000", "杭州市西湖区"),
             ("", "13800000000", "杭州市西湖区"),
             (&*"名".repeat(31), "13800000000", "杭州市西湖区"),
             ("a\u{0}b", "13800000000", "杭州市西湖区"),
@@ -293,6 +371,18 @@ mod tests {
             "a b@c.cn",
             "@b.cn",
             "+86 138-0000-0000",
+            "13800000000",
+            " 139 1234 5678 ",
+            "+8613800000000",
+            "+86-13800000000",
+            "+86  13800000000",
+            "138--0000-0000",
+            "13800000000-",
+            "-13800000000",
+            "1 3800000000",
+            "12800000000",
+            "138000000001",
+            "1380000000",
             " 12345 ",
             "1234",
             "12 34",
@@ -341,7 +431,7 @@ mod tests {
         );
         agree(
             patterns::ADDRESS,
-            |v| delivery("a", "12345", v).is_ok(),
+            |v| delivery("a", "13800000000", v).is_ok(),
             &values,
         );
     }

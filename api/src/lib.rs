@@ -32,14 +32,15 @@ pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use order::{
     Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder, Order,
-    OrderLine, OrderStatus, Pay, PaymentState, PickupPoint, Purchase, TestPayment,
-    IDEMPOTENCY_HEADER, QUANTITY_MAX,
+    OrderKind, OrderLine, OrderStatus, Pay, PaymentState, PickupPoint, Purchase, Reorder,
+    TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
 };
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
 pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};
 pub use referral::{
-    parse_referral_code, ReferralDay, ReferralVisit, Referrals, REFERRAL_CODE_LEN, REFERRAL_DAYS,
+    parse_referral_code, ReferralDay, ReferralVisit, Referrals, Referrer, REFERRAL_CODE_LEN,
+    REFERRAL_DAYS,
 };
 pub use route::{href, href_with, Route};
 pub use upload::Upload;

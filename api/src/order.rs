@@ -11,11 +11,34 @@ pub const QUANTITY_MAX: u32 = 20;
 pub const CART_LINES_MAX: usize = 30;
 /// The header that makes order and payment writes safe to retry.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
-/// Longest delivery name, and the bounds of a phone number and an address, in characters
+/// Longest delivery (or pickup contact) name, and the bounds of an address, in characters
 /// (after trimming).
 pub const DELIVERY_NAME_MAX_CHARS: usize = 30;
-pub const PHONE_CHARS: std::ops::RangeInclusive<usize> = 5..=20;
 pub const ADDRESS_CHARS: std::ops::RangeInclusive<usize> = 5..=200;
+/// A mainland mobile number is 11 digits, `1[3-9]` and nine more ([`crate::check::phone`]);
+/// typed, it may start `+86` and have a space or hyphen between digits: at most this long.
+pub const PHONE_DIGITS: usize = 11;
+pub const PHONE_MAX_CHARS: usize = 24;
+
+/// What delivery costs a solo order below [`FREE_DELIVERY_FROM`], in minor units.
+pub const DELIVERY_FEE: i64 = 800;
+/// A solo order of at least this much (minor units) is delivered free.
+pub const FREE_DELIVERY_FROM: i64 = 9_900;
+/// Working days from paid (a group order: from its group filling) to shipped.
+pub const SHIPS_WITHIN_DAYS: u32 = 2;
+/// Days a shopper may return what they bought, unused, without giving a reason.
+pub const RETURN_DAYS: u32 = 7;
+
+/// The delivery fee of an order whose lines cost `items` (minor units): nothing for a
+/// pickup or a group order (a group ships together), nothing from [`FREE_DELIVERY_FROM`],
+/// else [`DELIVERY_FEE`]. The server charges it; the app shows the same rule.
+pub fn delivery_fee(kind: OrderKind, delivered: bool, items: i64) -> i64 {
+    if !delivered || kind != OrderKind::Solo || items >= FREE_DELIVERY_FROM {
+        0
+    } else {
+        DELIVERY_FEE
+    }
+}
 
 /// A product and how many of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +98,7 @@ pub struct PickupPoint {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fulfilment {
-    /// Name 1–30 chars, phone 5–20 digits/`+- `, address 5–200 chars.
+    /// Name 1–30 chars, a mainland mobile number, address 5–200 chars.
     Delivery {
         #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
         name: String,
@@ -84,10 +107,15 @@ pub enum Fulfilment {
         #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::address))]
         address: String,
     },
+    /// At a pickup point; the contact is told when the parcel is ready and shows it there.
     Pickup {
         #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
         #[serde(deserialize_with = "crate::whole::i64")]
         point_id: i64,
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
+        name: String,
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phone))]
+        phone: String,
     },
 }
 
@@ -97,7 +125,7 @@ pub enum Fulfilment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Purchase {
-    /// Solo prices; the lines are taken out of the member's cart once the order exists.
+    /// Solo prices; the lines leave the member's cart once the order is paid.
     Solo {
         #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 30))]
         lines: Vec<LineRequest>,
@@ -125,6 +153,17 @@ pub struct NewOrder {
     /// The referral code the app kept, if any; the server's first-touch cookie wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
+}
+
+/// What an order buys: solo prices, or a seat at the group price (starting the group or
+/// joining one). Only a group order holds a seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    Solo,
+    StartGroup,
+    JoinGroup,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,17 +229,21 @@ pub struct OrderLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: i64,
+    pub kind: OrderKind,
     pub status: OrderStatus,
     pub payment: PaymentState,
     pub lines: Vec<OrderLine>,
+    /// Part of `total`: see [`delivery_fee`].
+    pub delivery_fee: Money,
+    /// The lines and the delivery fee.
     pub total: Money,
     pub fulfilment: Fulfilment,
     /// The pickup point's details when picked up.
     pub pickup_point: Option<PickupPoint>,
     /// The group this order starts or sits in, once there is one.
     pub group_id: Option<i64>,
-    /// Until when a held seat (or an unpaid group start) waits for payment, or a declined
-    /// order may be paid again before it is cancelled; with `server_time`.
+    /// Until when an unpaid order (a declined try included) holds its stock, and a group
+    /// order its seat, before it is cancelled; with `server_time`.
     pub hold_until: Option<String>,
     /// What happened, in the member's language, when it needs saying: a late payment
     /// whose group had filled, a failed group's refund.
@@ -240,4 +283,13 @@ pub struct GroupBuy {
     pub server_time: String,
     /// The signed-in member's order in this group, if any.
     pub viewer_order_id: Option<i64>,
+}
+
+/// `POST /orders/{id}/reorder`: the order's lines put back into the cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reorder {
+    pub cart: Cart,
+    /// The order's products that could not go back: sold out.
+    pub unavailable: Vec<ProductCard>,
 }

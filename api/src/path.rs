@@ -23,6 +23,11 @@ pub fn communities() -> String {
     "/communities".to_owned()
 }
 
+/// Who a referral code belongs to (`GET /referrers/{code}`), for "… 推荐给你".
+pub fn referrer(code: &str) -> String {
+    format!("/referrers/{code}")
+}
+
 pub fn group(id: i64) -> String {
     format!("/groups/{id}")
 }

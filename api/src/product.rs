@@ -55,6 +55,12 @@ pub struct Product {
     pub solo_price: Money,
     pub group_offer: Option<GroupOffer>,
     pub stock: u32,
+    /// Units in paid orders (refunded ones not counted).
+    pub sold: u32,
+    /// Groups of this product that filled.
+    pub groups_formed: u32,
+    /// Posts that tag this product (buyer shows), all of them.
+    pub shows: u32,
     /// Posts that feature this product, newest first.
     pub posts: Vec<PostSummary>,
     pub community: CommunityRef,

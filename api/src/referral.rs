@@ -34,6 +34,16 @@ pub fn parse_referral_code(raw: &str) -> Option<String> {
     (code.len() == REFERRAL_CODE_LEN).then_some(code)
 }
 
+/// `GET /referrers/{code}`: who shared the link, as a page says "{name} 推荐给你". Their
+/// display name and picture only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Referrer {
+    pub name: String,
+    /// Absent when the member has no picture; the app draws their initial.
+    pub avatar: Option<crate::Image>,
+}
+
 /// `POST /referrals/visits`: a code the app found where the server cannot see it, such
 /// as a host container's launch parameter in the URL's fragment (`#tgWebAppStartParam=…`).
 /// Counted like a landing with `?ref=`.

@@ -143,7 +143,7 @@ pub fn address() -> Object {
 pub fn phone() -> Object {
     text(
         patterns::PHONE,
-        "5 to 20 of the digits 0-9, +, - and spaces, once trimmed",
+        "a mainland mobile number: 1[3-9] and nine digits (a space or hyphen between digits, +86 first, allowed)",
     )
     .build()
 }

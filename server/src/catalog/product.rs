@@ -103,7 +103,13 @@ pub async fn load_product(
     let row = sqlx::query(
         "SELECT pr.title_zh, pr.title_en, pr.subtitle_zh, pr.subtitle_en, pr.currency,
                 pr.solo_price, pr.group_price, pr.group_size, pr.window_hours, pr.stock,
-                c.slug, c.name_zh, c.name_en
+                c.slug, c.name_zh, c.name_en,
+                (SELECT CAST(coalesce(sum(l.quantity), 0) AS BIGINT)
+                   FROM order_lines l JOIN orders o ON o.id = l.order_id
+                  WHERE l.product_id = pr.id AND o.payment = 'approved'),
+                (SELECT count(*) FROM group_buys g
+                  WHERE g.product_id = pr.id AND g.state = 'succeeded'),
+                (SELECT count(*) FROM post_products pp WHERE pp.product_id = pr.id)
          FROM products pr JOIN communities c ON c.id = pr.community_id
          WHERE pr.id = $1",
     )
@@ -177,6 +183,9 @@ pub async fn load_product(
         solo_price,
         group_offer,
         stock: u32_at(&r, 9)?,
+        sold: u32_at(&r, 13)?,
+        groups_formed: u32_at(&r, 14)?,
+        shows: u32_at(&r, 15)?,
         posts: summaries_for_product(conn, id, lang).await?,
         community,
     }))

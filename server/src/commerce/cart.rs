@@ -1,7 +1,8 @@
 //! The member's cart: `GET /cart`, `PUT /cart/items/{product_id}` (set a quantity, 0
-//! removes) and `POST /cart/merge` (a guest's browser cart joins the member's on sign-in).
-//! The cart holds product ids and quantities only; it is priced when read, and it reserves
-//! nothing: the order takes the stock.
+//! removes) and `POST /cart/merge` (a guest's browser cart joins the member's on sign-in);
+//! an order's lines come back into it with [`put_back`]. The cart holds product ids and
+//! quantities only; it is priced when read, and it reserves nothing: the order takes the
+//! stock. A solo order's lines leave it when the order is paid.
 
 use axum::extract::State;
 use axum::Json;
@@ -222,6 +223,45 @@ pub async fn set_item(
     let cart = load_cart(&mut tx, member_id, lang).await?;
     tx.commit().await?;
     Ok(Json(cart))
+}
+
+/// Puts an order's lines back into the member's cart (in the caller's transaction, the
+/// member locked): each product in stock at least as many as the order had; returns the
+/// products that are sold out, which stay out. More than 30 lines in all: `bad_quantity`.
+pub async fn put_back(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    lines: &[(i64, u32)],
+) -> Result<Vec<i64>, AppError> {
+    let mut sold_out = Vec::new();
+    let now = now_ms();
+    for (position, (product_id, quantity)) in lines.iter().enumerate() {
+        let stock: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if stock <= 0 {
+            sold_out.push(*product_id);
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO cart_items (member_id, product_id, quantity, added_ms)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (member_id, product_id) DO UPDATE SET quantity =
+                 CASE WHEN cart_items.quantity < excluded.quantity THEN excluded.quantity
+                      ELSE cart_items.quantity END",
+        )
+        .bind(member_id)
+        .bind(product_id)
+        .bind(i64::from(*quantity))
+        .bind(now + position as i64)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if line_count(conn, member_id).await? > CART_LINES_MAX {
+        return Err(too_many_lines());
+    }
+    Ok(sold_out)
 }
 
 /// Adds a guest's cart (kept in the browser) to the member's: quantities of a product add

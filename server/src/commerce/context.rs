@@ -4,8 +4,9 @@
 use crate::commerce::payment::PaymentProvider;
 use crate::storage::db::Db;
 
-/// How long an unpaid order holds its stock and seat when `--seat-hold-secs` is not given.
-pub const DEFAULT_SEAT_HOLD_SECS: u64 = 120;
+/// How long an unpaid order holds its stock and seat when `--seat-hold-secs` is not given:
+/// long enough to switch to a payment app, pay and come back (issue 18; it was 2 minutes).
+pub const DEFAULT_SEAT_HOLD_SECS: u64 = 900;
 
 /// How orders and group-buys run (the server's settings).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

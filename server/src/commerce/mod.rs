@@ -49,5 +49,6 @@ where
         .routes(routes!(order::list_orders, order::create_order))
         .routes(routes!(order::get_order))
         .routes(routes!(order::pay))
+        .routes(routes!(order::reorder))
         .route_layer(axum::middleware::from_fn(expiry::settle_first))
 }

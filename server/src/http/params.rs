@@ -123,6 +123,39 @@ impl<S: Send + Sync> FromRequestParts<S> for PathSlug {
     }
 }
 
+/// The `{code}` of a referral route, as [`quanzi_api::parse_referral_code`] reads it,
+/// else 400 `bad_referral_code`.
+#[derive(Clone, Debug)]
+pub struct PathCode(pub String);
+
+impl IntoParams for PathCode {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![parameter(
+            "code",
+            ParameterIn::Path,
+            "A member's referral code",
+            quanzi_api::schema::referral_code(),
+        )]
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathCode {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let raw = Path::<String>::from_request_parts(parts, state).await;
+        raw.ok()
+            .and_then(|Path(raw)| quanzi_api::parse_referral_code(&raw))
+            .map(PathCode)
+            .ok_or_else(|| {
+                AppError::bad_request(
+                    ErrorCode::BadReferralCode,
+                    "not a referral code: 8 letters and digits, like 7K3M9QXZ",
+                )
+            })
+    }
+}
+
 /// The page size of a list: absent means the default; otherwise a decimal 1..=50.
 pub fn parse_limit(raw: Option<&str>) -> Result<u32, AppError> {
     let Some(raw) = raw else {

@@ -21,10 +21,10 @@ use axum::Json;
 use base64::Engine;
 use quanzi_api::referral::CROCKFORD_ALPHABET;
 use quanzi_api::{
-    parse_referral_code, ErrorCode, Money, ReferralDay, ReferralVisit, Referrals, Route,
+    parse_referral_code, ErrorCode, Money, ReferralDay, ReferralVisit, Referrals, Referrer, Route,
     REFERRAL_CODE_LEN,
 };
-use sqlx::{AnyConnection, Connection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Connection, Row};
 use time::macros::format_description;
 use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,9 +33,12 @@ use utoipa_axum::routes;
 use crate::commerce::expiry;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
+use crate::http::lang::Lang;
 use crate::http::origin::Scheme;
-use crate::members::session::{self, cookie_values, SignedIn};
+use crate::http::params::PathCode;
+use crate::members::session::{self, cookie_values, SignedIn, Viewer};
 use crate::storage::db::{now_ms, Db};
+use crate::storage::rows::{author, AUTHOR_COLUMNS};
 
 /// The referral window when `--referral-days` is not given.
 pub const DEFAULT_REFERRAL_DAYS: u32 = 30;
@@ -616,8 +619,47 @@ pub async fn referrals(
     Ok(Json(referrals))
 }
 
-/// `/account/referrals` (a member's dashboard) and `/referrals/visits` (visits the app
-/// reports for codes that came by a host container's launch parameter).
+/// Who a referral code belongs to, for the page a shared link opens ("{name} 推荐给你"):
+/// their display name and picture. Nobody for an unknown code, and nobody for the reader's
+/// own (a member opening their own link is not recommended anything by themselves).
+#[utoipa::path(
+    get,
+    path = "/referrers/{code}",
+    tag = "referrals",
+    params(PathCode),
+    responses(
+        (status = 200, description = "The member the code belongs to", body = Referrer),
+        (status = 400, description = "`bad_referral_code`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: nobody has this code, or it is the reader's own", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    )
+)]
+pub async fn referrer(
+    State(state): State<ReferralState>,
+    lang: Lang,
+    Viewer(viewer): Viewer,
+    PathCode(code): PathCode,
+) -> Result<Json<Referrer>, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {AUTHOR_COLUMNS} FROM members m WHERE m.referral_code = $1"
+    )))
+    .bind(&code)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let author = row.map(|r| author(&r, 0, lang)).transpose()?;
+    match author {
+        Some(author) if Some(author.id) != viewer => Ok(Json(Referrer {
+            name: author.name,
+            avatar: author.avatar,
+        })),
+        _ => Err(AppError::not_found("no member to name for this code")),
+    }
+}
+
+/// `/account/referrals` (a member's dashboard), `/referrals/visits` (visits the app
+/// reports for codes that came by a host container's launch parameter) and
+/// `/referrers/{code}` (who shared a link).
 pub fn router<S>() -> OpenApiRouter<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -631,6 +673,7 @@ where
         .route_layer(axum::middleware::from_fn(expiry::settle_first));
     OpenApiRouter::new()
         .routes(routes!(record_visit))
+        .routes(routes!(referrer))
         .merge(dashboard)
 }
 

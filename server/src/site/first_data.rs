@@ -30,16 +30,32 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// The route's first data, each answer the API gives with status 200 to this reader; an
-/// answer it refuses (404, an error) is left out, and the app asks for it and shows why.
+/// The first data of a page opened at `uri`: its route's, and who shared the link when it
+/// carries a `?ref=` code (the page says "{name} 推荐给你" from its first draw).
+pub fn paths(route: &Route, uri: &axum::http::Uri) -> Vec<String> {
+    let mut paths = route.first_data();
+    let code = uri
+        .query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| pair.strip_prefix("ref="))
+        .and_then(quanzi_api::parse_referral_code);
+    if let Some(code) = code.filter(|_| route.has_preview()) {
+        paths.push(quanzi_api::path::referrer(&code));
+    }
+    paths
+}
+
+/// Each answer the API gives with status 200 to this reader for `paths`; an answer it
+/// refuses (404, an error) is left out, and the app asks for it and shows why.
 pub async fn load(
     api: &Api,
-    route: &Route,
+    paths: Vec<String>,
     headers: &HeaderMap,
     peer: Option<ConnectInfo<SocketAddr>>,
 ) -> Vec<Answer> {
     let mut answers = Vec::new();
-    for path in route.first_data() {
+    for path in paths {
         let mut request = Request::get(format!("{API_PREFIX}{path}"));
         for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
             for value in headers.get_all(&name) {

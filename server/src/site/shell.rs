@@ -724,7 +724,8 @@ async fn landing(state: &SiteState, route: &Route, req: &axum::http::request::Pa
         return landing;
     };
     let peer = req.extensions.get::<ConnectInfo<SocketAddr>>().copied();
-    let answers = first_data::load(api, route, &req.headers, peer).await;
+    let paths = first_data::paths(route, &req.uri);
+    let answers = first_data::load(api, paths, &req.headers, peer).await;
     if let Some(first) = first_data::FirstAnswer::read(route, &answers) {
         if let Some((picture, sizes)) = first.largest_picture() {
             landing

@@ -99,7 +99,7 @@ async fn a_server_killed_during_paid_orders_loses_and_doubles_nothing() {
                 for _ in 0..4 {
                     let order = json!({
                         "purchase": {"kind": "solo", "lines": [{"product_id": PRODUCT, "quantity": 1}]},
-                        "fulfilment": {"kind": "pickup", "point_id": 1},
+                        "fulfilment": common::pickup(1),
                     });
                     let Some((201, placed)) = post(&addr, "/api/v1/orders", &cookie, &order) else {
                         continue;

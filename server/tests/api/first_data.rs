@@ -263,3 +263,78 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
         assert_eq!(first_paint(&html), None, "{page}");
     }
 }
+
+/// A link shared with a code opens naming who shared it: the shell carries the sharer's
+/// name and picture for product, post, community and group pages; nothing for a code
+/// nobody has, for junk, for the reader's own code, or on pages without a preview.
+#[tokio::test]
+async fn a_shared_link_names_who_shared_it_from_the_first_draw() {
+    let app = common::app().await;
+    let sharer = 3;
+    let code = common::code_of(&app, sharer).await;
+    let name = common::text(&app, "SELECT name FROM members WHERE id = $1", sharer).await;
+    let referrer = quanzi_api::path::referrer(&code);
+    for page in ["/p/2", "/c/coffee", "/posts/1"] {
+        let reply = shell(&app.router, &format!("{page}?ref={code}"), &[]).await;
+        let blocks = data_blocks(&reply.text());
+        let block = blocks.iter().find(|(p, _, _)| *p == referrer);
+        let json: Value =
+            serde_json::from_str(&block.expect("the referrer's block").2).expect("JSON");
+        assert_eq!(json["name"], name.as_str(), "{page}");
+        assert!(
+            json.get("id").is_none(),
+            "a name and a picture only: {json}"
+        );
+    }
+    // Read as people type it: lower case and hyphens are the same code.
+    let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
+    let reply = shell(&app.router, &format!("/p/2?ref={typed}"), &[]).await;
+    assert!(data_blocks(&reply.text())
+        .iter()
+        .any(|(p, _, _)| *p == referrer));
+    let nobody = common::unknown_code(&app).await;
+    for uri in [
+        format!("/p/2?ref={nobody}"),
+        "/p/2?ref=%3Cscript%3E".to_owned(),
+        format!("/?ref={code}"),
+        format!("/me?ref={code}"),
+    ] {
+        let reply = shell(&app.router, &uri, &[]).await;
+        let blocks = data_blocks(&reply.text());
+        assert!(
+            !blocks.iter().any(|(p, _, _)| p.starts_with("/referrers/")),
+            "{uri}"
+        );
+    }
+    // The sharer opening their own link is not recommended anything by themselves.
+    let own = common::sign_in_demo(&app.router, sharer).await;
+    let reply = shell(
+        &app.router,
+        &format!("/p/2?ref={code}"),
+        &[("cookie", &own)],
+    )
+    .await;
+    assert!(!data_blocks(&reply.text())
+        .iter()
+        .any(|(p, _, _)| *p == referrer));
+    // The API says the same, with stable codes.
+    let api = |path: String, cookie: Option<String>| {
+        let router = app.router.clone();
+        async move {
+            let cookie = cookie.map(|c| ("cookie", c));
+            let headers: Vec<(&str, &str)> = cookie.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            request(&router, Method::GET, &format!("/api/v1{path}"), &headers).await
+        }
+    };
+    let reply = api(referrer.clone(), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["name"], name.as_str());
+    let reply = api(referrer.clone(), Some(own)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.error_code(), "not_found");
+    let reply = api(quanzi_api::path::referrer(&nobody), None).await;
+    assert_eq!(reply.error_code(), "not_found");
+    let reply = api("/referrers/UUUUUUUU".to_owned(), None).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.error_code(), "bad_referral_code");
+}

@@ -479,7 +479,7 @@ async fn the_background_sweep_fails_groups_nobody_looks_at() {
 }
 
 #[tokio::test]
-async fn a_declined_payment_frees_the_seat() {
+async fn a_declined_payment_keeps_the_seat_until_the_hold_runs_out() {
     let app = app().await;
     let initial = stock_of(&app, PAIR).await;
     let (_, leader) = member(&app, "团长").await;
@@ -499,24 +499,22 @@ async fn a_declined_payment_frees_the_seat() {
     assert_eq!(declined.error_code(), "payment_declined");
     assert_eq!(
         group(&app, None, group_id).await["seats_left"],
-        1,
-        "no seat held after a decline"
+        0,
+        "B's seat is still held after a decline"
+    );
+    assert_eq!(
+        order(&app.router, &cookie_c, join_group(group_id))
+            .await
+            .error_code(),
+        "group_full"
     );
     assert_stock_agrees(&app, PAIR, initial).await;
 
-    // C takes the freed seat; B's second try finds the group full.
-    let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
-    let again = pay(&app.router, &cookie_b, id(&join_b), "approve").await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
-    assert_eq!(again.error_code(), "group_full");
+    // B's second try pays the seat that waited for them.
     assert_eq!(
-        paid(&app.router, &cookie_c, id(&join_c)).await["status"],
+        paid(&app.router, &cookie_b, id(&join_b)).await["status"],
         "ready_for_pickup"
     );
-    // The group filled without B: their waiting order is cancelled, and says why.
-    let b = order_of(&app, &cookie_b, id(&join_b), "zh").await;
-    assert_eq!(b["status"], "cancelled");
-    assert!(b["note"].is_string());
     assert_stock_agrees(&app, PAIR, initial).await;
 }
 

@@ -249,7 +249,7 @@ async fn a_guest_cart_merges_adding_up_to_20_all_or_nothing() {
 }
 
 #[tokio::test]
-async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
+async fn a_solo_order_takes_its_stock_is_paid_and_then_leaves_the_cart() {
     let app = app().await;
     let (_, cookie) = member(&app, "买家").await;
     put_item(&app, &cookie, "2", json!({"quantity": 2})).await;
@@ -259,6 +259,10 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     let order = placed(&app.router, &cookie, solo(&[(2, 2)])).await;
     assert_eq!(order["status"], "pending_payment");
     assert_eq!(order["payment"], "unpaid");
+    // From ¥99, delivery is free.
+    assert!(solo_price(2) * 2 >= quanzi_api::order::FREE_DELIVERY_FROM);
+    assert_eq!(order["kind"], "solo");
+    assert_eq!(order["delivery_fee"]["amount"], 0);
     assert_eq!(order["total"]["amount"], solo_price(2) * 2);
     assert_eq!(order["lines"][0]["unit_price"]["amount"], solo_price(2));
     assert_eq!(order["lines"][0]["quantity"], 2);
@@ -270,11 +274,14 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     assert!(order["note"].is_null());
     assert_eq!(stock_of(&app, 2).await, stock2 - 2);
     assert_eq!(stock_of(&app, 3).await, stock3);
-    // The ordered product left the cart; the other stayed.
+    // Unpaid, the cart is as it was: a shopper who leaves to pay loses nothing.
     let cart = get_as(&app.router, Some(&cookie), "/api/v1/cart").await;
-    assert_eq!(lines(&cart), vec![(3, 1)]);
+    assert_eq!(lines(&cart), vec![(2, 2), (3, 1)]);
 
     let after = paid(&app.router, &cookie, id(&order)).await;
+    // Paid, the ordered product left the cart; the other stayed.
+    let cart = get_as(&app.router, Some(&cookie), "/api/v1/cart").await;
+    assert_eq!(lines(&cart), vec![(3, 1)]);
     assert_eq!(after["status"], "shipping");
     assert_eq!(after["payment"], "approved");
     assert!(after["hold_until"].is_null());
@@ -282,10 +289,15 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
 
     // A pickup order is ready for pickup once paid, and names its point.
     let body = json!({"purchase": {"kind": "solo", "lines": [{"product_id": 3, "quantity": 1}]},
-                      "fulfilment": {"kind": "pickup", "point_id": 2}});
+                      "fulfilment": common::pickup(2)});
     let order = placed(&app.router, &cookie, body).await;
     assert_eq!(order["pickup_point"]["id"], 2);
     assert!(order["pickup_point"]["hours"].is_string());
+    // Picked up, it costs no delivery, and its contact is kept (as digits).
+    assert_eq!(order["delivery_fee"]["amount"], 0);
+    assert_eq!(order["total"]["amount"], solo_price(3));
+    assert_eq!(order["fulfilment"]["name"], "小鹿");
+    assert_eq!(order["fulfilment"]["phone"], "13900001111");
     let after = paid(&app.router, &cookie, id(&order)).await;
     assert_eq!(after["status"], "ready_for_pickup");
 
@@ -293,6 +305,66 @@ async fn a_solo_order_takes_its_stock_leaves_the_cart_and_is_paid() {
     let again = pay(&app.router, &cookie, id(&order), "approve").await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.error_code(), "not_payable");
+}
+
+#[tokio::test]
+async fn delivery_costs_a_fee_below_the_free_delivery_amount_and_never_in_a_group() {
+    use quanzi_api::order::{DELIVERY_FEE, FREE_DELIVERY_FROM};
+    let app = app().await;
+    let (_, cookie) = member(&app, "买家").await;
+    const CHEAP: i64 = 7;
+    assert!(solo_price(CHEAP) < FREE_DELIVERY_FROM);
+    let order = placed(&app.router, &cookie, solo(&[(CHEAP, 1)])).await;
+    assert_eq!(order["delivery_fee"]["amount"], DELIVERY_FEE);
+    assert_eq!(order["total"]["amount"], solo_price(CHEAP) + DELIVERY_FEE);
+    // The fee is charged with the rest.
+    let payment = paid(&app.router, &cookie, id(&order)).await;
+    assert_eq!(payment["total"], order["total"]);
+    assert_eq!(
+        number(
+            &app,
+            "SELECT amount FROM payments WHERE order_id = $1",
+            id(&order)
+        )
+        .await,
+        solo_price(CHEAP) + DELIVERY_FEE
+    );
+    // A group ships together, free.
+    let group = placed(
+        &app.router,
+        &cookie,
+        json!({"purchase": {"kind": "start_group", "product_id": CHEAP}, "fulfilment": common::delivery()}),
+    )
+    .await;
+    assert_eq!(group["kind"], "start_group");
+    assert_eq!(group["delivery_fee"]["amount"], 0);
+}
+
+#[tokio::test]
+async fn a_cancelled_order_is_bought_again_into_the_cart_naming_what_is_sold_out() {
+    let app = app().await;
+    let (_, cookie) = member(&app, "买家").await;
+    let order = placed(&app.router, &cookie, solo(&[(2, 3), (3, 1)])).await;
+    // The cart has changed since: one line fewer, one smaller.
+    put_item(&app, &cookie, "2", json!({"quantity": 1})).await;
+    put_item(&app, &cookie, "3", json!({"quantity": 0})).await;
+    app_set_stock(&app, 3, 0).await;
+    let path = format!("/api/v1/orders/{}/reorder", id(&order));
+    let reply = call(&app.router, Method::POST, &path, Some(&cookie), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let answer = reply.json();
+    assert_eq!(lines(&answer["cart"]), vec![(2, 3)]);
+    assert_eq!(answer["unavailable"][0]["id"], 3);
+    assert_eq!(answer["unavailable"].as_array().map(Vec::len), Some(1));
+    // Again changes nothing more; someone else's order is nobody's.
+    let again = call(&app.router, Method::POST, &path, Some(&cookie), None).await;
+    assert_eq!(lines(&again.json()["cart"]), vec![(2, 3)]);
+    let (_, other) = member(&app, "别人").await;
+    let theirs = call(&app.router, Method::POST, &path, Some(&other), None).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs.error_code(), "not_found");
+    let guest = call(&app.router, Method::POST, &path, None, None).await;
+    assert_eq!(guest.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -370,6 +442,40 @@ async fn bad_orders_are_refused_with_clear_codes() {
             "bad_fulfilment",
         ),
         (
+            delivery("小鹿", "138", "杭州市西湖区文三路"),
+            400,
+            "bad_fulfilment",
+        ),
+        (
+            delivery("小鹿", "12345", "杭州市西湖区文三路"),
+            400,
+            "bad_fulfilment",
+        ),
+        (
+            delivery("小鹿", "12800000000", "杭州市西湖区文三路"),
+            400,
+            "bad_fulfilment",
+        ),
+        (
+            with_fulfilment(
+                json!({"kind": "pickup", "point_id": 1, "name": "小鹿", "phone": "138"}),
+            ),
+            400,
+            "bad_fulfilment",
+        ),
+        (
+            with_fulfilment(
+                json!({"kind": "pickup", "point_id": 1, "name": " ", "phone": "13800000000"}),
+            ),
+            400,
+            "bad_fulfilment",
+        ),
+        (
+            with_fulfilment(json!({"kind": "pickup", "point_id": 1})),
+            400,
+            "bad_json",
+        ),
+        (
             delivery("小鹿", "phone-number", "杭州市西湖区文三路"),
             400,
             "bad_fulfilment",
@@ -379,11 +485,7 @@ async fn bad_orders_are_refused_with_clear_codes() {
             400,
             "bad_fulfilment",
         ),
-        (
-            with_fulfilment(json!({"kind": "pickup", "point_id": 999})),
-            400,
-            "bad_fulfilment",
-        ),
+        (with_fulfilment(common::pickup(999)), 400, "bad_fulfilment"),
         (with_fulfilment(json!({"kind": "courier"})), 400, "bad_json"),
         (
             json!({"purchase": {"kind": "solo", "lines": [{"product_id": 1, "quantity": -1}]}, "fulfilment": common::delivery()}),
@@ -571,7 +673,7 @@ async fn a_payment_retry_charges_once() {
 }
 
 #[tokio::test]
-async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
+async fn a_declined_payment_keeps_the_order_and_its_hold_and_may_be_paid_again() {
     let app = app().await;
     let (_, cookie) = member(&app, "买家").await;
     let stock = stock_of(&app, 3).await;
@@ -591,8 +693,8 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     assert_eq!(retry.body, declined.body);
     assert_eq!(
         stock_of(&app, 3).await,
-        stock,
-        "a declined order holds nothing"
+        stock - 2,
+        "a declined order keeps its stock"
     );
     let now = get_as(
         &app.router,
@@ -602,32 +704,13 @@ async fn a_declined_payment_lets_go_of_the_stock_and_may_be_paid_again() {
     .await;
     assert_eq!(now["status"], "pending_payment");
     assert_eq!(now["payment"], "declined");
-    // Holding nothing, it may be paid again until a deadline.
-    assert!(now["hold_until"].is_string(), "{now}");
+    // The same hold, not a new one: what the page counts down does not jump.
+    assert_eq!(now["hold_until"], order["hold_until"], "{now}");
 
-    // Paying again takes the stock again, with a fresh hold.
+    // Paying again finds the stock still held for it.
+    app_set_stock(&app, 3, 0).await;
     let again = paid(&app.router, &cookie, id(&order)).await;
     assert_eq!(again["status"], "shipping");
-    assert_eq!(stock_of(&app, 3).await, stock - 2);
-
-    // ... unless it is gone by then.
-    let order = placed(&app.router, &cookie, solo(&[(3, 1)])).await;
-    assert_eq!(
-        pay(&app.router, &cookie, id(&order), "decline")
-            .await
-            .status,
-        StatusCode::PAYMENT_REQUIRED
-    );
-    app_set_stock(&app, 3, 0).await;
-    let again = pay(&app.router, &cookie, id(&order), "approve").await;
-    assert_eq!(again.error_code(), "out_of_stock");
-    let now = get_as(
-        &app.router,
-        Some(&cookie),
-        &format!("/api/v1/orders/{}", id(&order)),
-    )
-    .await;
-    assert_eq!(now["payment"], "declined");
     assert_eq!(stock_of(&app, 3).await, 0);
 }
 

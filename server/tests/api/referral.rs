@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use axum::http::{Method, StatusCode};
 use common::{
     app, app_with, call, code_of, count, get, request, set_cookie_named, set_cookies, sign_in_demo,
-    sign_up, Options, TestApp,
+    sign_up, unknown_code, Options, TestApp,
 };
 use quanzi_api::referral::CROCKFORD_ALPHABET;
 use serde_json::json;
@@ -35,23 +35,6 @@ async fn referred_by(app: &TestApp, member_id: i64) -> Option<i64> {
 /// `name=value` of a `Set-Cookie`.
 fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or("").to_owned()
-}
-
-/// A well-formed code nobody has.
-async fn unknown_code(app: &TestApp) -> String {
-    let mut candidate = "ZZZZZZZZ".to_owned();
-    let mut n = 0;
-    while count(
-        app,
-        &format!("SELECT count(*) FROM members WHERE referral_code = '{candidate}'"),
-    )
-    .await
-        > 0
-    {
-        n += 1;
-        candidate = format!("ZZZZZZ{n:02}");
-    }
-    candidate
 }
 
 fn is_code(code: &str) -> bool {

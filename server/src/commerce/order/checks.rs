@@ -11,18 +11,28 @@ use crate::http::error::AppError;
 /// A fulfilment as checked.
 pub enum Checked {
     Delivery(Delivery),
-    Pickup(i64),
+    /// The point, and the contact's name and phone.
+    Pickup(i64, String, String),
 }
 
 pub fn bad_fulfilment(message: &'static str) -> AppError {
     AppError::bad_request(ErrorCode::BadFulfilment, message)
 }
 
-/// Checks a delivery address's fields, trimmed (the pickup point is checked against the
-/// database later).
+/// Checks a delivery address's or a pickup contact's fields, trimmed (the pickup point is
+/// checked against the database later).
 pub fn check_fulfilment(fulfilment: &Fulfilment) -> Result<Checked, AppError> {
+    use quanzi_api::check::{phone as check_phone, recipient};
     match fulfilment {
-        Fulfilment::Pickup { point_id } => Ok(Checked::Pickup(*point_id)),
+        Fulfilment::Pickup {
+            point_id,
+            name,
+            phone,
+        } => Ok(Checked::Pickup(
+            *point_id,
+            recipient(name)?,
+            check_phone(phone)?,
+        )),
         Fulfilment::Delivery {
             name,
             phone,

@@ -10,7 +10,7 @@ use crate::commerce::context::OrderSettings;
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
 use crate::commerce::order::checks::{bad_fulfilment, check_fulfilment, check_solo_lines, Checked};
-use crate::commerce::order::rows::{lock_order, order_of, Kind, Note};
+use crate::commerce::order::rows::{kind_str, lock_order, order_lines, order_of, Kind, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
@@ -45,7 +45,7 @@ pub async fn place(
         _ => None,
     };
     let fulfilment = check_fulfilment(&new.fulfilment)?;
-    if let Checked::Pickup(point_id) = &fulfilment {
+    if let Checked::Pickup(point_id, ..) = &fulfilment {
         if load_point(conn, *point_id, Lang::Zh).await?.is_none() {
             return Err(bad_fulfilment("no such pickup point"));
         }
@@ -97,7 +97,7 @@ pub async fn place(
             (Kind::JoinGroup, Some(group))
         }
     };
-    let total: i64 = priced
+    let items: i64 = priced
         .iter()
         .map(|(_, quantity, price)| price * i64::from(*quantity))
         .sum();
@@ -107,20 +107,22 @@ pub async fn place(
             phone,
             address,
         }) => (Some((name, phone, address)), None),
-        Checked::Pickup(point) => (None, Some(point)),
+        Checked::Pickup(point, name, phone) => (None, Some((point, name, phone))),
     };
+    let fee = quanzi_api::order::delivery_fee(kind, delivery.is_some(), items);
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (member_id, kind, status, payment, currency, total, fulfilment,
              delivery_name, delivery_phone, delivery_address, pickup_point_id, group_id,
-             stock_held, hold_until_ms, referrer_id, created_ms)
+             stock_held, hold_until_ms, referrer_id, created_ms, delivery_fee, contact_name,
+             contact_phone)
          VALUES ($1, $2, 'pending_payment', 'unpaid', $3, $4, $5, $6, $7, $8, $9, $10, 0, $11,
-             $12, $13)
+             $12, $13, $14, $15, $16)
          RETURNING id",
     )
     .bind(member_id)
-    .bind(kind.as_str())
+    .bind(kind_str(kind))
     .bind(currency.unwrap_or_else(|| "CNY".to_owned()))
-    .bind(total)
+    .bind(items + fee)
     .bind(if pickup.is_some() {
         "pickup"
     } else {
@@ -129,11 +131,14 @@ pub async fn place(
     .bind(delivery.as_ref().map(|d| d.0.clone()))
     .bind(delivery.as_ref().map(|d| d.1.clone()))
     .bind(delivery.as_ref().map(|d| d.2.clone()))
-    .bind(pickup)
+    .bind(pickup.as_ref().map(|p| p.0))
     .bind(group.as_ref().map(|g| g.id))
     .bind(now + settings.hold_ms)
     .bind(referrer)
     .bind(now)
+    .bind(fee)
+    .bind(pickup.as_ref().map(|p| p.1.clone()))
+    .bind(pickup.as_ref().map(|p| p.2.clone()))
     .fetch_one(&mut *conn)
     .await?;
     for (position, (product_id, quantity, price)) in priced.iter().enumerate() {
@@ -156,16 +161,24 @@ pub async fn place(
     if !take_stock(conn, order_id).await? {
         return Err(out_of_stock());
     }
-    if kind == Kind::Solo {
-        for (product_id, _, _) in &priced {
-            sqlx::query("DELETE FROM cart_items WHERE member_id = $1 AND product_id = $2")
-                .bind(member_id)
-                .bind(product_id)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
     Ok(order_id)
+}
+
+/// A paid solo order's products leave the member's cart. Not before: a shopper whose order
+/// runs out unpaid still has the cart they made.
+async fn leave_cart(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    member_id: i64,
+) -> Result<(), AppError> {
+    for (product_id, _) in order_lines(conn, order_id).await? {
+        sqlx::query("DELETE FROM cart_items WHERE member_id = $1 AND product_id = $2")
+            .bind(member_id)
+            .bind(product_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A payment approved: the order moves on (see the module's notes).
@@ -199,6 +212,7 @@ async fn approve(
             if !order.stock_held && !take_stock(conn, order_id).await? {
                 return refund(conn, order_id, Note::LateSoldOut).await;
             }
+            leave_cart(conn, order_id, order.member_id).await?;
             set_status(conn, order_id, order.fulfilled(), None).await
         }
         Kind::StartGroup => {
@@ -250,9 +264,9 @@ async fn approve(
     }
 }
 
-/// A payment declined: the order lets go of what it holds and may be paid again, unless its
-/// group has ended meanwhile, until a deadline (the hold's length from now) after which the
-/// sweep cancels it.
+/// A payment declined: the order keeps what it holds and may be paid again until its hold
+/// runs out (a hold that ran out while the payment was under way starts again from now),
+/// after which the sweep cancels it; unless its group has ended meanwhile.
 async fn decline(
     conn: &mut AnyConnection,
     order_id: i64,
@@ -267,7 +281,6 @@ async fn decline(
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
-    ledger::apply(&mut *conn, [Outcome::ReleaseHold(order_id)]).await?;
     if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
         let group = group_buy::group_of(conn, group_id).await?;
         if !group.is_open_at(now) && order.status == OrderStatus::PendingPayment {
@@ -275,14 +288,17 @@ async fn decline(
                 quanzi_api::GroupState::Succeeded => Note::GroupFilledCancelled,
                 _ => Note::GroupFailedCancelled,
             };
-            set_status(conn, order_id, OrderStatus::Cancelled, Some(note)).await?;
+            ledger::apply(&mut *conn, [Outcome::Cancel(order_id, note)]).await?;
         }
     }
     sqlx::query(
-        "UPDATE orders SET hold_until_ms = $2 WHERE id = $1 AND status = 'pending_payment'",
+        "UPDATE orders SET hold_until_ms = $2
+         WHERE id = $1 AND status = 'pending_payment'
+           AND (hold_until_ms IS NULL OR hold_until_ms <= $3)",
     )
     .bind(order_id)
     .bind(now.saturating_add(settings.hold_ms))
+    .bind(now)
     .execute(conn)
     .await?;
     Ok(())
@@ -375,14 +391,13 @@ pub fn hold_expired() -> AppError {
 }
 
 /// The first step of paying: checks the order can be paid, takes its stock and seat again
-/// after a declined try, and records the try as `processing`.
+/// if a declined try's hold had let them go, and records the try as `processing`.
 pub async fn prepare(
     conn: &mut AnyConnection,
     member_id: i64,
     order_id: i64,
     outcome: quanzi_api::TestPayment,
     now: i64,
-    settings: OrderSettings,
     provider: &str,
 ) -> Result<ChargeRequest, AppError> {
     // Locked: two tries at paying one order at once (two keys, two servers) cannot both
@@ -415,19 +430,18 @@ pub async fn prepare(
             if order.hold_until_ms.is_some_and(|until| until <= now) {
                 return Err(hold_expired());
             }
-            // A declined try let go of everything: take it again, with a fresh hold.
+            // A declined try keeps what the order holds, unless its hold ran out while that
+            // try was under way (the sweep let go of it; the decline gave a new hold): take
+            // it again.
             if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
-                let group = group_buy::group_of(conn, group_id).await?;
-                group_buy::take_seat(conn, &group, member_id, order_id, now).await?;
+                if !group_buy::holds_seat(conn, order_id).await? {
+                    let group = group_buy::group_of(conn, group_id).await?;
+                    group_buy::take_seat(conn, &group, member_id, order_id, now).await?;
+                }
             }
             if !order.stock_held && !take_stock(conn, order_id).await? {
                 return Err(out_of_stock());
             }
-            sqlx::query("UPDATE orders SET hold_until_ms = $2 WHERE id = $1")
-                .bind(order_id)
-                .bind(now + settings.hold_ms)
-                .execute(&mut *conn)
-                .await?;
         }
         PaymentState::Processing => {
             return Err(not_payable("a payment of this order is under way"))

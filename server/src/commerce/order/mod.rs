@@ -8,13 +8,13 @@
 //! through the [`PaymentProvider`](crate::commerce::payment::PaymentProvider) in two steps around the
 //! provider's call, so no transaction waits on it:
 //!
-//! 1. the order is checked and marked `processing` (taking stock and a seat again if a
-//!    declined try had let them go);
+//! 1. the order is checked and marked `processing` (taking stock and a seat again if its
+//!    hold ran out while an earlier try was under way);
 //! 2. the provider's answer is applied: approved → a solo order is ready for pickup or
-//!    shipping, a group start creates its group (the member leads it, awaiting the others),
-//!    a seat becomes paid and may fill the group; declined → the order lets go of its stock
-//!    and seat and may be paid again until a deadline (the hold's length), after which the
-//!    sweep cancels it; pending (slow) → it stays `processing` until the provider answers,
+//!    shipping (and its products leave the cart), a group start creates its group (the
+//!    member leads it, awaiting the others), a seat becomes paid and may fill the group;
+//!    declined → the order keeps its stock and seat and may be paid again until its hold
+//!    runs out, after which the sweep cancels it; pending (slow) → it stays `processing` until the provider answers,
 //!    polled by a timer and by the expiry sweep. A charge the provider never answered
 //!    (it failed, or the server stopped) stays `processing` too, and the sweep looks it up
 //!    by its payment id; it is never taken as declined without the provider's word. An
@@ -41,8 +41,9 @@ use axum::extract::{FromRef, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use quanzi_api::{ErrorCode, NewOrder, Order, Page, Pay};
+use quanzi_api::{ErrorCode, NewOrder, Order, Page, Pay, Reorder};
 
+use crate::commerce::cart;
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
 use crate::commerce::payment::ChargeState;
@@ -86,7 +87,8 @@ where
 /// Places an order: the cart's lines at solo prices, or one product at the group price,
 /// starting a group or taking a seat in one. The order takes its stock (and seat) at once
 /// and holds them until `hold_until`; pay it with `POST /orders/{id}/pay`. A solo order's
-/// products leave the cart. The order is credited (referral dashboard) to the code in the
+/// products leave the cart once it is paid. Delivery costs `delivery_fee` (see the api
+/// crate's rule), part of `total`. The order is credited (referral dashboard) to the code in the
 /// referral cookie, else `referral_code`, else whoever referred the member; never the member.
 #[utoipa::path(
     post,
@@ -101,7 +103,7 @@ where
         (status = 201, description = "The order, `pending_payment`, holding its stock (and seat) until `hold_until`", body = Order),
         (status = 400, description = "`missing_idempotency_key`, `empty_cart`, `bad_quantity` (not 1 to 20 of a product, or \
             more than 30 products), `no_group_offer` (starting a group of a product without one), `bad_fulfilment` \
-            (a delivery name of 1 to 30 characters, a phone of 5 to 20 of `0-9+- `, an address of 5 to 200 characters, \
+            (a name of 1 to 30 characters, a mainland mobile number, a delivery address of 5 to 200 characters, \
             or an existing pickup point), `bad_request` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
@@ -155,8 +157,8 @@ pub async fn create_order(
 /// `outcome` says how it answers). Approved: a solo order is ready for pickup or shipping;
 /// a group start opens its group (deadline = now + the window) and awaits the others; a
 /// seat is paid, and the last paid seat fills the group, readying every member's order.
-/// Declined: 402, and the order lets go of its stock and seat; it may be paid again (with a
-/// new key) until `hold_until`, taking them again if they are still there. Slow: `processing` now, decided
+/// Declined: 402, and the order keeps its stock and seat; it may be paid again (with a new
+/// key) until `hold_until`. Slow: `processing` now, decided
 /// later (`--test-payment-delay-secs`); a payment that arrives after the hold ran out takes
 /// a free seat if there is one, else it is refunded and `note` says so.
 #[utoipa::path(
@@ -174,8 +176,8 @@ pub async fn create_order(
             `shipping`), `processing` (a slow payment), or `refunded` with a `note` (a late payment with no seat left)", body = Order),
         (status = 400, description = "`bad_id`, `missing_idempotency_key` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
-        (status = 402, description = "`payment_declined`: nothing was charged, and the order holds no stock or seat now; \
-            it may be paid again until `hold_until`, and is cancelled after", body = quanzi_api::ApiErrorBody),
+        (status = 402, description = "`payment_declined`: nothing was charged; the order keeps its stock and seat and \
+            may be paid again until `hold_until`, and is cancelled after", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
         (status = 409, description = "`not_payable` (paid, cancelled or refunded, or a payment under way), `hold_expired` \
@@ -211,9 +213,7 @@ pub async fn pay(
         Prior::Fresh => {
             let outcome = body.outcome;
             let prepared = attempt(&mut tx, move |conn| {
-                Box::pin(prepare(
-                    conn, member_id, order_id, outcome, now, settings, provider,
-                ))
+                Box::pin(prepare(conn, member_id, order_id, outcome, now, provider))
             })
             .await;
             match prepared {
@@ -291,6 +291,55 @@ pub async fn pay(
     // A late payment may have been refunded: tell the provider now.
     expiry::flush_refunds_soon(commerce);
     Ok(answer.into_response(false))
+}
+
+/// Buys again: puts the order's lines back into the member's cart, each product at least as
+/// many as the order had (a cancelled order's shopper finds their cart as it was). Sold-out
+/// products stay out and are named in `unavailable`.
+#[utoipa::path(
+    post,
+    path = "/orders/{id}/reorder",
+    tag = "orders",
+    params(
+        PathId,
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The cart with the order's lines, and what could not go back", body = Reorder),
+        (status = 400, description = "`bad_id`, or `bad_quantity`: the cart would hold more than 30 products", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn reorder(
+    State(state): State<OrderState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<Reorder>, AppError> {
+    let db = &state.commerce.db;
+    let mut tx = db.write().await?;
+    // The cart's line count decides whether the lines fit: one change at a time.
+    db.lock_member(&mut tx, member_id).await?;
+    let order = owned_order(&mut tx, id, member_id, lang, now_ms()).await?;
+    let lines: Vec<(i64, u32)> = order
+        .lines
+        .iter()
+        .map(|l| (l.product.id, l.quantity))
+        .collect();
+    let sold_out = cart::put_back(&mut tx, member_id, &lines).await?;
+    let cart = cart::load_cart(&mut tx, member_id, lang).await?;
+    tx.commit().await?;
+    let unavailable = order
+        .lines
+        .into_iter()
+        .filter(|l| sold_out.contains(&l.product.id))
+        .map(|l| l.product)
+        .collect();
+    Ok(Json(Reorder { cart, unavailable }))
 }
 
 /// One of the member's orders.

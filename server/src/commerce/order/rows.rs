@@ -1,7 +1,7 @@
 //! Orders as stored: their rows and codes (kind, status, payment, note), and the order as
 //! the API answers it.
 
-use quanzi_api::{Fulfilment, Money, Order, OrderLine, OrderStatus, PaymentState};
+use quanzi_api::{Fulfilment, Money, Order, OrderKind, OrderLine, OrderStatus, PaymentState};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Connection, Row};
 
@@ -12,30 +12,23 @@ use crate::storage::db::{for_update, u32_at};
 use crate::storage::rows::product_card;
 use crate::storage::rows::{rfc3339, CARD_COLUMNS, CARD_JOIN};
 
-/// What an order buys, as stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Solo,
-    StartGroup,
-    JoinGroup,
+/// What an order buys, as the API names it.
+pub use quanzi_api::OrderKind as Kind;
+
+pub fn kind_str(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Solo => "solo",
+        Kind::StartGroup => "start_group",
+        Kind::JoinGroup => "join_group",
+    }
 }
 
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Solo => "solo",
-            Kind::StartGroup => "start_group",
-            Kind::JoinGroup => "join_group",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Kind, AppError> {
-        match raw {
-            "solo" => Ok(Kind::Solo),
-            "start_group" => Ok(Kind::StartGroup),
-            "join_group" => Ok(Kind::JoinGroup),
-            _ => Err(bad_column("orders.kind", raw)),
-        }
+pub fn parse_kind(raw: &str) -> Result<Kind, AppError> {
+    match raw {
+        "solo" => Ok(Kind::Solo),
+        "start_group" => Ok(Kind::StartGroup),
+        "join_group" => Ok(Kind::JoinGroup),
+        _ => Err(bad_column("orders.kind", raw)),
     }
 }
 
@@ -229,7 +222,7 @@ fn order_from(r: &AnyRow) -> Result<OrderRow, AppError> {
     Ok(OrderRow {
         id: r.try_get(0)?,
         member_id: r.try_get(1)?,
-        kind: Kind::parse(r.try_get(2)?)?,
+        kind: parse_kind(r.try_get(2)?)?,
         status: parse_status(r.try_get(3)?)?,
         payment: parse_payment(r.try_get(4)?)?,
         currency: r.try_get(5)?,
@@ -327,7 +320,8 @@ pub async fn load_order(
 ) -> Result<Option<Order>, AppError> {
     let Some(r) = sqlx::query(
         "SELECT status, payment, currency, total, fulfilment, delivery_name, delivery_phone,
-                delivery_address, pickup_point_id, group_id, hold_until_ms, note, created_ms
+                delivery_address, pickup_point_id, group_id, hold_until_ms, note, created_ms,
+                kind, delivery_fee, contact_name, contact_phone
          FROM orders WHERE id = $1",
     )
     .bind(id)
@@ -342,9 +336,16 @@ pub async fn load_order(
     let total: i64 = r.try_get(3)?;
     let point_id: Option<i64> = r.try_get(8)?;
     let hold_until_ms: Option<i64> = r.try_get(10)?;
+    let kind: OrderKind = parse_kind(r.try_get(13)?)?;
+    let delivery_fee: i64 = r.try_get(14)?;
     let (fulfilment, pickup_point) = match (r.try_get::<&str, _>(4)?, point_id) {
+        // Orders picked up before schema v8 have no contact.
         ("pickup", Some(point_id)) => (
-            Fulfilment::Pickup { point_id },
+            Fulfilment::Pickup {
+                point_id,
+                name: r.try_get::<Option<String>, _>(15)?.unwrap_or_default(),
+                phone: r.try_get::<Option<String>, _>(16)?.unwrap_or_default(),
+            },
             load_point(conn, point_id, lang).await?,
         ),
         _ => (
@@ -392,9 +393,14 @@ pub async fn load_order(
     };
     Ok(Some(Order {
         id,
+        kind,
         status,
         payment,
         lines,
+        delivery_fee: Money {
+            amount: delivery_fee,
+            currency: currency.clone(),
+        },
         total: Money {
             amount: total,
             currency,

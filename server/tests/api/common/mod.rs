@@ -739,6 +739,11 @@ pub fn delivery() -> Value {
     json!({"kind": "delivery", "name": "小鹿", "phone": "138 0000 0000", "address": "杭州市西湖区文三路 100 号"})
 }
 
+/// Pickup at `point_id`, with its contact.
+pub fn pickup(point_id: i64) -> Value {
+    json!({"kind": "pickup", "point_id": point_id, "name": "小鹿", "phone": "13900001111"})
+}
+
 /// `POST /orders` with a key of its own.
 pub async fn order_with_key(router: &Router, cookie: &str, key: &str, body: Value) -> Reply {
     call_with(
@@ -770,7 +775,7 @@ pub fn start_group(product_id: i64) -> Value {
 }
 
 pub fn join_group(group_id: i64) -> Value {
-    json!({"purchase": {"kind": "join_group", "group_id": group_id}, "fulfilment": {"kind": "pickup", "point_id": 1}})
+    json!({"purchase": {"kind": "join_group", "group_id": group_id}, "fulfilment": pickup(1)})
 }
 
 /// `POST /orders/{id}/pay` with a key of its own.
@@ -855,6 +860,23 @@ pub async fn extra_product(app: &TestApp) -> i64 {
 }
 
 /// A member's referral code, straight from the database.
+/// A well-formed code nobody has.
+pub async fn unknown_code(app: &TestApp) -> String {
+    let mut candidate = "ZZZZZZZZ".to_owned();
+    let mut n = 0;
+    while count(
+        app,
+        &format!("SELECT count(*) FROM members WHERE referral_code = '{candidate}'"),
+    )
+    .await
+        > 0
+    {
+        n += 1;
+        candidate = format!("ZZZZZZ{n:02}");
+    }
+    candidate
+}
+
 pub async fn code_of(app: &TestApp, member_id: i64) -> String {
     text(
         app,
