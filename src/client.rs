@@ -249,9 +249,15 @@ impl RequestBody for Fulfilment {
                 ("phone", phone.as_str().into()),
                 ("address", address.as_str().into()),
             ]),
-            Fulfilment::Pickup { point_id } => js_object(&[
+            Fulfilment::Pickup {
+                point_id,
+                name,
+                phone,
+            } => js_object(&[
                 ("kind", "pickup".into()),
                 ("point_id", JsValue::from_f64(*point_id as f64)),
+                ("name", name.as_str().into()),
+                ("phone", phone.as_str().into()),
             ]),
         }
     }

@@ -6,9 +6,11 @@
 pub mod composer;
 pub mod feed_list;
 pub mod gate;
+pub mod group_rules;
 pub mod membership;
 pub mod open_groups;
 pub mod order_status;
 pub mod post_card;
 pub mod product_card;
+pub mod recommender;
 pub mod share;

@@ -196,6 +196,55 @@ pub struct Strings {
     pub error_image_too_large: &'static str,
     pub error_too_many_images: &'static str,
     pub error_photo_failed: &'static str,
+    pub order_held_for: &'static str,
+    /// Follows the countdown, its punctuation included.
+    pub hold_then_cancel: &'static str,
+    pub buy_again: &'static str,
+    pub back_in_cart: &'static str,
+    /// `{names}`: the products that could not go back.
+    pub sold_out_not_back: &'static str,
+    pub subtotal: &'static str,
+    pub delivery_fee: &'static str,
+    pub free: &'static str,
+    /// `{amount}`: the free-delivery threshold.
+    pub delivery_rule: &'static str,
+    /// `{n}` days.
+    pub ships_solo: &'static str,
+    /// `{n}` days.
+    pub ships_group: &'static str,
+    pub contact_name: &'static str,
+    pub pickup_contact_note: &'static str,
+    pub error_recipient: &'static str,
+    pub error_phone: &'static str,
+    pub error_address: &'static str,
+    pub buy_alone: &'static str,
+    /// `{n}` people leading open groups.
+    pub groups_forming: &'static str,
+    pub rules_title: &'static str,
+    /// `{n}` people, `{h}` hours.
+    pub rule_size: &'static str,
+    /// `{n}` days.
+    pub rule_ship: &'static str,
+    pub rule_refund: &'static str,
+    /// `{n}` units sold.
+    pub sold_count: &'static str,
+    /// `{n}` groups.
+    pub groups_formed: &'static str,
+    /// `{n}` posts.
+    pub shows_count: &'static str,
+    /// `{n}` days.
+    pub returns_rule: &'static str,
+    /// `{name}` who shared the link.
+    pub recommended_to_you: &'static str,
+    pub joined: &'static str,
+    pub more_actions: &'static str,
+    pub write_note: &'static str,
+    pub choose_community: &'static str,
+    pub join_to_post: &'static str,
+    pub to_ship: &'static str,
+    pub open_in_quanzi: &'static str,
+    /// `{n}` people.
+    pub rule_size_only: &'static str,
 }
 
 /// Fills `{name}` placeholders. Tiny on purpose: no formatting crate in the wasm.

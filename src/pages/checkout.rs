@@ -1,14 +1,20 @@
-//! `/checkout`: what is bought (the cart, a group to start, or a seat in a group), how it
-//! reaches the member (delivery or pickup), the total, and the order. The order is created
-//! with an idempotency key made once per visit, so a retry after a lost answer never buys
-//! twice; then the order page takes the payment.
+//! `/checkout`: what is bought (the cart, one product alone, a group to start, or a seat in
+//! a group), how it reaches the member (delivery, or pickup with a contact), the delivery
+//! fee and the total, and the order. Each field is checked by the api crate's rule as it is
+//! left and again on submit, its message under it. The order is created with an
+//! idempotency key made once per visit, so a retry after a lost answer never buys twice;
+//! then the order page takes the payment. An empty cart has nothing to check out: the page
+//! sends the member back to it.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_CHARS};
+use quanzi_api::order::{
+    delivery_fee, ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, FREE_DELIVERY_FROM, PHONE_MAX_CHARS,
+    SHIPS_WITHIN_DAYS,
+};
 use quanzi_api::{
-    href, path, Cart, Fulfilment, GroupBuy, LineRequest, Money, NewOrder, Order, Page, PickupPoint,
-    Product, Purchase, Route,
+    check, href, path, Cart, Fulfilment, GroupBuy, LineRequest, Money, NewOrder, Order, OrderKind,
+    Page, PickupPoint, Product, Purchase, Route,
 };
 
 use crate::client::{idempotency_key, write_once, ClientError};
@@ -18,7 +24,7 @@ use crate::state::referral::kept_code;
 use crate::state::router::use_nav;
 use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn;
-use crate::ui::form::form_error;
+use crate::ui::form::{focus_element, form_error, validate_all, Field, TextField};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
 use crate::ui::remote::{fetch, loaded, State};
@@ -30,10 +36,12 @@ pub fn checkout_page() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <CheckoutPage /> }.into_any())
 }
 
-/// What `?start=` / `?join=` / nothing ask to buy.
+/// What `?buy=` / `?start=` / `?join=` / nothing ask to buy.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Intent {
     Cart,
+    /// One of a product at its solo price, the cart left as it is.
+    Buy(i64),
     Start(i64),
     Join(i64),
 }
@@ -43,6 +51,7 @@ impl Intent {
     fn started(self) -> crate::embed::Event<'static> {
         let (intent, product_id, group_id) = match self {
             Intent::Cart => ("cart", None, None),
+            Intent::Buy(product) => ("buy", Some(product), None),
             Intent::Start(product) => ("start", Some(product), None),
             Intent::Join(group) => ("join", None, Some(group)),
         };
@@ -73,12 +82,11 @@ fn CheckoutPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let nav = use_nav();
-    let intent = match (
-        nav.query_value("start").and_then(|v| v.parse().ok()),
-        nav.query_value("join").and_then(|v| v.parse().ok()),
-    ) {
-        (Some(product), _) => Intent::Start(product),
-        (None, Some(group)) => Intent::Join(group),
+    let id_of = |name: &str| nav.query_value(name).and_then(|v| quanzi_api::params::parse_id(&v));
+    let intent = match (id_of("buy"), id_of("start"), id_of("join")) {
+        (Some(product), _, _) => Intent::Buy(product),
+        (None, Some(product), _) => Intent::Start(product),
+        (None, None, Some(group)) => Intent::Join(group),
         _ => Intent::Cart,
     };
     Effect::new(move |_| {
@@ -107,8 +115,10 @@ fn CheckoutPage() -> impl IntoView {
 /// What the page shows as bought, and (for the cart) the lines the order asks for.
 #[derive(Clone, Debug, PartialEq)]
 struct Summary {
+    kind: OrderKind,
     /// Title, quantity, subtotal.
     items: Vec<(String, u32, Money)>,
+    /// What the items cost, before delivery.
     total: Money,
     /// A sentence on the group to start or join.
     note: Option<String>,
@@ -125,6 +135,7 @@ fn map_state<T>(state: State<T>, f: impl FnOnce(T) -> Summary) -> State<Summary>
 
 fn cart_summary(cart: Cart) -> Summary {
     Summary {
+        kind: OrderKind::Solo,
         items: cart
             .lines
             .iter()
@@ -143,8 +154,9 @@ fn cart_summary(cart: Cart) -> Summary {
     }
 }
 
-fn group_line(title: String, price: Money, note: String) -> Summary {
+fn group_line(kind: OrderKind, title: String, price: Money, note: String) -> Summary {
     Summary {
+        kind,
         items: vec![(title, 1, price.clone())],
         total: price,
         note: Some(note),
@@ -152,15 +164,31 @@ fn group_line(title: String, price: Money, note: String) -> Summary {
     }
 }
 
+/// One of a product, alone: the same order as a cart of one line.
+fn buy_summary(product: Product) -> Summary {
+    Summary {
+        kind: OrderKind::Solo,
+        items: vec![(product.title, 1, product.solo_price.clone())],
+        order_lines: vec![LineRequest {
+            product_id: product.id,
+            quantity: 1,
+        }],
+        total: product.solo_price,
+        note: None,
+    }
+}
+
 fn start_summary(t: &'static Strings, product: Product) -> Summary {
     match product.group_offer {
         Some(offer) => group_line(
+            OrderKind::StartGroup,
             product.title,
             offer.price,
             fill(t.start_group_note, "n", &offer.size.to_string()),
         ),
         // Nothing to start: the order would be refused, so nothing is offered.
         None => Summary {
+            kind: OrderKind::StartGroup,
             items: Vec::new(),
             total: product.solo_price,
             note: Some(t.error_no_group_offer.to_owned()),
@@ -173,10 +201,32 @@ fn start_summary(t: &'static Strings, product: Product) -> Summary {
 /// product's offer says today.
 fn join_summary(t: &'static Strings, group: GroupBuy) -> Summary {
     group_line(
+        OrderKind::JoinGroup,
         group.product.title,
         group.price,
         fill(t.join_group_note, "name", &group.leader.name),
     )
+}
+
+fn phone_ok(raw: &str) -> bool {
+    check::phone(raw).is_ok()
+}
+
+fn name_ok(raw: &str) -> bool {
+    check::recipient(raw).is_ok()
+}
+
+fn address_ok(raw: &str) -> bool {
+    check::address(raw).is_ok()
+}
+
+/// The fee line: the amount, or "free"; with the rule beside it.
+fn fee_text(t: &'static Strings, fee: &Money) -> String {
+    if fee.amount == 0 {
+        t.free.to_owned()
+    } else {
+        format_money(fee)
+    }
 }
 
 #[component]
@@ -189,9 +239,11 @@ fn Checkout(intent: Intent) -> impl IntoView {
     let key = StoredValue::new(idempotency_key());
     let pickup = RwSignal::new(false);
     let point = RwSignal::new(None::<i64>);
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let address = RwSignal::new(String::new());
+    let point_missing = RwSignal::new(false);
+    // One name and phone for both ways: switching keeps what was typed.
+    let name = Field::new("checkout-name", name_ok, |t| t.error_recipient);
+    let phone = Field::new("checkout-phone", phone_ok, |t| t.error_phone);
+    let address = Field::new("checkout-address", address_ok, |t| t.error_address);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let points = fetch::<Page<PickupPoint>>(|| "/pickup-points".to_owned());
@@ -202,7 +254,19 @@ fn Checkout(intent: Intent) -> impl IntoView {
         Intent::Cart => {
             let cart = fetch::<Cart>(|| "/cart".to_owned());
             retry.set_value(Some(Callback::new(move |()| cart.retry())));
-            Effect::new(move |_| summary.set(map_state(cart.state.get(), cart_summary)));
+            Effect::new(move |_| {
+                let state = map_state(cart.state.get(), cart_summary);
+                // Nothing to check out: back to the (empty) cart, which says so.
+                if matches!(&state, State::Ready(s) if s.items.is_empty()) {
+                    nav.replace(&href(Route::Cart));
+                }
+                summary.set(state);
+            });
+        }
+        Intent::Buy(id) => {
+            let product = fetch::<Product>(move || path::product(id));
+            retry.set_value(Some(Callback::new(move |()| product.retry())));
+            Effect::new(move |_| summary.set(map_state(product.state.get(), buy_summary)));
         }
         Intent::Start(id) => {
             let product = fetch::<Product>(move || path::product(id));
@@ -221,29 +285,51 @@ fn Checkout(intent: Intent) -> impl IntoView {
             });
         }
     }
+    // The first point is chosen for the member once the points are there.
+    Effect::new(move |_| {
+        if let State::Ready(list) = points.state.get() {
+            if point.get_untracked().is_none() {
+                point.set(list.items.first().map(|p| p.id));
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
             return;
         }
-        let t = i18n.t_untracked();
-        let fulfilment = if pickup.get_untracked() {
+        let picked_up = pickup.get_untracked();
+        let fields: &[Field] = if picked_up {
+            &[name, phone]
+        } else {
+            &[name, phone, address]
+        };
+        if !validate_all(fields) {
+            error.set(None);
+            return;
+        }
+        let fulfilment = if picked_up {
             match point.get_untracked() {
-                Some(point_id) => Fulfilment::Pickup { point_id },
+                Some(point_id) => Fulfilment::Pickup {
+                    point_id,
+                    name: name.text(),
+                    phone: phone.text(),
+                },
                 None => {
-                    error.set(Some(t.error_pick_point));
+                    point_missing.set(true);
+                    focus_element("pickup-points");
                     return;
                 }
             }
         } else {
             Fulfilment::Delivery {
-                name: name.get_untracked().trim().to_owned(),
-                phone: phone.get_untracked().trim().to_owned(),
-                address: address.get_untracked().trim().to_owned(),
+                name: name.text(),
+                phone: phone.text(),
+                address: address.text(),
             }
         };
         let purchase = match intent {
-            Intent::Cart => Purchase::Solo {
+            Intent::Cart | Intent::Buy(_) => Purchase::Solo {
                 lines: summary.with_untracked(|s| match s {
                     State::Ready(s) => s.order_lines.clone(),
                     _ => Vec::new(),
@@ -262,11 +348,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
         let lang = i18n.lang.get_untracked();
         spawn(async move {
             match write_once::<Order>("/orders", lang, &body, &key.get_value()).await {
-                Ok(order) => {
-                    // The ordered lines have left the cart on the server.
-                    refresh(cart_count, lang);
-                    nav.go(&href(Route::Order(order.id)));
-                }
+                Ok(order) => nav.go(&href(Route::Order(order.id))),
                 Err(e) => {
                     // Lost on the way, the order may exist: a retry keeps the key and gets
                     // the first answer. Refused, it does not: the next try is a new order.
@@ -276,12 +358,15 @@ fn Checkout(intent: Intent) -> impl IntoView {
                     error.set(Some(order_error(lang.strings(), &e)));
                 }
             }
+            // The cart may have changed meanwhile (another tab); its badge follows.
+            refresh(cart_count, lang);
             pending.set(false);
         });
     };
     let point_list = move || {
         loaded(points, move |list: Page<PickupPoint>| {
-            list.items
+            let rows = list
+                .items
                 .into_iter()
                 .map(|p| {
                     let id = p.id;
@@ -291,7 +376,10 @@ fn Checkout(intent: Intent) -> impl IntoView {
                                 type="radio"
                                 name="pickup-point"
                                 prop:checked=move || point.get() == Some(id)
-                                on:change=move |_| point.set(Some(id))
+                                on:change=move |_| {
+                                    point.set(Some(id));
+                                    point_missing.set(false);
+                                }
                             />
                             <span>
                                 <strong>{p.name}</strong>
@@ -301,11 +389,30 @@ fn Checkout(intent: Intent) -> impl IntoView {
                         </label>
                     }
                 })
-                .collect_view()
+                .collect_view();
+            view! {
+                <div id="pickup-points" tabindex="-1" role="radiogroup" aria-label=move || i18n.t().pickup>
+                    {rows}
+                </div>
+                {move || point_missing.get().then(|| view! { <p class="field-error">{move || i18n.t().error_pick_point}</p> })}
+            }
         })
     };
+    // The delivery fee by the api crate's rule, as the server will charge it.
+    let priced = move |s: &Summary| {
+        let fee = delivery_fee(s.kind, !pickup.get(), s.total.amount);
+        let fee = Money {
+            amount: fee,
+            currency: s.total.currency.clone(),
+        };
+        let total = Money {
+            amount: s.total.amount + fee.amount,
+            currency: s.total.currency.clone(),
+        };
+        (fee, total)
+    };
     view! {
-        <form class="checkout" on:submit=submit>
+        <form class="checkout" on:submit=submit novalidate=true>
             <h1>{move || i18n.t().checkout}</h1>
             <section class="card checkout-summary" aria-labelledby="summary-title">
                 <h2 id="summary-title">{move || i18n.t().order_summary}</h2>
@@ -319,26 +426,59 @@ fn Checkout(intent: Intent) -> impl IntoView {
                         } />
                     }
                         .into_any(),
-                    State::Ready(Summary { items, total, note, .. }) => view! {
-                        <ul class="summary-lines">
-                            {items
-                                .into_iter()
-                                .map(|(title, quantity, subtotal)| {
-                                    view! {
-                                        <li>
-                                            <span>{title} " × " {quantity}</span>
-                                            <span>{format_money(&subtotal)}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                        {note.map(|n| view! { <p class="muted">{n}</p> })}
-                        <p class="cart-total">
-                            {move || i18n.t().total} " " <strong>{format_money(&total)}</strong>
-                        </p>
+                    State::Ready(s) => {
+                        let ships = if s.kind == OrderKind::Solo {
+                            |t: &'static Strings| t.ships_solo
+                        } else {
+                            |t: &'static Strings| t.ships_group
+                        };
+                        let items = s.total.clone();
+                        let lines = s
+                            .items
+                            .iter()
+                            .cloned()
+                            .map(|(title, quantity, subtotal)| {
+                                view! {
+                                    <li>
+                                        <span>{title} " × " {quantity}</span>
+                                        <span>{format_money(&subtotal)}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        let for_fee = s.clone();
+                        let for_total = s.clone();
+                        view! {
+                            <ul class="summary-lines">{lines}</ul>
+                            {s.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
+                            <dl class="summary-totals">
+                                <div>
+                                    <dt>{move || i18n.t().subtotal}</dt>
+                                    <dd>{format_money(&items)}</dd>
+                                </div>
+                                <div>
+                                    <dt>{move || i18n.t().delivery_fee}</dt>
+                                    <dd class="delivery-fee">{move || fee_text(i18n.t(), &priced(&for_fee).0)}</dd>
+                                </div>
+                            </dl>
+                            <p class="muted summary-rule">
+                                {move || {
+                                    fill(
+                                        i18n.t().delivery_rule,
+                                        "amount",
+                                        &format_money(&Money::cny(FREE_DELIVERY_FROM)),
+                                    )
+                                }}
+                                " · "
+                                {move || fill(ships(i18n.t()), "n", &SHIPS_WITHIN_DAYS.to_string())}
+                            </p>
+                            <p class="cart-total">
+                                {move || i18n.t().total} " "
+                                <strong>{move || format_money(&priced(&for_total).1)}</strong>
+                            </p>
+                        }
+                            .into_any()
                     }
-                        .into_any(),
                 }}
             </section>
             <fieldset class="card fulfilment">
@@ -363,42 +503,36 @@ fn Checkout(intent: Intent) -> impl IntoView {
                         {move || i18n.t().pickup}
                     </label>
                 </div>
+                {move || pickup.get().then(point_list)}
+                {move || {
+                    let label = if pickup.get() {
+                        |t: &'static Strings| t.contact_name
+                    } else {
+                        |t: &'static Strings| t.recipient
+                    };
+                    view! {
+                        <TextField field=name label autocomplete="name" maxlength=DELIVERY_NAME_MAX_CHARS />
+                    }
+                }}
+                <TextField
+                    field=phone
+                    label=|t| t.phone
+                    kind="tel"
+                    autocomplete="tel"
+                    maxlength=PHONE_MAX_CHARS
+                />
                 {move || {
                     if pickup.get() {
-                        point_list().into_any()
+                        view! { <p class="muted">{move || i18n.t().pickup_contact_note}</p> }.into_any()
                     } else {
                         view! {
-                            <label>
-                                {move || i18n.t().recipient}
-                                <input
-                                    autocomplete="name"
-                                    maxlength=DELIVERY_NAME_MAX_CHARS
-                                    prop:value=name
-                                    on:input=move |ev| name.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <label>
-                                {move || i18n.t().phone}
-                                <input
-                                    type="tel"
-                                    autocomplete="tel"
-                                    minlength=*PHONE_CHARS.start()
-                                    maxlength=*PHONE_CHARS.end()
-                                    prop:value=phone
-                                    on:input=move |ev| phone.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <label>
-                                {move || i18n.t().address}
-                                <textarea
-                                    rows="2"
-                                    autocomplete="street-address"
-                                    minlength=*ADDRESS_CHARS.start()
-                                    maxlength=*ADDRESS_CHARS.end()
-                                    prop:value=address
-                                    on:input=move |ev| address.set(event_target_value(&ev))
-                                ></textarea>
-                            </label>
+                            <TextField
+                                field=address
+                                label=|t| t.address
+                                autocomplete="street-address"
+                                maxlength=*ADDRESS_CHARS.end()
+                                rows=2
+                            />
                         }
                             .into_any()
                     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{href, path, Community, Membership, Page, Recommendation, Role, Route};
 
+use crate::components::recommender::Recommender;
 use crate::client::write_json;
 use crate::components::composer::Composer;
 use crate::components::feed_list::FeedList;
@@ -78,6 +79,7 @@ fn CommunityPage(slug: String) -> impl IntoView {
                     </div>
                 </div>
             </header>
+            <Recommender />
             // Members write here; the composer opens in place so the feed stays in view.
             {move || {
                 let slug = compose_slug.clone();

@@ -8,8 +8,10 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{href, path, GroupBuy, GroupState, Route};
 
 use crate::client::get_json;
+use crate::components::group_rules::GroupRules;
 use crate::components::open_groups::join_href;
 use crate::components::product_card::ProductCard;
+use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
 use crate::state::session::use_session;
@@ -130,6 +132,7 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
         <article class="group-page">
             <h1>{move || i18n.t().group_buy_title}</h1>
             <ProductCard card=group.product large=true />
+            <Recommender />
             <p class="group-leader muted">
                 {move || fill(i18n.t().led_by, "name", &group.leader.name)}
             </p>
@@ -180,6 +183,7 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
                     .into_any(),
             }}
             <ShareButton path=href(Route::GroupBuy(id)) title />
+            <GroupRules size=group.size window_hours=None />
         </article>
     }
 }

@@ -1,17 +1,22 @@
-//! One of a member's orders (`/me/orders/{id}`): its state, what it holds, and the
-//! payment. The reference server pays through a test provider, and the page says so: the
+//! One of a member's orders (`/me/orders/{id}`): its state, what it holds and for how
+//! long (the order; a group order its seat too), the payment, and buying again once it
+//! has ended. The reference server pays through a test provider, and the page says so: the
 //! member picks how the "payment" goes.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use gloo_net::http::Method;
 use quanzi_api::{
-    href, href_with, Fulfilment, Order, OrderStatus, Pay, PaymentState, Route, TestPayment,
+    href, href_with, Fulfilment, Order, OrderKind, OrderStatus, Pay, PaymentState, Reorder, Route,
+    TestPayment,
 };
 
-use crate::client::{get_json, idempotency_key, write_once, ClientError};
+use crate::client::{get_json, idempotency_key, write_json, write_once, ClientError};
 use crate::components::gate::members_only;
 use crate::components::order_status::status_label;
 use crate::i18n::{fill, use_i18n, Strings};
+use crate::state::cart::{refresh, use_cart};
+use crate::state::router::use_nav;
 use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
 use crate::ui::form::form_error;
@@ -139,8 +144,13 @@ fn OrderView(
         status == OrderStatus::PendingPayment && order.payment != PaymentState::Processing;
     let hold = order.hold_until.as_deref().and_then(parse_time);
     let fulfilment = match (&order.fulfilment, &order.pickup_point) {
-        (Fulfilment::Pickup { .. }, Some(point)) => {
-            format!("{} · {} · {}", point.name, point.address, point.hours)
+        (Fulfilment::Pickup { name, phone, .. }, Some(point)) => {
+            let place = format!("{} · {} · {}", point.name, point.address, point.hours);
+            if name.is_empty() {
+                place
+            } else {
+                format!("{place} · {name} · {phone}")
+            }
         }
         (
             Fulfilment::Delivery {
@@ -152,8 +162,13 @@ fn OrderView(
         ) => {
             format!("{name} · {phone} · {address}")
         }
-        (Fulfilment::Pickup { point_id }, None) => format!("#{point_id}"),
+        (Fulfilment::Pickup { point_id, .. }, None) => format!("#{point_id}"),
     };
+    let kind = order.kind;
+    let product = order.lines.first().map(|l| l.product.id);
+    let ended = matches!(status, OrderStatus::Cancelled | OrderStatus::Refunded);
+    let declined = status == OrderStatus::PendingPayment && order.payment == PaymentState::Declined;
+    let fee = order.delivery_fee.clone();
     view! {
         <h1>{move || fill(i18n.t().order_number, "n", &order.id.to_string())}</h1>
         <p class=format!("order-status status-{status:?}") role="status">
@@ -175,6 +190,14 @@ fn OrderView(
                     }
                 })
                 .collect_view()}
+            <li>
+                <span>{move || i18n.t().delivery_fee}</span>
+                <span>
+                    {move || {
+                        if fee.amount == 0 { i18n.t().free.to_owned() } else { format_money(&fee) }
+                    }}
+                </span>
+            </li>
             <li class="cart-total">
                 <span>{move || i18n.t().total}</span>
                 <strong>{format_money(&order.total)}</strong>
@@ -183,8 +206,18 @@ fn OrderView(
         <p class="muted">{fulfilment}</p>
         // A refunded group order (the group failed, or filled before a late payment): the
         // member may start a group of their own at the same price.
+        {(ended && kind == OrderKind::Solo).then(|| view! { <BuyAgain id=order.id /> })}
+        // A group order that ended unpaid: its product page, to start or join a group again.
+        {(status == OrderStatus::Cancelled && kind != OrderKind::Solo)
+            .then_some(product)
+            .flatten()
+            .map(|product| {
+                view! {
+                    <a class="button" href=href(Route::Product(product))>{move || i18n.t().buy_again}</a>
+                }
+            })}
         {(status == OrderStatus::Refunded && order.group_id.is_some())
-            .then(|| order.lines.first().map(|l| l.product.id))
+            .then_some(product)
             .flatten()
             .map(|product| {
                 view! {
@@ -211,20 +244,79 @@ fn OrderView(
                     </p>
                 }
             })}
-        // Stated while it runs, a slow payment included.
+        // Stated while it runs, a slow payment and a declined try included: only a group
+        // order holds a seat.
         {(status == OrderStatus::PendingPayment)
             .then_some(hold)
             .flatten()
             .map(|deadline| {
+                let held = move || {
+                    let t = i18n.t();
+                    if kind == OrderKind::Solo { t.order_held_for } else { t.seat_held_for }
+                };
                 view! {
                     <p class="hold">
-                        {move || i18n.t().seat_held_for} " "
-                        <Countdown deadline on_end=on_hold_end />
+                        {held} " " <Countdown deadline on_end=on_hold_end />
+                        {move || i18n.t().hold_then_cancel}
                     </p>
                 }
             })}
+        {(declined && error.get_untracked().is_none())
+            .then(|| view! { <p class="order-note" role="status">{move || i18n.t().error_payment_declined}</p> })}
         {payable.then(|| view! { <TestPaymentPanel id=order.id state error /> })}
         {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+    }
+}
+
+/// "重新购买": the order's lines back into the cart, then the cart; what is sold out is
+/// named here instead, with the way to the cart.
+#[component]
+fn BuyAgain(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let nav = use_nav();
+    let cart = use_cart();
+    let pending = RwSignal::new(false);
+    // The products that could not go back, or why it failed.
+    let outcome = RwSignal::new(None::<Result<Vec<String>, &'static str>>);
+    let buy = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let path = format!("/orders/{id}/reorder");
+            match write_json::<Reorder>(Method::POST, &path, lang, None).await {
+                Ok(answer) => {
+                    refresh(cart, lang);
+                    if answer.unavailable.is_empty() {
+                        nav.go(&href(Route::Cart));
+                    } else {
+                        let titles = answer.unavailable.into_iter().map(|p| p.title).collect();
+                        outcome.set(Some(Ok(titles)));
+                    }
+                }
+                Err(e) => outcome.set(Some(Err(form_error(lang.strings(), &e)))),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <button class="button" disabled=move || pending.get() on:click=buy>
+            {move || i18n.t().buy_again}
+        </button>
+        {move || match outcome.get() {
+            Some(Ok(titles)) => view! {
+                <p class="order-note" role="status">
+                    {move || i18n.t().back_in_cart} " "
+                    {fill(i18n.t_untracked().sold_out_not_back, "names", &titles.join("、"))} " "
+                    <a href=href(Route::Cart)>{move || i18n.t().go_to_cart}</a>
+                </p>
+            }
+                .into_any(),
+            Some(Err(message)) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+            None => ().into_any(),
+        }}
     }
 }
 

@@ -1,5 +1,8 @@
-//! The product page (`/p/{id}`): pictures, prices, the buy box, open groups, the story and
-//! the posts that feature it.
+//! The product page (`/p/{id}`): pictures, who recommended it (a shared link), prices, the
+//! open group closest to full right under them, what it has sold, the buy box (a bar fixed
+//! at the bottom on phones), the group rules and the promises (delivery, returns), the
+//! open groups, the story and the posts that feature it. From 900 px wide: the pictures and
+//! the story on the left, the buying on the right, kept in view.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -8,14 +11,16 @@ use quanzi_api::{
     StoryBlock,
 };
 
-use crate::components::open_groups::OpenGroups;
+use crate::components::open_groups::{join_href, OpenGroups};
+use crate::components::group_rules::GroupRules;
+use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
 use crate::state::cart::{add_to_cart, use_cart};
 use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
-use crate::ui::countdown::provide_clock;
+use crate::ui::countdown::{parse_time, provide_clock, Countdown};
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
@@ -61,6 +66,73 @@ fn Story(blocks: Vec<StoryBlock>) -> impl IntoView {
     }
 }
 
+/// The open group closest to full (then the soonest to end) that the reader is not in:
+/// "2 人在拼，可直接参团 · 还差1人 · 剩 03:12:09", a tap from joining it.
+#[component]
+fn GroupTeaser(groups: Vec<GroupBuy>, #[prop(into)] on_end: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let forming = groups.len().to_string();
+    let best = groups
+        .into_iter()
+        .filter(|g| g.viewer_order_id.is_none() && g.seats_left > 0)
+        .min_by(|a, b| (a.seats_left, &a.deadline).cmp(&(b.seats_left, &b.deadline)))?;
+    let deadline = parse_time(&best.deadline).unwrap_or(0);
+    let (id, left) = (best.id, best.seats_left.to_string());
+    Some(view! {
+        <a class="group-teaser" href=move || join_href(session.me.with(Option::is_some), id)>
+            <Avatar author=best.leader />
+            <span class="group-teaser-text">
+                <strong>{move || fill(i18n.t().groups_forming, "n", &forming)}</strong>
+                <span>
+                    {move || fill(i18n.t().seats_left, "n", &left)} " · " {move || i18n.t().time_left}
+                    " " <Countdown deadline on_end />
+                </span>
+            </span>
+            <span class="group-teaser-go" aria-hidden="true">{move || i18n.t().join_group} " ›"</span>
+        </a>
+    })
+}
+
+/// What real orders say (units sold, groups formed; nothing while there are none), the
+/// buyer shows, and the promises: the delivery fee rule with when it ships, the returns.
+#[component]
+fn TrustLines(product: TrustFacts) -> impl IntoView {
+    use quanzi_api::order::{FREE_DELIVERY_FROM, RETURN_DAYS, SHIPS_WITHIN_DAYS};
+    let i18n = use_i18n();
+    let TrustFacts {
+        sold,
+        groups_formed,
+        shows,
+    } = product;
+    let count = move |template: fn(&crate::i18n::Strings) -> &'static str, n: u32| {
+        move || fill(template(i18n.t()), "n", &i18n.lang.get().count(n))
+    };
+    view! {
+        <ul class="trust-lines">
+            {(sold > 0).then(|| view! { <li>{count(|t| t.sold_count, sold)}</li> })}
+            {(groups_formed > 0).then(|| view! { <li>{count(|t| t.groups_formed, groups_formed)}</li> })}
+            {(shows > 0).then(|| view! { <li><a href="#featured-title">{count(|t| t.shows_count, shows)}</a></li> })}
+            <li>
+                {move || {
+                    fill(i18n.t().delivery_rule, "amount", &format_money(&quanzi_api::Money::cny(FREE_DELIVERY_FROM)))
+                }}
+                " · "
+                {move || fill(i18n.t().ships_solo, "n", &SHIPS_WITHIN_DAYS.to_string())}
+            </li>
+            <li>{move || fill(i18n.t().returns_rule, "n", &RETURN_DAYS.to_string())}</li>
+        </ul>
+    }
+}
+
+/// The counts [`TrustLines`] shows.
+#[derive(Clone, Copy)]
+struct TrustFacts {
+    sold: u32,
+    groups_formed: u32,
+    shows: u32,
+}
+
 #[component]
 fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
     let i18n = use_i18n();
@@ -98,7 +170,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
     };
     view! {
         <section class="featured">
-            <h2>{move || i18n.t().featured_in}</h2>
+            <h2 id="featured-title" tabindex="-1">{move || i18n.t().featured_in}</h2>
             {list}
         </section>
     }
@@ -126,6 +198,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
         .as_ref()
         .map(|offer| offer.window_hours.to_string());
     let stock = product.stock;
+    let community = product.community.clone();
     // Every product has a picture (the server checks); the card is what a cart keeps.
     let card = product
         .gallery
@@ -139,41 +212,68 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
             group: group.clone(),
         });
     let offer = product.group_offer.clone();
+    let rules = offer.as_ref().map(|o| (o.size, o.window_hours));
+    let facts = TrustFacts {
+        sold: product.sold,
+        groups_formed: product.groups_formed,
+        shows: product.shows,
+    };
     let (story, posts) = (product.story, product.posts);
+    let open = move || match groups.state.get() {
+        State::Ready(page) => page.items,
+        _ => Vec::new(),
+    };
     view! {
         <article class="product-page">
-            <Gallery images=product.gallery eager=true />
-            <div class="product-page-body">
+            <div class="product-media">
+                <Gallery images=product.gallery eager=true />
+            </div>
+            <div class="product-buy">
+                <Recommender />
                 <h1>{product.title.clone()}</h1>
                 <p class="product-subtitle">{product.subtitle}</p>
                 <Prices solo=product.solo_price group=group large=true />
-                <p class="product-facts">
-                    {window
-                        .map(|hours| {
+                // What follows waits for the open groups, whose number is not known before:
+                // drawn first, it would be pushed down when they arrive.
+                {move || {
+                    settled
+                        .get()
+                        .then(|| {
                             view! {
-                                <span>{move || fill(i18n.t().group_window, "h", &hours)}</span>
+                                <GroupTeaser groups=open() on_end=move || groups.retry() />
+                                <p class="product-facts">
+                                    {window
+                                        .clone()
+                                        .map(|hours| {
+                                            view! {
+                                                <span>{move || fill(i18n.t().group_window, "h", &hours)}</span>
+                                            }
+                                        })}
+                                    <span class:sold-out=stock == 0>
+                                        {move || {
+                                            if stock == 0 {
+                                                i18n.t().sold_out.to_owned()
+                                            } else {
+                                                fill(i18n.t().stock_left, "n", &stock.to_string())
+                                            }
+                                        }}
+                                    </span>
+                                </p>
+                                <TrustLines product=facts />
+                                {card.clone().map(|card| view! { <BuyBox card offer=offer.clone() stock /> })}
+                                {rules.map(|(size, hours)| view! { <GroupRules size window_hours=Some(hours) /> })}
+                                <p class="product-community">
+                                    {move || i18n.t().from_community}
+                                    " "
+                                    <a href=href(Route::Community(community.slug.clone()))>
+                                        {community.name.clone()}
+                                    </a>
+                                </p>
                             }
-                        })}
-                    <span class:sold-out=stock == 0>
-                        {move || {
-                            if stock == 0 {
-                                i18n.t().sold_out.to_owned()
-                            } else {
-                                fill(i18n.t().stock_left, "n", &stock.to_string())
-                            }
-                        }}
-                    </span>
-                </p>
-                <p class="product-community">
-                    {move || i18n.t().from_community}
-                    " "
-                    <a href=href(Route::Community(product.community.slug.clone()))>
-                        {product.community.name}
-                    </a>
-                </p>
-                {card.map(|card| view! { <BuyBox card offer=offer.clone() stock /> })}
-                // The rest of the page comes with the open groups, whose number is not known
-                // before: drawn below them, it would be pushed down when they arrive.
+                        })
+                }}
+            </div>
+            <div class="product-details">
                 {move || {
                     settled
                         .get()
@@ -191,7 +291,9 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
     }
 }
 
-/// Start a group at the group price, or put it in the cart at the solo price.
+/// Buy alone (checkout with this one product) or start a group, in a bar fixed at the
+/// bottom on phones (above the tab bar; in the flow inside a host app, whose bars are its
+/// own); and put it in the cart at the solo price.
 #[component]
 fn BuyBox(card: quanzi_api::ProductCard, offer: Option<GroupOffer>, stock: u32) -> impl IntoView {
     let i18n = use_i18n();
@@ -213,8 +315,9 @@ fn BuyBox(card: quanzi_api::ProductCard, offer: Option<GroupOffer>, stock: u32) 
             pending.set(false);
         });
     };
-    let start = move || {
-        let checkout = href_with(Route::Checkout, &[("start", &id.to_string())]);
+    // Checkout, or sign-in first and checkout after.
+    let checkout = move |intent: &'static str| {
+        let checkout = href_with(Route::Checkout, &[(intent, &id.to_string())]);
         if session.me.with(Option::is_some) {
             checkout
         } else {
@@ -224,24 +327,30 @@ fn BuyBox(card: quanzi_api::ProductCard, offer: Option<GroupOffer>, stock: u32) 
     if stock == 0 {
         return view! { <p class="sold-out">{move || i18n.t().sold_out}</p> }.into_any();
     }
+    let solo_price = solo.clone();
+    let single = offer.is_none();
     view! {
-        <div class="buy-box">
+        <div class="buy-box" class:buy-box-single=single>
+            <a class="button button-quiet buy-alone" href=move || checkout("buy")>
+                <span>{move || i18n.t().buy_alone}</span>
+                <strong>{solo_price.clone()}</strong>
+            </a>
             {offer
                 .map(|offer| {
                     let price = format_money(&offer.price);
                     let size = offer.size.to_string();
                     view! {
-                        <a class="button buy-group" href=start>
+                        <a class="button buy-group" href=move || checkout("start")>
                             <span>{move || fill(i18n.t().start_group, "n", &size)}</span>
                             <strong>{price}</strong>
                         </a>
                     }
                 })}
-            <button class="button button-quiet buy-solo" disabled=move || pending.get() on:click=add>
-                <span>{move || i18n.t().add_to_cart}</span>
-                <strong>{solo}</strong>
-            </button>
         </div>
+        <button class="button button-quiet buy-solo" disabled=move || pending.get() on:click=add>
+            <span>{move || i18n.t().add_to_cart}</span>
+            <strong>{solo}</strong>
+        </button>
         {move || match added.get() {
             Some(Ok(())) => view! {
                 <p class="added" role="status">
@@ -291,6 +400,9 @@ mod tests {
             solo_price: Money::cny(2990),
             group_offer: group,
             stock: 3,
+            sold: 0,
+            groups_formed: 0,
+            shows: 0,
             posts: vec![],
             community: CommunityRef {
                 slug: "coffee".into(),

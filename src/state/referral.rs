@@ -92,6 +92,8 @@ fn capture_query(window: &web_sys::Window) {
     }
     if let Some(code) = query_value(query, "ref").and_then(|raw| parse_referral_code(&raw)) {
         keep(&code, now_ms());
+        let path = location.pathname().unwrap_or_default();
+        LANDING.with(|landing| *landing.borrow_mut() = Some((path, code)));
     }
     let rest: Vec<&str> = query
         .split('&')
@@ -106,6 +108,22 @@ fn capture_query(window: &web_sys::Window) {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+thread_local! {
+    /// The page a `?ref=` link opened, and its code: that page names who shared it.
+    static LANDING: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The code of the link that opened the page at `path`, if a link with `?ref=` did.
+pub fn landing_code(path: &str) -> Option<String> {
+    LANDING.with(|landing| {
+        landing
+            .borrow()
+            .as_ref()
+            .filter(|(landed, _)| landed == path)
+            .map(|(_, code)| code.clone())
+    })
 }
 
 fn is_ref(pair: &str) -> bool {

@@ -10,8 +10,8 @@ use leptos_router::NavigateOptions;
 
 use crate::state::history;
 
-/// leptos_router's navigate, kept.
-type Go = Box<dyn Fn(&str) + Send + Sync>;
+/// leptos_router's navigate, kept: to an href, replacing the current entry or not.
+type Go = Box<dyn Fn(&str, bool) + Send + Sync>;
 
 /// Where the reader is and how to go elsewhere. `Copy`, so a task that finishes after an
 /// `await` (a sign-in, a new post) can still navigate: leptos_router's own `use_navigate`
@@ -30,7 +30,14 @@ impl Nav {
     /// Goes to an in-app URL (path and query), as a new history entry, at the top.
     pub fn go(&self, href: &str) {
         history::leaving();
-        self.go.with_value(|go| go(href));
+        self.go.with_value(|go| go(href, false));
+    }
+
+    /// Goes to an in-app URL in place of this one: a page that only sends the reader on
+    /// (an empty checkout) is not where Back returns to.
+    pub fn replace(&self, href: &str) {
+        history::leaving();
+        self.go.with_value(|go| go(href, true));
     }
 
     /// Path and query, as a link back to here (`/g/3?x=1`).
@@ -60,8 +67,14 @@ pub fn provide_nav() -> Nav {
         pathname: location.pathname,
         search: location.search,
         query: location.query,
-        go: StoredValue::new(Box::new(move |href: &str| {
-            navigate(href, NavigateOptions::default())
+        go: StoredValue::new(Box::new(move |href: &str, replace: bool| {
+            navigate(
+                href,
+                NavigateOptions {
+                    replace,
+                    ..NavigateOptions::default()
+                },
+            )
         })),
     };
     provide_context(nav);

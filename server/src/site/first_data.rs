@@ -173,7 +173,10 @@ impl FirstAnswer {
                     article("card post-card", format!("{byline}{gallery}"))
                 )
             }
-            FirstAnswer::Product(product) => article("product-page", gallery(&product.gallery)?),
+            FirstAnswer::Product(product) => article(
+                "product-page",
+                format!("<div class=\"product-media\">{}</div>", gallery(&product.gallery)?),
+            ),
             FirstAnswer::Post(post) => article("post-page", gallery(&post.images)?),
             FirstAnswer::Community(community) => format!(
                 "<header class=\"community-header\">{}</header>",

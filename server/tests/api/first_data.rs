@@ -222,7 +222,7 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
         (
             "/p/2",
             &product["gallery"][0],
-            "<article class=\"product-page\"><ul class=\"gallery",
+            "<article class=\"product-page\"><div class=\"product-media\"><ul class=\"gallery",
         ),
         (
             "/c/coffee",

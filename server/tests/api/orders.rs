@@ -314,6 +314,8 @@ async fn delivery_costs_a_fee_below_the_free_delivery_amount_and_never_in_a_grou
     let (_, cookie) = member(&app, "买家").await;
     const CHEAP: i64 = 7;
     assert!(solo_price(CHEAP) < FREE_DELIVERY_FROM);
+    let product = format!("/api/v1/products/{CHEAP}");
+    let before = get_as(&app.router, None, &product).await;
     let order = placed(&app.router, &cookie, solo(&[(CHEAP, 1)])).await;
     assert_eq!(order["delivery_fee"]["amount"], DELIVERY_FEE);
     assert_eq!(order["total"]["amount"], solo_price(CHEAP) + DELIVERY_FEE);
@@ -329,6 +331,11 @@ async fn delivery_costs_a_fee_below_the_free_delivery_amount_and_never_in_a_grou
         .await,
         solo_price(CHEAP) + DELIVERY_FEE
     );
+    // Sold counts paid units only (the unpaid order before did not count).
+    let after = get_as(&app.router, None, &product).await;
+    assert_eq!(after["sold"], before["sold"].as_i64().unwrap_or(-1) + 1);
+    assert_eq!(after["groups_formed"], before["groups_formed"]);
+    assert!(after["shows"].as_i64().is_some_and(|n| n >= 0));
     // A group ships together, free.
     let group = placed(
         &app.router,

@@ -16,6 +16,7 @@ use crate::i18n::use_i18n;
 use crate::state::router::use_nav;
 use crate::task::spawn;
 use crate::ui::form::form_error;
+use crate::components::recommender::Recommender;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{excerpt, page_title, set_head};
 use crate::ui::remote::{fetch, loaded};
@@ -42,6 +43,7 @@ fn PostPage(id: i64) -> impl IntoView {
             <article class="post-page">
                 <Gallery images=post.images.clone() eager=true />
                 <div class="post-page-body">
+                    <Recommender />
                     <Byline
                         author=post.author.clone()
                         community=post.community.clone()
