@@ -5,7 +5,7 @@
 // states people open on it (the share panel, the composer, a filled cart) are checked too.
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
-import { api } from './helpers.js';
+import { api, PICKUP } from './helpers.js';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -38,7 +38,6 @@ async function write(page, method, path, data, extra = {}) {
 
 const NAME = '无障碍测试';
 const once = () => ({ 'Idempotency-Key': crypto.randomUUID() });
-const PICKUP = { kind: 'pickup', point_id: 1 };
 
 /** A member of the cycling community with a paid group, an unpaid seat held for them (the
  * order page's countdown) and a line in their cart: every member page has content. */

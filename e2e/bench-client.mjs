@@ -1,6 +1,7 @@
 // The JSON client the benchmarks share (bench.mjs, engines.mjs): one per server address.
 
-export const PICKUP = { kind: 'pickup', point_id: 1 };
+/** Pickup at the first point, with the contact a pickup order takes. */
+export const PICKUP = { kind: 'pickup', point_id: 1, name: '小鹿', phone: '13900001111' };
 
 /** Requests, members and groups against the server at `base`. */
 export function client(base) {

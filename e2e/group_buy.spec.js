@@ -14,6 +14,8 @@ async function productWithGroupOf(request, size) {
 async function orderAndPay(page) {
   await page.getByLabel('到店自提').check();
   await page.locator('.pickup-point input').first().check();
+  await page.getByLabel('联系人').fill('拼团的人');
+  await page.getByLabel('手机号').fill('139 1234 5678');
   await page.getByRole('button', { name: '提交订单' }).click();
   await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
   await expect(page.getByRole('heading', { name: /测试支付/ })).toBeVisible();

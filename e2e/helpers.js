@@ -1,5 +1,9 @@
 // Shared by the journeys: money as the app shows it, and the API as the app sees it.
 
+import { PICKUP } from './bench-client.mjs';
+
+export { PICKUP };
+
 /** ¥19.90 from {amount: 1990, currency: 'CNY'} — the app's own format. */
 export function yuan(money) {
   const abs = Math.abs(money.amount);
@@ -71,7 +75,7 @@ export async function openGroup(browser, productId) {
   await post('/account/sign-up', { name: '团长', email, password: 'correct horse battery' });
   const order = await post('/orders', {
     purchase: { kind: 'start_group', product_id: productId },
-    fulfilment: { kind: 'pickup', point_id: 1 },
+    fulfilment: PICKUP,
   });
   const paid = await post(`/orders/${order.id}/pay`, { outcome: 'approve' });
   await context.close();

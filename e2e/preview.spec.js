@@ -1,6 +1,6 @@
 import ogs from 'open-graph-scraper';
 import { test, expect } from './fixtures.js';
-import { api, signUp, yuan } from './helpers.js';
+import { api, PICKUP, signUp, yuan } from './helpers.js';
 
 // Link previews as a chat app's crawler sees them: plain HTTP, no JavaScript.
 const CRAWLER = 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)';
@@ -68,7 +68,7 @@ test('a group-buy link unfurls with its product, group price and seats left', as
   await signUp(page, '预览团长', '/');
   const order = await page.request.post('/api/v1/orders', {
     headers: { Origin: baseURL, 'Idempotency-Key': `preview-${Date.now()}` },
-    data: { purchase: { kind: 'start_group', product_id: 18 }, fulfilment: { kind: 'pickup', point_id: 1 } },
+    data: { purchase: { kind: 'start_group', product_id: 18 }, fulfilment: PICKUP },
   });
   expect(order.status()).toBe(201);
   const { id } = await order.json();

@@ -100,3 +100,34 @@ test('a ref that is not a code is ignored and the page works', async ({ page }) 
     expect(await page.evaluate(() => localStorage.getItem('quanzi.ref'))).toBeNull();
   }
 });
+
+test('a link with a member\'s code says who recommended it, from the first draw; a junk code or one\'s own says nothing', async ({ page, request, baseURL }) => {
+  // Member 3's code, from their own dashboard.
+  const context = await page.context().browser().newContext({ baseURL });
+  const signIn = await context.request.post('/api/v1/account/sign-in', {
+    headers: { Origin: new URL(baseURL).origin },
+    data: { email: 'member3@demo.quanzi', password: 'quanzi-demo' },
+  });
+  expect(signIn.ok()).toBe(true);
+  const { code } = await (await context.request.get('/api/v1/account/referrals')).json();
+  const me = await (await context.request.get('/api/v1/account/me')).json();
+  for (const path of ['/p/18', '/c/coffee', '/posts/1']) {
+    await page.goto(`${path}?ref=${code}`);
+    const line = page.locator('#main .recommender');
+    await expect(line).toHaveText(`${me.member.name} 推荐给你`);
+    // In the page the server sent: no request was needed, so nothing moved.
+    expect(await page.evaluate(() => document.querySelector('script[data-api^="/referrers/"]') === null)).toBe(true);
+  }
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await page.goto('/p/18?ref=ZZZZ-ZZZZ');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('.recommender')).toHaveCount(0);
+  expect(requests.filter((p) => p.startsWith('/api/v1/referrers/'))).toEqual([]);
+  // The sharer opening their own link sees no recommendation from themselves.
+  const own = await context.newPage();
+  await own.goto(`/p/18?ref=${code}`);
+  await expect(own.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(own.locator('.recommender')).toHaveCount(0);
+  await context.close();
+});

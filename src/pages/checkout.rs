@@ -82,7 +82,10 @@ fn CheckoutPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let nav = use_nav();
-    let id_of = |name: &str| nav.query_value(name).and_then(|v| quanzi_api::params::parse_id(&v));
+    let id_of = |name: &str| {
+        nav.query_value(name)
+            .and_then(|v| quanzi_api::params::parse_id(&v))
+    };
     let intent = match (id_of("buy"), id_of("start"), id_of("join")) {
         (Some(product), _, _) => Intent::Buy(product),
         (None, Some(product), _) => Intent::Start(product),

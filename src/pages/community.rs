@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{href, path, Community, Membership, Page, Recommendation, Role, Route};
 
-use crate::components::recommender::Recommender;
 use crate::client::write_json;
 use crate::components::composer::Composer;
 use crate::components::feed_list::FeedList;
 use crate::components::membership::{role_label, MemberCount};
 use crate::components::product_card::ProductCard;
+use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
 use crate::state::feed::FeedFilter;

@@ -3,9 +3,9 @@
 //! has ended. The reference server pays through a test provider, and the page says so: the
 //! member picks how the "payment" goes.
 
+use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use gloo_net::http::Method;
 use quanzi_api::{
     href, href_with, Fulfilment, Order, OrderKind, OrderStatus, Pay, PaymentState, Reorder, Route,
     TestPayment,
@@ -328,6 +328,7 @@ fn TestPaymentPanel(
     error: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let cart = use_cart();
     let pending = RwSignal::new(false);
     // One key per attempt: a retry of the same tap is the same payment.
     let key = StoredValue::new(idempotency_key());
@@ -347,7 +348,11 @@ fn TestPaymentPanel(
                 key.set_value(idempotency_key());
             }
             match result {
-                Ok(order) => state.set(State::Ready(order)),
+                Ok(order) => {
+                    // Paid, its products have left the cart.
+                    refresh(cart, lang);
+                    state.set(State::Ready(order));
+                }
                 Err(e) => {
                     error.set(Some(pay_error(lang.strings(), &e)));
                     if let Ok(order) = get_json::<Order>(&format!("/orders/{id}"), lang).await {

@@ -11,8 +11,8 @@ use quanzi_api::{
     StoryBlock,
 };
 
-use crate::components::open_groups::{join_href, OpenGroups};
 use crate::components::group_rules::GroupRules;
+use crate::components::open_groups::{join_href, OpenGroups};
 use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};

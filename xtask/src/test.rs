@@ -82,8 +82,12 @@ pub fn run() -> Result {
         let host_port = free_port()?.to_string();
         let host_origin = format!("http://127.0.0.1:{host_port}");
         let server = TestServer::start_with(Profile::Test, &["--embed-origin", &host_origin])?;
-        // Group-buys that end in seconds, for the journey of a group that fails.
-        let short = TestServer::start_with(Profile::Test, &["--group-window-secs", "8"])?;
+        // Group-buys and holds that end in seconds, for the journeys of a group that fails
+        // and of an order not paid in time.
+        let short = TestServer::start_with(
+            Profile::Test,
+            &["--group-window-secs", "8", "--seat-hold-secs", "8"],
+        )?;
         let mut playwright = command("npx", &["playwright", "test"]);
         playwright
             .current_dir(cmd::root().join("e2e"))

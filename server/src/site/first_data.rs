@@ -175,7 +175,10 @@ impl FirstAnswer {
             }
             FirstAnswer::Product(product) => article(
                 "product-page",
-                format!("<div class=\"product-media\">{}</div>", gallery(&product.gallery)?),
+                format!(
+                    "<div class=\"product-media\">{}</div>",
+                    gallery(&product.gallery)?
+                ),
             ),
             FirstAnswer::Post(post) => article("post-page", gallery(&post.images)?),
             FirstAnswer::Community(community) => format!(
