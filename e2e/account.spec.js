@@ -12,7 +12,23 @@ test('sign up, see yourself on /me, sign out: the session ends on the server too
   expect(session.httpOnly).toBe(true);
   expect(session.sameSite).toBe('Lax');
 
-  await page.getByRole('button', { name: '退出登录' }).click();
+  // The order shortcuts, each with its count (none yet), lead to those orders.
+  const shortcuts = page.getByRole('navigation', { name: '我的订单' });
+  for (const label of ['待付款', '待成团', '待发货/自提', '已完成']) {
+    await expect(shortcuts.getByRole('link', { name: new RegExp(`0\\s*${label}`) })).toBeVisible();
+  }
+  await shortcuts.getByRole('link', { name: /待付款/ }).click();
+  await expect(page).toHaveURL(/\/me\/orders\?shelf=pending_payment$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的订单 · 待付款');
+  await page.goBack();
+  // Signing out is at the very end of the page, after the member's posts.
+  const signOut = page.getByRole('button', { name: '退出登录' });
+  const below = await signOut.evaluate((b) => {
+    const posts = document.querySelector('#main .feed-footer').getBoundingClientRect();
+    return b.getBoundingClientRect().top >= posts.bottom;
+  });
+  expect(below).toBe(true);
+  await signOut.click();
   await expect(page).toHaveURL(/\/$/);
   // Replaying the old cookie gets nobody: the session was deleted server-side.
   const replay = await page.request.get('/api/v1/account/me', {

@@ -127,3 +127,25 @@ test('a photo removed from the composer is removed from the server too', async (
   await expect(page.locator('.photo')).toHaveCount(0);
   expect((await page.request.get(upload.image.url)).status()).toBe(404);
 });
+
+test('the tab bar\'s "+" writes a note in a community the member chooses', async ({ page }) => {
+  await signUp(page, undefined, '/c/coffee');
+  await page.getByRole('button', { name: '加入圈子' }).click();
+  await expect(page.locator('.community-actions .joined')).toBeVisible();
+  await page.getByRole('navigation', { name: 'tabs' }).getByRole('link', { name: '写笔记' }).click();
+  await expect(page.getByRole('heading', { name: '发到哪个圈子？' })).toBeVisible();
+  await page.locator('.my-communities').getByRole('link', { name: /咖啡/ }).click();
+  await expect(page).toHaveURL(/\/c\/coffee\?write=1$/);
+  // The composer is open, in the community chosen.
+  await page.getByLabel('标题').fill('从加号写的');
+  await page.getByLabel(/正文/).fill('手冲的第一天。');
+  await page.getByRole('button', { name: '发布' }).click();
+  await expect(page).toHaveURL(/\/posts\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('从加号写的');
+});
+
+test('a member of no community is asked to join one before writing', async ({ page }) => {
+  await signUp(page, undefined, '/communities?write=1');
+  await expect(page.getByText('加入一个圈子后就能发笔记。')).toBeVisible();
+  await expect(page.locator('.community-card').first()).toBeVisible();
+});

@@ -424,3 +424,41 @@ test('a referral code in a container launch parameter is credited like ?ref=', a
   await contextA.close();
   await contextB.close();
 });
+
+test('framed by another site, buying opens the store in a tab of its own, the referral code kept', async ({ page, context }) => {
+  // The same host page under `localhost`: another site than the store's 127.0.0.1.
+  const crossSite = `http://localhost:${hostPort}`;
+  await page.goto(`${crossSite}/?store=${encodeURIComponent(store)}&path=${encodeURIComponent('/p/18?ref=7K3M-9QXZ')}`);
+  const frame = page.frameLocator('#store');
+  await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(frame.getByRole('link', { name: '在圈子打开' })).toBeVisible();
+  const opened = context.waitForEvent('page');
+  await frame.getByRole('link', { name: /单独购买/ }).click();
+  const tab = await opened;
+  await tab.waitForLoadState();
+  // A guest: the new tab is the store's own sign-in, which goes on to checkout, and it
+  // keeps the code the frame came by (the tab takes it out of its address, as any landing).
+  await expect(tab.getByRole('heading', { name: '登录' })).toBeVisible();
+  const url = new URL(tab.url());
+  expect(url.origin).toBe(store);
+  expect(url.pathname).toBe('/sign-in');
+  expect(url.searchParams.get('next')).toBe('/checkout?buy=18');
+  expect(await tab.evaluate(() => localStorage.getItem('quanzi.ref'))).toMatch(/^7K3M9QXZ /);
+  // The frame stayed on the product, and the host heard where the store went.
+  await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+  const [event] = await eventsOf(page, 'open_store');
+  const sent = new URL(event.payload.url);
+  expect(sent.origin).toBe(store);
+  expect(sent.searchParams.get('ref')).toBe('7K3M9QXZ');
+  await tab.close();
+});
+
+test('framed by the store\'s own site, buying stays in the frame', async ({ page }) => {
+  await page.goto(hostUrl(`http://127.0.0.1:${hostPort}`));
+  const frame = page.frameLocator('#store');
+  await expect(frame.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(frame.getByRole('link', { name: '在圈子打开' })).toHaveCount(0);
+  await frame.getByRole('link', { name: /单独购买/ }).click();
+  await expect(frame.getByRole('heading', { name: '登录' })).toBeVisible();
+  expect(await eventsOf(page, 'open_store')).toEqual([]);
+});

@@ -21,13 +21,16 @@ test('join and leave 骑行: the member count moves and survives a reload', asyn
   const count = page.locator('.community-members .member-count');
   const before = await count.textContent();
   await page.getByRole('button', { name: '加入圈子' }).click();
-  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  // Joined reads as a state; leaving waits in the menu beside it.
+  await expect(page.locator('.community-actions .joined')).toHaveText('✓ 已加入');
+  await expect(page.getByRole('button', { name: '退出圈子' })).toBeHidden();
   await expect(count).not.toHaveText(before);
   await page.reload();
-  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  await expect(page.locator('.community-actions .joined')).toBeVisible();
   await page.goto('/me');
   await expect(page.getByRole('link', { name: /骑行/ })).toBeVisible();
   await page.goto('/c/cycling');
+  await page.locator('.community-actions summary').click();
   await page.getByRole('button', { name: '退出圈子' }).click();
   await expect(page.getByRole('button', { name: '加入圈子' })).toBeVisible();
   await expect(count).toHaveText(before);
@@ -38,7 +41,7 @@ test('a member finds their communities first on the communities page', async ({ 
   await expect(page.getByRole('heading', { name: '我的圈子' })).toHaveCount(0);
   await signUp(page, undefined, '/c/coffee');
   await page.getByRole('button', { name: '加入圈子' }).click();
-  await expect(page.getByRole('button', { name: '退出圈子' })).toBeVisible();
+  await expect(page.locator('.community-actions .joined')).toBeVisible();
   await page.getByRole('navigation', { name: 'tabs' }).getByRole('link', { name: '圈子' }).click();
   const mine = page.locator('.my-communities');
   await expect(mine.getByRole('heading', { name: '我的圈子' })).toBeVisible();

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, FlatRoutesProps, RouteChildren, Router};
 use leptos_router::{MatchNestedRoutes, NestedRoute, ParamSegment, StaticSegment};
 use quanzi_api::route::segment::*;
-use quanzi_api::{href, Route};
+use quanzi_api::{href, href_with, Route};
 
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::pages::account::account_page;
@@ -63,6 +63,8 @@ fn Shell(embedded: bool) -> impl IntoView {
     let route = Memo::new(move |_| Route::from_path(&nav.pathname.get()));
     // Inside a host app, the host's own bar and tabs stand in for the site's.
     let chrome = !embedded;
+    // Framed by another site, the pages that need the session open in a tab of their own.
+    crate::embed::outside::start(nav, i18n);
     view! {
         {chrome.then(|| view! { <Header route /> })}
         <main id="main" class="page" tabindex="-1">
@@ -247,6 +249,16 @@ fn NavLinks(route: Memo<Option<Route>>) -> impl IntoView {
                 <path d="M2 20c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5M10 20c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5" />
             </svg>
             <span>{move || i18n.t().nav_communities}</span>
+        </a>
+        // Writing a note: the communities page asks in which one (`?write=1`).
+        <a
+            href=href_with(Route::Communities, &[("write", "1")])
+            class="nav-link nav-compose"
+            aria-label=move || i18n.t().write_note
+        >
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <path d="M12 5v14M5 12h14" />
+            </svg>
         </a>
         <a href=href(Route::Me) class="nav-link" aria-current=move || current(|r| *r == Route::Me)>
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">

@@ -32,8 +32,8 @@ pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use order::{
     Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder, Order,
-    OrderKind, OrderLine, OrderStatus, Pay, PaymentState, PickupPoint, Purchase, Reorder,
-    TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
+    OrderCounts, OrderKind, OrderLine, OrderShelf, OrderStatus, Pay, PaymentState, PickupPoint,
+    Purchase, Reorder, TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
 };
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};

@@ -181,6 +181,98 @@ pub enum OrderStatus {
     Refunded,
 }
 
+/// The shortcuts to a member's orders by what they wait for (`GET /orders?shelf=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderShelf {
+    /// 待付款: not paid yet.
+    PendingPayment,
+    /// 待成团: paid, the group not full yet.
+    AwaitingGroup,
+    /// 待发货/待自提: paid, to be shipped or collected.
+    ToShip,
+    /// 已完成.
+    Completed,
+}
+
+impl OrderShelf {
+    pub const ALL: [OrderShelf; 4] = [
+        OrderShelf::PendingPayment,
+        OrderShelf::AwaitingGroup,
+        OrderShelf::ToShip,
+        OrderShelf::Completed,
+    ];
+
+    /// The statuses on this shelf.
+    pub fn statuses(self) -> &'static [OrderStatus] {
+        match self {
+            OrderShelf::PendingPayment => &[OrderStatus::PendingPayment],
+            OrderShelf::AwaitingGroup => &[OrderStatus::AwaitingGroup],
+            OrderShelf::ToShip => &[
+                OrderStatus::Paid,
+                OrderStatus::ReadyForPickup,
+                OrderStatus::Shipping,
+            ],
+            OrderShelf::Completed => &[OrderStatus::Completed],
+        }
+    }
+
+    /// As in the query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderShelf::PendingPayment => "pending_payment",
+            OrderShelf::AwaitingGroup => "awaiting_group",
+            OrderShelf::ToShip => "to_ship",
+            OrderShelf::Completed => "completed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<OrderShelf> {
+        OrderShelf::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    /// The shelf an order of this status is on; none for cancelled and refunded orders.
+    pub fn of(status: OrderStatus) -> Option<OrderShelf> {
+        OrderShelf::ALL
+            .into_iter()
+            .find(|s| s.statuses().contains(&status))
+    }
+}
+
+/// `GET /orders/counts`: how many of the member's orders are on each shelf.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderCounts {
+    pub pending_payment: u32,
+    pub awaiting_group: u32,
+    pub to_ship: u32,
+    pub completed: u32,
+}
+
+impl OrderCounts {
+    fn slot(&mut self, shelf: OrderShelf) -> &mut u32 {
+        match shelf {
+            OrderShelf::PendingPayment => &mut self.pending_payment,
+            OrderShelf::AwaitingGroup => &mut self.awaiting_group,
+            OrderShelf::ToShip => &mut self.to_ship,
+            OrderShelf::Completed => &mut self.completed,
+        }
+    }
+
+    pub fn of(mut self, shelf: OrderShelf) -> u32 {
+        *self.slot(shelf)
+    }
+
+    /// Counts `n` more orders of `status` (on its shelf, if it has one).
+    pub fn add(&mut self, status: OrderStatus, n: u32) {
+        if let Some(shelf) = OrderShelf::of(status) {
+            let slot = self.slot(shelf);
+            *slot = slot.saturating_add(n);
+        }
+    }
+}
+
 /// The reference server's test payment provider, labelled as such in the app: the member
 /// picks how the "payment" goes. A real provider plugs in behind the same interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

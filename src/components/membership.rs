@@ -2,22 +2,31 @@
 //! role reads next to a name, and a community's member count.
 
 use leptos::prelude::*;
-use quanzi_api::{href, Membership, Role, Route};
+use quanzi_api::{href, href_with, Membership, Role, Route};
 
 use crate::i18n::{fill, use_i18n, Strings};
 
 /// A member's communities as chips, each with its role where the role is special. Shown
-/// on `/me` and first on `/communities`.
+/// on `/me` and first on `/communities`; `write`: each opens its community's composer.
 #[component]
-pub fn MembershipChips(memberships: Vec<Membership>) -> impl IntoView {
+pub fn MembershipChips(
+    memberships: Vec<Membership>,
+    #[prop(optional)] write: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let chips = memberships
         .into_iter()
         .map(|m| {
             let role = m.role;
+            let route = Route::Community(m.community.slug);
+            let link = if write {
+                href_with(route, &[("write", "1")])
+            } else {
+                href(route)
+            };
             view! {
                 <li>
-                    <a class="chip" href=href(Route::Community(m.community.slug))>
+                    <a class="chip" href=link>
                         {m.community.name}
                         {move || {
                             role_label(i18n.t(), role)

@@ -1,6 +1,6 @@
-//! How an order's state reads, on the list and on the order.
+//! How an order's state reads, on the list and on the order, and its shelves on `/me`.
 
-use quanzi_api::OrderStatus;
+use quanzi_api::{OrderShelf, OrderStatus};
 
 use crate::i18n::Strings;
 
@@ -14,5 +14,15 @@ pub fn status_label(t: &'static Strings, status: OrderStatus) -> &'static str {
         OrderStatus::Completed => t.status_completed,
         OrderStatus::Cancelled => t.status_cancelled,
         OrderStatus::Refunded => t.status_refunded,
+    }
+}
+
+/// A shelf of the member's orders, as `/me` and the orders page name it.
+pub fn shelf_label(t: &'static Strings, shelf: OrderShelf) -> &'static str {
+    match shelf {
+        OrderShelf::PendingPayment => t.status_pending_payment,
+        OrderShelf::AwaitingGroup => t.status_awaiting_group,
+        OrderShelf::ToShip => t.to_ship,
+        OrderShelf::Completed => t.status_completed,
     }
 }

@@ -5,6 +5,7 @@
 //! (docs/embedding.md).
 
 pub mod bridge;
+pub mod outside;
 mod theme;
 
 use std::cell::{Cell, RefCell};
@@ -68,6 +69,11 @@ pub enum Event<'a> {
     GroupJoined {
         group_id: i64,
         order_id: i64,
+    },
+    /// A page that needs the member's session opened in a tab of the store's own, the
+    /// store being framed by another site (see [`outside`]).
+    OpenStore {
+        url: &'a str,
     },
     /// `id` comes back in the host's `share_result`.
     Share {
@@ -144,6 +150,7 @@ impl Event<'_> {
                     ("order_id", id(Some(*order_id))),
                 ]),
             ),
+            Event::OpenStore { url } => ("open_store", js_object(&[("url", (*url).into())])),
             Event::Share {
                 id,
                 url,

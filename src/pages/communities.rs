@@ -1,13 +1,15 @@
-//! The communities (`/communities`), the signed-in member's own first.
+//! The communities (`/communities`), the signed-in member's own first. With `?write=1` (the
+//! tab bar's "+") it first asks in which of them to write a note.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{href, Route};
+use quanzi_api::{href, href_with, Route};
 
 use crate::components::membership::{MemberCount, MembershipChips};
 use crate::i18n::use_i18n;
 use crate::state::communities::use_communities;
-use crate::state::session::use_session;
+use crate::state::router::use_nav;
+use crate::state::session::{sign_in_href, use_session};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
 use crate::ui::remote::loaded;
@@ -29,18 +31,45 @@ fn CommunitiesPage() -> impl IntoView {
     });
     let communities = use_communities();
     let session = use_session();
-    // A signed-in member finds their own circles first.
+    let nav = use_nav();
+    let write = Memo::new(move |_| nav.query_value("write").as_deref() == Some("1"));
+    // A signed-in member finds their own circles first; writing, they choose among them.
     let mine = move || {
-        let me = session.me.get()?;
+        let writing = write.get();
+        let Some(me) = session.me.get() else {
+            return writing.then(|| {
+                let back = href_with(Route::Communities, &[("write", "1")]);
+                view! {
+                    <section class="state">
+                        <p>{move || i18n.t().sign_in_to_see}</p>
+                        <a class="button" href=sign_in_href(&back)>{move || i18n.t().sign_in}</a>
+                    </section>
+                }
+                .into_any()
+            });
+        };
         if me.communities.is_empty() {
-            return None;
+            return writing.then(|| {
+                view! { <p class="state">{move || i18n.t().join_to_post}</p> }.into_any()
+            });
         }
-        Some(view! {
-            <section class="my-communities">
-                <h2 class="section-title">{move || i18n.t().my_communities}</h2>
-                <MembershipChips memberships=me.communities />
-            </section>
-        })
+        let heading = move || {
+            let t = i18n.t();
+            if write.get() {
+                t.choose_community
+            } else {
+                t.my_communities
+            }
+        };
+        Some(
+            view! {
+                <section class="my-communities">
+                    <h2 class="section-title">{heading}</h2>
+                    <MembershipChips memberships=me.communities write=writing />
+                </section>
+            }
+            .into_any(),
+        )
     };
     view! {
         {mine}

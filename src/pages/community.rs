@@ -35,6 +35,7 @@ pub fn community_page(slug: String) -> Result<AnyView, SplitLoaderError> {
 #[component]
 fn CommunityPage(slug: String) -> impl IntoView {
     let i18n = use_i18n();
+    let nav = use_nav();
     let community_path = path::community(&slug);
     let community = fetch::<Community>(move || community_path.clone());
     // Asked beside the community, not after it: the feed below waits for it.
@@ -53,7 +54,14 @@ fn CommunityPage(slug: String) -> impl IntoView {
         let slug = community.slug.clone();
         let count = RwSignal::new(community.member_count);
         let role = RwSignal::new(community.viewer_role);
+        // The tab bar's "+" comes with `?write=1`: a member finds the composer open.
         let composing = RwSignal::new(false);
+        let write = nav.query_value("write").as_deref() == Some("1");
+        Effect::new(move |_| {
+            if write && role.get().is_some() {
+                composing.set(true);
+            }
+        });
         let compose_slug = community.slug.clone();
         let faces = community
             .faces
@@ -213,23 +221,25 @@ fn JoinButton(slug: String, role: RwSignal<Option<Role>>, count: RwSignal<u32>) 
         <div class="join">
             {move || match role.get() {
                 Some(Role::Owner) => view! { <span class="role">{i18n.t().role_owner}</span> }.into_any(),
-                current => {
-                    let joined = current.is_some();
-                    view! {
-                        {current
-                            .and_then(|r| role_label(i18n.t(), r))
-                            .map(|label| view! { <span class="role">{label}</span> })}
-                        <button
-                            class=if joined { "button button-quiet" } else { "button" }
-                            aria-pressed=joined.to_string()
-                            disabled=move || pending.get()
-                            on:click=toggle.clone()
-                        >
-                            {if joined { i18n.t().leave } else { i18n.t().join }}
-                        </button>
-                    }
-                        .into_any()
+                None => view! {
+                    <button class="button" disabled=move || pending.get() on:click=toggle.clone()>
+                        {i18n.t().join}
+                    </button>
                 }
+                    .into_any(),
+                // Joined: said as a state, not offered as the next thing to do; leaving is
+                // in a menu beside it.
+                Some(current) => view! {
+                    {role_label(i18n.t(), current).map(|label| view! { <span class="role">{label}</span> })}
+                    <span class="joined">"✓ " {i18n.t().joined}</span>
+                    <details class="menu">
+                        <summary aria-label=i18n.t().more_actions>"⋯"</summary>
+                        <button class="menu-item" disabled=move || pending.get() on:click=toggle.clone()>
+                            {i18n.t().leave}
+                        </button>
+                    </details>
+                }
+                    .into_any(),
             }}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </div>

@@ -149,6 +149,13 @@ pub fn kept_code() -> Option<String> {
     kept(now_ms())
 }
 
+/// The code this visitor came by: kept, or, where the browser keeps nothing for the store
+/// (a frame of another site), the one this page was opened with.
+pub fn arrival_code() -> Option<String> {
+    kept_code()
+        .or_else(|| LANDING.with(|landing| landing.borrow().as_ref().map(|(_, code)| code.clone())))
+}
+
 fn kept(now: u64) -> Option<String> {
     let storage = local_storage()?;
     let value = storage.get_item(STORAGE_KEY).ok()??;

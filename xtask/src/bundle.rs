@@ -11,7 +11,12 @@ use crate::wasm;
 /// 170,000 for leptos_router (issue 11): the router, its 13 routes and its link handling
 /// cost about 27 KB brotli over the hand-written one, which nothing else in the main
 /// module could pay for (moving the like toggle into a chunk made the total larger).
-pub const FIRST_LOAD_BUDGET: u64 = 185_000;
+/// Raised to 190,000 for issue 18: the strings of both languages the new checkout, holds,
+/// trust lines and group rules speak (every page's strings live in the main module), the
+/// tab bar's "+", the hook of the cross-site frame guard (the guard itself is a chunk) and
+/// the css of the buy bar and the two-column desktop pages: about 3.5 KB brotli, 187.4 KB
+/// in all when raised.
+pub const FIRST_LOAD_BUDGET: u64 = 190_000;
 
 /// Builds what changed and lays the app into `dist/`; returns what it rebuilt and reused.
 pub fn build_app() -> Result<String> {

@@ -81,7 +81,18 @@ pub fn run() -> Result {
         // to frame the store besides itself.
         let host_port = free_port()?.to_string();
         let host_origin = format!("http://127.0.0.1:{host_port}");
-        let server = TestServer::start_with(Profile::Test, &["--embed-origin", &host_origin])?;
+        // The same host page under `localhost` is another site: the journeys of a
+        // cross-site frame.
+        let cross_site = format!("http://localhost:{host_port}");
+        let server = TestServer::start_with(
+            Profile::Test,
+            &[
+                "--embed-origin",
+                &host_origin,
+                "--embed-origin",
+                &cross_site,
+            ],
+        )?;
         // Group-buys and holds that end in seconds, for the journeys of a group that fails
         // and of an order not paid in time.
         let short = TestServer::start_with(

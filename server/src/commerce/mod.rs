@@ -50,5 +50,6 @@ where
         .routes(routes!(order::get_order))
         .routes(routes!(order::pay))
         .routes(routes!(order::reorder))
+        .routes(routes!(order::order_counts))
         .route_layer(axum::middleware::from_fn(expiry::settle_first))
 }

@@ -1003,3 +1003,69 @@ async fn a_start_without_payment_makes_no_group() {
         "no ghost groups"
     );
 }
+
+#[tokio::test]
+async fn orders_are_counted_and_listed_by_shelf() {
+    let app = app().await;
+    let (_, cookie) = member(&app, "买家").await;
+    let counts = |cookie: String| {
+        let router = app.router.clone();
+        async move { get_as(&router, Some(&cookie), "/api/v1/orders/counts").await }
+    };
+    assert_eq!(
+        counts(cookie.clone()).await,
+        json!({"pending_payment": 0, "awaiting_group": 0, "to_ship": 0, "completed": 0})
+    );
+    let unpaid = placed(&app.router, &cookie, solo(&[(2, 1)])).await;
+    let shipped = placed(&app.router, &cookie, solo(&[(3, 1)])).await;
+    paid(&app.router, &cookie, id(&shipped)).await;
+    let group = placed(&app.router, &cookie, start_group(2)).await;
+    paid(&app.router, &cookie, id(&group)).await;
+    assert_eq!(
+        counts(cookie.clone()).await,
+        json!({"pending_payment": 1, "awaiting_group": 1, "to_ship": 1, "completed": 0})
+    );
+    for (shelf, order) in [
+        ("pending_payment", &unpaid),
+        ("to_ship", &shipped),
+        ("awaiting_group", &group),
+    ] {
+        let page = get_as(
+            &app.router,
+            Some(&cookie),
+            &format!("/api/v1/orders?shelf={shelf}"),
+        )
+        .await;
+        let ids: Vec<i64> = page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(id)
+            .collect();
+        assert_eq!(ids, vec![id(order)], "{shelf}");
+    }
+    let none = get_as(&app.router, Some(&cookie), "/api/v1/orders?shelf=completed").await;
+    assert_eq!(none["items"], json!([]));
+    let bad = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/orders?shelf=lost",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error_code(), "bad_request");
+    // Someone else's shelves are their own.
+    let (_, other) = member(&app, "别人").await;
+    assert_eq!(counts(other).await["to_ship"], 0);
+    let guest = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/orders/counts",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(guest.status, StatusCode::UNAUTHORIZED);
+}

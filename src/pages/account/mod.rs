@@ -1,12 +1,13 @@
-//! The member area (`/me`): profile and picture, communities, referral results, and the
-//! member's own posts; guests are asked to sign in.
+//! The member area (`/me`): profile and picture, shortcuts to the orders by what they wait
+//! for (with how many), communities, referral results, the member's own posts, and signing
+//! out at the end; guests are asked to sign in.
 
 mod referrals;
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{href, Me, Route, SetAvatar};
+use quanzi_api::{href, href_with, Me, OrderCounts, OrderShelf, Route, SetAvatar};
 use wasm_bindgen::JsCast;
 
 use self::referrals::ReferralDashboard;
@@ -14,6 +15,7 @@ use crate::client::write_json;
 use crate::components::composer::upload_photo;
 use crate::components::feed_list::FeedList;
 use crate::components::membership::MembershipChips;
+use crate::components::order_status::shelf_label;
 use crate::i18n::use_i18n;
 use crate::state::feed::FeedFilter;
 use crate::state::router::use_nav;
@@ -22,6 +24,7 @@ use crate::task::spawn;
 use crate::ui::avatar::Avatar;
 use crate::ui::form::form_error;
 use crate::ui::head::{page_title, set_head};
+use crate::ui::remote::{fetch, State};
 use crate::ui::states::Skeleton;
 
 /// Choose or remove a profile picture. The picture goes through `/uploads` like a post's
@@ -111,6 +114,38 @@ fn ProfilePicture(has_picture: bool) -> impl IntoView {
     }
 }
 
+/// 待付款 · 待成团 · 待发货/自提 · 已完成, each with how many, each a link to those orders;
+/// and all of them.
+#[component]
+fn OrderShortcuts() -> impl IntoView {
+    let i18n = use_i18n();
+    let counts = fetch::<OrderCounts>(|| "/orders/counts".to_owned());
+    let shortcut = move |shelf: OrderShelf| {
+        // A count that failed to load is left out; the link still works.
+        let count = move || match counts.state.get() {
+            State::Ready(c) => c.of(shelf).to_string(),
+            _ => String::new(),
+        };
+        view! {
+            <li>
+                <a href=href_with(Route::Orders, &[("shelf", shelf.as_str())])>
+                    <strong class="shortcut-count">{count}</strong>
+                    <span>{move || shelf_label(i18n.t(), shelf)}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav class="card order-shortcuts" aria-labelledby="order-shortcuts-title">
+            <div class="order-shortcuts-head">
+                <h2 id="order-shortcuts-title">{move || i18n.t().my_orders}</h2>
+                <a href=href(Route::Orders)>{move || i18n.t().all} " ›"</a>
+            </div>
+            <ul>{OrderShelf::ALL.into_iter().map(shortcut).collect_view()}</ul>
+        </nav>
+    }
+}
+
 /// `/me`, in a wasm chunk of its own.
 #[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn account_page() -> Result<AnyView, SplitLoaderError> {
@@ -161,18 +196,21 @@ fn AccountPage() -> impl IntoView {
                         <h1>{me.member.name.clone()}</h1>
                         <p class="muted">{me.email.clone()}</p>
                     </div>
-                    <button class="button button-quiet" on:click=sign_out>
-                        {move || i18n.t().sign_out}
-                    </button>
                 </div>
                 <ProfilePicture has_picture=me.member.avatar.is_some() />
-                <a class="button button-quiet" href=href(Route::Orders)>{move || i18n.t().my_orders}</a>
+            </section>
+            <OrderShortcuts />
+            <section class="card profile">
                 <h2>{move || i18n.t().my_communities}</h2>
                 <MembershipChips memberships=me.communities.clone() />
             </section>
             <ReferralDashboard />
             <h2 class="section-title">{move || i18n.t().my_posts}</h2>
             <FeedList filter=Signal::derive(move || FeedFilter::Author(author)) />
+            // At the end: nobody signs out by a slip of the thumb.
+            <button class="button button-quiet button-wide sign-out" on:click=sign_out>
+                {move || i18n.t().sign_out}
+            </button>
         }
         .into_any()
     }

@@ -41,7 +41,8 @@ use axum::extract::{FromRef, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use quanzi_api::{ErrorCode, NewOrder, Order, Page, Pay, Reorder};
+use quanzi_api::{ErrorCode, NewOrder, Order, OrderCounts, OrderShelf, Page, Pay, Reorder};
+use sqlx::AssertSqlSafe;
 
 use crate::commerce::cart;
 use crate::commerce::context::Commerce;
@@ -51,13 +52,13 @@ use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::origin::Scheme;
-use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
+use crate::http::params::{keyset_page, parse_limit, Cursor, PathId};
 use crate::members::session::SignedIn;
 use crate::referral;
 use crate::storage::db::{attempt, now_ms};
 use crate::storage::idempotency::{self, Answer, IdemKey, IdempotencyKeyHeader, Prior};
 use machine::{apply_answer, place, prepare, Step};
-use rows::{load_order, owned_order};
+use rows::{load_order, owned_order, parse_status, status_str};
 
 /// How long a payment waits for the provider's answer before it is taken as unanswered
 /// (and asked about again later): well inside [`idempotency::STALE_MS`].
@@ -371,18 +372,73 @@ pub async fn get_order(
     Ok(Json(order))
 }
 
-/// The member's orders, newest first.
+/// The query of the member's orders: a page, of one shelf or all.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrdersQuery {
+    /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
+    #[param(schema_with = quanzi_api::schema::cursor)]
+    pub cursor: Option<String>,
+    /// 1 to 50, default 10.
+    #[param(schema_with = quanzi_api::schema::limit)]
+    pub limit: Option<String>,
+    /// Only the orders on this shelf.
+    #[param(value_type = Option<OrderShelf>)]
+    pub shelf: Option<String>,
+}
+
+/// The statuses of a shelf as a SQL list of literals (from the fixed set of status codes).
+fn status_list(shelf: OrderShelf) -> String {
+    shelf
+        .statuses()
+        .iter()
+        .map(|s| format!("'{}'", status_str(*s)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How many of the member's orders are on each shelf: the shortcuts of `/me`.
+#[utoipa::path(
+    get,
+    path = "/orders/counts",
+    tag = "orders",
+    responses(
+        (status = 200, description = "The member's orders counted by shelf", body = OrderCounts),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn order_counts(
+    State(state): State<OrderState>,
+    SignedIn(member_id): SignedIn,
+) -> Result<Json<OrderCounts>, AppError> {
+    let mut conn = state.commerce.db.pool().acquire().await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, count(*) FROM orders WHERE member_id = $1 GROUP BY status")
+            .bind(member_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut counts = OrderCounts::default();
+    for (status, n) in rows {
+        counts.add(parse_status(&status)?, u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    Ok(Json(counts))
+}
+
+/// The member's orders, newest first; of one shelf with `shelf`.
 #[utoipa::path(
     get,
     path = "/orders",
     tag = "orders",
     params(
-        PageQuery,
+        OrdersQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
         (status = 200, description = "A page of orders, newest first", body = Page<Order>),
-        (status = 400, description = "`bad_limit`, `bad_cursor` or `bad_request`", body = quanzi_api::ApiErrorBody),
+        (status = 400, description = "`bad_limit`, `bad_cursor` or `bad_request` (a malformed query, or a shelf \
+            other than `pending_payment`, `awaiting_group`, `to_ship`, `completed`)", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),
@@ -392,11 +448,23 @@ pub async fn list_orders(
     State(state): State<OrderState>,
     lang: Lang,
     SignedIn(member_id): SignedIn,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    query: Result<Query<OrdersQuery>, QueryRejection>,
 ) -> Result<Json<Page<Order>>, AppError> {
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;
+    let shelf = match query.shelf.as_deref() {
+        None => None,
+        Some(raw) => Some(OrderShelf::parse(raw).ok_or_else(|| {
+            AppError::bad_request(
+                ErrorCode::BadRequest,
+                "a shelf is pending_payment, awaiting_group, to_ship or completed",
+            )
+        })?),
+    };
+    let on_shelf = shelf.map_or_else(String::new, |s| {
+        format!(" AND status IN ({})", status_list(s))
+    });
     let limit = parse_limit(query.limit.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
     let now = now_ms();
@@ -405,11 +473,11 @@ pub async fn list_orders(
         id: i64::MAX,
     });
     let mut conn = state.commerce.db.pool().acquire().await?;
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT id, created_ms FROM orders
-         WHERE member_id = $1 AND (created_ms, id) < ($2, $3)
-         ORDER BY created_ms DESC, id DESC LIMIT $4",
-    )
+         WHERE member_id = $1 AND (created_ms, id) < ($2, $3){on_shelf}
+         ORDER BY created_ms DESC, id DESC LIMIT $4"
+    )))
     .bind(member_id)
     .bind(after.created_ms)
     .bind(after.id)
