@@ -139,6 +139,9 @@ test('the tab bar\'s "+" writes a note in a community the member chooses', async
   // The composer is open, in the community chosen.
   await page.getByLabel('标题').fill('从加号写的');
   await page.getByLabel(/正文/).fill('手冲的第一天。');
+  // With a photo, as every post the feed's first-paint journeys may find on top.
+  await page.locator('input[type=file]').setInputFiles([photo('3-1.jpg')]);
+  await expect(page.locator('.photo img')).toHaveCount(1);
   await page.getByRole('button', { name: '发布' }).click();
   await expect(page).toHaveURL(/\/posts\/\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('从加号写的');

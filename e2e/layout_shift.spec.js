@@ -33,6 +33,8 @@ const SLOW = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), up
 const pages = {
   feed: ['/', (page) => expect(page.getByRole('button', { name: '加载更多' })).toBeVisible()],
   product: [null, (page) => expect(page.getByRole('heading', { name: '正在拼的团' })).toBeVisible()],
+  // Opened from a friend's link: "… 推荐给你" too, and the buy bar.
+  'shared product': [null, (page) => expect(page.getByRole('heading', { name: '正在拼的团' })).toBeVisible()],
   community: ['/c/cycling', async (page) => {
     await expect(page.getByRole('heading', { name: '成员推荐' })).toBeVisible();
     await expect(page.getByRole('button', { name: '加载更多' })).toBeVisible();
@@ -49,6 +51,15 @@ for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
         await openGroup(browser, product.id);
         path = `/p/${product.id}`;
       }
+      if (name === 'shared product') {
+        const origin = new URL(process.env.BASE_URL).origin;
+        const signIn = await request.post('/api/v1/account/sign-in', {
+          headers: { Origin: origin }, data: { email: 'member2@demo.quanzi', password: 'quanzi-demo' },
+        });
+        expect(signIn.ok()).toBe(true);
+        const { code } = await (await request.get('/api/v1/account/referrals')).json();
+        path = `${path}?ref=${code}`;
+      }
       await page.addInitScript(observeShifts);
       const asked = [];
       page.on('request', (request) => asked.push(new URL(request.url()).pathname));
@@ -62,6 +73,9 @@ for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
       }
       await page.goto(path);
       await ready(page);
+      if (name === 'shared product' && !network.endsWith('no first data')) {
+        await expect(page.locator('#main .recommender')).toContainText('推荐给你');
+      }
       // The pictures on screen have arrived too (and any that would move things).
       await page.waitForFunction(() => [...document.images]
         .filter((img) => {
@@ -71,7 +85,7 @@ for (const [name, [fixedPath, ready]] of Object.entries(pages)) {
         .every((img) => img.complete));
       await page.waitForLoadState('networkidle');
       // Without first data, the page's own answer came by a request of its own.
-      const own = { feed: '/api/v1/feed', product: '/api/v1/products/', community: '/api/v1/communities/cycling' }[name];
+      const own = { feed: '/api/v1/feed', product: '/api/v1/products/', 'shared product': '/api/v1/products/', community: '/api/v1/communities/cycling' }[name];
       expect(asked.some((p) => p.startsWith(own))).toBe(network.endsWith('no first data'));
       const shifts = await page.evaluate(() => window.__shifts);
       const total = shifts.reduce((sum, s) => sum + s.value, 0);
