@@ -76,7 +76,7 @@ test('A starts a group of 3 and shares it; B and C join from the link; all pay t
   }
   for (const [page, id] of [[a, orderA], ...members.map((m) => [m.page, m.order])]) {
     await page.goto(`/me/orders/${id}`);
-    await expect(page.locator('.order-status')).toHaveText('待自提');
+    await expect(page.locator('.order-status')).toHaveText('备货中');
     await expect(page.locator('.summary-lines .cart-total')).toContainText(price);
   }
 

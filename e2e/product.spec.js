@@ -78,7 +78,7 @@ test('the open group one short of full is right under the price and a tap joins 
   await page.getByRole('button', { name: '提交订单' }).click();
   await expect(page.locator('.hold')).toContainText('团位和订单为你保留');
   await page.getByRole('button', { name: '付款成功' }).click();
-  await expect(page.locator('.order-status')).toHaveText('待自提');
+  await expect(page.locator('.order-status')).toHaveText('备货中');
   await page.getByRole('link', { name: '查看拼团进度' }).click();
   await expect(page).toHaveURL(`/g/${groupId}`);
   await expect(page.locator('.group-succeeded')).toBeVisible();

@@ -8,6 +8,7 @@ use crate::account::{EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWO
 use crate::comment::COMMENT_MAX_CHARS;
 use crate::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_DIGITS};
 use crate::post::{BODY_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::staff::{PICKUP_CODE_DIGITS, REFUND_REASON_MAX_CHARS, TRACKING_CHARS};
 use crate::ErrorCode;
 
 /// Why a value is refused: the stable code and a sentence for people.
@@ -199,6 +200,40 @@ pub fn address(raw: &str) -> Result<String, Invalid> {
     Ok(address.to_owned())
 }
 
+/// A refund's reason, told to the shopper: 1 to 200 characters once trimmed.
+pub fn refund_reason(raw: &str) -> Result<String, Invalid> {
+    text(
+        raw,
+        REFUND_REASON_MAX_CHARS,
+        "a refund needs a reason for the shopper",
+        "a refund's reason is at most 200 characters",
+    )
+}
+
+/// A tracking number as stored: 8 to 30 ASCII letters and digits, upper case.
+pub fn tracking_number(raw: &str) -> Result<String, Invalid> {
+    if TRACKING_CHARS.contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(raw.to_ascii_uppercase())
+    } else {
+        Err(invalid(
+            ErrorCode::BadTrackingNumber,
+            "a tracking number is 8 to 30 letters and digits",
+        ))
+    }
+}
+
+/// A pickup code: exactly 6 digits.
+pub fn pickup_code(raw: &str) -> Result<&str, Invalid> {
+    if raw.len() == PICKUP_CODE_DIGITS && raw.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(raw)
+    } else {
+        Err(invalid(
+            ErrorCode::PickupCodeWrong,
+            "a pickup code is 6 digits",
+        ))
+    }
+}
+
 /// A recipient's name, phone and address: [`recipient`], [`phone`], [`address`].
 pub fn delivery(name: &str, phone_number: &str, address_text: &str) -> Result<Delivery, Invalid> {
     Ok(Delivery {
@@ -361,6 +396,13 @@ mod tests {
             "a\u{7f}b",
             "\u{85}a\u{85}",
             "a\u{202e}b",
+            "123456",
+            "12345",
+            "1234567",
+            "12345a",
+            "SF1234567890",
+            "sf12345678",
+            "SF-1234567",
             "\u{3000}名\u{3000}",
             "名字",
             "a@b.cn",
@@ -412,6 +454,17 @@ mod tests {
         agree(patterns::NAME, |v| name(v).is_ok(), &values);
         agree(patterns::TITLE, |v| title(v).is_ok(), &values);
         agree(patterns::COMMENT, |v| comment(v).is_ok(), &values);
+        agree(
+            patterns::REFUND_REASON,
+            |v| refund_reason(v).is_ok(),
+            &values,
+        );
+        agree(
+            patterns::TRACKING_NUMBER,
+            |v| tracking_number(v).is_ok(),
+            &values,
+        );
+        agree(patterns::PICKUP_CODE, |v| pickup_code(v).is_ok(), &values);
         agree(
             patterns::PARAGRAPH,
             |v| paragraphs(&[v.to_owned()]).is_ok(),

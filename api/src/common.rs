@@ -137,6 +137,21 @@ pub enum ErrorCode {
     EmptyCart,
     /// What the app reported as a referral code is not one (8 Crockford base32 digits).
     BadReferralCode,
+    /// The order is not in a state that allows this: shipping an unpaid, refunded or pickup
+    /// order, marking a delivery order ready, refunding an unpaid or refunded one.
+    WrongOrderState,
+    /// The order is completed already (a second hand-over, receipt confirmed twice).
+    AlreadyCompleted,
+    /// No order waits for this pickup code.
+    PickupCodeWrong,
+    /// The code's order has been handed over already.
+    PickupCodeUsed,
+    /// The code's order waits at another pickup point.
+    PickupOtherPoint,
+    /// Too many wrong codes at this point lately: hand-over by code pauses for a while.
+    HandoverLocked,
+    /// A tracking number is 8 to 30 letters and digits.
+    BadTrackingNumber,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -190,6 +205,13 @@ impl ErrorCode {
             Self::ImageTooLarge => "image_too_large",
             Self::NotAMember => "not_a_member",
             Self::OwnerCannotLeave => "owner_cannot_leave",
+            Self::WrongOrderState => "wrong_order_state",
+            Self::AlreadyCompleted => "already_completed",
+            Self::PickupCodeWrong => "pickup_code_wrong",
+            Self::PickupCodeUsed => "pickup_code_used",
+            Self::PickupOtherPoint => "pickup_other_point",
+            Self::HandoverLocked => "handover_locked",
+            Self::BadTrackingNumber => "bad_tracking_number",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",

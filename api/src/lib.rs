@@ -19,6 +19,7 @@ pub mod referral;
 pub mod route;
 #[cfg(feature = "openapi")]
 pub mod schema;
+pub mod staff;
 pub mod upload;
 pub mod variant;
 pub mod whole;
@@ -31,9 +32,9 @@ pub use common::{
 pub use community::{Community, CommunityMember, CommunityRef};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use order::{
-    Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder, Order,
-    OrderCounts, OrderKind, OrderLine, OrderShelf, OrderStatus, Pay, PaymentState, PickupPoint,
-    Purchase, Reorder, TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
+    Carrier, Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder,
+    Order, OrderCounts, OrderKind, OrderLine, OrderShelf, OrderStatus, Pay, PaymentState,
+    PickupPoint, Purchase, Reorder, Shipment, TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
 };
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
@@ -43,6 +44,7 @@ pub use referral::{
     REFERRAL_DAYS,
 };
 pub use route::{href, href_with, Route};
+pub use staff::{AuditEntry, Handover, Refund, Ship, StaffMe, StaffOrder, StaffRole, StaffShelf};
 pub use upload::Upload;
 
 /// The path prefix of every JSON resource.

@@ -340,9 +340,86 @@ pub struct Order {
     /// What happened, in the member's language, when it needs saying: a late payment
     /// whose group had filled, a failed group's refund.
     pub note: Option<String>,
+    /// The parcel, once a delivery order is shipped.
+    pub shipment: Option<Shipment>,
+    /// The 6 digits to show at the pickup point, while the order is ready there (only to
+    /// its shopper).
+    pub pickup_code: Option<String>,
+    /// The store's reason, when the owner refunded it.
+    pub refund_reason: Option<String>,
     /// RFC 3339 UTC.
     pub created_at: String,
+    /// When it was handed over or received.
+    pub completed_at: Option<String>,
     pub server_time: String,
+}
+
+/// The carriers a parcel can be shipped with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    Sf,
+    Zto,
+    Yto,
+    Yunda,
+    Sto,
+    Jd,
+    Ems,
+}
+
+impl Carrier {
+    pub const ALL: [Carrier; 7] = [
+        Carrier::Sf,
+        Carrier::Zto,
+        Carrier::Yto,
+        Carrier::Yunda,
+        Carrier::Sto,
+        Carrier::Jd,
+        Carrier::Ems,
+    ];
+
+    /// As stored and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Carrier::Sf => "sf",
+            Carrier::Zto => "zto",
+            Carrier::Yto => "yto",
+            Carrier::Yunda => "yunda",
+            Carrier::Sto => "sto",
+            Carrier::Jd => "jd",
+            Carrier::Ems => "ems",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Carrier> {
+        Carrier::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// Its name as shoppers know it (the same in both languages).
+    pub fn name(self) -> &'static str {
+        match self {
+            Carrier::Sf => "顺丰速运 SF Express",
+            Carrier::Zto => "中通快递 ZTO",
+            Carrier::Yto => "圆通速递 YTO",
+            Carrier::Yunda => "韵达快递 Yunda",
+            Carrier::Sto => "申通快递 STO",
+            Carrier::Jd => "京东物流 JD Logistics",
+            Carrier::Ems => "中国邮政 EMS",
+        }
+    }
+}
+
+/// A shipped order's parcel, on the order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Shipment {
+    pub carrier: Carrier,
+    pub tracking_number: String,
+    /// RFC 3339 UTC.
+    pub shipped_at: String,
+    /// When the order completes by itself unless its shopper confirms receipt first.
+    pub completes_at: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,6 +33,14 @@ pub mod patterns {
     /// A mainland mobile number ([`crate::check::phone`]): `1[3-9]` and nine digits, each
     /// of those after at most one space or hyphen, maybe `+86` first, trimmed.
     pub const PHONE: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(?:\+86[ -]?)?1[3-9](?:[ -]?[0-9]){9}[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A refund's reason: 1 to 200 characters once trimmed.
+    pub const REFUND_REASON: &str = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000](?:[\s\S]{0,198}[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+    /// A tracking number ([`crate::check::tracking_number`]): 8 to 30 letters and digits.
+    pub const TRACKING_NUMBER: &str = r"^[A-Za-z0-9]{8,30}$";
+    /// A pickup code: 6 digits.
+    pub const PICKUP_CODE: &str = r"^[0-9]{6}$";
+    /// The staff console's search: an order number or a phone number, digits only.
+    pub const ORDER_SEARCH: &str = r"^[0-9]{1,18}$";
     /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
     pub const IDEMPOTENCY_KEY: &str = r"^[\x21-\x7e]{1,200}$";
 }

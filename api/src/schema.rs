@@ -148,6 +148,26 @@ pub fn phone() -> Object {
     .build()
 }
 
+pub fn refund_reason() -> Object {
+    text(patterns::REFUND_REASON, "1 to 200 characters once trimmed").build()
+}
+
+pub fn tracking_number() -> Object {
+    text(patterns::TRACKING_NUMBER, "8 to 30 letters and digits").build()
+}
+
+pub fn pickup_code() -> Object {
+    text(patterns::PICKUP_CODE, "6 digits").build()
+}
+
+pub fn order_search() -> Object {
+    text(
+        patterns::ORDER_SEARCH,
+        "an order number, or a phone number's 11 digits",
+    )
+    .build()
+}
+
 /// A line's quantity: 1 to 20 (0 removes a cart line where the operation says so).
 pub fn quantity() -> Object {
     ObjectBuilder::new()

@@ -15,6 +15,8 @@ pub const DEFAULT_TEST_PAYMENT_DELAY_SECS: u64 = 20;
 pub const MAX_SEAT_HOLD_SECS: u64 = 24 * 60 * 60;
 pub const MAX_GROUP_WINDOW_SECS: u64 = 30 * 24 * 60 * 60;
 pub const MAX_TEST_PAYMENT_DELAY_SECS: u64 = 60 * 60;
+/// Orders complete by themselves at most this many days after shipping.
+pub const MAX_AUTO_COMPLETE_DAYS: u32 = 60;
 /// Bounds of the database settings.
 pub const MAX_POOL_SIZE: u32 = 100;
 pub const MAX_STATEMENT_TIMEOUT_SECS: u64 = 600;
@@ -66,6 +68,9 @@ pub struct Config {
     /// A new group's window in seconds, in place of its product's `window_hours`: for
     /// tests that watch a group run out. `None` in production.
     pub group_window_secs: Option<u64>,
+    /// Days after shipping that a delivery order completes by itself when its shopper has
+    /// not confirmed receipt (1 to 60).
+    pub auto_complete_days: u32,
     /// How long the test payment provider takes to approve a "slow" payment, in seconds
     /// (0 to 3600).
     pub test_payment_delay_secs: u64,
@@ -92,6 +97,7 @@ impl Config {
             referral_days: referral::DEFAULT_REFERRAL_DAYS,
             seat_hold_secs: context::DEFAULT_SEAT_HOLD_SECS,
             group_window_secs: None,
+            auto_complete_days: quanzi_api::staff::AUTO_COMPLETE_DAYS,
             test_payment_delay_secs: DEFAULT_TEST_PAYMENT_DELAY_SECS,
             expiry_sweep: Some(expiry::DEFAULT_SWEEP_EVERY),
         }
@@ -128,6 +134,12 @@ impl Config {
                     "a group window is 1 to {MAX_GROUP_WINDOW_SECS} seconds, not {window}"
                 );
             }
+        }
+        if !(1..=MAX_AUTO_COMPLETE_DAYS).contains(&self.auto_complete_days) {
+            anyhow::bail!(
+                "orders complete by themselves 1 to {MAX_AUTO_COMPLETE_DAYS} days after shipping, not {}",
+                self.auto_complete_days
+            );
         }
         if self.test_payment_delay_secs > MAX_TEST_PAYMENT_DELAY_SECS {
             anyhow::bail!(

@@ -43,6 +43,7 @@ pub mod http;
 pub mod members;
 pub mod referral;
 pub mod site;
+pub mod staff;
 pub mod storage;
 
 pub use config::Config;
@@ -128,6 +129,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         settings: context::OrderSettings {
             hold_ms: secs_ms(config.seat_hold_secs),
             group_window_ms: config.group_window_secs.map(secs_ms),
+            auto_complete_ms: secs_ms(u64::from(config.auto_complete_days) * 24 * 60 * 60),
         },
     };
     let alive = Arc::new(());
@@ -168,7 +170,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(content::router())
         .merge(catalog::router())
         .merge(communities::router())
-        .merge(commerce::router());
+        .merge(commerce::router())
+        .merge(staff::router());
     let mut document = http::openapi::ApiDoc::openapi();
     members::session::SessionCookie.modify(&mut document);
     OpenApiRouter::with_openapi(document).nest(API_PREFIX, v1)

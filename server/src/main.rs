@@ -90,6 +90,11 @@ struct Cli {
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..=quanzi_server::config::MAX_GROUP_WINDOW_SECS))]
     group_window_secs: Option<u64>,
+    /// Days after shipping that a delivery order completes by itself unless its shopper
+    /// confirms receipt first.
+    #[arg(long, value_name = "N", default_value_t = quanzi_api::staff::AUTO_COMPLETE_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::config::MAX_AUTO_COMPLETE_DAYS)))]
+    auto_complete_days: u32,
     /// Seconds the test payment provider takes to approve a "slow" payment.
     #[arg(long, value_name = "N", default_value_t = quanzi_server::config::DEFAULT_TEST_PAYMENT_DELAY_SECS,
           value_parser = clap::value_parser!(u64).range(0..=quanzi_server::config::MAX_TEST_PAYMENT_DELAY_SECS))]
@@ -168,6 +173,7 @@ async fn main() -> anyhow::Result<()> {
         referral_days: cli.referral_days,
         seat_hold_secs: cli.seat_hold_secs,
         group_window_secs: cli.group_window_secs,
+        auto_complete_days: cli.auto_complete_days,
         test_payment_delay_secs: cli.test_payment_delay_secs,
         expiry_sweep: Some(quanzi_server::commerce::expiry::DEFAULT_SWEEP_EVERY),
     };

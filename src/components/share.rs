@@ -5,8 +5,6 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use qrcode::render::svg;
-use qrcode::QrCode;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser::meta_content;
@@ -14,6 +12,7 @@ use crate::i18n::use_i18n;
 use crate::state::session::use_session;
 use crate::task::spawn;
 use crate::ui::lazy::lazy_part;
+use crate::ui::qr::qr_image;
 
 /// The site's public origin as the server is configured (`<meta name=quanzi-public-origin>`),
 /// else this page's: links must open for the friend, whatever host served this page.
@@ -158,18 +157,6 @@ fn share_panel(
     open: RwSignal<Option<String>>,
 ) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <SharePanel url copied open /> }.into_any())
-}
-
-/// A QR code of `text` as an SVG image (a data URL, so it can be saved like a photo).
-fn qr_image(text: &str) -> Option<String> {
-    let code = QrCode::new(text.as_bytes()).ok()?;
-    let svg = code
-        .render::<svg::Color>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
-    let base64 = web_sys::window()?.btoa(&svg).ok()?;
-    Some(format!("data:image/svg+xml;base64,{base64}"))
 }
 
 #[component]

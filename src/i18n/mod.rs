@@ -143,13 +143,27 @@ pub struct Strings {
     pub see_group: &'static str,
     pub payment_processing: &'static str,
     pub status_pending_payment: &'static str,
-    pub status_paid: &'static str,
     pub status_awaiting_group: &'static str,
     pub status_ready_for_pickup: &'static str,
     pub status_shipping: &'static str,
     pub status_completed: &'static str,
     pub status_cancelled: &'static str,
     pub status_refunded: &'static str,
+    /// A paid delivery order, not shipped yet.
+    pub status_to_ship: &'static str,
+    /// A paid pickup order, not at its point yet.
+    pub status_preparing: &'static str,
+    pub pickup_code: &'static str,
+    pub pickup_code_hint: &'static str,
+    /// `{carrier}` and `{n}`, the tracking number.
+    pub shipped_with: &'static str,
+    /// `{date}`: when a shipped order completes by itself.
+    pub auto_receipt: &'static str,
+    pub confirm_receipt: &'static str,
+    /// `{reason}` in the store's words.
+    pub refund_reason: &'static str,
+    /// `{date}`.
+    pub completed_on: &'static str,
     pub error_payment_declined: &'static str,
     pub error_hold_expired: &'static str,
     pub error_not_payable: &'static str,

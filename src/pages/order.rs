@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
     href, href_with, Fulfilment, Order, OrderKind, OrderStatus, Pay, PaymentState, Reorder, Route,
-    TestPayment,
+    Shipment, TestPayment,
 };
 
 use crate::client::{get_json, idempotency_key, write_json, write_once, ClientError};
@@ -22,7 +22,9 @@ use crate::ui::countdown::{parse_time, provide_clock, Countdown};
 use crate::ui::form::form_error;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
+use crate::ui::qr::qr_image;
 use crate::ui::remote::{fetch, loaded, State};
+use crate::ui::time::day;
 
 /// While a payment is processing, the page asks again this often.
 const PROCESSING_POLL_MS: u32 = 2_000;
@@ -169,12 +171,29 @@ fn OrderView(
     let ended = matches!(status, OrderStatus::Cancelled | OrderStatus::Refunded);
     let declined = status == OrderStatus::PendingPayment && order.payment == PaymentState::Declined;
     let fee = order.delivery_fee.clone();
+    let label_of = order.clone();
     view! {
         <h1>{move || fill(i18n.t().order_number, "n", &order.id.to_string())}</h1>
         <p class=format!("order-status status-{status:?}") role="status">
-            {move || status_label(i18n.t(), status)}
+            {move || status_label(i18n.t(), &label_of)}
         </p>
         {order.note.clone().map(|note| view! { <p class="order-note">{note}</p> })}
+        {order
+            .refund_reason
+            .clone()
+            .map(|reason| {
+                view! {
+                    <p class="order-note">{move || fill(i18n.t().refund_reason, "reason", &reason)}</p>
+                }
+            })}
+        {order.pickup_code.clone().map(|code| view! { <PickupCode code /> })}
+        {order.shipment.clone().map(|shipment| view! { <ShipmentView id=order.id shipment status state /> })}
+        {order
+            .completed_at
+            .clone()
+            .map(|at| {
+                view! { <p class="muted">{move || fill(i18n.t().completed_on, "date", &day(&at))}</p> }
+            })}
         <ul class="summary-lines card">
             {order
                 .lines
@@ -265,6 +284,84 @@ fn OrderView(
             .then(|| view! { <p class="order-note" role="status">{move || i18n.t().error_payment_declined}</p> })}
         {payable.then(|| view! { <TestPaymentPanel id=order.id state error /> })}
         {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+    }
+}
+
+/// The code to show at the pickup point, in digits and as a QR code the clerk can scan.
+#[component]
+fn PickupCode(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let qr = qr_image(&code);
+    view! {
+        <section class="card pickup-code" aria-labelledby="pickup-code-title">
+            <h2 id="pickup-code-title">{move || i18n.t().pickup_code}</h2>
+            <p class="pickup-code-digits">{code.clone()}</p>
+            {qr.map(|src| {
+                view! {
+                    <img class="pickup-code-qr" src=src width="180" height="180"
+                        alt=move || format!("{} {}", i18n.t().pickup_code, code) />
+                }
+            })}
+            <p class="muted">{move || i18n.t().pickup_code_hint}</p>
+        </section>
+    }
+}
+
+/// A shipped order's parcel, and "确认收货" while it is on its way.
+#[component]
+fn ShipmentView(
+    id: i64,
+    shipment: Shipment,
+    status: OrderStatus,
+    state: RwSignal<State<Order>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    let receive = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let path = format!("/orders/{id}/receipt");
+            let answer = write_json::<Order>(Method::POST, &path, lang, None).await;
+            busy.set(false);
+            match answer {
+                Ok(order) => state.set(State::Ready(order)),
+                Err(err) => error.set(Some(form_error(i18n.t(), &err))),
+            }
+        });
+    };
+    let Shipment {
+        carrier,
+        tracking_number,
+        completes_at,
+        ..
+    } = shipment;
+    view! {
+        <section class="card shipment">
+            <p>
+                {move || {
+                    fill(
+                        &fill(i18n.t().shipped_with, "carrier", carrier.name()),
+                        "n",
+                        &tracking_number,
+                    )
+                }}
+            </p>
+            {(status == OrderStatus::Shipping)
+                .then(|| {
+                    view! {
+                        <p class="muted">{move || fill(i18n.t().auto_receipt, "date", &day(&completes_at))}</p>
+                        <button type="button" class="button" on:click=receive disabled=move || busy.get()>
+                            {move || i18n.t().confirm_receipt}
+                        </button>
+                    }
+                })}
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </section>
     }
 }
 

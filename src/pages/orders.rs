@@ -56,14 +56,17 @@ fn OrdersPage() -> impl IntoView {
                                     .first()
                                     .map(|l| l.product.title.clone())
                                     .unwrap_or_default();
+                                let total = format_money(&order.total);
+                                let href_to = href(Route::Order(order.id));
+                                let label = move || status_label(i18n.t(), &order);
                                 view! {
                                     <li>
-                                        <a class="card order-row" href=href(Route::Order(order.id))>
+                                        <a class="card order-row" href=href_to>
                                             <span class="order-row-title">{title}</span>
                                             <span class=format!("order-status status-{status:?}")>
-                                                {move || status_label(i18n.t(), status)}
+                                                {label}
                                             </span>
-                                            <strong>{format_money(&order.total)}</strong>
+                                            <strong>{total}</strong>
                                         </a>
                                     </li>
                                 }

@@ -1,5 +1,5 @@
-//! Small primitives: prices, pictures, avatars, times, page states, form errors, the head,
-//! lazy chunks.
+//! Small primitives: prices, pictures, avatars, QR codes, times, page states, form errors,
+//! the head, lazy chunks.
 
 pub mod avatar;
 pub mod countdown;
@@ -9,6 +9,7 @@ pub mod head;
 pub mod image;
 pub mod lazy;
 pub mod price;
+pub mod qr;
 pub mod remote;
 pub mod states;
 pub mod time;

@@ -36,6 +36,21 @@ pub fn ago(strings: &Strings, rfc3339: &str) -> String {
     }
 }
 
+/// The local calendar day of an RFC 3339 time, `2026-12-17` (read the same in both
+/// languages); the raw date when it cannot be parsed.
+pub fn day(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.get(..10).unwrap_or(rfc3339).to_owned();
+    }
+    format!(
+        "{}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::relative;

@@ -15,6 +15,8 @@ pub struct OrderSettings {
     pub hold_ms: i64,
     /// A group's window in ms, in place of its product's `window_hours` (for tests).
     pub group_window_ms: Option<i64>,
+    /// How long after shipping a delivery order completes by itself, in ms.
+    pub auto_complete_ms: i64,
 }
 
 /// What the order machinery needs, apart from the web: the database, the payment provider

@@ -8,6 +8,7 @@
 //!   never came (the provider failed, or the server stopped) is looked up by its payment id.
 //!   No charge is ever taken as declined without the provider saying so. Each ask is taken
 //!   first by one conditional update that moves the next one on, so one server asks.
+//! - A shipped order whose shopper has not confirmed receipt in time completes.
 //! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
 //!   first so that only one sweep sends it.
 //!
@@ -35,6 +36,7 @@ use quanzi_api::{Money, PaymentState};
 use sqlx::{AnyConnection, Row};
 
 use crate::commerce::context::Commerce;
+use crate::commerce::fulfilment;
 use crate::commerce::group_buy;
 use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::machine::apply_answer;
@@ -197,6 +199,10 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
         if done > 0 {
             tracing::info!(done, "expired holds and groups");
         }
+    }
+    let completed = fulfilment::complete_due(db, now).await?;
+    if completed > 0 {
+        tracing::info!(completed, "completed shipped orders not confirmed in time");
     }
     flush_refunds(commerce).await;
     Ok(())

@@ -22,7 +22,7 @@ pub enum Outcome {
     Cancel(i64, Note),
     /// Refund a paid order in full (the refund outbox tells the provider).
     Refund(i64, Note),
-    /// A paid seat's order whose group has filled: ready for pickup, or shipping.
+    /// A paid seat's order whose group has filled: paid, for the staff to hand over or ship.
     Fulfil(i64),
 }
 
@@ -161,11 +161,12 @@ async fn refund(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(
     Ok(())
 }
 
-/// A paid seat's order, once its group has filled: on to pickup or shipping.
+/// A paid seat's order, once its group has filled: paid, for the staff to prepare for
+/// pickup or to ship (`commerce::fulfilment`).
 async fn fulfil(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
     let order = order_of(conn, order_id).await?;
     if order.status == OrderStatus::AwaitingGroup {
-        set_status(conn, order_id, order.fulfilled(), None).await?;
+        set_status(conn, order_id, OrderStatus::Paid, None).await?;
     }
     Ok(())
 }

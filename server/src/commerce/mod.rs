@@ -1,9 +1,10 @@
 //! Buying: carts, orders, group-buys, payments, pickup points, and settling what is due
-//! (expired holds and groups, refunds).
+//! (expired holds and groups, refunds), and an order's life after it is paid.
 
 pub mod cart;
 pub mod context;
 pub mod expiry;
+pub mod fulfilment;
 pub mod group_buy;
 pub mod ledger;
 pub mod order;
@@ -50,6 +51,7 @@ where
         .routes(routes!(order::get_order))
         .routes(routes!(order::pay))
         .routes(routes!(order::reorder))
+        .routes(routes!(order::confirm_receipt))
         .routes(routes!(order::order_counts))
         .route_layer(axum::middleware::from_fn(expiry::settle_first))
 }

@@ -55,16 +55,24 @@ pub async fn list_pickup_points(
     State(db): State<Db>,
     lang: Lang,
 ) -> Result<Json<Page<PickupPoint>>, AppError> {
-    let items = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM pickup_points ORDER BY id"
-    )))
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| point(r, lang))
-    .collect::<Result<Vec<_>, _>>()?;
+    let items = list_points(&mut *db.pool().acquire().await?, lang).await?;
     Ok(Json(Page {
         items,
         next_cursor: None,
     }))
+}
+
+/// Every pickup point, by id.
+pub async fn list_points(
+    conn: &mut AnyConnection,
+    lang: Lang,
+) -> Result<Vec<PickupPoint>, AppError> {
+    Ok(sqlx::query(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM pickup_points ORDER BY id"
+    )))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| point(r, lang))
+    .collect::<Result<Vec<_>, _>>()?)
 }

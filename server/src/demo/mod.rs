@@ -43,6 +43,19 @@ pub struct Store {
     pub posts: Vec<Post>,
     /// Where orders can be collected.
     pub pickup_points: Vec<PickupPoint>,
+    /// The store's own people, who sign in with their email and the demo password.
+    pub staff: Vec<StaffMember>,
+}
+
+/// A member of the store's staff: a member of their own, with the role and (a clerk) the
+/// pickup points they serve.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffMember {
+    pub name: String,
+    pub email: String,
+    pub role: quanzi_api::StaffRole,
+    pub points: Vec<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -239,6 +252,18 @@ fn validate(store: &Store) -> anyhow::Result<()> {
             p.id
         );
     }
+    for s in &store.staff {
+        ensure!(
+            quanzi_api::check::email(&s.email).is_ok() && quanzi_api::check::name(&s.name).is_ok(),
+            "staff {}: a name and an email as members have them",
+            s.email
+        );
+        ensure!(
+            s.points.iter().all(|p| point_ids.contains(p)),
+            "staff {}: a pickup point that is not in the store",
+            s.email
+        );
+    }
     let mut post_ids = HashSet::new();
     for p in &store.posts {
         ensure!(
@@ -331,7 +356,10 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
         let points: i64 = sqlx::query_scalar("SELECT count(*) FROM pickup_points")
             .fetch_one(&mut *tx)
             .await?;
-        if accounts > 0 && points > 0 {
+        let staff: i64 = sqlx::query_scalar("SELECT count(*) FROM staff")
+            .fetch_one(&mut *tx)
+            .await?;
+        if accounts > 0 && points > 0 && staff > 0 {
             return Ok(false);
         }
         let store = parse(json)?;
@@ -341,6 +369,10 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
         if points == 0 {
             add_pickup_points(&mut tx, &store).await?;
             move_sequences(&mut tx, db.engine(), &["pickup_points"]).await?;
+        }
+        // Before schema v9 the store had no staff.
+        if staff == 0 {
+            add_staff(&mut tx, &store, now).await?;
         }
         tx.commit().await?;
         return Ok(true);
@@ -355,6 +387,7 @@ pub async fn load_if_empty(db: &Db, json: &str, now: OffsetDateTime) -> anyhow::
         &["members", "products", "posts", "pickup_points"],
     )
     .await?;
+    add_staff(&mut tx, &store, now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -454,6 +487,56 @@ async fn add_people(
         .bind(joined_ms)
         .execute(&mut *tx)
         .await?;
+    }
+    Ok(())
+}
+
+/// The store's staff, each a new member (never an existing one: in an older database a
+/// member may have signed up under any id) with an account, a role and their points.
+async fn add_staff(
+    tx: &mut AnyConnection,
+    store: &Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let hash = crate::members::account::hash_password(DEMO_PASSWORD)
+        .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))?;
+    let now_ms = unix_ms(now)?;
+    for s in &store.staff {
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT member_id FROM accounts WHERE email = $1")
+                .bind(&s.email)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_some() {
+            continue;
+        }
+        let id: i64 = sqlx::query_scalar("INSERT INTO members (name) VALUES ($1) RETURNING id")
+            .bind(&s.name)
+            .fetch_one(&mut *tx)
+            .await
+            .with_context(|| format!("staff member {}", s.email))?;
+        sqlx::query(
+            "INSERT INTO accounts (member_id, email, password_hash, created_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(&s.email)
+        .bind(&hash)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO staff (member_id, role, added_ms) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(crate::staff::role_str(s.role))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        for point in &s.points {
+            sqlx::query("INSERT INTO staff_points (member_id, point_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(point)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -653,7 +736,7 @@ mod tests {
 
     #[test]
     fn broken_references_are_refused() {
-        let json = r#"{"members":[],"communities":[],"products":[],"pickup_points":[],"posts":[
+        let json = r#"{"members":[],"communities":[],"products":[],"pickup_points":[],"staff":[],"posts":[
             {"id":1,"author":1,"community":"x","created_at":"2026-01-01T00:00:00Z","title_zh":"","title_en":"",
              "body_zh":[],"body_en":[],"images":[],"products":[],"like_count":0,"comments":[]}]}"#;
         let err = parse(json).err().map(|e| e.to_string());
@@ -712,7 +795,8 @@ mod tests {
         assert!(load_if_empty(&db, STORE_JSON, now).await?);
         let seats = || async {
             sqlx::query_as::<_, (i64, i64, i64, i64)>(
-                "SELECT (SELECT count(*) FROM accounts),
+                "SELECT (SELECT count(*) FROM accounts
+                         WHERE member_id NOT IN (SELECT member_id FROM staff)),
                         (SELECT count(*) FROM memberships WHERE role = 'owner'),
                         (SELECT count(*) FROM memberships WHERE role = 'moderator'),
                         (SELECT count(DISTINCT community_id || '-' || author_id) FROM posts)",
@@ -741,12 +825,27 @@ mod tests {
         assert!(!load_if_empty(&db, STORE_JSON, now).await?);
 
         // And one from before orders gets its pickup points.
-        db.pool().execute("DELETE FROM pickup_points;").await?;
+        db.pool()
+            .execute("DELETE FROM staff_points; DELETE FROM pickup_points;")
+            .await?;
         assert!(load_if_empty(&db, STORE_JSON, now).await?);
         let points = count(&db, "SELECT count(*) FROM pickup_points").await?;
         assert_eq!(points as usize, store.pickup_points.len());
         assert!(points >= 3);
         assert_eq!(seats().await?, (accounts, owners, moderators, authors));
+        assert!(!load_if_empty(&db, STORE_JSON, now).await?);
+
+        // And one from before staff gets the store's owner and clerk, as new members.
+        let staff_count = || count(&db, "SELECT count(*) FROM staff");
+        assert_eq!(staff_count().await? as usize, store.staff.len());
+        db.pool()
+            .execute(
+                "DELETE FROM staff_points; DELETE FROM staff;
+                 DELETE FROM accounts WHERE email LIKE '%r@demo.quanzi' AND email NOT LIKE 'member%';",
+            )
+            .await?;
+        assert!(load_if_empty(&db, STORE_JSON, now).await?);
+        assert_eq!(staff_count().await? as usize, store.staff.len());
         assert!(!load_if_empty(&db, STORE_JSON, now).await?);
         Ok(())
     }

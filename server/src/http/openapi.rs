@@ -48,6 +48,8 @@ use utoipa::OpenApi;
             writes take an `Idempotency-Key` header: a retry with the same key gets the first answer back"),
         (name = "group-buys", description = "Group-buys (拼团): open groups of a product, and a group's page"),
         (name = "communities", description = "Communities (圈子) and their members"),
+        (name = "staff", description = "The store's console: orders to hand over, ship and refund, and the audit \
+            log. Staff only (an owner, or a clerk at the pickup points they serve); everyone else gets 403 `forbidden`"),
         (name = "meta", description = "Health"),
     )
 )]

@@ -485,7 +485,8 @@ async fn every_demo_member_can_sign_in_and_sees_their_communities() {
         expected_slugs.sort();
         assert_eq!(slugs, expected_slugs, "member {id}");
     }
-    assert_eq!(count(&app, "SELECT count(*) FROM accounts").await, 14);
+    // The fourteen members and the store's two staff (an owner and a clerk).
+    assert_eq!(count(&app, "SELECT count(*) FROM accounts").await, 16);
 }
 
 #[tokio::test]

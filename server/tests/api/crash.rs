@@ -157,7 +157,7 @@ async fn a_server_killed_during_paid_orders_loses_and_doubles_nothing() {
         .expect("order");
         assert_eq!(
             (payment.as_str(), status.as_str(), approved),
-            ("approved", "ready_for_pickup", 1),
+            ("approved", "paid", 1),
             "order {id}"
         );
     }

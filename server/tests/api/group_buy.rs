@@ -135,21 +135,21 @@ async fn a_group_starts_fills_and_succeeds() {
     assert_eq!(member_ids(&g), vec![a, b]);
     assert_eq!(g["viewer_order_id"], id(&join_b));
 
-    // C's paid seat fills it: everyone's order is ready.
+    // C's paid seat fills it: everyone's order is paid, for the store to hand over or ship.
     let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
     let paid_c = paid(&app.router, &cookie_c, id(&join_c)).await;
-    assert_eq!(paid_c["status"], "ready_for_pickup");
+    assert_eq!(paid_c["status"], "paid");
     let g = group(&app, None, group_id).await;
     assert_eq!(g["state"], "succeeded");
     assert_eq!(g["seats_left"], 0);
     assert_eq!(member_ids(&g), vec![a, b, c]);
     assert_eq!(
         order_of(&app, &cookie_a, id(&start), "zh").await["status"],
-        "shipping"
+        "paid"
     );
     assert_eq!(
         order_of(&app, &cookie_b, id(&join_b), "zh").await["status"],
-        "ready_for_pickup"
+        "paid"
     );
     for order in [&start, &join_b, &join_c] {
         assert_eq!(order["total"]["amount"], group_price(TRIO));
@@ -513,7 +513,7 @@ async fn a_declined_payment_keeps_the_seat_until_the_hold_runs_out() {
     // B's second try pays the seat that waited for them.
     assert_eq!(
         paid(&app.router, &cookie_b, id(&join_b)).await["status"],
-        "ready_for_pickup"
+        "paid"
     );
     assert_stock_agrees(&app, PAIR, initial).await;
 }
@@ -541,7 +541,7 @@ async fn a_held_seat_is_let_go_when_its_hold_runs_out() {
     let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
     assert_eq!(
         paid(&app.router, &cookie_c, id(&join_c)).await["status"],
-        "ready_for_pickup"
+        "paid"
     );
     assert_eq!(group(&app, None, group_id).await["state"], "succeeded");
 }
@@ -568,7 +568,7 @@ async fn a_late_payment_for_a_filled_group_is_refunded_with_a_note() {
     let join_c = placed(&app.router, &cookie_c, join_group(group_id)).await;
     assert_eq!(
         paid(&app.router, &cookie_c, id(&join_c)).await["status"],
-        "ready_for_pickup"
+        "paid"
     );
     // B's payment arrives: refunded, and the order says so in words.
     tokio::time::sleep(Duration::from_millis(1200)).await;

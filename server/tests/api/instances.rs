@@ -275,7 +275,8 @@ async fn two_servers_starting_at_once_migrate_and_fill_a_fresh_database_once() {
     );
     assert_eq!(
         common::count(&app, "SELECT count(*) FROM members").await,
-        14
+        16,
+        "fourteen members and the store's two staff"
     );
     assert_eq!(
         common::count(&app, "SELECT count(*) FROM products").await,
@@ -283,7 +284,7 @@ async fn two_servers_starting_at_once_migrate_and_fill_a_fresh_database_once() {
     );
     assert_eq!(
         common::count(&app, "SELECT count(DISTINCT referral_code) FROM members").await,
-        14
+        16
     );
     if app.db.is_postgres() {
         assert_eq!(

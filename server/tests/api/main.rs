@@ -25,6 +25,7 @@ mod ratelimit;
 mod recommendation;
 mod referral;
 mod schema;
+mod staff;
 mod upload;
 mod variant;
 mod web;

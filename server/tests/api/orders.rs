@@ -282,7 +282,7 @@ async fn a_solo_order_takes_its_stock_is_paid_and_then_leaves_the_cart() {
     // Paid, the ordered product left the cart; the other stayed.
     let cart = get_as(&app.router, Some(&cookie), "/api/v1/cart").await;
     assert_eq!(lines(&cart), vec![(3, 1)]);
-    assert_eq!(after["status"], "shipping");
+    assert_eq!(after["status"], "paid");
     assert_eq!(after["payment"], "approved");
     assert!(after["hold_until"].is_null());
     assert_eq!(stock_of(&app, 2).await, stock2 - 2);
@@ -299,7 +299,7 @@ async fn a_solo_order_takes_its_stock_is_paid_and_then_leaves_the_cart() {
     assert_eq!(order["fulfilment"]["name"], "小鹿");
     assert_eq!(order["fulfilment"]["phone"], "13900001111");
     let after = paid(&app.router, &cookie, id(&order)).await;
-    assert_eq!(after["status"], "ready_for_pickup");
+    assert_eq!(after["status"], "paid");
 
     // Paid is paid.
     let again = pay(&app.router, &cookie, id(&order), "approve").await;
@@ -717,7 +717,7 @@ async fn a_declined_payment_keeps_the_order_and_its_hold_and_may_be_paid_again()
     // Paying again finds the stock still held for it.
     app_set_stock(&app, 3, 0).await;
     let again = paid(&app.router, &cookie, id(&order)).await;
-    assert_eq!(again["status"], "shipping");
+    assert_eq!(again["status"], "paid");
     assert_eq!(stock_of(&app, 3).await, 0);
 }
 
@@ -845,7 +845,7 @@ async fn a_slow_payment_is_processing_then_approved() {
         &format!("/api/v1/orders/{}", id(&order)),
     )
     .await;
-    assert_eq!(now["status"], "shipping");
+    assert_eq!(now["status"], "paid");
 }
 
 #[tokio::test]

@@ -215,7 +215,7 @@ async fn a_charge_the_provider_failed_on_is_looked_up_not_declined() {
     due_now(&app, payment_id).await;
     let now = get_as(&app.router, Some(&cookie), &uri).await;
     assert_eq!(now["payment"], "approved", "{now}");
-    assert_eq!(now["status"], "shipping");
+    assert_eq!(now["status"], "paid");
     assert_eq!(payment_state(&app, payment_id).await, "approved");
     assert!(provider.refunds().is_empty());
 }

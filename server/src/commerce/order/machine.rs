@@ -213,7 +213,7 @@ async fn approve(
                 return refund(conn, order_id, Note::LateSoldOut).await;
             }
             leave_cart(conn, order_id, order.member_id).await?;
-            set_status(conn, order_id, order.fulfilled(), None).await
+            set_status(conn, order_id, OrderStatus::Paid, None).await
         }
         Kind::StartGroup => {
             if !order.stock_held && !take_stock(conn, order_id).await? {

@@ -10,8 +10,8 @@
 //!
 //! 1. the order is checked and marked `processing` (taking stock and a seat again if its
 //!    hold ran out while an earlier try was under way);
-//! 2. the provider's answer is applied: approved → a solo order is ready for pickup or
-//!    shipping (and its products leave the cart), a group start creates its group (the
+//! 2. the provider's answer is applied: approved → a solo order is `paid`, for the staff to
+//!    hand over or ship (and its products leave the cart), a group start creates its group (the
 //!    member leads it, awaiting the others), a seat becomes paid and may fill the group;
 //!    declined → the order keeps its stock and seat and may be paid again until its hold
 //!    runs out, after which the sweep cancels it; pending (slow) → it stays `processing` until the provider answers,
@@ -47,6 +47,7 @@ use sqlx::AssertSqlSafe;
 use crate::commerce::cart;
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
+use crate::commerce::fulfilment;
 use crate::commerce::payment::ChargeState;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
@@ -173,8 +174,8 @@ pub async fn create_order(
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
-        (status = 200, description = "The order after the payment's answer: paid (`awaiting_group`, `ready_for_pickup`, \
-            `shipping`), `processing` (a slow payment), or `refunded` with a `note` (a late payment with no seat left)", body = Order),
+        (status = 200, description = "The order after the payment's answer: paid (`awaiting_group`, or `paid` for the \
+            store to hand over or ship), `processing` (a slow payment), or `refunded` with a `note` (a late payment with no seat left)", body = Order),
         (status = 400, description = "`bad_id`, `missing_idempotency_key` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 402, description = "`payment_declined`: nothing was charged; the order keeps its stock and seat and \
@@ -344,6 +345,40 @@ pub async fn reorder(
 }
 
 /// One of the member's orders.
+/// The shopper says their parcel arrived: a shipped order completes.
+#[utoipa::path(
+    post,
+    path = "/orders/{id}/receipt",
+    tag = "orders",
+    params(
+        PathId,
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "The order, `completed`", body = Order),
+        (status = 400, description = "`bad_id`", body = quanzi_api::ApiErrorBody),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`already_completed`, or `wrong_order_state`: the order is not shipped", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn confirm_receipt(
+    State(state): State<OrderState>,
+    lang: Lang,
+    SignedIn(member_id): SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<Order>, AppError> {
+    let mut tx = state.commerce.db.write().await?;
+    let now = now_ms();
+    fulfilment::confirm_receipt(&mut tx, id, member_id, now).await?;
+    let order = owned_order(&mut tx, id, member_id, lang, now).await?;
+    tx.commit().await?;
+    Ok(Json(order))
+}
+
 #[utoipa::path(
     get,
     path = "/orders/{id}",

@@ -1,7 +1,9 @@
 //! Orders as stored: their rows and codes (kind, status, payment, note), and the order as
 //! the API answers it.
 
-use quanzi_api::{Fulfilment, Money, Order, OrderKind, OrderLine, OrderStatus, PaymentState};
+use quanzi_api::{
+    Carrier, Fulfilment, Money, Order, OrderKind, OrderLine, OrderStatus, PaymentState, Shipment,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Connection, Row};
 
@@ -99,10 +101,12 @@ pub enum Note {
     /// A charge approved after the order had gone on without it (its answer came late, after
     /// it was taken as declined): that charge is refunded.
     LateChargeRefunded,
+    /// The store refunded the paid order (its reason is the order's `refund_reason`).
+    RefundedByStore,
 }
 
 impl Note {
-    pub const ALL: [Note; 10] = [
+    pub const ALL: [Note; 11] = [
         Note::HoldExpired,
         Note::GroupFailedRefunded,
         Note::GroupFailedCancelled,
@@ -113,6 +117,7 @@ impl Note {
         Note::LateAlreadyInGroup,
         Note::DeclinedExpired,
         Note::LateChargeRefunded,
+        Note::RefundedByStore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +132,7 @@ impl Note {
             Note::LateAlreadyInGroup => "late_already_in_group",
             Note::DeclinedExpired => "declined_expired",
             Note::LateChargeRefunded => "late_charge_refunded",
+            Note::RefundedByStore => "refunded_by_store",
         }
     }
 
@@ -178,6 +184,11 @@ impl Note {
                 "The payment did not go through and the order was not paid again in time, so it \
                  was cancelled.",
             ),
+            Note::RefundedByStore => lang.pick(
+                "商家已为你办理退款，货款原路全额退回。",
+                "The store has refunded this order; the payment goes back to where it came from, \
+                 in full.",
+            ),
             Note::LateChargeRefunded => lang.pick(
                 "支付服务在本次付款被视为未成功之后才确认扣款，这笔款项已原路全额退回。",
                 "The payment service confirmed a charge after that payment had been given up, so \
@@ -202,17 +213,6 @@ pub struct OrderRow {
     pub stock_held: bool,
     pub hold_until_ms: Option<i64>,
     pub note: Option<Note>,
-}
-
-impl OrderRow {
-    /// Where a paid order goes once there is nothing to wait for.
-    pub fn fulfilled(&self) -> OrderStatus {
-        if self.pickup {
-            OrderStatus::ReadyForPickup
-        } else {
-            OrderStatus::Shipping
-        }
-    }
 }
 
 const ORDER_COLUMNS: &str = "id, member_id, kind, status, payment, currency, total, \
@@ -321,7 +321,8 @@ pub async fn load_order(
     let Some(r) = sqlx::query(
         "SELECT status, payment, currency, total, fulfilment, delivery_name, delivery_phone,
                 delivery_address, pickup_point_id, group_id, hold_until_ms, note, created_ms,
-                kind, delivery_fee, contact_name, contact_phone
+                kind, delivery_fee, contact_name, contact_phone, carrier, tracking_number,
+                shipped_ms, auto_complete_ms, pickup_code, refund_reason, completed_ms
          FROM orders WHERE id = $1",
     )
     .bind(id)
@@ -386,6 +387,25 @@ pub async fn load_order(
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let shipment = match (
+        r.try_get::<Option<&str>, _>(17)?.and_then(Carrier::parse),
+        r.try_get::<Option<String>, _>(18)?,
+        r.try_get::<Option<i64>, _>(19)?,
+        r.try_get::<Option<i64>, _>(20)?,
+    ) {
+        (Some(carrier), Some(tracking_number), Some(shipped), Some(completes)) => Some(Shipment {
+            carrier,
+            tracking_number,
+            shipped_at: rfc3339(shipped)?,
+            completes_at: rfc3339(completes)?,
+        }),
+        _ => None,
+    };
+    // The code opens the counter only while the parcel waits there.
+    let pickup_code = match status {
+        OrderStatus::ReadyForPickup => r.try_get::<Option<String>, _>(21)?,
+        _ => None,
+    };
     // A hold means something only while the order waits for its payment.
     let hold_until = match (status, hold_until_ms) {
         (OrderStatus::PendingPayment, Some(ms)) => Some(rfc3339(ms)?),
@@ -413,7 +433,11 @@ pub async fn load_order(
             .try_get::<Option<&str>, _>(11)?
             .and_then(Note::parse)
             .map(|n| n.text(lang).to_owned()),
+        shipment,
+        pickup_code,
+        refund_reason: r.try_get(22)?,
         created_at: rfc3339(r.try_get(12)?)?,
+        completed_at: r.try_get::<Option<i64>, _>(23)?.map(rfc3339).transpose()?,
         server_time: rfc3339(now)?,
     }))
 }

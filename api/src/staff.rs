@@ -1,0 +1,138 @@
+//! The store's staff and what they do to orders: roles, the console's order lists, marking a
+//! pickup order ready, handing it over for its code, shipping with a tracking number,
+//! refunding with a reason, and the audit log of all of it (`/staff/*`). Every one of these
+//! is refused with 403 `forbidden` to anyone who is not staff.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Author, Carrier, Order, PickupPoint};
+
+/// Digits in a pickup code.
+pub const PICKUP_CODE_DIGITS: usize = 6;
+/// A refund's reason, in characters once trimmed.
+pub const REFUND_REASON_MAX_CHARS: usize = 200;
+/// A tracking number: 8 to 30 letters and digits (stored upper case).
+pub const TRACKING_CHARS: std::ops::RangeInclusive<usize> = 8..=30;
+/// Wrong pickup codes typed at one point in [`HANDOVER_WINDOW_MINUTES`] before hand-over by
+/// code pauses there for the rest of that window.
+pub const HANDOVER_FAILURES_MAX: u32 = 5;
+pub const HANDOVER_WINDOW_MINUTES: u32 = 10;
+/// Days after shipping that a delivery order completes by itself when its shopper has not
+/// confirmed receipt (the server's `--auto-complete-days`).
+pub const AUTO_COMPLETE_DAYS: u32 = 10;
+
+/// What a member of staff may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Everything: products, shipping, refunds, staff, the audit log.
+    Owner,
+    /// Reads orders; marks ready and hands over at the pickup points they serve.
+    Clerk,
+}
+
+/// `GET /staff/me`: the signed-in member's staff role and the pickup points they serve
+/// (every point for an owner).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMe {
+    pub member_id: i64,
+    pub name: String,
+    pub role: StaffRole,
+    pub points: Vec<PickupPoint>,
+}
+
+/// The console's lists of orders by what they wait for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StaffShelf {
+    /// Paid delivery orders, not shipped yet.
+    ToShip,
+    /// Shipped, waiting for the shopper's receipt.
+    Shipped,
+    /// Paid pickup orders: being prepared, or ready at their point.
+    ToHandOver,
+    /// Completed.
+    Finished,
+    Refunded,
+}
+
+impl StaffShelf {
+    pub const ALL: [StaffShelf; 5] = [
+        StaffShelf::ToShip,
+        StaffShelf::Shipped,
+        StaffShelf::ToHandOver,
+        StaffShelf::Finished,
+        StaffShelf::Refunded,
+    ];
+
+    /// As in the query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffShelf::ToShip => "to_ship",
+            StaffShelf::Shipped => "shipped",
+            StaffShelf::ToHandOver => "to_hand_over",
+            StaffShelf::Finished => "finished",
+            StaffShelf::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<StaffShelf> {
+        StaffShelf::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// An order as staff see it: the shopper's order (never its pickup code) and who bought it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffOrder {
+    pub order: Order,
+    pub buyer: Author,
+}
+
+/// `POST /staff/orders/{id}/ship`: a paid delivery order leaves with a carrier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ship {
+    pub carrier: Carrier,
+    /// 8 to 30 letters and digits ([`crate::check::tracking_number`]).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::tracking_number))]
+    pub tracking_number: String,
+}
+
+/// `POST /staff/orders/{id}/refund`: the owner refunds a paid order in full.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Refund {
+    /// Told to the shopper on their order: 1 to 200 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::refund_reason))]
+    pub reason: String,
+}
+
+/// `POST /staff/points/{id}/handover`: the code a shopper shows at the counter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handover {
+    /// 6 digits.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::pickup_code))]
+    pub code: String,
+}
+
+/// What a member of staff did (`GET /staff/audit`, owners only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub staff: Author,
+    /// `order.ready`, `order.ship`, `order.handover`, `order.refund` …
+    pub action: String,
+    /// What it was done to: `order:12`.
+    pub subject: String,
+    /// The subject before and after, as JSON text.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// RFC 3339 UTC.
+    pub at: String,
+}

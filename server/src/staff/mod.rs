@@ -1,0 +1,187 @@
+//! The store's staff: who they are ([`Staff`], checked on every `/staff/*` request), what
+//! they do to orders ([`orders`]), and the audit log of it ([`audit`]). A member who is not
+//! staff gets 403 `forbidden` from each of these; a clerk gets it from what only an owner
+//! may do, and at a pickup point they do not serve.
+
+pub mod audit;
+pub mod orders;
+
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::Json;
+use quanzi_api::{ErrorCode, PickupPoint, StaffMe, StaffRole};
+use sqlx::AnyConnection;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::commerce::context::Commerce;
+use crate::commerce::pickup::{list_points, load_point};
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::origin::Scheme;
+use crate::members::session::SignedIn;
+use crate::storage::db::Db;
+
+/// `/staff/*`: the console's API.
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    Commerce: FromRef<S>,
+{
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(orders::list_orders))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::mark_ready))
+        .routes(routes!(orders::ship))
+        .routes(routes!(orders::refund))
+        .routes(routes!(orders::hand_over))
+        .routes(routes!(audit::list_audit))
+}
+
+pub fn role_str(role: StaffRole) -> &'static str {
+    match role {
+        StaffRole::Owner => "owner",
+        StaffRole::Clerk => "clerk",
+    }
+}
+
+fn parse_role(raw: &str) -> Result<StaffRole, AppError> {
+    match raw {
+        "owner" => Ok(StaffRole::Owner),
+        "clerk" => Ok(StaffRole::Clerk),
+        _ => Err(AppError::internal(format!("staff.role = {raw:?}"))),
+    }
+}
+
+/// A signed-in member of staff. Anyone else: 401 `unauthenticated` (a guest) or 403
+/// `forbidden` (a member who is not staff).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Staff {
+    pub member_id: i64,
+    pub role: StaffRole,
+}
+
+impl<S> FromRequestParts<S> for Staff
+where
+    Db: FromRef<S>,
+    Scheme: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let SignedIn(member_id) = SignedIn::from_request_parts(parts, state).await?;
+        let db = Db::from_ref(state);
+        let role: Option<String> =
+            sqlx::query_scalar("SELECT role FROM staff WHERE member_id = $1")
+                .bind(member_id)
+                .fetch_optional(db.pool())
+                .await?;
+        match role {
+            Some(role) => Ok(Staff {
+                member_id,
+                role: parse_role(&role)?,
+            }),
+            None => Err(AppError::forbidden(
+                ErrorCode::Forbidden,
+                "only the store's staff may do this",
+            )),
+        }
+    }
+}
+
+impl Staff {
+    /// Only an owner may go on.
+    pub fn owner(&self) -> Result<(), AppError> {
+        match self.role {
+            StaffRole::Owner => Ok(()),
+            StaffRole::Clerk => Err(AppError::forbidden(
+                ErrorCode::Forbidden,
+                "only the store's owner may do this",
+            )),
+        }
+    }
+
+    /// Whether they serve the pickup point (an owner serves every one).
+    pub async fn serves(&self, conn: &mut AnyConnection, point_id: i64) -> Result<bool, AppError> {
+        if self.role == StaffRole::Owner {
+            return Ok(true);
+        }
+        let serves: Option<i64> = sqlx::query_scalar(
+            "SELECT point_id FROM staff_points WHERE member_id = $1 AND point_id = $2",
+        )
+        .bind(self.member_id)
+        .bind(point_id)
+        .fetch_optional(conn)
+        .await?;
+        Ok(serves.is_some())
+    }
+
+    /// Only at a pickup point they serve.
+    pub async fn at_point(&self, conn: &mut AnyConnection, point_id: i64) -> Result<(), AppError> {
+        if self.serves(conn, point_id).await? {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(
+                ErrorCode::Forbidden,
+                "this is not a pickup point you serve",
+            ))
+        }
+    }
+
+    /// The pickup points they serve, by id.
+    async fn points(
+        &self,
+        conn: &mut AnyConnection,
+        lang: Lang,
+    ) -> Result<Vec<PickupPoint>, AppError> {
+        if self.role == StaffRole::Owner {
+            return list_points(conn, lang).await;
+        }
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT point_id FROM staff_points WHERE member_id = $1 ORDER BY point_id",
+        )
+        .bind(self.member_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut points = Vec::with_capacity(ids.len());
+        for id in ids {
+            points.extend(load_point(conn, id, lang).await?);
+        }
+        Ok(points)
+    }
+}
+
+/// Who the signed-in member is as staff: the console asks this first.
+#[utoipa::path(
+    get,
+    path = "/staff/me",
+    tag = "staff",
+    params(
+        ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
+    ),
+    responses(
+        (status = 200, description = "Their role and the pickup points they serve", body = StaffMe),
+        (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 403, description = "`forbidden`: not staff", body = quanzi_api::ApiErrorBody),
+        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+    ),
+    security(("session" = []))
+)]
+pub async fn me(State(db): State<Db>, lang: Lang, staff: Staff) -> Result<Json<StaffMe>, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let name: String = sqlx::query_scalar("SELECT name FROM members WHERE id = $1")
+        .bind(staff.member_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let points = staff.points(&mut conn, lang).await?;
+    Ok(Json(StaffMe {
+        member_id: staff.member_id,
+        name,
+        role: staff.role,
+        points,
+    }))
+}
