@@ -39,8 +39,9 @@ pub mod patterns {
     pub const TRACKING_NUMBER: &str = r"^[A-Za-z0-9]{8,30}$";
     /// A pickup code: 6 digits.
     pub const PICKUP_CODE: &str = r"^[0-9]{6}$";
-    /// The staff console's search: an order number or a phone number, digits only.
-    pub const ORDER_SEARCH: &str = r"^[0-9]{1,18}$";
+    /// The staff console's search: an order number or a phone number, digits only (empty:
+    /// no search).
+    pub const ORDER_SEARCH: &str = r"^[0-9]{0,18}$";
     /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
     pub const IDEMPOTENCY_KEY: &str = r"^[\x21-\x7e]{1,200}$";
 }

@@ -7,8 +7,8 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    href, href_with, Fulfilment, Order, OrderKind, OrderStatus, Pay, PaymentState, Reorder, Route,
-    Shipment, TestPayment,
+    href, href_with, ErrorCode, Fulfilment, Order, OrderKind, OrderStatus, Pay, PaymentState,
+    Reorder, Route, Shipment, TestPayment,
 };
 
 use crate::client::{get_json, idempotency_key, write_json, write_once, ClientError};
@@ -330,6 +330,17 @@ fn ShipmentView(
             busy.set(false);
             match answer {
                 Ok(order) => state.set(State::Ready(order)),
+                // Received meanwhile (another tab, or by itself): the order as it stands.
+                Err(err)
+                    if matches!(
+                        err.code(),
+                        Some(ErrorCode::AlreadyCompleted | ErrorCode::WrongOrderState)
+                    ) =>
+                {
+                    if let Ok(order) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
+                        state.set(State::Ready(order));
+                    }
+                }
                 Err(err) => error.set(Some(form_error(i18n.t(), &err))),
             }
         });

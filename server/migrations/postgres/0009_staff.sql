@@ -61,3 +61,8 @@ CREATE INDEX orders_code ON orders (pickup_code) WHERE pickup_code IS NOT NULL;
 -- The staff console's lists by status, and the sweep's shipped orders.
 CREATE INDEX orders_status ON orders (status, created_ms DESC, id DESC);
 CREATE INDEX orders_auto_complete ON orders (auto_complete_ms) WHERE status = 'shipping';
+
+-- Before v9 a paid order was marked `ready_for_pickup` or `shipping` the moment it was
+-- paid (or its group filled), though nothing had been readied or shipped: those orders now
+-- wait as `paid`, for the store to move them on.
+UPDATE orders SET status = 'paid' WHERE status IN ('ready_for_pickup', 'shipping');

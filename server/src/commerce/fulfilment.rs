@@ -19,7 +19,7 @@ use sqlx::{AnyConnection, Connection};
 use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::rows::{lock_order, status_str, Note, OrderRow};
 use crate::http::error::AppError;
-use crate::storage::db::{for_update, Db};
+use crate::storage::db::{Db, Engine};
 
 const HANDOVER_WINDOW_MS: i64 = HANDOVER_WINDOW_MINUTES as i64 * 60 * 1000;
 /// Tries at a fresh pickup code before giving up: a collision among the codes of orders
@@ -197,9 +197,9 @@ async fn complete(
 pub enum HandedOver {
     /// The order waiting for that code is completed.
     Done(Moved),
-    /// No order waits for the code: counted against the point, to be committed before the
-    /// refusal is answered.
-    Wrong,
+    /// No order waits for the code here (none at all, or one at another point): counted
+    /// against the point, to be committed before the refusal is answered.
+    Refused(AppError),
 }
 
 /// A shopper at `point_id` shows `code`: its order, waiting there, is handed over. The
@@ -211,7 +211,12 @@ pub async fn hand_over(
     code: &str,
     now: i64,
 ) -> Result<HandedOver, AppError> {
-    let lock = for_update(conn);
+    // NO KEY UPDATE: new orders naming the point (a foreign key's KEY SHARE) go on while a
+    // hand-over holds it.
+    let lock = match Engine::of(conn) {
+        Engine::Postgres => " FOR NO KEY UPDATE",
+        Engine::Sqlite => "",
+    };
     let point: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT id FROM pickup_points WHERE id = $1{lock}"
     )))
@@ -237,21 +242,27 @@ pub async fn hand_over(
     .bind(code)
     .fetch_optional(&mut *conn)
     .await?;
-    match waiting {
-        Some((_, at)) if at != point_id => Err(AppError::conflict(
+    let refusal = match waiting {
+        Some((_, at)) if at != point_id => AppError::conflict(
             ErrorCode::PickupOtherPoint,
             "this code's order waits at another pickup point",
-        )),
+        ),
         Some((order_id, _)) => {
             let order = locked(conn, order_id).await?;
+            // Refunded (or handed over) while this waited for its lock.
+            match order.status {
+                OrderStatus::ReadyForPickup => {}
+                OrderStatus::Completed => return Err(code_used()),
+                _ => return Err(wrong_state("the order is no longer waiting at its point")),
+            }
             if !complete(conn, order_id, OrderStatus::ReadyForPickup, now).await? {
                 return Err(code_used());
             }
-            Ok(HandedOver::Done(Moved {
+            return Ok(HandedOver::Done(Moved {
                 order_id,
                 before: order.status,
                 after: OrderStatus::Completed,
-            }))
+            }));
         }
         None => {
             let used: Option<i64> = sqlx::query_scalar(
@@ -266,18 +277,20 @@ pub async fn hand_over(
             if used.is_some() {
                 return Err(code_used());
             }
-            sqlx::query("INSERT INTO handover_failures (point_id, at_ms) VALUES ($1, $2)")
-                .bind(point_id)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("DELETE FROM handover_failures WHERE at_ms <= $1")
-                .bind(now - HANDOVER_WINDOW_MS)
-                .execute(conn)
-                .await?;
-            Ok(HandedOver::Wrong)
+            code_wrong()
         }
-    }
+    };
+    // A code that opens nothing here counts, so codes live elsewhere cannot be probed either.
+    sqlx::query("INSERT INTO handover_failures (point_id, at_ms) VALUES ($1, $2)")
+        .bind(point_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM handover_failures WHERE at_ms <= $1")
+        .bind(now - HANDOVER_WINDOW_MS)
+        .execute(conn)
+        .await?;
+    Ok(HandedOver::Refused(refusal))
 }
 
 fn code_used() -> AppError {
@@ -288,7 +301,7 @@ fn code_used() -> AppError {
 }
 
 /// The refusal of a code no order waits for.
-pub fn code_wrong() -> AppError {
+fn code_wrong() -> AppError {
     AppError::new(
         StatusCode::NOT_FOUND,
         ErrorCode::PickupCodeWrong,
@@ -317,7 +330,7 @@ async fn handover_wait(
 }
 
 /// The owner refunds a paid order in full: the provider is told through the refund outbox,
-/// its stock goes back, and a group order's seat is freed while its group is still open (a
+/// its stock goes back while the goods are still in the store, and a group order's seat is freed while its group is still open (a
 /// group that has succeeded keeps its members).
 pub async fn refund(
     conn: &mut AnyConnection,
@@ -355,6 +368,14 @@ pub async fn refund(
                 .await?;
         }
     }
+    // Goods that have left the store (shipped, collected) are not on the shelf again until
+    // they come back: only an order still in the store gives its stock back.
+    if matches!(order.status, OrderStatus::Shipping | OrderStatus::Completed) {
+        sqlx::query("UPDATE orders SET stock_held = 0 WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     ledger::apply(conn, [Outcome::Refund(order_id, Note::RefundedByStore)]).await?;
     sqlx::query("UPDATE orders SET refund_reason = $2 WHERE id = $1")
         .bind(order_id)
@@ -371,6 +392,16 @@ pub async fn refund(
 /// Completes every shipped order whose shopper has not confirmed receipt in time. One
 /// statement: of several servers' sweeps, each order is completed by one.
 pub async fn complete_due(db: &Db, now: i64) -> Result<u64, AppError> {
+    // Most requests find nothing due: one indexed read, no write lock.
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE status = 'shipping' AND auto_complete_ms <= $1 LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    if due.is_none() {
+        return Ok(0);
+    }
     Ok(sqlx::query(
         "UPDATE orders SET status = 'completed', completed_ms = auto_complete_ms
          WHERE status = 'shipping' AND auto_complete_ms <= $1",

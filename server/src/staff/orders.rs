@@ -117,7 +117,7 @@ pub struct StaffOrdersQuery {
     responses(
         (status = 200, description = "A page of orders, newest first (a clerk's: the pickup orders of their points)", body = Page<StaffOrder>),
         (status = 400, description = "`bad_limit`, `bad_cursor` or `bad_request` (a malformed query, a shelf other \
-            than `to_ship`, `shipped`, `to_hand_over`, `finished`, `refunded`, or a search that is not 1 to 18 digits)", body = quanzi_api::ApiErrorBody),
+            than `to_ship`, `shipped`, `to_hand_over`, `finished`, `refunded`, or a search that is not up to 18 digits)", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`forbidden`: not staff", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
@@ -318,8 +318,8 @@ pub async fn ship(
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
-        (status = 200, description = "The order, `refunded`: the provider is told, its stock is back on sale, and a group \
-            order's seat is freed while its group is open", body = StaffOrder),
+        (status = 200, description = "The order, `refunded`: the provider is told, its stock is back on sale unless it \
+            was shipped or collected, and a group order's seat is freed while its group is open", body = StaffOrder),
         (status = 400, description = "`bad_id`, `empty_text` or `text_too_long` (a reason of 1 to 200 characters), \
             `bad_json` or `bad_request`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
@@ -368,7 +368,8 @@ pub async fn refund(
         (status = 403, description = "`forbidden`: not staff, or a point they do not serve; or `bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`pickup_code_wrong` (no order waits for it here; it counts against the point), or \
             `not_found` (no such point)", body = quanzi_api::ApiErrorBody),
-        (status = 409, description = "`pickup_code_used` (handed over already) or `pickup_other_point` (it waits at another point)", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`pickup_code_used` (handed over already), `pickup_other_point` (it waits at another \
+            point; this counts against the point too) or `wrong_order_state` (refunded meanwhile)", body = quanzi_api::ApiErrorBody),
         (status = 429, description = "`handover_locked`: too many wrong codes here lately", body = quanzi_api::ApiErrorBody,
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
@@ -404,10 +405,10 @@ pub async fn hand_over(
             tx.commit().await?;
             Ok(Json(order))
         }
-        HandedOver::Wrong => {
-            // The wrong code counts against the point even though the answer is a refusal.
+        HandedOver::Refused(refusal) => {
+            // The code counts against the point even though the answer is a refusal.
             tx.commit().await?;
-            Err(fulfilment::code_wrong())
+            Err(refusal)
         }
     }
 }

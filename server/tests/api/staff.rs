@@ -550,6 +550,17 @@ async fn a_shipped_order_completes_by_itself_when_its_time_comes() {
     let mine = shopper_order(&app, &shopper, order_id).await;
     assert_eq!(mine["status"], "completed");
     assert_eq!(mine["completed_at"], mine["shipment"]["completes_at"]);
+    // Refunded after it was delivered: the goods left the store, the shelf stays as it is.
+    let stock = stock_of(&app, 3).await;
+    let reply = post(
+        &app,
+        &owner,
+        &format!("/api/v1/staff/orders/{order_id}/refund"),
+        Some(json!({"reason": "退货退款"})),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(stock_of(&app, 3).await, stock);
 }
 
 #[tokio::test]
