@@ -11,9 +11,9 @@ use quanzi_api::{
     ApiError, ApiErrorBody, Author, Cart, CartLine, CartMerge, Comment, Community, CommunityMember,
     CommunityRef, ErrorCode, Fulfilment, GroupBuy, GroupOffer, GroupPrice, GroupState, Image,
     LikeState, LineRequest, Me, Membership, Money, NewComment, NewOrder, NewPost, Order, OrderLine,
-    OrderStatus, Pay, PaymentState, PickupPoint, Post, PostSummary, Product, ProductCard, Purchase,
-    Recommendation, ReferralDay, ReferralVisit, Referrals, Role, SetAvatar, SignIn, SignUp,
-    StoryBlock, TestPayment, Upload,
+    OrderShelf, OrderStatus, Pay, PaymentState, PickupPoint, Post, PostSummary, Product,
+    ProductCard, Purchase, Recommendation, ReferralDay, ReferralVisit, Referrals, Role, SetAvatar,
+    SignIn, SignUp, StaffShelf, StoryBlock, TestPayment, Upload,
 };
 use utoipa::OpenApi;
 
@@ -36,6 +36,8 @@ use utoipa::OpenApi;
         ReferralDay, ReferralVisit, LineRequest, CartLine, Cart, CartMerge,
         PickupPoint, Fulfilment, Purchase, NewOrder, OrderStatus,
         TestPayment, Pay, PaymentState, OrderLine, Order, GroupState, GroupBuy,
+        // Named only as query parameters' types, which utoipa does not collect.
+        OrderShelf, StaffShelf,
     )),
     tags(
         (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture and their referrals"),
