@@ -119,6 +119,12 @@ pub enum Fulfilment {
     },
 }
 
+impl Fulfilment {
+    pub fn is_pickup(&self) -> bool {
+        matches!(self, Fulfilment::Pickup { .. })
+    }
+}
+
 /// What an order buys: the cart's lines at solo prices, or one product at the group price,
 /// starting a group or taking a seat in one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

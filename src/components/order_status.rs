@@ -1,14 +1,13 @@
 //! How an order's state reads, on the list and on the order, and its shelves on `/me`.
 
-use quanzi_api::{Fulfilment, Order, OrderShelf, OrderStatus};
+use quanzi_api::{OrderShelf, OrderStatus};
 
 use crate::i18n::Strings;
 
 /// An order's state in words: a paid order waits to be shipped, or is being prepared at
 /// its pickup point.
-pub fn status_label(t: &'static Strings, order: &Order) -> &'static str {
-    let pickup = matches!(order.fulfilment, Fulfilment::Pickup { .. });
-    match order.status {
+pub fn status_label(t: &'static Strings, status: OrderStatus, pickup: bool) -> &'static str {
+    match status {
         OrderStatus::PendingPayment => t.status_pending_payment,
         OrderStatus::Paid if pickup => t.status_preparing,
         OrderStatus::Paid => t.status_to_ship,

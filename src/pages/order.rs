@@ -171,11 +171,11 @@ fn OrderView(
     let ended = matches!(status, OrderStatus::Cancelled | OrderStatus::Refunded);
     let declined = status == OrderStatus::PendingPayment && order.payment == PaymentState::Declined;
     let fee = order.delivery_fee.clone();
-    let label_of = order.clone();
+    let pickup = order.fulfilment.is_pickup();
     view! {
         <h1>{move || fill(i18n.t().order_number, "n", &order.id.to_string())}</h1>
         <p class=format!("order-status status-{status:?}") role="status">
-            {move || status_label(i18n.t(), &label_of)}
+            {move || status_label(i18n.t(), status, pickup)}
         </p>
         {order.note.clone().map(|note| view! { <p class="order-note">{note}</p> })}
         {order

@@ -56,17 +56,15 @@ fn OrdersPage() -> impl IntoView {
                                     .first()
                                     .map(|l| l.product.title.clone())
                                     .unwrap_or_default();
-                                let total = format_money(&order.total);
-                                let href_to = href(Route::Order(order.id));
-                                let label = move || status_label(i18n.t(), &order);
+                                let pickup = order.fulfilment.is_pickup();
                                 view! {
                                     <li>
-                                        <a class="card order-row" href=href_to>
+                                        <a class="card order-row" href=href(Route::Order(order.id))>
                                             <span class="order-row-title">{title}</span>
                                             <span class=format!("order-status status-{status:?}")>
-                                                {label}
+                                                {move || status_label(i18n.t(), status, pickup)}
                                             </span>
-                                            <strong>{total}</strong>
+                                            <strong>{format_money(&order.total)}</strong>
                                         </a>
                                     </li>
                                 }

@@ -19,7 +19,7 @@ use sqlx::{AnyConnection, Connection};
 use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::rows::{lock_order, status_str, Note, OrderRow};
 use crate::http::error::AppError;
-use crate::storage::db::{Db, Engine};
+use crate::storage::db::{for_no_key_update, Db};
 
 const HANDOVER_WINDOW_MS: i64 = HANDOVER_WINDOW_MINUTES as i64 * 60 * 1000;
 /// Tries at a fresh pickup code before giving up: a collision among the codes of orders
@@ -203,20 +203,17 @@ pub enum HandedOver {
 }
 
 /// A shopper at `point_id` shows `code`: its order, waiting there, is handed over. The
-/// point's row is locked first, so hand-overs at one point (and the count of its wrong
-/// codes) go one at a time, on PostgreSQL as on SQLite.
+/// point's row is locked first (before the order's group and the order), so hand-overs at
+/// one point (and the count of its wrong codes) go one at a time, on PostgreSQL as on
+/// SQLite.
 pub async fn hand_over(
     conn: &mut AnyConnection,
     point_id: i64,
     code: &str,
     now: i64,
 ) -> Result<HandedOver, AppError> {
-    // NO KEY UPDATE: new orders naming the point (a foreign key's KEY SHARE) go on while a
-    // hand-over holds it.
-    let lock = match Engine::of(conn) {
-        Engine::Postgres => " FOR NO KEY UPDATE",
-        Engine::Sqlite => "",
-    };
+    // New orders naming the point (a foreign key's check) go on while a hand-over holds it.
+    let lock = for_no_key_update(conn);
     let point: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT id FROM pickup_points WHERE id = $1{lock}"
     )))

@@ -67,9 +67,30 @@ pub async fn list_points(
     conn: &mut AnyConnection,
     lang: Lang,
 ) -> Result<Vec<PickupPoint>, AppError> {
+    points_where(conn, "$1 = $1", 0, lang).await
+}
+
+/// The pickup points a clerk serves, by id.
+pub async fn points_served_by(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    lang: Lang,
+) -> Result<Vec<PickupPoint>, AppError> {
+    let served = "id IN (SELECT point_id FROM staff_points WHERE member_id = $1)";
+    points_where(conn, served, member_id, lang).await
+}
+
+/// The points meeting `condition` (on `$1`, bound to `param`), by id.
+async fn points_where(
+    conn: &mut AnyConnection,
+    condition: &str,
+    param: i64,
+    lang: Lang,
+) -> Result<Vec<PickupPoint>, AppError> {
     Ok(sqlx::query(AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM pickup_points ORDER BY id"
+        "SELECT {COLUMNS} FROM pickup_points WHERE {condition} ORDER BY id"
     )))
+    .bind(param)
     .fetch_all(conn)
     .await?
     .iter()

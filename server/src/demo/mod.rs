@@ -441,8 +441,7 @@ async fn add_people(
     store: &Store,
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
-    let hash = crate::members::account::hash_password(DEMO_PASSWORD)
-        .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))?;
+    let hash = demo_password_hash()?;
     let now_ms = unix_ms(now)?;
     for m in &store.members {
         sqlx::query(
@@ -498,8 +497,7 @@ async fn add_staff(
     store: &Store,
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
-    let hash = crate::members::account::hash_password(DEMO_PASSWORD)
-        .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))?;
+    let hash = demo_password_hash()?;
     let now_ms = unix_ms(now)?;
     for s in &store.staff {
         let taken: Option<i64> =
@@ -539,6 +537,12 @@ async fn add_staff(
         }
     }
     Ok(())
+}
+
+/// An Argon2id hash (with a fresh salt) of [`DEMO_PASSWORD`].
+fn demo_password_hash() -> anyhow::Result<String> {
+    crate::members::account::hash_password(DEMO_PASSWORD)
+        .map_err(|err| anyhow::anyhow!("hashing the demo password: {}", err.message))
 }
 
 fn unix_ms(t: OffsetDateTime) -> anyhow::Result<i64> {

@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::commerce::context::Commerce;
-use crate::commerce::pickup::{list_points, load_point};
+use crate::commerce::pickup::{list_points, points_served_by};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::origin::Scheme;
@@ -138,20 +138,10 @@ impl Staff {
         conn: &mut AnyConnection,
         lang: Lang,
     ) -> Result<Vec<PickupPoint>, AppError> {
-        if self.role == StaffRole::Owner {
-            return list_points(conn, lang).await;
+        match self.role {
+            StaffRole::Owner => list_points(conn, lang).await,
+            StaffRole::Clerk => points_served_by(conn, self.member_id, lang).await,
         }
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT point_id FROM staff_points WHERE member_id = $1 ORDER BY point_id",
-        )
-        .bind(self.member_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut points = Vec::with_capacity(ids.len());
-        for id in ids {
-            points.extend(load_point(conn, id, lang).await?);
-        }
-        Ok(points)
     }
 }
 

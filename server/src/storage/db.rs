@@ -280,6 +280,16 @@ pub fn for_update(conn: &AnyConnection) -> &'static str {
     }
 }
 
+/// ` FOR NO KEY UPDATE` on PostgreSQL, nothing on SQLite: like [`for_update`], for a row
+/// that serialises work about it (a pickup point's hand-overs) without changing its key,
+/// so rows that refer to it by foreign key can still be inserted meanwhile.
+pub fn for_no_key_update(conn: &AnyConnection) -> &'static str {
+    match Engine::of(conn) {
+        Engine::Postgres => " FOR NO KEY UPDATE",
+        Engine::Sqlite => "",
+    }
+}
+
 /// The future of a piece of work on a borrowed connection (see [`attempt`]).
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
