@@ -15,7 +15,7 @@ const WORDS = {
     communityFeed: '圈内笔记', communities: '全部圈子', cart: '购物车', checkout: '去结算',
     orders: '我的订单', me: '我的', signIn: '登录', signUp: '注册', notFound: '页面不存在',
     comments: '评论', addToCart: '加入购物车', newPost: '发笔记', publish: '发布',
-    group: '拼团', order: (id) => `订单 #${id}`,
+    group: '拼团', order: (id) => `订单 #${id}`, console: '店铺后台',
   },
   en: {
     loadMore: 'Load more', share: 'Share', shareTitle: 'Share with friends', story: 'The story',
@@ -23,6 +23,7 @@ const WORDS = {
     checkout: 'Checkout', orders: 'My orders', me: 'Me', signIn: 'Sign in', signUp: 'Sign up',
     notFound: 'Page not found', comments: 'Comments', addToCart: 'Add to cart',
     newPost: 'New post', publish: 'Publish', group: 'Group-buy', order: (id) => `Order #${id}`,
+    console: 'Store console',
   },
 };
 
@@ -93,6 +94,9 @@ function pages(w, ids, signedIn) {
     ['/me', (page) => h1(page, signedIn ? NAME : w.me)],
     ['/sign-in', (page) => h1(page, w.signIn)],
     ['/sign-up', (page) => h1(page, w.signUp)],
+    // A member who is not staff is told so; the console itself is checked in staff.spec.js.
+    ['/staff', (page) => h1(page, signedIn ? w.console : w.orders)],
+    ['/staff/pickup', (page) => h1(page, signedIn ? w.console : w.orders)],
     ['/no-such-page', (page) => h1(page, w.notFound)],
     ['/p/999999', (page) => h1(page, w.notFound)],
   ];

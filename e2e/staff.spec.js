@@ -1,23 +1,28 @@
-// The store's staff move paid orders on, and the shopper's order page follows: a pickup
-// code with its QR code once the goods are at the point, completed when the clerk there
-// takes the code; a parcel with its tracking number and 确认收货; a refund with the store's
-// reason. (The staff's own pages come next: here their steps go through the staff API.)
+// The store's staff on their own pages, and the shopper's order page following them: the
+// clerk marks a pickup order ready on a 360 px screen, the shopper's page shows the code
+// with its QR code, the clerk types it at the counter and the shopper's order is 已完成;
+// the owner ships a delivery order with a tracking number and the shopper confirms
+// receipt; the owner refunds another order and the shopper reads 已退款 with the reason.
+// A member opening /staff is refused, a guest asked to sign in; axe finds nothing.
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client, PICKUP } from './bench-client.mjs';
 
-/** Signs a demo staff member in through the API; their session cookie. */
+const DELIVERY = { kind: 'delivery', name: '王小明', phone: '13800001111', address: '杭州市西湖区文三路 100 号' };
+
+/** A context signed in with `cookie` (`name=value`). */
+async function signedIn(browser, baseURL, cookie, viewport = { width: 360, height: 780 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const [name, value] = cookie.split('; ')[0].split('=');
+  await context.addCookies([{ name, value, url: baseURL }]);
+  return context;
+}
+
+/** A demo staff member's session cookie. */
 async function staff(api, email) {
   const { status, response } = await api.call('POST', '/api/v1/account/sign-in', { email, password: 'quanzi-demo' });
   expect(status).toBe(200);
   return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-/** A new shopper, signed in both for the API and in the page's browser context. */
-async function shopper(api, context, baseURL) {
-  const cookie = await api.member(`买家${Math.random().toString(36).slice(2, 6)}`);
-  const [name, value] = cookie.split('; ')[0].split('=');
-  await context.addCookies([{ name, value, url: baseURL }]);
-  return cookie;
 }
 
 /** A paid order of one product 24; its id. */
@@ -31,65 +36,146 @@ async function paidOrder(api, cookie, fulfilment) {
   return order.json.id;
 }
 
-test('a pickup order shows its code once ready, and is completed when the clerk takes it', async ({ page, context, baseURL }) => {
-  await page.setViewportSize({ width: 360, height: 740 });
-  const api = client(baseURL);
-  const buyer = await shopper(api, context, baseURL);
-  const id = await paidOrder(api, buyer, PICKUP);
-  await page.goto(`/me/orders/${id}`);
-  await expect(page.locator('.order-status')).toHaveText('备货中');
-  await expect(page.getByRole('heading', { name: '取货码' })).toHaveCount(0);
+async function noViolations(page, what) {
+  await expect(page.locator('main .skeleton')).toHaveCount(0);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
+}
 
-  const clerk = await staff(api, 'clerk@demo.quanzi');
-  expect((await api.call('POST', `/api/v1/staff/orders/${id}/ready`, undefined, clerk)).status).toBe(200);
-  await page.reload();
-  await expect(page.locator('.order-status')).toHaveText('待自提');
-  await expect(page.getByRole('heading', { name: '取货码' })).toBeVisible();
-  const code = (await page.locator('.pickup-code-digits').textContent()).trim();
+/** The card of order `id` on the console. */
+const card = (page, id) => page.locator('article.staff-order').filter({ has: page.getByRole('heading', { name: `订单 #${id}` }) });
+
+test('a clerk readies a pickup order and hands it over for the code the shopper shows', async ({ browser, baseURL }) => {
+  const api = client(baseURL);
+  const buyer = await api.member(`买家${Math.random().toString(36).slice(2, 6)}`);
+  const id = await paidOrder(api, buyer, PICKUP);
+  const shopperContext = await signedIn(browser, baseURL, buyer);
+  const shopper = await shopperContext.newPage();
+  await shopper.goto(`/me/orders/${id}`);
+  await expect(shopper.locator('.order-status')).toHaveText('备货中');
+
+  const clerkContext = await signedIn(browser, baseURL, await staff(api, 'clerk@demo.quanzi'));
+  const clerk = await clerkContext.newPage();
+  await clerk.goto('/staff?shelf=to_hand_over');
+  await expect(clerk.getByRole('heading', { level: 1, name: '店铺后台' })).toBeVisible();
+  await expect(card(clerk, id)).toContainText('备货中');
+  await noViolations(clerk, 'the console at 360 px');
+  // A clerk neither ships nor refunds: the console offers neither.
+  await expect(clerk.getByRole('button', { name: '退款' })).toHaveCount(0);
+  await card(clerk, id).getByRole('button', { name: '货已到自提点' }).click();
+  await expect(card(clerk, id)).toContainText('待自提');
+
+  await shopper.reload();
+  await expect(shopper.locator('.order-status')).toHaveText('待自提');
+  const code = (await shopper.locator('.pickup-code-digits').textContent()).trim();
   expect(code).toMatch(/^[0-9]{6}$/);
-  await expect(page.getByRole('img', { name: `取货码 ${code}` })).toBeVisible();
-  await page.screenshot({ path: '../target/screenshots/order-pickup-code-360.png', fullPage: true });
+  await expect(shopper.getByRole('img', { name: `取货码 ${code}` })).toBeVisible();
+  await shopper.screenshot({ path: '../target/screenshots/order-pickup-code-360.png', fullPage: true });
 
-  const handed = await api.call('POST', '/api/v1/staff/points/1/handover', { code }, clerk);
-  expect(handed.status).toBe(200);
-  const again = await api.call('POST', '/api/v1/staff/points/1/handover', { code }, clerk);
-  expect(again.json.error.code).toBe('pickup_code_used');
-  await page.reload();
-  await expect(page.locator('.order-status')).toHaveText('已完成');
-  await expect(page.locator('.pickup-code')).toHaveCount(0);
+  await clerk.getByRole('link', { name: '去自提点核销' }).click();
+  await expect(clerk.getByRole('heading', { level: 1, name: '自提点核销' })).toBeVisible();
+  await noViolations(clerk, 'the counter at 360 px');
+  const field = clerk.getByLabel('取货码（6 位数字）');
+  await field.fill('12345');
+  await clerk.getByRole('button', { name: '核销并交付' }).click();
+  await expect(clerk.getByRole('alert')).toHaveText('没有等待这个取货码的订单，请核对后重试。');
+  await field.fill(code);
+  await clerk.getByRole('button', { name: '核销并交付' }).click();
+  await expect(clerk.getByRole('status').filter({ hasText: `订单 #${id} 已交付` })).toBeVisible();
+  await clerk.screenshot({ path: '../target/screenshots/staff-counter-360.png', fullPage: true });
+  await field.fill(code);
+  await clerk.getByRole('button', { name: '核销并交付' }).click();
+  await expect(clerk.getByRole('alert')).toHaveText('这个取货码的订单已经交付过了。');
+
+  await shopper.reload();
+  await expect(shopper.locator('.order-status')).toHaveText('已完成');
+  await expect(shopper.locator('.pickup-code')).toHaveCount(0);
+  await shopperContext.close();
+  await clerkContext.close();
 });
 
-test('a shipped order shows its parcel and completes when its shopper confirms receipt', async ({ page, context, baseURL }) => {
+test('the owner ships a delivery order and the shopper confirms receipt', async ({ browser, baseURL }) => {
   const api = client(baseURL);
-  const buyer = await shopper(api, context, baseURL);
-  const id = await paidOrder(api, buyer, { kind: 'delivery', name: '王小明', phone: '13800001111', address: '杭州市西湖区文三路 100 号' });
-  await page.goto(`/me/orders/${id}`);
-  await expect(page.locator('.order-status')).toHaveText('待发货');
+  const buyer = await api.member(`买家${Math.random().toString(36).slice(2, 6)}`);
+  const id = await paidOrder(api, buyer, DELIVERY);
+  const ownerContext = await signedIn(browser, baseURL, await staff(api, 'owner@demo.quanzi'), { width: 1280, height: 900 });
+  const owner = await ownerContext.newPage();
+  await owner.goto('/staff');
+  await owner.getByLabel('订单号或手机号').fill(String(id));
+  await owner.getByRole('button', { name: '搜索' }).click();
+  await expect(owner).toHaveURL(new RegExp(`q=${id}`));
+  await expect(owner.locator('article.staff-order')).toHaveCount(1);
+  const order = card(owner, id);
+  await order.getByLabel('快递公司').selectOption('zto');
+  await order.getByLabel('运单号').fill('zt-1');
+  await order.getByRole('button', { name: '发货' }).click();
+  // Refused before anything is sent, and nothing typed is lost.
+  await expect(order.getByLabel('运单号')).toHaveAttribute('aria-invalid', 'true');
+  await expect(order.getByLabel('运单号')).toHaveValue('zt-1');
+  await order.getByLabel('运单号').fill('ZT12345678');
+  await order.getByRole('button', { name: '发货' }).click();
+  await expect(order).toContainText('已发货');
+  await expect(order).toContainText('中通快递 ZTO · ZT12345678');
+  await noViolations(owner, 'the console at 1280 px');
 
-  const owner = await staff(api, 'owner@demo.quanzi');
-  const shipped = await api.call('POST', `/api/v1/staff/orders/${id}/ship`, { carrier: 'sf', tracking_number: 'SF1234567890' }, owner);
-  expect(shipped.status).toBe(200);
-  await page.reload();
-  await expect(page.locator('.order-status')).toHaveText('已发货');
-  await expect(page.locator('.shipment')).toContainText('顺丰速运');
-  await expect(page.locator('.shipment')).toContainText('SF1234567890');
-  await expect(page.locator('.shipment')).toContainText('自动确认收货');
-  await page.getByRole('button', { name: '确认收货' }).click();
-  await expect(page.locator('.order-status')).toHaveText('已完成');
-  await expect(page.getByRole('button', { name: '确认收货' })).toHaveCount(0);
+  const shopperContext = await signedIn(browser, baseURL, buyer);
+  const shopper = await shopperContext.newPage();
+  await shopper.goto(`/me/orders/${id}`);
+  await expect(shopper.locator('.order-status')).toHaveText('已发货');
+  await expect(shopper.locator('.shipment')).toContainText('ZT12345678');
+  await expect(shopper.locator('.shipment')).toContainText('自动确认收货');
+  await shopper.getByRole('button', { name: '确认收货' }).click();
+  await expect(shopper.locator('.order-status')).toHaveText('已完成');
+  await expect(shopper.getByRole('button', { name: '确认收货' })).toHaveCount(0);
+
+  // The audit log says who shipped it.
+  await owner.reload();
+  await owner.getByText('操作记录').click();
+  await expect(owner.locator('.staff-audit-list')).toContainText(`order.ship · order:${id}`);
+  await shopperContext.close();
+  await ownerContext.close();
 });
 
-test('a refunded order says so, with the store\'s reason', async ({ page, context, baseURL }) => {
+test('the owner refunds an order and the shopper reads why', async ({ browser, baseURL }) => {
   const api = client(baseURL);
-  const buyer = await shopper(api, context, baseURL);
+  const buyer = await api.member(`买家${Math.random().toString(36).slice(2, 6)}`);
   const id = await paidOrder(api, buyer, PICKUP);
-  const member = await api.member('不是店员');
-  const refused = await api.call('POST', `/api/v1/staff/orders/${id}/refund`, { reason: '想退' }, member);
-  expect(refused.status).toBe(403);
-  const owner = await staff(api, 'owner@demo.quanzi');
-  const refunded = await api.call('POST', `/api/v1/staff/orders/${id}/refund`, { reason: '仓库缺货，抱歉' }, owner);
-  expect(refunded.status).toBe(200);
-  await page.goto(`/me/orders/${id}`);
-  await expect(page.locator('.order-status')).toHaveText('已退款');
-  await expect(page.getByText('退款原因：仓库缺货，抱歉')).toBeVisible();
+  const ownerContext = await signedIn(browser, baseURL, await staff(api, 'owner@demo.quanzi'));
+  const owner = await ownerContext.newPage();
+  await owner.goto(`/staff?q=${id}`);
+  const order = card(owner, id);
+  await order.getByRole('button', { name: '退款' }).click();
+  await order.getByRole('button', { name: '确认全额退款' }).click();
+  await expect(order.getByRole('alert')).toBeVisible();
+  await order.getByLabel('退款原因（买家可见）').fill('仓库缺货，抱歉');
+  await order.getByRole('button', { name: '确认全额退款' }).click();
+  await expect(order).toContainText('已退款');
+  await expect(order).toContainText('退款原因：仓库缺货，抱歉');
+
+  const shopperContext = await signedIn(browser, baseURL, buyer);
+  const shopper = await shopperContext.newPage();
+  await shopper.goto(`/me/orders/${id}`);
+  await expect(shopper.locator('.order-status')).toHaveText('已退款');
+  await expect(shopper.getByText('退款原因：仓库缺货，抱歉')).toBeVisible();
+  await shopperContext.close();
+  await ownerContext.close();
+});
+
+test('a member opening /staff is refused, and a guest is asked to sign in', async ({ page, browser, baseURL }) => {
+  const api = client(baseURL);
+  const requests = [];
+  const memberContext = await signedIn(browser, baseURL, await api.member('路人'));
+  const member = await memberContext.newPage();
+  member.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/v1/staff')) requests.push(r.url()); });
+  await member.goto('/staff');
+  await expect(member.getByRole('heading', { level: 1, name: '店铺后台' })).toBeVisible();
+  await expect(member.getByText('此页面仅限店铺员工使用。')).toBeVisible();
+  await expect(member.getByRole('button', { name: '货已到自提点' })).toHaveCount(0);
+  await member.goto('/staff/pickup');
+  await expect(member.getByText('此页面仅限店铺员工使用。')).toBeVisible();
+  expect(requests).toEqual([]);
+  await memberContext.close();
+
+  await page.goto('/staff/pickup');
+  await expect(page.getByRole('link', { name: '登录' })).toHaveAttribute('href', /next=%2Fstaff%2Fpickup/);
 });

@@ -26,6 +26,7 @@ use crate::pages::order::order_page;
 use crate::pages::orders::orders_page;
 use crate::pages::post::post_page;
 use crate::pages::product::product_page;
+use crate::pages::staff::{staff_page, staff_pickup_page};
 use crate::state::cart::{provide_cart, use_cart};
 use crate::state::communities::provide_communities;
 use crate::state::feed::provide_kept_feeds;
@@ -116,6 +117,8 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
         NestedRoute::new(StaticSegment(ME), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_IN), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_UP), RoutePage),
+        NestedRoute::new(StaticSegment(STAFF), RoutePage),
+        NestedRoute::new((StaticSegment(STAFF), StaticSegment(PICKUP)), RoutePage),
     )
 }
 
@@ -155,6 +158,8 @@ fn page(route: Option<Route>) -> AnyView {
         Route::Me => lazy(account_page),
         Route::SignIn => lazy(|| auth_page(false)),
         Route::SignUp => lazy(|| auth_page(true)),
+        Route::Staff => lazy(staff_page),
+        Route::StaffPickup => lazy(staff_pickup_page),
     }
 }
 

@@ -9,8 +9,8 @@ use leptos::prelude::on_cleanup;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{ApiErrorBody, ErrorCode};
 use quanzi_api::{
-    CartMerge, Fulfilment, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase,
-    ReferralVisit, SetAvatar, SignIn, SignUp, TestPayment,
+    CartMerge, Fulfilment, Handover, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase,
+    ReferralVisit, Refund, SetAvatar, Ship, SignIn, SignUp, TestPayment,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -290,6 +290,27 @@ impl RequestBody for Pay {
 impl RequestBody for SetAvatar {
     fn to_js(&self) -> js_sys::Object {
         js_object(&[("upload_id", JsValue::from_f64(self.upload_id as f64))])
+    }
+}
+
+impl RequestBody for Ship {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[
+            ("carrier", self.carrier.as_str().into()),
+            ("tracking_number", self.tracking_number.as_str().into()),
+        ])
+    }
+}
+
+impl RequestBody for Refund {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[("reason", self.reason.as_str().into())])
+    }
+}
+
+impl RequestBody for Handover {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[("code", self.code.as_str().into())])
     }
 }
 

@@ -69,6 +69,9 @@ pub struct Me {
     /// The member's own referral code (8 Crockford base32 digits), for share links.
     pub referral_code: String,
     pub communities: Vec<Membership>,
+    /// The member's role on the store's staff, if they are staff (the app shows the way to
+    /// the console; the server checks the role on every staff request).
+    pub staff: Option<crate::StaffRole>,
 }
 
 /// `PUT /account/avatar`: use one of the member's own uploads as their profile picture.

@@ -18,6 +18,8 @@ pub mod segment {
     pub const ORDERS: &str = "orders";
     pub const SIGN_IN: &str = "sign-in";
     pub const SIGN_UP: &str = "sign-up";
+    pub const STAFF: &str = "staff";
+    pub const PICKUP: &str = "pickup";
 }
 
 /// A page of the app. Ids are ≥ 1 and slugs match [`is_slug`]: a path that names neither
@@ -37,6 +39,10 @@ pub enum Route {
     Me,
     SignIn,
     SignUp,
+    /// The store's console: orders to ship, hand over and refund (staff only).
+    Staff,
+    /// A pickup point's counter: hand-over for the shopper's code (staff only).
+    StaffPickup,
 }
 
 impl Route {
@@ -63,6 +69,8 @@ impl Route {
             },
             (Some(SIGN_IN), None) => Some(Route::SignIn),
             (Some(SIGN_UP), None) => Some(Route::SignUp),
+            (Some(STAFF), None) => Some(Route::Staff),
+            (Some(STAFF), Some(PICKUP)) => Some(Route::StaffPickup),
             _ => None,
         };
         match parts.next() {
@@ -88,6 +96,8 @@ impl Route {
             Route::Me => format!("/{ME}"),
             Route::SignIn => format!("/{SIGN_IN}"),
             Route::SignUp => format!("/{SIGN_UP}"),
+            Route::Staff => format!("/{STAFF}"),
+            Route::StaffPickup => format!("/{STAFF}/{PICKUP}"),
         }
     }
 
@@ -109,7 +119,9 @@ impl Route {
                 Route::Order(_) => Route::Me,
                 Route::Me => Route::SignIn,
                 Route::SignIn => Route::SignUp,
-                Route::SignUp => return None,
+                Route::SignUp => Route::Staff,
+                Route::Staff => Route::StaffPickup,
+                Route::StaffPickup => return None,
             })
         }
         std::iter::successors(Some(Route::Feed), after).collect()
@@ -141,6 +153,8 @@ impl Route {
             Route::Order(_) => "order",
             Route::Me => "account",
             Route::SignIn | Route::SignUp => "auth",
+            Route::Staff => "staff",
+            Route::StaffPickup => "staff_pickup",
         })
     }
 
@@ -229,7 +243,7 @@ mod tests {
     #[test]
     fn every_route_reads_back_its_own_path() {
         let all = Route::one_of_each();
-        assert_eq!(all.len(), 13);
+        assert_eq!(all.len(), 15);
         for route in all {
             assert_eq!(Route::from_path(&href(route.clone())), Some(route));
         }
@@ -254,6 +268,9 @@ mod tests {
             "/me/orders/x",
             "/me/orders/9/extra",
             "/cart/1",
+            "/staff/",
+            "/staff/x",
+            "/staff/pickup/1",
             "//",
         ] {
             assert_eq!(Route::from_path(path), None, "{path}");

@@ -32,6 +32,22 @@ pub enum StaffRole {
     Clerk,
 }
 
+impl StaffRole {
+    /// As stored and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Owner => "owner",
+            StaffRole::Clerk => "clerk",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<StaffRole> {
+        [StaffRole::Owner, StaffRole::Clerk]
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+    }
+}
+
 /// `GET /staff/me`: the signed-in member's staff role and the pickup points they serve
 /// (every point for an owner).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,6 +45,8 @@ fn needs_own_tab(path: &str) -> bool {
                 | Route::Me
                 | Route::Orders
                 | Route::Order(_)
+                | Route::Staff
+                | Route::StaffPickup
         )
     )
 }

@@ -147,6 +147,7 @@ pub const STRINGS: Strings = Strings {
     confirm_receipt: "Confirm receipt",
     refund_reason: "Reason for the refund: {reason}",
     completed_on: "Completed on {date}",
+    store_console: "Store console",
     error_payment_declined: "The payment did not go through and nothing was charged. Your order is still held: you can pay again.",
     error_hold_expired: "The hold ran out and the order was cancelled.",
     error_not_payable: "This order can no longer be paid.",

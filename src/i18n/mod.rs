@@ -164,6 +164,8 @@ pub struct Strings {
     pub refund_reason: &'static str,
     /// `{date}`.
     pub completed_on: &'static str,
+    /// The way from `/me` to the staff's console.
+    pub store_console: &'static str,
     pub error_payment_declined: &'static str,
     pub error_hold_expired: &'static str,
     pub error_not_payable: &'static str,

@@ -147,6 +147,7 @@ pub const STRINGS: Strings = Strings {
     confirm_receipt: "确认收货",
     refund_reason: "退款原因：{reason}",
     completed_on: "{date} 完成",
+    store_console: "店铺后台",
     error_payment_declined: "付款没有成功，没有扣款。订单仍为你保留，可以再付一次。",
     error_hold_expired: "保留时间已过，订单已取消。",
     error_not_payable: "这个订单已经不能付款了。",

@@ -14,3 +14,4 @@ pub mod order;
 pub mod orders;
 pub mod post;
 pub mod product;
+pub mod staff;

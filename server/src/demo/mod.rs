@@ -524,7 +524,7 @@ async fn add_staff(
         .await?;
         sqlx::query("INSERT INTO staff (member_id, role, added_ms) VALUES ($1, $2, $3)")
             .bind(id)
-            .bind(crate::staff::role_str(s.role))
+            .bind(s.role.as_str())
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use quanzi_api::check;
-use quanzi_api::{CommunityRef, ErrorCode, Me, Membership, SignIn, SignUp};
+use quanzi_api::{CommunityRef, ErrorCode, Me, Membership, SignIn, SignUp, StaffRole};
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::communities::membership::parse_role;
@@ -74,8 +74,9 @@ pub async fn load_me(
     lang: Lang,
 ) -> Result<Option<Me>, AppError> {
     let found = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {AUTHOR_COLUMNS}, a.email
+        "SELECT {AUTHOR_COLUMNS}, a.email, s.role
          FROM members m JOIN accounts a ON a.member_id = m.id
+         LEFT JOIN staff s ON s.member_id = m.id
          WHERE m.id = $1"
     )))
     .bind(member_id)
@@ -85,6 +86,13 @@ pub async fn load_me(
         return Ok(None);
     };
     let (member, email) = (author(&found, 0, lang)?, found.try_get::<String, _>(7)?);
+    let staff = match found.try_get::<Option<&str>, _>(8)? {
+        None => None,
+        Some(raw) => Some(
+            StaffRole::parse(raw)
+                .ok_or_else(|| AppError::internal(format!("staff.role = {raw:?}")))?,
+        ),
+    };
     let referral_code = referral::code_of(conn, member_id).await?;
     let rows = sqlx::query(
         "SELECT c.slug, c.name_zh, c.name_en, ms.role
@@ -110,6 +118,7 @@ pub async fn load_me(
         email,
         referral_code,
         communities,
+        staff,
     }))
 }
 

@@ -41,21 +41,6 @@ where
         .routes(routes!(audit::list_audit))
 }
 
-pub fn role_str(role: StaffRole) -> &'static str {
-    match role {
-        StaffRole::Owner => "owner",
-        StaffRole::Clerk => "clerk",
-    }
-}
-
-fn parse_role(raw: &str) -> Result<StaffRole, AppError> {
-    match raw {
-        "owner" => Ok(StaffRole::Owner),
-        "clerk" => Ok(StaffRole::Clerk),
-        _ => Err(AppError::internal(format!("staff.role = {raw:?}"))),
-    }
-}
-
 /// A signed-in member of staff. Anyone else: 401 `unauthenticated` (a guest) or 403
 /// `forbidden` (a member who is not staff).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +68,8 @@ where
         match role {
             Some(role) => Ok(Staff {
                 member_id,
-                role: parse_role(&role)?,
+                role: StaffRole::parse(&role)
+                    .ok_or_else(|| AppError::internal(format!("staff.role = {role:?}")))?,
             }),
             None => Err(AppError::forbidden(
                 ErrorCode::Forbidden,

@@ -200,6 +200,14 @@ fn AccountPage() -> impl IntoView {
                 <ProfilePicture has_picture=me.member.avatar.is_some() />
             </section>
             <OrderShortcuts />
+            // The store's own people find their console here.
+            {me.staff.map(|_| {
+                view! {
+                    <a class="button button-quiet button-wide" href=href(Route::Staff)>
+                        {move || i18n.t().store_console}
+                    </a>
+                }
+            })}
             <section class="card profile">
                 <h2>{move || i18n.t().my_communities}</h2>
                 <MembershipChips memberships=me.communities.clone() />
