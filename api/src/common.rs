@@ -152,6 +152,8 @@ pub enum ErrorCode {
     HandoverLocked,
     /// A tracking number is 8 to 30 letters and digits.
     BadTrackingNumber,
+    /// The store always keeps an owner: the last one cannot leave or become a clerk.
+    LastOwner,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -212,6 +214,7 @@ impl ErrorCode {
             Self::PickupOtherPoint => "pickup_other_point",
             Self::HandoverLocked => "handover_locked",
             Self::BadTrackingNumber => "bad_tracking_number",
+            Self::LastOwner => "last_owner",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",

@@ -44,7 +44,10 @@ pub use referral::{
     REFERRAL_DAYS,
 };
 pub use route::{href, href_with, Route};
-pub use staff::{AuditEntry, Handover, Refund, Ship, StaffMe, StaffOrder, StaffRole, StaffShelf};
+pub use staff::{
+    AuditEntry, Handover, Refund, Ship, StaffAssignment, StaffMe, StaffMember, StaffOrder,
+    StaffRole, StaffShelf,
+};
 pub use upload::Upload;
 
 /// The path prefix of every JSON resource.

@@ -160,6 +160,14 @@ pub fn pickup_code() -> Object {
     text(patterns::PICKUP_CODE, "6 digits").build()
 }
 
+/// A clerk's pickup points: ids, at most [`crate::staff::STAFF_POINTS_MAX`].
+pub fn staff_points() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(id())
+        .max_items(Some(crate::staff::STAFF_POINTS_MAX))
+        .build()
+}
+
 pub fn order_search() -> Object {
     text(
         patterns::ORDER_SEARCH,

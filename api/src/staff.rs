@@ -59,6 +59,34 @@ pub struct StaffMe {
     pub points: Vec<PickupPoint>,
 }
 
+/// Most pickup points one clerk serves.
+pub const STAFF_POINTS_MAX: usize = 20;
+
+/// One of the store's staff (`GET /staff/team`, owners only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffMember {
+    pub member: Author,
+    pub email: String,
+    pub role: StaffRole,
+    /// The pickup points a clerk serves, by id (none for an owner, who serves all).
+    pub point_ids: Vec<i64>,
+}
+
+/// `PUT /staff/team`: makes the member with this email staff, or changes their role and
+/// points. The store always keeps an owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAssignment {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
+    pub email: String,
+    pub role: StaffRole,
+    /// A clerk's pickup points (ignored for an owner), at most 20.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::staff_points))]
+    #[serde(deserialize_with = "crate::whole::vec_i64")]
+    pub point_ids: Vec<i64>,
+}
+
 /// The console's lists of orders by what they wait for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

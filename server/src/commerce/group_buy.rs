@@ -506,18 +506,48 @@ pub async fn list_product_groups(
         }
         Some(Some(_)) => {}
     }
-    // The cursor is the last group seen, by (deadline, id), ascending.
+    let page = open_groups(
+        &mut conn,
+        Some(product_id),
+        cursor,
+        limit,
+        lang,
+        viewer,
+        now,
+    )
+    .await?;
+    Ok(Json(page))
+}
+
+/// Open groups with a seat left and time left, the soonest deadline first: of one product,
+/// or of the whole store (the staff's list). The cursor is the last group seen, by
+/// (deadline, id).
+pub async fn open_groups(
+    conn: &mut AnyConnection,
+    product: Option<i64>,
+    cursor: Option<Cursor>,
+    limit: u32,
+    lang: Lang,
+    viewer: Option<i64>,
+    now: i64,
+) -> Result<Page<GroupBuy>, AppError> {
     let after = cursor.unwrap_or(Cursor {
         created_ms: 0,
         id: 0,
     });
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
+    // A condition of its own for each, so a product's list keeps its index.
+    let of = if product.is_some() {
+        "product_id = $1"
+    } else {
+        "$1 = $1"
+    };
+    let rows: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT id, deadline_ms FROM group_buys
-         WHERE product_id = $1 AND state = 'open' AND deadline_ms > $2
+         WHERE {of} AND state = 'open' AND deadline_ms > $2
            AND seats_taken < size AND (deadline_ms, id) > ($3, $4)
-         ORDER BY deadline_ms, id LIMIT $5",
-    )
-    .bind(product_id)
+         ORDER BY deadline_ms, id LIMIT $5"
+    )))
+    .bind(product.unwrap_or(0))
     .bind(now)
     .bind(after.created_ms)
     .bind(after.id)
@@ -530,12 +560,11 @@ pub async fn list_product_groups(
     });
     let mut items = Vec::with_capacity(rows.len());
     for (id, _) in rows {
-        if let Some(group) = load_group(&mut conn, id, lang, viewer, now).await? {
+        if let Some(group) = load_group(conn, id, lang, viewer, now).await? {
             items.push(group);
         }
     }
-    let page = Page { items, next_cursor };
-    Ok(Json(page))
+    Ok(Page { items, next_cursor })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{keyset_page, parse_limit, Cursor};
+use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery};
 use crate::staff::Staff;
 use crate::storage::db::{now_ms, Db};
 use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
@@ -40,25 +40,13 @@ pub async fn record(
     Ok(())
 }
 
-/// A page of the audit log.
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
-    #[param(schema_with = quanzi_api::schema::cursor)]
-    pub cursor: Option<String>,
-    /// 1 to 50, default 10.
-    #[param(schema_with = quanzi_api::schema::limit)]
-    pub limit: Option<String>,
-}
-
 /// What the staff did, newest first. Owners only.
 #[utoipa::path(
     get,
     path = "/staff/audit",
     tag = "staff",
     params(
-        AuditQuery,
+        PageQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
@@ -74,7 +62,7 @@ pub async fn list_audit(
     State(db): State<Db>,
     lang: Lang,
     staff: Staff,
-    query: Result<Query<AuditQuery>, QueryRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<Page<AuditEntry>>, AppError> {
     staff.owner()?;
     let Query(query) = query.map_err(|_| {

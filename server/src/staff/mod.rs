@@ -1,10 +1,13 @@
 //! The store's staff: who they are ([`Staff`], checked on every `/staff/*` request), what
-//! they do to orders ([`orders`]), and the audit log of it ([`audit`]). A member who is not
-//! staff gets 403 `forbidden` from each of these; a clerk gets it from what only an owner
-//! may do, and at a pickup point they do not serve.
+//! they do to orders ([`orders`]), the open group-buys ([`groups`]), who is staff
+//! ([`team`], the owners' business), and the audit log of it all ([`audit`]). A member
+//! who is not staff gets 403 `forbidden` from each of these; a clerk gets it from what
+//! only an owner may do, and at a pickup point they do not serve.
 
 pub mod audit;
+pub mod groups;
 pub mod orders;
+pub mod team;
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -38,6 +41,9 @@ where
         .routes(routes!(orders::ship))
         .routes(routes!(orders::refund))
         .routes(routes!(orders::hand_over))
+        .routes(routes!(groups::list_groups))
+        .routes(routes!(team::list_team, team::set_member))
+        .routes(routes!(team::remove_member))
         .routes(routes!(audit::list_audit))
 }
 

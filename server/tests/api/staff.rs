@@ -673,3 +673,219 @@ async fn a_refunded_group_order_frees_its_seat_only_while_the_group_is_open() {
     assert_eq!(after["state"], "succeeded");
     assert_eq!(seats(after), 0);
 }
+
+#[tokio::test]
+async fn staff_see_every_open_group_soonest_ending_first() {
+    let app = app().await;
+    let (_, a) = member(&app, "团长甲").await;
+    let (_, b) = member(&app, "团长乙").await;
+    // Two groups of one product (one window): the one started first ends first.
+    let first = open_group(&app.router, &a, 5).await;
+    let second = open_group(&app.router, &b, 5).await;
+    let member_cookie = sign_in_demo(&app.router, 1).await;
+    let refused = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/staff/groups",
+        Some(&member_cookie),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let clerk = clerk(&app).await;
+    let page = get_as(&app.router, Some(&clerk), "/api/v1/staff/groups?limit=1").await;
+    assert_eq!(page["items"][0]["id"], first);
+    let cursor = page["next_cursor"].as_str().expect("cursor").to_owned();
+    let next = get_as(
+        &app.router,
+        Some(&clerk),
+        &format!("/api/v1/staff/groups?limit=1&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(next["items"][0]["id"], second);
+    assert!(next["items"][0]["seats_left"].as_i64() > Some(0));
+}
+
+#[tokio::test]
+async fn owners_manage_the_staff_and_the_store_keeps_an_owner() {
+    let app = app().await;
+    let owner = owner(&app).await;
+    let clerk_cookie = clerk(&app).await;
+    let team = |app: &TestApp, cookie: String, body: Value| {
+        let router = app.router.clone();
+        async move {
+            call(
+                &router,
+                Method::PUT,
+                "/api/v1/staff/team",
+                Some(&cookie),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // A clerk does not manage staff.
+    let refused = team(
+        &app,
+        clerk_cookie.clone(),
+        json!({"email": "member3@demo.quanzi", "role": "clerk", "point_ids": [2]}),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Member 3 becomes the clerk of points 2 and 3, and can hand over there.
+    let made = team(
+        &app,
+        owner.clone(),
+        json!({"email": " Member3@Demo.Quanzi ", "role": "clerk", "point_ids": [3, 2, 3]}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text());
+    assert_eq!(made.json()["point_ids"], json!([2, 3]));
+    let new_clerk = sign_in_demo(&app.router, 3).await;
+    let me = get_as(&app.router, Some(&new_clerk), "/api/v1/account/me").await;
+    assert_eq!(me["staff"], "clerk");
+    let staff_me = get_as(&app.router, Some(&new_clerk), "/api/v1/staff/me").await;
+    assert_eq!(staff_me["points"].as_array().map(Vec::len), Some(2));
+    for (body, code) in [
+        (
+            json!({"email": "nobody@demo.quanzi", "role": "clerk", "point_ids": []}),
+            "not_found",
+        ),
+        (
+            json!({"email": "member4@demo.quanzi", "role": "clerk", "point_ids": [99]}),
+            "bad_request",
+        ),
+        (
+            json!({"email": "not an email", "role": "clerk", "point_ids": []}),
+            "bad_email",
+        ),
+    ] {
+        assert_eq!(team(&app, owner.clone(), body).await.error_code(), code);
+    }
+    let listed = get_as(&app.router, Some(&owner), "/api/v1/staff/team").await;
+    let roles: Vec<&str> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["role"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(roles, vec!["owner", "clerk", "clerk"]);
+
+    // The only owner can neither step down nor leave.
+    let owner_id = get_as(&app.router, Some(&owner), "/api/v1/staff/me").await["member_id"]
+        .as_i64()
+        .expect("id");
+    let down = team(
+        &app,
+        owner.clone(),
+        json!({"email": "owner@demo.quanzi", "role": "clerk", "point_ids": [1]}),
+    )
+    .await;
+    assert_eq!(down.status, StatusCode::CONFLICT);
+    assert_eq!(down.error_code(), "last_owner");
+    let leave = call(
+        &app.router,
+        Method::DELETE,
+        &format!("/api/v1/staff/team/{owner_id}"),
+        Some(&owner),
+        None,
+    )
+    .await;
+    assert_eq!(leave.error_code(), "last_owner");
+    // With a second owner, the first may leave; the clerk removed is a member again.
+    assert_eq!(
+        team(
+            &app,
+            owner.clone(),
+            json!({"email": "member4@demo.quanzi", "role": "owner", "point_ids": []})
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let removed = call(
+        &app.router,
+        Method::DELETE,
+        "/api/v1/staff/team/3",
+        Some(&owner),
+        None,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let gone = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/staff/me",
+        Some(&new_clerk),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::FORBIDDEN);
+    let left = call(
+        &app.router,
+        Method::DELETE,
+        &format!("/api/v1/staff/team/{owner_id}"),
+        Some(&owner),
+        None,
+    )
+    .await;
+    assert_eq!(left.status, StatusCode::NO_CONTENT);
+    let audit = get_as(
+        &app.router,
+        Some(&sign_in_demo(&app.router, 4).await),
+        "/api/v1/staff/audit",
+    )
+    .await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["staff.remove", "staff.remove", "staff.set", "staff.set"]
+    );
+}
+
+#[tokio::test]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    let app = app().await;
+    let owner_a = owner(&app).await;
+    let put = call(
+        &app.router,
+        Method::PUT,
+        "/api/v1/staff/team",
+        Some(&owner_a),
+        Some(json!({"email": "member6@demo.quanzi", "role": "owner", "point_ids": []})),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::OK);
+    let owner_b = sign_in_demo(&app.router, 6).await;
+    let (ra, rb) = tokio::join!(
+        call(
+            &app.router,
+            Method::PUT,
+            "/api/v1/staff/team",
+            Some(&owner_a),
+            Some(json!({"email": "member6@demo.quanzi", "role": "clerk", "point_ids": [1]})),
+        ),
+        call(
+            &app.router,
+            Method::PUT,
+            "/api/v1/staff/team",
+            Some(&owner_b),
+            Some(json!({"email": "owner@demo.quanzi", "role": "clerk", "point_ids": [1]})),
+        ),
+    );
+    let ok = [ra.status, rb.status]
+        .iter()
+        .filter(|s| **s == StatusCode::OK)
+        .count();
+    assert_eq!(ok, 1, "{} {}", ra.text(), rb.text());
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM staff WHERE role = 'owner'").await,
+        1
+    );
+}
