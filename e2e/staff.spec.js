@@ -131,7 +131,7 @@ test('the owner ships a delivery order and the shopper confirms receipt', async 
   // The audit log says who shipped it.
   await owner.reload();
   await owner.getByText('操作记录').click();
-  await expect(owner.locator('.staff-audit-list')).toContainText(`order.ship · order:${id}`);
+  await expect(owner.locator('.staff-audit-list').last()).toContainText(`order.ship · order:${id}`);
   await shopperContext.close();
   await ownerContext.close();
 });
@@ -158,6 +158,35 @@ test('the owner refunds an order and the shopper reads why', async ({ browser, b
   await expect(shopper.locator('.order-status')).toHaveText('已退款');
   await expect(shopper.getByText('退款原因：仓库缺货，抱歉')).toBeVisible();
   await shopperContext.close();
+  await ownerContext.close();
+});
+
+test('the owner sees the open groups and makes a member the clerk of a point, then not', async ({ browser, baseURL }) => {
+  const api = client(baseURL);
+  const leader = await api.member('团长');
+  const group = await api.openGroup(leader, 5);
+  const ownerContext = await signedIn(browser, baseURL, await staff(api, 'owner@demo.quanzi'));
+  const owner = await ownerContext.newPage();
+  await owner.goto('/staff?shelf=finished');
+  await owner.getByText('进行中的拼团').click();
+  await expect(owner.locator(`a[href="/g/${group}"]`)).toBeVisible();
+
+  const email = `clerk-${Date.now()}@example.test`;
+  const { status } = await api.call('POST', '/api/v1/account/sign-up', { name: '新店员', email, password: 'correct horse battery' });
+  expect(status).toBe(201);
+  await owner.getByText('店铺成员').click();
+  await expect(owner.locator('.staff-team-member')).toHaveCount(2);
+  await owner.getByLabel('邮箱').fill('nobody@example.test');
+  await owner.getByRole('button', { name: '保存' }).click();
+  await expect(owner.getByRole('alert')).toHaveText('没有用这个邮箱登录的会员。');
+  await owner.getByLabel('邮箱').fill(email);
+  await owner.getByLabel('滨江星光大道自提点').check();
+  await owner.getByRole('button', { name: '保存' }).click();
+  const added = owner.locator('.staff-team-member').filter({ hasText: email });
+  await expect(added).toContainText('店员 · 滨江星光大道自提点');
+  await noViolations(owner, 'the console with its groups and staff open');
+  await added.getByRole('button', { name: '移除' }).click();
+  await expect(owner.locator('.staff-team-member')).toHaveCount(2);
   await ownerContext.close();
 });
 

@@ -10,7 +10,7 @@ use leptos::reactive::owner::Owner;
 use quanzi_api::{ApiErrorBody, ErrorCode};
 use quanzi_api::{
     CartMerge, Fulfilment, Handover, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase,
-    ReferralVisit, Refund, SetAvatar, Ship, SignIn, SignUp, TestPayment,
+    ReferralVisit, Refund, SetAvatar, Ship, SignIn, SignUp, StaffAssignment, TestPayment,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -305,6 +305,20 @@ impl RequestBody for Ship {
 impl RequestBody for Refund {
     fn to_js(&self) -> js_sys::Object {
         js_object(&[("reason", self.reason.as_str().into())])
+    }
+}
+
+impl RequestBody for StaffAssignment {
+    fn to_js(&self) -> js_sys::Object {
+        let points = js_sys::Array::new();
+        for id in &self.point_ids {
+            points.push(&JsValue::from_f64(*id as f64));
+        }
+        js_object(&[
+            ("email", self.email.as_str().into()),
+            ("role", self.role.as_str().into()),
+            ("point_ids", points.into()),
+        ])
     }
 }
 

@@ -8,13 +8,14 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    check, href, href_with, AuditEntry, Carrier, OrderStatus, Page, PaymentState, Refund, Route,
-    Ship, StaffMe, StaffOrder, StaffRole, StaffShelf,
+    check, href, href_with, AuditEntry, Carrier, ErrorCode, GroupBuy, OrderStatus, Page,
+    PaymentState, PickupPoint, Refund, Route, Ship, StaffAssignment, StaffMe, StaffMember,
+    StaffOrder, StaffRole, StaffShelf,
 };
 
 use super::{staff_only, use_words, OrderSummary};
 use crate::client::write_json;
-use crate::i18n::use_i18n;
+use crate::i18n::{fill, use_i18n};
 use crate::state::router::use_nav;
 use crate::task::spawn;
 use crate::ui::head::{page_title, set_head};
@@ -112,7 +113,8 @@ fn Console() -> impl IntoView {
                         }
                         .into_any()
                     })}
-                    {owner.then(|| view! { <AuditLog /> })}
+                    <OpenGroups />
+                    {owner.then(|| view! { <Team points=me.points.clone() /> <AuditLog /> })}
                 }
             })}
         </section>
@@ -276,6 +278,197 @@ fn RefundForm(
             </form>
         }
         .into_any()
+    }
+}
+
+/// Open groups with seats left, soonest ending first: the ones a push could still fill.
+/// Read when opened.
+#[component]
+fn OpenGroups() -> impl IntoView {
+    let w = use_words();
+    let open = RwSignal::new(false);
+    view! {
+        <details class="card staff-audit" on:toggle=move |_| open.set(true)>
+            <summary>{move || w().open_groups}</summary>
+            {move || open.get().then(|| view! { <GroupList /> })}
+        </details>
+    }
+}
+
+#[component]
+fn GroupList() -> impl IntoView {
+    let w = use_words();
+    let groups = fetch::<Page<GroupBuy>>(|| "/staff/groups?limit=50".to_owned());
+    loaded(groups, move |page| {
+        if page.items.is_empty() {
+            return view! { <Empty message=w().no_groups /> }.into_any();
+        }
+        view! {
+            <ul class="staff-audit-list">
+                {page
+                    .items
+                    .into_iter()
+                    .map(|g| {
+                        let left = g.seats_left.to_string();
+                        view! {
+                            <li>
+                                <a href=href(Route::GroupBuy(g.id))>{g.product.title}</a>
+                                " · " {move || fill(w().seats_left, "n", &left)}
+                                " · " {move || fill(w().ends, "date", &day(&g.deadline))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    })
+}
+
+/// Who is staff, in which role and at which points; owners add, change and remove them.
+#[component]
+fn Team(points: Vec<PickupPoint>) -> impl IntoView {
+    let w = use_words();
+    let open = RwSignal::new(false);
+    view! {
+        <details class="card staff-audit" on:toggle=move |_| open.set(true)>
+            <summary>{move || w().team}</summary>
+            {move || open.get().then(|| view! { <TeamList points=points.clone() /> })}
+        </details>
+    }
+}
+
+#[component]
+fn TeamList(points: Vec<PickupPoint>) -> impl IntoView {
+    let i18n = use_i18n();
+    let w = use_words();
+    let team = fetch::<Page<StaffMember>>(|| "/staff/team".to_owned());
+    let error = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(StaffRole::Clerk);
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let failed = move |err: crate::client::ClientError| {
+        error.set(Some(if err.code() == Some(ErrorCode::NotFound) {
+            w().error_no_member
+        } else {
+            w().error(i18n.t(), &err)
+        }));
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = StaffAssignment {
+            email: email.get_untracked(),
+            role: role.get_untracked(),
+            point_ids: chosen.get_untracked(),
+        };
+        if check::email(&body.email).is_err() {
+            error.set(Some(i18n.t().error_email));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let answer =
+                write_json::<StaffMember>(Method::PUT, "/staff/team", lang, Some(&body)).await;
+            busy.set(false);
+            match answer {
+                Ok(_) => {
+                    email.set(String::new());
+                    team.retry();
+                }
+                Err(err) => failed(err),
+            }
+        });
+    };
+    let remove = move |member_id: i64| {
+        busy.set(true);
+        error.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let path = format!("/staff/team/{member_id}");
+            let answer = write_json::<()>(Method::DELETE, &path, lang, None).await;
+            busy.set(false);
+            match answer {
+                Ok(()) => team.retry(),
+                Err(err) => failed(err),
+            }
+        });
+    };
+    let names: Vec<(i64, String)> = points.iter().map(|p| (p.id, p.name.clone())).collect();
+    let point_name = move |id: i64| {
+        names
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map_or_else(|| format!("#{id}"), |(_, n)| n.clone())
+    };
+    view! {
+        {loaded(team, move |page| {
+            let point_name = point_name.clone();
+            view! {
+                <ul class="staff-audit-list">
+                    {page
+                        .items
+                        .into_iter()
+                        .map(|m| {
+                            let at: Vec<String> = m.point_ids.iter().map(|p| point_name(*p)).collect();
+                            let id = m.member.id;
+                            view! {
+                                <li class="staff-team-member">
+                                    <span>
+                                        {m.member.name} " · " {m.email} " · " {move || w().role(m.role)}
+                                        {(!at.is_empty()).then(|| format!(" · {}", at.join("、")))}
+                                    </span>
+                                    <button type="button" class="button button-quiet" disabled=move || busy.get()
+                                        on:click=move |_| remove(id)>
+                                        {move || w().remove}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+        })}
+        <form class="staff-form" on:submit=submit>
+            <label for="team-email">{move || w().email}</label>
+            <input id="team-email" type="email" autocomplete="off"
+                prop:value=move || email.get()
+                on:input=move |ev| email.set(event_target_value(&ev)) />
+            <label for="team-role">{move || w().role}</label>
+            <select id="team-role" on:change=move |ev| {
+                role.set(StaffRole::parse(&event_target_value(&ev)).unwrap_or(StaffRole::Clerk));
+            }>
+                <option value="clerk" selected=true>{move || w().clerk}</option>
+                <option value="owner">{move || w().owner}</option>
+            </select>
+            <fieldset class="staff-points">
+                <legend>{move || w().points}</legend>
+                {points
+                    .into_iter()
+                    .map(|p| {
+                        let id = p.id;
+                        view! {
+                            <label class="staff-point">
+                                <input type="checkbox" on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| {
+                                        c.retain(|x| *x != id);
+                                        if on {
+                                            c.push(id);
+                                        }
+                                    });
+                                } />
+                                {p.name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="button" disabled=move || busy.get()>{move || w().save}</button>
+        </form>
+        {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
     }
 }
 

@@ -48,6 +48,18 @@ pub struct Words {
     pub error_other_point: &'static str,
     pub error_locked: &'static str,
     pub error_tracking: &'static str,
+    pub open_groups: &'static str,
+    pub no_groups: &'static str,
+    pub seats_left: &'static str,
+    pub ends: &'static str,
+    pub team: &'static str,
+    pub email: &'static str,
+    pub role: &'static str,
+    pub points: &'static str,
+    pub save: &'static str,
+    pub remove: &'static str,
+    pub error_last_owner: &'static str,
+    pub error_no_member: &'static str,
 }
 
 const ZH: Words = Words {
@@ -89,6 +101,18 @@ const ZH: Words = Words {
     error_other_point: "这个取货码的订单在另一个自提点。",
     error_locked: "错误次数过多，核销已暂停，请稍后再试。",
     error_tracking: "运单号为 8–30 位字母或数字。",
+    open_groups: "进行中的拼团",
+    no_groups: "没有进行中的拼团。",
+    seats_left: "还差 {n} 人",
+    ends: "截止 {date}",
+    team: "店铺成员",
+    email: "邮箱",
+    role: "角色",
+    points: "负责的自提点（店员）",
+    save: "保存",
+    remove: "移除",
+    error_last_owner: "店铺至少要保留一位店长。",
+    error_no_member: "没有用这个邮箱登录的会员。",
 };
 
 const EN: Words = Words {
@@ -130,6 +154,18 @@ const EN: Words = Words {
     error_other_point: "This code's order waits at another pickup point.",
     error_locked: "Too many wrong codes: hand-over is paused for a while.",
     error_tracking: "A tracking number is 8 to 30 letters and digits.",
+    open_groups: "Open group-buys",
+    no_groups: "No open group-buys.",
+    seats_left: "{n} more needed",
+    ends: "Ends {date}",
+    team: "Staff",
+    email: "Email",
+    role: "Role",
+    points: "Pickup points (clerks)",
+    save: "Save",
+    remove: "Remove",
+    error_last_owner: "The store keeps at least one owner.",
+    error_no_member: "No member signs in with this email.",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -167,6 +203,7 @@ impl Words {
             Some(ErrorCode::PickupOtherPoint) => self.error_other_point,
             Some(ErrorCode::HandoverLocked) => self.error_locked,
             Some(ErrorCode::BadTrackingNumber) => self.error_tracking,
+            Some(ErrorCode::LastOwner) => self.error_last_owner,
             _ => form_error(t, error),
         }
     }
