@@ -96,6 +96,29 @@ async fn shopper_order(app: &TestApp, cookie: &str, order_id: i64) -> Value {
     .await
 }
 
+/// The code the shopper's order page shows.
+async fn code_of(app: &TestApp, cookie: &str, order_id: i64) -> String {
+    shopper_order(app, cookie, order_id).await["pickup_code"]
+        .as_str()
+        .expect("a pickup code")
+        .to_owned()
+}
+
+/// The console's list, as order ids.
+async fn listed(app: &TestApp, cookie: &str, query: &str) -> Vec<i64> {
+    get_as(
+        &app.router,
+        Some(cookie),
+        &format!("/api/v1/staff/orders{query}"),
+    )
+    .await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|o| id(&o["order"]))
+        .collect()
+}
+
 /// A code that is none of the orders' waiting now.
 async fn free_code(app: &TestApp) -> String {
     for n in 0..1000 {
@@ -248,47 +271,28 @@ async fn a_clerk_serves_only_their_points_and_neither_ships_nor_refunds() {
     let delivered = paid_delivery(&app, &shopper).await;
 
     // The clerk's list holds the pickup orders of point 1 only; the owner's, all three.
-    let listed = |page: Value| -> Vec<i64> {
-        page["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|o| id(&o["order"]))
-            .collect()
-    };
-    let theirs = get_as(&app.router, Some(&clerk), "/api/v1/staff/orders").await;
-    assert_eq!(listed(theirs), vec![here]);
-    let all = get_as(&app.router, Some(&owner), "/api/v1/staff/orders").await;
-    assert_eq!(listed(all), vec![delivered, here, elsewhere]);
-    let to_ship = get_as(
-        &app.router,
-        Some(&owner),
-        "/api/v1/staff/orders?shelf=to_ship",
-    )
-    .await;
-    assert_eq!(listed(to_ship), vec![delivered]);
-    let to_hand_over = get_as(
-        &app.router,
-        Some(&owner),
-        "/api/v1/staff/orders?shelf=to_hand_over",
-    )
-    .await;
-    assert_eq!(listed(to_hand_over), vec![here, elsewhere]);
+    assert_eq!(listed(&app, &clerk, "").await, vec![here]);
+    assert_eq!(
+        listed(&app, &owner, "").await,
+        vec![delivered, here, elsewhere]
+    );
+    assert_eq!(
+        listed(&app, &owner, "?shelf=to_ship").await,
+        vec![delivered]
+    );
+    assert_eq!(
+        listed(&app, &owner, "?shelf=to_hand_over").await,
+        vec![here, elsewhere]
+    );
     // Found by number, and by the contact's phone.
-    let by_number = get_as(
-        &app.router,
-        Some(&owner),
-        &format!("/api/v1/staff/orders?q={delivered}"),
-    )
-    .await;
-    assert_eq!(listed(by_number), vec![delivered]);
-    let by_phone = get_as(
-        &app.router,
-        Some(&owner),
-        "/api/v1/staff/orders?q=13900001111",
-    )
-    .await;
-    assert_eq!(listed(by_phone), vec![here, elsewhere]);
+    assert_eq!(
+        listed(&app, &owner, &format!("?q={delivered}")).await,
+        vec![delivered]
+    );
+    assert_eq!(
+        listed(&app, &owner, "?q=13900001111").await,
+        vec![here, elsewhere]
+    );
     for bad in ["shelf=lost", "q=138-0000", "limit=0"] {
         let reply = call(
             &app.router,
@@ -324,10 +328,7 @@ async fn a_clerk_serves_only_their_points_and_neither_ships_nor_refunds() {
 
     // The owner readies point 2's order; its code typed at point 1 is for another point.
     ready(&app, &owner, elsewhere).await;
-    let code = shopper_order(&app, &shopper, elsewhere).await["pickup_code"]
-        .as_str()
-        .expect("code")
-        .to_owned();
+    let code = code_of(&app, &shopper, elsewhere).await;
     let other = hand_over(&app, &clerk, 1, &code).await;
     assert_eq!(other.status, StatusCode::CONFLICT);
     assert_eq!(other.error_code(), "pickup_other_point");
@@ -364,10 +365,7 @@ async fn too_many_wrong_codes_pause_hand_over_at_that_point() {
     let owner = owner(&app).await;
     let order_id = paid_pickup(&app, &shopper, 1).await;
     ready(&app, &clerk, order_id).await;
-    let code = shopper_order(&app, &shopper, order_id).await["pickup_code"]
-        .as_str()
-        .expect("code")
-        .to_owned();
+    let code = code_of(&app, &shopper, order_id).await;
     let wrong = free_code(&app).await;
     for _ in 0..5 {
         assert_eq!(
@@ -402,10 +400,7 @@ async fn twenty_clerks_at_once_hand_over_one_code_once() {
     let clerk = clerk(&app).await;
     let order_id = paid_pickup(&app, &shopper, 1).await;
     ready(&app, &clerk, order_id).await;
-    let code = shopper_order(&app, &shopper, order_id).await["pickup_code"]
-        .as_str()
-        .expect("code")
-        .to_owned();
+    let code = code_of(&app, &shopper, order_id).await;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let router = app.router.clone();
