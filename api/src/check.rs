@@ -8,6 +8,7 @@ use crate::account::{EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWO
 use crate::comment::COMMENT_MAX_CHARS;
 use crate::order::{ADDRESS_CHARS, DELIVERY_NAME_MAX_CHARS, PHONE_DIGITS};
 use crate::post::{BODY_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::product::{GROUP_SIZES, PRICE_MAX, STOCK_MAX, WINDOW_HOURS};
 use crate::staff::{PICKUP_CODE_DIGITS, REFUND_REASON_MAX_CHARS, TRACKING_CHARS};
 use crate::ErrorCode;
 
@@ -200,6 +201,84 @@ pub fn address(raw: &str) -> Result<String, Invalid> {
     Ok(address.to_owned())
 }
 
+/// A product's title in one language: 1 to 60 characters once trimmed.
+pub fn product_title(raw: &str) -> Result<String, Invalid> {
+    text(
+        raw,
+        TITLE_MAX_CHARS,
+        "a product needs a title in both languages",
+        "a product's title is at most 60 characters",
+    )
+}
+
+/// A product's one line under the title, or a picture's text alternative: trimmed, at most
+/// `max` characters, possibly empty.
+pub fn optional_line(raw: &str, max: usize) -> Result<String, Invalid> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(invalid(ErrorCode::TextTooLong, "a line is too long"));
+    }
+    Ok(text.to_owned())
+}
+
+/// A paragraph of a product's story in one language: 1 to 2000 characters once trimmed.
+pub fn story_text(raw: &str) -> Result<String, Invalid> {
+    text(
+        raw,
+        BODY_MAX_CHARS,
+        "a story paragraph needs text in both languages",
+        "a story paragraph is at most 2000 characters",
+    )
+}
+
+/// A product's prices and stock: each refused with its own code.
+pub fn product_numbers(
+    solo_price: i64,
+    offer: Option<crate::DraftOffer>,
+    stock: i64,
+) -> Result<(), Invalid> {
+    let price_ok = |p: i64| (1..=PRICE_MAX).contains(&p);
+    if !price_ok(solo_price) {
+        return Err(invalid(
+            ErrorCode::BadPrice,
+            "a price is from 0.01 to 1,000,000.00",
+        ));
+    }
+    if let Some(offer) = offer {
+        if !price_ok(offer.price) {
+            return Err(invalid(
+                ErrorCode::BadPrice,
+                "a group price is from 0.01 to 1,000,000.00",
+            ));
+        }
+        if offer.price >= solo_price {
+            return Err(invalid(
+                ErrorCode::GroupPriceTooHigh,
+                "the group price must be below the solo price",
+            ));
+        }
+        if !GROUP_SIZES.contains(&offer.size) {
+            return Err(invalid(
+                ErrorCode::BadGroupSize,
+                "a group takes 2 to 50 people",
+            ));
+        }
+        if !WINDOW_HOURS.contains(&offer.window_hours) {
+            return Err(invalid(
+                ErrorCode::BadWindow,
+                "a group stays open 1 to 168 hours",
+            ));
+        }
+    }
+    if !(0..=STOCK_MAX).contains(&stock) {
+        return Err(invalid(
+            ErrorCode::BadStock,
+            "stock is 0 to 1,000,000 units",
+        ));
+    }
+    Ok(())
+}
+
 /// A refund's reason, told to the shopper: 1 to 200 characters once trimmed.
 pub fn refund_reason(raw: &str) -> Result<String, Invalid> {
     text(
@@ -247,6 +326,45 @@ pub fn delivery(name: &str, phone_number: &str, address_text: &str) -> Result<De
 mod tests {
     use super::*;
     use crate::params::patterns;
+
+    #[test]
+    fn product_numbers_each_have_their_code() {
+        let offer = |price, size, window_hours| {
+            Some(crate::DraftOffer {
+                price,
+                size,
+                window_hours,
+            })
+        };
+        let code = |r: Result<(), Invalid>| r.err().map(|i| i.code);
+        assert_eq!(code(product_numbers(3990, offer(2990, 3, 24), 10)), None);
+        assert_eq!(code(product_numbers(3990, None, 0)), None);
+        assert_eq!(code(product_numbers(0, None, 1)), Some(ErrorCode::BadPrice));
+        assert_eq!(
+            code(product_numbers(PRICE_MAX + 1, None, 1)),
+            Some(ErrorCode::BadPrice)
+        );
+        assert_eq!(
+            code(product_numbers(3990, offer(0, 3, 24), 1)),
+            Some(ErrorCode::BadPrice)
+        );
+        assert_eq!(
+            code(product_numbers(3990, offer(3990, 3, 24), 1)),
+            Some(ErrorCode::GroupPriceTooHigh)
+        );
+        assert_eq!(
+            code(product_numbers(3990, offer(2990, 1, 24), 1)),
+            Some(ErrorCode::BadGroupSize)
+        );
+        assert_eq!(
+            code(product_numbers(3990, offer(2990, 2, 0), 1)),
+            Some(ErrorCode::BadWindow)
+        );
+        assert_eq!(
+            code(product_numbers(3990, None, -1)),
+            Some(ErrorCode::BadStock)
+        );
+    }
 
     #[test]
     fn names() {

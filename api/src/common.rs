@@ -154,6 +154,20 @@ pub enum ErrorCode {
     BadTrackingNumber,
     /// The store always keeps an owner: the last one cannot leave or become a clerk.
     LastOwner,
+    /// A price outside 1 fen to ¥1,000,000.
+    BadPrice,
+    /// A group price must be below the solo price.
+    GroupPriceTooHigh,
+    /// A group takes 2 to 50 people.
+    BadGroupSize,
+    /// A group stays open 1 to 168 hours.
+    BadWindow,
+    /// Stock is 0 to 1,000,000 units.
+    BadStock,
+    /// The product is off the shelf (unpublished): its page shows, nobody can buy it.
+    OffShelf,
+    /// Another community has this slug.
+    SlugTaken,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -215,6 +229,13 @@ impl ErrorCode {
             Self::HandoverLocked => "handover_locked",
             Self::BadTrackingNumber => "bad_tracking_number",
             Self::LastOwner => "last_owner",
+            Self::BadPrice => "bad_price",
+            Self::GroupPriceTooHigh => "group_price_too_high",
+            Self::BadGroupSize => "bad_group_size",
+            Self::BadWindow => "bad_window",
+            Self::BadStock => "bad_stock",
+            Self::OffShelf => "off_shelf",
+            Self::SlugTaken => "slug_taken",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",

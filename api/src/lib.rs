@@ -37,7 +37,10 @@ pub use order::{
     PickupPoint, Purchase, Reorder, Shipment, TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
 };
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
-pub use product::{GroupOffer, GroupPrice, Product, ProductQuery, StoryBlock};
+pub use product::{
+    DraftBlock, DraftOffer, DraftPicture, GroupOffer, GroupPrice, Product, ProductDraft,
+    ProductQuery, StaffProduct, StaffProductRow, StoryBlock,
+};
 pub use recommendation::{Recommendation, RECOMMENDATIONS_MAX};
 pub use referral::{
     parse_referral_code, ReferralDay, ReferralVisit, Referrals, Referrer, REFERRAL_CODE_LEN,

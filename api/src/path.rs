@@ -18,6 +18,11 @@ pub fn community(slug: &str) -> String {
     format!("/communities/{}", encode_query_value(slug))
 }
 
+/// A community's products on the shelf (all of them: a community has tens).
+pub fn community_products(slug: &str) -> String {
+    format!("/products?community={}", encode_query_value(slug))
+}
+
 /// Every community, the signed-in member's own first.
 pub fn communities() -> String {
     "/communities".to_owned()

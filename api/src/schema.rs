@@ -128,6 +128,11 @@ pub fn post_products() -> utoipa::openapi::schema::Array {
     ids(crate::post::POST_MAX_PRODUCTS)
 }
 
+/// A paragraph of a product's story, in one language.
+pub fn story_text() -> Object {
+    text(patterns::PARAGRAPH, "1 to 2000 characters once trimmed").build()
+}
+
 pub fn comment() -> Object {
     text(patterns::COMMENT, "1 to 500 characters once trimmed").build()
 }

@@ -72,7 +72,7 @@ pub fn Composer(slug: String, #[prop(into)] on_close: Callback<()>) -> impl Into
     let tagged = RwSignal::new(Vec::<i64>::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
-    let products_path = format!("/products?community={slug}&limit=50");
+    let products_path = quanzi_api::path::community_products(&slug);
     let products = fetch::<Page<ProductCard>>(move || products_path.clone());
 
     let pick = move |ev: leptos::ev::Event| {

@@ -13,6 +13,7 @@ use quanzi_api::{
 
 use crate::components::group_rules::GroupRules;
 use crate::components::open_groups::{join_href, OpenGroups};
+use crate::components::product_card::ProductCard;
 use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
@@ -197,8 +198,9 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
         .group_offer
         .as_ref()
         .map(|offer| offer.window_hours.to_string());
-    let stock = product.stock;
+    let (stock, published) = (product.stock, product.published);
     let community = product.community.clone();
+    let slug = community.slug.clone();
     // Every product has a picture (the server checks); the card is what a cart keeps.
     let card = product
         .gallery
@@ -260,7 +262,11 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                                     </span>
                                 </p>
                                 <TrustLines product=facts />
-                                {card.clone().map(|card| view! { <BuyBox card offer=offer.clone() stock /> })}
+                                {if published {
+                                    card.clone().map(|card| view! { <BuyBox card offer=offer.clone() stock /> }).into_any()
+                                } else {
+                                    view! { <p class="sold-out" role="status">{move || off_shelf_words(i18n.lang.get()).0}</p> }.into_any()
+                                }}
                                 {rules.map(|(size, hours)| view! { <GroupRules size window_hours=Some(hours) /> })}
                                 <p class="product-community">
                                     {move || i18n.t().from_community}
@@ -279,6 +285,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                         .get()
                         .then(|| {
                             view! {
+                                {(!published || stock == 0).then(|| view! { <MoreFromCommunity id slug=slug.clone() /> })}
                                 <OpenGroups product_id=id first=groups />
                                 <ShareButton path=href(Route::Product(id)) title=title.clone() />
                                 <Story blocks=story.clone() />
@@ -288,6 +295,44 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                 }}
             </div>
         </article>
+    }
+}
+
+/// "Off the shelf" and the heading of the community's other products, in the page's
+/// language: only this page says them, so they live here, not in the app's first load.
+fn off_shelf_words(lang: crate::i18n::Lang) -> (&'static str, &'static str, &'static str) {
+    match lang {
+        crate::i18n::Lang::ZhCn => (
+            "已下架：这件商品暂不出售",
+            "同圈子的其他好物",
+            "这个圈子暂时没有其他商品",
+        ),
+        crate::i18n::Lang::En => (
+            "Off the shelf: this product is not for sale now",
+            "More from this community",
+            "Nothing else on this community's shelf yet",
+        ),
+    }
+}
+
+/// Under a product nobody can buy (off the shelf or sold out), what its community still
+/// sells: the link in the chat leads somewhere.
+#[component]
+fn MoreFromCommunity(id: i64, slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let others = fetch::<Page<quanzi_api::ProductCard>>(move || path::community_products(&slug));
+    view! {
+        <section class="more-products" aria-labelledby="more-products-title">
+            <h2 id="more-products-title">{move || off_shelf_words(i18n.lang.get()).1}</h2>
+            {loaded(others, move |page| {
+                let cards: Vec<_> = page.items.into_iter().filter(|c| c.id != id).take(6).collect();
+                if cards.is_empty() {
+                    view! { <p class="muted">{move || off_shelf_words(i18n.lang.get()).2}</p> }.into_any()
+                } else {
+                    cards.into_iter().map(|card| view! { <ProductCard card /> }).collect_view().into_any()
+                }
+            })}
+        </section>
     }
 }
 
@@ -400,6 +445,7 @@ mod tests {
             solo_price: Money::cny(2990),
             group_offer: group,
             stock: 3,
+            published: true,
             sold: 0,
             groups_formed: 0,
             shows: 0,

@@ -19,7 +19,8 @@ use crate::storage::db::{u32_at, Db};
 use crate::storage::rows::{image, product_card};
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
-/// Products as cards, by id: one community's (for tagging them in a post) or all of them.
+/// Products on the shelf as cards, by id: one community's (for tagging them in a post) or
+/// all of them.
 /// A community has tens of products, so this is one page (`next_cursor` is null).
 #[utoipa::path(
     get,
@@ -53,7 +54,7 @@ pub async fn list_products(
     };
     let items = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CARD_COLUMNS} FROM products pr {CARD_JOIN}
-         WHERE $1 IS NULL OR pr.community_id = $1
+         WHERE pr.published = 1 AND ($1 IS NULL OR pr.community_id = $1)
          ORDER BY pr.id"
     )))
     .bind(community_id)
@@ -68,7 +69,8 @@ pub async fn list_products(
     }))
 }
 
-/// A product in full.
+/// A product in full; one off the shelf too (`published` is false), since links to it
+/// live on in chats.
 #[utoipa::path(
     get,
     path = "/products/{id}",
@@ -109,7 +111,8 @@ pub async fn load_product(
                   WHERE l.product_id = pr.id AND o.payment = 'approved'),
                 (SELECT count(*) FROM group_buys g
                   WHERE g.product_id = pr.id AND g.state = 'succeeded'),
-                (SELECT count(*) FROM post_products pp WHERE pp.product_id = pr.id)
+                (SELECT count(*) FROM post_products pp WHERE pp.product_id = pr.id),
+                pr.published
          FROM products pr JOIN communities c ON c.id = pr.community_id
          WHERE pr.id = $1",
     )
@@ -183,10 +186,28 @@ pub async fn load_product(
         solo_price,
         group_offer,
         stock: u32_at(&r, 9)?,
+        published: r.try_get::<i64, _>(16)? == 1,
         sold: u32_at(&r, 13)?,
         groups_formed: u32_at(&r, 14)?,
         shows: u32_at(&r, 15)?,
         posts: summaries_for_product(conn, id, lang).await?,
         community,
     }))
+}
+
+/// Whether a product may be bought now: 404 `not_found` when there is no such product, 409
+/// `off_shelf` when the store has taken it off the shelf.
+pub async fn on_shelf(conn: &mut AnyConnection, id: i64) -> Result<(), AppError> {
+    let published: Option<i64> = sqlx::query_scalar("SELECT published FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    match published {
+        None => Err(AppError::not_found(format!("no product {id}"))),
+        Some(1) => Ok(()),
+        Some(_) => Err(AppError::conflict(
+            ErrorCode::OffShelf,
+            "this product is off the shelf; it cannot be bought now",
+        )),
+    }
 }

@@ -10,6 +10,7 @@ use quanzi_api::order::CART_LINES_MAX;
 use quanzi_api::{Cart, CartLine, CartMerge, ErrorCode, Money, QUANTITY_MAX};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
+use crate::catalog::product::on_shelf;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -156,6 +157,7 @@ pub async fn get_cart(
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such product", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`off_shelf`: the product is off the shelf (it may still be taken out of the cart)", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),
     security(("session" = []))
@@ -181,7 +183,10 @@ pub async fn set_item(
     // The line count below decides whether a new line fits: one member's cart changes one
     // transaction at a time.
     db.lock_member(&mut tx, member_id).await?;
-    if !product_exists(&mut tx, product_id).await? {
+    // An off-shelf product may leave a cart, not enter it.
+    if quantity.is_some() {
+        on_shelf(&mut tx, product_id).await?;
+    } else if !product_exists(&mut tx, product_id).await? {
         return Err(AppError::not_found("no such product"));
     }
     match quantity {

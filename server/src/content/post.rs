@@ -283,7 +283,13 @@ pub async fn create_post(
     .fetch_one(&mut *tx)
     .await?;
     for (position, upload_id) in post.images.iter().enumerate() {
-        let photo = upload::claim(&mut tx, *upload_id, member_id, post_id).await?;
+        let photo = upload::claim(
+            &mut tx,
+            *upload_id,
+            member_id,
+            upload::Claimant::Post(post_id),
+        )
+        .await?;
         let n = position + 1;
         sqlx::query(
             "INSERT INTO post_images (post_id, position, url, width, height, alt_zh, alt_en)

@@ -25,7 +25,7 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use quanzi_api::upload::{IMAGE_MAX_SIDE, UPLOAD_MAX_BYTES};
 use quanzi_api::variant::{variant_source, variant_url, VARIANT_WIDTHS};
 use quanzi_api::{ErrorCode, Image, Upload};
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -49,6 +49,9 @@ pub const MEDIA_PREFIX: &str = "/media/";
 /// Photos a member may hold that no post has published yet: enough for a few drafts, not
 /// enough to fill the disk.
 pub const MAX_PENDING: i64 = 30;
+/// An upload nothing uses yet: no post publishes it, it is nobody's profile picture, no
+/// product shows it. Only these are swept, counted against [`MAX_PENDING`] and claimable.
+const PENDING: &str = "post_id IS NULL AND avatar = 0 AND product_id IS NULL";
 /// Unpublished photos older than this are swept: the post they were for was abandoned.
 pub const PENDING_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -398,13 +401,12 @@ async fn insert_upload(
 ) -> Result<i64, AppError> {
     let mut tx = db.write().await?;
     db.lock_member(&mut tx, member_id).await?;
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "INSERT INTO uploads (owner_id, name, width, height, created_ms)
          SELECT $1, $2, $3, $4, $5
-         WHERE (SELECT COUNT(*) FROM uploads
-                WHERE owner_id = $1 AND post_id IS NULL AND avatar = 0) < $6
-         RETURNING id",
-    )
+         WHERE (SELECT COUNT(*) FROM uploads WHERE owner_id = $1 AND {PENDING}) < $6
+         RETURNING id"
+    )))
     .bind(member_id)
     .bind(name)
     .bind(i64::from(width))
@@ -437,22 +439,21 @@ struct Pending {
 async fn sweep_and_count_pending(db: &Db, member_id: i64) -> Result<Pending, AppError> {
     const SWEEP_BATCH: i64 = 20;
     let mut tx = db.write().await?;
-    let swept = sqlx::query_scalar(
-        // The conditions again outside: PostgreSQL rechecks a row that a claim changed
-        // meanwhile against the outer WHERE only.
+    // The conditions again outside: PostgreSQL rechecks a row that a claim changed
+    // meanwhile against the outer WHERE only.
+    let swept = sqlx::query_scalar(AssertSqlSafe(format!(
         "DELETE FROM uploads WHERE id IN (
-             SELECT id FROM uploads
-             WHERE post_id IS NULL AND avatar = 0 AND created_ms < $1 LIMIT $2)
-           AND post_id IS NULL AND avatar = 0
-         RETURNING name",
-    )
+             SELECT id FROM uploads WHERE {PENDING} AND created_ms < $1 LIMIT $2)
+           AND {PENDING}
+         RETURNING name"
+    )))
     .bind(now_ms() - PENDING_TTL_MS)
     .bind(SWEEP_BATCH)
     .fetch_all(&mut *tx)
     .await?;
-    let count = sqlx::query_scalar(
-        "SELECT count(*) FROM uploads WHERE owner_id = $1 AND post_id IS NULL AND avatar = 0",
-    )
+    let count = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT count(*) FROM uploads WHERE owner_id = $1 AND {PENDING}"
+    )))
     .bind(member_id)
     .fetch_one(&mut *tx)
     .await?;
@@ -467,23 +468,36 @@ pub struct Claimed {
     pub height: u32,
 }
 
-/// Attaches an upload to a post, inside the post's transaction: only the member's own
-/// upload that no post has claimed yet; `bad_upload` otherwise (whoever else's it is, and
+/// What claims an upload.
+#[derive(Clone, Copy, Debug)]
+pub enum Claimant {
+    Post(i64),
+    /// A product's gallery or story (the store's staff).
+    Product(i64),
+}
+
+/// Attaches an upload to a post or a product, inside its transaction: only the member's
+/// own upload that nothing uses yet; `bad_upload` otherwise (whoever else's it is, and
 /// whether it exists, is not told).
 pub async fn claim(
     conn: &mut AnyConnection,
     upload_id: i64,
     member_id: i64,
-    post_id: i64,
+    claimant: Claimant,
 ) -> Result<Claimed, AppError> {
-    // One conditional update: two posts claiming one photo at once cannot both have it.
-    let row = sqlx::query(
-        "UPDATE uploads SET post_id = $2
-         WHERE id = $1 AND owner_id = $3 AND post_id IS NULL AND avatar = 0
-         RETURNING name, width, height",
-    )
+    // One conditional update: two claiming one photo at once cannot both have it.
+    let column = match claimant {
+        Claimant::Post(_) => "post_id",
+        Claimant::Product(_) => "product_id",
+    };
+    let (Claimant::Post(id) | Claimant::Product(id)) = claimant;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE uploads SET {column} = $2
+         WHERE id = $1 AND owner_id = $3 AND {PENDING}
+         RETURNING name, width, height"
+    )))
     .bind(upload_id)
-    .bind(post_id)
+    .bind(id)
     .bind(member_id)
     .fetch_optional(conn)
     .await?
@@ -506,6 +520,28 @@ pub async fn release_for_post(
         .fetch_all(conn)
         .await?;
     Ok(names)
+}
+
+/// Forgets a product's uploads that it no longer shows (`kept`: the names it still
+/// does), inside the editing transaction; returns their file names, to remove once it has
+/// committed.
+pub async fn release_for_product(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    kept: &[String],
+) -> Result<Vec<String>, AppError> {
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM uploads WHERE product_id = $1")
+        .bind(product_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let gone: Vec<String> = names.into_iter().filter(|n| !kept.contains(n)).collect();
+    for name in &gone {
+        sqlx::query("DELETE FROM uploads WHERE name = $1")
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(gone)
 }
 
 /// Makes an upload its owner's profile picture, inside the caller's transaction, and
@@ -604,11 +640,9 @@ pub async fn delete_upload(
 ) -> Result<StatusCode, AppError> {
     // The delete decides, so a post claiming the photo at that moment keeps it; only when
     // nothing was deleted is the row read, to tell "not yours" from "in use".
-    let deleted: Option<String> = sqlx::query_scalar(
-        "DELETE FROM uploads
-         WHERE id = $1 AND owner_id = $2 AND post_id IS NULL AND avatar = 0
-         RETURNING name",
-    )
+    let deleted: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "DELETE FROM uploads WHERE id = $1 AND owner_id = $2 AND {PENDING} RETURNING name"
+    )))
     .bind(id)
     .bind(member_id)
     .fetch_optional(state.db.pool())

@@ -152,13 +152,15 @@ fn description(text: &str) -> String {
 }
 
 /// A product's preview: its title, and the group price and size before its subtitle
-/// (`3人团 ¥59.00（单买 ¥79.00）· …`), or its price alone when it sells solo only.
+/// (`3人团 ¥59.00（单买 ¥79.00）· …`), or its price alone when it sells solo only; `已下架`
+/// (off the shelf) or `已售罄` (sold out) first when it cannot be bought.
 pub async fn product(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
     let row = sqlx::query(
         "SELECT pr.title_zh, pr.subtitle_zh, pr.currency, pr.solo_price, pr.group_price,
                 pr.group_size,
                 (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
-                 ORDER BY i.position LIMIT 1)
+                 ORDER BY i.position LIMIT 1),
+                pr.published, pr.stock
          FROM products pr WHERE pr.id = $1",
     )
     .bind(id)
@@ -166,6 +168,12 @@ pub async fn product(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
     .await?;
     let Some(r) = row else {
         return Ok(None);
+    };
+    // An old link in a chat says at once that there is nothing to buy.
+    let shelf = match (r.try_get::<i64, _>(7)?, r.try_get::<i64, _>(8)?) {
+        (0, _) => Some("已下架"),
+        (_, 0) => Some("已售罄"),
+        _ => None,
     };
     let (title, subtitle, currency, solo): (String, String, String, i64) =
         (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
@@ -199,12 +207,16 @@ pub async fn product(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
         (false, true) => format!("{offer}· {subtitle}"),
         (false, false) => format!("{offer} · {subtitle}"),
     };
+    let text = match shelf {
+        Some(shelf) => format!("{shelf} · {text}"),
+        None => text,
+    };
     Ok(Some(Preview {
         item: Item::Product(id),
         title: one_line(&title),
         description: description(&text),
         image_alt: one_line(&alt.unwrap_or_default()),
-        price: Some(price),
+        price: shelf.is_none().then_some(price),
     }))
 }
 

@@ -1,13 +1,16 @@
 //! The store's staff: who they are ([`Staff`], checked on every `/staff/*` request), what
 //! they do to orders ([`orders`]), the open group-buys ([`groups`]), who is staff
-//! ([`team`], the owners' business), and the audit log of it all ([`audit`]). A member
+//! ([`team`], the owners' business), the catalogue ([`products`]), and the audit log of it all ([`audit`]). A member
 //! who is not staff gets 403 `forbidden` from each of these; a clerk gets it from what
 //! only an owner may do, and at a pickup point they do not serve.
 
 pub mod audit;
 pub mod groups;
 pub mod orders;
+pub mod products;
 pub mod team;
+
+use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -19,6 +22,7 @@ use utoipa_axum::routes;
 
 use crate::commerce::context::Commerce;
 use crate::commerce::pickup::{list_points, points_served_by};
+use crate::content::upload::Store;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::origin::Scheme;
@@ -32,6 +36,7 @@ where
     Db: FromRef<S>,
     Scheme: FromRef<S>,
     Commerce: FromRef<S>,
+    Arc<Store>: FromRef<S>,
 {
     OpenApiRouter::new()
         .routes(routes!(me))
@@ -45,6 +50,10 @@ where
         .routes(routes!(team::list_team, team::set_member))
         .routes(routes!(team::remove_member))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(products::list_products, products::create_product))
+        .routes(routes!(products::get_product, products::update_product))
+        .routes(routes!(products::publish))
+        .routes(routes!(products::unpublish))
 }
 
 /// A signed-in member of staff. Anyone else: 401 `unauthenticated` (a guest) or 403

@@ -26,6 +26,7 @@ mod recommendation;
 mod referral;
 mod schema;
 mod staff;
+mod staff_products;
 mod upload;
 mod variant;
 mod web;

@@ -21,20 +21,20 @@ async fn sign_in_staff(app: &TestApp, email: &str) -> String {
     session_cookie(&reply)
 }
 
-async fn owner(app: &TestApp) -> String {
+pub async fn owner(app: &TestApp) -> String {
     sign_in_staff(app, "owner@demo.quanzi").await
 }
 
 /// The demo clerk, who serves pickup point 1.
-async fn clerk(app: &TestApp) -> String {
+pub async fn clerk(app: &TestApp) -> String {
     sign_in_staff(app, "clerk@demo.quanzi").await
 }
 
-fn id(v: &Value) -> i64 {
+pub fn id(v: &Value) -> i64 {
     v["id"].as_i64().expect("id")
 }
 
-async fn post(app: &TestApp, cookie: &str, uri: &str, body: Option<Value>) -> Reply {
+pub async fn post(app: &TestApp, cookie: &str, uri: &str, body: Option<Value>) -> Reply {
     call(&app.router, Method::POST, uri, Some(cookie), body).await
 }
 

@@ -13,6 +13,7 @@ use quanzi_api::{
     StaffOrder, StaffRole, StaffShelf,
 };
 
+use super::catalogue::Catalogue;
 use super::{staff_only, use_words, OrderSummary};
 use crate::client::write_json;
 use crate::i18n::{fill, use_i18n};
@@ -114,7 +115,7 @@ fn Console() -> impl IntoView {
                         .into_any()
                     })}
                     <OpenGroups />
-                    {owner.then(|| view! { <Team points=me.points.clone() /> <AuditLog /> })}
+                    {owner.then(|| view! { <Catalogue /> <Team points=me.points.clone() /> <AuditLog /> })}
                 }
             })}
         </section>

@@ -4,6 +4,7 @@
 //! is asked to sign in; a member who is not staff is told the page is not for them, and
 //! nothing is asked of the staff API (the server refuses it anyway).
 
+mod catalogue;
 mod console;
 mod counter;
 mod words;

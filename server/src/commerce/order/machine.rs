@@ -6,6 +6,7 @@ use quanzi_api::check::Delivery;
 use quanzi_api::{ErrorCode, Money, NewOrder, OrderStatus, PaymentState, Purchase};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
+use crate::catalog::product::on_shelf;
 use crate::commerce::context::OrderSettings;
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
@@ -56,6 +57,7 @@ pub async fn place(
     let (kind, group): (Kind, Option<GroupRow>) = match &new.purchase {
         Purchase::Solo { .. } => {
             for (product_id, quantity) in solo_lines.unwrap_or_default() {
+                on_shelf(conn, product_id).await?;
                 let (price, cur): (i64, String) =
                     sqlx::query_as("SELECT solo_price, currency FROM products WHERE id = $1")
                         .bind(product_id)
@@ -73,6 +75,7 @@ pub async fn place(
             (Kind::Solo, None)
         }
         Purchase::StartGroup { product_id } => {
+            on_shelf(conn, *product_id).await?;
             let (group_price, cur): (Option<i64>, String) =
                 sqlx::query_as("SELECT group_price, currency FROM products WHERE id = $1")
                     .bind(product_id)
@@ -90,6 +93,7 @@ pub async fn place(
             let group = group_buy::group_row(conn, *group_id)
                 .await?
                 .ok_or_else(|| AppError::not_found("no such group"))?;
+            on_shelf(conn, group.product_id).await?;
             // Its seat is decided by the clock after the group's lock.
             now = now_ms().max(now);
             currency = Some(group.currency.clone());

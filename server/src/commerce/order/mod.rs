@@ -110,7 +110,7 @@ where
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such product or group", body = quanzi_api::ApiErrorBody),
-        (status = 409, description = "`out_of_stock`; joining a group: `group_full` (every seat paid or held), \
+        (status = 409, description = "`out_of_stock`, `off_shelf` (the store took the product off the shelf); joining a group: `group_full` (every seat paid or held), \
             `group_expired` (past its deadline, or failed), `group_closed` (it has succeeded) or `already_in_group` \
             (the member leads it or has a seat in it)", body = quanzi_api::ApiErrorBody),
         (status = 422, description = "`idempotency_key_reused`: the key was used for another request", body = quanzi_api::ApiErrorBody),
