@@ -3,10 +3,17 @@
 // with its QR code, the clerk types it at the counter and the shopper's order is 已完成;
 // the owner ships a delivery order with a tracking number and the shopper confirms
 // receipt; the owner refunds another order and the shopper reads 已退款 with the reason.
+// The owner lists a new product with a picture and a group offer and publishes it; a
+// shopper finds it on its community page and buys it for pickup, and the clerk hands it
+// over; taken off the shelf, its page says so and shows the community's other products.
 // A member opening /staff is refused, a guest asked to sign in; axe finds nothing.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client, PICKUP } from './bench-client.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const DELIVERY = { kind: 'delivery', name: '王小明', phone: '13800001111', address: '杭州市西湖区文三路 100 号' };
 
@@ -207,4 +214,93 @@ test('a member opening /staff is refused, and a guest is asked to sign in', asyn
 
   await page.goto('/staff/pickup');
   await expect(page.getByRole('link', { name: '登录' })).toHaveAttribute('href', /next=%2Fstaff%2Fpickup/);
+});
+
+test('the owner lists a product, a shopper finds it on its community page and buys it for pickup, the clerk hands it over', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  const api = client(baseURL);
+  const title = `骑行手套 ${Date.now().toString(36)}`;
+  const ownerContext = await signedIn(browser, baseURL, await staff(api, 'owner@demo.quanzi'), { width: 1280, height: 900 });
+  const owner = await ownerContext.newPage();
+  await owner.goto('/staff');
+  await owner.getByText('商品', { exact: true }).click();
+  await owner.getByRole('button', { name: '上新商品' }).click();
+  const editor = owner.locator('form.product-editor');
+  await editor.getByLabel('所属圈子').selectOption('cycling');
+  await editor.getByLabel('标题（中文）', { exact: true }).fill(title);
+  await editor.getByLabel('标题（英文）', { exact: true }).fill('Cycling gloves');
+  await editor.getByLabel('副标题（中文）').fill('透气半指，夏天不闷手');
+  await editor.getByLabel('单买价（元）').fill('89');
+  await editor.getByLabel('拼团价（元）').fill('99');
+  await editor.getByLabel('库存').fill('5');
+  await editor.locator('input[type=file]').first().setInputFiles(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  await expect(editor.locator('.editor-pictures img')).toHaveCount(1);
+  await editor.getByRole('button', { name: '添加段落' }).click();
+  await editor.getByLabel('段落（中文）').fill('夏天骑车，手心也要透气。');
+  await editor.getByLabel('段落（英文）').fill('Cool hands on summer rides.');
+  // The server refuses a group price above the solo price; nothing typed is lost.
+  await editor.getByRole('button', { name: '保存' }).click();
+  await expect(editor.getByRole('alert')).toHaveText('拼团价要低于单买价。');
+  await expect(editor.getByLabel('标题（中文）', { exact: true })).toHaveValue(title);
+  await editor.getByLabel('拼团价（元）').fill('69.9');
+  await editor.getByRole('button', { name: '保存' }).click();
+  await expect(editor).toHaveCount(0);
+  const row = owner.locator('.staff-product').filter({ hasText: title });
+  await expect(row).toContainText('已下架');
+  await noViolations(owner, 'the catalogue at 1280 px');
+  await owner.screenshot({ path: '../target/screenshots/staff-catalogue-1280.png', fullPage: true });
+  await row.getByRole('button', { name: '上架' }).click();
+  await expect(row).toContainText('在售');
+
+  // A shopper finds it on the community page, new on the shelf, and buys it for pickup.
+  const buyer = await api.member(`买家${Math.random().toString(36).slice(2, 6)}`);
+  const shopperContext = await signedIn(browser, baseURL, buyer);
+  const shopper = await shopperContext.newPage();
+  await shopper.goto('/c/cycling');
+  const found = shopper.getByRole('region', { name: '成员推荐' }).locator('li').filter({ hasText: title });
+  await expect(found).toContainText('新上架');
+  await found.getByRole('link').click();
+  await expect(shopper.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(shopper.locator('.story')).toContainText('夏天骑车，手心也要透气。');
+  await expect(shopper.getByRole('link', { name: /发起2人团/ })).toContainText('¥69.90');
+  await shopper.getByRole('link', { name: /单独购买/ }).click();
+  await shopper.getByLabel('到店自提').check();
+  await shopper.locator('.pickup-point input').first().check();
+  await shopper.getByLabel('联系人').fill('小鹿');
+  await shopper.getByLabel('手机号').fill('139 0000 1111');
+  await shopper.getByRole('button', { name: '提交订单' }).click();
+  await expect(shopper).toHaveURL(/\/me\/orders\/\d+$/);
+  await shopper.getByRole('button', { name: '付款成功' }).click();
+  await expect(shopper.locator('.order-status')).toHaveText('备货中');
+  const id = Number(new URL(shopper.url()).pathname.split('/').pop());
+
+  // The clerk, on a phone, readies it; the shopper's page shows the code; the counter takes it.
+  const clerkContext = await signedIn(browser, baseURL, await staff(api, 'clerk@demo.quanzi'));
+  const clerk = await clerkContext.newPage();
+  await clerk.goto(`/staff?q=${id}`);
+  await card(clerk, id).getByRole('button', { name: '货已到自提点' }).click();
+  await expect(card(clerk, id)).toContainText('待自提');
+  await shopper.reload();
+  const code = (await shopper.locator('.pickup-code-digits').textContent()).trim();
+  await clerk.getByRole('link', { name: '去自提点核销' }).click();
+  await clerk.getByLabel('取货码（6 位数字）').fill(code);
+  await clerk.getByRole('button', { name: '核销并交付' }).click();
+  await expect(clerk.getByRole('status')).toContainText(`订单 #${id} 已交付`);
+  await shopper.reload();
+  await expect(shopper.locator('.order-status')).toHaveText('已完成');
+
+  // Off the shelf: the old link still opens, says so, and leads to the community's others.
+  await row.getByRole('button', { name: '下架' }).click();
+  await expect(row).toContainText('已下架');
+  await shopper.goto(await row.getByRole('link', { name: title }).getAttribute('href'));
+  await expect(shopper.getByRole('status')).toHaveText('已下架：这件商品暂不出售');
+  await expect(shopper.getByRole('link', { name: /单独购买/ })).toHaveCount(0);
+  const others = shopper.getByRole('region', { name: '同圈子的其他好物' });
+  await expect(others.locator('.product-card').first()).toBeVisible();
+  await expect(others.locator('.product-card').filter({ hasText: title })).toHaveCount(0);
+  await noViolations(shopper, 'an off-shelf product at 360 px');
+  await shopper.screenshot({ path: '../target/screenshots/product-off-shelf-360.png', fullPage: true });
+  await clerkContext.close();
+  await shopperContext.close();
+  await ownerContext.close();
 });

@@ -532,6 +532,66 @@ fn decode_with<T: DeserializeOwned, J: JsonParser>(
     Err(ClientError::Http { status, code })
 }
 
+impl RequestBody for DraftPicture {
+    fn to_js(&self) -> js_sys::Object {
+        js_object(&[
+            (
+                "upload_id",
+                self.upload_id
+                    .map_or(JsValue::UNDEFINED, |id| JsValue::from_f64(id as f64)),
+            ),
+            ("url", optional_text(self.url.as_deref())),
+            ("alt_zh", self.alt_zh.as_str().into()),
+            ("alt_en", self.alt_en.as_str().into()),
+        ])
+    }
+}
+
+impl RequestBody for ProductDraft {
+    fn to_js(&self) -> js_sys::Object {
+        let gallery = js_sys::Array::new();
+        for picture in &self.gallery {
+            gallery.push(&picture.to_js());
+        }
+        let story = js_sys::Array::new();
+        for block in &self.story {
+            let block: js_sys::Object = match block {
+                DraftBlock::Text { text_zh, text_en } => js_object(&[
+                    ("kind", "text".into()),
+                    ("text_zh", text_zh.as_str().into()),
+                    ("text_en", text_en.as_str().into()),
+                ]),
+                DraftBlock::Image { picture } => js_object(&[
+                    ("kind", "image".into()),
+                    ("picture", picture.to_js().into()),
+                ]),
+            };
+            story.push(&block);
+        }
+        let number = |n: i64| JsValue::from_f64(n as f64);
+        let offer = self.group_offer.map_or(JsValue::NULL, |o| {
+            js_object(&[
+                ("price", number(o.price)),
+                ("size", number(o.size)),
+                ("window_hours", number(o.window_hours)),
+            ])
+            .into()
+        });
+        js_object(&[
+            ("community", self.community.as_str().into()),
+            ("title_zh", self.title_zh.as_str().into()),
+            ("title_en", self.title_en.as_str().into()),
+            ("subtitle_zh", self.subtitle_zh.as_str().into()),
+            ("subtitle_en", self.subtitle_en.as_str().into()),
+            ("gallery", gallery.into()),
+            ("story", story.into()),
+            ("solo_price", number(self.solo_price)),
+            ("group_offer", offer),
+            ("stock", number(self.stock)),
+        ])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -608,65 +668,5 @@ mod tests {
             }
         );
         assert!(!err.is_not_found());
-    }
-}
-
-impl RequestBody for DraftPicture {
-    fn to_js(&self) -> js_sys::Object {
-        js_object(&[
-            (
-                "upload_id",
-                self.upload_id
-                    .map_or(JsValue::UNDEFINED, |id| JsValue::from_f64(id as f64)),
-            ),
-            ("url", optional_text(self.url.as_deref())),
-            ("alt_zh", self.alt_zh.as_str().into()),
-            ("alt_en", self.alt_en.as_str().into()),
-        ])
-    }
-}
-
-impl RequestBody for ProductDraft {
-    fn to_js(&self) -> js_sys::Object {
-        let gallery = js_sys::Array::new();
-        for picture in &self.gallery {
-            gallery.push(&picture.to_js());
-        }
-        let story = js_sys::Array::new();
-        for block in &self.story {
-            let block: js_sys::Object = match block {
-                DraftBlock::Text { text_zh, text_en } => js_object(&[
-                    ("kind", "text".into()),
-                    ("text_zh", text_zh.as_str().into()),
-                    ("text_en", text_en.as_str().into()),
-                ]),
-                DraftBlock::Image { picture } => js_object(&[
-                    ("kind", "image".into()),
-                    ("picture", picture.to_js().into()),
-                ]),
-            };
-            story.push(&block);
-        }
-        let number = |n: i64| JsValue::from_f64(n as f64);
-        let offer = self.group_offer.map_or(JsValue::NULL, |o| {
-            js_object(&[
-                ("price", number(o.price)),
-                ("size", number(o.size)),
-                ("window_hours", number(o.window_hours)),
-            ])
-            .into()
-        });
-        js_object(&[
-            ("community", self.community.as_str().into()),
-            ("title_zh", self.title_zh.as_str().into()),
-            ("title_en", self.title_en.as_str().into()),
-            ("subtitle_zh", self.subtitle_zh.as_str().into()),
-            ("subtitle_en", self.subtitle_en.as_str().into()),
-            ("gallery", gallery.into()),
-            ("story", story.into()),
-            ("solo_price", number(self.solo_price)),
-            ("group_offer", offer),
-            ("stock", number(self.stock)),
-        ])
     }
 }

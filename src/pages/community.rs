@@ -146,7 +146,12 @@ fn Recommended(list: Remote<Page<Recommendation>>) -> impl IntoView {
                             // Drawn again when the language changes (the list is fetched
                             // again in it), so read once, untracked.
                             let lang = i18n.lang.get_untracked();
-                            let by = fill(lang.strings().recommended_by, "n", &lang.count(r.recommenders));
+                            // Nobody has tagged a product the store has just put on the shelf.
+                            let by = match (r.recommenders, lang) {
+                                (0, crate::i18n::Lang::ZhCn) => "新上架".to_owned(),
+                                (0, crate::i18n::Lang::En) => "New on the shelf".to_owned(),
+                                (n, _) => fill(lang.strings().recommended_by, "n", &lang.count(n)),
+                            };
                             view! {
                                 <li>
                                     <ProductCard card=r.product />

@@ -15,7 +15,9 @@ use crate::storage::rows::product_card;
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// The products a community's posts tag: most distinct recommenders first, then the most
-/// recently tagged, then the newest product (so equal ranks keep one order). Deleted posts
+/// recently tagged, then the newest product (so equal ranks keep one order); after them the
+/// community's own products nobody has tagged yet, newest first, so a product the store
+/// has just put on the shelf is found here. Off-shelf products are left out. Deleted posts
 /// take their tags with them (`post_products` cascades), so they never count.
 pub async fn recommended(
     conn: &mut AnyConnection,
@@ -23,16 +25,17 @@ pub async fn recommended(
     lang: Lang,
 ) -> Result<Vec<Recommendation>, AppError> {
     // Grouped by every column shown, not by the product's id alone: PostgreSQL takes no
-    // column that is not grouped or aggregated.
+    // column that is not grouped or aggregated. A tag by a post of another community joins
+    // no post (`p` is NULL), so it counts nobody.
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CARD_COLUMNS},
                 count(DISTINCT p.author_id) AS recommenders,
-                max(p.created_ms) AS last_tagged_ms
-         FROM posts p
-         JOIN post_products pp ON pp.post_id = p.id
-         JOIN products pr ON pr.id = pp.product_id
+                coalesce(max(p.created_ms), 0) AS last_tagged_ms
+         FROM products pr
          {CARD_JOIN}
-         WHERE p.community_id = $1
+         LEFT JOIN post_products pp ON pp.product_id = pr.id
+         LEFT JOIN posts p ON p.id = pp.post_id AND p.community_id = $1
+         WHERE pr.published = 1 AND (pr.community_id = $1 OR p.id IS NOT NULL)
          GROUP BY {CARD_COLUMNS}
          ORDER BY recommenders DESC, last_tagged_ms DESC, pr.id DESC
          LIMIT $2"
@@ -51,8 +54,9 @@ pub async fn recommended(
         .collect()
 }
 
-/// What the community's members recommend: the products their posts tag, at most 12, by
-/// how many members tagged each. A single page: `next_cursor` is always null.
+/// What the community's members recommend: the products their posts tag, by how many
+/// members tagged each, then its untagged products newest first; at most 12. A single
+/// page: `next_cursor` is always null.
 #[utoipa::path(
     get,
     path = "/communities/{slug}/recommended",

@@ -1,5 +1,6 @@
 //! A community's recommendations: the products its posts tag, by distinct members, then by
-//! the most recent tag; localised, at most 12, and deleted posts do not count.
+//! the most recent tag, then its untagged products newest first; localised, at most 12,
+//! off-shelf products and deleted posts do not count.
 
 use crate::common;
 
@@ -35,11 +36,23 @@ fn expected(slug: &str) -> Vec<(i64, u64)> {
         .map(|(id, (authors, last))| (authors.len(), last, id))
         .collect();
     ranked.sort_by(|a, b| b.cmp(a));
-    ranked
+    let mut ranked: Vec<(i64, u64)> = ranked
         .into_iter()
-        .take(12)
         .map(|(n, _, id)| (id, n as u64))
-        .collect()
+        .collect();
+    // Then the community's own products nobody tagged, newest first.
+    let mut untagged: Vec<i64> = store()["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .filter(|p| p["community"] == slug)
+        .filter_map(|p| p["id"].as_i64())
+        .filter(|id| ranked.iter().all(|(r, _)| r != id))
+        .collect();
+    untagged.sort_by(|a, b| b.cmp(a));
+    ranked.extend(untagged.into_iter().map(|id| (id, 0)));
+    ranked.truncate(12);
+    ranked
 }
 
 fn ranking(page: &Value) -> Vec<(i64, u64)> {

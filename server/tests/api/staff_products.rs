@@ -39,14 +39,26 @@ async fn put(app: &TestApp, cookie: &str, product_id: i64, body: Value) -> Reply
     .await
 }
 
-/// The community's products as the shop shows them, by id.
+/// The community's products as the shop shows them, by id: its shelf, and on its page
+/// (untagged products after the recommended ones) where a shopper finds them.
 async fn on_the_shelf(app: &TestApp) -> Vec<i64> {
-    get_as(&app.router, None, "/api/v1/products?community=cycling").await["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(id)
-        .collect()
+    let ids = |page: Value, at: &str| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|item| id(if at.is_empty() { item } else { &item[at] }))
+            .collect()
+    };
+    let shelf = ids(
+        get_as(&app.router, None, "/api/v1/products?community=cycling").await,
+        "",
+    );
+    let page = ids(
+        get_as(&app.router, None, "/api/v1/communities/cycling/recommended").await,
+        "product",
+    );
+    shelf.into_iter().filter(|p| page.contains(p)).collect()
 }
 
 #[tokio::test]
