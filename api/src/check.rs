@@ -279,6 +279,16 @@ pub fn product_numbers(
     Ok(())
 }
 
+/// A community's description in one language: 1 to 200 characters once trimmed.
+pub fn description(raw: &str) -> Result<String, Invalid> {
+    text(
+        raw,
+        REFUND_REASON_MAX_CHARS,
+        "a community needs a description in both languages",
+        "a description is at most 200 characters",
+    )
+}
+
 /// A refund's reason, told to the shopper: 1 to 200 characters once trimmed.
 pub fn refund_reason(raw: &str) -> Result<String, Invalid> {
     text(

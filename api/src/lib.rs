@@ -16,6 +16,7 @@ pub mod post;
 pub mod product;
 pub mod recommendation;
 pub mod referral;
+pub mod report;
 pub mod route;
 #[cfg(feature = "openapi")]
 pub mod schema;
@@ -46,10 +47,11 @@ pub use referral::{
     parse_referral_code, ReferralDay, ReferralVisit, Referrals, Referrer, REFERRAL_CODE_LEN,
     REFERRAL_DAYS,
 };
+pub use report::{NewReport, Report, ReportReason};
 pub use route::{href, href_with, Route};
 pub use staff::{
-    AuditEntry, Handover, Refund, Ship, StaffAssignment, StaffMe, StaffMember, StaffOrder,
-    StaffRole, StaffShelf,
+    AuditEntry, Handover, Moderator, NewCommunity, Refund, Ship, StaffAssignment, StaffMe,
+    StaffMember, StaffOrder, StaffRole, StaffShelf,
 };
 pub use upload::Upload;
 

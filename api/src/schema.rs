@@ -153,6 +153,11 @@ pub fn phone() -> Object {
     .build()
 }
 
+/// A community's description: the same rule as a refund's reason, 1 to 200 characters.
+pub fn description() -> Object {
+    text(patterns::REFUND_REASON, "1 to 200 characters once trimmed").build()
+}
+
 pub fn refund_reason() -> Object {
     text(patterns::REFUND_REASON, "1 to 200 characters once trimmed").build()
 }

@@ -180,3 +180,34 @@ pub struct AuditEntry {
     /// RFC 3339 UTC.
     pub at: String,
 }
+
+/// `POST /staff/communities`: a new community, in both languages, with a cover uploaded
+/// through `POST /uploads`. Owners only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewCommunity {
+    /// Its address, `/c/{slug}`: 1 to 64 of a-z, 0-9 and `-`; refused with `slug_taken`
+    /// when another community has it.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::slug))]
+    pub slug: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
+    pub name_zh: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
+    pub name_en: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::description))]
+    pub description_zh: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::description))]
+    pub description_en: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+    #[serde(deserialize_with = "crate::whole::i64")]
+    pub cover_upload_id: i64,
+}
+
+/// `PUT /staff/communities/{slug}/moderators`: the member with this email moderates the
+/// community (joining it if need be). Owners only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Moderator {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
+    pub email: String,
+}

@@ -9,6 +9,8 @@ ALTER TABLE products ADD COLUMN published INTEGER NOT NULL DEFAULT 1 CHECK (publ
 ALTER TABLE products ADD COLUMN updated_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE uploads ADD COLUMN product_id INTEGER REFERENCES products (id);
 CREATE INDEX uploads_product ON uploads (product_id);
+-- A community's cover, uploaded by the owner who created it.
+ALTER TABLE uploads ADD COLUMN community_id INTEGER REFERENCES communities (id);
 
 -- A member's report of a post or a comment, with their reason, for the moderators of its
 -- community and the store's owners. A report goes with what it reports: when the post or

@@ -10,6 +10,8 @@ ALTER TABLE products ADD COLUMN published BIGINT NOT NULL DEFAULT 1 CHECK (publi
 ALTER TABLE products ADD COLUMN updated_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE uploads ADD COLUMN product_id BIGINT REFERENCES products (id);
 CREATE INDEX uploads_product ON uploads (product_id);
+-- A community's cover, uploaded by the owner who created it.
+ALTER TABLE uploads ADD COLUMN community_id BIGINT REFERENCES communities (id);
 
 -- A member's report of a post or a comment, with their reason, for the moderators of its
 -- community and the store's owners. A report goes with what it reports: when the post or

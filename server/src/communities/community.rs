@@ -107,6 +107,19 @@ pub async fn get_community(
     PathSlug(slug): PathSlug,
 ) -> Result<Json<Community>, AppError> {
     let mut conn = db.pool().acquire().await?;
+    load_community(&mut conn, &slug, lang, viewer)
+        .await
+        .map(Json)
+}
+
+/// One community by its slug, as `GET /communities/{slug}` answers; `not_found` when there
+/// is none.
+pub async fn load_community(
+    conn: &mut AnyConnection,
+    slug: &str,
+    lang: Lang,
+    viewer: Option<i64>,
+) -> Result<Community, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM communities WHERE slug = $1"
     )))
@@ -114,6 +127,5 @@ pub async fn get_community(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::not_found("no such community"))?;
-    let found = complete(&mut conn, community(&row, lang)?, lang, viewer).await?;
-    Ok(Json(found))
+    complete(conn, community(&row, lang)?, lang, viewer).await
 }

@@ -366,16 +366,23 @@ pub async fn delete_post(
             "only the author or a moderator may delete this post",
         ));
     }
-    let files = upload::release_for_post(&mut tx, id).await?;
-    // Likes, comments, pictures and product cards cascade (schema v1 and v2).
-    sqlx::query("DELETE FROM posts WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let files = remove_post(&mut tx, id).await?;
     tx.commit().await?;
     // After the commit: a file left behind by a failed removal is garbage, not a broken post.
     state.uploads.remove_files(files).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a post inside the caller's transaction; returns the files of its pictures, to
+/// remove once it has committed. Likes, comments, pictures, product cards and reports
+/// cascade (schema v1, v2 and v10).
+pub async fn remove_post(conn: &mut AnyConnection, id: i64) -> Result<Vec<String>, AppError> {
+    let files = upload::release_for_post(conn, id).await?;
+    sqlx::query("DELETE FROM posts WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(files)
 }
 
 /// Posts that feature a product, newest first, as summaries. Bounded, so a popular product

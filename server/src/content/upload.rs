@@ -50,8 +50,10 @@ pub const MEDIA_PREFIX: &str = "/media/";
 /// enough to fill the disk.
 pub const MAX_PENDING: i64 = 30;
 /// An upload nothing uses yet: no post publishes it, it is nobody's profile picture, no
-/// product shows it. Only these are swept, counted against [`MAX_PENDING`] and claimable.
-const PENDING: &str = "post_id IS NULL AND avatar = 0 AND product_id IS NULL";
+/// product or community shows it. Only these are swept, counted against [`MAX_PENDING`]
+/// and claimable.
+const PENDING: &str =
+    "post_id IS NULL AND avatar = 0 AND product_id IS NULL AND community_id IS NULL";
 /// Unpublished photos older than this are swept: the post they were for was abandoned.
 pub const PENDING_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -474,6 +476,8 @@ pub enum Claimant {
     Post(i64),
     /// A product's gallery or story (the store's staff).
     Product(i64),
+    /// A community's cover (the store's owner).
+    Community(i64),
 }
 
 /// Attaches an upload to a post or a product, inside its transaction: only the member's
@@ -489,8 +493,9 @@ pub async fn claim(
     let column = match claimant {
         Claimant::Post(_) => "post_id",
         Claimant::Product(_) => "product_id",
+        Claimant::Community(_) => "community_id",
     };
-    let (Claimant::Post(id) | Claimant::Product(id)) = claimant;
+    let (Claimant::Post(id) | Claimant::Product(id) | Claimant::Community(id)) = claimant;
     let row = sqlx::query(AssertSqlSafe(format!(
         "UPDATE uploads SET {column} = $2
          WHERE id = $1 AND owner_id = $3 AND {PENDING}

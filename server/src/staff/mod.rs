@@ -1,10 +1,12 @@
 //! The store's staff: who they are ([`Staff`], checked on every `/staff/*` request), what
 //! they do to orders ([`orders`]), the open group-buys ([`groups`]), who is staff
-//! ([`team`], the owners' business), the catalogue ([`products`]), and the audit log of it all ([`audit`]). A member
+//! ([`team`], the owners' business), the catalogue ([`products`]), the communities and
+//! their moderators ([`communities`]), and the audit log of it all ([`audit`]). A member
 //! who is not staff gets 403 `forbidden` from each of these; a clerk gets it from what
 //! only an owner may do, and at a pickup point they do not serve.
 
 pub mod audit;
+pub mod communities;
 pub mod groups;
 pub mod orders;
 pub mod products;
@@ -54,6 +56,9 @@ where
         .routes(routes!(products::get_product, products::update_product))
         .routes(routes!(products::publish))
         .routes(routes!(products::unpublish))
+        .routes(routes!(communities::create_community))
+        .routes(routes!(communities::add_moderator))
+        .routes(routes!(communities::remove_moderator))
 }
 
 /// A signed-in member of staff. Anyone else: 401 `unauthenticated` (a guest) or 403

@@ -14,6 +14,7 @@ mod instances;
 mod like;
 mod listener;
 mod membership;
+mod moderation;
 mod openapi;
 mod orders;
 mod origin;
