@@ -293,7 +293,7 @@ test('the owner lists a product, a shopper finds it on its community page and bu
   await row.getByRole('button', { name: '下架' }).click();
   await expect(row).toContainText('已下架');
   await shopper.goto(await row.getByRole('link', { name: title }).getAttribute('href'));
-  await expect(shopper.getByRole('status')).toHaveText('已下架：这件商品暂不出售');
+  await expect(shopper.locator('.product-buy [role=status]')).toHaveText('已下架：这件商品暂不出售');
   await expect(shopper.getByRole('link', { name: /单独购买/ })).toHaveCount(0);
   const others = shopper.getByRole('region', { name: '同圈子的其他好物' });
   await expect(others.locator('.product-card').first()).toBeVisible();

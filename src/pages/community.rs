@@ -10,6 +10,7 @@ use crate::client::write_json;
 use crate::components::composer::Composer;
 use crate::components::feed_list::FeedList;
 use crate::components::membership::{role_label, MemberCount};
+use crate::components::moderation::moderation;
 use crate::components::product_card::ProductCard;
 use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
@@ -88,6 +89,21 @@ fn CommunityPage(slug: String) -> impl IntoView {
                 </div>
             </header>
             <Recommender />
+            // Its owner and moderators work through the reports here.
+            {
+                let slug = community.slug.clone();
+                move || {
+                    role.get()
+                        .is_some_and(Role::moderates)
+                        .then(|| {
+                            let title = move || match i18n.lang.get() {
+                                crate::i18n::Lang::ZhCn => "待处理举报",
+                                crate::i18n::Lang::En => "Reports to review",
+                            };
+                            moderation(title, Some(slug.clone()))
+                        })
+                }
+            }
             // Members write here; the composer opens in place so the feed stays in view.
             {move || {
                 let slug = compose_slug.clone();

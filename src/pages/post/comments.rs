@@ -7,6 +7,7 @@ use quanzi_api::comment::COMMENT_MAX_CHARS;
 use quanzi_api::{Comment, NewComment, Page};
 
 use crate::client::{get_json, write_json};
+use crate::components::report::{may_report, ReportButton, Reported};
 use crate::i18n::use_i18n;
 use crate::state::router::use_nav;
 use crate::state::session::{require_member, use_session};
@@ -135,6 +136,7 @@ fn CommentList(post_id: i64, first: Page<Comment>, count: RwSignal<u32>) -> impl
                     .map(|comment| {
                         let id = comment.id;
                         let created = comment.created_at.clone();
+                        let reportable = may_report(comment.author.id);
                         view! {
                             <li class="comment">
                                 <Avatar author=comment.author.clone() />
@@ -152,6 +154,7 @@ fn CommentList(post_id: i64, first: Page<Comment>, count: RwSignal<u32>) -> impl
                                             </button>
                                         }
                                     })}
+                                {move || reportable().then(|| view! { <ReportButton what=Reported::Comment(id) /> })}
                             </li>
                         }
                     })

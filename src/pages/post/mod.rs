@@ -12,6 +12,7 @@ use self::comments::Comments;
 use crate::client::write_json;
 use crate::components::post_card::{Byline, Counts, Products};
 use crate::components::recommender::Recommender;
+use crate::components::report::{may_report, ReportButton, Reported};
 use crate::components::share::ShareButton;
 use crate::i18n::use_i18n;
 use crate::state::router::use_nav;
@@ -64,6 +65,11 @@ fn PostPage(id: i64) -> impl IntoView {
                     />
                     <ShareButton path=href(Route::Post(post.id)) title=post.title.clone() />
                     {post.can_delete.then(|| view! { <DeletePost post=post.clone() /> })}
+                    {
+                        let id = post.id;
+                        let reportable = may_report(post.author.id);
+                        move || reportable().then(|| view! { <ReportButton what=Reported::Post(id) /> })
+                    }
                     <Comments post_id=post.id count=comment_count />
                 </div>
             </article>

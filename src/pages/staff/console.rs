@@ -14,8 +14,10 @@ use quanzi_api::{
 };
 
 use super::catalogue::Catalogue;
+use super::communities::Communities;
 use super::{staff_only, use_words, OrderSummary};
 use crate::client::write_json;
+use crate::components::moderation::moderation;
 use crate::i18n::{fill, use_i18n};
 use crate::state::router::use_nav;
 use crate::task::spawn;
@@ -115,7 +117,13 @@ fn Console() -> impl IntoView {
                         .into_any()
                     })}
                     <OpenGroups />
-                    {owner.then(|| view! { <Catalogue /> <Team points=me.points.clone() /> <AuditLog /> })}
+                    {owner.then(|| view! {
+                        <Catalogue />
+                        <Communities />
+                        {moderation(move || w().reports, None)}
+                        <Team points=me.points.clone() />
+                        <AuditLog />
+                    })}
                 }
             })}
         </section>

@@ -5,6 +5,7 @@
 //! nothing is asked of the staff API (the server refuses it anyway).
 
 mod catalogue;
+mod communities;
 mod console;
 mod counter;
 mod words;

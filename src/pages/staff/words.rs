@@ -58,6 +58,7 @@ pub struct Words {
     pub points: &'static str,
     pub save: &'static str,
     pub remove: &'static str,
+    pub reports: &'static str,
     pub error_last_owner: &'static str,
     pub error_no_member: &'static str,
 }
@@ -111,6 +112,7 @@ const ZH: Words = Words {
     points: "负责的自提点（店员）",
     save: "保存",
     remove: "移除",
+    reports: "举报处理",
     error_last_owner: "店铺至少要保留一位店长。",
     error_no_member: "没有用这个邮箱登录的会员。",
 };
@@ -164,6 +166,7 @@ const EN: Words = Words {
     points: "Pickup points (clerks)",
     save: "Save",
     remove: "Remove",
+    reports: "Reports to review",
     error_last_owner: "The store keeps at least one owner.",
     error_no_member: "No member signs in with this email.",
 };
@@ -345,6 +348,90 @@ impl CatalogueWords {
             Some(ErrorCode::BadWindow) => self.error_window,
             Some(ErrorCode::BadStock) => self.error_stock,
             Some(ErrorCode::TooManyImages) => self.error_no_picture,
+            _ => form_error(t, error),
+        }
+    }
+}
+
+/// The console's community words (owners creating communities and appointing moderators).
+pub struct CommunityWords {
+    pub communities: &'static str,
+    pub new_community: &'static str,
+    pub slug: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub description_zh: &'static str,
+    pub description_en: &'static str,
+    pub cover: &'static str,
+    pub create: &'static str,
+    pub moderator: &'static str,
+    pub appoint_label: &'static str,
+    pub appoint: &'static str,
+    pub relieve: &'static str,
+    pub error_cover: &'static str,
+    pub error_slug: &'static str,
+    pub error_slug_taken: &'static str,
+    pub error_name: &'static str,
+    pub error_no_member: &'static str,
+}
+
+const COMMUNITY_ZH: CommunityWords = CommunityWords {
+    communities: "圈子",
+    new_community: "新建圈子",
+    slug: "网址名（小写字母、数字和 -）",
+    name_zh: "名称（中文）",
+    name_en: "名称（英文）",
+    description_zh: "简介（中文）",
+    description_en: "简介（英文）",
+    cover: "上传封面",
+    create: "创建圈子",
+    moderator: "版主",
+    appoint_label: "任命版主（会员邮箱）",
+    appoint: "任命",
+    relieve: "撤销",
+    error_cover: "请先上传一张封面。",
+    error_slug: "网址名为 1–64 位小写字母、数字或 -。",
+    error_slug_taken: "这个网址名已被其他圈子使用。",
+    error_name: "名称为 1–30 个字。",
+    error_no_member: "没有用这个邮箱登录的会员。",
+};
+
+const COMMUNITY_EN: CommunityWords = CommunityWords {
+    communities: "Communities",
+    new_community: "New community",
+    slug: "Address (lower-case letters, digits and -)",
+    name_zh: "Name (Chinese)",
+    name_en: "Name (English)",
+    description_zh: "Description (Chinese)",
+    description_en: "Description (English)",
+    cover: "Upload a cover",
+    create: "Create community",
+    moderator: "Moderator",
+    appoint_label: "Appoint a moderator (member's email)",
+    appoint: "Appoint",
+    relieve: "Relieve",
+    error_cover: "Upload a cover first.",
+    error_slug: "An address is 1 to 64 lower-case letters, digits or -.",
+    error_slug_taken: "Another community has this address.",
+    error_name: "A name is 1 to 30 characters.",
+    error_no_member: "No member signs in with this email.",
+};
+
+pub fn community_words(lang: Lang) -> &'static CommunityWords {
+    match lang {
+        Lang::ZhCn => &COMMUNITY_ZH,
+        Lang::En => &COMMUNITY_EN,
+    }
+}
+
+impl CommunityWords {
+    /// What to tell an owner whose community or moderator the server refused.
+    pub fn error(&self, t: &'static Strings, error: &ClientError) -> &'static str {
+        match error.code() {
+            Some(ErrorCode::BadSlug) => self.error_slug,
+            Some(ErrorCode::SlugTaken) => self.error_slug_taken,
+            Some(ErrorCode::BadName) => self.error_name,
+            Some(ErrorCode::NotFound) => self.error_no_member,
             _ => form_error(t, error),
         }
     }
