@@ -512,7 +512,7 @@ async fn security_headers_are_on_api_responses_too() {
     );
     assert_eq!(
         reply.header("permissions-policy"),
-        "camera=(), microphone=(), geolocation=()"
+        "camera=(self), microphone=(), geolocation=()"
     );
 }
 

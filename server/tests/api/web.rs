@@ -90,7 +90,7 @@ async fn the_shell_is_served_uncached_with_a_fresh_nonce_each_time() {
     );
     assert_eq!(
         first.header("permissions-policy"),
-        "camera=(), microphone=(), geolocation=()"
+        "camera=(self), microphone=(), geolocation=()"
     );
 }
 

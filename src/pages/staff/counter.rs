@@ -1,15 +1,18 @@
 //! `/staff/pickup`: a clerk at a pickup point's counter, on a phone. The shopper shows their
-//! 6-digit code (or its QR code, which holds the same digits); the clerk types it and the
-//! order is handed over, or the page says in words why not (a wrong code, one used
-//! already, one of another point, too many wrong tries).
+//! 6-digit code (or its QR code, which holds the same digits); the clerk types it, or scans
+//! the QR code with the camera where the browser has a `BarcodeDetector`, and the order is
+//! handed over, or the page says in words why not (a wrong code, one used already, one of
+//! another point, too many wrong tries).
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{check, href, Handover, Route, StaffMe, StaffOrder};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use super::{staff_only, use_words, OrderSummary};
-use crate::client::write_json;
+use crate::client::{js_object, write_json};
 use crate::i18n::{fill, use_i18n};
 use crate::task::spawn;
 use crate::ui::form::focus_element;
@@ -52,8 +55,7 @@ fn HandoverForm(me: StaffMe, first: i64) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let done = RwSignal::new(None::<StaffOrder>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         if busy.get_untracked() {
             return;
         }
@@ -90,7 +92,10 @@ fn HandoverForm(me: StaffMe, first: i64) -> impl IntoView {
     let several = me.points.len() > 1;
     let points = me.points.clone();
     view! {
-        <form class="staff-form" on:submit=submit>
+        <form class="staff-form" on:submit=move |ev| {
+            ev.prevent_default();
+            submit();
+        }>
             {if several {
                 view! {
                     <label for="pickup-point">{move || w().point}</label>
@@ -120,6 +125,10 @@ fn HandoverForm(me: StaffMe, first: i64) -> impl IntoView {
                 {move || w().hand_over}
             </button>
         </form>
+        <Scanner on_code=move |scanned: String| {
+            code.set(scanned);
+            submit();
+        } />
         {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         {move || {
             done.get()
@@ -134,4 +143,132 @@ fn HandoverForm(me: StaffMe, first: i64) -> impl IntoView {
                 })
         }}
     }
+}
+
+/// The browser's QR code reader, where there is one (`BarcodeDetector`: Chrome on Android,
+/// Safari); `None` elsewhere, and the clerk types the code.
+fn qr_detector() -> Option<JsValue> {
+    let class = js_sys::Reflect::get(&js_sys::global(), &"BarcodeDetector".into()).ok()?;
+    let class: js_sys::Function = class.dyn_into().ok()?;
+    let formats = js_sys::Array::of1(&"qr_code".into());
+    let options = js_object(&[("formats", formats.into())]);
+    js_sys::Reflect::construct(&class, &js_sys::Array::of1(&options)).ok()
+}
+
+/// The pickup code among what the detector read: a QR code of exactly 6 digits.
+fn code_in(results: JsValue) -> Option<String> {
+    let results: js_sys::Array = results.dyn_into().ok()?;
+    results.iter().find_map(|found| {
+        let raw = js_sys::Reflect::get(&found, &"rawValue".into())
+            .ok()?
+            .as_string()?;
+        check::pickup_code(raw.trim()).ok().map(str::to_owned)
+    })
+}
+
+/// The back camera's stream, once the clerk has allowed it.
+async fn back_camera() -> Option<web_sys::MediaStream> {
+    let devices = web_sys::window()?.navigator().media_devices().ok()?;
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_video(&js_object(&[("facingMode", "environment".into())]));
+    let asked = devices.get_user_media_with_constraints(&constraints).ok()?;
+    JsFuture::from(asked).await.ok()?.dyn_into().ok()
+}
+
+/// What the camera sees, read a few times a second until a pickup code is in view.
+async fn scan(
+    detector: &JsValue,
+    video: &web_sys::HtmlVideoElement,
+    scanning: RwSignal<bool>,
+) -> Option<String> {
+    let detect: js_sys::Function = js_sys::Reflect::get(detector, &"detect".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    while scanning.get_untracked() {
+        // A frame not ready yet is an error for the detector: try the next one.
+        if let Ok(promise) = detect.call1(detector, video) {
+            if let Ok(results) = JsFuture::from(js_sys::Promise::from(promise)).await {
+                if let Some(code) = code_in(results) {
+                    return Some(code);
+                }
+            }
+        }
+        crate::task::sleep(250).await;
+    }
+    None
+}
+
+/// "扫码": the camera's picture, and the code it reads handed to `on_code`. Nothing at all
+/// where the browser cannot read QR codes.
+#[component]
+fn Scanner(#[prop(into)] on_code: Callback<String>) -> impl IntoView {
+    let w = use_words();
+    let detector = StoredValue::new_local(qr_detector());
+    if detector.with_value(Option::is_none) {
+        return ().into_any();
+    }
+    let scanning = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let stream = StoredValue::new_local(None::<web_sys::MediaStream>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let stop = move || {
+        scanning.set(false);
+        if let Some(stream) = stream.try_update_value(Option::take).flatten() {
+            stream.get_tracks().for_each(&mut |track, _, _| {
+                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                    track.stop();
+                }
+            });
+        }
+    };
+    on_cleanup(stop);
+    let start = move |_| {
+        failed.set(false);
+        scanning.set(true);
+        spawn(async move {
+            let Some(camera) = back_camera().await else {
+                scanning.set(false);
+                failed.set(true);
+                return;
+            };
+            stream.set_value(Some(camera.clone()));
+            let Some(video) = video.get_untracked() else {
+                return stop();
+            };
+            video.set_src_object(Some(&camera));
+            if let Ok(playing) = video.play() {
+                let _ = JsFuture::from(playing).await;
+            }
+            let Some(detector) = detector.get_value() else {
+                return stop();
+            };
+            let code = scan(&detector, &video, scanning).await;
+            stop();
+            if let Some(code) = code {
+                on_code.run(code);
+            }
+        });
+    };
+    view! {
+        <div class="scanner">
+            <video node_ref=video class="scanner-video" class:scanner-off=move || !scanning.get()
+                playsinline=true muted=true aria-label=move || w().scan_view></video>
+            {move || if scanning.get() {
+                view! {
+                    <button type="button" class="button button-quiet button-wide" on:click=move |_| stop()>
+                        {move || w().stop_scan}
+                    </button>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button button-quiet button-wide" on:click=start>
+                        {move || w().scan}
+                    </button>
+                }.into_any()
+            }}
+            {move || failed.get().then(|| view! { <p class="form-error" role="alert">{w().no_camera}</p> })}
+        </div>
+    }
+    .into_any()
 }

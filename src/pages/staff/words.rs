@@ -59,6 +59,10 @@ pub struct Words {
     pub save: &'static str,
     pub remove: &'static str,
     pub reports: &'static str,
+    pub scan: &'static str,
+    pub stop_scan: &'static str,
+    pub scan_view: &'static str,
+    pub no_camera: &'static str,
     pub error_last_owner: &'static str,
     pub error_no_member: &'static str,
 }
@@ -113,6 +117,10 @@ const ZH: Words = Words {
     save: "保存",
     remove: "移除",
     reports: "举报处理",
+    scan: "扫取货码",
+    stop_scan: "停止扫码",
+    scan_view: "相机画面：对准顾客的取货码",
+    no_camera: "无法打开相机，请手动输入取货码。",
     error_last_owner: "店铺至少要保留一位店长。",
     error_no_member: "没有用这个邮箱登录的会员。",
 };
@@ -167,6 +175,10 @@ const EN: Words = Words {
     save: "Save",
     remove: "Remove",
     reports: "Reports to review",
+    scan: "Scan the pickup code",
+    stop_scan: "Stop scanning",
+    scan_view: "Camera: point it at the shopper's pickup code",
+    no_camera: "The camera cannot be opened; type the pickup code.",
     error_last_owner: "The store keeps at least one owner.",
     error_no_member: "No member signs in with this email.",
 };
