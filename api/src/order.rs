@@ -61,7 +61,7 @@ pub struct CartLine {
     pub quantity: u32,
     /// Solo price × quantity.
     pub subtotal: Money,
-    /// In stock right now (the order checks again).
+    /// In stock right now (the order checks again); 0 when the product is off the shelf.
     pub stock: u32,
 }
 

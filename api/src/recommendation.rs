@@ -13,6 +13,7 @@ pub const RECOMMENDATIONS_MAX: usize = 12;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     pub product: ProductCard,
-    /// Distinct members whose posts in the community tag the product (1 or more).
+    /// Distinct members whose posts in the community tag the product; 0 for one of its own
+    /// products nobody has tagged yet (new on the shelf).
     pub recommenders: u32,
 }

@@ -242,7 +242,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                         .get()
                         .then(|| {
                             view! {
-                                <GroupTeaser groups=open() on_end=move || groups.retry() />
+                                {published.then(|| view! { <GroupTeaser groups=open() on_end=move || groups.retry() /> })}
                                 <p class="product-facts">
                                     {window
                                         .clone()
@@ -286,7 +286,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                         .then(|| {
                             view! {
                                 {(!published || stock == 0).then(|| view! { <MoreFromCommunity id slug=slug.clone() /> })}
-                                <OpenGroups product_id=id first=groups />
+                                {published.then(|| view! { <OpenGroups product_id=id first=groups /> })}
                                 <ShareButton path=href(Route::Product(id)) title=title.clone() />
                                 <Story blocks=story.clone() />
                                 <FeaturedIn posts=posts.clone() />

@@ -68,7 +68,8 @@ pub async fn load_cart(
     lang: Lang,
 ) -> Result<Cart, AppError> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {CARD_COLUMNS}, c.quantity, pr.stock
+        "SELECT {CARD_COLUMNS}, c.quantity,
+                CASE WHEN pr.published = 1 THEN pr.stock ELSE 0 END
          FROM cart_items c
          JOIN products pr ON pr.id = c.product_id
          {CARD_JOIN}
@@ -241,10 +242,13 @@ pub async fn put_back(
     let mut sold_out = Vec::new();
     let now = now_ms();
     for (position, (product_id, quantity)) in lines.iter().enumerate() {
-        let stock: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-            .bind(product_id)
-            .fetch_one(&mut *conn)
-            .await?;
+        // Off the shelf counts as sold out: it cannot be bought either.
+        let stock: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN published = 1 THEN stock ELSE 0 END FROM products WHERE id = $1",
+        )
+        .bind(product_id)
+        .fetch_one(&mut *conn)
+        .await?;
         if stock <= 0 {
             sold_out.push(*product_id);
             continue;
@@ -316,6 +320,18 @@ pub async fn merge(
             return Err(AppError::not_found(format!("no product {product_id}")));
         }
     }
+    // A guest's cart may hold what has gone off the shelf since: left out, the rest merged.
+    let mut on_sale = Vec::with_capacity(lines.len());
+    for line in lines {
+        let published: i64 = sqlx::query_scalar("SELECT published FROM products WHERE id = $1")
+            .bind(line.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        if published == 1 {
+            on_sale.push(line);
+        }
+    }
+    let lines = on_sale;
     let now = now_ms();
     for (position, (product_id, quantity)) in lines.iter().enumerate() {
         // Later lines a millisecond apart each, so they keep the order sent. The cap is a

@@ -66,7 +66,8 @@ pub async fn recommended(
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
-        (status = 200, description = "At most 12 products, most recommenders first, then the most recently tagged",
+        (status = 200, description = "At most 12 products, most recommenders first, then the most recently tagged, \
+            then the community's untagged products newest first (0 recommenders)",
          body = Page<Recommendation>),
         (status = 400, description = "`bad_slug`: the slug is malformed", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such community", body = quanzi_api::ApiErrorBody),

@@ -189,7 +189,7 @@ pub async fn list_reports(
     })?;
     let mut conn = db.pool().acquire().await?;
     let community = match query.community.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(raw) => Some(
             community_by_slug(&mut conn, parse_slug(raw)?, lang)
                 .await?
@@ -217,6 +217,7 @@ pub async fn list_reports(
         " AND p.community_id IN (SELECT community_id FROM memberships
               WHERE member_id = $1 AND role IN ('owner', 'moderator'))"
     };
+    // `$1 = $1` keeps the member's id bound when `mine` (which reads it) is left out.
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT r.post_id, r.comment_id, min(r.id), count(*), min(r.created_ms)
          FROM reports r JOIN posts p ON p.id = r.post_id
@@ -232,13 +233,17 @@ pub async fn list_reports(
     let mut items = Vec::with_capacity(rows.len());
     for r in &rows {
         let (post_id, comment_id): (i64, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
+        // Deleted since the list was read: its reports went with it.
+        let Some(subject) = subject(&mut conn, post_id, comment_id, lang).await? else {
+            continue;
+        };
         items.push(Report {
             id: r.try_get(2)?,
             post_id,
             comment_id,
             reports: u32_at(r, 3)?,
             reported_at: rfc3339(r.try_get(4)?)?,
-            ..subject(&mut conn, post_id, comment_id, lang).await?
+            ..subject
         });
     }
     Ok(Json(Page {
@@ -248,13 +253,13 @@ pub async fn list_reports(
 }
 
 /// What a queue entry shows of what was reported: where, what it says, who wrote it and
-/// the reasons given (the counts and ids are filled by the caller).
+/// the reasons given (the counts and ids are filled by the caller); `None` once deleted.
 async fn subject(
     conn: &mut AnyConnection,
     post_id: i64,
     comment_id: Option<i64>,
     lang: Lang,
-) -> Result<Report, AppError> {
+) -> Result<Option<Report>, AppError> {
     let (from, id) = match comment_id {
         Some(id) => (
             "x.body FROM comments x JOIN posts p ON p.id = x.post_id
@@ -273,8 +278,11 @@ async fn subject(
         if comment_id.is_some() { "x.id" } else { "p.id" }
     )))
     .bind(id)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
     let reasons: Vec<String> = sqlx::query_scalar(
         "SELECT reason FROM reports
          WHERE post_id = $1 AND coalesce(comment_id, 0) = $2 AND state = 'open'
@@ -284,7 +292,7 @@ async fn subject(
     .bind(comment_id.unwrap_or(0))
     .fetch_all(&mut *conn)
     .await?;
-    Ok(Report {
+    Ok(Some(Report {
         id: 0,
         community: quanzi_api::CommunityRef {
             slug: row.try_get(7)?,
@@ -300,7 +308,7 @@ async fn subject(
             .collect(),
         reports: 0,
         reported_at: String::new(),
-    })
+    }))
 }
 
 /// What was reported stays: its open reports are closed as kept.

@@ -306,7 +306,8 @@ pub async fn create_post(
         .await?;
     }
     for (position, product_id) in post.products.iter().enumerate() {
-        let known = sqlx::query("SELECT 1 FROM products WHERE id = $1")
+        // Only what is on the shelf can be recommended: a tag leads to buying it.
+        let known = sqlx::query("SELECT 1 FROM products WHERE id = $1 AND published = 1")
             .bind(product_id)
             .fetch_optional(&mut *tx)
             .await?

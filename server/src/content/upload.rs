@@ -480,7 +480,7 @@ pub enum Claimant {
     Community(i64),
 }
 
-/// Attaches an upload to a post or a product, inside its transaction: only the member's
+/// Attaches an upload to a post, a product or a community's cover, inside its transaction: only the member's
 /// own upload that nothing uses yet; `bad_upload` otherwise (whoever else's it is, and
 /// whether it exists, is not told).
 pub async fn claim(
@@ -633,7 +633,7 @@ fn no_such_upload() -> AppError {
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such upload of yours (or already removed)", body = quanzi_api::ApiErrorBody),
-        (status = 409, description = "`upload_in_use`: a post publishes it, or it is your profile picture", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`upload_in_use`: a post, a product or a community's cover shows it, or it is your profile picture", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),
     security(("session" = []))
@@ -662,7 +662,7 @@ pub async fn delete_upload(
         return Err(if exists {
             AppError::conflict(
                 ErrorCode::UploadInUse,
-                "this photo is published in a post or is your profile picture",
+                "this photo is in use: in a post, a product, a community's cover, or your profile picture",
             )
         } else {
             no_such_upload()

@@ -137,6 +137,7 @@ pub async fn add_moderator(
 ) -> Result<StatusCode, AppError> {
     staff.owner()?;
     let email = check::email(&body.email)?;
+    let now = now_ms();
     let mut tx = content.db.write().await?;
     let (community_id, _) = community_by_slug(&mut tx, &slug, Lang::Zh).await?;
     let member_id: i64 = sqlx::query_scalar("SELECT member_id FROM accounts WHERE email = $1")
@@ -145,32 +146,28 @@ pub async fn add_moderator(
         .await?
         .ok_or_else(|| AppError::not_found("no member signs in with this email"))?;
     let before = role_of(&mut tx, community_id, member_id).await?;
-    match before {
-        Some(Role::Owner | Role::Moderator) => return Ok(StatusCode::NO_CONTENT),
-        Some(Role::Member) => {
-            sqlx::query(
-                "UPDATE memberships SET role = 'moderator' WHERE community_id = $1 AND member_id = $2",
-            )
+    if matches!(before, Some(Role::Owner | Role::Moderator)) {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    // One statement decides, so a join at the same moment cannot make it fail or count the
+    // member twice: a new row counts; a member's row becomes a moderator's.
+    let joined: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO memberships (community_id, member_id, role, joined_ms)
+         VALUES ($1, $2, 'moderator', $3)
+         ON CONFLICT (community_id, member_id) DO UPDATE SET role = 'moderator'
+             WHERE memberships.role = 'member'
+         RETURNING joined_ms",
+    )
+    .bind(community_id)
+    .bind(member_id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if joined == Some(now) && before.is_none() {
+        sqlx::query("UPDATE communities SET member_count = member_count + 1 WHERE id = $1")
             .bind(community_id)
-            .bind(member_id)
             .execute(&mut *tx)
             .await?;
-        }
-        None => {
-            sqlx::query(
-                "INSERT INTO memberships (community_id, member_id, role, joined_ms)
-                 VALUES ($1, $2, 'moderator', $3)",
-            )
-            .bind(community_id)
-            .bind(member_id)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE communities SET member_count = member_count + 1 WHERE id = $1")
-                .bind(community_id)
-                .execute(&mut *tx)
-                .await?;
-        }
     }
     audit::record(
         &mut tx,

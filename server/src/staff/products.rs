@@ -7,6 +7,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use quanzi_api::post::BODY_MAX_CHARS;
 use quanzi_api::product::{ALT_MAX_CHARS, GALLERY_MAX, STORY_MAX_BLOCKS};
 use quanzi_api::{
     check, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode, Page, ProductDraft,
@@ -364,7 +365,26 @@ fn check_draft(draft: ProductDraft) -> Result<Checked, AppError> {
                 picture: alt(picture)?,
             }),
         })
-        .collect::<Result<_, AppError>>()?;
+        .collect::<Result<Vec<_>, AppError>>()?;
+    // A story is as long as a post at most, in each language: the whole draft stays well
+    // inside the request body limit (64 KiB) in Chinese too.
+    let length = |of: fn(&DraftBlock) -> &str| -> usize {
+        story.iter().map(|b| of(b).chars().count()).sum()
+    };
+    let zh = length(|b| match b {
+        DraftBlock::Text { text_zh, .. } => text_zh,
+        DraftBlock::Image { .. } => "",
+    });
+    let en = length(|b| match b {
+        DraftBlock::Text { text_en, .. } => text_en,
+        DraftBlock::Image { .. } => "",
+    });
+    if zh.max(en) > BODY_MAX_CHARS {
+        return Err(AppError::bad_request(
+            ErrorCode::TextTooLong,
+            "a story is at most 2000 characters in each language",
+        ));
+    }
     Ok(Checked {
         community,
         subtitle_zh: check::optional_line(&draft.subtitle_zh, 60)?,

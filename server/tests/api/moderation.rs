@@ -173,6 +173,16 @@ async fn owners_create_communities_and_appoint_their_moderators() {
     let removed = call(&app.router, Method::DELETE, &uri, Some(&owner), None).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text());
     assert_eq!(role_in(&app, &member, "hiking").await, "member");
+    // A member already is counted once when made a moderator again.
+    let appointed = moderate(&app, &owner, "hiking", "hiker@example.com").await;
+    assert_eq!(appointed.status, StatusCode::NO_CONTENT);
+    assert_eq!(role_in(&app, &member, "hiking").await, "moderator");
+    assert_eq!(
+        get_as(&app.router, None, "/api/v1/communities/hiking").await["member_count"],
+        2
+    );
+    let removed = call(&app.router, Method::DELETE, &uri, Some(&owner), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
     let again = call(&app.router, Method::DELETE, &uri, Some(&owner), None).await;
     assert_eq!(again.error_code(), "not_found");
 
@@ -184,8 +194,10 @@ async fn owners_create_communities_and_appoint_their_moderators() {
         .filter_map(|e| e["action"].as_str())
         .collect();
     assert_eq!(
-        actions[..3],
+        actions[..5],
         [
+            "community.moderator.remove",
+            "community.moderator.add",
             "community.moderator.remove",
             "community.moderator.add",
             "community.create"
@@ -228,8 +240,22 @@ async fn reports_reach_the_moderators_who_remove_or_keep() {
             .error_code(),
         "not_found"
     );
-    // Someone who moderates nothing has no queue.
+    // Someone who moderates nothing has no queue; a queue is of a community that exists.
     assert_eq!(queue(&app, &first).await.error_code(), "forbidden");
+    for (query, code) in [
+        ("?community=", "bad_slug"),
+        ("?community=nowhere", "not_found"),
+    ] {
+        let reply = call(
+            &app.router,
+            Method::GET,
+            &format!("/api/v1/reports{query}"),
+            Some(&moderator),
+            None,
+        )
+        .await;
+        assert_eq!(reply.error_code(), code, "{query}");
+    }
 
     let page = queue(&app, &moderator).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());

@@ -174,6 +174,17 @@ async fn an_owner_lists_a_product_and_takes_it_off_the_shelf_again() {
         1
     );
 
+    // In a cart before it goes off the shelf.
+    let carted = call(
+        &app.router,
+        Method::PUT,
+        &format!("/api/v1/cart/items/{product_id}"),
+        Some(&shopper),
+        Some(json!({"quantity": 1})),
+    )
+    .await;
+    assert_eq!(carted.status, StatusCode::OK, "{}", carted.text());
+
     // Off the shelf again: the open group cannot be joined either.
     let unpublished = post(
         &app,
@@ -192,6 +203,25 @@ async fn an_owner_lists_a_product_and_takes_it_off_the_shelf_again() {
     )
     .await;
     assert_eq!(join.error_code(), "off_shelf", "{}", join.text());
+    // The cart shows it as not to be had (stock 0), and a guest's cart brings none of it.
+    let cart = get_as(&app.router, Some(&shopper), "/api/v1/cart").await;
+    assert_eq!(cart["lines"][0]["product"]["id"], product_id);
+    assert_eq!(cart["lines"][0]["stock"], 0);
+    let merged = post(
+        &app,
+        &friend,
+        "/api/v1/cart/merge",
+        Some(json!({"lines": [{"product_id": product_id, "quantity": 2}, {"product_id": 3, "quantity": 1}]})),
+    )
+    .await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.text());
+    let lines: Vec<i64> = merged.json()["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| id(&l["product"]))
+        .collect();
+    assert_eq!(lines, [3]);
 
     // Each step is in the audit log.
     let audit = get_as(&app.router, Some(&owner), "/api/v1/staff/audit?limit=50").await;
@@ -245,6 +275,16 @@ async fn product_drafts_are_refused_with_their_codes_and_nothing_is_written() {
         (with("solo_price", json!(0)), "bad_price"),
         (with("title_en", json!("  ")), "empty_text"),
         (with("gallery", json!([])), "too_many_images"),
+        (
+            with(
+                "story",
+                json!([
+                    {"kind": "text", "text_zh": "长".repeat(1500), "text_en": "long"},
+                    {"kind": "text", "text_zh": "长".repeat(600), "text_en": "long"},
+                ]),
+            ),
+            "text_too_long",
+        ),
         (
             with("gallery", json!([{"url": "/img/products/1-1.jpg"}])),
             "bad_upload",

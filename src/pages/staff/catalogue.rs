@@ -178,11 +178,13 @@ fn Editor(
     }
 }
 
-/// A picture of the draft: kept (a url the product shows) or just uploaded.
+/// A picture of the draft: kept (a url the product shows, with its text alternatives) or
+/// just uploaded (whose alternatives the server makes the title).
 #[derive(Clone, PartialEq)]
 struct Picture {
     upload_id: Option<i64>,
     url: String,
+    alt: (String, String),
 }
 
 impl Picture {
@@ -190,6 +192,7 @@ impl Picture {
         Some(Picture {
             upload_id: p.upload_id,
             url: p.url.clone()?,
+            alt: (p.alt_zh.clone(), p.alt_en.clone()),
         })
     }
 
@@ -197,7 +200,8 @@ impl Picture {
         DraftPicture {
             upload_id: self.upload_id,
             url: self.upload_id.is_none().then(|| self.url.clone()),
-            ..DraftPicture::default()
+            alt_zh: self.alt.0.clone(),
+            alt_en: self.alt.1.clone(),
         }
     }
 }
@@ -250,9 +254,14 @@ fn Form(
             .collect::<Vec<_>>(),
     );
     let next_key = StoredValue::new(0_usize);
+    // `try_`: an upload may finish after the editor has closed.
     let keyed = move |block: Block| {
-        let key = next_key.get_value();
-        next_key.set_value(key + 1);
+        let key = next_key
+            .try_update_value(|k| {
+                *k += 1;
+                *k
+            })
+            .unwrap_or_default();
         (key, block)
     };
     let story = RwSignal::new(
@@ -290,6 +299,7 @@ fn Form(
                         let picture = Picture {
                             upload_id: Some(upload.id),
                             url: upload.image.url,
+                            alt: Default::default(),
                         };
                         if to_story {
                             let block = keyed(Block::Image(picture));

@@ -5,7 +5,8 @@
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use quanzi_api::{
-    check, href, path, Community, CommunityMember, Moderator, NewCommunity, Page, Role, Route,
+    check, href, path, Community, CommunityMember, ErrorCode, Moderator, NewCommunity, Page, Role,
+    Route,
 };
 
 use super::words::{community_words, CommunityWords};
@@ -64,6 +65,7 @@ fn Moderators(community: Community) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
     let send = move |method: Method, path: String, body: Option<js_sys::Object>| {
+        let method_is_delete = method == Method::DELETE;
         busy.set(true);
         error.set(None);
         let lang = i18n.lang.get_untracked();
@@ -74,6 +76,10 @@ fn Moderators(community: Community) -> impl IntoView {
             match answer {
                 Ok(()) => {
                     email.set(String::new());
+                    members.retry();
+                }
+                // Relieved by someone else meanwhile: the list says how it stands.
+                Err(e) if method_is_delete && e.code() == Some(ErrorCode::NotFound) => {
                     members.retry();
                 }
                 Err(e) => error.set(Some(w().error(i18n.t(), &e))),

@@ -175,6 +175,15 @@ async fn back_camera() -> Option<web_sys::MediaStream> {
     JsFuture::from(asked).await.ok()?.dyn_into().ok()
 }
 
+/// Turns the camera off.
+fn stop_tracks(stream: &web_sys::MediaStream) {
+    stream.get_tracks().for_each(&mut |track, _, _| {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            track.stop();
+        }
+    });
+}
+
 /// What the camera sees, read a few times a second until a pickup code is in view.
 async fn scan(
     detector: &JsValue,
@@ -185,7 +194,8 @@ async fn scan(
         .ok()?
         .dyn_into()
         .ok()?;
-    while scanning.get_untracked() {
+    // Until stopped, or the page is left (the signal is gone).
+    while scanning.try_get_untracked().unwrap_or(false) {
         // A frame not ready yet is an error for the detector: try the next one.
         if let Ok(promise) = detect.call1(detector, video) {
             if let Ok(results) = JsFuture::from(js_sys::Promise::from(promise)).await {
@@ -215,11 +225,7 @@ fn Scanner(#[prop(into)] on_code: Callback<String>) -> impl IntoView {
     let stop = move || {
         scanning.set(false);
         if let Some(stream) = stream.try_update_value(Option::take).flatten() {
-            stream.get_tracks().for_each(&mut |track, _, _| {
-                if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                    track.stop();
-                }
-            });
+            stop_tracks(&stream);
         }
     };
     on_cleanup(stop);
@@ -232,15 +238,22 @@ fn Scanner(#[prop(into)] on_code: Callback<String>) -> impl IntoView {
                 failed.set(true);
                 return;
             };
-            stream.set_value(Some(camera.clone()));
-            let Some(video) = video.get_untracked() else {
-                return stop();
+            // The page may have been left while the clerk was asked for the camera.
+            let (Some(()), Some(Some(video))) = (
+                stream
+                    .try_set_value(Some(camera.clone()))
+                    .is_none()
+                    .then_some(()),
+                video.try_get_untracked(),
+            ) else {
+                stop_tracks(&camera);
+                return;
             };
             video.set_src_object(Some(&camera));
             if let Ok(playing) = video.play() {
                 let _ = JsFuture::from(playing).await;
             }
-            let Some(detector) = detector.get_value() else {
+            let Some(Some(detector)) = detector.try_get_value() else {
                 return stop();
             };
             let code = scan(&detector, &video, scanning).await;

@@ -301,7 +301,7 @@ const CATALOGUE_ZH: CatalogueWords = CatalogueWords {
     error_group_size: "成团人数为 2 到 50 人。",
     error_window: "拼团时限为 1 到 168 小时。",
     error_stock: "库存为 0 到 1,000,000 件。",
-    error_no_picture: "请至少添加一张商品图（最多 9 张）。",
+    error_no_picture: "商品图为 1 到 9 张，故事最多 20 段（含图片）。",
 };
 
 const CATALOGUE_EN: CatalogueWords = CatalogueWords {
@@ -340,7 +340,7 @@ const CATALOGUE_EN: CatalogueWords = CatalogueWords {
     error_group_size: "A group takes 2 to 50 people.",
     error_window: "A group stays open 1 to 168 hours.",
     error_stock: "Stock is 0 to 1,000,000 units.",
-    error_no_picture: "Add at least one picture (at most 9).",
+    error_no_picture: "1 to 9 pictures, and at most 20 story paragraphs and pictures.",
 };
 
 pub fn catalogue_words(lang: Lang) -> &'static CatalogueWords {
