@@ -221,25 +221,26 @@ test('a member opening /staff is refused, and a guest is asked to sign in', asyn
 test('the owner lists a product, a shopper finds it on its community page and buys it for pickup, the clerk hands it over', async ({ browser, baseURL }) => {
   test.setTimeout(90_000);
   const api = client(baseURL);
-  const title = `骑行手套 ${Date.now().toString(36)}`;
+  const title = `婴儿遮阳帽 ${Date.now().toString(36)}`;
   const ownerContext = await signedIn(browser, baseURL, await staff(api, 'owner@demo.quanzi'), { width: 1280, height: 900 });
   const owner = await ownerContext.newPage();
   await owner.goto('/staff');
   await owner.getByText('商品', { exact: true }).click();
   await owner.getByRole('button', { name: '上新商品' }).click();
   const editor = owner.locator('form.product-editor');
-  await editor.getByLabel('所属圈子').selectOption('cycling');
+  // A community no other journey counts the products of.
+  await editor.getByLabel('所属圈子').selectOption('mothers');
   await editor.getByLabel('标题（中文）', { exact: true }).fill(title);
-  await editor.getByLabel('标题（英文）', { exact: true }).fill('Cycling gloves');
-  await editor.getByLabel('副标题（中文）').fill('透气半指，夏天不闷手');
+  await editor.getByLabel('标题（英文）', { exact: true }).fill('Baby sun hat');
+  await editor.getByLabel('副标题（中文）').fill('宽檐防晒，透气不闷头');
   await editor.getByLabel('单买价（元）').fill('89');
   await editor.getByLabel('拼团价（元）').fill('99');
   await editor.getByLabel('库存').fill('5');
   await editor.locator('input[type=file]').first().setInputFiles(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
   await expect(editor.locator('.editor-pictures img')).toHaveCount(1);
   await editor.getByRole('button', { name: '添加段落' }).click();
-  await editor.getByLabel('段落（中文）').fill('夏天骑车，手心也要透气。');
-  await editor.getByLabel('段落（英文）').fill('Cool hands on summer rides.');
+  await editor.getByLabel('段落（中文）').fill('夏天推车出门，宝宝的头也要遮阳。');
+  await editor.getByLabel('段落（英文）').fill('Shade for the baby on summer walks.');
   // The server refuses a group price above the solo price; nothing typed is lost.
   await editor.getByRole('button', { name: '保存' }).click();
   await expect(editor.getByRole('alert')).toHaveText('拼团价要低于单买价。');
@@ -258,12 +259,12 @@ test('the owner lists a product, a shopper finds it on its community page and bu
   const buyer = await api.member(`买家${Math.random().toString(36).slice(2, 6)}`);
   const shopperContext = await signedIn(browser, baseURL, buyer);
   const shopper = await shopperContext.newPage();
-  await shopper.goto('/c/cycling');
+  await shopper.goto('/c/mothers');
   const found = shopper.getByRole('region', { name: '成员推荐' }).locator('li').filter({ hasText: title });
   await expect(found).toContainText('新上架');
   await found.getByRole('link').click();
   await expect(shopper.getByRole('heading', { level: 1, name: title })).toBeVisible();
-  await expect(shopper.locator('.story')).toContainText('夏天骑车，手心也要透气。');
+  await expect(shopper.locator('.story')).toContainText('夏天推车出门，宝宝的头也要遮阳。');
   await expect(shopper.getByRole('link', { name: /发起2人团/ })).toContainText('¥69.90');
   await shopper.getByRole('link', { name: /单独购买/ }).click();
   await shopper.getByLabel('到店自提').check();
