@@ -93,8 +93,10 @@ pub struct DraftPicture {
     pub upload_id: Option<i64>,
     pub url: Option<String>,
     /// Text alternatives, at most 120 characters; empty: the product's title.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::alt))]
     #[serde(default)]
     pub alt_zh: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::alt))]
     #[serde(default)]
     pub alt_en: String,
 }
@@ -121,18 +123,21 @@ pub enum DraftBlock {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftOffer {
     /// Minor units of the product's currency.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::price))]
     #[serde(deserialize_with = "crate::whole::i64")]
     pub price: i64,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::group_size))]
     #[serde(deserialize_with = "crate::whole::i64")]
     pub size: i64,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::window_hours))]
     #[serde(deserialize_with = "crate::whole::i64")]
     pub window_hours: i64,
 }
 
 /// `POST /staff/products` and `PUT /staff/products/{id}`: a product in both languages, as
-/// the owner edits it. Numbers are checked by the server with their own codes
-/// (`bad_price`, `group_price_too_high`, `bad_group_size`, `bad_window`, `bad_stock`), so a
-/// negative stock is refused in words, not as malformed JSON.
+/// the owner edits it. Numbers outside their ranges are refused with their own codes
+/// (`bad_price`, `group_price_too_high`, `bad_group_size`, `bad_window`, `bad_stock`), not
+/// as malformed JSON; the group price must also be below the solo price.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDraft {
@@ -144,18 +149,24 @@ pub struct ProductDraft {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::title))]
     pub title_en: String,
     /// One line under the title (may be empty).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::subtitle))]
     #[serde(default)]
     pub subtitle_zh: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::subtitle))]
     #[serde(default)]
     pub subtitle_en: String,
     /// 1 to 9 pictures; the first is the card's.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::gallery))]
     pub gallery: Vec<DraftPicture>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::story))]
     #[serde(default)]
     pub story: Vec<DraftBlock>,
     /// Minor units (CNY).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::price))]
     #[serde(deserialize_with = "crate::whole::i64")]
     pub solo_price: i64,
     pub group_offer: Option<DraftOffer>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::stock))]
     #[serde(deserialize_with = "crate::whole::i64")]
     pub stock: i64,
 }

@@ -118,6 +118,76 @@ fn ids(max: usize) -> utoipa::openapi::schema::Array {
     ArrayBuilder::new().items(id()).max_items(Some(max)).build()
 }
 
+/// A whole number from `min` to `max`.
+fn whole(min: i64, max: i64) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(min))
+        .maximum(Some(max))
+        .build()
+}
+
+/// A price in minor units: 1 fen to ¥1,000,000 (`bad_price`).
+pub fn price() -> Object {
+    whole(1, crate::product::PRICE_MAX)
+}
+
+/// Units in stock (`bad_stock`).
+pub fn stock() -> Object {
+    whole(0, crate::product::STOCK_MAX)
+}
+
+/// People a group offer needs (`bad_group_size`).
+pub fn group_size() -> Object {
+    let sizes = crate::product::GROUP_SIZES;
+    whole(*sizes.start(), *sizes.end())
+}
+
+/// Hours a group stays open (`bad_window`).
+pub fn window_hours() -> Object {
+    let hours = crate::product::WINDOW_HOURS;
+    whole(*hours.start(), *hours.end())
+}
+
+/// A product's one line under its title, or a picture's text alternative: at most `max`
+/// characters once trimmed, possibly empty.
+fn optional_line(max: usize) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(max))
+        .build()
+}
+
+pub fn subtitle() -> Object {
+    optional_line(crate::post::TITLE_MAX_CHARS)
+}
+
+pub fn alt() -> Object {
+    optional_line(crate::product::ALT_MAX_CHARS)
+}
+
+/// A product's gallery: 1 to 9 pictures (`too_many_images`).
+pub fn gallery() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("DraftPicture"))
+        .min_items(Some(1))
+        .max_items(Some(crate::product::GALLERY_MAX))
+        .build()
+}
+
+/// A product's story: at most 20 blocks (`too_many_images`), 2000 characters of text in
+/// each language (`text_too_long`), which no JSON Schema can say; the description does.
+pub fn story() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("DraftBlock"))
+        .max_items(Some(crate::product::STORY_MAX_BLOCKS))
+        .description(Some(
+            "Paragraphs and pictures, at most 20; at most 2000 characters of text in each language",
+        ))
+        .build()
+}
+
 pub fn post_images() -> utoipa::openapi::schema::Array {
     ids(crate::post::POST_MAX_IMAGES)
 }

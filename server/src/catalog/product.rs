@@ -97,25 +97,27 @@ pub async fn get_product(
         .ok_or_else(|| AppError::not_found("no such product"))
 }
 
+/// Units of the product `pr` in paid orders (refunded ones not counted), as a column.
+pub const SOLD: &str = "(SELECT CAST(coalesce(sum(l.quantity), 0) AS BIGINT)
+    FROM order_lines l JOIN orders o ON o.id = l.order_id
+    WHERE l.product_id = pr.id AND o.payment = 'approved')";
+
 pub async fn load_product(
     conn: &mut AnyConnection,
     id: i64,
     lang: Lang,
 ) -> Result<Option<Product>, AppError> {
-    let row = sqlx::query(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT pr.title_zh, pr.title_en, pr.subtitle_zh, pr.subtitle_en, pr.currency,
                 pr.solo_price, pr.group_price, pr.group_size, pr.window_hours, pr.stock,
-                c.slug, c.name_zh, c.name_en,
-                (SELECT CAST(coalesce(sum(l.quantity), 0) AS BIGINT)
-                   FROM order_lines l JOIN orders o ON o.id = l.order_id
-                  WHERE l.product_id = pr.id AND o.payment = 'approved'),
+                c.slug, c.name_zh, c.name_en, {SOLD},
                 (SELECT count(*) FROM group_buys g
                   WHERE g.product_id = pr.id AND g.state = 'succeeded'),
                 (SELECT count(*) FROM post_products pp WHERE pp.product_id = pr.id),
                 pr.published
          FROM products pr JOIN communities c ON c.id = pr.community_id
-         WHERE pr.id = $1",
-    )
+         WHERE pr.id = $1"
+    )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;

@@ -19,7 +19,7 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::members::session::SignedIn;
-use crate::staff::{audit, Staff};
+use crate::staff::{audit, staff_role, Staff};
 use crate::storage::db::{now_ms, u32_at, Db};
 use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
 
@@ -142,11 +142,7 @@ async fn may_moderate(
 }
 
 async fn store_owner(conn: &mut AnyConnection, member_id: i64) -> Result<bool, AppError> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM staff WHERE member_id = $1")
-        .bind(member_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(role.as_deref() == Some(StaffRole::Owner.as_str()))
+    Ok(staff_role(conn, member_id).await? == Some(StaffRole::Owner))
 }
 
 /// The query of the queue.

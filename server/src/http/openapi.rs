@@ -9,11 +9,11 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use quanzi_api::{
     ApiError, ApiErrorBody, Author, Cart, CartLine, CartMerge, Comment, Community, CommunityMember,
-    CommunityRef, ErrorCode, Fulfilment, GroupBuy, GroupOffer, GroupPrice, GroupState, Image,
-    LikeState, LineRequest, Me, Membership, Money, NewComment, NewOrder, NewPost, Order, OrderLine,
-    OrderShelf, OrderStatus, Pay, PaymentState, PickupPoint, Post, PostSummary, Product,
-    ProductCard, Purchase, Recommendation, ReferralDay, ReferralVisit, Referrals, Role, SetAvatar,
-    SignIn, SignUp, StaffShelf, StoryBlock, TestPayment, Upload,
+    CommunityRef, DraftBlock, DraftPicture, ErrorCode, Fulfilment, GroupBuy, GroupOffer,
+    GroupPrice, GroupState, Image, LikeState, LineRequest, Me, Membership, Money, NewComment,
+    NewOrder, NewPost, Order, OrderLine, OrderShelf, OrderStatus, Pay, PaymentState, PickupPoint,
+    Post, PostSummary, Product, ProductCard, Purchase, Recommendation, ReferralDay, ReferralVisit,
+    Referrals, Role, SetAvatar, SignIn, SignUp, StaffShelf, StoryBlock, TestPayment, Upload,
 };
 use utoipa::OpenApi;
 
@@ -38,6 +38,8 @@ use utoipa::OpenApi;
         TestPayment, Pay, PaymentState, OrderLine, Order, GroupState, GroupBuy,
         // Named only as query parameters' types, which utoipa does not collect.
         OrderShelf, StaffShelf,
+        // Named only inside the `schema_with` arrays of a product draft (`schema::gallery`).
+        DraftPicture, DraftBlock,
     )),
     tags(
         (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture and their referrals"),

@@ -80,23 +80,30 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let SignedIn(member_id) = SignedIn::from_request_parts(parts, state).await?;
         let db = Db::from_ref(state);
-        let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM staff WHERE member_id = $1")
-                .bind(member_id)
-                .fetch_optional(db.pool())
-                .await?;
-        match role {
-            Some(role) => Ok(Staff {
-                member_id,
-                role: StaffRole::parse(&role)
-                    .ok_or_else(|| AppError::internal(format!("staff.role = {role:?}")))?,
-            }),
+        let mut conn = db.pool().acquire().await?;
+        match staff_role(&mut conn, member_id).await? {
+            Some(role) => Ok(Staff { member_id, role }),
             None => Err(AppError::forbidden(
                 ErrorCode::Forbidden,
                 "only the store's staff may do this",
             )),
         }
     }
+}
+
+/// A member's staff role, if they are staff.
+pub async fn staff_role(
+    conn: &mut AnyConnection,
+    member_id: i64,
+) -> Result<Option<StaffRole>, AppError> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM staff WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_optional(conn)
+        .await?;
+    role.map(|role| {
+        StaffRole::parse(&role).ok_or_else(|| AppError::internal(format!("staff.role = {role:?}")))
+    })
+    .transpose()
 }
 
 impl Staff {

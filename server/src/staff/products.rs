@@ -16,6 +16,7 @@ use quanzi_api::{
 use serde_json::json;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use crate::catalog::product::SOLD;
 use crate::communities::membership::community_by_slug;
 use crate::content::upload::{self, Claimant, MEDIA_PREFIX};
 use crate::content::ContentState;
@@ -26,11 +27,6 @@ use crate::http::params::{parse_slug, PathId};
 use crate::staff::{audit, Staff};
 use crate::storage::db::{for_update, now_ms, u32_at};
 use crate::storage::rows::{product_card, CARD_COLUMNS, CARD_JOIN};
-
-/// Units of a product in paid orders.
-const SOLD: &str = "(SELECT CAST(coalesce(sum(l.quantity), 0) AS BIGINT)
-    FROM order_lines l JOIN orders o ON o.id = l.order_id
-    WHERE l.product_id = pr.id AND o.payment = 'approved')";
 
 /// Every product, on the shelf or off it, by id.
 #[utoipa::path(
@@ -412,6 +408,12 @@ struct Stored {
     alt_en: String,
 }
 
+/// A story block as a product row stores it.
+enum StoredBlock<'a> {
+    Text(&'a str, &'a str),
+    Image(Stored),
+}
+
 /// Where a draft's picture comes from: the member's unused upload (claimed for the product
 /// now), or a picture the product shows already. Anything else: `bad_upload`.
 async fn resolve(
@@ -490,8 +492,10 @@ async fn write(
     let mut story = Vec::with_capacity(checked.story.len());
     for block in &checked.story {
         story.push(match block {
-            DraftBlock::Text { text_zh, text_en } => Err((text_zh, text_en)),
-            DraftBlock::Image { picture } => Ok(resolve(conn, staff, id, picture, checked).await?),
+            DraftBlock::Text { text_zh, text_en } => StoredBlock::Text(text_zh, text_en),
+            DraftBlock::Image { picture } => {
+                StoredBlock::Image(resolve(conn, staff, id, picture, checked).await?)
+            }
         });
     }
     sqlx::query(
@@ -539,8 +543,8 @@ async fn write(
     }
     for (position, block) in story.iter().enumerate() {
         let (kind, text, picture) = match block {
-            Err((zh, en)) => ("text", Some((zh, en)), None),
-            Ok(p) => ("image", None, Some(p)),
+            StoredBlock::Text(zh, en) => ("text", Some((zh, en)), None),
+            StoredBlock::Image(p) => ("image", None, Some(p)),
         };
         sqlx::query(
             "INSERT INTO product_story_blocks (product_id, position, kind, text_zh, text_en,
@@ -550,8 +554,8 @@ async fn write(
         .bind(id)
         .bind(position as i64)
         .bind(kind)
-        .bind(text.map(|t| t.0.as_str()))
-        .bind(text.map(|t| t.1.as_str()))
+        .bind(text.map(|t| t.0))
+        .bind(text.map(|t| t.1))
         .bind(picture.map(|p| p.url.as_str()))
         .bind(picture.map(|p| p.width))
         .bind(picture.map(|p| p.height))
@@ -562,7 +566,10 @@ async fn write(
     }
     let kept: Vec<String> = gallery
         .iter()
-        .chain(story.iter().filter_map(|b| b.as_ref().ok()))
+        .chain(story.iter().filter_map(|b| match b {
+            StoredBlock::Image(p) => Some(p),
+            StoredBlock::Text(..) => None,
+        }))
         .filter_map(|p| p.url.strip_prefix(MEDIA_PREFIX).map(str::to_owned))
         .collect();
     upload::release_for_product(conn, id, &kept).await

@@ -14,7 +14,7 @@ use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::PathId;
-use crate::staff::{audit, Staff};
+use crate::staff::{audit, staff_role, Staff};
 use crate::storage::db::{for_update, now_ms, Db};
 use crate::storage::rows::{author, AUTHOR_COLUMNS};
 
@@ -23,15 +23,9 @@ async fn assignment(
     conn: &mut AnyConnection,
     member_id: i64,
 ) -> Result<Option<(StaffRole, Vec<i64>)>, AppError> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM staff WHERE member_id = $1")
-        .bind(member_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(role) = role else {
+    let Some(role) = staff_role(conn, member_id).await? else {
         return Ok(None);
     };
-    let role = StaffRole::parse(&role)
-        .ok_or_else(|| AppError::internal(format!("staff.role = {role:?}")))?;
     let points: Vec<i64> = sqlx::query_scalar(
         "SELECT point_id FROM staff_points WHERE member_id = $1 ORDER BY point_id",
     )

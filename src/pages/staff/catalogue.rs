@@ -7,13 +7,12 @@
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use quanzi_api::{
-    href, path, Community, DraftBlock, DraftOffer, DraftPicture, Page, ProductDraft, Route,
-    StaffProduct, StaffProductRow,
+    href, path, plain_amount, Community, DraftBlock, DraftOffer, DraftPicture, Money, Page,
+    ProductDraft, Route, StaffProduct, StaffProductRow,
 };
-use wasm_bindgen::JsValue;
 
 use super::words::{catalogue_words, CatalogueWords};
-use crate::client::{js_object, optional_text, write_json};
+use crate::client::write_json;
 use crate::components::composer::upload_photo;
 use crate::i18n::{fill, use_i18n};
 use crate::task::spawn;
@@ -45,7 +44,7 @@ fn parse_yuan(raw: &str) -> Option<i64> {
 
 /// Fen as the price field shows it: `89.00`.
 fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
+    plain_amount(&Money::cny(fen))
 }
 
 /// Which product the editor has open: a new one, or one by id.
@@ -327,10 +326,19 @@ fn Form(
                 error.set(Some(w().error_price));
                 return;
             };
+            // Whole numbers, or said so here; their ranges are the server's to check.
+            let Ok(size) = group_size.get_untracked().trim().parse() else {
+                error.set(Some(w().error_group_size));
+                return;
+            };
+            let Ok(window_hours) = window.get_untracked().trim().parse() else {
+                error.set(Some(w().error_window));
+                return;
+            };
             Some(DraftOffer {
                 price,
-                size: group_size.get_untracked().trim().parse().unwrap_or(0),
-                window_hours: window.get_untracked().trim().parse().unwrap_or(0),
+                size,
+                window_hours,
             })
         } else {
             None
@@ -374,7 +382,6 @@ fn Form(
                 Some(id) => (Method::PUT, format!("/staff/products/{id}")),
                 None => (Method::POST, "/staff/products".to_owned()),
             };
-            let body = draft_js(&body);
             let answer = write_json::<StaffProduct>(method, &path, lang, Some(&body)).await;
             busy.set(false);
             match answer {
@@ -496,64 +503,6 @@ fn Form(
             </div>
         </form>
     }
-}
-
-/// A picture of a draft as the request's JSON.
-fn picture_js(p: &DraftPicture) -> js_sys::Object {
-    js_object(&[
-        (
-            "upload_id",
-            p.upload_id
-                .map_or(JsValue::UNDEFINED, |id| JsValue::from_f64(id as f64)),
-        ),
-        ("url", optional_text(p.url.as_deref())),
-        ("alt_zh", p.alt_zh.as_str().into()),
-        ("alt_en", p.alt_en.as_str().into()),
-    ])
-}
-
-/// A `ProductDraft` as the request's JSON (see `client::RequestBody`).
-fn draft_js(d: &ProductDraft) -> js_sys::Object {
-    let gallery = js_sys::Array::new();
-    for picture in &d.gallery {
-        gallery.push(&picture_js(picture));
-    }
-    let story = js_sys::Array::new();
-    for block in &d.story {
-        let block = match block {
-            DraftBlock::Text { text_zh, text_en } => js_object(&[
-                ("kind", "text".into()),
-                ("text_zh", text_zh.as_str().into()),
-                ("text_en", text_en.as_str().into()),
-            ]),
-            DraftBlock::Image { picture } => js_object(&[
-                ("kind", "image".into()),
-                ("picture", picture_js(picture).into()),
-            ]),
-        };
-        story.push(&block);
-    }
-    let number = |n: i64| JsValue::from_f64(n as f64);
-    let offer = d.group_offer.map_or(JsValue::NULL, |o| {
-        js_object(&[
-            ("price", number(o.price)),
-            ("size", number(o.size)),
-            ("window_hours", number(o.window_hours)),
-        ])
-        .into()
-    });
-    js_object(&[
-        ("community", d.community.as_str().into()),
-        ("title_zh", d.title_zh.as_str().into()),
-        ("title_en", d.title_en.as_str().into()),
-        ("subtitle_zh", d.subtitle_zh.as_str().into()),
-        ("subtitle_en", d.subtitle_en.as_str().into()),
-        ("gallery", gallery.into()),
-        ("story", story.into()),
-        ("solo_price", number(d.solo_price)),
-        ("group_offer", offer),
-        ("stock", number(d.stock)),
-    ])
 }
 
 #[cfg(test)]

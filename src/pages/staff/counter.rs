@@ -239,13 +239,9 @@ fn Scanner(#[prop(into)] on_code: Callback<String>) -> impl IntoView {
                 return;
             };
             // The page may have been left while the clerk was asked for the camera.
-            let (Some(()), Some(Some(video))) = (
-                stream
-                    .try_set_value(Some(camera.clone()))
-                    .is_none()
-                    .then_some(()),
-                video.try_get_untracked(),
-            ) else {
+            // (`try_set_value` hands the value back when the store is gone.)
+            let kept = stream.try_set_value(Some(camera.clone())).is_none();
+            let (true, Some(video)) = (kept, video.try_get_untracked().flatten()) else {
                 stop_tracks(&camera);
                 return;
             };
