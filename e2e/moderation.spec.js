@@ -2,6 +2,7 @@
 // moderator by email in the console; a member reports a post with a reason and is thanked,
 // nothing more; the moderator finds it in the queue on the community's page and removes it.
 // axe finds nothing on the console, the report form or the queue.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -58,8 +59,15 @@ test('the owner creates a community and appoints a moderator, who removes a post
   // A member reports a post there; they are thanked and told nothing more.
   const author = await api.member('卖二手的人');
   await api.call('POST', `/api/v1/communities/${slug}/membership`, undefined, author);
+  // With a photo, like the feed's other posts: journeys running beside this one read the
+  // newest post's pictures.
+  const form = new FormData();
+  const jpeg = await readFile(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  form.append('file', new Blob([jpeg], { type: 'image/jpeg' }), '3-1.jpg');
+  const upload = await fetch(`${baseURL}/api/v1/uploads`, { method: 'POST', headers: { Cookie: author, Origin: baseURL }, body: form });
+  expect(upload.status).toBe(201);
   const created = await api.call('POST', '/api/v1/posts', {
-    community: slug, title: `加微信买便宜车 ${Date.now()}`, body: ['私聊我'], images: [], products: [],
+    community: slug, title: `加微信买便宜车 ${Date.now()}`, body: ['私聊我'], images: [(await upload.json()).id], products: [],
   }, author);
   expect(created.status).toBe(201);
   const reporterContext = await signedIn(browser, baseURL, await api.member('热心圈友'));

@@ -9,9 +9,8 @@ use leptos::prelude::on_cleanup;
 use leptos::reactive::owner::Owner;
 use quanzi_api::{ApiErrorBody, ErrorCode};
 use quanzi_api::{
-    CartMerge, DraftBlock, DraftPicture, Fulfilment, Handover, LineRequest, Moderator, NewComment,
-    NewCommunity, NewOrder, NewPost, NewReport, Pay, ProductDraft, Purchase, ReferralVisit, Refund,
-    SetAvatar, Ship, SignIn, SignUp, StaffAssignment, TestPayment,
+    CartMerge, Fulfilment, Handover, LineRequest, NewComment, NewOrder, NewPost, Pay, Purchase,
+    ReferralVisit, Refund, SetAvatar, Ship, SignIn, SignUp, StaffAssignment, TestPayment,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -144,6 +143,16 @@ pub trait RequestBody {
     fn to_js(&self) -> js_sys::Object;
 }
 
+/// A body a page's own chunk made: the conversions of bodies only one chunk sends live in
+/// that chunk (`catalogue::draft_js`, say). A `RequestBody` impl is reached through a
+/// vtable, and what a vtable names is kept in the first load: the five staff and report
+/// bodies as impls here cost 1.8 KB brotli of it (190,684 against 188,906 bytes).
+impl RequestBody for js_sys::Object {
+    fn to_js(&self) -> js_sys::Object {
+        self.clone()
+    }
+}
+
 pub fn js_object(fields: &[(&str, JsValue)]) -> js_sys::Object {
     let object = js_sys::Object::new();
     for (key, value) in fields {
@@ -171,7 +180,7 @@ fn js_ids(ids: &[i64]) -> JsValue {
 
 /// An optional text field: `JSON.stringify` leaves out an undefined one, as serde skips
 /// a `None`.
-fn optional_text(value: Option<&str>) -> JsValue {
+pub fn optional_text(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
@@ -530,94 +539,6 @@ fn decode_with<T: DeserializeOwned, J: JsonParser>(
         .map(|envelope| envelope.error.code)
         .unwrap_or(ErrorCode::Unknown);
     Err(ClientError::Http { status, code })
-}
-
-impl RequestBody for DraftPicture {
-    fn to_js(&self) -> js_sys::Object {
-        js_object(&[
-            (
-                "upload_id",
-                self.upload_id
-                    .map_or(JsValue::UNDEFINED, |id| JsValue::from_f64(id as f64)),
-            ),
-            ("url", optional_text(self.url.as_deref())),
-            ("alt_zh", self.alt_zh.as_str().into()),
-            ("alt_en", self.alt_en.as_str().into()),
-        ])
-    }
-}
-
-impl RequestBody for ProductDraft {
-    fn to_js(&self) -> js_sys::Object {
-        let gallery = js_sys::Array::new();
-        for picture in &self.gallery {
-            gallery.push(&picture.to_js());
-        }
-        let story = js_sys::Array::new();
-        for block in &self.story {
-            let block = match block {
-                DraftBlock::Text { text_zh, text_en } => js_object(&[
-                    ("kind", "text".into()),
-                    ("text_zh", text_zh.as_str().into()),
-                    ("text_en", text_en.as_str().into()),
-                ]),
-                DraftBlock::Image { picture } => js_object(&[
-                    ("kind", "image".into()),
-                    ("picture", picture.to_js().into()),
-                ]),
-            };
-            story.push(&block);
-        }
-        let number = |n: i64| JsValue::from_f64(n as f64);
-        let offer = self.group_offer.map_or(JsValue::NULL, |o| {
-            js_object(&[
-                ("price", number(o.price)),
-                ("size", number(o.size)),
-                ("window_hours", number(o.window_hours)),
-            ])
-            .into()
-        });
-        js_object(&[
-            ("community", self.community.as_str().into()),
-            ("title_zh", self.title_zh.as_str().into()),
-            ("title_en", self.title_en.as_str().into()),
-            ("subtitle_zh", self.subtitle_zh.as_str().into()),
-            ("subtitle_en", self.subtitle_en.as_str().into()),
-            ("gallery", gallery.into()),
-            ("story", story.into()),
-            ("solo_price", number(self.solo_price)),
-            ("group_offer", offer),
-            ("stock", number(self.stock)),
-        ])
-    }
-}
-
-impl RequestBody for NewCommunity {
-    fn to_js(&self) -> js_sys::Object {
-        js_object(&[
-            ("slug", self.slug.as_str().into()),
-            ("name_zh", self.name_zh.as_str().into()),
-            ("name_en", self.name_en.as_str().into()),
-            ("description_zh", self.description_zh.as_str().into()),
-            ("description_en", self.description_en.as_str().into()),
-            (
-                "cover_upload_id",
-                JsValue::from_f64(self.cover_upload_id as f64),
-            ),
-        ])
-    }
-}
-
-impl RequestBody for Moderator {
-    fn to_js(&self) -> js_sys::Object {
-        js_object(&[("email", self.email.as_str().into())])
-    }
-}
-
-impl RequestBody for NewReport {
-    fn to_js(&self) -> js_sys::Object {
-        js_object(&[("reason", self.reason.as_str().into())])
-    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use quanzi_api::{NewReport, ReportReason};
+use quanzi_api::ReportReason;
 
-use crate::client::write_json;
+use crate::client::{js_object, write_json};
 use crate::i18n::{use_i18n, Lang};
 use crate::state::session::use_session;
 use crate::task::spawn;
@@ -119,7 +119,7 @@ pub fn ReportButton(what: Reported) -> impl IntoView {
         error.set(None);
         let lang = i18n.lang.get_untracked();
         spawn(async move {
-            let body = NewReport { reason };
+            let body = js_object(&[("reason", reason.as_str().into())]);
             let answer = write_json::<()>(Method::POST, &what.path(), lang, Some(&body)).await;
             busy.set(false);
             match answer {

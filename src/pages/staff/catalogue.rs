@@ -10,9 +10,10 @@ use quanzi_api::{
     href, path, plain_amount, Community, DraftBlock, DraftOffer, DraftPicture, Money, Page,
     ProductDraft, Route, StaffProduct, StaffProductRow,
 };
+use wasm_bindgen::JsValue;
 
 use super::words::{catalogue_words, CatalogueWords};
-use crate::client::write_json;
+use crate::client::{js_object, optional_text, write_json};
 use crate::components::composer::upload_photo;
 use crate::i18n::{fill, use_i18n};
 use crate::task::spawn;
@@ -382,6 +383,7 @@ fn Form(
                 Some(id) => (Method::PUT, format!("/staff/products/{id}")),
                 None => (Method::POST, "/staff/products".to_owned()),
             };
+            let body = draft_js(&body);
             let answer = write_json::<StaffProduct>(method, &path, lang, Some(&body)).await;
             busy.set(false);
             match answer {
@@ -503,6 +505,64 @@ fn Form(
             </div>
         </form>
     }
+}
+
+/// A picture of a draft as the request's JSON.
+fn picture_js(p: &DraftPicture) -> js_sys::Object {
+    js_object(&[
+        (
+            "upload_id",
+            p.upload_id
+                .map_or(JsValue::UNDEFINED, |id| JsValue::from_f64(id as f64)),
+        ),
+        ("url", optional_text(p.url.as_deref())),
+        ("alt_zh", p.alt_zh.as_str().into()),
+        ("alt_en", p.alt_en.as_str().into()),
+    ])
+}
+
+/// A `ProductDraft` as the request's JSON (see `client::RequestBody`).
+fn draft_js(d: &ProductDraft) -> js_sys::Object {
+    let gallery = js_sys::Array::new();
+    for picture in &d.gallery {
+        gallery.push(&picture_js(picture));
+    }
+    let story = js_sys::Array::new();
+    for block in &d.story {
+        let block = match block {
+            DraftBlock::Text { text_zh, text_en } => js_object(&[
+                ("kind", "text".into()),
+                ("text_zh", text_zh.as_str().into()),
+                ("text_en", text_en.as_str().into()),
+            ]),
+            DraftBlock::Image { picture } => js_object(&[
+                ("kind", "image".into()),
+                ("picture", picture_js(picture).into()),
+            ]),
+        };
+        story.push(&block);
+    }
+    let number = |n: i64| JsValue::from_f64(n as f64);
+    let offer = d.group_offer.map_or(JsValue::NULL, |o| {
+        js_object(&[
+            ("price", number(o.price)),
+            ("size", number(o.size)),
+            ("window_hours", number(o.window_hours)),
+        ])
+        .into()
+    });
+    js_object(&[
+        ("community", d.community.as_str().into()),
+        ("title_zh", d.title_zh.as_str().into()),
+        ("title_en", d.title_en.as_str().into()),
+        ("subtitle_zh", d.subtitle_zh.as_str().into()),
+        ("subtitle_en", d.subtitle_en.as_str().into()),
+        ("gallery", gallery.into()),
+        ("story", story.into()),
+        ("solo_price", number(d.solo_price)),
+        ("group_offer", offer),
+        ("stock", number(d.stock)),
+    ])
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use quanzi_api::{
 };
 
 use super::words::{community_words, CommunityWords};
-use crate::client::{write_json, RequestBody};
+use crate::client::{js_object, write_json, RequestBody};
 use crate::components::composer::upload_photo;
 use crate::i18n::use_i18n;
 use crate::task::spawn;
@@ -64,7 +64,7 @@ fn Moderators(community: Community) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<&'static str>);
-    let send = move |method: Method, path: String, body: Option<Moderator>| {
+    let send = move |method: Method, path: String, body: Option<js_sys::Object>| {
         let method_is_delete = method == Method::DELETE;
         busy.set(true);
         error.set(None);
@@ -96,6 +96,7 @@ fn Moderators(community: Community) -> impl IntoView {
             error.set(Some(i18n.t().error_email));
             return;
         }
+        let body = js_object(&[("email", body.email.as_str().into())]);
         send(Method::PUT, appoint_path.clone(), Some(body));
     };
     let field = format!("moderator-{slug}");
@@ -177,6 +178,7 @@ fn NewCommunityForm(#[prop(into)] on_created: Callback<()>) -> impl IntoView {
         error.set(None);
         let lang = i18n.lang.get_untracked();
         spawn(async move {
+            let body = new_community_js(&body);
             let answer =
                 write_json::<Community>(Method::POST, "/staff/communities", lang, Some(&body))
                     .await;
@@ -219,4 +221,19 @@ fn NewCommunityForm(#[prop(into)] on_created: Callback<()>) -> impl IntoView {
             <button type="submit" class="button" disabled=move || busy.get()>{move || w().create}</button>
         </form>
     }
+}
+
+/// A `NewCommunity` as the request's JSON (see `client::RequestBody`).
+fn new_community_js(c: &NewCommunity) -> js_sys::Object {
+    js_object(&[
+        ("slug", c.slug.as_str().into()),
+        ("name_zh", c.name_zh.as_str().into()),
+        ("name_en", c.name_en.as_str().into()),
+        ("description_zh", c.description_zh.as_str().into()),
+        ("description_en", c.description_en.as_str().into()),
+        (
+            "cover_upload_id",
+            wasm_bindgen::JsValue::from_f64(c.cover_upload_id as f64),
+        ),
+    ])
 }
