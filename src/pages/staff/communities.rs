@@ -205,7 +205,7 @@ fn NewCommunityForm(#[prop(into)] on_created: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="staff-form product-editor" on:submit=submit>
-            <h3>{move || w().new_community}</h3>
+            <h2>{move || w().new_community}</h2>
             {line("community-slug", |w| w.slug, slug)}
             {line("community-name-zh", |w| w.name_zh, name_zh)}
             {line("community-name-en", |w| w.name_en, name_en)}
