@@ -16,7 +16,13 @@ use crate::wasm;
 /// tab bar's "+", the hook of the cross-site frame guard (the guard itself is a chunk) and
 /// the css of the buy bar and the two-column desktop pages: about 3.5 KB brotli, 187.4 KB
 /// in all when raised.
-pub const FIRST_LOAD_BUDGET: u64 = 190_000;
+/// Raised to 192,000 for issue 14: the staff pages, reports and the moderation queue are
+/// packs of their own, but the js glue of the browser APIs they call (the counter's
+/// camera) and the split loaders of the new packs are in the first load (quanzi.js 71.6 →
+/// 75.1 KB raw), and the main module's brotli size now moves by 1.5 KB with changes of a
+/// few raw bytes (532,214 and 532,217 raw gave 172,289 and 170,838): 188.9–190.7 KB
+/// across this issue's last builds.
+pub const FIRST_LOAD_BUDGET: u64 = 192_000;
 
 /// Builds what changed and lays the app into `dist/`; returns what it rebuilt and reused.
 pub fn build_app() -> Result<String> {
