@@ -279,6 +279,47 @@ pub fn product_numbers(
     Ok(())
 }
 
+/// A commission rule for a product whose lowest price is `lowest_price`.
+pub fn commission(rule: crate::CommissionRule, lowest_price: i64) -> Result<(), Invalid> {
+    match rule {
+        crate::CommissionRule::Default => Ok(()),
+        crate::CommissionRule::Rate { rate_bps } => commission_rate(rate_bps),
+        crate::CommissionRule::Fixed { amount } if amount < 0 => Err(invalid(
+            ErrorCode::BadCommission,
+            "a commission is not below zero",
+        )),
+        crate::CommissionRule::Fixed { amount } if amount > lowest_price => Err(invalid(
+            ErrorCode::CommissionAbovePrice,
+            "a fixed commission is at most the product's lowest price",
+        )),
+        crate::CommissionRule::Fixed { .. } => Ok(()),
+    }
+}
+
+/// A commission rate in basis points: 0 to 5000 (50 %).
+pub fn commission_rate(rate_bps: i64) -> Result<(), Invalid> {
+    if (0..=crate::earning::COMMISSION_BPS_MAX).contains(&rate_bps) {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::BadCommission,
+            "a commission rate is 0 to 50 %",
+        ))
+    }
+}
+
+/// A withdrawal's amount: at least the minimum (what is available is the server's to say).
+pub fn withdrawal_amount(amount: i64) -> Result<(), Invalid> {
+    if amount >= crate::earning::WITHDRAWAL_MIN {
+        Ok(())
+    } else {
+        Err(invalid(
+            ErrorCode::WithdrawalTooSmall,
+            "a withdrawal is at least 1.00",
+        ))
+    }
+}
+
 /// A community's description in one language: 1 to 200 characters once trimmed.
 pub fn description(raw: &str) -> Result<String, Invalid> {
     text(

@@ -168,6 +168,16 @@ pub enum ErrorCode {
     OffShelf,
     /// Another community has this slug.
     SlugTaken,
+    /// A commission rate outside 0 to 50 %, or a negative fixed commission.
+    BadCommission,
+    /// A fixed commission above the product's lowest price.
+    CommissionAbovePrice,
+    /// A withdrawal below the minimum (¥1.00).
+    WithdrawalTooSmall,
+    /// More than the available earnings (another withdrawal may have taken them).
+    InsufficientEarnings,
+    /// The withdrawal was decided the other way already (approving a refused one).
+    WithdrawalDecided,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -236,6 +246,11 @@ impl ErrorCode {
             Self::BadStock => "bad_stock",
             Self::OffShelf => "off_shelf",
             Self::SlugTaken => "slug_taken",
+            Self::BadCommission => "bad_commission",
+            Self::CommissionAbovePrice => "commission_above_price",
+            Self::WithdrawalTooSmall => "withdrawal_too_small",
+            Self::InsufficientEarnings => "insufficient_earnings",
+            Self::WithdrawalDecided => "withdrawal_decided",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",

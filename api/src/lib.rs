@@ -8,6 +8,7 @@ pub mod check;
 pub mod comment;
 pub mod common;
 pub mod community;
+pub mod earning;
 pub mod feed;
 pub mod order;
 pub mod params;
@@ -31,6 +32,11 @@ pub use common::{
     format_money, plain_amount, ApiError, ApiErrorBody, ErrorCode, Image, Money, Page,
 };
 pub use community::{Community, CommunityMember, CommunityRef};
+pub use earning::{
+    ApproveWithdrawal, CommissionRule, Earning, EarningKind, EarningState, Earnings,
+    EarningsBalance, NewWithdrawal, RefuseWithdrawal, StaffWithdrawal, StoreCommission, TestPayout,
+    Withdrawal, WithdrawalState,
+};
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use order::{
     Carrier, Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder,

@@ -23,6 +23,9 @@ pub struct ProductCard {
     pub solo_price: Money,
     /// Present when the product has a group-buy offer.
     pub group: Option<crate::GroupPrice>,
+    /// What a member earns on one unit their link sells, at the lowest price on offer
+    /// ("分享赚"; the app shows it to members only).
+    pub share_earn: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,6 +54,9 @@ pub struct Product {
     pub story: Vec<StoryBlock>,
     pub solo_price: Money,
     pub group_offer: Option<GroupOffer>,
+    /// What a member earns on one unit their link sells, at the lowest price on offer
+    /// ("分享赚"; the app shows it to members only).
+    pub share_earn: Money,
     pub stock: u32,
     /// False once the store has taken it off the shelf: its page still shows (old links
     /// live on in chats) and says so, and nobody can buy it.
@@ -191,4 +194,6 @@ pub struct StaffProductRow {
     pub published: bool,
     pub stock: u32,
     pub sold: u32,
+    /// The product's own commission rule, or the store's default.
+    pub commission: crate::CommissionRule,
 }

@@ -68,6 +68,9 @@ pub struct ReferralDay {
     /// Paid orders credited to the code (0 until orders exist).
     pub orders: u32,
     pub order_value: Money,
+    /// Commissions earned that day (cancelled ones not counted; a refund's adjustment
+    /// counts, negative, on the day of the refund).
+    pub earnings: Money,
 }
 
 /// `GET /account/referrals`: the signed-in member's code and results.

@@ -133,6 +133,23 @@ pub fn price() -> Object {
     whole(1, crate::product::PRICE_MAX)
 }
 
+/// A commission rate in basis points, 0 to 50 % (`bad_commission`).
+pub fn commission_bps() -> Object {
+    whole(0, crate::earning::COMMISSION_BPS_MAX)
+}
+
+/// A fixed commission per unit in minor units, at most the product's lowest price
+/// (`commission_above_price`).
+pub fn commission_amount() -> Object {
+    whole(0, crate::product::PRICE_MAX)
+}
+
+/// A withdrawal in minor units: at least ¥1.00 (`withdrawal_too_small`), at most what is
+/// available (`insufficient_earnings`).
+pub fn withdrawal_amount() -> Object {
+    whole(crate::earning::WITHDRAWAL_MIN, i64::from(i32::MAX))
+}
+
 /// Units in stock (`bad_stock`).
 pub fn stock() -> Object {
     whole(0, crate::product::STOCK_MAX)

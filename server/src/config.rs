@@ -71,6 +71,12 @@ pub struct Config {
     /// Days after shipping that a delivery order completes by itself when its shopper has
     /// not confirmed receipt (1 to 60).
     pub auto_complete_days: u32,
+    /// Days after an order completes before its commission settles (the return window, 0
+    /// to 60).
+    pub return_window_days: u32,
+    /// The return window in seconds, in place of the days: for tests that watch a
+    /// commission settle. `None` in production.
+    pub return_window_secs: Option<u64>,
     /// How long the test payment provider takes to approve a "slow" payment, in seconds
     /// (0 to 3600).
     pub test_payment_delay_secs: u64,
@@ -98,6 +104,8 @@ impl Config {
             seat_hold_secs: context::DEFAULT_SEAT_HOLD_SECS,
             group_window_secs: None,
             auto_complete_days: quanzi_api::staff::AUTO_COMPLETE_DAYS,
+            return_window_days: quanzi_api::earning::RETURN_WINDOW_DAYS,
+            return_window_secs: None,
             test_payment_delay_secs: DEFAULT_TEST_PAYMENT_DELAY_SECS,
             expiry_sweep: Some(expiry::DEFAULT_SWEEP_EVERY),
         }
@@ -139,6 +147,12 @@ impl Config {
             anyhow::bail!(
                 "orders complete by themselves 1 to {MAX_AUTO_COMPLETE_DAYS} days after shipping, not {}",
                 self.auto_complete_days
+            );
+        }
+        if self.return_window_days > MAX_AUTO_COMPLETE_DAYS {
+            anyhow::bail!(
+                "the return window is 0 to {MAX_AUTO_COMPLETE_DAYS} days, not {}",
+                self.return_window_days
             );
         }
         if self.test_payment_delay_secs > MAX_TEST_PAYMENT_DELAY_SECS {

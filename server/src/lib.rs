@@ -25,7 +25,7 @@ use quanzi_api::API_PREFIX;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::commerce::{context, expiry, payment};
+use crate::commerce::{context, expiry, payment, payout};
 use crate::content::{upload, variant};
 use crate::http::middleware::{api_not_found, method_not_allowed, with_middleware};
 use crate::http::{forwarded, origin};
@@ -39,6 +39,7 @@ pub mod communities;
 pub mod config;
 pub mod content;
 pub mod demo;
+pub mod earnings;
 pub mod http;
 pub mod members;
 pub mod referral;
@@ -126,10 +127,16 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         payments: Arc::new(payment::TestPaymentProvider::new(
             config.test_payment_delay_secs,
         )),
+        payouts: Arc::new(payout::TestPayoutProvider),
         settings: context::OrderSettings {
             hold_ms: secs_ms(config.seat_hold_secs),
             group_window_ms: config.group_window_secs.map(secs_ms),
             auto_complete_ms: secs_ms(u64::from(config.auto_complete_days) * 24 * 60 * 60),
+            return_window_ms: secs_ms(
+                config
+                    .return_window_secs
+                    .unwrap_or(u64::from(config.return_window_days) * 24 * 60 * 60),
+            ),
         },
     };
     let alive = Arc::new(());
@@ -167,6 +174,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(site::api_router())
         .merge(members::router())
         .merge(referral::router())
+        .merge(earnings::router())
         .merge(content::router())
         .merge(catalog::router())
         .merge(communities::router())

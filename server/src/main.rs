@@ -95,6 +95,16 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = quanzi_api::staff::AUTO_COMPLETE_DAYS,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(quanzi_server::config::MAX_AUTO_COMPLETE_DAYS)))]
     auto_complete_days: u32,
+    /// Days after an order completes before the commission on it settles (the return
+    /// window).
+    #[arg(long, value_name = "N", default_value_t = quanzi_api::earning::RETURN_WINDOW_DAYS,
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(quanzi_server::config::MAX_AUTO_COMPLETE_DAYS)))]
+    return_window_days: u32,
+    /// For tests: commissions settle N seconds after their orders complete, instead of the
+    /// return window's days.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=quanzi_server::config::MAX_GROUP_WINDOW_SECS))]
+    return_window_secs: Option<u64>,
     /// Seconds the test payment provider takes to approve a "slow" payment.
     #[arg(long, value_name = "N", default_value_t = quanzi_server::config::DEFAULT_TEST_PAYMENT_DELAY_SECS,
           value_parser = clap::value_parser!(u64).range(0..=quanzi_server::config::MAX_TEST_PAYMENT_DELAY_SECS))]
@@ -174,6 +184,8 @@ async fn main() -> anyhow::Result<()> {
         seat_hold_secs: cli.seat_hold_secs,
         group_window_secs: cli.group_window_secs,
         auto_complete_days: cli.auto_complete_days,
+        return_window_days: cli.return_window_days,
+        return_window_secs: cli.return_window_secs,
         test_payment_delay_secs: cli.test_payment_delay_secs,
         expiry_sweep: Some(quanzi_server::commerce::expiry::DEFAULT_SWEEP_EVERY),
     };

@@ -212,6 +212,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
             image,
             solo_price: product.solo_price.clone(),
             group: group.clone(),
+            share_earn: product.share_earn.clone(),
         });
     let offer = product.group_offer.clone();
     let rules = offer.as_ref().map(|o| (o.size, o.window_hours));
@@ -444,6 +445,7 @@ mod tests {
             story: vec![],
             solo_price: Money::cny(2990),
             group_offer: group,
+            share_earn: Money::cny(0),
             stock: 3,
             published: true,
             sold: 0,

@@ -16,7 +16,7 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::storage::db::{u32_at, Db};
-use crate::storage::rows::{image, product_card};
+use crate::storage::rows::{image, product_card, share_earn, COMMISSION_COLUMNS};
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// Products on the shelf as cards, by id: one community's (for tagging them in a post) or
@@ -114,8 +114,9 @@ pub async fn load_product(
                 (SELECT count(*) FROM group_buys g
                   WHERE g.product_id = pr.id AND g.state = 'succeeded'),
                 (SELECT count(*) FROM post_products pp WHERE pp.product_id = pr.id),
-                pr.published
+                pr.published, {COMMISSION_COLUMNS}
          FROM products pr JOIN communities c ON c.id = pr.community_id
+         JOIN store_settings ss ON ss.id = 1
          WHERE pr.id = $1"
     )))
     .bind(id)
@@ -137,6 +138,10 @@ pub async fn load_product(
         // The schema keeps an offer's three columns all there or all missing.
         None => None,
     };
+    let lowest = group_offer
+        .as_ref()
+        .map_or(r.try_get(5)?, |o| o.price.amount);
+    let share_earn = share_earn(&r, 17, lowest, &currency)?;
     let solo_price = Money {
         amount: r.try_get(5)?,
         currency,
@@ -187,6 +192,7 @@ pub async fn load_product(
         story,
         solo_price,
         group_offer,
+        share_earn,
         stock: u32_at(&r, 9)?,
         published: r.try_get::<i64, _>(16)? == 1,
         sold: u32_at(&r, 13)?,

@@ -18,7 +18,7 @@ use crate::http::params::PathId;
 use crate::members::session::SignedIn;
 use crate::storage::db::{now_ms, u32_at, Db};
 use crate::storage::rows::product_card;
-use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 /// The body of `PUT /cart/items/{product_id}`. A whole `LineRequest` is accepted too; its
 /// `product_id`, if sent, must be the one in the path.
@@ -83,7 +83,11 @@ pub async fn load_cart(
     let mut currency = None;
     let mut lines = Vec::with_capacity(rows.len());
     for r in &rows {
-        let (product, quantity, stock) = (product_card(r, lang)?, u32_at(r, 12)?, u32_at(r, 13)?);
+        let (product, quantity, stock) = (
+            product_card(r, lang)?,
+            u32_at(r, CARD_WIDTH)?,
+            u32_at(r, CARD_WIDTH + 1)?,
+        );
         let amount = product.solo_price.amount * i64::from(quantity);
         total += amount;
         currency.get_or_insert_with(|| product.solo_price.currency.clone());

@@ -2,6 +2,7 @@
 //! and the settings.
 
 use crate::commerce::payment::PaymentProvider;
+use crate::commerce::payout::PayoutProvider;
 use crate::storage::db::Db;
 
 /// How long an unpaid order holds its stock and seat when `--seat-hold-secs` is not given:
@@ -17,6 +18,8 @@ pub struct OrderSettings {
     pub group_window_ms: Option<i64>,
     /// How long after shipping a delivery order completes by itself, in ms.
     pub auto_complete_ms: i64,
+    /// How long after an order completes its commission settles (the return window), in ms.
+    pub return_window_ms: i64,
 }
 
 /// What the order machinery needs, apart from the web: the database, the payment provider
@@ -26,5 +29,7 @@ pub struct OrderSettings {
 pub struct Commerce {
     pub db: Db,
     pub payments: std::sync::Arc<dyn PaymentProvider>,
+    /// Pays members their withdrawn earnings.
+    pub payouts: std::sync::Arc<dyn PayoutProvider>,
     pub settings: OrderSettings,
 }

@@ -9,6 +9,8 @@
 //!   No charge is ever taken as declined without the provider saying so. Each ask is taken
 //!   first by one conditional update that moves the next one on, so one server asks.
 //! - A shipped order whose shopper has not confirmed receipt in time completes.
+//! - A completed order's commission settles once its return window has passed, and a
+//!   payout handed over but never answered is asked about again.
 //! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
 //!   first so that only one sweep sends it.
 //!
@@ -36,12 +38,12 @@ use quanzi_api::{Money, PaymentState};
 use sqlx::{AnyConnection, Row};
 
 use crate::commerce::context::Commerce;
-use crate::commerce::fulfilment;
 use crate::commerce::group_buy;
 use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::machine::apply_answer;
 use crate::commerce::order::rows::{lock_order, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeState};
+use crate::commerce::{commission, fulfilment, payout};
 use crate::http::error::AppError;
 use crate::storage::db::{now_ms, Db};
 use crate::storage::idempotency;
@@ -204,6 +206,11 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     if completed > 0 {
         tracing::info!(completed, "completed shipped orders not confirmed in time");
     }
+    let settled = commission::settle_due(db, now, commerce.settings.return_window_ms).await?;
+    if settled > 0 {
+        tracing::info!(settled, "settled commissions past their return window");
+    }
+    payout::retry_stale(db, commerce.payouts.as_ref()).await?;
     flush_refunds(commerce).await;
     Ok(())
 }

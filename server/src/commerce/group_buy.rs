@@ -28,7 +28,7 @@ use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
 use crate::storage::db::{for_update, now_ms, u32_at, Db};
 use crate::storage::rows::{author, product_card};
-use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN};
+use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
@@ -373,15 +373,15 @@ pub async fn load_group(
         return Ok(None);
     };
     let product = product_card(&r, lang)?;
-    let size = u32_at(&r, 12)?;
-    let state = parse_state(r.try_get(13)?)?;
-    let seats_taken = u32_at(&r, 14)?;
-    let deadline_ms: i64 = r.try_get(15)?;
+    let size = u32_at(&r, CARD_WIDTH)?;
+    let state = parse_state(r.try_get(CARD_WIDTH + 1)?)?;
+    let seats_taken = u32_at(&r, CARD_WIDTH + 2)?;
+    let deadline_ms: i64 = r.try_get(CARD_WIDTH + 3)?;
     let price = Money {
-        amount: r.try_get(16)?,
-        currency: r.try_get(17)?,
+        amount: r.try_get(CARD_WIDTH + 4)?,
+        currency: r.try_get(CARD_WIDTH + 5)?,
     };
-    let leader = author(&r, 18, lang)?;
+    let leader = author(&r, CARD_WIDTH + 6, lang)?;
     let members: Vec<Author> = sqlx::query(AssertSqlSafe(format!(
         "SELECT {AUTHOR_COLUMNS}
          FROM group_seats s JOIN members m ON m.id = s.member_id

@@ -10,8 +10,10 @@
 use quanzi_api::OrderStatus;
 use sqlx::AnyConnection;
 
+use crate::commerce::commission;
 use crate::commerce::order::rows::{order_lines, order_of, status_str, Note};
 use crate::http::error::AppError;
+use crate::storage::db::now_ms;
 
 /// What must happen to one order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,16 +158,17 @@ async fn refund(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(
         "UPDATE payments SET state = 'refunding' WHERE order_id = $1 AND state = 'approved'",
     )
     .bind(order_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    commission::reverse(conn, order_id, now_ms()).await
 }
 
 /// A paid seat's order, once its group has filled: paid, for the staff to prepare for
-/// pickup or to ship (`commerce::fulfilment`).
+/// pickup or to ship (`commerce::fulfilment`); its commission is earned now, not before.
 async fn fulfil(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
     let order = order_of(conn, order_id).await?;
     if order.status == OrderStatus::AwaitingGroup {
+        commission::accrue(conn, order_id, now_ms()).await?;
         set_status(conn, order_id, OrderStatus::Paid, None).await?;
     }
     Ok(())

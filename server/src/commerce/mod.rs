@@ -2,6 +2,7 @@
 //! (expired holds and groups, refunds), and an order's life after it is paid.
 
 pub mod cart;
+pub mod commission;
 pub mod context;
 pub mod expiry;
 pub mod fulfilment;
@@ -9,6 +10,7 @@ pub mod group_buy;
 pub mod ledger;
 pub mod order;
 pub mod payment;
+pub mod payout;
 pub mod pickup;
 
 use axum::extract::FromRef;

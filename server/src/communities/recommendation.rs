@@ -12,7 +12,7 @@ use crate::http::lang::Lang;
 use crate::http::params::PathSlug;
 use crate::storage::db::{u32_at, Db};
 use crate::storage::rows::product_card;
-use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
+use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 /// The products a community's posts tag: most distinct recommenders first, then the most
 /// recently tagged, then the newest product (so equal ranks keep one order); after them the
@@ -48,7 +48,7 @@ pub async fn recommended(
         .map(|r| {
             Ok(Recommendation {
                 product: product_card(r, lang)?,
-                recommenders: u32_at(r, 12)?,
+                recommenders: u32_at(r, CARD_WIDTH)?,
             })
         })
         .collect()

@@ -21,7 +21,7 @@ use crate::http::params::{parse_slug, PathId};
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{now_ms, u32_at};
 use crate::storage::rows::{author, image, optional_image, product_card};
-use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN};
+use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 /// A post's like count: the base it arrived with plus members' likes (see migration 0002).
 const LIKE_COUNT: &str =
@@ -130,7 +130,7 @@ pub async fn load_posts(
     .await?
     {
         products
-            .entry(r.try_get(12)?)
+            .entry(r.try_get(CARD_WIDTH)?)
             .or_default()
             .push(product_card(&r, lang)?);
     }

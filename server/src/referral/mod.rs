@@ -513,6 +513,7 @@ struct Figures {
     sign_ups: i64,
     orders: i64,
     order_value: i64,
+    earnings: i64,
 }
 
 fn count(n: i64) -> u32 {
@@ -527,22 +528,28 @@ pub async fn load_referrals(db: &Db, member_id: i64, now_ms: i64) -> Result<Refe
     let code = code_of(&mut *db.pool().acquire().await?, member_id).await?;
     // Every kind of result is one branch of `events`, a row per day. Orders count on the
     // day they were paid, while their payment stands: a refunded order (a failed group)
-    // earns nothing, and one still unpaid nothing yet. Sums are cast back to integers
-    // (PostgreSQL sums integers as numeric).
+    // earns nothing, and one still unpaid nothing yet. Earnings count on the day they were
+    // earned (or, an adjustment, taken back). Sums are cast back to integers (PostgreSQL
+    // sums integers as numeric).
     let rows = sqlx::query(
-        "WITH events (day, visits, sign_ups, orders, order_value) AS (
-             SELECT day, count(*), 0, 0, 0 FROM referral_visits
+        "WITH events (day, visits, sign_ups, orders, order_value, earned) AS (
+             SELECT day, count(*), 0, 0, 0, 0 FROM referral_visits
              WHERE referrer_id = $1 GROUP BY day
              UNION ALL
-             SELECT referred_ms / 86400000, 0, count(*), 0, 0 FROM members
+             SELECT referred_ms / 86400000, 0, count(*), 0, 0, 0 FROM members
              WHERE referred_by = $1 GROUP BY referred_ms / 86400000
              UNION ALL
-             SELECT paid_ms / 86400000, 0, 0, count(*), CAST(sum(total) AS BIGINT) FROM orders
+             SELECT paid_ms / 86400000, 0, 0, count(*), CAST(sum(total) AS BIGINT), 0 FROM orders
              WHERE referrer_id = $1 AND payment = 'approved'
              GROUP BY paid_ms / 86400000
+             UNION ALL
+             SELECT created_ms / 86400000, 0, 0, 0, 0, CAST(sum(amount) AS BIGINT) FROM earnings
+             WHERE member_id = $1 AND state <> 'cancelled'
+             GROUP BY created_ms / 86400000
          )
          SELECT CAST(day AS BIGINT), CAST(sum(visits) AS BIGINT), CAST(sum(sign_ups) AS BIGINT),
-                CAST(sum(orders) AS BIGINT), CAST(sum(order_value) AS BIGINT)
+                CAST(sum(orders) AS BIGINT), CAST(sum(order_value) AS BIGINT),
+                CAST(sum(earned) AS BIGINT)
          FROM events GROUP BY day ORDER BY day",
     )
     .bind(member_id)
@@ -557,6 +564,7 @@ pub async fn load_referrals(db: &Db, member_id: i64, now_ms: i64) -> Result<Refe
                 sign_ups: r.try_get(2)?,
                 orders: r.try_get(3)?,
                 order_value: r.try_get(4)?,
+                earnings: r.try_get(5)?,
             },
         ))
     })
@@ -583,6 +591,7 @@ pub async fn load_referrals(db: &Db, member_id: i64, now_ms: i64) -> Result<Refe
             sign_ups: count(f.sign_ups),
             orders: count(f.orders),
             order_value: Money::cny(f.order_value),
+            earnings: Money::cny(f.earnings),
         });
     }
     Ok(Referrals {

@@ -1,12 +1,14 @@
 //! The store's staff: who they are ([`Staff`], checked on every `/staff/*` request), what
 //! they do to orders ([`orders`]), the open group-buys ([`groups`]), who is staff
 //! ([`team`], the owners' business), the catalogue ([`products`]), the communities and
-//! their moderators ([`communities`]), and the audit log of it all ([`audit`]). A member
+//! their moderators ([`communities`]), sharers' commission and withdrawals
+//! ([`earnings`]), and the audit log of it all ([`audit`]). A member
 //! who is not staff gets 403 `forbidden` from each of these; a clerk gets it from what
 //! only an owner may do, and at a pickup point they do not serve.
 
 pub mod audit;
 pub mod communities;
+pub mod earnings;
 pub mod groups;
 pub mod orders;
 pub mod products;
@@ -59,6 +61,11 @@ where
         .routes(routes!(communities::create_community))
         .routes(routes!(communities::add_moderator))
         .routes(routes!(communities::remove_moderator))
+        .routes(routes!(earnings::get_commission, earnings::set_commission))
+        .routes(routes!(earnings::set_product_commission))
+        .routes(routes!(earnings::list_withdrawals))
+        .routes(routes!(earnings::approve_withdrawal))
+        .routes(routes!(earnings::refuse_withdrawal))
 }
 
 /// A signed-in member of staff. Anyone else: 401 `unauthenticated` (a guest) or 403

@@ -10,8 +10,8 @@ use axum::Json;
 use quanzi_api::post::BODY_MAX_CHARS;
 use quanzi_api::product::{ALT_MAX_CHARS, GALLERY_MAX, STORY_MAX_BLOCKS};
 use quanzi_api::{
-    check, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode, Page, ProductDraft,
-    StaffProduct, StaffProductRow,
+    check, CommissionRule, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode, Page,
+    ProductDraft, StaffProduct, StaffProductRow,
 };
 use serde_json::json;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
@@ -26,7 +26,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::staff::{audit, Staff};
 use crate::storage::db::{for_update, now_ms, u32_at};
-use crate::storage::rows::{product_card, CARD_COLUMNS, CARD_JOIN};
+use crate::storage::rows::{product_card, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 /// Every product, on the shelf or off it, by id.
 #[utoipa::path(
@@ -61,13 +61,14 @@ pub async fn list_products(
         .map(|r| {
             Ok(StaffProductRow {
                 card: product_card(r, lang)?,
+                commission: CommissionRule::from_columns(r.try_get(12)?, r.try_get(13)?),
                 community: CommunityRef {
-                    slug: r.try_get(12)?,
-                    name: lang.pick(r.try_get(13)?, r.try_get(14)?),
+                    slug: r.try_get(CARD_WIDTH)?,
+                    name: lang.pick(r.try_get(CARD_WIDTH + 1)?, r.try_get(CARD_WIDTH + 2)?),
                 },
-                published: r.try_get::<i64, _>(15)? == 1,
-                stock: u32_at(r, 16)?,
-                sold: u32_at(r, 17)?,
+                published: r.try_get::<i64, _>(CARD_WIDTH + 3)? == 1,
+                stock: u32_at(r, CARD_WIDTH + 4)?,
+                sold: u32_at(r, CARD_WIDTH + 5)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
@@ -294,12 +295,12 @@ async fn set_published(
     Ok(product)
 }
 
-fn subject(id: i64) -> String {
+pub(super) fn subject(id: i64) -> String {
     format!("product:{id}")
 }
 
 /// Locks the product's row for the edit; `not_found` when there is none.
-async fn lock(conn: &mut AnyConnection, id: i64) -> Result<(), AppError> {
+pub(super) async fn lock(conn: &mut AnyConnection, id: i64) -> Result<(), AppError> {
     let lock = for_update(conn);
     sqlx::query(AssertSqlSafe(format!(
         "SELECT id FROM products WHERE id = $1{lock}"

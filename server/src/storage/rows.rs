@@ -1,7 +1,7 @@
 //! Shapes many resources share, read from rows the same way everywhere: an author's card,
 //! a picture, a product card, a time as RFC 3339.
 
-use quanzi_api::{Author, GroupPrice, Image, Money, ProductCard};
+use quanzi_api::{Author, CommissionRule, GroupPrice, Image, Money, ProductCard};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use time::format_description::well_known::Rfc3339;
@@ -14,10 +14,20 @@ use crate::storage::db::u32_at;
 /// The columns [`product_card`] reads, for a query that calls the products table `pr` and
 /// joins its card picture as `i` (see [`CARD_JOIN`]).
 pub const CARD_COLUMNS: &str = "pr.id, pr.title_zh, pr.title_en, pr.currency, pr.solo_price, \
-     pr.group_price, pr.group_size, i.url, i.width, i.height, i.alt_zh, i.alt_en";
+     pr.group_price, pr.group_size, i.url, i.width, i.height, i.alt_zh, i.alt_en, \
+     pr.commission_bps, pr.commission_fixed, ss.commission_bps";
 
-/// The join that brings a product's card picture (gallery position 0).
-pub const CARD_JOIN: &str = "JOIN product_images i ON i.product_id = pr.id AND i.position = 0";
+/// A product's commission rule and the store's default rate, for [`share_earn`], in a
+/// query that joins `store_settings ss`.
+pub const COMMISSION_COLUMNS: &str = "pr.commission_bps, pr.commission_fixed, ss.commission_bps";
+
+/// How many columns [`CARD_COLUMNS`] are: a query's own columns follow from this index.
+pub const CARD_WIDTH: usize = 15;
+
+/// The join that brings a product's card picture (gallery position 0) and the store's
+/// default commission rate.
+pub const CARD_JOIN: &str = "JOIN product_images i ON i.product_id = pr.id AND i.position = 0 \
+     JOIN store_settings ss ON ss.id = 1";
 
 /// The columns [`author`] reads, for a query that calls the members table `m`.
 pub const AUTHOR_COLUMNS: &str =
@@ -50,6 +60,21 @@ pub fn author(r: &AnyRow, start: usize, lang: Lang) -> Result<Author, sqlx::Erro
     })
 }
 
+/// What a member earns on one unit sold at `lowest` (the lowest price on offer), from
+/// [`COMMISSION_COLUMNS`] at `start`.
+pub fn share_earn(
+    r: &AnyRow,
+    start: usize,
+    lowest: i64,
+    currency: &str,
+) -> Result<Money, sqlx::Error> {
+    let rule = CommissionRule::from_columns(r.try_get(start)?, r.try_get(start + 1)?);
+    Ok(Money {
+        amount: rule.per_unit(r.try_get(start + 2)?, lowest),
+        currency: currency.to_owned(),
+    })
+}
+
 /// A product card from a row selecting [`CARD_COLUMNS`].
 pub fn product_card(r: &AnyRow, lang: Lang) -> Result<ProductCard, sqlx::Error> {
     let currency: String = r.try_get(3)?;
@@ -66,7 +91,9 @@ pub fn product_card(r: &AnyRow, lang: Lang) -> Result<ProductCard, sqlx::Error> 
         }),
         _ => None,
     };
+    let lowest = r.try_get::<Option<i64>, _>(5)?.unwrap_or(r.try_get(4)?);
     Ok(ProductCard {
+        share_earn: share_earn(r, 12, lowest, &currency)?,
         id: r.try_get(0)?,
         title: lang.pick(r.try_get(1)?, r.try_get(2)?),
         image: image(r, 7, lang)?,

@@ -8,6 +8,7 @@ mod cli;
 mod comment;
 mod common;
 mod crash;
+mod earnings;
 mod first_data;
 mod group_buy;
 mod instances;

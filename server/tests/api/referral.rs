@@ -637,7 +637,8 @@ async fn the_dashboard_shows_30_zero_filled_days_and_all_time_totals() {
         assert_eq!(
             day,
             &json!({"date": date(today - 29 + i as u64), "visits": 0, "sign_ups": 0,
-                    "orders": 0, "order_value": {"amount": 0, "currency": "CNY"}})
+                    "orders": 0, "order_value": {"amount": 0, "currency": "CNY"},
+                    "earnings": {"amount": 0, "currency": "CNY"}})
         );
     }
 

@@ -39,7 +39,7 @@ pub async fn post(app: &TestApp, cookie: &str, uri: &str, body: Option<Value>) -
 }
 
 /// A paid order of one product 2, collected at `point_id`.
-async fn paid_pickup(app: &TestApp, cookie: &str, point_id: i64) -> i64 {
+pub async fn paid_pickup(app: &TestApp, cookie: &str, point_id: i64) -> i64 {
     let order = placed(
         &app.router,
         cookie,
@@ -64,7 +64,7 @@ async fn paid_delivery(app: &TestApp, cookie: &str) -> i64 {
     id(&order)
 }
 
-async fn ready(app: &TestApp, staff: &str, order_id: i64) -> Value {
+pub async fn ready(app: &TestApp, staff: &str, order_id: i64) -> Value {
     let reply = post(
         app,
         staff,
@@ -76,7 +76,7 @@ async fn ready(app: &TestApp, staff: &str, order_id: i64) -> Value {
     reply.json()
 }
 
-async fn hand_over(app: &TestApp, staff: &str, point_id: i64, code: &str) -> Reply {
+pub async fn hand_over(app: &TestApp, staff: &str, point_id: i64, code: &str) -> Reply {
     post(
         app,
         staff,
@@ -87,7 +87,7 @@ async fn hand_over(app: &TestApp, staff: &str, point_id: i64, code: &str) -> Rep
 }
 
 /// The shopper's view of their order.
-async fn shopper_order(app: &TestApp, cookie: &str, order_id: i64) -> Value {
+pub async fn shopper_order(app: &TestApp, cookie: &str, order_id: i64) -> Value {
     get_as(
         &app.router,
         Some(cookie),
@@ -97,7 +97,7 @@ async fn shopper_order(app: &TestApp, cookie: &str, order_id: i64) -> Value {
 }
 
 /// The code the shopper's order page shows.
-async fn code_of(app: &TestApp, cookie: &str, order_id: i64) -> String {
+pub async fn code_of(app: &TestApp, cookie: &str, order_id: i64) -> String {
     shopper_order(app, cookie, order_id).await["pickup_code"]
         .as_str()
         .expect("a pickup code")

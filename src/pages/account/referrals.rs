@@ -164,10 +164,8 @@ mod tests {
             visits,
             sign_ups,
             orders: 0,
-            order_value: Money {
-                amount: 0,
-                currency: "CNY".into(),
-            },
+            order_value: Money::cny(0),
+            earnings: Money::cny(0),
         }
     }
 

@@ -7,6 +7,7 @@ use quanzi_api::{ErrorCode, Money, NewOrder, OrderStatus, PaymentState, Purchase
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::catalog::product::on_shelf;
+use crate::commerce::commission;
 use crate::commerce::context::OrderSettings;
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
@@ -114,13 +115,18 @@ pub async fn place(
         Checked::Pickup(point, name, phone) => (None, Some((point, name, phone))),
     };
     let fee = quanzi_api::order::delivery_fee(kind, delivery.is_some(), items);
+    // Fixed now: what the sharer was shown is what they earn, whatever the rule becomes.
+    let commission = match referrer {
+        Some(_) => Some(commission::order_commission(conn, &priced).await?),
+        None => None,
+    };
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (member_id, kind, status, payment, currency, total, fulfilment,
              delivery_name, delivery_phone, delivery_address, pickup_point_id, group_id,
              stock_held, hold_until_ms, referrer_id, created_ms, delivery_fee, contact_name,
-             contact_phone)
+             contact_phone, commission)
          VALUES ($1, $2, 'pending_payment', 'unpaid', $3, $4, $5, $6, $7, $8, $9, $10, 0, $11,
-             $12, $13, $14, $15, $16)
+             $12, $13, $14, $15, $16, $17)
          RETURNING id",
     )
     .bind(member_id)
@@ -143,6 +149,7 @@ pub async fn place(
     .bind(fee)
     .bind(pickup.as_ref().map(|p| p.1.clone()))
     .bind(pickup.as_ref().map(|p| p.2.clone()))
+    .bind(commission)
     .fetch_one(&mut *conn)
     .await?;
     for (position, (product_id, quantity, price)) in priced.iter().enumerate() {
@@ -217,6 +224,7 @@ async fn approve(
                 return refund(conn, order_id, Note::LateSoldOut).await;
             }
             leave_cart(conn, order_id, order.member_id).await?;
+            commission::accrue(conn, order_id, now).await?;
             set_status(conn, order_id, OrderStatus::Paid, None).await
         }
         Kind::StartGroup => {

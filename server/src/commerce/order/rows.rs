@@ -12,7 +12,7 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::storage::db::{for_update, u32_at};
 use crate::storage::rows::product_card;
-use crate::storage::rows::{rfc3339, CARD_COLUMNS, CARD_JOIN};
+use crate::storage::rows::{rfc3339, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 /// What an order buys, as the API names it.
 pub use quanzi_api::OrderKind as Kind;
@@ -371,8 +371,8 @@ pub async fn load_order(
     .await?
     .iter()
     .map(|l| {
-        let quantity = u32_at(l, 12)?;
-        let unit: i64 = l.try_get(13)?;
+        let quantity = u32_at(l, CARD_WIDTH)?;
+        let unit: i64 = l.try_get(CARD_WIDTH + 1)?;
         Ok(OrderLine {
             product: product_card(l, lang)?,
             quantity,

@@ -170,6 +170,7 @@ pub struct Options {
     pub secure_cookies: bool,
     pub seat_hold_secs: u64,
     pub group_window_secs: Option<u64>,
+    pub return_window_secs: Option<u64>,
     pub test_payment_delay_secs: u64,
     pub expiry_sweep: Option<std::time::Duration>,
 }
@@ -188,6 +189,7 @@ impl Default for Options {
             secure_cookies: false,
             seat_hold_secs: quanzi_server::commerce::context::DEFAULT_SEAT_HOLD_SECS,
             group_window_secs: None,
+            return_window_secs: None,
             test_payment_delay_secs: quanzi_server::config::DEFAULT_TEST_PAYMENT_DELAY_SECS,
             expiry_sweep: Some(quanzi_server::commerce::expiry::DEFAULT_SWEEP_EVERY),
         }
@@ -269,6 +271,7 @@ fn config(dir: &std::path::Path, db: &TestDb, options: Options) -> quanzi_server
         secure_cookies: options.secure_cookies,
         seat_hold_secs: options.seat_hold_secs,
         group_window_secs: options.group_window_secs,
+        return_window_secs: options.return_window_secs,
         test_payment_delay_secs: options.test_payment_delay_secs,
         expiry_sweep: options.expiry_sweep,
         ..quanzi_server::Config::new(db_path, dir.join("dist"))
