@@ -20,6 +20,7 @@ use crate::pages::cart::cart_page;
 use crate::pages::checkout::checkout_page;
 use crate::pages::communities::communities_page;
 use crate::pages::community::community_page;
+use crate::pages::earnings::earnings_page;
 use crate::pages::feed::FeedPage;
 use crate::pages::group_buy::group_buy_page;
 use crate::pages::order::order_page;
@@ -114,6 +115,7 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
             ),
             RoutePage,
         ),
+        NestedRoute::new((StaticSegment(ME), StaticSegment(EARNINGS)), RoutePage),
         NestedRoute::new(StaticSegment(ME), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_IN), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_UP), RoutePage),
@@ -160,6 +162,7 @@ fn page(route: Option<Route>) -> AnyView {
         Route::SignUp => lazy(|| auth_page(true)),
         Route::Staff => lazy(staff_page),
         Route::StaffPickup => lazy(staff_pickup_page),
+        Route::Earnings => lazy(earnings_page),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod segment {
     pub const SIGN_UP: &str = "sign-up";
     pub const STAFF: &str = "staff";
     pub const PICKUP: &str = "pickup";
+    pub const EARNINGS: &str = "earnings";
 }
 
 /// A page of the app. Ids are ≥ 1 and slugs match [`is_slug`]: a path that names neither
@@ -43,6 +44,8 @@ pub enum Route {
     Staff,
     /// A pickup point's counter: hand-over for the shopper's code (staff only).
     StaffPickup,
+    /// What a member's links have earned them, and their withdrawals.
+    Earnings,
 }
 
 impl Route {
@@ -63,6 +66,7 @@ impl Route {
             (Some(CART), None) => Some(Route::Cart),
             (Some(CHECKOUT), None) => Some(Route::Checkout),
             (Some(ME), None) => Some(Route::Me),
+            (Some(ME), Some(EARNINGS)) => Some(Route::Earnings),
             (Some(ME), Some(ORDERS)) => match parts.next() {
                 None => Some(Route::Orders),
                 Some(id) => parse_id(id).map(Route::Order),
@@ -98,6 +102,7 @@ impl Route {
             Route::SignUp => format!("/{SIGN_UP}"),
             Route::Staff => format!("/{STAFF}"),
             Route::StaffPickup => format!("/{STAFF}/{PICKUP}"),
+            Route::Earnings => format!("/{ME}/{EARNINGS}"),
         }
     }
 
@@ -121,7 +126,8 @@ impl Route {
                 Route::SignIn => Route::SignUp,
                 Route::SignUp => Route::Staff,
                 Route::Staff => Route::StaffPickup,
-                Route::StaffPickup => return None,
+                Route::StaffPickup => Route::Earnings,
+                Route::Earnings => return None,
             })
         }
         std::iter::successors(Some(Route::Feed), after).collect()
@@ -155,6 +161,7 @@ impl Route {
             Route::SignIn | Route::SignUp => "auth",
             Route::Staff => "staff",
             Route::StaffPickup => "staff_pickup",
+            Route::Earnings => "earnings",
         })
     }
 
@@ -243,7 +250,7 @@ mod tests {
     #[test]
     fn every_route_reads_back_its_own_path() {
         let all = Route::one_of_each();
-        assert_eq!(all.len(), 15);
+        assert_eq!(all.len(), 16);
         for route in all {
             assert_eq!(Route::from_path(&href(route.clone())), Some(route));
         }
@@ -265,6 +272,7 @@ mod tests {
             "/c/骑行",
             "/nope",
             "/me/x",
+            "/me/earnings/1",
             "/me/orders/x",
             "/me/orders/9/extra",
             "/cart/1",

@@ -2,10 +2,28 @@
 //! prices, one tap to its page.
 
 use leptos::prelude::*;
-use quanzi_api::{href, variant, Route};
+use quanzi_api::{href, variant, Money, Route};
 
+use crate::i18n::{fill, use_i18n};
+use crate::state::session::use_session;
 use crate::ui::image::Img;
-use crate::ui::price::Prices;
+use crate::ui::price::{format_money, Prices};
+
+/// "分享赚 ¥1.99" over a card's picture: what a member earns on one unit their link sells.
+/// Members only (guests never see it), and only when there is something to earn. Laid over
+/// the picture, so its coming once the session is known moves nothing.
+#[component]
+fn ShareEarn(money: Money) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let amount = format_money(&money);
+    move || {
+        (money.amount > 0 && session.me.with(Option::is_some)).then(|| {
+            let amount = amount.clone();
+            view! { <span class="share-earn">{move || fill(i18n.t().share_earn, "amount", &amount)}</span> }
+        })
+    }
+}
 
 /// A product inside a post: picture, title and prices, one tap to its page.
 #[component]
@@ -23,6 +41,7 @@ pub fn ProductCard(
     view! {
         <a href=href(Route::Product(card.id)) class=class>
             <Img image=card.image class="product-card-image" sizes eager=large />
+            <ShareEarn money=card.share_earn />
             <span class="product-card-text">
                 <span class="product-card-title">{card.title}</span>
                 <Prices solo=card.solo_price group=card.group />

@@ -8,7 +8,10 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser::meta_content;
-use crate::i18n::use_i18n;
+use quanzi_api::Money;
+
+use crate::i18n::{fill, use_i18n};
+use crate::ui::price::format_money;
 use crate::state::session::use_session;
 use crate::task::spawn;
 use crate::ui::lazy::lazy_part;
@@ -102,7 +105,14 @@ fn share_here(
 
 /// The share button of a page (`path` like `/p/12`); `title` names the page in the sheet.
 #[component]
-pub fn ShareButton(path: String, title: String) -> impl IntoView {
+pub fn ShareButton(
+    path: String,
+    title: String,
+    /// What a member earns on one unit sold through the link: the button says "分享赚 ¥1.99"
+    /// to members when there is something to earn.
+    #[prop(optional)]
+    earn: Option<Money>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let open = RwSignal::new(None::<String>);
@@ -140,7 +150,15 @@ pub fn ShareButton(path: String, title: String) -> impl IntoView {
             <svg viewBox="0 0 24 24" aria-hidden="true" class="icon">
                 <path d="M12 3v12M7 8l5-5 5 5M5 13v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6" />
             </svg>
-            {move || i18n.t().share}
+            {move || {
+                let t = i18n.t();
+                match &earn {
+                    Some(money) if money.amount > 0 && session.me.with(Option::is_some) => {
+                        fill(t.share_earn, "amount", &format_money(money))
+                    }
+                    _ => t.share.to_owned(),
+                }
+            }}
         </button>
         {move || {
             open.get()

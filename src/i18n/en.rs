@@ -64,6 +64,7 @@ pub const STRINGS: Strings = Strings {
     remove_picture: "Remove picture",
     saving: "Saving…",
     share: "Share",
+    share_earn: "Share & earn {amount}",
     share_title: "Share with friends",
     share_link: "Share link",
     copy_link: "Copy link",

@@ -75,6 +75,8 @@ pub struct Strings {
     pub remove_picture: &'static str,
     pub saving: &'static str,
     pub share: &'static str,
+    /// `{amount}`: what a member earns on one unit their link sells.
+    pub share_earn: &'static str,
     pub share_title: &'static str,
     pub share_link: &'static str,
     pub copy_link: &'static str,

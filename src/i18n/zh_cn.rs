@@ -64,6 +64,7 @@ pub const STRINGS: Strings = Strings {
     remove_picture: "移除头像",
     saving: "正在保存…",
     share: "分享",
+    share_earn: "分享赚 {amount}",
     share_title: "分享给朋友",
     share_link: "分享链接",
     copy_link: "复制链接",

@@ -8,6 +8,7 @@ pub mod cart;
 pub mod checkout;
 pub mod communities;
 pub mod community;
+pub mod earnings;
 pub mod feed;
 pub mod group_buy;
 pub mod order;

@@ -222,6 +222,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
         shows: product.shows,
     };
     let (story, posts) = (product.story, product.posts);
+    let share_earn = product.share_earn.clone();
     let open = move || match groups.state.get() {
         State::Ready(page) => page.items,
         _ => Vec::new(),
@@ -288,7 +289,7 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                             view! {
                                 {(!published || stock == 0).then(|| view! { <MoreFromCommunity id slug=slug.clone() /> })}
                                 {published.then(|| view! { <OpenGroups product_id=id first=groups /> })}
-                                <ShareButton path=href(Route::Product(id)) title=title.clone() />
+                                <ShareButton path=href(Route::Product(id)) title=title.clone() earn=share_earn.clone() />
                                 <Story blocks=story.clone() />
                                 <FeaturedIn posts=posts.clone() />
                             }

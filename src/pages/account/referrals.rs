@@ -1,12 +1,13 @@
 //! The member's referral results on `/me`: their code and share link, what the code has
-//! brought (visits, sign-ups, orders) and the last 30 days as a small chart the app draws
-//! itself (an SVG, no chart library to download).
+//! brought (visits, sign-ups, orders, earnings, with a link to the earnings page) and the
+//! last 30 days as a small chart the app draws itself (an SVG, no chart library to
+//! download).
 
 use leptos::prelude::*;
-use quanzi_api::{href, ReferralDay, Referrals, Route};
+use quanzi_api::{href, Money, ReferralDay, Referrals, Route};
 
 use crate::components::share::{copy, public_origin, share_link, Copied};
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{fill, use_i18n, Lang};
 use crate::ui::price::format_money;
 use crate::ui::remote::{fetch, loaded};
 
@@ -82,8 +83,40 @@ fn Results(referrals: Referrals) -> impl IntoView {
                 <dd>{value}</dd>
             </div>
         </dl>
+        <a class="earnings-link" href=href(Route::Earnings)>
+            {move || earned_words(i18n.lang.get()).1}
+        </a>
         <Chart days=referrals.days />
     }
+}
+
+/// This card's own words (the account pack's, not the first load's): the earnings series
+/// and the link to the earnings page.
+fn earned_words(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::ZhCn => ("收益", "我的收益 ›"),
+        Lang::En => ("Earned", "My earnings ›"),
+    }
+}
+
+/// Each day's earnings as a point of the line over the bars: `x,y` pairs, the best day at
+/// the top (a scale of its own: money is not counted in visits). A day that took more
+/// back than it earned sits on the axis.
+fn earnings_line(days: &[ReferralDay]) -> String {
+    let top = days
+        .iter()
+        .map(|d| d.earnings.amount)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    days.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let y = HEIGHT - (d.earnings.amount.clamp(0, top) * i64::from(HEIGHT) / top) as u32;
+            format!("{},{y}", i as u32 * SLOT + 3)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The chart's drawing area, in SVG units: a 10-unit slot per day, bars 0 to `HEIGHT`.
@@ -112,6 +145,8 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
     let visits: u32 = days.iter().map(|d| d.visits).sum();
     let sign_ups: u32 = days.iter().map(|d| d.sign_ups).sum();
     let orders: u32 = days.iter().map(|d| d.orders).sum();
+    let earned = format_money(&Money::cny(days.iter().map(|d| d.earnings.amount).sum()));
+    let line = earnings_line(&days);
     let width = SLOT * days.len().max(1) as u32;
     // `MM-DD` of the first and last day, under the chart's two ends.
     let short = |d: Option<&ReferralDay>| d.map(|d| d.date.get(5..).unwrap_or("").to_owned());
@@ -135,11 +170,13 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
                 aria-label=move || {
                     let label = fill(i18n.t().referral_chart, "v", &visits.to_string());
                     let label = fill(&label, "s", &sign_ups.to_string());
-                    fill(&label, "o", &orders.to_string())
+                    let label = fill(&label, "o", &orders.to_string());
+                    format!("{label}; {} {earned}", earned_words(i18n.lang.get()).0)
                 }
             >
                 <line class="axis" x1="0" x2=width y1=HEIGHT y2=HEIGHT />
                 {rects}
+                <polyline class="line-earnings" points=line />
                 <text x="0" y=HEIGHT + 12 class="chart-label">{first}</text>
                 <text x=width y=HEIGHT + 12 class="chart-label end">{last}</text>
             </svg>
@@ -147,6 +184,7 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
                 <span class="legend-visits">{move || i18n.t().visits}</span>
                 <span class="legend-sign-ups">{move || i18n.t().sign_ups}</span>
                 <span class="legend-orders">{move || i18n.t().orders}</span>
+                <span class="legend-earnings">{move || earned_words(i18n.lang.get()).0}</span>
                 {move || i18n.t().last_30_days}
             </figcaption>
         </figure>
@@ -155,7 +193,7 @@ fn Chart(days: Vec<ReferralDay>) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{bars, HEIGHT};
+    use super::{bars, earnings_line, HEIGHT};
     use quanzi_api::{Money, ReferralDay};
 
     fn day(visits: u32, sign_ups: u32) -> ReferralDay {
@@ -180,6 +218,14 @@ mod tests {
                 (HEIGHT / 2, HEIGHT / 2, 0)
             ]
         );
+    }
+
+    #[test]
+    fn the_best_earning_day_tops_the_line_and_a_taking_back_sits_on_the_axis() {
+        let mut days = vec![day(0, 0); 3];
+        days[1].earnings = Money::cny(400);
+        days[2].earnings = Money::cny(-100);
+        assert_eq!(earnings_line(&days), "3,100 13,0 23,100");
     }
 
     #[test]
