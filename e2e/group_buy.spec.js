@@ -10,7 +10,8 @@ async function productWithGroupOf(request, size) {
   throw new Error(`the demo store has no product with a group of ${size}`);
 }
 
-/** Checkout with pickup at the first point, then the test provider's "approved". */
+/** Checkout with pickup at the first point, then the test provider's "approved"; the
+ * order's id. A seat paid in a group still open lands on the group's page. */
 async function orderAndPay(page) {
   await page.getByLabel('到店自提').check();
   await page.locator('.pickup-point input').first().check();
@@ -18,10 +19,11 @@ async function orderAndPay(page) {
   await page.getByLabel('手机号').fill('139 1234 5678');
   await page.getByRole('button', { name: '提交订单' }).click();
   await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
+  const order = Number(new URL(page.url()).pathname.split('/').pop());
   await expect(page.getByRole('heading', { name: /测试支付/ })).toBeVisible();
   await page.getByRole('button', { name: '付款成功' }).click();
   await expect(page.locator('.test-payment')).toHaveCount(0);
-  return Number(new URL(page.url()).pathname.split('/').pop());
+  return order;
 }
 
 async function newMember(browser) {
@@ -44,13 +46,17 @@ test('A starts a group of 3 and shares it; B and C join from the link; all pay t
   await expect(a).toHaveURL(/\/checkout\?start=/);
   await expect(a.locator('.checkout-summary')).toContainText(price);
   const orderA = await orderAndPay(a);
-  await expect(a.locator('.order-status')).toHaveText('待成团');
-  await a.getByRole('link', { name: '查看拼团进度' }).click();
+  // Paid, the leader lands on the group with the invitation to share first: seats left,
+  // time left, the share control; their order one tap away.
   await expect(a).toHaveURL(/\/g\/\d+$/);
   const groupPath = new URL(a.url()).pathname;
   await expect(a.locator('.group-status')).toContainText('还差2人');
+  await expect(a.locator('.group-status .countdown')).toHaveText(/^\d\d:\d\d:\d\d$/);
   await expect(a.locator('.seat-empty')).toHaveCount(2);
-  await a.getByRole('button', { name: '分享' }).click();
+  const invite = a.getByRole('region', { name: '还差 2 人成团，快邀请好友参团' });
+  await expect(invite.getByRole('link', { name: '查看我的订单' })).toHaveAttribute('href', `/me/orders/${orderA}`);
+  await expect(a.getByRole('button', { name: /分享/ })).toHaveCount(0);
+  await invite.getByRole('button', { name: '邀请好友参团' }).click();
   const link = await a.evaluate(() => navigator.clipboard.readText());
   expect(new URL(link).pathname).toBe(groupPath);
 

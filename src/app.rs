@@ -27,6 +27,7 @@ use crate::pages::order::order_page;
 use crate::pages::orders::orders_page;
 use crate::pages::post::post_page;
 use crate::pages::product::product_page;
+use crate::pages::shop::shop_page;
 use crate::pages::staff::{staff_page, staff_pickup_page};
 use crate::state::cart::{provide_cart, use_cart};
 use crate::state::communities::provide_communities;
@@ -91,7 +92,12 @@ fn Shell(embedded: bool) -> impl IntoView {
 /// The public URLs as leptos_router matches them, one route per pattern of the URL table.
 /// Every route shows [`RoutePage`]: the table, not the router, says which page a path is.
 fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
+    // Two tuples in one: leptos_router matches tuples of at most 16 routes.
     (
+        (
+            NestedRoute::new((StaticSegment(SHOP), ParamSegment("shop")), RoutePage),
+            NestedRoute::new((StaticSegment(ME), StaticSegment(EARNINGS)), RoutePage),
+        ),
         NestedRoute::new(StaticSegment(""), RoutePage),
         NestedRoute::new((StaticSegment(PRODUCT), ParamSegment("product")), RoutePage),
         NestedRoute::new((StaticSegment(POST), ParamSegment("post")), RoutePage),
@@ -115,7 +121,6 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
             ),
             RoutePage,
         ),
-        NestedRoute::new((StaticSegment(ME), StaticSegment(EARNINGS)), RoutePage),
         NestedRoute::new(StaticSegment(ME), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_IN), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_UP), RoutePage),
@@ -163,6 +168,7 @@ fn page(route: Option<Route>) -> AnyView {
         Route::Staff => lazy(staff_page),
         Route::StaffPickup => lazy(staff_pickup_page),
         Route::Earnings => lazy(earnings_page),
+        Route::Shop(code) => lazy(move || shop_page(code.clone())),
     }
 }
 
@@ -307,6 +313,7 @@ mod tests {
             Route::Community(slug) => param("community", slug.clone()),
             Route::GroupBuy(id) => param("group_buy", id.to_string()),
             Route::Order(id) => param("order", id.to_string()),
+            Route::Shop(code) => param("shop", code.clone()),
             _ => Vec::new(),
         }
     }

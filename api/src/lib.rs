@@ -21,6 +21,7 @@ pub mod report;
 pub mod route;
 #[cfg(feature = "openapi")]
 pub mod schema;
+pub mod shop;
 pub mod staff;
 pub mod upload;
 pub mod variant;
@@ -55,6 +56,7 @@ pub use referral::{
 };
 pub use report::{NewReport, Report, ReportReason};
 pub use route::{href, href_with, Route};
+pub use shop::{MyShop, Shop, SHOP_MAX};
 pub use staff::{
     AuditEntry, Handover, Moderator, NewCommunity, Refund, Ship, StaffAssignment, StaffMe,
     StaffMember, StaffOrder, StaffRole, StaffShelf,

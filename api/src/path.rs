@@ -33,6 +33,11 @@ pub fn referrer(code: &str) -> String {
     format!("/referrers/{code}")
 }
 
+/// A member's shop, by their referral code.
+pub fn shop(code: &str) -> String {
+    format!("/shops/{code}")
+}
+
 pub fn group(id: i64) -> String {
     format!("/groups/{id}")
 }

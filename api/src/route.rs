@@ -4,6 +4,7 @@
 //! none, add new ones at the end.
 
 use crate::params::{is_slug, parse_id};
+use crate::parse_referral_code;
 
 /// First path segments of the public URLs, for routers that match segment by segment.
 pub mod segment {
@@ -21,6 +22,7 @@ pub mod segment {
     pub const STAFF: &str = "staff";
     pub const PICKUP: &str = "pickup";
     pub const EARNINGS: &str = "earnings";
+    pub const SHOP: &str = "s";
 }
 
 /// A page of the app. Ids are ≥ 1 and slugs match [`is_slug`]: a path that names neither
@@ -46,6 +48,9 @@ pub enum Route {
     StaffPickup,
     /// What a member's links have earned them, and their withdrawals.
     Earnings,
+    /// A member's shop, by their referral code (exactly as the server writes it: 8
+    /// Crockford digits in capitals).
+    Shop(String),
 }
 
 impl Route {
@@ -75,6 +80,9 @@ impl Route {
             (Some(SIGN_UP), None) => Some(Route::SignUp),
             (Some(STAFF), None) => Some(Route::Staff),
             (Some(STAFF), Some(PICKUP)) => Some(Route::StaffPickup),
+            (Some(SHOP), Some(code)) => parse_referral_code(code)
+                .filter(|parsed| parsed == code)
+                .map(Route::Shop),
             _ => None,
         };
         match parts.next() {
@@ -103,6 +111,7 @@ impl Route {
             Route::Staff => format!("/{STAFF}"),
             Route::StaffPickup => format!("/{STAFF}/{PICKUP}"),
             Route::Earnings => format!("/{ME}/{EARNINGS}"),
+            Route::Shop(code) => format!("/{SHOP}/{code}"),
         }
     }
 
@@ -127,7 +136,8 @@ impl Route {
                 Route::SignUp => Route::Staff,
                 Route::Staff => Route::StaffPickup,
                 Route::StaffPickup => Route::Earnings,
-                Route::Earnings => return None,
+                Route::Earnings => Route::Shop("7K3M9QXZ".to_owned()),
+                Route::Shop(_) => return None,
             })
         }
         std::iter::successors(Some(Route::Feed), after).collect()
@@ -138,7 +148,11 @@ impl Route {
     pub fn has_preview(&self) -> bool {
         matches!(
             self,
-            Route::Product(_) | Route::Post(_) | Route::Community(_) | Route::GroupBuy(_)
+            Route::Product(_)
+                | Route::Post(_)
+                | Route::Community(_)
+                | Route::GroupBuy(_)
+                | Route::Shop(_)
         )
     }
 
@@ -162,6 +176,7 @@ impl Route {
             Route::Staff => "staff",
             Route::StaffPickup => "staff_pickup",
             Route::Earnings => "earnings",
+            Route::Shop(_) => "shop",
         })
     }
 
@@ -184,6 +199,7 @@ impl Route {
                 path::recommended(slug),
             ],
             Route::GroupBuy(id) => vec![path::group(*id)],
+            Route::Shop(code) => vec![path::shop(code)],
             _ => Vec::new(),
         }
     }
@@ -250,7 +266,7 @@ mod tests {
     #[test]
     fn every_route_reads_back_its_own_path() {
         let all = Route::one_of_each();
-        assert_eq!(all.len(), 16);
+        assert_eq!(all.len(), 17);
         for route in all {
             assert_eq!(Route::from_path(&href(route.clone())), Some(route));
         }
@@ -273,6 +289,10 @@ mod tests {
             "/nope",
             "/me/x",
             "/me/earnings/1",
+            "/s/7k3m9qxz",
+            "/s/7K3M-9QXZ",
+            "/s/7K3M9QX",
+            "/s/7K3M9QXZ/x",
             "/me/orders/x",
             "/me/orders/9/extra",
             "/cart/1",

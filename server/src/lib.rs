@@ -43,6 +43,7 @@ pub mod earnings;
 pub mod http;
 pub mod members;
 pub mod referral;
+pub mod shop;
 pub mod site;
 pub mod staff;
 pub mod storage;
@@ -175,6 +176,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(referral::router())
         .merge(earnings::router())
+        .merge(shop::router())
         .merge(content::router())
         .merge(catalog::router())
         .merge(communities::router())

@@ -8,6 +8,7 @@ use quanzi_api::{href, Author, CommunityRef, LikeState, Post, Route};
 use crate::client::write_json;
 use crate::components::product_card::ProductCard;
 use crate::i18n::use_i18n;
+use crate::state::referral::shared_href;
 use crate::state::router::use_nav;
 use crate::state::session::{require_member, use_session};
 use crate::task::spawn;
@@ -145,7 +146,7 @@ pub fn PostCard(post: Post, #[prop(optional)] first: bool) -> impl IntoView {
             <Byline author community created_at />
             <Gallery images eager=first />
             <h2 class="post-title">
-                <a href=href(Route::Post(id))>{title}</a>
+                <a href=shared_href(Route::Post(id))>{title}</a>
             </h2>
             <p class="post-excerpt">{opening}</p>
             <Products products />

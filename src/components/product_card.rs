@@ -2,9 +2,10 @@
 //! prices, one tap to its page.
 
 use leptos::prelude::*;
-use quanzi_api::{href, variant, Money, Route};
+use quanzi_api::{variant, Money, Route};
 
 use crate::i18n::{fill, use_i18n};
+use crate::state::referral::shared_href;
 use crate::state::session::use_session;
 use crate::ui::image::Img;
 use crate::ui::price::{format_money, Prices};
@@ -39,7 +40,7 @@ pub fn ProductCard(
         ("product-card", variant::CARD_SIZES)
     };
     view! {
-        <a href=href(Route::Product(card.id)) class=class>
+        <a href=shared_href(Route::Product(card.id)) class=class>
             <Img image=card.image class="product-card-image" sizes eager=large />
             <ShareEarn money=card.share_earn />
             <span class="product-card-text">

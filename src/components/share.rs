@@ -11,10 +11,10 @@ use crate::browser::meta_content;
 use quanzi_api::Money;
 
 use crate::i18n::{fill, use_i18n};
-use crate::ui::price::format_money;
 use crate::state::session::use_session;
 use crate::task::spawn;
 use crate::ui::lazy::lazy_part;
+use crate::ui::price::format_money;
 use crate::ui::qr::qr_image;
 
 /// The site's public origin as the server is configured (`<meta name=quanzi-public-origin>`),
@@ -112,6 +112,10 @@ pub fn ShareButton(
     /// to members when there is something to earn.
     #[prop(optional)]
     earn: Option<Money>,
+    /// What the button says in place of "分享": the call to action it is the centre of
+    /// (a group's invitation), drawn as the page's main button.
+    #[prop(optional, into)]
+    label: Option<Signal<&'static str>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -146,12 +150,18 @@ pub fn ShareButton(
         });
     };
     view! {
-        <button class="button button-quiet share-button" on:click=share>
+        <button
+            class=if label.is_some() { "button button-wide share-button" } else { "button button-quiet share-button" }
+            on:click=share
+        >
             <svg viewBox="0 0 24 24" aria-hidden="true" class="icon">
                 <path d="M12 3v12M7 8l5-5 5 5M5 13v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6" />
             </svg>
             {move || {
                 let t = i18n.t();
+                if let Some(label) = label {
+                    return label.get().to_owned();
+                }
                 match &earn {
                     Some(money) if money.amount > 0 && session.me.with(Option::is_some) => {
                         fill(t.share_earn, "amount", &format_money(money))

@@ -122,7 +122,10 @@ fn words(lang: Lang) -> &'static Words {
 /// `/me/earnings`, in a wasm chunk of its own.
 #[wasm_split(earnings, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn earnings_page() -> Result<AnyView, SplitLoaderError> {
-    Ok(members_only(href(Route::Earnings), || view! { <EarningsPage /> }.into_any()).into_any())
+    Ok(members_only(href(Route::Earnings), || {
+        view! { <EarningsPage /> }.into_any()
+    })
+    .into_any())
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! A group-buy (`/g/{id}`): the product, the members and the empty seats, the countdown,
-//! the share button, joining. A group that fills or fails shows on open pages without a
+//! the share button, joining. A member of an open group (its leader, right after paying)
+//! finds the invitation to share first: seats left, time left and the share control. A group that fills or fails shows on open pages without a
 //! reload: the page asks again, more rarely the longer nothing changes, and at once when
 //! the countdown ends or the tab comes back.
 
@@ -13,7 +14,7 @@ use crate::components::open_groups::join_href;
 use crate::components::product_card::ProductCard;
 use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{fill, use_i18n, Lang};
 use crate::state::session::use_session;
 use crate::task::{sleep, spawn_scoped};
 use crate::ui::avatar::Avatar;
@@ -103,6 +104,15 @@ fn GroupBuyPage(id: i64) -> impl IntoView {
     })
 }
 
+/// The invitation's words (this pack's own, not the first load's): its heading, with `{n}`
+/// the seats left, and what the share control asks.
+fn invite_words(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::ZhCn => ("还差 {n} 人成团，快邀请好友参团", "邀请好友参团"),
+        Lang::En => ("{n} more to go: invite friends to join", "Invite friends"),
+    }
+}
+
 /// Whether two answers show the same group (the server's clock always moves on).
 fn same_seats(a: &GroupBuy, b: &GroupBuy) -> bool {
     (a.state, a.seats_left, &a.members, a.viewer_order_id)
@@ -120,6 +130,8 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
     let id = group.id;
     let viewer_order = group.viewer_order_id;
     let title = group.product.title.clone();
+    // The invitation carries the share control; the page's own would be a second one.
+    let inviting = state == GroupState::Open && viewer_order.is_some() && seats_left > 0;
     let seats = group
         .members
         .into_iter()
@@ -150,6 +162,18 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
                         <Countdown deadline on_end />
                     </p>
                     {match viewer_order {
+                        // One of the group: inviting is what is left to do.
+                        Some(order) if seats_left > 0 => view! {
+                            <section class="group-invite" aria-labelledby="group-invite-title">
+                                <h2 id="group-invite-title">
+                                    {move || fill(invite_words(i18n.lang.get()).0, "n", &seats_left.to_string())}
+                                </h2>
+                                <ShareButton path=href(Route::GroupBuy(id)) title=title.clone()
+                                    label=Signal::derive(move || invite_words(i18n.lang.get()).1) />
+                                <a href=href(Route::Order(order))>{move || i18n.t().my_order}</a>
+                            </section>
+                        }
+                            .into_any(),
                         Some(order) => view! {
                             <a class="button button-wide" href=href(Route::Order(order))>
                                 {move || i18n.t().my_order}
@@ -182,7 +206,7 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
                 }
                     .into_any(),
             }}
-            <ShareButton path=href(Route::GroupBuy(id)) title />
+            {(!inviting).then(|| view! { <ShareButton path=href(Route::GroupBuy(id)) title=title.clone() /> })}
             <GroupRules size=group.size window_hours=None />
         </article>
     }

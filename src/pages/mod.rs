@@ -15,4 +15,5 @@ pub mod order;
 pub mod orders;
 pub mod post;
 pub mod product;
+pub mod shop;
 pub mod staff;

@@ -437,6 +437,7 @@ fn TestPaymentPanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let cart = use_cart();
+    let nav = use_nav();
     let pending = RwSignal::new(false);
     // One key per attempt: a retry of the same tap is the same payment.
     let key = StoredValue::new(idempotency_key());
@@ -459,7 +460,14 @@ fn TestPaymentPanel(
                 Ok(order) => {
                     // Paid, its products have left the cart.
                     refresh(cart, lang);
-                    state.set(State::Ready(order));
+                    match (order.status, order.group_id) {
+                        // A seat paid in an open group: what is left to do is to fill it,
+                        // so the group's page, with its invitation first.
+                        (OrderStatus::AwaitingGroup, Some(group)) => {
+                            nav.go(&href(Route::GroupBuy(group)));
+                        }
+                        _ => state.set(State::Ready(order)),
+                    }
                 }
                 Err(e) => {
                     error.set(Some(pay_error(lang.strings(), &e)));

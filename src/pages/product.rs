@@ -6,9 +6,10 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use gloo_net::http::Method;
 use quanzi_api::{
-    href, href_with, path, GroupBuy, GroupOffer, GroupPrice, Page, PostSummary, Product, Route,
-    StoryBlock,
+    href, href_with, path, ErrorCode, GroupBuy, GroupOffer, GroupPrice, MyShop, Page, PostSummary,
+    Product, Route, StoryBlock,
 };
 
 use crate::components::group_rules::GroupRules;
@@ -19,7 +20,9 @@ use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
 use crate::state::cart::{add_to_cart, use_cart};
 use crate::state::session::{sign_in_href, use_session};
+use crate::client::write_json;
 use crate::task::spawn;
+use crate::ui::form::form_error;
 use crate::ui::avatar::Avatar;
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
 use crate::ui::gallery::Gallery;
@@ -180,6 +183,7 @@ fn FeaturedIn(posts: Vec<PostSummary>) -> impl IntoView {
 #[component]
 fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     // Once the groups have answered (or failed), for good: a refresh keeps the page drawn.
     let settled = Memo::new(move |was: Option<&bool>| {
         was == Some(&true) || groups.state.with(|s| !matches!(s, State::Loading))
@@ -289,7 +293,10 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                             view! {
                                 {(!published || stock == 0).then(|| view! { <MoreFromCommunity id slug=slug.clone() /> })}
                                 {published.then(|| view! { <OpenGroups product_id=id first=groups /> })}
-                                <ShareButton path=href(Route::Product(id)) title=title.clone() earn=share_earn.clone() />
+                                <div class="share-row">
+                                    <ShareButton path=href(Route::Product(id)) title=title.clone() earn=share_earn.clone() />
+                                    {move || (published && session.me.with(Option::is_some)).then(|| view! { <ShopToggle id /> })}
+                                </div>
                                 <Story blocks=story.clone() />
                                 <FeaturedIn posts=posts.clone() />
                             }
@@ -302,6 +309,50 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
 
 /// "Off the shelf" and the heading of the community's other products, in the page's
 /// language: only this page says them, so they live here, not in the app's first load.
+/// "Add to my shop": features the product in the member's shop (`/s/{code}`), or takes it
+/// out. Its words are this pack's own.
+#[component]
+fn ShopToggle(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let mine = fetch::<MyShop>(|| "/account/shop".to_owned());
+    let busy = RwSignal::new(false);
+    let said = RwSignal::new(None::<&'static str>);
+    let words = move || match i18n.lang.get() {
+        crate::i18n::Lang::ZhCn => ("加入我的小店", "已在我的小店 · 移出", "我的小店最多 30 件好物"),
+        crate::i18n::Lang::En => ("Add to my shop", "In my shop · Remove", "A shop holds at most 30 picks"),
+    };
+    let toggle = move |featured: bool| {
+        busy.set(true);
+        said.set(None);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let method = if featured { Method::DELETE } else { Method::PUT };
+            let path = format!("/account/shop/products/{id}");
+            match write_json::<MyShop>(method, &path, lang, None).await {
+                Ok(shop) => mine.state.set(State::Ready(shop)),
+                Err(e) if e.code() == Some(ErrorCode::TooManyProducts) => said.set(Some(words().2)),
+                Err(e) => said.set(Some(form_error(lang.strings(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    move || match mine.state.get() {
+        State::Ready(shop) => {
+            let featured = shop.product_ids.contains(&id);
+            view! {
+                <button type="button" class="button button-quiet shop-toggle" aria-pressed=featured.to_string()
+                    disabled=move || busy.get() on:click=move |_| toggle(featured)>
+                    {move || if featured { words().1 } else { words().0 }}
+                </button>
+                {move || said.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            }
+            .into_any()
+        }
+        // Loading or failed: nothing to offer yet, and nothing to move.
+        _ => ().into_any(),
+    }
+}
+
 fn off_shelf_words(lang: crate::i18n::Lang) -> (&'static str, &'static str, &'static str) {
     match lang {
         crate::i18n::Lang::ZhCn => (

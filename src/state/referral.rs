@@ -6,13 +6,27 @@
 //! hash instead (`#tgWebAppStartParam=CODE`); the app reports that landing itself.
 
 use gloo_net::http::Method;
-use quanzi_api::{parse_referral_code, ReferralVisit};
+use leptos::prelude::use_context;
+use quanzi_api::{href, href_with, parse_referral_code, ReferralVisit, Route};
 
 use crate::browser::local_storage;
 use crate::client::write_json;
 use crate::i18n::Lang;
 use crate::state::router::query_value;
 use crate::task::spawn;
+
+/// The code the links of a page carry: a member's shop provides theirs, so that whatever a
+/// visitor opens from it (and forwards) credits them.
+#[derive(Clone, Debug)]
+pub struct SharedBy(pub String);
+
+/// A link to `route`, with the page's [`SharedBy`] code when it has one.
+pub fn shared_href(route: Route) -> String {
+    match use_context::<SharedBy>() {
+        Some(SharedBy(code)) => href_with(route, &[("ref", &code)]),
+        None => href(route),
+    }
+}
 
 const STORAGE_KEY: &str = "quanzi.ref";
 /// How long a captured code is kept, as the server's default window.

@@ -42,7 +42,10 @@ use utoipa::OpenApi;
         DraftPicture, DraftBlock,
     )),
     tags(
-        (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture and their referrals"),
+        (name = "account", description = "Sign-up, sign-in, sign-out, the signed-in member, their picture, their referrals, \
+            their earnings and withdrawals, and the products in their shop"),
+        (name = "shops", description = "Members' shops: the products a member features and their posts, every link \
+            carrying their code"),
         (name = "referrals", description = "Visits brought by members' referral links, as the app reports them \
             when the code came in a host container's launch parameter"),
         (name = "feed", description = "The content-first feed"),

@@ -364,14 +364,17 @@ fn append_cookies(headers: &mut HeaderMap, cookies: Vec<HeaderValue>, cache_cont
 }
 
 /// Middleware on the site: a `GET` of an app page (the URL table) whose query has `ref={code}` of an existing
-/// member (not the signed-in member's own) records a visit and sets the cookies. Pages are
+/// member (not the signed-in member's own), or of that member's shop (`/s/{code}`), records a visit and sets
+/// the cookies. Pages are
 /// rendered first and always served with their own status; a failure here is logged and
 /// costs the visit, never the page.
 pub async fn landing(State(state): State<ReferralState>, req: Request, next: Next) -> Response {
-    let code = match (req.method(), req.uri().query()) {
-        (&Method::GET, Some(query)) if Route::from_path(req.uri().path()).is_some() => {
-            query_code(query)
-        }
+    // A page with `?ref=`; a member's shop is a landing with its own code too.
+    let code = match (req.method(), Route::from_path(req.uri().path())) {
+        (&Method::GET, Some(route)) => req.uri().query().and_then(query_code).or(match route {
+            Route::Shop(code) => Some(code),
+            _ => None,
+        }),
         _ => None,
     };
     let Some(code) = code else {

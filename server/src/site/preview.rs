@@ -1,9 +1,10 @@
 //! Link previews: what a chat app shows when a link is pasted. Chat crawlers run no
 //! JavaScript, so the server writes each shareable page's `<title>`, description, Open
 //! Graph and Twitter tags into the HTML it returns for `/p/{id}`, `/posts/{id}`,
-//! `/c/{slug}` and `/g/{id}`, and draws the picture they point at: `GET
-//! /og/{p|posts|c}/{key}.jpg`, a 1200×630 JPEG cut from the item's own picture with a thin
-//! band of the brand's red (a group-buy shows its product's).
+//! `/c/{slug}`, `/g/{id}` and `/s/{code}`, and draws the picture they point at: `GET
+//! /og/{p|posts|c|s}/{key}.jpg`, a 1200×630 JPEG cut from the item's own picture with a
+//! thin band of the brand's red (a group-buy shows its product's, a shop its first
+//! product's, else its member's picture).
 //!
 //! The tags are the same for every client (no user-agent sniffing) and in Chinese, the
 //! site's first language. Every URL in them is absolute and built from `--public-origin`,
@@ -75,6 +76,8 @@ pub enum Item {
         id: i64,
         product: i64,
     },
+    /// A member's shop, by their referral code.
+    Shop(String),
 }
 
 impl Item {
@@ -85,13 +88,14 @@ impl Item {
             Item::Post(_) => "posts",
             Item::Community(_) => "c",
             Item::Group { .. } => "g",
+            Item::Shop(_) => "s",
         }
     }
 
     pub fn key(&self) -> String {
         match self {
             Item::Product(id) | Item::Post(id) | Item::Group { id, .. } => id.to_string(),
-            Item::Community(slug) => slug.clone(),
+            Item::Community(slug) | Item::Shop(slug) => slug.clone(),
         }
     }
 
@@ -112,7 +116,7 @@ impl Item {
         match self {
             Item::Product(_) | Item::Group { .. } => "product",
             Item::Post(_) => "article",
-            Item::Community(_) => "website",
+            Item::Community(_) | Item::Shop(_) => "website",
         }
     }
 }
@@ -300,6 +304,50 @@ pub async fn post(db: &Db, id: i64) -> Result<Option<Preview>, AppError> {
     }))
 }
 
+/// A shop's preview: "{name}的小店" and the products it features, on its first product's
+/// picture (or the member's).
+pub async fn shop(db: &Db, code: &str) -> Result<Option<Preview>, AppError> {
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM members WHERE referral_code = $1")
+            .bind(code)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let products: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT pr.title_zh, (SELECT i.alt_zh FROM product_images i
+                               WHERE i.product_id = pr.id ORDER BY i.position LIMIT 1)
+         FROM shop_products s
+         JOIN members m ON m.id = s.member_id
+         JOIN products pr ON pr.id = s.product_id
+         WHERE m.referral_code = $1 AND pr.published = 1
+         ORDER BY s.position",
+    )
+    .bind(code)
+    .fetch_all(db.pool())
+    .await?;
+    let name = one_line(&name);
+    let text = match products.len() {
+        0 => format!("{name}在圈子分享的好物"),
+        n => {
+            let titles: Vec<String> = products.iter().map(|(t, _)| one_line(t)).collect();
+            format!("{n} 件精选好物：{}", titles.join("、"))
+        }
+    };
+    let alt = products
+        .first()
+        .and_then(|(_, alt)| alt.clone())
+        .unwrap_or_else(|| name.clone());
+    Ok(Some(Preview {
+        item: Item::Shop(code.to_owned()),
+        title: format!("{name}的小店"),
+        description: description(&text),
+        image_alt: one_line(&alt),
+        price: None,
+    }))
+}
+
 /// A community's preview: its name, description and size.
 pub async fn community(db: &Db, slug: &str) -> Result<Option<Preview>, AppError> {
     let row = sqlx::query(
@@ -448,6 +496,17 @@ async fn source_url(db: &Db, item: &Item) -> Result<Option<Option<String>>, AppE
             sqlx::query_scalar("SELECT cover_url FROM communities WHERE slug = $1")
                 .bind(slug.clone())
         }
+        Item::Shop(code) => sqlx::query_scalar(
+            "SELECT coalesce(
+                 (SELECT i.url FROM shop_products s
+                  JOIN products pr ON pr.id = s.product_id
+                  JOIN product_images i ON i.product_id = pr.id AND i.position = 0
+                  WHERE s.member_id = m.id AND pr.published = 1
+                  ORDER BY s.position LIMIT 1),
+                 m.avatar_url)
+             FROM members m WHERE m.referral_code = $1",
+        )
+        .bind(code.clone()),
     };
     Ok(query.fetch_optional(db.pool()).await?)
 }
@@ -593,6 +652,10 @@ fn parse_item(prefix: &str, file: Result<Path<String>, PathRejection>) -> Result
     match prefix {
         "p" => Ok(Item::Product(parse_id(key)?)),
         "posts" => Ok(Item::Post(parse_id(key)?)),
+        "s" => quanzi_api::parse_referral_code(key)
+            .filter(|code| code == key)
+            .map(Item::Shop)
+            .ok_or_else(no_such),
         _ => Ok(Item::Community(parse_slug(key)?.to_owned())),
     }
 }
@@ -719,6 +782,15 @@ pub async fn community_picture(
     req: Request,
 ) -> Response {
     serve_picture(state, "c", file, req).await
+}
+
+/// `GET /og/s/{code}.jpg`.
+pub async fn shop_picture(
+    State(state): State<PreviewState>,
+    file: Result<Path<String>, PathRejection>,
+    req: Request,
+) -> Response {
+    serve_picture(state, "s", file, req).await
 }
 
 #[cfg(test)]

@@ -619,6 +619,7 @@ where
         .route("/og/p/{file}", get(preview::product_picture))
         .route("/og/posts/{file}", get(preview::post_picture))
         .route("/og/c/{file}", get(preview::community_picture))
+        .route("/og/s/{file}", get(preview::shop_picture))
         // Members' photos, from the data directory rather than dist/.
         .route("/media/{name}", get(media))
         // The raw template must never be served: it lacks the nonce.
@@ -768,6 +769,7 @@ async fn preview_of(state: &SiteState, route: Route) -> Result<Option<Preview>, 
         Route::Post(id) => preview::post(db, id).await,
         Route::Community(slug) => preview::community(db, &slug).await,
         Route::GroupBuy(id) => preview::group(db, id).await,
+        Route::Shop(code) => preview::shop(db, &code).await,
         // An order is its owner's business: the app asks the API, which answers 404 to
         // anyone else. The other pages have no preview of their own.
         _ => Ok(None),

@@ -27,6 +27,7 @@ mod ratelimit;
 mod recommendation;
 mod referral;
 mod schema;
+mod shop;
 mod staff;
 mod staff_products;
 mod upload;

@@ -12,10 +12,10 @@ use common::{
 use scraper::{Html, Selector};
 use serde_json::json;
 
-const ORIGIN: &str = "https://shop.example";
+pub const ORIGIN: &str = "https://shop.example";
 const BRAND: [u8; 3] = [0xe8, 0x45, 0x3c];
 
-async fn shop() -> TestApp {
+pub async fn shop() -> TestApp {
     app_with(Options {
         public_origin: Some(ORIGIN.to_owned()),
         ..Options::default()
@@ -43,13 +43,13 @@ fn one(html: &Html, css: &str) -> String {
     found.into_iter().next().unwrap_or_default()
 }
 
-fn og(html: &Html, property: &str) -> String {
+pub fn og(html: &Html, property: &str) -> String {
     one(html, &format!("head > meta[property=\"{property}\"]"))
 }
 
 /// Every tag a chat app reads, present once in the head, with absolute URLs on the
 /// public origin; returns the parsed page.
-async fn assert_preview(app: &TestApp, uri: &str, canonical_path: &str, og_type: &str) -> Html {
+pub async fn assert_preview(app: &TestApp, uri: &str, canonical_path: &str, og_type: &str) -> Html {
     let reply = request(
         &app.router,
         Method::GET,

@@ -83,19 +83,20 @@ fn Results(referrals: Referrals) -> impl IntoView {
                 <dd>{value}</dd>
             </div>
         </dl>
-        <a class="earnings-link" href=href(Route::Earnings)>
-            {move || earned_words(i18n.lang.get()).1}
-        </a>
+        <p class="earnings-links">
+            <a href=href(Route::Earnings)>{move || earned_words(i18n.lang.get()).1}</a>
+            <a href=href(Route::Shop(referrals.code.clone()))>{move || earned_words(i18n.lang.get()).2}</a>
+        </p>
         <Chart days=referrals.days />
     }
 }
 
 /// This card's own words (the account pack's, not the first load's): the earnings series
 /// and the link to the earnings page.
-fn earned_words(lang: Lang) -> (&'static str, &'static str) {
+fn earned_words(lang: Lang) -> (&'static str, &'static str, &'static str) {
     match lang {
-        Lang::ZhCn => ("收益", "我的收益 ›"),
-        Lang::En => ("Earned", "My earnings ›"),
+        Lang::ZhCn => ("收益", "我的收益 ›", "我的小店 ›"),
+        Lang::En => ("Earned", "My earnings ›", "My shop ›"),
     }
 }
 

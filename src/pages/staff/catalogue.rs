@@ -26,7 +26,7 @@ fn use_catalogue_words() -> impl Fn() -> &'static CatalogueWords + Copy {
 }
 
 /// Yuan as typed (`89`, `89.5`, `89.00`) in fen; `None` for anything else.
-fn parse_yuan(raw: &str) -> Option<i64> {
+pub(super) fn parse_yuan(raw: &str) -> Option<i64> {
     let raw = raw.trim();
     let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
     if whole.is_empty() || whole.len() > 9 || fraction.len() > 2 {

@@ -15,6 +15,7 @@ use quanzi_api::{
 
 use super::catalogue::Catalogue;
 use super::communities::Communities;
+use super::sharing::Sharing;
 use super::{staff_only, use_words, OrderSummary};
 use crate::client::write_json;
 use crate::components::moderation::moderation;
@@ -120,6 +121,7 @@ fn Console() -> impl IntoView {
                     {owner.then(|| view! {
                         <Catalogue />
                         <Communities />
+                        <Sharing />
                         {moderation(move || w().reports, None)}
                         <Team points=me.points.clone() />
                         <AuditLog />

@@ -8,6 +8,7 @@ mod catalogue;
 mod communities;
 mod console;
 mod counter;
+mod sharing;
 mod words;
 
 use leptos::prelude::*;
