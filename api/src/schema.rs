@@ -144,6 +144,15 @@ pub fn commission_amount() -> Object {
     whole(0, crate::product::PRICE_MAX)
 }
 
+/// A poster's language.
+pub fn poster_lang() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["zh-CN", "en"]))
+        .description(Some("`en` for English; Chinese (`zh-CN`) when absent"))
+        .build()
+}
+
 /// A withdrawal in minor units: at least ¥1.00 (`withdrawal_too_small`), at most what is
 /// available (`insufficient_earnings`).
 pub fn withdrawal_amount() -> Object {

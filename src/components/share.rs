@@ -1,6 +1,8 @@
 //! Sharing a page into a chat: a link from the site's public origin carrying the member's
 //! referral code (guests share a plain link), handed to the system share sheet where there
-//! is one, else copied to the clipboard, and always shown with a QR code to screenshot.
+//! is one, else copied to the clipboard, and always shown with a QR code to screenshot;
+//! a product, a group or a shop also as a poster the server draws (for chats where links
+//! do not unfurl).
 //! Inside a host app the host's own share comes first (`crate::embed`).
 
 use leptos::prelude::*;
@@ -8,9 +10,10 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser::meta_content;
-use quanzi_api::Money;
+use quanzi_api::{href_with, Money, Route};
 
-use crate::i18n::{fill, use_i18n};
+use crate::client::api_base;
+use crate::i18n::{fill, use_i18n, Lang};
 use crate::state::session::use_session;
 use crate::task::spawn;
 use crate::ui::lazy::lazy_part;
@@ -195,6 +198,7 @@ fn SharePanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let qr = qr_image(&url);
+    let poster = poster_of(&url, i18n.lang.get_untracked());
     let link = url.clone();
     let copy_again = move |_| copy(&link, copied);
     let select_all = |ev: leptos::ev::FocusEvent| {
@@ -247,10 +251,70 @@ fn SharePanel(
                         </figure>
                     }
                 })}
+            {poster.map(|src| view! { <Poster src /> })}
             <button class="link-button" on:click=move |_| open.set(None)>
                 {move || i18n.t().close}
             </button>
         </section>
+    }
+}
+
+/// The poster of a shared link, when its page has one (a product, a group, a shop): the
+/// server draws it with the sharer's name and the link's QR code.
+fn poster_of(url: &str, lang: Lang) -> Option<String> {
+    let rest = url.strip_prefix(&public_origin())?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (kind, key) = match Route::from_path(path)? {
+        Route::Product(id) => ("p", id.to_string()),
+        Route::GroupBuy(id) => ("g", id.to_string()),
+        Route::Shop(code) => ("s", code),
+        _ => return None,
+    };
+    let code = query.strip_prefix("ref=").unwrap_or("");
+    Some(format!(
+        "{}/posters/{kind}/{key}?{}",
+        api_base(),
+        href_with(Route::Feed, &[("lang", lang.tag()), ("code", code)]).trim_start_matches("/?")
+    ))
+}
+
+/// A poster, drawn when asked for (it is a large picture): to long-press into a chat, or
+/// to save.
+#[component]
+fn Poster(src: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(false);
+    let words = move || match i18n.lang.get() {
+        Lang::ZhCn => (
+            "生成分享海报",
+            "分享海报",
+            "长按图片发送给朋友，或保存到相册",
+            "保存海报",
+        ),
+        Lang::En => (
+            "Make a poster",
+            "Share poster",
+            "Press and hold to send it, or save it",
+            "Save the poster",
+        ),
+    };
+    move || {
+        if !shown.get() {
+            return view! {
+                <button type="button" class="button button-quiet" on:click=move |_| shown.set(true)>
+                    {move || words().0}
+                </button>
+            }
+            .into_any();
+        }
+        view! {
+            <figure class="share-poster">
+                <img src=src.clone() width="270" height="360" alt=move || words().1 />
+                <figcaption class="muted">{move || words().2}</figcaption>
+                <a class="button" href=src.clone() download="quanzi-poster.jpg">{move || words().3}</a>
+            </figure>
+        }
+        .into_any()
     }
 }
 

@@ -4,14 +4,15 @@
 //! open groups, the story and the posts that feature it. From 900 px wide: the pictures and
 //! the story on the left, the buying on the right, kept in view.
 
+use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use gloo_net::http::Method;
 use quanzi_api::{
     href, href_with, path, ErrorCode, GroupBuy, GroupOffer, GroupPrice, MyShop, Page, PostSummary,
     Product, Route, StoryBlock,
 };
 
+use crate::client::write_json;
 use crate::components::group_rules::GroupRules;
 use crate::components::open_groups::{join_href, OpenGroups};
 use crate::components::product_card::ProductCard;
@@ -20,11 +21,10 @@ use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n};
 use crate::state::cart::{add_to_cart, use_cart};
 use crate::state::session::{sign_in_href, use_session};
-use crate::client::write_json;
 use crate::task::spawn;
-use crate::ui::form::form_error;
 use crate::ui::avatar::Avatar;
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
+use crate::ui::form::form_error;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
@@ -318,15 +318,27 @@ fn ShopToggle(id: i64) -> impl IntoView {
     let busy = RwSignal::new(false);
     let said = RwSignal::new(None::<&'static str>);
     let words = move || match i18n.lang.get() {
-        crate::i18n::Lang::ZhCn => ("加入我的小店", "已在我的小店 · 移出", "我的小店最多 30 件好物"),
-        crate::i18n::Lang::En => ("Add to my shop", "In my shop · Remove", "A shop holds at most 30 picks"),
+        crate::i18n::Lang::ZhCn => (
+            "加入我的小店",
+            "已在我的小店 · 移出",
+            "我的小店最多 30 件好物",
+        ),
+        crate::i18n::Lang::En => (
+            "Add to my shop",
+            "In my shop · Remove",
+            "A shop holds at most 30 picks",
+        ),
     };
     let toggle = move |featured: bool| {
         busy.set(true);
         said.set(None);
         let lang = i18n.lang.get_untracked();
         spawn(async move {
-            let method = if featured { Method::DELETE } else { Method::PUT };
+            let method = if featured {
+                Method::DELETE
+            } else {
+                Method::PUT
+            };
             let path = format!("/account/shop/products/{id}");
             match write_json::<MyShop>(method, &path, lang, None).await {
                 Ok(shop) => mine.state.set(State::Ready(shop)),

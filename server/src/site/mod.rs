@@ -1,10 +1,11 @@
 //! The site around the API: the app shell with its CSP nonce and per-URL link previews,
-//! the preview pictures, static files, and the embedding host example.
+//! the preview pictures and share posters, static files, and the embedding host example.
 
 pub mod embed;
 pub mod first_data;
 pub mod health;
 pub mod html;
+pub mod poster;
 pub mod preview;
 pub mod shell;
 
@@ -19,6 +20,9 @@ pub fn api_router<S>() -> OpenApiRouter<S>
 where
     S: Clone + Send + Sync + 'static,
     Db: FromRef<S>,
+    poster::PosterState: FromRef<S>,
 {
-    OpenApiRouter::new().routes(routes!(health::health))
+    OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .routes(routes!(poster::poster))
 }

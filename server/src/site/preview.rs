@@ -450,10 +450,37 @@ impl Store {
         })
     }
 
+    /// A generated file's path in the store.
+    pub(crate) fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// A turn at drawing: a few at once, the rest wait. The permit travels with the work,
+    /// so a client that hangs up frees no slot early.
+    pub(crate) async fn drawer(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        Arc::clone(&self.drawers)
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// Removes the files named `{stem}…` but `keep`: the older drawings of the same thing.
+    pub(crate) fn remove_older(&self, keep: &str, stem: &str) {
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for entry in entries.flatten() {
+                let file = entry.file_name();
+                let Some(file) = file.to_str() else { continue };
+                if file.starts_with(stem) && file != keep {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+
     /// The file behind a picture URL the database holds: `/media/{name}` in the uploads,
     /// `/img/…` and other plain paths in `dist/`. `None` for anything else (an absolute URL
     /// elsewhere, a path that climbs out with `..`, odd characters).
-    fn source_path(&self, url: &str) -> Option<PathBuf> {
+    pub(crate) fn source_path(&self, url: &str) -> Option<PathBuf> {
         if let Some(name) = url.strip_prefix(upload::MEDIA_PREFIX) {
             return upload::is_media_name(name).then(|| self.uploads.join(name));
         }
@@ -587,7 +614,7 @@ fn cache_name(item: &Item, source: Option<&str>, stamp: Option<(u64, u128)>) -> 
 }
 
 /// Size and modification time of a source file, if it is there.
-fn stamp(path: &FsPath) -> Option<(u64, u128)> {
+pub(crate) fn stamp(path: &FsPath) -> Option<(u64, u128)> {
     let meta = std::fs::metadata(path).ok()?;
     let modified = meta
         .modified()
@@ -599,7 +626,7 @@ fn stamp(path: &FsPath) -> Option<(u64, u128)> {
 
 /// Reads and decodes a source picture; `None` (logged) when it is missing or unreadable,
 /// and the preview is drawn without it rather than not at all.
-fn load_source(path: &FsPath) -> Option<DynamicImage> {
+pub(crate) fn load_source(path: &FsPath) -> Option<DynamicImage> {
     let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_SOURCE_BYTES);
     if too_big {
         tracing::warn!(file = %path.display(), "a preview source is too large to read");
@@ -628,16 +655,7 @@ fn draw(store: &Store, item: &Item, source: Option<&FsPath>, name: &str) -> Resu
     let picture = source.and_then(load_source);
     let jpeg = encode(&render(picture.as_ref()))?;
     write_atomically(&store.dir.join(name), &jpeg).map_err(AppError::internal)?;
-    let stale_prefix = format!("{}.{}.", item.prefix(), item.key());
-    if let Ok(entries) = std::fs::read_dir(&store.dir) {
-        for entry in entries.flatten() {
-            let file = entry.file_name();
-            let Some(file) = file.to_str() else { continue };
-            if file.starts_with(&stale_prefix) && file != name {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
+    store.remove_older(name, &format!("{}.{}.", item.prefix(), item.key()));
     Ok(())
 }
 
@@ -704,12 +722,8 @@ async fn picture_file(state: &PreviewState, item: Item) -> Result<PathBuf, AppEr
     if cached {
         return Ok(path);
     }
-    // Drawing is the costly part: a few at once, the rest wait their turn. The permit
-    // travels with the work, so a client that hangs up frees no slot early.
-    let permit = Arc::clone(&store.drawers)
-        .acquire_owned()
-        .await
-        .map_err(AppError::internal)?;
+    // Drawing is the costly part: a few at once, the rest wait their turn.
+    let permit = store.drawer().await?;
     tokio::task::spawn_blocking(move || {
         // Another request may have drawn it while this one waited.
         if !store.dir.join(&name).is_file() {

@@ -213,3 +213,100 @@ async fn a_shop_link_unfurls_and_credits_its_member() {
         me
     );
 }
+
+/// A poster, fetched and decoded: its picture and the link its QR code holds.
+async fn poster(app: &TestApp, uri: &str) -> (image::DynamicImage, String) {
+    let reply = get(&app.router, uri).await;
+    assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+    assert_eq!(reply.header("content-type"), "image/jpeg");
+    let picture = image::load_from_memory(&reply.body).expect("a jpeg");
+    assert_eq!((picture.width(), picture.height()), (1080, 1440));
+    let mut prepared = rqrr::PreparedImage::prepare(picture.to_luma8());
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on {uri}");
+    let (_, link) = grids[0].decode().expect("a readable QR code");
+    (picture, link)
+}
+
+#[tokio::test]
+async fn a_poster_carries_the_link_with_the_sharers_code_and_follows_the_price() {
+    let app = app_on_origin().await;
+    let (me, cookie) = member(&app, "小圆").await;
+    let code = code(&app, me).await;
+    let (_, link) = poster(&app, &format!("/api/v1/posters/p/2?code={code}")).await;
+    assert_eq!(link, format!("https://shop.example/p/2?ref={code}"));
+    let (_, plain) = poster(&app, "/api/v1/posters/p/2?lang=en").await;
+    assert_eq!(plain, "https://shop.example/p/2", "no code, no ref");
+    feature(&app, &cookie, Method::PUT, 2).await;
+    let (_, shop_link) = poster(&app, &format!("/api/v1/posters/s/{code}?code={code}")).await;
+    assert_eq!(
+        shop_link,
+        format!("https://shop.example/s/{code}?ref={code}")
+    );
+    let (leader, leader_cookie) = member(&app, "团长").await;
+    let group = open_group(&app.router, &leader_cookie, 1).await;
+    let leader_code = self::code(&app, leader).await;
+    let (_, group_link) = poster(
+        &app,
+        &format!("/api/v1/posters/g/{group}?code={leader_code}"),
+    )
+    .await;
+    assert_eq!(
+        group_link,
+        format!("https://shop.example/g/{group}?ref={leader_code}")
+    );
+
+    // Kept, and drawn again when the price changes.
+    let uri = format!("/api/v1/posters/p/2?code={code}");
+    let first = get(&app.router, &uri).await.body;
+    assert_eq!(get(&app.router, &uri).await.body, first, "the same poster");
+    let mut conn = app.conn().await;
+    sqlx::query("UPDATE products SET solo_price = solo_price + 100 WHERE id = 2")
+        .execute(&mut conn)
+        .await
+        .expect("a new price");
+    let after = get(&app.router, &uri).await.body;
+    assert_ne!(after, first, "a new price, a new poster");
+    let kept = std::fs::read_dir(app.dir.path().join("data/previews"))
+        .expect("previews")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&format!("poster.p.2.{code}.zh-CN.")))
+        })
+        .count();
+    assert_eq!(kept, 1, "the old poster is gone");
+
+    for (uri, status, error) in [
+        (
+            "/api/v1/posters/p/999999",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        ("/api/v1/posters/x/1", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/v1/posters/p/abc", StatusCode::BAD_REQUEST, "bad_id"),
+        (
+            "/api/v1/posters/p/1?code=nope",
+            StatusCode::BAD_REQUEST,
+            "bad_referral_code",
+        ),
+        (
+            "/api/v1/posters/p/1?lang=fr",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/posters/s/7K3M9QXZ",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    ] {
+        let reply = get(&app.router, uri).await;
+        assert_eq!(reply.status, status, "{uri}");
+        assert_eq!(reply.error_code(), error, "{uri}");
+    }
+    // A code that is nobody's is left off, as a landing leaves it.
+    let (_, unknown) = poster(&app, "/api/v1/posters/p/3?code=7K3M9QXZ").await;
+    assert_eq!(unknown, "https://shop.example/p/3");
+}
