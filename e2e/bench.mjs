@@ -12,7 +12,7 @@ import { client, joinRate, throughput } from './bench-client.mjs';
 const base = process.env.BASE_URL;
 if (!base) throw new Error('BASE_URL is not set: run `cargo xtask bench`');
 
-const { member, openGroup } = client(base);
+const { call, member, openGroup } = client(base);
 
 const RUNS = 7;
 /** The first post card, drawn whole: its title is there (the shell's first paint of the
@@ -317,8 +317,12 @@ console.log(`phone-sized picture copies: ${copies.count} in dist/img (waited ${c
 // group-buy figures below open a hundred more.
 const leader = await member('bench leader');
 const firstGroup = await openGroup(leader, PRODUCT);
+// A member's shop with three picks.
+const sharer = await member('bench sharer');
+for (const id of [PRODUCT, 24, 3]) await call('PUT', `/api/v1/account/shop/products/${id}`, null, sharer);
+const { code } = (await call('GET', '/api/v1/account/shop', null, sharer)).json;
 const lighthousePages = [['/', '/'], [`/p/${PRODUCT}`, `/p/${PRODUCT}`], [`/posts/${POST}`, `/posts/${POST}`],
-  ['/c/cycling', '/c/cycling'], [`/g/${firstGroup}`, '/g/1']];
+  ['/c/cycling', '/c/cycling'], [`/g/${firstGroup}`, '/g/1'], [`/s/${code}`, '/s/{code}']];
 const lighthouseRows = [];
 for (const [path, label] of lighthousePages) {
   lighthouseRows.push({ path, label, reports: await lighthouseRuns(path, LIGHTHOUSE_RUNS) });

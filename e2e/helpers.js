@@ -1,5 +1,8 @@
-// Shared by the journeys: money as the app shows it, and the API as the app sees it.
+// Shared by the journeys: money as the app shows it, the API as the app sees it, and QR
+// codes read back from the pictures the app shows.
 
+import { expect } from '@playwright/test';
+import jsQR from 'jsqr';
 import { PICKUP } from './bench-client.mjs';
 
 export { PICKUP };
@@ -81,4 +84,22 @@ export async function openGroup(browser, productId) {
   await context.close();
   if (!paid.group_id) throw new Error(`the paid start of product ${productId} has no group`);
   return paid.group_id;
+}
+
+/** What the QR code in a picture (`img`, a locator) says, decoded from its pixels; of the
+ * part `crop` (`{ x, y, width, height }` in the picture's own pixels) when given. */
+export async function readQr(img, crop) {
+  await expect(img).toBeVisible();
+  const { width, height, data } = await img.evaluate(async (element, part) => {
+    await element.decode();
+    const area = part ?? { x: 0, y: 0, width: element.naturalWidth, height: element.naturalHeight };
+    const canvas = document.createElement('canvas');
+    canvas.width = area.width;
+    canvas.height = area.height;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(element, area.x, area.y, area.width, area.height, 0, 0, area.width, area.height);
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: pixels.width, height: pixels.height, data: Array.from(pixels.data) };
+  }, crop);
+  return jsQR(Uint8ClampedArray.from(data), width, height)?.data;
 }

@@ -1,5 +1,6 @@
 import ogs from 'open-graph-scraper';
 import { test, expect } from './fixtures.js';
+import { client } from './bench-client.mjs';
 import { api, PICKUP, signUp, yuan } from './helpers.js';
 
 // Link previews as a chat app's crawler sees them: plain HTTP, no JavaScript.
@@ -62,6 +63,18 @@ test('product, post and community links unfurl with title, picture, price and ca
   await checkPreview(request, baseURL, '/posts/60', { title: post.title });
   const community = await api(request, '/communities/cycling');
   await checkPreview(request, baseURL, '/c/cycling', { title: community.name, description: community.description.slice(0, 20) });
+});
+
+test('a member\'s shop link unfurls as their shop, with what they picked', async ({ request, baseURL }) => {
+  const shop = client(baseURL);
+  const sharer = await shop.member('预览店主');
+  for (const id of [24, 3]) {
+    expect((await shop.call('PUT', `/api/v1/account/shop/products/${id}`, null, sharer)).status).toBe(200);
+  }
+  const { code } = (await shop.call('GET', '/api/v1/account/shop', null, sharer)).json;
+  const first = await api(request, '/products/24');
+  const result = await checkPreview(request, baseURL, `/s/${code}`, { title: '预览店主的小店', description: '2 件精选好物' });
+  expect(result.ogDescription).toContain(first.title);
 });
 
 test('a group-buy link unfurls with its product, group price and seats left', async ({ page, request, baseURL }) => {

@@ -9,7 +9,9 @@ use std::mem::discriminant;
 use leptos::children::ToChildren;
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, FlatRoutesProps, RouteChildren, Router};
-use leptos_router::{MatchNestedRoutes, NestedRoute, ParamSegment, StaticSegment};
+use leptos_router::{
+    MatchNestedRoutes, NestedRoute, OptionalParamSegment, ParamSegment, StaticSegment,
+};
 use quanzi_api::route::segment::*;
 use quanzi_api::{href, href_with, Route};
 
@@ -92,12 +94,11 @@ fn Shell(embedded: bool) -> impl IntoView {
 /// The public URLs as leptos_router matches them, one route per pattern of the URL table.
 /// Every route shows [`RoutePage`]: the table, not the router, says which page a path is.
 fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
-    // Two tuples in one: leptos_router matches tuples of at most 16 routes.
+    // The member's pages (`/me`, `/me/orders`, `/me/earnings`) and the staff's (`/staff`,
+    // `/staff/pickup`) are one pattern each, with the section as an optional parameter:
+    // the table says which page a section is (an unknown one is not found), and
+    // leptos_router matches tuples of at most 16 routes.
     (
-        (
-            NestedRoute::new((StaticSegment(SHOP), ParamSegment("shop")), RoutePage),
-            NestedRoute::new((StaticSegment(ME), StaticSegment(EARNINGS)), RoutePage),
-        ),
         NestedRoute::new(StaticSegment(""), RoutePage),
         NestedRoute::new((StaticSegment(PRODUCT), ParamSegment("product")), RoutePage),
         NestedRoute::new((StaticSegment(POST), ParamSegment("post")), RoutePage),
@@ -112,7 +113,6 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
         ),
         NestedRoute::new(StaticSegment(CART), RoutePage),
         NestedRoute::new(StaticSegment(CHECKOUT), RoutePage),
-        NestedRoute::new((StaticSegment(ME), StaticSegment(ORDERS)), RoutePage),
         NestedRoute::new(
             (
                 StaticSegment(ME),
@@ -121,11 +121,17 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
             ),
             RoutePage,
         ),
-        NestedRoute::new(StaticSegment(ME), RoutePage),
+        NestedRoute::new(
+            (StaticSegment(ME), OptionalParamSegment("section")),
+            RoutePage,
+        ),
         NestedRoute::new(StaticSegment(SIGN_IN), RoutePage),
         NestedRoute::new(StaticSegment(SIGN_UP), RoutePage),
-        NestedRoute::new(StaticSegment(STAFF), RoutePage),
-        NestedRoute::new((StaticSegment(STAFF), StaticSegment(PICKUP)), RoutePage),
+        NestedRoute::new(
+            (StaticSegment(STAFF), OptionalParamSegment("section")),
+            RoutePage,
+        ),
+        NestedRoute::new((StaticSegment(SHOP), ParamSegment("shop")), RoutePage),
     )
 }
 
@@ -314,6 +320,9 @@ mod tests {
             Route::GroupBuy(id) => param("group_buy", id.to_string()),
             Route::Order(id) => param("order", id.to_string()),
             Route::Shop(code) => param("shop", code.clone()),
+            Route::Orders => param("section", ORDERS.to_owned()),
+            Route::Earnings => param("section", EARNINGS.to_owned()),
+            Route::StaffPickup => param("section", PICKUP.to_owned()),
             _ => Vec::new(),
         }
     }
@@ -337,6 +346,7 @@ mod tests {
             "/p",
             "/p/1/extra",
             "/me/x/y",
+            "/staff/x/y",
             "/cart/1",
             "/me/orders/9/extra",
         ] {
@@ -353,6 +363,8 @@ mod tests {
             "/c/Cycling",
             "/me/orders/x",
             "/me/",
+            "/me/x",
+            "/staff/x",
         ] {
             assert_eq!(Route::from_path(path), None, "{path}");
         }

@@ -94,10 +94,18 @@ pub fn run() -> Result {
             ],
         )?;
         // Group-buys and holds that end in seconds, for the journeys of a group that fails
-        // and of an order not paid in time.
+        // and of an order not paid in time; commissions that settle in seconds, for the
+        // journey of a sharer's earnings.
         let short = TestServer::start_with(
             Profile::Test,
-            &["--group-window-secs", "8", "--seat-hold-secs", "8"],
+            &[
+                "--group-window-secs",
+                "8",
+                "--seat-hold-secs",
+                "8",
+                "--return-window-secs",
+                "3",
+            ],
         )?;
         let mut playwright = command("npx", &["playwright", "test"]);
         playwright

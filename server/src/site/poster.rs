@@ -23,7 +23,7 @@ use image::imageops::FilterType;
 use image::{Rgb, RgbImage};
 use quanzi_api::{format_money, href, href_with, parse_referral_code, ErrorCode, Money, Route};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 use utoipa::IntoParams;
@@ -134,17 +134,26 @@ async fn content(
 ) -> Result<Option<Content>, AppError> {
     let w = words(lang);
     let (title, headline, detail, picture) = match &route {
-        Route::Product(id) => {
-            let Some(r) = sqlx::query(
-                "SELECT pr.title_zh, pr.title_en, pr.currency, pr.solo_price, pr.group_price,
-                        pr.group_size,
-                        (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
-                         ORDER BY i.position LIMIT 1)
-                 FROM products pr WHERE pr.id = $1",
-            )
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
+        Route::Product(id) | Route::GroupBuy(id) => {
+            // A group shows its own price and size, a product its offer's: the same columns.
+            const PICTURE: &str = "(SELECT i.url FROM product_images i WHERE i.product_id = pr.id
+                                    ORDER BY i.position LIMIT 1)";
+            let sql = match route {
+                Route::Product(_) => format!(
+                    "SELECT pr.title_zh, pr.title_en, pr.currency, pr.solo_price, pr.group_price,
+                            pr.group_size, {PICTURE}
+                     FROM products pr WHERE pr.id = $1"
+                ),
+                _ => format!(
+                    "SELECT pr.title_zh, pr.title_en, g.currency, pr.solo_price, g.price, g.size,
+                            {PICTURE}
+                     FROM group_buys g JOIN products pr ON pr.id = g.product_id WHERE g.id = $1"
+                ),
+            };
+            let Some(r) = sqlx::query(AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?
             else {
                 return Ok(None);
             };
@@ -168,38 +177,6 @@ async fn content(
                 lang.pick(r.try_get(0)?, r.try_get(1)?),
                 headline,
                 detail,
-                r.try_get(6)?,
-            )
-        }
-        Route::GroupBuy(id) => {
-            let Some(r) = sqlx::query(
-                "SELECT pr.title_zh, pr.title_en, g.currency, g.price, g.size, pr.solo_price,
-                        (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
-                         ORDER BY i.position LIMIT 1)
-                 FROM group_buys g JOIN products pr ON pr.id = g.product_id WHERE g.id = $1",
-            )
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
-            else {
-                return Ok(None);
-            };
-            let currency: String = r.try_get(2)?;
-            let solo = Money {
-                amount: r.try_get(5)?,
-                currency: currency.clone(),
-            };
-            (
-                lang.pick(r.try_get(0)?, r.try_get(1)?),
-                format_money(&Money {
-                    amount: r.try_get(3)?,
-                    currency,
-                }),
-                format!(
-                    "{} · {}",
-                    fill(w[0], "size", &u32_at(&r, 4)?.to_string()),
-                    fill(w[1], "price", &format_money(&solo))
-                ),
                 r.try_get(6)?,
             )
         }
