@@ -12,8 +12,9 @@ pub const WASM_OPT_VERSION: &str = "version 132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// Chinese glyphs, so screenshots and real users' pages do not show empty boxes.
-const CJK_FONT_DIR: &str = "/usr/share/fonts/opentype/noto";
+/// Chinese glyphs, so screenshots and real users' pages do not show empty boxes, and the
+/// face the server sets its share posters in (`server/src/site/poster.rs`).
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Need {
@@ -30,6 +31,14 @@ pub fn run(need: Need) -> Result {
     trunk()?;
     wasm_bindgen()?;
     npm_packages()?;
+    // The server draws posters with it: not only the tests need it. Without root, a note
+    // (the server then answers posters with 503 and says why).
+    if let Err(message) = cjk_font() {
+        match need {
+            Need::Serve => println!("note: {message} (share posters need it)"),
+            Need::Everything => return Err(message),
+        }
+    }
     for test_tool in [chromium, postgresql] {
         match (need, test_tool()) {
             (_, Ok(())) => {}
@@ -124,13 +133,20 @@ fn npm_packages() -> Result {
         .map_err(|e| format!("cannot write e2e/{NPM_STAMP}: {e}"))
 }
 
-fn chromium() -> Result {
-    let fonts = Path::new(CJK_FONT_DIR).exists();
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && fonts {
-        println!("ok: Debian chromium, chromium-driver, fonts-noto-cjk");
+fn cjk_font() -> Result {
+    if Path::new(CJK_FONT).exists() {
+        println!("ok: Debian fonts-noto-cjk");
         return Ok(());
     }
-    apt_install(&["chromium", "chromium-driver", "fonts-noto-cjk"])
+    apt_install(&["fonts-noto-cjk"])
+}
+
+fn chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        println!("ok: Debian chromium, chromium-driver");
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 /// PostgreSQL 15 for the server tests on the second engine (see `postgres.rs`).
