@@ -4,7 +4,7 @@
 //! any request. The feed is in the main wasm; every other page is in a chunk fetched on
 //! its first visit (`ui::lazy`: a skeleton meanwhile, an error with retry if it fails).
 
-use std::mem::discriminant;
+use std::mem::{discriminant, Discriminant};
 
 use leptos::children::ToChildren;
 use leptos::prelude::*;
@@ -135,6 +135,16 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
     )
 }
 
+/// Which pattern of [`routes`] matches a page: the pages of one pattern (the member's
+/// sections, the staff's) share its view, which follows the path from one to the other.
+fn pattern(route: &Route) -> Discriminant<Route> {
+    match route {
+        Route::Orders | Route::Earnings => discriminant(&Route::Me),
+        Route::StaffPickup => discriminant(&Route::Staff),
+        other => discriminant(other),
+    }
+}
+
 /// The page of the path on screen. leptos_router keeps a route's view while only its
 /// parameters change (`/p/1` → `/p/2`), so this follows the path itself; a path of another
 /// route is left to that route's own view, which replaces this one.
@@ -144,7 +154,7 @@ fn RoutePage() -> impl IntoView {
     let route = Memo::new(move |shown: Option<&Option<Route>>| {
         let now = Route::from_path(&nav.pathname.get());
         match (shown, &now) {
-            (Some(Some(shown)), Some(next)) if discriminant(shown) != discriminant(next) => {
+            (Some(Some(shown)), Some(next)) if pattern(shown) != pattern(next) => {
                 Some(shown.clone())
             }
             _ => now,
