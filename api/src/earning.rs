@@ -221,6 +221,9 @@ pub struct StaffWithdrawal {
     pub member_name: String,
     /// Absent for a member without an account of their own (made by the store).
     pub member_email: Option<String>,
+    /// What the member may withdraw now, beside this request (negative when a refund took
+    /// back more than is left).
+    pub member_available: Money,
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser::meta_content;
-use quanzi_api::{href_with, Money, Route};
+use quanzi_api::{Money, Route};
 
 use crate::client::api_base;
 use crate::i18n::{fill, use_i18n, Lang};
@@ -260,21 +260,20 @@ fn SharePanel(
 }
 
 /// The poster of a shared link, when its page has one (a product, a group, a shop): the
-/// server draws it with the sharer's name and the link's QR code.
+/// server draws it with the signed-in member's name and code, as the link has them.
 fn poster_of(url: &str, lang: Lang) -> Option<String> {
     let rest = url.strip_prefix(&public_origin())?;
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
     let (kind, key) = match Route::from_path(path)? {
         Route::Product(id) => ("p", id.to_string()),
         Route::GroupBuy(id) => ("g", id.to_string()),
         Route::Shop(code) => ("s", code),
         _ => return None,
     };
-    let code = query.strip_prefix("ref=").unwrap_or("");
     Some(format!(
-        "{}/posters/{kind}/{key}?{}",
+        "{}/posters/{kind}/{key}?lang={}",
         api_base(),
-        href_with(Route::Feed, &[("lang", lang.tag()), ("code", code)]).trim_start_matches("/?")
+        lang.tag()
     ))
 }
 

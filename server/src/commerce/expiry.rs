@@ -9,8 +9,8 @@
 //!   No charge is ever taken as declined without the provider saying so. Each ask is taken
 //!   first by one conditional update that moves the next one on, so one server asks.
 //! - A shipped order whose shopper has not confirmed receipt in time completes.
-//! - A completed order's commission settles once its return window has passed, and a
-//!   payout handed over but never answered is asked about again.
+//! - A completed order's commission settles once its return window has passed; the
+//!   background sweep also asks again about a payout handed over but never answered.
 //! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
 //!   first so that only one sweep sends it.
 //!
@@ -210,7 +210,6 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     if settled > 0 {
         tracing::info!(settled, "settled commissions past their return window");
     }
-    payout::retry_stale(db, commerce.payouts.as_ref()).await?;
     flush_refunds(commerce).await;
     Ok(())
 }
@@ -395,9 +394,14 @@ pub fn flush_refunds_soon(commerce: Commerce) {
     tokio::spawn(async move { flush_refunds(&commerce).await });
 }
 
-/// One round of the background sweep: [`settle`], and old idempotency keys forgotten.
+/// One round of the background sweep: [`settle`], payouts never answered asked about
+/// again (here, not before requests: a provider's call has no place in a member's
+/// request), and old idempotency keys forgotten.
 pub async fn sweep(commerce: &Commerce) -> Result<(), AppError> {
     settle(commerce).await?;
+    if let Err(err) = payout::retry_stale(&commerce.db, commerce.payouts.as_ref()).await {
+        tracing::warn!(error = %err.message, "asking about unanswered payouts failed; next round");
+    }
     idempotency::sweep(&commerce.db, now_ms()).await?;
     Ok(())
 }

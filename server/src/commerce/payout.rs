@@ -19,6 +19,9 @@ use crate::storage::db::{now_ms, Db};
 
 /// A payout handed over this long ago without an answer is asked about again.
 const STALE_PAYOUT_MS: i64 = 60 * 1000;
+/// How long a payout waits for the provider: well inside [`STALE_PAYOUT_MS`], so a retry
+/// never overlaps the call it retries.
+const PROVIDER_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub type PayoutFuture<'a> =
     Pin<Box<dyn Future<Output = Result<PayoutAnswer, ProviderError>> + Send + 'a>>;
@@ -102,9 +105,16 @@ pub async fn pay(
     let Some(request) = request_of(db, withdrawal_id).await? else {
         return Ok(());
     };
-    let answer = match provider.pay(&request).await {
-        Ok(answer) => answer,
-        Err(err) => {
+    let answer = match tokio::time::timeout(PROVIDER_WAIT, provider.pay(&request)).await {
+        Ok(Ok(answer)) => answer,
+        Err(_) => {
+            tracing::warn!(
+                withdrawal_id,
+                "a payout's provider did not answer in time; the sweep asks again"
+            );
+            return Ok(());
+        }
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, withdrawal_id, "a payout went unanswered; the sweep asks again");
             return Ok(());
         }

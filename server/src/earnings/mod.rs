@@ -69,6 +69,36 @@ pub async fn balance(
     })
 }
 
+/// What a member's settled earnings still cover beyond what is paid out or being paid: a
+/// withdrawal asked for may be approved only within it (a refund may have taken back part
+/// of what it was asked from).
+pub async fn uncommitted(conn: &mut AnyConnection, member_id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(coalesce((SELECT sum(amount) FROM earnings
+                                WHERE member_id = $1 AND state = 'settled'), 0)
+                   - coalesce((SELECT sum(amount) FROM withdrawals
+                                WHERE member_id = $1 AND state IN ('paying', 'paid')), 0)
+                AS BIGINT)",
+    )
+    .bind(member_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Locks a member's row for work on their money: every request about it waits here for
+/// the one before it. Not FOR UPDATE: an idempotency key's row already holds a key-share
+/// lock on the member (its foreign key), and two of those would deadlock against it.
+pub async fn lock_money(conn: &mut AnyConnection, member_id: i64) -> Result<(), AppError> {
+    let lock = for_no_key_update(conn);
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT id FROM members WHERE id = $1{lock}"
+    )))
+    .bind(member_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The columns [`withdrawal`] reads, of `withdrawals w`.
 pub const WITHDRAWAL_COLUMNS: &str =
     "w.id, w.amount, w.currency, w.state, w.created_ms, w.decided_ms, w.reason";
@@ -99,7 +129,7 @@ pub fn withdrawal(r: &AnyRow) -> Result<Withdrawal, AppError> {
     })
 }
 
-async fn load_withdrawal(conn: &mut AnyConnection, id: i64) -> Result<Withdrawal, AppError> {
+pub async fn load_withdrawal(conn: &mut AnyConnection, id: i64) -> Result<Withdrawal, AppError> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.id = $1"
     )))
@@ -262,16 +292,7 @@ pub async fn request_withdrawal(
     )?;
     let (answer, replayed) = idempotency::once(&commerce.db, &key, move |conn| {
         Box::pin(async move {
-            // Every request about this member's money waits here for the one before it.
-            // Not FOR UPDATE: the idempotency key's row already holds a key-share lock on
-            // the member (its foreign key), and two of those would deadlock against it.
-            let lock = for_no_key_update(conn);
-            sqlx::query(AssertSqlSafe(format!(
-                "SELECT id FROM members WHERE id = $1{lock}"
-            )))
-            .bind(member_id)
-            .execute(&mut *conn)
-            .await?;
+            lock_money(conn, member_id).await?;
             let available = balance(conn, member_id).await?.available.amount;
             if body.amount > available {
                 return Err(AppError::conflict(

@@ -21,8 +21,11 @@ where
     S: Clone + Send + Sync + 'static,
     Db: FromRef<S>,
     poster::PosterState: FromRef<S>,
+    crate::http::origin::Scheme: FromRef<S>,
 {
     OpenApiRouter::new()
         .routes(routes!(health::health))
-        .routes(routes!(poster::poster))
+        .routes(routes!(poster::product_poster))
+        .routes(routes!(poster::group_poster))
+        .routes(routes!(poster::shop_poster))
 }

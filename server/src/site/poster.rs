@@ -1,7 +1,9 @@
 //! Share posters (issue 15): for chats where links do not unfurl, a picture a member saves
-//! or long-presses into the chat. `GET /posters/{p|g|s}/{key}?code=&lang=` draws a
-//! 1080×1440 JPEG: the item's picture, its title, the group and solo prices (a shop: how
-//! many picks), who shares it, and a QR code of the link with their code.
+//! or long-presses into the chat. `GET /posters/{p|g|s}/{key}?lang=` draws a 1080×1440
+//! JPEG: the item's picture, its title, the group and solo prices (a shop: how many
+//! picks), who shares it (the signed-in member: nobody draws one in another's name, and
+//! the posters kept are bounded by what members share), and a QR code of the link with
+//! their code.
 //!
 //! The text is set in the system's Noto Sans CJK (Debian's `fonts-noto-cjk`, which `cargo
 //! xtask setup` installs); without it the poster is `503 unavailable`, never a poster with
@@ -15,13 +17,13 @@ use std::sync::{Arc, OnceLock};
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRef, Path, Query, Request, State};
+use axum::extract::{FromRef, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{Rgb, RgbImage};
-use quanzi_api::{format_money, href, href_with, parse_referral_code, ErrorCode, Money, Route};
+use quanzi_api::{format_money, href, href_with, ErrorCode, Money, Route};
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Row};
 use tower::ServiceExt;
@@ -30,7 +32,8 @@ use utoipa::IntoParams;
 
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::parse_id;
+use crate::http::params::{PathCode, PathId};
+use crate::members::session::Viewer;
 use crate::site::preview;
 use crate::site::shell::Web;
 use crate::storage::db::{u32_at, Db};
@@ -71,14 +74,10 @@ fn fonts() -> Option<&'static (Vec<u8>, Vec<u8>)> {
         .as_ref()
 }
 
-/// `?code=&lang=` of a poster.
+/// `?lang=` of a poster.
 #[derive(Debug, serde::Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PosterQuery {
-    /// The sharer's referral code: their name on the poster and their code in its link.
-    /// One that is nobody's is left off.
-    #[param(schema_with = quanzi_api::schema::referral_code)]
-    pub code: Option<String>,
     /// `en` for English; Chinese otherwise.
     #[param(schema_with = quanzi_api::schema::poster_lang)]
     pub lang: Option<String>,
@@ -450,64 +449,76 @@ where
     }
 }
 
-/// The page a poster is of: `p/{id}`, `g/{id}`, `s/{code}`.
-fn route_of(kind: &str, key: &str) -> Result<Route, AppError> {
-    match kind {
-        "p" => Ok(Route::Product(parse_id(key)?)),
-        "g" => Ok(Route::GroupBuy(parse_id(key)?)),
-        "s" => parse_referral_code(key).map(Route::Shop).ok_or_else(|| {
-            AppError::bad_request(ErrorCode::BadReferralCode, "not a referral code")
-        }),
-        _ => Err(AppError::not_found(
-            "posters are of products (p), groups (g) and shops (s)",
-        )),
-    }
+/// What each poster route answers, in the OpenAPI document.
+macro_rules! poster_route {
+    ($name:ident, $path:literal, $what:literal, $key:ty, $route:expr) => {
+        #[doc = concat!("The share poster of ", $what, ": its picture, title and prices, the signed-in \
+            member's name and a QR code of the link with their code (a guest's has neither), as a \
+            1080×1440 JPEG.")]
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "shops",
+            params($key, PosterQuery),
+            responses(
+                (status = 200, description = "The poster, `image/jpeg`, 1080×1440; drawn again when what it shows \
+                    changes", content_type = "image/jpeg", body = Vec<u8>),
+                (status = 400, description = "`bad_id`, `bad_referral_code` or `bad_request` (a `lang` other than \
+                    `zh-CN` or `en`)", body = quanzi_api::ApiErrorBody),
+                (status = 404, description = "`not_found`: no such item", body = quanzi_api::ApiErrorBody),
+                (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
+                (status = 503, description = "`unavailable`: the font posters are set in is not installed, or \
+                    too many posters are being drawn; retry", body = quanzi_api::ApiErrorBody),
+            )
+        )]
+        pub async fn $name(
+            State(state): State<PosterState>,
+            Viewer(viewer): Viewer,
+            key: $key,
+            query: Result<Query<PosterQuery>, QueryRejection>,
+            req: Request,
+        ) -> Response {
+            #[allow(clippy::redundant_closure_call)]
+            let route = ($route)(key);
+            match poster_file(&state, route, viewer, query).await {
+                Ok(path) => serve(path, req).await,
+                Err(err) => err.into_response(),
+            }
+        }
+    };
 }
 
-/// A share poster: the item's picture, title and prices, the sharer's name and a QR code of
-/// the link with their code, as a 1080×1440 JPEG.
-#[utoipa::path(
-    get,
-    path = "/posters/{kind}/{key}",
-    tag = "shops",
-    params(
-        ("kind" = String, Path, description = "`p` (a product), `g` (a group-buy) or `s` (a member's shop)",
-         pattern = "^(p|g|s)$"),
-        ("key" = String, Path, description = "The product's or group's id, or the shop's code",
-         pattern = "^([1-9][0-9]{0,17}|[0-9A-HJKMNP-TV-Z]{8})$"),
-        PosterQuery,
-    ),
-    responses(
-        (status = 200, description = "The poster, `image/jpeg`, 1080×1440; drawn again when what it shows changes",
-         content_type = "image/jpeg", body = Vec<u8>),
-        (status = 400, description = "`bad_id`, `bad_referral_code` or `bad_request`", body = quanzi_api::ApiErrorBody),
-        (status = 404, description = "`not_found`: no such kind or item", body = quanzi_api::ApiErrorBody),
-        (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
-        (status = 503, description = "`unavailable`: the font posters are set in is not installed", body = quanzi_api::ApiErrorBody),
-    )
-)]
-pub async fn poster(
-    State(state): State<PosterState>,
-    Path((kind, key)): Path<(String, String)>,
-    query: Result<Query<PosterQuery>, QueryRejection>,
-    req: Request,
-) -> Response {
-    match poster_file(&state, &kind, &key, query).await {
-        Ok(path) => serve(path, req).await,
-        Err(err) => err.into_response(),
-    }
-}
+poster_route!(
+    product_poster,
+    "/posters/p/{id}",
+    "a product",
+    PathId,
+    |PathId(id)| Route::Product(id)
+);
+poster_route!(
+    group_poster,
+    "/posters/g/{id}",
+    "a group-buy",
+    PathId,
+    |PathId(id)| Route::GroupBuy(id)
+);
+poster_route!(
+    shop_poster,
+    "/posters/s/{code}",
+    "a member's shop",
+    PathCode,
+    |PathCode(code)| Route::Shop(code)
+);
 
 async fn poster_file(
     state: &PosterState,
-    kind: &str,
-    key: &str,
+    route: Route,
+    viewer: Option<i64>,
     query: Result<Query<PosterQuery>, QueryRejection>,
 ) -> Result<PathBuf, AppError> {
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;
-    let route = route_of(kind, key)?;
     let lang = match query.lang.as_deref() {
         None | Some("zh-CN") => Lang::Zh,
         Some("en") => Lang::En,
@@ -518,20 +529,15 @@ async fn poster_file(
             ))
         }
     };
-    let code = match query.code.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(parse_referral_code(raw).ok_or_else(|| {
-            AppError::bad_request(ErrorCode::BadReferralCode, "not a referral code")
-        })?),
-    };
-    let sharer = match code {
-        Some(code) => {
-            sqlx::query_scalar::<_, String>("SELECT name FROM members WHERE referral_code = $1")
-                .bind(&code)
-                .fetch_optional(state.db.pool())
-                .await?
-                .map(|name| (code, name))
-        }
+    // The sharer is the member asking: nobody draws a poster in someone else's name.
+    let sharer = match viewer {
+        Some(member) => sqlx::query_as::<_, (Option<String>, String)>(
+            "SELECT referral_code, name FROM members WHERE id = $1",
+        )
+        .bind(member)
+        .fetch_optional(state.db.pool())
+        .await?
+        .and_then(|(code, name)| code.map(|code| (code, name))),
         None => None,
     };
     let content = content(&state.db, route, sharer, lang, state.web.public_origin())
@@ -550,7 +556,7 @@ async fn poster_file(
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(path);
     }
-    let permit = store.drawer().await?;
+    let permit = store.poster_drawer()?;
     tokio::task::spawn_blocking(move || {
         if !path.is_file() {
             let picture = source.as_deref().and_then(preview::load_source);
@@ -600,10 +606,11 @@ async fn serve(path: PathBuf, req: Request) -> Response {
     }
     let mut res = res.map(Body::new);
     let headers = res.headers_mut();
-    // Asked again each time (a price may have changed); unchanged, the answer is a 304.
+    // The member's own (their name and code), and asked again each time (a price may have
+    // changed); unchanged, the answer is a 304.
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, no-cache"),
+        HeaderValue::from_static("private, no-cache"),
     );
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
     headers.insert(

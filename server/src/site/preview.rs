@@ -436,6 +436,8 @@ pub struct Store {
     dist: PathBuf,
     uploads: PathBuf,
     drawers: Arc<Semaphore>,
+    /// The posters' own turns (`site::poster`).
+    poster_drawers: Arc<Semaphore>,
 }
 
 impl Store {
@@ -447,6 +449,7 @@ impl Store {
             dist: dist.to_owned(),
             uploads: uploads.to_owned(),
             drawers: Arc::new(Semaphore::new(DRAWERS)),
+            poster_drawers: Arc::new(Semaphore::new(DRAWERS)),
         })
     }
 
@@ -462,6 +465,21 @@ impl Store {
             .acquire_owned()
             .await
             .map_err(AppError::internal)
+    }
+
+    /// A turn at drawing a poster, or `unavailable` at once when as many as there are
+    /// turns are being drawn: a poster is asked for by a member waiting on a button, and
+    /// a queue of them must not hold up the link previews' turns.
+    pub(crate) fn poster_drawer(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        Arc::clone(&self.poster_drawers)
+            .try_acquire_owned()
+            .map_err(|_| {
+                AppError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    quanzi_api::ErrorCode::Unavailable,
+                    "posters are being drawn; try again in a moment",
+                )
+            })
     }
 
     /// Removes the files named `{stem}…` but `keep`: the older drawings of the same thing.

@@ -14,7 +14,9 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use crate::commerce::commission::{default_bps, product_rule};
 use crate::commerce::context::Commerce;
 use crate::commerce::payout;
-use crate::earnings::{withdrawal, WITHDRAWAL_COLUMNS};
+use crate::earnings::{
+    balance, load_withdrawal, lock_money, uncommitted, withdrawal, WITHDRAWAL_COLUMNS,
+};
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::params::PathId;
@@ -186,43 +188,35 @@ pub async fn list_withdrawals(
         .fetch_all(db.pool())
         .await?,
     );
-    let items = rows
-        .iter()
-        .map(|r| {
-            Ok(StaffWithdrawal {
-                withdrawal: withdrawal(r)?,
-                member_id: r.try_get(7)?,
-                member_name: r.try_get(8)?,
-                member_email: r.try_get(9)?,
-            })
-        })
-        .collect::<Result<_, AppError>>()?;
+    let mut conn = db.pool().acquire().await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let member_id: i64 = r.try_get(7)?;
+        items.push(StaffWithdrawal {
+            withdrawal: withdrawal(r)?,
+            member_id,
+            member_name: r.try_get(8)?,
+            member_email: r.try_get(9)?,
+            member_available: balance(&mut conn, member_id).await?.available,
+        });
+    }
     Ok(Json(Page {
         items,
         next_cursor: None,
     }))
 }
 
-/// A withdrawal's state, its row locked for the decision; `not_found` when there is none.
-async fn locked_state(conn: &mut AnyConnection, id: i64) -> Result<String, AppError> {
+/// A withdrawal's state, member and amount, its row locked for the decision; `not_found`
+/// when there is none.
+async fn locked(conn: &mut AnyConnection, id: i64) -> Result<(String, i64, i64), AppError> {
     let lock = for_update(conn);
-    sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT state FROM withdrawals WHERE id = $1{lock}"
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT state, member_id, amount FROM withdrawals WHERE id = $1{lock}"
     )))
     .bind(id)
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| AppError::not_found("no such withdrawal"))
-}
-
-async fn load(db: &Db, id: i64) -> Result<Withdrawal, AppError> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {WITHDRAWAL_COLUMNS} FROM withdrawals w WHERE w.id = $1"
-    )))
-    .bind(id)
-    .fetch_one(db.pool())
-    .await?;
-    withdrawal(&row)
 }
 
 fn decided() -> AppError {
@@ -251,7 +245,8 @@ fn subject(id: i64) -> String {
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`forbidden`: not the store's owner, or `bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such withdrawal", body = quanzi_api::ApiErrorBody),
-        (status = 409, description = "`withdrawal_decided`: refused, or declined by the provider", body = quanzi_api::ApiErrorBody),
+        (status = 409, description = "`withdrawal_decided`: refused, or declined by the provider; \
+            `insufficient_earnings`: a refund has taken back part of what it was asked from", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),
     security(("session" = []))
@@ -265,10 +260,20 @@ pub async fn approve_withdrawal(
     staff.owner()?;
     let db = &commerce.db;
     let mut tx = db.write().await?;
-    match locked_state(&mut tx, id).await?.as_str() {
+    let (state, member_id, amount) = locked(&mut tx, id).await?;
+    match state.as_str() {
         "requested" => {}
-        "paying" | "paid" => return Ok(Json(load(db, id).await?)),
+        "paying" | "paid" => return Ok(Json(load_withdrawal(&mut tx, id).await?)),
         _ => return Err(decided()),
+    }
+    // A refund since it was asked for may have taken back what it was asked from: then
+    // it is not paid (the owner refuses it, or waits for new earnings).
+    lock_money(&mut tx, member_id).await?;
+    if uncommitted(&mut tx, member_id).await? < amount {
+        return Err(AppError::conflict(
+            ErrorCode::InsufficientEarnings,
+            "a refund has taken back part of what this withdrawal was asked from",
+        ));
     }
     let now = now_ms();
     sqlx::query(
@@ -296,7 +301,8 @@ pub async fn approve_withdrawal(
     .await?;
     tx.commit().await?;
     payout::pay(db, commerce.payouts.as_ref(), id).await?;
-    Ok(Json(load(db, id).await?))
+    let mut conn = db.pool().acquire().await?;
+    Ok(Json(load_withdrawal(&mut conn, id).await?))
 }
 
 /// Refuses a withdrawal with a reason the member reads; the amount is available again.
@@ -328,9 +334,9 @@ pub async fn refuse_withdrawal(
     staff.owner()?;
     let reason = check::refund_reason(&body.reason)?;
     let mut tx = db.write().await?;
-    match locked_state(&mut tx, id).await?.as_str() {
+    match locked(&mut tx, id).await?.0.as_str() {
         "requested" => {}
-        "refused" => return Ok(Json(load(&db, id).await?)),
+        "refused" => return Ok(Json(load_withdrawal(&mut tx, id).await?)),
         _ => return Err(decided()),
     }
     sqlx::query(
@@ -352,6 +358,7 @@ pub async fn refuse_withdrawal(
         json!({ "state": "refused", "reason": reason }),
     )
     .await?;
+    let refused = load_withdrawal(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(load(&db, id).await?))
+    Ok(Json(refused))
 }

@@ -555,6 +555,60 @@ async fn a_refused_or_declined_withdrawal_is_available_again() {
 }
 
 #[tokio::test]
+async fn a_withdrawal_a_refund_has_taken_back_is_not_paid() {
+    let app = app_with(settles_at_once()).await;
+    let (sharer, sharer_cookie) = member(&app, "分享者").await;
+    let (_, buyer) = member(&app, "买家").await;
+    let code = code(&app, sharer).await;
+    let order = referred(&app, &buyer, &code, 1).await;
+    paid(&app.router, &buyer, id(&order)).await;
+    collected(&app, &buyer, id(&order)).await;
+    let each = balance(&earnings(&app, &sharer_cookie).await, "available");
+    let asked = withdraw(&app, &sharer_cookie, each).await.json();
+    let owner = owner(&app).await;
+    let refunded = post(
+        &app,
+        &owner,
+        &format!("/api/v1/staff/orders/{}/refund", id(&order)),
+        Some(json!({"reason": "质量问题"})),
+    )
+    .await;
+    assert_eq!(refunded.status, StatusCode::OK, "{}", refunded.text());
+    let queue = get_as(&app.router, Some(&owner), "/api/v1/staff/withdrawals").await;
+    assert_eq!(
+        amount(&queue["items"][0]["member_available"]),
+        -each,
+        "the owner sees what the refund took back"
+    );
+    let approve = decide(&app, &owner, id(&asked), "approve", json!({})).await;
+    assert_eq!(approve.status, StatusCode::CONFLICT);
+    assert_eq!(approve.error_code(), "insufficient_earnings");
+    assert_eq!(
+        text(
+            &app,
+            "SELECT state FROM withdrawals WHERE id = $1",
+            id(&asked)
+        )
+        .await,
+        "requested",
+        "nothing paid, nothing changed"
+    );
+    let refused = decide(
+        &app,
+        &owner,
+        id(&asked),
+        "refuse",
+        json!({"reason": "订单已退款"}),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(
+        balance(&earnings(&app, &sharer_cookie).await, "available"),
+        0
+    );
+}
+
+#[tokio::test]
 async fn twenty_withdrawals_at_once_for_the_same_money_take_it_once() {
     let app = app_with(settles_at_once()).await;
     let (sharer, each) = settled_sharer(&app, 2).await;

@@ -49,6 +49,9 @@ struct Words {
     error_rate: &'static str,
     error_above_price: &'static str,
     error_decided: &'static str,
+    error_taken_back: &'static str,
+    /// `{amount}`.
+    available: &'static str,
     error_number: &'static str,
 }
 
@@ -78,6 +81,8 @@ const ZH: Words = Words {
     error_rate: "佣金比例在 0 到 50% 之间。",
     error_above_price: "固定佣金不能高于商品的最低售价。",
     error_decided: "这笔提现已经处理过了。",
+    error_taken_back: "退款已扣回部分收益，可提现金额不足，请拒绝这笔提现。",
+    available: "可提现 {amount}",
     error_number: "请输入数字，最多两位小数。",
 };
 
@@ -107,6 +112,8 @@ const EN: Words = Words {
     error_rate: "A commission rate is 0 to 50 %.",
     error_above_price: "A fixed commission is at most the product's lowest price.",
     error_decided: "This withdrawal has been decided already.",
+    error_taken_back: "A refund took back part of these earnings: not enough is available. Refuse it.",
+    available: "Available {amount}",
     error_number: "Type a number with at most two decimals.",
 };
 
@@ -129,6 +136,7 @@ fn error(lang: Lang, err: &ClientError) -> &'static str {
         Some(ErrorCode::BadCommission) => w.error_rate,
         Some(ErrorCode::CommissionAbovePrice) => w.error_above_price,
         Some(ErrorCode::WithdrawalDecided) => w.error_decided,
+        Some(ErrorCode::InsufficientEarnings) => w.error_taken_back,
         _ => form_error(lang.strings(), err),
     }
 }
@@ -371,13 +379,15 @@ fn WithdrawalCard(item: StaffWithdrawal, #[prop(into)] on_decided: Callback<()>)
         );
     };
     let reason_id = format!("refuse-reason-{id}");
+    let available = format_money(&item.member_available);
     view! {
         <p class="staff-withdrawal-head">
             <strong>{format_money(&withdrawal.amount)}</strong>
             " · " {item.member_name} {item.member_email.map(|e| format!(" ({e})"))}
         </p>
         <p class="muted">
-            {day(&withdrawal.created_at)} " · " {move || state_label(w(), state)}
+            {day(&withdrawal.created_at)} " · " {move || state_label(w(), state)} " · "
+            {move || fill(w().available, "amount", &available)}
             {withdrawal.reason.map(|r| format!(" · {r}"))}
         </p>
         {(state == WithdrawalState::Requested).then(|| view! {
