@@ -71,6 +71,16 @@ pub fn referral_code() -> Object {
     .build()
 }
 
+/// A referral code as the server writes it (a shop's address): 8 Crockford base32 digits
+/// in capitals.
+pub fn shop_code() -> Object {
+    text(
+        "^[0-9A-HJKMNP-TV-Z]{8}$",
+        "A referral code as the server writes it: 8 Crockford base32 digits",
+    )
+    .build()
+}
+
 pub fn name() -> Object {
     text(
         patterns::NAME,

@@ -464,6 +464,8 @@ fn TestPaymentPanel(
                         // A seat paid in an open group: what is left to do is to fill it,
                         // so the group's page, with its invitation first.
                         (OrderStatus::AwaitingGroup, Some(group)) => {
+                            // Told here: the page that would tell it on the change is left.
+                            tell_host_paid(&order);
                             nav.go(&href(Route::GroupBuy(group)));
                         }
                         _ => state.set(State::Ready(order)),

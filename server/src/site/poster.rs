@@ -28,6 +28,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Row};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
 use crate::http::error::AppError;
@@ -449,9 +450,24 @@ where
     }
 }
 
+/// A shop poster's `{code}` as the document states it: the code as shop links carry it
+/// (the server also reads a code as people type it, as [`PathCode`] does).
+struct ShopCode;
+
+impl IntoParams for ShopCode {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![crate::http::params::parameter(
+            "code",
+            ParameterIn::Path,
+            "The shop's member's referral code",
+            quanzi_api::schema::shop_code(),
+        )]
+    }
+}
+
 /// What each poster route answers, in the OpenAPI document.
 macro_rules! poster_route {
-    ($name:ident, $path:literal, $what:literal, $key:ty, $route:expr) => {
+    ($name:ident, $path:literal, $what:literal, $key:ty, $documented:ty, $route:expr) => {
         #[doc = concat!("The share poster of ", $what, ": its picture, title and prices, the signed-in \
             member's name and a QR code of the link with their code (a guest's has neither), as a \
             1080×1440 JPEG.")]
@@ -459,7 +475,7 @@ macro_rules! poster_route {
             get,
             path = $path,
             tag = "shops",
-            params($key, PosterQuery),
+            params($documented, PosterQuery),
             responses(
                 (status = 200, description = "The poster, `image/jpeg`, 1080×1440; drawn again when what it shows \
                     changes", content_type = "image/jpeg", body = Vec<u8>),
@@ -493,12 +509,14 @@ poster_route!(
     "/posters/p/{id}",
     "a product",
     PathId,
+    PathId,
     |PathId(id)| Route::Product(id)
 );
 poster_route!(
     group_poster,
     "/posters/g/{id}",
     "a group-buy",
+    PathId,
     PathId,
     |PathId(id)| Route::GroupBuy(id)
 );
@@ -507,6 +525,7 @@ poster_route!(
     "/posters/s/{code}",
     "a member's shop",
     PathCode,
+    ShopCode,
     |PathCode(code)| Route::Shop(code)
 );
 
