@@ -41,8 +41,12 @@ pub fn ProductCard(
     };
     view! {
         <a href=shared_href(Route::Product(card.id)) class=class>
-            <Img image=card.image class="product-card-image" sizes eager=large />
-            <ShareEarn money=card.share_earn />
+            // The badge's box: the picture, not the card (a positioned card overlaps the
+            // links around it for hit testing, axe's target-size finds).
+            <span class="product-card-media">
+                <Img image=card.image class="product-card-image" sizes eager=large />
+                <ShareEarn money=card.share_earn />
+            </span>
             <span class="product-card-text">
                 <span class="product-card-title">{card.title}</span>
                 <Prices solo=card.solo_price group=card.group />

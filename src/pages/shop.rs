@@ -70,7 +70,13 @@ fn ShopPage(code: String) -> impl IntoView {
     loaded(shop, move |shop| {
         let t = words(i18n.lang.get_untracked());
         let title = fill(t.title, "name", &shop.member.name);
-        set_head(&page_title(&title, i18n.t_untracked().app_name), "");
+        let picks: Vec<&str> = shop.products.iter().map(|p| p.title.as_str()).collect();
+        let description = format!(
+            "{} · {}",
+            fill(t.picks, "n", &shop.products.len().to_string()),
+            picks.join(" · ")
+        );
+        set_head(&page_title(&title, i18n.t_untracked().app_name), &description);
         view! { <ShopView shop title /> }
     })
 }
