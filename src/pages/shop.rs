@@ -76,7 +76,10 @@ fn ShopPage(code: String) -> impl IntoView {
             fill(t.picks, "n", &shop.products.len().to_string()),
             picks.join(" · ")
         );
-        set_head(&page_title(&title, i18n.t_untracked().app_name), &description);
+        set_head(
+            &page_title(&title, i18n.t_untracked().app_name),
+            &description,
+        );
         view! { <ShopView shop title /> }
     })
 }

@@ -10,7 +10,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use quanzi_api::{variant, Community, GroupBuy, Image, Page, Post, Product, Route, API_PREFIX};
+use quanzi_api::{
+    variant, Community, GroupBuy, Image, Page, Post, Product, Route, Shop, API_PREFIX,
+};
 use tower::ServiceExt;
 
 use crate::http::lang::Lang;
@@ -108,6 +110,7 @@ pub enum FirstAnswer {
     Post(Post),
     Community(Community),
     Group(GroupBuy),
+    Shop(Shop),
 }
 
 impl FirstAnswer {
@@ -121,6 +124,7 @@ impl FirstAnswer {
             Route::Post(_) => FirstAnswer::Post(serde_json::from_slice(first).ok()?),
             Route::Community(_) => FirstAnswer::Community(serde_json::from_slice(first).ok()?),
             Route::GroupBuy(_) => FirstAnswer::Group(serde_json::from_slice(first).ok()?),
+            Route::Shop(_) => FirstAnswer::Shop(serde_json::from_slice(first).ok()?),
             _ => return None,
         };
         Some(answer)
@@ -128,7 +132,8 @@ impl FirstAnswer {
 
     /// The picture that will be the page's largest paint, and the `sizes` its `<img>` has:
     /// the first post's picture on a feed (or its first product's card), a product's first
-    /// gallery picture, a post's first picture, a community's cover, a group's product.
+    /// gallery picture, a post's first picture, a community's cover, a group's product, a
+    /// shop's first pick.
     pub fn largest_picture(&self) -> Option<(&Image, &'static str)> {
         match self {
             FirstAnswer::Feed(page) => post_picture(page.items.first()?),
@@ -136,6 +141,7 @@ impl FirstAnswer {
             FirstAnswer::Post(post) => post_picture(post),
             FirstAnswer::Community(community) => Some(column(&community.cover)),
             FirstAnswer::Group(group) => Some(column(&group.product.image)),
+            FirstAnswer::Shop(shop) => shop.products.first().map(|p| card(&p.image)),
         }
     }
 
@@ -189,10 +195,14 @@ impl FirstAnswer {
             FirstAnswer::Group(group) => article(
                 "group-page",
                 format!(
-                    "<h1>&#160;</h1><div class=\"product-card product-card-large\">{}</div>",
+                    "<h1>&#160;</h1><div class=\"product-card product-card-large\">\
+                     <span class=\"product-card-media\">{}</span></div>",
                     img(&group.product.image, "product-card-image")
                 ),
             ),
+            // A shop's largest paint is a small card's picture among its text: preloaded,
+            // not drawn ahead.
+            FirstAnswer::Shop(_) => return None,
         };
         // The cart link's box sets the bar's height; the brand's name and the buttons come
         // with the app.

@@ -232,7 +232,8 @@ async fn a_page_whose_largest_paint_is_its_first_picture_draws_it_from_the_shell
         (
             group_page.as_str(),
             &product["gallery"][0],
-            "<article class=\"group-page\"><h1>&#160;</h1><div class=\"product-card product-card-large\"><img",
+            "<article class=\"group-page\"><h1>&#160;</h1><div class=\"product-card product-card-large\">\
+             <span class=\"product-card-media\"><img",
         ),
     ] {
         let html = shell(&app.router, page, &[]).await.text();
