@@ -645,6 +645,56 @@ async fn twenty_withdrawals_at_once_for_the_same_money_take_it_once() {
 }
 
 #[tokio::test]
+async fn earnings_page_on_newest_first() {
+    let app = app().await;
+    let (sharer, sharer_cookie) = member(&app, "小圆").await;
+    let (_, buyer) = member(&app, "小鹿").await;
+    let code = code(&app, sharer).await;
+    for quantity in 1..=3 {
+        let order = referred(&app, &buyer, &code, quantity).await;
+        paid(&app.router, &buyer, id(&order)).await;
+    }
+    let first = get_as(
+        &app.router,
+        Some(&sharer_cookie),
+        "/api/v1/account/earnings?limit=2",
+    )
+    .await;
+    let units = |page: &Value| -> Vec<u64> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|e| e["units"].as_u64().unwrap_or(0))
+            .collect()
+    };
+    assert_eq!(units(&first), [3, 2], "newest first");
+    let cursor = first["next_cursor"].as_str().expect("another page");
+    let second = get_as(
+        &app.router,
+        Some(&sharer_cookie),
+        &format!("/api/v1/account/earnings?limit=2&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(units(&second), [1]);
+    assert_eq!(second["next_cursor"], Value::Null);
+    assert_eq!(
+        balance(&second, "pending"),
+        balance(&first, "pending"),
+        "the sums are the member's, whatever the page"
+    );
+    let junk = call(
+        &app.router,
+        Method::GET,
+        "/api/v1/account/earnings?cursor=nope",
+        Some(&sharer_cookie),
+        None,
+    )
+    .await;
+    assert_eq!(junk.error_code(), "bad_cursor");
+}
+
+#[tokio::test]
 async fn earnings_are_a_members_own_business() {
     let app = app().await;
     let reply = get(&app.router, "/api/v1/account/earnings").await;
