@@ -292,6 +292,8 @@ fn Details(items: Vec<Earning>) -> impl IntoView {
     .into_any()
 }
 
+/// The console has the same five labels in its own words: one function for both packs
+/// would move it, and every word it names, into the first load.
 fn withdrawal_label(w: &Words, state: WithdrawalState) -> &'static str {
     match state {
         WithdrawalState::Requested => w.requested,

@@ -33,10 +33,6 @@ use crate::storage::db::{for_no_key_update, now_ms, u32_at};
 use crate::storage::idempotency::{self, Answer, IdemKey, IdempotencyKeyHeader};
 use crate::storage::rows::{product_card, rfc3339, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
-fn cny(amount: i64) -> Money {
-    Money::cny(amount)
-}
-
 /// A member's four sums (see [`EarningsBalance`]).
 pub async fn balance(
     conn: &mut AnyConnection,
@@ -61,11 +57,11 @@ pub async fn balance(
     .fetch_one(conn)
     .await?;
     Ok(EarningsBalance {
-        pending: cny(pending),
-        settled: cny(settled),
-        withdrawn: cny(withdrawn),
-        available: cny(settled - taken),
-        minimum_withdrawal: cny(quanzi_api::earning::WITHDRAWAL_MIN),
+        pending: Money::cny(pending),
+        settled: Money::cny(settled),
+        withdrawn: Money::cny(withdrawn),
+        available: Money::cny(settled - taken),
+        minimum_withdrawal: Money::cny(quanzi_api::earning::WITHDRAWAL_MIN),
     })
 }
 

@@ -15,10 +15,9 @@ use std::path::{Path as FsPath, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
-use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRef, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
@@ -26,8 +25,6 @@ use image::{Rgb, RgbImage};
 use quanzi_api::{format_money, href, href_with, ErrorCode, Money, Route};
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Row};
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
@@ -85,7 +82,7 @@ pub struct PosterQuery {
 }
 
 /// What a poster shows, read from the database.
-#[derive(Debug, Hash)]
+#[derive(Debug)]
 struct Content {
     route: Route,
     title: String,
@@ -497,7 +494,9 @@ macro_rules! poster_route {
             #[allow(clippy::redundant_closure_call)]
             let route = ($route)(key);
             match poster_file(&state, route, viewer, query).await {
-                Ok(path) => serve(path, req).await,
+                // The member's own (their name and code), and asked again each time (a
+                // price may have changed); unchanged, the answer is a 304.
+                Ok(path) => preview::serve_jpeg(path, req, "private, no-cache").await,
                 Err(err) => err.into_response(),
             }
         }
@@ -613,28 +612,4 @@ fn file_name(content: &Content, source: Option<&FsPath>, lang: Lang) -> String {
         stem(content, lang),
         hex(&hasher.finalize()[..8])
     )
-}
-
-async fn serve(path: PathBuf, req: Request) -> Response {
-    let res = match ServeFile::new(path).oneshot(req).await {
-        Ok(res) => res,
-        Err(never) => match never {},
-    };
-    if res.status() == StatusCode::NOT_FOUND {
-        return AppError::not_found("no such poster").into_response();
-    }
-    let mut res = res.map(Body::new);
-    let headers = res.headers_mut();
-    // The member's own (their name and code), and asked again each time (a price may have
-    // changed); unchanged, the answer is a 304.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    res
 }

@@ -768,18 +768,31 @@ async fn serve_picture(
         Ok(path) => path,
         Err(err) => return err.into_response(),
     };
+    serve_jpeg(path, req, IMAGE_CACHE).await
+}
+
+/// A generated JPEG from the store (a preview picture, a poster), with its caching, type
+/// and a CSP that lets it do nothing. Removed between drawing and serving (someone cleared
+/// the cache), it is `not_found`: asked again, it is drawn again.
+pub(crate) async fn serve_jpeg(
+    path: PathBuf,
+    req: Request,
+    cache_control: &'static str,
+) -> Response {
     let res = match ServeFile::new(path).oneshot(req).await {
         Ok(res) => res,
         Err(never) => match never {},
     };
     if res.status() == StatusCode::NOT_FOUND {
-        // Removed between drawing and serving (someone cleared the cache): try again later.
-        return AppError::not_found("no such preview picture").into_response();
+        return AppError::not_found("no such picture").into_response();
     }
     let mut res = res.map(Body::new);
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let headers = res.headers_mut();
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMAGE_CACHE));
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
         headers.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::common::*;
-use crate::staff::{clerk, code_of, hand_over, id, owner, post, ready};
+use crate::staff::{clerk, code_of as pickup_code, hand_over, id, owner, post, ready};
 
 /// The demo product bought in these tests: a trio group offer, bought solo at pickup.
 const PRODUCT: i64 = 2;
@@ -16,15 +16,6 @@ const PRODUCT: i64 = 2;
 const PAIR: i64 = 1;
 /// The store's default rate in the demo: 5 %.
 const DEFAULT_BPS: i64 = 500;
-
-async fn code(app: &TestApp, member_id: i64) -> String {
-    text(
-        app,
-        "SELECT referral_code FROM members WHERE id = $1",
-        member_id,
-    )
-    .await
-}
 
 fn price_of(product: &Value, group: bool) -> i64 {
     let price = if group {
@@ -66,7 +57,7 @@ fn balance(earnings: &Value, sum: &str) -> i64 {
 async fn collected(app: &TestApp, buyer: &str, order_id: i64) {
     let owner = owner(app).await;
     ready(app, &owner, order_id).await;
-    let code = code_of(app, buyer, order_id).await;
+    let code = pickup_code(app, buyer, order_id).await;
     let reply = hand_over(app, &clerk(app).await, 1, &code).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
 }
@@ -77,7 +68,7 @@ async fn collected(app: &TestApp, buyer: &str, order_id: i64) {
 async fn settled_sharer(app: &TestApp, times: usize) -> (String, i64) {
     let (sharer, sharer_cookie) = member(app, "分享者").await;
     let (_, buyer) = member(app, "买家").await;
-    let code = code(app, sharer).await;
+    let code = code_of(app, sharer).await;
     for _ in 0..times {
         let order = referred(app, &buyer, &code, 1).await;
         paid(&app.router, &buyer, id(&order)).await;
@@ -101,7 +92,7 @@ async fn an_order_through_a_link_earns_its_rate_exactly_once_paid() {
     let app = app().await;
     let (sharer, sharer_cookie) = member(&app, "小圆").await;
     let (_, buyer) = member(&app, "小鹿").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     let expected = price_of(&product(&app, PRODUCT).await, false) * 3 * DEFAULT_BPS / 10_000;
 
     let order = referred(&app, &buyer, &code, 3).await;
@@ -153,7 +144,7 @@ async fn an_order_through_a_link_earns_its_rate_exactly_once_paid() {
 async fn nobody_earns_on_their_own_purchase_an_unknown_code_or_a_late_link() {
     let app = app().await;
     let (me, cookie) = member(&app, "自己").await;
-    let own = code(&app, me).await;
+    let own = code_of(&app, me).await;
     let order = referred(&app, &cookie, &own, 1).await;
     paid(&app.router, &cookie, id(&order)).await;
     assert_eq!(
@@ -171,7 +162,7 @@ async fn nobody_earns_on_their_own_purchase_an_unknown_code_or_a_late_link() {
     paid(&app.router, &cookie, id(&order)).await;
     // A link followed after the order changes the order's referrer not at all.
     let (sharer, _) = member(&app, "后来者").await;
-    let late = code(&app, sharer).await;
+    let late = code_of(&app, sharer).await;
     let order = placed(&app.router, &cookie, solo(&[(PRODUCT, 1)])).await;
     let landed = call(
         &app.router,
@@ -191,7 +182,7 @@ async fn a_declined_or_unpaid_order_earns_nothing() {
     let app = app().await;
     let (sharer, sharer_cookie) = member(&app, "小圆").await;
     let (_, buyer) = member(&app, "小鹿").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     let order = referred(&app, &buyer, &code, 1).await;
     let declined = pay(&app.router, &buyer, id(&order), "decline").await;
     assert_eq!(
@@ -215,7 +206,7 @@ async fn a_commission_settles_after_completion_and_the_return_window() {
     .await;
     let (sharer, sharer_cookie) = member(&app, "小圆").await;
     let (_, buyer) = member(&app, "小鹿").await;
-    let order = referred(&app, &buyer, &code(&app, sharer).await, 1).await;
+    let order = referred(&app, &buyer, &code_of(&app, sharer).await, 1).await;
     paid(&app.router, &buyer, id(&order)).await;
     let each = balance(&earnings(&app, &sharer_cookie).await, "pending");
     assert!(each > 0);
@@ -244,7 +235,7 @@ async fn a_refund_cancels_a_pending_commission_and_adjusts_a_settled_one() {
     let app = app_with(settles_at_once()).await;
     let (sharer, sharer_cookie) = member(&app, "小圆").await;
     let (_, buyer) = member(&app, "小鹿").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     let owner = owner(&app).await;
     let refund = |order_id: i64| {
         let owner = owner.clone();
@@ -296,7 +287,7 @@ async fn a_group_order_earns_only_when_its_group_fills() {
     let (sharer, sharer_cookie) = member(&app, "团长的朋友").await;
     let (_, leader) = member(&app, "团长").await;
     let (_, joiner) = member(&app, "团员").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     let mut start = start_group(PAIR);
     start["referral_code"] = json!(code);
     let order = placed(&app.router, &leader, start).await;
@@ -335,7 +326,7 @@ async fn the_owner_sets_the_rules_and_an_order_keeps_the_one_it_was_placed_under
     // An order placed under the default keeps it.
     let (sharer, sharer_cookie) = member(&app, "小圆").await;
     let (_, buyer) = member(&app, "小鹿").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     let before = referred(&app, &buyer, &code, 1).await;
 
     let reply = put("/api/v1/staff/commission".into(), json!({"rate_bps": 1000})).await;
@@ -559,7 +550,7 @@ async fn a_withdrawal_a_refund_has_taken_back_is_not_paid() {
     let app = app_with(settles_at_once()).await;
     let (sharer, sharer_cookie) = member(&app, "分享者").await;
     let (_, buyer) = member(&app, "买家").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     let order = referred(&app, &buyer, &code, 1).await;
     paid(&app.router, &buyer, id(&order)).await;
     collected(&app, &buyer, id(&order)).await;
@@ -649,7 +640,7 @@ async fn earnings_page_on_newest_first() {
     let app = app().await;
     let (sharer, sharer_cookie) = member(&app, "小圆").await;
     let (_, buyer) = member(&app, "小鹿").await;
-    let code = code(&app, sharer).await;
+    let code = code_of(&app, sharer).await;
     for quantity in 1..=3 {
         let order = referred(&app, &buyer, &code, quantity).await;
         paid(&app.router, &buyer, id(&order)).await;

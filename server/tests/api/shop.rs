@@ -9,15 +9,6 @@ use crate::common::*;
 use crate::preview::{assert_preview, og, shop as app_on_origin};
 use crate::staff::{owner, post};
 
-async fn code(app: &TestApp, member_id: i64) -> String {
-    text(
-        app,
-        "SELECT referral_code FROM members WHERE id = $1",
-        member_id,
-    )
-    .await
-}
-
 async fn feature(app: &TestApp, cookie: &str, method: Method, product_id: i64) -> Reply {
     call(
         &app.router,
@@ -52,7 +43,7 @@ async fn a_member_features_products_in_order_once_each_and_on_the_shelf() {
         [5, 2, 9],
         "added again, it stays where it was"
     );
-    assert_eq!(again["code"], code(&app, me).await);
+    assert_eq!(again["code"], code_of(&app, me).await);
     let removed = feature(&app, &cookie, Method::DELETE, 2).await.json();
     assert_eq!(ids(&removed, "product_ids"), [5, 9]);
     let twice = feature(&app, &cookie, Method::DELETE, 2).await;
@@ -72,7 +63,7 @@ async fn a_member_features_products_in_order_once_each_and_on_the_shelf() {
     let shop = get_as(
         &app.router,
         None,
-        &format!("/api/v1/shops/{}", code(&app, me).await),
+        &format!("/api/v1/shops/{}", code_of(&app, me).await),
     )
     .await;
     assert_eq!(ids(&shop, "products"), [5, 2]);
@@ -129,7 +120,7 @@ async fn a_shop_shows_the_members_posts_that_tag_products() {
     let shop = get_as(
         &app.router,
         None,
-        &format!("/api/v1/shops/{}", code(&app, author).await),
+        &format!("/api/v1/shops/{}", code_of(&app, author).await),
     )
     .await;
     let posts = shop["posts"].as_array().expect("posts");
@@ -154,7 +145,7 @@ async fn a_shop_shows_the_members_posts_that_tag_products() {
 async fn a_shop_link_unfurls_and_credits_its_member() {
     let app = app_on_origin().await;
     let (me, cookie) = member(&app, "小圆").await;
-    let code = code(&app, me).await;
+    let code = code_of(&app, me).await;
     for product in [3, 1] {
         feature(&app, &cookie, Method::PUT, product).await;
     }
@@ -234,7 +225,7 @@ async fn poster(app: &TestApp, cookie: Option<&str>, uri: &str) -> String {
 async fn a_poster_carries_the_link_with_the_sharers_code_and_follows_the_price() {
     let app = app_on_origin().await;
     let (me, cookie) = member(&app, "小圆").await;
-    let code = code(&app, me).await;
+    let code = code_of(&app, me).await;
     let mine = Some(cookie.as_str());
     let link = poster(&app, mine, "/api/v1/posters/p/2").await;
     assert_eq!(link, format!("https://shop.example/p/2?ref={code}"));
@@ -248,7 +239,7 @@ async fn a_poster_carries_the_link_with_the_sharers_code_and_follows_the_price()
     );
     let (leader, leader_cookie) = member(&app, "团长").await;
     let group = open_group(&app.router, &leader_cookie, 1).await;
-    let leader_code = self::code(&app, leader).await;
+    let leader_code = code_of(&app, leader).await;
     let group_link = poster(
         &app,
         Some(&leader_cookie),
