@@ -269,6 +269,16 @@ pub fn product_numbers(
                 "a group stays open 1 to 168 hours",
             ));
         }
+        if offer.kind == crate::GroupKind::Lottery
+            && !offer
+                .lottery_winners
+                .is_some_and(|n| n >= 1 && n < offer.size)
+        {
+            return Err(invalid(
+                ErrorCode::TooManyWinners,
+                "a lottery draws 1 winner or more, fewer than its group's size",
+            ));
+        }
     }
     if !(0..=STOCK_MAX).contains(&stock) {
         return Err(invalid(
@@ -277,6 +287,18 @@ pub fn product_numbers(
         ));
     }
     Ok(())
+}
+
+/// A pay-for-me note: at most 100 characters, possibly empty, trimmed, and one line with no
+/// control characters or bidi overrides (it is shown to someone else, who must not be
+/// misled about what they pay: such characters are dropped, line breaks become spaces).
+pub fn pay_note(raw: &str) -> Result<String, Invalid> {
+    let one_line: String = raw
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .filter(|&c| !has_control(c.encode_utf8(&mut [0; 4])))
+        .collect();
+    optional_line(&one_line, crate::pay_link::PAY_NOTE_MAX_CHARS)
 }
 
 /// A commission rule for a product whose lowest price is `lowest_price`.

@@ -178,6 +178,29 @@ pub enum ErrorCode {
     InsufficientEarnings,
     /// The withdrawal was decided the other way already (approving a refused one).
     WithdrawalDecided,
+    /// A lottery group with as many winners as seats or more.
+    TooManyWinners,
+    /// A new-member group (老带新) takes members with no paid order only (its leader excepted).
+    NewMembersOnly,
+    /// A pay-for-me link whose order's hold ran out, or whose order was cancelled.
+    PayLinkExpired,
+    /// A pay-for-me link its requester took back.
+    PayLinkCancelled,
+    /// The order of a pay-for-me link is paid, or someone is paying it right now.
+    AlreadyPaid,
+    /// Paying one's own pay-for-me link (pay the order itself instead).
+    OwnPayLink,
+    /// A flash sale not started yet.
+    FlashSaleNotStarted,
+    /// A flash sale that has ended (or that the store called off).
+    FlashSaleEnded,
+    /// Every unit of the flash sale is taken (an unpaid one may come back after its hold).
+    FlashSaleSoldOut,
+    /// More units of the flash sale than one member may buy.
+    FlashSaleLimit,
+    /// A flash sale's slot overlaps another of the same product, or does not hold up (it
+    /// ends before it starts, or runs longer than a week).
+    BadFlashSlot,
     PayloadTooLarge,
     Internal,
     Unavailable,
@@ -251,6 +274,17 @@ impl ErrorCode {
             Self::WithdrawalTooSmall => "withdrawal_too_small",
             Self::InsufficientEarnings => "insufficient_earnings",
             Self::WithdrawalDecided => "withdrawal_decided",
+            Self::TooManyWinners => "too_many_winners",
+            Self::NewMembersOnly => "new_members_only",
+            Self::PayLinkExpired => "pay_link_expired",
+            Self::PayLinkCancelled => "pay_link_cancelled",
+            Self::AlreadyPaid => "already_paid",
+            Self::OwnPayLink => "own_pay_link",
+            Self::FlashSaleNotStarted => "flash_sale_not_started",
+            Self::FlashSaleEnded => "flash_sale_ended",
+            Self::FlashSaleSoldOut => "flash_sale_sold_out",
+            Self::FlashSaleLimit => "flash_sale_limit",
+            Self::BadFlashSlot => "bad_flash_slot",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",

@@ -10,8 +10,11 @@ pub mod common;
 pub mod community;
 pub mod earning;
 pub mod feed;
+pub mod flash_sale;
 pub mod order;
+pub mod notification;
 pub mod params;
+pub mod pay_link;
 pub mod path;
 pub mod post;
 pub mod product;
@@ -39,8 +42,12 @@ pub use earning::{
     Withdrawal, WithdrawalState,
 };
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
+pub use flash_sale::{FlashReminder, FlashSale, NewFlashSale, StaffFlashSale};
+pub use notification::{Changed, Notification, NotificationKind, Unread};
+pub use pay_link::{NewPayLink, OrderPayLink, PayLink, PayLinkState};
 pub use order::{
-    Carrier, Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupState, LineRequest, NewOrder,
+    Carrier, Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupKind, GroupState, LineRequest,
+    Lottery, LotteryTicket, NewOrder,
     Order, OrderCounts, OrderKind, OrderLine, OrderShelf, OrderStatus, Pay, PaymentState,
     PickupPoint, Purchase, Reorder, Shipment, TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
 };

@@ -148,6 +148,17 @@ pub enum Purchase {
         #[serde(deserialize_with = "crate::whole::i64")]
         group_id: i64,
     },
+    /// Units of a product at its flash sale's price, during the sale's slot: a solo order
+    /// of its own (not through the cart), the units taken from the sale at once.
+    Flash {
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id))]
+        #[serde(deserialize_with = "crate::whole::i64")]
+        flash_sale_id: i64,
+        /// 1 to 20, and at most the sale's limit per member.
+        #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::quantity))]
+        #[serde(deserialize_with = "crate::whole::u32")]
+        quantity: u32,
+    },
 }
 
 /// `POST /orders` (with `Idempotency-Key`).
@@ -357,6 +368,8 @@ pub struct Order {
     pub created_at: String,
     /// When it was handed over or received.
     pub completed_at: Option<String>,
+    /// The order's latest pay-for-me link (找人代付), open or paid; none once cancelled.
+    pub pay_link: Option<crate::OrderPayLink>,
     pub server_time: String,
 }
 
@@ -437,6 +450,65 @@ pub enum GroupState {
     Failed,
 }
 
+/// What kind of group an offer opens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    /// Everyone in a filled group receives the product.
+    #[default]
+    Standard,
+    /// 抽奖团: a filled group draws its winners, who receive the product; the others are
+    /// refunded in full.
+    Lottery,
+    /// 老带新: only members with no paid order may join (its leader may be anyone).
+    NewMember,
+}
+
+impl GroupKind {
+    pub const ALL: [GroupKind; 3] = [GroupKind::Standard, GroupKind::Lottery, GroupKind::NewMember];
+
+    /// As stored and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupKind::Standard => "standard",
+            GroupKind::Lottery => "lottery",
+            GroupKind::NewMember => "new_member",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<GroupKind> {
+        GroupKind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// One member's ticket in a lottery's draw: `SHA-256("{seed}:{member_id}")` in hex. The
+/// `winners` lowest tickets win (ties, which SHA-256 makes unheard of, by member id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LotteryTicket {
+    pub member_id: i64,
+    pub ticket: String,
+    pub won: bool,
+}
+
+/// A lottery group's draw, verifiable by anyone: the server chose its seed when the group
+/// opened and published the seed's SHA-256 then; the draw reveals the seed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Lottery {
+    /// How many members receive the product.
+    pub winners: u32,
+    /// SHA-256 of the seed (hex), published when the group opened.
+    pub seed_hash: String,
+    /// The seed (64 hex digits, hashed as text), revealed at the draw; null before.
+    pub seed: Option<String>,
+    /// When it was drawn (RFC 3339 UTC); null before.
+    pub drawn_at: Option<String>,
+    /// Every paid member's ticket, lowest first, after the draw; empty before.
+    pub tickets: Vec<LotteryTicket>,
+}
+
 /// A group-buy as a product page lists it, and in full on `/g/{id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -458,6 +530,9 @@ pub struct GroupBuy {
     pub server_time: String,
     /// The signed-in member's order in this group, if any.
     pub viewer_order_id: Option<i64>,
+    pub kind: GroupKind,
+    /// A lottery group's commitment and, once drawn, its draw.
+    pub lottery: Option<Lottery>,
 }
 
 /// `POST /orders/{id}/reorder`: the order's lines put back into the cart.

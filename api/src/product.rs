@@ -32,6 +32,9 @@ pub struct GroupOffer {
     pub size: u32,
     /// How long a group stays open once started.
     pub window_hours: u32,
+    pub kind: crate::GroupKind,
+    /// A lottery's winners per group (below `size`); null for other kinds.
+    pub lottery_winners: Option<u32>,
 }
 
 /// One block of a product's story: a paragraph or a picture.
@@ -54,6 +57,8 @@ pub struct Product {
     pub story: Vec<StoryBlock>,
     pub solo_price: Money,
     pub group_offer: Option<GroupOffer>,
+    /// The product's flash sale running now, else its next one; null when none is coming.
+    pub flash_sale: Option<crate::FlashSale>,
     /// What a member earns on one unit their link sells, at the lowest price on offer
     /// ("分享赚"; the app shows it to members only).
     pub share_earn: Money,
@@ -121,7 +126,7 @@ pub enum DraftBlock {
 }
 
 /// A group offer being edited: a price below the solo price, 2 to 50 people, open 1 to 168
-/// hours.
+/// hours; a lottery draws 1 winner or more, fewer than its size (`too_many_winners`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftOffer {
@@ -135,6 +140,13 @@ pub struct DraftOffer {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::window_hours))]
     #[serde(deserialize_with = "crate::whole::i64")]
     pub window_hours: i64,
+    /// Standard when absent.
+    #[serde(default)]
+    pub kind: crate::GroupKind,
+    /// A lottery's winners per group: required for a lottery, absent otherwise.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::lottery_winners))]
+    #[serde(default, deserialize_with = "crate::whole::option_i64")]
+    pub lottery_winners: Option<i64>,
 }
 
 /// `POST /staff/products` and `PUT /staff/products/{id}`: a product in both languages, as

@@ -186,6 +186,32 @@ pub fn window_hours() -> Object {
     whole(*hours.start(), *hours.end())
 }
 
+/// A lottery's winners per group: at least 1, fewer than the group's size
+/// (`too_many_winners`), so at most one fewer than the largest group.
+pub fn lottery_winners() -> Object {
+    whole(1, *crate::product::GROUP_SIZES.end() - 1)
+}
+
+/// Units a flash sale offers (`bad_stock` above the product's stock).
+pub fn flash_quantity() -> Object {
+    whole(1, crate::product::STOCK_MAX)
+}
+
+/// An instant: RFC 3339 with seconds and an offset (`Z` or `+08:00`).
+pub fn instant() -> Object {
+    text(
+        patterns::INSTANT,
+        "RFC 3339: 2026-12-12T20:00:00+08:00 or …Z, fractions of a second allowed",
+    )
+    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+    .build()
+}
+
+/// A pay-for-me note: at most 100 characters once trimmed, possibly empty.
+pub fn pay_note() -> Object {
+    optional_line(crate::pay_link::PAY_NOTE_MAX_CHARS)
+}
+
 /// A product's one line under its title, or a picture's text alternative: at most `max`
 /// characters once trimmed, possibly empty.
 fn optional_line(max: usize) -> Object {

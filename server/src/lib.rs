@@ -42,6 +42,7 @@ pub mod demo;
 pub mod earnings;
 pub mod http;
 pub mod members;
+pub mod notifications;
 pub mod referral;
 pub mod shop;
 pub mod site;
@@ -74,6 +75,8 @@ pub struct AppState {
     pub referral_days: referral::ReferralDays,
     /// Orders and group-buys: the payment provider and the hold and window settings.
     pub commerce: context::Commerce,
+    /// The change feed as this server's event streams receive it.
+    pub hub: notifications::events::Hub,
     /// While any clone of the state lives, the background expiry sweep runs; it stops once
     /// the last router is dropped.
     #[from_ref(skip)]
@@ -141,6 +144,8 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         },
     };
     let alive = Arc::new(());
+    let hub = notifications::events::Hub::default();
+    notifications::events::spawn_tailer(db.clone(), hub.clone(), Arc::downgrade(&alive));
     if let Some(every) = config.expiry_sweep {
         expiry::spawn_sweeper(commerce.clone(), Arc::downgrade(&alive), every);
     }
@@ -164,6 +169,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         previews: Arc::new(previews),
         referral_days: referral::ReferralDays(config.referral_days),
         commerce,
+        hub,
         alive,
     })
 }
@@ -176,6 +182,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(referral::router())
         .merge(earnings::router())
+        .merge(notifications::router())
         .merge(shop::router())
         .merge(content::router())
         .merge(catalog::router())

@@ -5,7 +5,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use quanzi_api::{
-    CommunityRef, ErrorCode, GroupOffer, Money, Page, Product, ProductCard, ProductQuery,
+    CommunityRef, ErrorCode, FlashSale, GroupKind, GroupOffer, Money, Page, Product, ProductCard,
+    ProductQuery,
     StoryBlock,
 };
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
@@ -15,8 +16,9 @@ use crate::content::post::summaries_for_product;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
-use crate::storage::db::{u32_at, Db};
-use crate::storage::rows::{image, product_card, share_earn, COMMISSION_COLUMNS};
+use crate::storage::db::{now_ms, u32_at, Db};
+use crate::storage::rows::{flash_sale, image, product_card, share_earn, COMMISSION_COLUMNS};
+use crate::storage::rows::SALE_COLUMNS;
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// Products on the shelf as cards, by id: one community's (for tagging them in a post) or
@@ -114,7 +116,7 @@ pub async fn load_product(
                 (SELECT count(*) FROM group_buys g
                   WHERE g.product_id = pr.id AND g.state = 'succeeded'),
                 (SELECT count(*) FROM post_products pp WHERE pp.product_id = pr.id),
-                pr.published, {COMMISSION_COLUMNS}
+                pr.published, {COMMISSION_COLUMNS}, pr.group_kind, pr.lottery_winners
          FROM products pr JOIN communities c ON c.id = pr.community_id
          JOIN store_settings ss ON ss.id = 1
          WHERE pr.id = $1"
@@ -134,6 +136,11 @@ pub async fn load_product(
             },
             size: u32_at(&r, 7)?,
             window_hours: u32_at(&r, 8)?,
+            kind: GroupKind::parse(r.try_get(20)?)
+                .ok_or_else(|| AppError::internal("products.group_kind"))?,
+            lottery_winners: r
+                .try_get::<Option<i64>, _>(21)?
+                .and_then(|n| u32::try_from(n).ok()),
         }),
         // The schema keeps an offer's three columns all there or all missing.
         None => None,
@@ -192,6 +199,7 @@ pub async fn load_product(
         story,
         solo_price,
         group_offer,
+        flash_sale: flash_sale_of(conn, id, now_ms()).await?,
         share_earn,
         stock: u32_at(&r, 9)?,
         published: r.try_get::<i64, _>(16)? == 1,
@@ -201,6 +209,25 @@ pub async fn load_product(
         posts: summaries_for_product(conn, id, lang).await?,
         community,
     }))
+}
+
+/// A product's flash sale running now, else its next one.
+async fn flash_sale_of(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    now: i64,
+) -> Result<Option<FlashSale>, AppError> {
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SALE_COLUMNS} FROM flash_sales f
+         WHERE f.product_id = $1 AND f.cancelled_ms IS NULL AND f.ends_ms > $2
+         ORDER BY f.starts_ms LIMIT 1"
+    )))
+    .bind(product_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| flash_sale(&r, 0, now))
+    .transpose()
 }
 
 /// Whether a product may be bought now: 404 `not_found` when there is no such product, 409

@@ -11,11 +11,20 @@
 //! - OPEN → FAILED at its deadline with seats unpaid: paid orders are refunded through the
 //!   payment provider, unpaid ones cancelled (see `expiry.rs`, which runs this both on a
 //!   timer and before every read, so a restart never leaves a stale open group).
+//!
+//! A group is of its product's offer's kind when it opens ([`GroupKind`]): a lottery draws
+//! its winners when it fills ([`draw`]; the others are refunded), with a seed it chose and
+//! committed to (published its SHA-256) when it opened; a new-member group seats only
+//! members with no paid order (its leader excepted). Every change to a group is on the
+//! change feed, for the pages that show it.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
-use quanzi_api::{Author, ErrorCode, GroupBuy, GroupState, Money, Page};
+use quanzi_api::{
+    Author, ErrorCode, GroupBuy, GroupKind, GroupState, Lottery, LotteryTicket, Money, Page,
+};
+use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -26,11 +35,55 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
 use crate::members::session::Viewer;
+use crate::notifications::events::group_changed;
 use crate::storage::db::{for_update, now_ms, u32_at, Db};
 use crate::storage::rows::{author, product_card};
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
+
+fn parse_kind(raw: &str) -> Result<GroupKind, AppError> {
+    GroupKind::parse(raw).ok_or_else(|| bad_column("group kind", raw))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of a text, in hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// A new lottery seed: 32 random bytes in hex.
+fn new_seed() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
+    Ok(hex(&bytes))
+}
+
+/// A member's lottery ticket: SHA-256 of `"{seed}:{member_id}"`, in hex.
+pub fn ticket(seed: &str, member_id: i64) -> String {
+    sha256_hex(&format!("{seed}:{member_id}"))
+}
+
+/// The draw: every member's ticket, lowest first (ties by member id), the first `winners`
+/// of them winning. Anyone with the revealed seed and the members' ids can do it again.
+pub fn draw(seed: &str, members: &[i64], winners: u32) -> Vec<LotteryTicket> {
+    let mut tickets: Vec<LotteryTicket> = members
+        .iter()
+        .map(|&member_id| LotteryTicket {
+            member_id,
+            ticket: ticket(seed, member_id),
+            won: false,
+        })
+        .collect();
+    tickets.sort_by(|a, b| (&a.ticket, a.member_id).cmp(&(&b.ticket, b.member_id)));
+    for t in tickets.iter_mut().take(winners as usize) {
+        t.won = true;
+    }
+    tickets
+}
 
 fn parse_state(raw: &str) -> Result<GroupState, AppError> {
     match raw {
@@ -53,6 +106,8 @@ pub struct GroupRow {
     pub state: GroupState,
     pub seats_taken: u32,
     pub deadline_ms: i64,
+    pub kind: GroupKind,
+    pub lottery_winners: Option<u32>,
 }
 
 impl GroupRow {
@@ -74,6 +129,10 @@ fn group_from(r: &AnyRow) -> Result<GroupRow, AppError> {
         state: parse_state(r.try_get(6)?)?,
         seats_taken: u32_at(r, 7)?,
         deadline_ms: r.try_get(8)?,
+        kind: parse_kind(r.try_get(9)?)?,
+        lottery_winners: r
+            .try_get::<Option<i64>, _>(10)?
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
     })
 }
 
@@ -83,7 +142,7 @@ pub async fn group_row(conn: &mut AnyConnection, id: i64) -> Result<Option<Group
     let lock = for_update(conn);
     sqlx::query(AssertSqlSafe(format!(
         "SELECT id, product_id, leader_id, size, currency, price, state, seats_taken,
-                deadline_ms
+                deadline_ms, kind, lottery_winners
          FROM group_buys WHERE id = $1{lock}"
     )))
     .bind(id)
@@ -100,10 +159,37 @@ pub async fn group_of(conn: &mut AnyConnection, id: i64) -> Result<GroupRow, App
         .ok_or_else(|| AppError::internal(format!("group {id} vanished")))
 }
 
+/// Refuses a member who has paid for an order before a seat in a new-member group
+/// (`new_members_only`); anyone may sit in other groups.
+pub async fn check_newcomer(
+    conn: &mut AnyConnection,
+    group: &GroupRow,
+    member_id: i64,
+) -> Result<(), AppError> {
+    if group.kind != GroupKind::NewMember {
+        return Ok(());
+    }
+    let paid_before = sqlx::query(
+        "SELECT 1 FROM orders WHERE member_id = $1 AND paid_ms IS NOT NULL LIMIT 1",
+    )
+    .bind(member_id)
+    .fetch_optional(conn)
+    .await?
+    .is_some();
+    if paid_before {
+        return Err(AppError::conflict(
+            ErrorCode::NewMembersOnly,
+            "this group is for new members: only members who have never paid for an order \
+             may join it",
+        ));
+    }
+    Ok(())
+}
+
 /// Takes a seat for an order, held until the order is paid or its hold runs out. Refused
 /// with `group_closed` (succeeded), `group_expired` (past its deadline, or failed),
-/// `already_in_group` (the leader, or a member with a seat) or `group_full`; a refusal
-/// changes nothing.
+/// `already_in_group` (the leader, or a member with a seat), `new_members_only` or
+/// `group_full`; a refusal changes nothing.
 pub async fn take_seat(
     conn: &mut AnyConnection,
     group: &GroupRow,
@@ -138,6 +224,7 @@ pub async fn take_seat(
     if group.leader_id == member_id || seated {
         return Err(already());
     }
+    check_newcomer(conn, group, member_id).await?;
     // The one statement that decides who gets the last seat: it counts and takes at once.
     let taken = sqlx::query(
         "UPDATE group_buys SET seats_taken = seats_taken + 1
@@ -175,7 +262,7 @@ pub async fn take_seat(
             .await?;
         return Err(already());
     }
-    Ok(())
+    group_changed(conn, group.id).await
 }
 
 /// Whether an order holds an unpaid seat.
@@ -197,7 +284,7 @@ pub async fn pay_seat(conn: &mut AnyConnection, order_id: i64, now: i64) -> Resu
     )
     .bind(order_id)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if paid != 1 {
@@ -205,7 +292,11 @@ pub async fn pay_seat(conn: &mut AnyConnection, order_id: i64, now: i64) -> Resu
             "order {order_id} has no held seat to pay"
         )));
     }
-    Ok(())
+    let group_id: i64 = sqlx::query_scalar("SELECT group_id FROM group_seats WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    group_changed(conn, group_id).await
 }
 
 /// Opens the group of a paid group-start order: its leader's seat paid, its deadline the
@@ -216,24 +307,36 @@ pub async fn create(
     now: i64,
     settings: OrderSettings,
 ) -> Result<Option<i64>, AppError> {
-    let found: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT l.product_id, l.unit_price, pr.group_size, pr.window_hours
+    type Offer = (i64, i64, Option<i64>, Option<i64>, String, Option<i64>);
+    let found: Option<Offer> = sqlx::query_as(
+        "SELECT l.product_id, l.unit_price, pr.group_size, pr.window_hours, pr.group_kind,
+                pr.lottery_winners
          FROM order_lines l JOIN products pr ON pr.id = l.product_id
          WHERE l.order_id = $1 ORDER BY l.position LIMIT 1",
     )
     .bind(order.id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((product_id, price, Some(size), Some(window_hours))) = found else {
+    let Some((product_id, price, Some(size), Some(window_hours), kind, winners)) = found else {
         return Ok(None);
+    };
+    let kind = parse_kind(&kind)?;
+    // A lottery commits to its seed now: its hash is public from the start.
+    let (winners, seed) = match (kind, winners) {
+        (GroupKind::Lottery, Some(winners)) => (Some(winners), Some(new_seed()?)),
+        _ => (None, None),
+    };
+    let kind = match (kind, winners) {
+        (GroupKind::Lottery, None) => GroupKind::Standard,
+        (kind, _) => kind,
     };
     let window_ms = settings
         .group_window_ms
         .unwrap_or(window_hours.saturating_mul(HOUR_MS));
     let group_id: i64 = sqlx::query_scalar(
         "INSERT INTO group_buys (product_id, leader_id, size, currency, price, state,
-             seats_taken, created_ms, deadline_ms)
-         VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $7)
+             seats_taken, created_ms, deadline_ms, kind, lottery_winners, seed, seed_hash)
+         VALUES ($1, $2, $3, $4, $5, 'open', 1, $6, $7, $8, $9, $10, $11)
          RETURNING id",
     )
     .bind(product_id)
@@ -243,6 +346,10 @@ pub async fn create(
     .bind(price)
     .bind(now)
     .bind(now.saturating_add(window_ms.max(1)))
+    .bind(kind.as_str())
+    .bind(winners)
+    .bind(seed.as_deref())
+    .bind(seed.as_deref().map(sha256_hex))
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
@@ -258,14 +365,16 @@ pub async fn create(
     sqlx::query("UPDATE orders SET group_id = $2 WHERE id = $1")
         .bind(order.id)
         .bind(group_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    group_changed(conn, group_id).await?;
     Ok(Some(group_id))
 }
 
-/// OPEN → SUCCEEDED once every seat is paid: every member's order is ready, and orders that
-/// waited without a seat (a declined try) are cancelled. The caller holds the group's lock,
-/// so the last two seats paid at once cannot both miss that the group is full.
+/// OPEN → SUCCEEDED once every seat is paid: every member's order is ready (a lottery's
+/// winners' only: it draws now, and the others are refunded), and orders that waited
+/// without a seat (a declined try) are cancelled. The caller holds the group's lock, so the
+/// last two seats paid at once cannot both miss that the group is full.
 pub async fn check_filled(
     conn: &mut AnyConnection,
     group_id: i64,
@@ -291,12 +400,23 @@ pub async fn check_filled(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let seated: Vec<i64> = sqlx::query_scalar(
-        "SELECT order_id FROM group_seats WHERE group_id = $1 AND state = 'paid' ORDER BY order_id",
+    group_changed(conn, group_id).await?;
+    let seated: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT order_id, member_id FROM group_seats
+         WHERE group_id = $1 AND state = 'paid' ORDER BY order_id",
     )
     .bind(group_id)
     .fetch_all(&mut *conn)
     .await?;
+    let mut outcomes = match group.lottery_winners {
+        Some(winners) if group.kind == GroupKind::Lottery => {
+            draw_lottery(conn, group_id, &seated, winners, now).await?
+        }
+        _ => seated
+            .iter()
+            .map(|&(order_id, _)| Outcome::Fulfil(order_id))
+            .collect(),
+    };
     let waiting: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM orders
          WHERE group_id = $1 AND status = 'pending_payment' AND payment IN ('unpaid', 'declined')
@@ -305,12 +425,52 @@ pub async fn check_filled(
     .bind(group_id)
     .fetch_all(conn)
     .await?;
-    let mut outcomes: Vec<Outcome> = seated.into_iter().map(Outcome::Fulfil).collect();
     outcomes.extend(
         waiting
             .into_iter()
             .map(|order_id| Outcome::Cancel(order_id, Note::GroupFilledCancelled)),
     );
+    Ok(outcomes)
+}
+
+/// A filled lottery's draw: the seed revealed, each seat marked won or not; the winners'
+/// orders go on, the others are refunded.
+async fn draw_lottery(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    seated: &[(i64, i64)],
+    winners: u32,
+    now: i64,
+) -> Result<Vec<Outcome>, AppError> {
+    let seed: Option<String> = sqlx::query_scalar("SELECT seed FROM group_buys WHERE id = $1")
+        .bind(group_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let seed = seed.ok_or_else(|| AppError::internal(format!("lottery {group_id} has no seed")))?;
+    let members: Vec<i64> = seated.iter().map(|&(_, member)| member).collect();
+    let tickets = draw(&seed, &members, winners);
+    sqlx::query("UPDATE group_buys SET drawn_ms = $2 WHERE id = $1")
+        .bind(group_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    let mut outcomes = Vec::with_capacity(seated.len());
+    for t in tickets {
+        let Some(&(order_id, _)) = seated.iter().find(|&&(_, m)| m == t.member_id) else {
+            continue;
+        };
+        sqlx::query("UPDATE group_seats SET won = $2 WHERE group_id = $1 AND member_id = $3")
+            .bind(group_id)
+            .bind(i64::from(t.won))
+            .bind(t.member_id)
+            .execute(&mut *conn)
+            .await?;
+        outcomes.push(if t.won {
+            Outcome::Fulfil(order_id)
+        } else {
+            Outcome::Refund(order_id, Note::LotteryNotDrawn)
+        });
+    }
     Ok(outcomes)
 }
 
@@ -330,6 +490,7 @@ pub async fn fail(conn: &mut AnyConnection, group_id: i64) -> Result<Vec<Outcome
     if closed == 0 {
         return Ok(Vec::new());
     }
+    group_changed(conn, group_id).await?;
     let lock = for_update(conn);
     let orders: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT id, payment FROM orders
@@ -359,7 +520,8 @@ pub async fn load_group(
 ) -> Result<Option<GroupBuy>, AppError> {
     let Some(r) = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CARD_COLUMNS}, g.size, g.state, g.seats_taken, g.deadline_ms, g.price,
-                g.currency, {AUTHOR_COLUMNS}
+                g.currency, g.kind, g.lottery_winners, g.seed, g.seed_hash, g.drawn_ms,
+                {AUTHOR_COLUMNS}
          FROM group_buys g
          JOIN products pr ON pr.id = g.product_id
          {CARD_JOIN}
@@ -381,7 +543,12 @@ pub async fn load_group(
         amount: r.try_get(CARD_WIDTH + 4)?,
         currency: r.try_get(CARD_WIDTH + 5)?,
     };
-    let leader = author(&r, CARD_WIDTH + 6, lang)?;
+    let kind = parse_kind(r.try_get(CARD_WIDTH + 6)?)?;
+    let winners: Option<i64> = r.try_get(CARD_WIDTH + 7)?;
+    let seed: Option<String> = r.try_get(CARD_WIDTH + 8)?;
+    let seed_hash: Option<String> = r.try_get(CARD_WIDTH + 9)?;
+    let drawn_ms: Option<i64> = r.try_get(CARD_WIDTH + 10)?;
+    let leader = author(&r, CARD_WIDTH + 11, lang)?;
     let members: Vec<Author> = sqlx::query(AssertSqlSafe(format!(
         "SELECT {AUTHOR_COLUMNS}
          FROM group_seats s JOIN members m ON m.id = s.member_id
@@ -412,6 +579,27 @@ pub async fn load_group(
         GroupState::Succeeded => 0,
         _ => size.saturating_sub(seats_taken),
     };
+    let lottery = match (kind, winners, seed_hash) {
+        (GroupKind::Lottery, Some(winners), Some(seed_hash)) => {
+            // The seed stays secret until the draw; then every ticket can be checked.
+            let drawn = drawn_ms.zip(seed);
+            let tickets = match &drawn {
+                Some((_, seed)) => {
+                    let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+                    draw(seed, &ids, u32::try_from(winners).unwrap_or(u32::MAX))
+                }
+                None => Vec::new(),
+            };
+            Some(Lottery {
+                winners: u32::try_from(winners).unwrap_or(u32::MAX),
+                seed_hash,
+                drawn_at: drawn.as_ref().map(|(ms, _)| rfc3339(*ms)).transpose()?,
+                seed: drawn.map(|(_, seed)| seed),
+                tickets,
+            })
+        }
+        _ => None,
+    };
     Ok(Some(GroupBuy {
         id,
         product,
@@ -424,6 +612,8 @@ pub async fn load_group(
         deadline: rfc3339(deadline_ms)?,
         server_time: rfc3339(now)?,
         viewer_order_id,
+        kind,
+        lottery,
     }))
 }
 
@@ -570,6 +760,36 @@ pub async fn open_groups(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draw_is_the_lowest_tickets_and_can_be_done_again() {
+        let seed = "00".repeat(32);
+        let members = [7, 3, 12, 5];
+        let tickets = draw(&seed, &members, 2);
+        assert_eq!(tickets.len(), 4);
+        assert_eq!(tickets.iter().filter(|t| t.won).count(), 2);
+        assert!(tickets.windows(2).all(|w| w[0].ticket <= w[1].ticket));
+        assert!(tickets[0].won && tickets[1].won && !tickets[2].won);
+        // The ticket is SHA-256 of "{seed}:{id}", so anyone can recompute it.
+        let t = tickets.iter().find(|t| t.member_id == 7).map(|t| t.ticket.clone());
+        assert_eq!(t, Some(sha256_hex(&format!("{seed}:7"))));
+        // Known answer: SHA-256("abc").
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        // The same seed and members, in any order, draw the same.
+        let again = draw(&seed, &[5, 12, 3, 7], 2);
+        assert_eq!(again, tickets);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for kind in [GroupKind::Standard, GroupKind::Lottery, GroupKind::NewMember] {
+            assert_eq!(parse_kind(kind.as_str()).ok(), Some(kind));
+        }
+        assert!(parse_kind("raffle").is_err());
+    }
 
     #[test]
     fn states_round_trip() {

@@ -5,14 +5,20 @@
 //!
 //! Stock and seats move only here and in the order's own steps, each take a conditional
 //! UPDATE backed by the schema's CHECKs. The callers have locked the order (and its group)
-//! first ([`crate::storage::db::for_update`]); products are touched last, by id.
+//! first ([`crate::storage::db::for_update`]); products are touched last, by id. A flash
+//! order's units of its sale go with its stock (`stock_held` covers both).
+//!
+//! What the member must hear of (a group's end, a refund) is told here too, in the same
+//! transaction, and every change of status is on the change feed.
 
-use quanzi_api::OrderStatus;
+use quanzi_api::{NotificationKind, OrderStatus};
 use sqlx::AnyConnection;
 
-use crate::commerce::commission;
 use crate::commerce::order::rows::{order_lines, order_of, status_str, Note};
+use crate::commerce::{commission, flash_sale};
 use crate::http::error::AppError;
+use crate::notifications::events::order_changed;
+use crate::notifications::notify_order;
 use crate::storage::db::now_ms;
 
 /// What must happen to one order.
@@ -54,9 +60,9 @@ pub async fn set_status(
         .bind(id)
         .bind(status_str(status))
         .bind(note.map(Note::as_str))
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    order_changed(conn, id).await
 }
 
 /// An order's lines by product id: the order in which every transaction takes and gives
@@ -70,9 +76,13 @@ async fn lines_by_product(
     Ok(lines)
 }
 
-/// Takes an order's lines out of stock, all or none; `false` (nothing changed) when any
-/// product has fewer than the order asks for.
+/// Takes an order's lines out of stock (a flash order's units out of its sale too), all or
+/// none; `false` (nothing changed) when any product has fewer than the order asks for, or
+/// the sale has fewer units left or the member is at its limit.
 pub async fn take_stock(conn: &mut AnyConnection, order_id: i64) -> Result<bool, AppError> {
+    if !flash_sale::take_units(conn, order_id).await? {
+        return Ok(false);
+    }
     let lines = lines_by_product(conn, order_id).await?;
     for (taken, (product_id, quantity)) in lines.iter().enumerate() {
         // The condition decides: it counts and takes at once, and the schema's CHECK
@@ -88,6 +98,7 @@ pub async fn take_stock(conn: &mut AnyConnection, order_id: i64) -> Result<bool,
             for (product_id, quantity) in &lines[..taken] {
                 add_stock(conn, *product_id, *quantity).await?;
             }
+            flash_sale::give_back_units(conn, order_id).await?;
             return Ok(false);
         }
     }
@@ -111,7 +122,7 @@ async fn add_stock(
     Ok(())
 }
 
-/// Gives an order's stock back, if it holds any.
+/// Gives an order's stock (and flash units) back, if it holds any.
 async fn return_stock(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
     let held = sqlx::query("UPDATE orders SET stock_held = 0 WHERE id = $1 AND stock_held = 1")
         .bind(order_id)
@@ -122,6 +133,7 @@ async fn return_stock(conn: &mut AnyConnection, order_id: i64) -> Result<(), App
         for (product_id, quantity) in lines_by_product(conn, order_id).await? {
             add_stock(conn, product_id, quantity).await?;
         }
+        flash_sale::give_back_units(conn, order_id).await?;
     }
     Ok(())
 }
@@ -137,10 +149,14 @@ async fn release_hold(conn: &mut AnyConnection, order_id: i64) -> Result<(), App
     Ok(())
 }
 
-/// Cancels an unpaid order, letting go of what it holds.
+/// Cancels an unpaid order, letting go of what it holds; its member hears of a failed group.
 async fn cancel(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(), AppError> {
     release_hold(conn, order_id).await?;
-    set_status(conn, order_id, OrderStatus::Cancelled, Some(note)).await
+    set_status(conn, order_id, OrderStatus::Cancelled, Some(note)).await?;
+    if note == Note::GroupFailedCancelled {
+        notify_order(conn, order_id, NotificationKind::GroupFailed).await?;
+    }
+    Ok(())
 }
 
 /// Refunds a paid order in full: the order says so at once, its stock goes back, and the
@@ -160,16 +176,36 @@ async fn refund(conn: &mut AnyConnection, order_id: i64, note: Note) -> Result<(
     .bind(order_id)
     .execute(&mut *conn)
     .await?;
-    commission::reverse(conn, order_id, now_ms()).await
+    commission::reverse(conn, order_id, now_ms()).await?;
+    order_changed(conn, order_id).await?;
+    let kind = match note {
+        Note::GroupFailedRefunded => NotificationKind::GroupFailed,
+        Note::LotteryNotDrawn => NotificationKind::LotteryLost,
+        _ => NotificationKind::Refunded,
+    };
+    notify_order(conn, order_id, kind).await
 }
 
-/// A paid seat's order, once its group has filled: paid, for the staff to prepare for
-/// pickup or to ship (`commerce::fulfilment`); its commission is earned now, not before.
+/// A paid seat's order, once its group has filled (a lottery's: drawn): paid, for the staff
+/// to prepare for pickup or to ship (`commerce::fulfilment`); its commission is earned now,
+/// not before.
 async fn fulfil(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError> {
     let order = order_of(conn, order_id).await?;
     if order.status == OrderStatus::AwaitingGroup {
         commission::accrue(conn, order_id, now_ms()).await?;
         set_status(conn, order_id, OrderStatus::Paid, None).await?;
+        let drawn = sqlx::query(
+            "SELECT 1 FROM group_seats WHERE order_id = $1 AND won = 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some();
+        let kind = match drawn {
+            true => NotificationKind::LotteryWon,
+            false => NotificationKind::GroupSucceeded,
+        };
+        notify_order(conn, order_id, kind).await?;
     }
     Ok(())
 }
@@ -212,8 +248,9 @@ async fn release_seat(conn: &mut AnyConnection, order_id: i64) -> Result<(), App
     if let Some(group_id) = group_id {
         sqlx::query("UPDATE group_buys SET seats_taken = seats_taken - 1 WHERE id = $1")
             .bind(group_id)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
+        crate::notifications::events::group_changed(conn, group_id).await?;
     }
     Ok(())
 }

@@ -5,10 +5,12 @@ pub mod cart;
 pub mod commission;
 pub mod context;
 pub mod expiry;
+pub mod flash_sale;
 pub mod fulfilment;
 pub mod group_buy;
 pub mod ledger;
 pub mod order;
+pub mod pay_link;
 pub mod payment;
 pub mod payout;
 pub mod pickup;
@@ -34,6 +36,7 @@ where
         .routes(routes!(cart::get_cart))
         .routes(routes!(cart::set_item))
         .routes(routes!(cart::merge))
+        .merge(flash_sale::router())
         .merge(settled())
 }
 
@@ -55,5 +58,6 @@ where
         .routes(routes!(order::reorder))
         .routes(routes!(order::confirm_receipt))
         .routes(routes!(order::order_counts))
+        .merge(pay_link::router())
         .route_layer(axum::middleware::from_fn(expiry::settle_first))
 }

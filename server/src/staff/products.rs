@@ -10,7 +10,8 @@ use axum::Json;
 use quanzi_api::post::BODY_MAX_CHARS;
 use quanzi_api::product::{ALT_MAX_CHARS, GALLERY_MAX, STORY_MAX_BLOCKS};
 use quanzi_api::{
-    check, CommissionRule, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode, Page,
+    check, CommissionRule, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode, GroupKind,
+    Page,
     ProductDraft, StaffProduct, StaffProductRow,
 };
 use serde_json::json;
@@ -111,7 +112,7 @@ pub async fn get_product(
     request_body = ProductDraft,
     responses(
         (status = 201, description = "Created, off the shelf", body = StaffProduct),
-        (status = 400, description = "`bad_price`, `group_price_too_high`, `bad_group_size`, `bad_window`, `bad_stock`, \
+        (status = 400, description = "`bad_price`, `group_price_too_high`, `bad_group_size`, `bad_window`, `too_many_winners`, `bad_stock`, \
             `empty_text`, `text_too_long`, `too_many_images` (none, or more than 9 in the gallery; more than 20 story blocks), \
             `bad_upload` (a picture that is not your unused upload nor one the product shows), `bad_slug`, `bad_json` or `bad_request`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
@@ -170,7 +171,7 @@ pub async fn create_product(
     params(PathId),
     responses(
         (status = 200, description = "The product as saved", body = StaffProduct),
-        (status = 400, description = "`bad_id`, `bad_price`, `group_price_too_high`, `bad_group_size`, `bad_window`, `bad_stock`, \
+        (status = 400, description = "`bad_id`, `bad_price`, `group_price_too_high`, `bad_group_size`, `bad_window`, `too_many_winners`, `bad_stock`, \
             `empty_text`, `text_too_long`, `too_many_images`, `bad_upload`, `bad_slug`, `bad_json` or `bad_request`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`forbidden`: not the store's owner, or `bad_origin`", body = quanzi_api::ApiErrorBody),
@@ -502,7 +503,8 @@ async fn write(
     sqlx::query(
         "UPDATE products SET community_id = $2, title_zh = $3, title_en = $4, subtitle_zh = $5,
                 subtitle_en = $6, solo_price = $7, group_price = $8, group_size = $9,
-                window_hours = $10, stock = $11, updated_ms = $12
+                window_hours = $10, stock = $11, updated_ms = $12, group_kind = $13,
+                lottery_winners = $14
          WHERE id = $1",
     )
     .bind(id)
@@ -517,6 +519,14 @@ async fn write(
     .bind(checked.offer.map(|o| o.window_hours))
     .bind(checked.stock)
     .bind(now_ms())
+    .bind(checked.offer.map_or(GroupKind::Standard, |o| o.kind).as_str())
+    // Winners belong to a lottery only (the check made sure a lottery has them).
+    .bind(
+        checked
+            .offer
+            .filter(|o| o.kind == GroupKind::Lottery)
+            .and_then(|o| o.lottery_winners),
+    )
     .execute(&mut *conn)
     .await?;
     for table in ["product_images", "product_story_blocks"] {
@@ -581,7 +591,7 @@ async fn load(conn: &mut AnyConnection, id: i64) -> Result<StaffProduct, AppErro
     let r = sqlx::query(AssertSqlSafe(format!(
         "SELECT c.slug, pr.title_zh, pr.title_en, pr.subtitle_zh, pr.subtitle_en,
                 pr.solo_price, pr.group_price, pr.group_size, pr.window_hours, pr.stock,
-                pr.published, {SOLD}
+                pr.published, {SOLD}, pr.group_kind, pr.lottery_winners
          FROM products pr JOIN communities c ON c.id = pr.community_id WHERE pr.id = $1"
     )))
     .bind(id)
@@ -597,6 +607,9 @@ async fn load(conn: &mut AnyConnection, id: i64) -> Result<StaffProduct, AppErro
             price,
             size,
             window_hours,
+            kind: GroupKind::parse(r.try_get(12)?)
+                .ok_or_else(|| AppError::internal("products.group_kind"))?,
+            lottery_winners: r.try_get(13)?,
         }),
         _ => None,
     };

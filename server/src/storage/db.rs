@@ -336,12 +336,13 @@ macro_rules! migrations {
 
 pub const SQLITE_MIGRATIONS: &[(&str, &str)] = migrations!("": "0001_init.sql", "0002_members.sql",
     "0003_avatars.sql", "0004_referrals.sql", "0005_orders.sql", "0006_payment_claims.sql",
-    "0007_limits.sql", "0008_checkout.sql", "0009_staff.sql", "0010_catalog.sql", "0011_earnings.sql");
+    "0007_limits.sql", "0008_checkout.sql", "0009_staff.sql", "0010_catalog.sql", "0011_earnings.sql",
+    "0012_together.sql");
 
 pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = migrations!("postgres/": "0001_init.sql",
     "0002_members.sql", "0003_avatars.sql", "0004_referrals.sql", "0005_orders.sql",
     "0006_payment_claims.sql", "0007_limits.sql", "0008_checkout.sql", "0009_staff.sql", "0010_catalog.sql",
-    "0011_earnings.sql");
+    "0011_earnings.sql", "0012_together.sql");
 
 /// The current time as stored: unix milliseconds, UTC.
 pub fn now_ms() -> i64 {

@@ -1,7 +1,7 @@
 //! Shapes many resources share, read from rows the same way everywhere: an author's card,
 //! a picture, a product card, a time as RFC 3339.
 
-use quanzi_api::{Author, CommissionRule, GroupPrice, Image, Money, ProductCard};
+use quanzi_api::{Author, CommissionRule, FlashSale, GroupPrice, Image, Money, ProductCard};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use time::format_description::well_known::Rfc3339;
@@ -111,4 +111,27 @@ pub fn rfc3339(unix_ms: i64) -> Result<String, AppError> {
         .map_err(AppError::internal)?
         .format(&Rfc3339)
         .map_err(AppError::internal)
+}
+
+/// The columns [`flash_sale`] reads, of `flash_sales f`.
+pub const SALE_COLUMNS: &str = "f.id, f.product_id, f.price, f.currency, f.starts_ms, \
+     f.ends_ms, f.quantity, f.taken, f.per_member";
+
+/// A flash sale from a row selecting [`SALE_COLUMNS`] from `at`.
+pub fn flash_sale(r: &AnyRow, at: usize, now: i64) -> Result<FlashSale, AppError> {
+    let quantity = u32_at(r, at + 6)?;
+    Ok(FlashSale {
+        id: r.try_get(at)?,
+        product_id: r.try_get(at + 1)?,
+        price: Money {
+            amount: r.try_get(at + 2)?,
+            currency: r.try_get(at + 3)?,
+        },
+        starts_at: rfc3339(r.try_get(at + 4)?)?,
+        ends_at: rfc3339(r.try_get(at + 5)?)?,
+        quantity,
+        left: quantity.saturating_sub(u32_at(r, at + 7)?),
+        per_member: u32_at(r, at + 8)?,
+        server_time: rfc3339(now)?,
+    })
 }

@@ -7,12 +7,14 @@ use quanzi_api::{ErrorCode, Money, NewOrder, OrderStatus, PaymentState, Purchase
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::catalog::product::on_shelf;
-use crate::commerce::commission;
 use crate::commerce::context::OrderSettings;
+use crate::commerce::{commission, flash_sale};
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
 use crate::commerce::order::checks::{bad_fulfilment, check_fulfilment, check_solo_lines, Checked};
-use crate::commerce::order::rows::{kind_str, lock_order, order_lines, order_of, Kind, Note};
+use crate::commerce::order::rows::{
+    kind_str, lock_order, order_lines, order_of, Kind, Note, OrderRow,
+};
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
@@ -101,6 +103,26 @@ pub async fn place(
             priced.push((group.product_id, 1, group.price));
             (Kind::JoinGroup, Some(group))
         }
+        Purchase::Flash {
+            flash_sale_id,
+            quantity,
+        } => {
+            if !(1..=quanzi_api::QUANTITY_MAX).contains(quantity) {
+                return Err(AppError::bad_request(
+                    ErrorCode::BadQuantity,
+                    "a flash order is 1 to 20 units",
+                ));
+            }
+            let offer = flash_sale::open_offer(conn, *flash_sale_id, *quantity, now).await?;
+            on_shelf(conn, offer.product_id).await?;
+            currency = Some(offer.currency);
+            priced.push((offer.product_id, *quantity, offer.price));
+            (Kind::Solo, None)
+        }
+    };
+    let flash_sale_id = match &new.purchase {
+        Purchase::Flash { flash_sale_id, .. } => Some(*flash_sale_id),
+        _ => None,
     };
     let items: i64 = priced
         .iter()
@@ -124,9 +146,9 @@ pub async fn place(
         "INSERT INTO orders (member_id, kind, status, payment, currency, total, fulfilment,
              delivery_name, delivery_phone, delivery_address, pickup_point_id, group_id,
              stock_held, hold_until_ms, referrer_id, created_ms, delivery_fee, contact_name,
-             contact_phone, commission)
+             contact_phone, commission, flash_sale_id)
          VALUES ($1, $2, 'pending_payment', 'unpaid', $3, $4, $5, $6, $7, $8, $9, $10, 0, $11,
-             $12, $13, $14, $15, $16, $17)
+             $12, $13, $14, $15, $16, $17, $18)
          RETURNING id",
     )
     .bind(member_id)
@@ -150,6 +172,7 @@ pub async fn place(
     .bind(pickup.as_ref().map(|p| p.1.clone()))
     .bind(pickup.as_ref().map(|p| p.2.clone()))
     .bind(commission)
+    .bind(flash_sale_id)
     .fetch_one(&mut *conn)
     .await?;
     for (position, (product_id, quantity, price)) in priced.iter().enumerate() {
@@ -170,7 +193,13 @@ pub async fn place(
         group_buy::take_seat(conn, group, member_id, order_id, now).await?;
     }
     if !take_stock(conn, order_id).await? {
-        return Err(out_of_stock());
+        return Err(match flash_sale_id {
+            Some(sale_id) => {
+                let units = priced.iter().map(|l| i64::from(l.1)).sum();
+                flash_sale::refusal(conn, sale_id, member_id, units).await?
+            }
+            None => out_of_stock(),
+        });
     }
     Ok(order_id)
 }
@@ -213,6 +242,7 @@ async fn approve(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    crate::commerce::pay_link::paid(conn, payment_id, now).await?;
     if order.status != OrderStatus::PendingPayment {
         // Nothing left to pay for (the sweep does not cancel an order whose payment is
         // under way, so this is a safety net).
@@ -223,7 +253,10 @@ async fn approve(
             if !order.stock_held && !take_stock(conn, order_id).await? {
                 return refund(conn, order_id, Note::LateSoldOut).await;
             }
-            leave_cart(conn, order_id, order.member_id).await?;
+            // A flash order was never the cart's.
+            if order.flash_sale_id.is_none() {
+                leave_cart(conn, order_id, order.member_id).await?;
+            }
             commission::accrue(conn, order_id, now).await?;
             set_status(conn, order_id, OrderStatus::Paid, None).await
         }
@@ -293,6 +326,7 @@ async fn decline(
         .bind(order_id)
         .execute(&mut *conn)
         .await?;
+    crate::notifications::events::order_changed(conn, order_id).await?;
     if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
         let group = group_buy::group_of(conn, group_id).await?;
         if !group.is_open_at(now) && order.status == OrderStatus::PendingPayment {
@@ -418,6 +452,20 @@ pub async fn prepare(
         .await?
         .filter(|o| o.member_id == member_id)
         .ok_or_else(|| AppError::not_found("no such order"))?;
+    charge_order(conn, order, outcome, now, provider, None).await
+}
+
+/// [`prepare`] for an order its caller has locked and may pay: the order's member, or a
+/// friend through its pay-for-me link (`pay_link`, kept with the payment).
+pub async fn charge_order(
+    conn: &mut AnyConnection,
+    order: OrderRow,
+    outcome: quanzi_api::TestPayment,
+    now: i64,
+    provider: &str,
+    pay_link: Option<&str>,
+) -> Result<ChargeRequest, AppError> {
+    let order_id = order.id;
     let now = now_ms().max(now);
     match order.status {
         OrderStatus::PendingPayment => {}
@@ -431,6 +479,11 @@ pub async fn prepare(
                 "the order is paid, cancelled or refunded already",
             ))
         }
+    }
+    if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
+        // A member who has paid for another order since joining a new-member group.
+        let group = group_buy::group_of(conn, group_id).await?;
+        group_buy::check_newcomer(conn, &group, order.member_id).await?;
     }
     match order.payment {
         PaymentState::Unpaid => {
@@ -448,7 +501,7 @@ pub async fn prepare(
             if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
                 if !group_buy::holds_seat(conn, order_id).await? {
                     let group = group_buy::group_of(conn, group_id).await?;
-                    group_buy::take_seat(conn, &group, member_id, order_id, now).await?;
+                    group_buy::take_seat(conn, &group, order.member_id, order_id, now).await?;
                 }
             }
             if !order.stock_held && !take_stock(conn, order_id).await? {
@@ -463,8 +516,8 @@ pub async fn prepare(
         }
     }
     let payment_id: i64 = sqlx::query_scalar(
-        "INSERT INTO payments (order_id, provider, currency, amount, state, created_ms)
-         VALUES ($1, $2, $3, $4, 'processing', $5)
+        "INSERT INTO payments (order_id, provider, currency, amount, state, created_ms, pay_link)
+         VALUES ($1, $2, $3, $4, 'processing', $5, $6)
          RETURNING id",
     )
     .bind(order_id)
@@ -472,12 +525,14 @@ pub async fn prepare(
     .bind(&order.currency)
     .bind(order.total)
     .bind(now)
+    .bind(pay_link)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query("UPDATE orders SET payment = 'processing' WHERE id = $1")
         .bind(order_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    crate::notifications::events::order_changed(conn, order_id).await?;
     Ok(ChargeRequest {
         payment_id,
         order_id,

@@ -48,7 +48,7 @@ use crate::commerce::cart;
 use crate::commerce::context::Commerce;
 use crate::commerce::expiry;
 use crate::commerce::fulfilment;
-use crate::commerce::payment::ChargeState;
+use crate::commerce::payment::{ChargeRequest, ChargeState};
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -204,20 +204,55 @@ pub async fn pay(
 ) -> Result<Response, AppError> {
     let path = format!("/api/v1/orders/{order_id}/pay");
     let key = IdemKey::from_request(&headers, member_id, &Method::POST, &path, &body)?;
-    let commerce = state.commerce.clone();
+    let provider = state.commerce.payments.name();
+    let outcome = body.outcome;
+    run_payment(
+        state.commerce,
+        key,
+        move |conn, now| Box::pin(prepare(conn, member_id, order_id, outcome, now, provider)),
+        move |conn, now| {
+            Box::pin(async move {
+                let order = load_order(conn, order_id, lang, now)
+                    .await?
+                    .ok_or_else(|| AppError::internal("the paid order vanished"))?;
+                Answer::json(StatusCode::OK, &order)
+            })
+        },
+    )
+    .await
+}
+
+/// A payment's two steps around the provider's call, under an idempotency key: `prepare`
+/// checks what is paid for and records the try as `processing` (its refusal is the
+/// answer), the provider is asked with no transaction open, and its answer is applied;
+/// `answer` then says what the payer sees (a decline is 402 `payment_declined`).
+pub async fn run_payment<P, A>(
+    commerce: Commerce,
+    key: IdemKey,
+    prepare: P,
+    answer: A,
+) -> Result<Response, AppError>
+where
+    P: for<'c> FnOnce(
+            &'c mut sqlx::AnyConnection,
+            i64,
+        ) -> crate::storage::db::BoxFuture<'c, Result<ChargeRequest, AppError>>
+        + Send
+        + 'static,
+    A: for<'c> FnOnce(
+            &'c mut sqlx::AnyConnection,
+            i64,
+        ) -> crate::storage::db::BoxFuture<'c, Result<Answer, AppError>>
+        + Send,
+{
     let settings = commerce.settings;
-    let provider = commerce.payments.name();
     let now = now_ms();
     let mut tx = commerce.db.write().await?;
     let step = match idempotency::claim(&mut tx, &key, now).await? {
         Prior::Answered(answer) => Step::Answered(answer, true),
         Prior::Busy => return Err(idempotency::busy()),
         Prior::Fresh => {
-            let outcome = body.outcome;
-            let prepared = attempt(&mut tx, move |conn| {
-                Box::pin(prepare(conn, member_id, order_id, outcome, now, provider))
-            })
-            .await;
+            let prepared = attempt(&mut tx, move |conn| prepare(conn, now)).await;
             match prepared {
                 // The key stays marked at work while the provider is asked.
                 Ok(request) => Step::Charge(request),
@@ -280,10 +315,7 @@ pub async fn pay(
             "the payment was declined; nothing was charged",
         ))
     } else {
-        let order = load_order(&mut tx, order_id, lang, now)
-            .await?
-            .ok_or_else(|| AppError::internal("the paid order vanished"))?;
-        Answer::json(StatusCode::OK, &order)?
+        answer(&mut tx, now).await?
     };
     idempotency::finish(&mut tx, &key, &answer, now).await?;
     tx.commit().await?;

@@ -103,10 +103,12 @@ pub enum Note {
     LateChargeRefunded,
     /// The store refunded the paid order (its reason is the order's `refund_reason`).
     RefundedByStore,
+    /// A lottery group's draw did not pick the member: refunded in full.
+    LotteryNotDrawn,
 }
 
 impl Note {
-    pub const ALL: [Note; 11] = [
+    pub const ALL: [Note; 12] = [
         Note::HoldExpired,
         Note::GroupFailedRefunded,
         Note::GroupFailedCancelled,
@@ -118,6 +120,7 @@ impl Note {
         Note::DeclinedExpired,
         Note::LateChargeRefunded,
         Note::RefundedByStore,
+        Note::LotteryNotDrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +136,7 @@ impl Note {
             Note::DeclinedExpired => "declined_expired",
             Note::LateChargeRefunded => "late_charge_refunded",
             Note::RefundedByStore => "refunded_by_store",
+            Note::LotteryNotDrawn => "lottery_not_drawn",
         }
     }
 
@@ -189,6 +193,11 @@ impl Note {
                 "The store has refunded this order; the payment goes back to where it came from, \
                  in full.",
             ),
+            Note::LotteryNotDrawn => lang.pick(
+                "拼团成功，但本次抽奖未抽中你，货款已原路全额退回。开奖依据见拼团页。",
+                "The group filled, but the draw did not pick you; your payment has been refunded \
+                 in full. The group's page shows how the draw went.",
+            ),
             Note::LateChargeRefunded => lang.pick(
                 "支付服务在本次付款被视为未成功之后才确认扣款，这笔款项已原路全额退回。",
                 "The payment service confirmed a charge after that payment had been given up, so \
@@ -213,10 +222,12 @@ pub struct OrderRow {
     pub stock_held: bool,
     pub hold_until_ms: Option<i64>,
     pub note: Option<Note>,
+    /// A flash order's sale.
+    pub flash_sale_id: Option<i64>,
 }
 
 const ORDER_COLUMNS: &str = "id, member_id, kind, status, payment, currency, total, \
-     fulfilment, group_id, stock_held, hold_until_ms, note";
+     fulfilment, group_id, stock_held, hold_until_ms, note, flash_sale_id";
 
 fn order_from(r: &AnyRow) -> Result<OrderRow, AppError> {
     Ok(OrderRow {
@@ -232,6 +243,7 @@ fn order_from(r: &AnyRow) -> Result<OrderRow, AppError> {
         stock_held: r.try_get::<i64, _>(9)? != 0,
         hold_until_ms: r.try_get(10)?,
         note: r.try_get::<Option<&str>, _>(11)?.and_then(Note::parse),
+        flash_sale_id: r.try_get(12)?,
     })
 }
 
@@ -358,35 +370,7 @@ pub async fn load_order(
             None,
         ),
     };
-    let lines = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {CARD_COLUMNS}, l.quantity, l.unit_price
-         FROM order_lines l
-         JOIN products pr ON pr.id = l.product_id
-         {CARD_JOIN}
-         WHERE l.order_id = $1
-         ORDER BY l.position"
-    )))
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|l| {
-        let quantity = u32_at(l, CARD_WIDTH)?;
-        let unit: i64 = l.try_get(CARD_WIDTH + 1)?;
-        Ok(OrderLine {
-            product: product_card(l, lang)?,
-            quantity,
-            unit_price: Money {
-                amount: unit,
-                currency: currency.clone(),
-            },
-            subtotal: Money {
-                amount: unit * i64::from(quantity),
-                currency: currency.clone(),
-            },
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let lines = lines_of(conn, id, &currency, lang).await?;
     let shipment = match (
         r.try_get::<Option<&str>, _>(17)?.and_then(Carrier::parse),
         r.try_get::<Option<String>, _>(18)?,
@@ -438,8 +422,46 @@ pub async fn load_order(
         refund_reason: r.try_get(22)?,
         created_at: rfc3339(r.try_get(12)?)?,
         completed_at: r.try_get::<Option<i64>, _>(23)?.map(rfc3339).transpose()?,
+        pay_link: crate::commerce::pay_link::of_order(conn, id).await?,
         server_time: rfc3339(now)?,
     }))
+}
+
+/// An order's lines as its pages show them.
+pub async fn lines_of(
+    conn: &mut AnyConnection,
+    id: i64,
+    currency: &str,
+    lang: Lang,
+) -> Result<Vec<OrderLine>, AppError> {
+    let money = |amount: i64| Money {
+        amount,
+        currency: currency.to_owned(),
+    };
+    let lines = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS}, l.quantity, l.unit_price
+         FROM order_lines l
+         JOIN products pr ON pr.id = l.product_id
+         {CARD_JOIN}
+         WHERE l.order_id = $1
+         ORDER BY l.position"
+    )))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|l| {
+        let quantity = u32_at(l, CARD_WIDTH)?;
+        let unit: i64 = l.try_get(CARD_WIDTH + 1)?;
+        Ok(OrderLine {
+            product: product_card(l, lang)?,
+            quantity,
+            unit_price: money(unit),
+            subtotal: money(unit * i64::from(quantity)),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(lines)
 }
 
 /// An order of `member_id`'s; anyone else's is `not_found` (as if it did not exist).
