@@ -242,6 +242,14 @@ impl RequestBody for Purchase {
                 ("kind", "join_group".into()),
                 ("group_id", JsValue::from_f64(*group_id as f64)),
             ]),
+            Purchase::Flash {
+                flash_sale_id,
+                quantity,
+            } => js_object(&[
+                ("kind", "flash".into()),
+                ("flash_sale_id", JsValue::from_f64(*flash_sale_id as f64)),
+                ("quantity", JsValue::from(*quantity)),
+            ]),
         }
     }
 }

@@ -407,6 +407,17 @@ mod tests {
                 price,
                 size,
                 window_hours,
+                kind: crate::GroupKind::Standard,
+                lottery_winners: None,
+            })
+        };
+        let lottery = |size, winners| {
+            Some(crate::DraftOffer {
+                price: 2990,
+                size,
+                window_hours: 24,
+                kind: crate::GroupKind::Lottery,
+                lottery_winners: winners,
             })
         };
         let code = |r: Result<(), Invalid>| r.err().map(|i| i.code);
@@ -436,6 +447,32 @@ mod tests {
         assert_eq!(
             code(product_numbers(3990, None, -1)),
             Some(ErrorCode::BadStock)
+        );
+        assert_eq!(code(product_numbers(3990, lottery(3, Some(2)), 1)), None);
+        for winners in [None, Some(0), Some(3), Some(4)] {
+            assert_eq!(
+                code(product_numbers(3990, lottery(3, winners), 1)),
+                Some(ErrorCode::TooManyWinners),
+                "{winners:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pay_note_is_one_line_of_text() {
+        assert_eq!(
+            pay_note("  帮我付一下\n谢谢 ").ok().as_deref(),
+            Some("帮我付一下 谢谢")
+        );
+        assert_eq!(pay_note("").ok().as_deref(), Some(""));
+        assert_eq!(
+            pay_note("付\u{202e}款\u{0007}").ok().as_deref(),
+            Some("付款"),
+            "bidi overrides and control characters go"
+        );
+        assert_eq!(
+            pay_note(&"长".repeat(101)).err().map(|i| i.code),
+            Some(ErrorCode::TextTooLong)
         );
     }
 

@@ -11,11 +11,11 @@ pub mod community;
 pub mod earning;
 pub mod feed;
 pub mod flash_sale;
-pub mod order;
 pub mod notification;
+pub mod order;
 pub mod params;
-pub mod pay_link;
 pub mod path;
+pub mod pay_link;
 pub mod post;
 pub mod product;
 pub mod recommendation;
@@ -44,13 +44,13 @@ pub use earning::{
 pub use feed::{FeedQuery, FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX};
 pub use flash_sale::{FlashReminder, FlashSale, NewFlashSale, StaffFlashSale};
 pub use notification::{Changed, Notification, NotificationKind, Unread};
-pub use pay_link::{NewPayLink, OrderPayLink, PayLink, PayLinkState};
 pub use order::{
     Carrier, Cart, CartLine, CartMerge, Fulfilment, GroupBuy, GroupKind, GroupState, LineRequest,
-    Lottery, LotteryTicket, NewOrder,
-    Order, OrderCounts, OrderKind, OrderLine, OrderShelf, OrderStatus, Pay, PaymentState,
-    PickupPoint, Purchase, Reorder, Shipment, TestPayment, IDEMPOTENCY_HEADER, QUANTITY_MAX,
+    Lottery, LotteryTicket, NewOrder, Order, OrderCounts, OrderKind, OrderLine, OrderShelf,
+    OrderStatus, Pay, PaymentState, PickupPoint, Purchase, Reorder, Shipment, TestPayment,
+    IDEMPOTENCY_HEADER, QUANTITY_MAX,
 };
+pub use pay_link::{NewPayLink, OrderPayLink, PayLink, PayLinkState};
 pub use post::{Author, LikeState, NewPost, Post, PostSummary, ProductCard};
 pub use product::{
     DraftBlock, DraftOffer, DraftPicture, GroupOffer, GroupPrice, Product, ProductDraft,

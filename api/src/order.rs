@@ -466,7 +466,11 @@ pub enum GroupKind {
 }
 
 impl GroupKind {
-    pub const ALL: [GroupKind; 3] = [GroupKind::Standard, GroupKind::Lottery, GroupKind::NewMember];
+    pub const ALL: [GroupKind; 3] = [
+        GroupKind::Standard,
+        GroupKind::Lottery,
+        GroupKind::NewMember,
+    ];
 
     /// As stored and in JSON.
     pub fn as_str(self) -> &'static str {

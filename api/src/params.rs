@@ -12,6 +12,8 @@ pub mod patterns {
     pub const SLUG: &str = r"^[a-z0-9-]{1,64}$";
     /// A page cursor: `{unix_ms}-{id}`, or empty for the first page.
     pub const CURSOR: &str = r"^(?:[0-9]{1,16}-(?=[0-9]{1,18}$)0*[1-9][0-9]*)?$";
+    /// A list of open groups' cursor: `{seats_left}-{deadline_ms}-{group_id}`, or empty.
+    pub const GROUP_CURSOR: &str = r"^(?:[0-9]{1,2}-[0-9]{1,16}-(?=[0-9]{1,18}$)0*[1-9][0-9]*)?$";
     /// A member list's cursor: `{rank}-{joined_ms}-{member_id}`, or empty.
     pub const MEMBER_CURSOR: &str = r"^(?:[0-2]-[0-9]{1,16}-(?=[0-9]{1,18}$)0*[1-9][0-9]*)?$";
     /// [`crate::parse_referral_code`]: 8 Crockford base32 digits, any case, hyphens anywhere,
@@ -44,8 +46,7 @@ pub mod patterns {
     pub const ORDER_SEARCH: &str = r"^[0-9]{0,18}$";
     /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
     /// An RFC 3339 instant, as the server parses it (a real date is checked after).
-    pub const INSTANT: &str =
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$";
+    pub const INSTANT: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$";
     /// A pay-for-me token: 24 characters of base64url.
     pub const PAY_TOKEN: &str = r"^[A-Za-z0-9_-]{24}$";
     pub const IDEMPOTENCY_KEY: &str = r"^[\x21-\x7e]{1,200}$";

@@ -54,6 +54,14 @@ pub fn cursor() -> Object {
     .build()
 }
 
+pub fn group_cursor() -> Object {
+    text(
+        patterns::GROUP_CURSOR,
+        "Opaque: the `next_cursor` of the previous page; absent or empty for the first",
+    )
+    .build()
+}
+
 pub fn member_cursor() -> Object {
     text(
         patterns::MEMBER_CURSOR,

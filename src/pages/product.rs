@@ -509,6 +509,7 @@ mod tests {
             story: vec![],
             solo_price: Money::cny(2990),
             group_offer: group,
+            flash_sale: None,
             share_earn: Money::cny(0),
             stock: 3,
             published: true,
@@ -529,6 +530,8 @@ mod tests {
             price: Money::cny(1990),
             size: 2,
             window_hours: 24,
+            kind: quanzi_api::GroupKind::Standard,
+            lottery_winners: None,
         };
         let zh = crate::i18n::Lang::ZhCn.strings();
         assert_eq!(

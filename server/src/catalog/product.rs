@@ -6,8 +6,7 @@ use axum::extract::{Query, State};
 use axum::Json;
 use quanzi_api::{
     CommunityRef, ErrorCode, FlashSale, GroupKind, GroupOffer, Money, Page, Product, ProductCard,
-    ProductQuery,
-    StoryBlock,
+    ProductQuery, StoryBlock,
 };
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -17,8 +16,8 @@ use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::http::params::{parse_slug, PathId};
 use crate::storage::db::{now_ms, u32_at, Db};
-use crate::storage::rows::{flash_sale, image, product_card, share_earn, COMMISSION_COLUMNS};
 use crate::storage::rows::SALE_COLUMNS;
+use crate::storage::rows::{flash_sale, image, product_card, share_earn, COMMISSION_COLUMNS};
 use crate::storage::rows::{CARD_COLUMNS, CARD_JOIN};
 
 /// Products on the shelf as cards, by id: one community's (for tagging them in a post) or

@@ -14,10 +14,11 @@
 //! Each is a conditional write backed by the schema (`UNIQUE (order_id, kind)`): running
 //! one twice changes nothing.
 
-use quanzi_api::CommissionRule;
+use quanzi_api::{CommissionRule, Money, NotificationKind};
 use sqlx::AnyConnection;
 
 use crate::http::error::AppError;
+use crate::notifications::{notify, About};
 use crate::storage::db::Db;
 
 /// The store's default rate, in basis points.
@@ -102,7 +103,7 @@ pub async fn reverse(conn: &mut AnyConnection, order_id: i64, now: i64) -> Resul
 }
 
 /// Settles every pending commission whose order completed at least `return_window_ms`
-/// ago; returns how many.
+/// ago, telling each sharer; returns how many.
 pub async fn settle_due(db: &Db, now: i64, return_window_ms: i64) -> Result<u64, AppError> {
     let completed_by = now.saturating_sub(return_window_ms);
     // Most sweeps find nothing: one read along the pending index, no write lock.
@@ -117,14 +118,28 @@ pub async fn settle_due(db: &Db, now: i64, return_window_ms: i64) -> Result<u64,
     if due.is_none() {
         return Ok(0);
     }
-    Ok(sqlx::query(
+    let mut tx = db.write().await?;
+    let settled: Vec<(i64, i64, i64, String)> = sqlx::query_as(
         "UPDATE earnings SET state = 'settled', settled_ms = $1
          WHERE state = 'pending' AND order_id IN
-             (SELECT id FROM orders WHERE status = 'completed' AND completed_ms <= $2)",
+             (SELECT id FROM orders WHERE status = 'completed' AND completed_ms <= $2)
+         RETURNING member_id, order_id, amount, currency",
     )
     .bind(now)
     .bind(completed_by)
-    .execute(db.pool())
-    .await?
-    .rows_affected())
+    .fetch_all(&mut *tx)
+    .await?;
+    for (member_id, order_id, amount, currency) in &settled {
+        let about = About {
+            order_id: Some(*order_id),
+            amount: Some(Money {
+                amount: *amount,
+                currency: currency.clone(),
+            }),
+            ..About::order(&mut tx, *order_id).await?
+        };
+        notify(&mut tx, *member_id, NotificationKind::EarningSettled, about).await?;
+    }
+    tx.commit().await?;
+    Ok(settled.len() as u64)
 }

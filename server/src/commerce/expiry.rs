@@ -11,6 +11,7 @@
 //! - A shipped order whose shopper has not confirmed receipt in time completes.
 //! - A completed order's commission settles once its return window has passed; the
 //!   background sweep also asks again about a payout handed over but never answered.
+//! - A flash sale that has started is announced to the members who asked to be reminded.
 //! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
 //!   first so that only one sweep sends it.
 //!
@@ -43,7 +44,7 @@ use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::machine::apply_answer;
 use crate::commerce::order::rows::{lock_order, Note};
 use crate::commerce::payment::{ChargeAnswer, ChargeState};
-use crate::commerce::{commission, fulfilment, payout};
+use crate::commerce::{commission, flash_sale, fulfilment, payout};
 use crate::http::error::AppError;
 use crate::storage::db::{now_ms, Db};
 use crate::storage::idempotency;
@@ -209,6 +210,13 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     let settled = commission::settle_due(db, now, commerce.settings.return_window_ms).await?;
     if settled > 0 {
         tracing::info!(settled, "settled commissions past their return window");
+    }
+    let announced = flash_sale::announce_due(db, now).await?;
+    if announced > 0 {
+        tracing::info!(
+            announced,
+            "told the members who asked that flash sales started"
+        );
     }
     flush_refunds(commerce).await;
     Ok(())

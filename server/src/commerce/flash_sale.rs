@@ -143,14 +143,12 @@ async fn lower_member(
     member_id: i64,
     units: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE flash_takes SET units = units - $3 WHERE sale_id = $1 AND member_id = $2",
-    )
-    .bind(sale_id)
-    .bind(member_id)
-    .bind(units)
-    .execute(conn)
-    .await?;
+    sqlx::query("UPDATE flash_takes SET units = units - $3 WHERE sale_id = $1 AND member_id = $2")
+        .bind(sale_id)
+        .bind(member_id)
+        .bind(units)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -235,7 +233,13 @@ pub async fn announce_due(db: &Db, now: i64) -> Result<usize, AppError> {
                 product_id: Some(product_id),
                 ..About::default()
             };
-            notify(&mut tx, member_id, NotificationKind::FlashSaleStarted, about).await?;
+            notify(
+                &mut tx,
+                member_id,
+                NotificationKind::FlashSaleStarted,
+                about,
+            )
+            .await?;
         }
         tx.commit().await?;
         announced += 1;

@@ -33,7 +33,7 @@ use crate::commerce::ledger::Outcome;
 use crate::commerce::order::rows::{bad_column, Note, OrderRow};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{keyset_page, parse_limit, Cursor, PageQuery, PathId};
+use crate::http::params::{keyset_page, parse_limit, GroupCursor, GroupPageQuery, PathId};
 use crate::members::session::Viewer;
 use crate::notifications::events::group_changed;
 use crate::storage::db::{for_update, now_ms, u32_at, Db};
@@ -169,13 +169,12 @@ pub async fn check_newcomer(
     if group.kind != GroupKind::NewMember {
         return Ok(());
     }
-    let paid_before = sqlx::query(
-        "SELECT 1 FROM orders WHERE member_id = $1 AND paid_ms IS NOT NULL LIMIT 1",
-    )
-    .bind(member_id)
-    .fetch_optional(conn)
-    .await?
-    .is_some();
+    let paid_before =
+        sqlx::query("SELECT 1 FROM orders WHERE member_id = $1 AND paid_ms IS NOT NULL LIMIT 1")
+            .bind(member_id)
+            .fetch_optional(conn)
+            .await?
+            .is_some();
     if paid_before {
         return Err(AppError::conflict(
             ErrorCode::NewMembersOnly,
@@ -647,19 +646,19 @@ pub async fn get_group(
         .ok_or_else(|| AppError::not_found("no such group"))
 }
 
-/// A product's open groups with a seat left, the soonest deadline first: the ones worth
-/// joining.
+/// A product's open groups with a seat left, closest to full first, then the soonest
+/// deadline: the ones worth joining.
 #[utoipa::path(
     get,
     path = "/products/{id}/groups",
     tag = "group-buys",
     params(
         PathId,
-        PageQuery,
+        GroupPageQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
-        (status = 200, description = "A page of open groups, soonest deadline first", body = Page<GroupBuy>),
+        (status = 200, description = "A page of open groups, closest to full first, then soonest deadline", body = Page<GroupBuy>),
         (status = 400, description = "`bad_id`, `bad_limit`, `bad_cursor` or `bad_request`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found` (no such product) or `no_group_offer` (the product sells solo only, \
             so it has no groups)", body = quanzi_api::ApiErrorBody),
@@ -671,13 +670,13 @@ pub async fn list_product_groups(
     lang: Lang,
     Viewer(viewer): Viewer,
     PathId(product_id): PathId,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    query: Result<Query<GroupPageQuery>, QueryRejection>,
 ) -> Result<Json<Page<GroupBuy>>, AppError> {
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;
     let limit = parse_limit(query.limit.as_deref())?;
-    let cursor = Cursor::parse(query.cursor.as_deref())?;
+    let cursor = GroupCursor::parse(query.cursor.as_deref())?;
     let now = now_ms();
     let mut conn = db.pool().acquire().await?;
     let offer: Option<Option<i64>> =
@@ -709,20 +708,22 @@ pub async fn list_product_groups(
     Ok(Json(page))
 }
 
-/// Open groups with a seat left and time left, the soonest deadline first: of one product,
-/// or of the whole store (the staff's list). The cursor is the last group seen, by
-/// (deadline, id).
+/// Open groups with a seat left and time left, closest to full first (还差1人), then the
+/// soonest deadline: of one product, or of the whole store (the staff's list). The cursor is
+/// the last group seen, by (seats left, deadline, id); seats change while someone pages, so
+/// a page may repeat or skip a group that moved, as any live list does.
 pub async fn open_groups(
     conn: &mut AnyConnection,
     product: Option<i64>,
-    cursor: Option<Cursor>,
+    cursor: Option<GroupCursor>,
     limit: u32,
     lang: Lang,
     viewer: Option<i64>,
     now: i64,
 ) -> Result<Page<GroupBuy>, AppError> {
-    let after = cursor.unwrap_or(Cursor {
-        created_ms: 0,
+    let after = cursor.unwrap_or(GroupCursor {
+        seats_left: -1,
+        deadline_ms: 0,
         id: 0,
     });
     // A condition of its own for each, so a product's list keeps its index.
@@ -731,25 +732,28 @@ pub async fn open_groups(
     } else {
         "$1 = $1"
     };
-    let rows: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, deadline_ms FROM group_buys
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT id, size - seats_taken, deadline_ms FROM group_buys
          WHERE {of} AND state = 'open' AND deadline_ms > $2
-           AND seats_taken < size AND (deadline_ms, id) > ($3, $4)
-         ORDER BY deadline_ms, id LIMIT $5"
+           AND seats_taken < size AND (size - seats_taken, deadline_ms, id) > ($3, $4, $5)
+         ORDER BY size - seats_taken, deadline_ms, id LIMIT $6"
     )))
     .bind(product.unwrap_or(0))
     .bind(now)
-    .bind(after.created_ms)
+    .bind(after.seats_left)
+    .bind(after.deadline_ms)
     .bind(after.id)
     .bind(i64::from(limit) + 1)
     .fetch_all(&mut *conn)
     .await?;
-    let (rows, next_cursor) = keyset_page(rows, limit, |&(id, deadline_ms)| Cursor {
-        created_ms: deadline_ms,
-        id,
-    });
+    let (rows, next_cursor) =
+        keyset_page(rows, limit, |&(id, seats_left, deadline_ms)| GroupCursor {
+            seats_left,
+            deadline_ms,
+            id,
+        });
     let mut items = Vec::with_capacity(rows.len());
-    for (id, _) in rows {
+    for (id, _, _) in rows {
         if let Some(group) = load_group(conn, id, lang, viewer, now).await? {
             items.push(group);
         }
@@ -771,7 +775,10 @@ mod tests {
         assert!(tickets.windows(2).all(|w| w[0].ticket <= w[1].ticket));
         assert!(tickets[0].won && tickets[1].won && !tickets[2].won);
         // The ticket is SHA-256 of "{seed}:{id}", so anyone can recompute it.
-        let t = tickets.iter().find(|t| t.member_id == 7).map(|t| t.ticket.clone());
+        let t = tickets
+            .iter()
+            .find(|t| t.member_id == 7)
+            .map(|t| t.ticket.clone());
         assert_eq!(t, Some(sha256_hex(&format!("{seed}:7"))));
         // Known answer: SHA-256("abc").
         assert_eq!(
@@ -785,7 +792,11 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for kind in [GroupKind::Standard, GroupKind::Lottery, GroupKind::NewMember] {
+        for kind in [
+            GroupKind::Standard,
+            GroupKind::Lottery,
+            GroupKind::NewMember,
+        ] {
             assert_eq!(parse_kind(kind.as_str()).ok(), Some(kind));
         }
         assert!(parse_kind("raffle").is_err());

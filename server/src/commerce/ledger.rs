@@ -194,13 +194,11 @@ async fn fulfil(conn: &mut AnyConnection, order_id: i64) -> Result<(), AppError>
     if order.status == OrderStatus::AwaitingGroup {
         commission::accrue(conn, order_id, now_ms()).await?;
         set_status(conn, order_id, OrderStatus::Paid, None).await?;
-        let drawn = sqlx::query(
-            "SELECT 1 FROM group_seats WHERE order_id = $1 AND won = 1",
-        )
-        .bind(order_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some();
+        let drawn = sqlx::query("SELECT 1 FROM group_seats WHERE order_id = $1 AND won = 1")
+            .bind(order_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some();
         let kind = match drawn {
             true => NotificationKind::LotteryWon,
             false => NotificationKind::GroupSucceeded,

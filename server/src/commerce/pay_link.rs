@@ -17,8 +17,8 @@ use axum::response::Response;
 use axum::Json;
 use base64::Engine as _;
 use quanzi_api::{
-    check, ErrorCode, NewPayLink, NotificationKind, Order, OrderPayLink, OrderStatus, Pay,
-    PayLink, PayLinkState, PaymentState,
+    check, ErrorCode, NewPayLink, NotificationKind, Order, OrderPayLink, OrderStatus, Pay, PayLink,
+    PayLinkState, PaymentState,
 };
 use sqlx::{AnyConnection, AssertSqlSafe};
 use utoipa_axum::router::OpenApiRouter;
@@ -74,15 +74,15 @@ async fn link_row(
     .bind(token)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(
-        |(token, order_id, requester_id, note, state)| LinkRow {
+    Ok(
+        row.map(|(token, order_id, requester_id, note, state)| LinkRow {
             token,
             order_id,
             requester_id,
             note,
             state,
-        },
-    ))
+        }),
+    )
 }
 
 /// Where a link stands, from its own state and its order's: an order paid (by anyone) is
@@ -378,7 +378,9 @@ pub async fn get_link(
         return Err(no_link());
     }
     let mut conn = db.pool().acquire().await?;
-    Ok(Json(load_link(&mut conn, &token, viewer, lang, now_ms()).await?))
+    Ok(Json(
+        load_link(&mut conn, &token, viewer, lang, now_ms()).await?,
+    ))
 }
 
 /// Pays a pay-for-me link (a guest or a member, never its requester) through the payment

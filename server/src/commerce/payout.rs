@@ -11,10 +11,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use quanzi_api::{Money, TestPayout};
+use quanzi_api::{Money, NotificationKind, TestPayout};
 
 use crate::commerce::payment::ProviderError;
 use crate::http::error::AppError;
+use crate::notifications::{notify, About};
 use crate::storage::db::{now_ms, Db};
 
 /// A payout handed over this long ago without an answer is asked about again.
@@ -120,17 +121,27 @@ pub async fn pay(
         }
     };
     let now = now_ms();
-    sqlx::query(
+    let mut tx = db.write().await?;
+    let decided: Option<(i64, i64, String)> = sqlx::query_as(
         "UPDATE withdrawals
          SET state = $2, payout_reference = $3, paid_ms = $4, payout_claim_ms = NULL
-         WHERE id = $1 AND state = 'paying'",
+         WHERE id = $1 AND state = 'paying'
+         RETURNING member_id, amount, currency",
     )
     .bind(withdrawal_id)
     .bind(if answer.paid { "paid" } else { "declined" })
     .bind(&answer.reference)
     .bind(answer.paid.then_some(now))
-    .execute(db.pool())
+    .fetch_optional(&mut *tx)
     .await?;
+    if let (Some((member_id, amount, currency)), true) = (decided, answer.paid) {
+        let about = About {
+            amount: Some(Money { amount, currency }),
+            ..About::default()
+        };
+        notify(&mut tx, member_id, NotificationKind::WithdrawalPaid, about).await?;
+    }
+    tx.commit().await?;
     tracing::info!(withdrawal_id, paid = answer.paid, "a payout was answered");
     Ok(())
 }

@@ -54,6 +54,18 @@ pub struct MemberPageQuery {
     pub limit: Option<String>,
 }
 
+/// The query of a product's open groups: its cursor is of another shape.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupPageQuery {
+    /// Opaque: the `next_cursor` of the previous page. Absent (or empty) for the first page.
+    #[param(schema_with = quanzi_api::schema::group_cursor)]
+    pub cursor: Option<String>,
+    /// 1 to 50, default 10.
+    #[param(schema_with = quanzi_api::schema::limit)]
+    pub limit: Option<String>,
+}
+
 /// The `{id}` of a route with one path parameter: 1 to 18 digits and ≥ 1, else 400
 /// `bad_id` in the envelope. A segment that is not even valid UTF-8 once decoded is as
 /// malformed as "abc".
@@ -216,12 +228,29 @@ impl Cursor {
     }
 }
 
+/// A list's position, as its `next_cursor` says it.
+pub trait PageCursor {
+    fn encode(self) -> String;
+}
+
+impl PageCursor for Cursor {
+    fn encode(self) -> String {
+        Cursor::encode(self)
+    }
+}
+
+impl PageCursor for GroupCursor {
+    fn encode(self) -> String {
+        GroupCursor::encode(self)
+    }
+}
+
 /// A page of a keyset listing read with one row more than `limit` (the sign that another
 /// page follows): the page's rows, and the cursor after its last one when there is more.
-pub fn keyset_page<T>(
+pub fn keyset_page<T, C: PageCursor>(
     mut rows: Vec<T>,
     limit: u32,
-    cursor_of: impl Fn(&T) -> Cursor,
+    cursor_of: impl Fn(&T) -> C,
 ) -> (Vec<T>, Option<String>) {
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
@@ -290,6 +319,37 @@ impl MemberCursor {
     }
 }
 
+/// A position in a list of open groups, which runs closest to full first, then soonest
+/// ending: the last group seen, as `{seats_left}-{deadline_ms}-{group_id}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupCursor {
+    pub seats_left: i64,
+    pub deadline_ms: i64,
+    pub id: i64,
+}
+
+impl GroupCursor {
+    pub fn parse(raw: Option<&str>) -> Result<Option<GroupCursor>, AppError> {
+        let raw = match raw {
+            None | Some("") => return Ok(None),
+            Some(raw) => raw,
+        };
+        let bad = || AppError::bad_request(ErrorCode::BadCursor, "the cursor is not valid");
+        match cursor_numbers(raw, &[2, 16, quanzi_api::params::MAX_ID_DIGITS]).as_deref() {
+            Some(&[seats_left, deadline_ms, id]) if id > 0 => Ok(Some(GroupCursor {
+                seats_left,
+                deadline_ms,
+                id,
+            })),
+            _ => Err(bad()),
+        }
+    }
+
+    pub fn encode(self) -> String {
+        format!("{}-{}-{}", self.seats_left, self.deadline_ms, self.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,7 +384,14 @@ mod tests {
         ];
         let cursor = fancy_regex::Regex::new(patterns::CURSOR).expect("compiles");
         let member = fancy_regex::Regex::new(patterns::MEMBER_CURSOR).expect("compiles");
-        for value in values {
+        let group = fancy_regex::Regex::new(patterns::GROUP_CURSOR).expect("compiles");
+        for value in values.into_iter().chain(["12-1-1", "123-1-1", "01-5-9"]) {
+            let parsed = GroupCursor::parse(Some(value)).is_ok();
+            assert_eq!(
+                group.is_match(value).ok(),
+                Some(parsed),
+                "group cursor {value:?}"
+            );
             let parsed = Cursor::parse(Some(value)).is_ok();
             assert_eq!(
                 cursor.is_match(value).ok(),

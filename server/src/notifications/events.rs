@@ -165,7 +165,12 @@ async fn read_new(db: &Db, tail: &mut Tail, now: i64) -> Result<Vec<Change>, App
     tail.gaps.retain(|_, noticed| *noticed > now - SETTLE_MS);
     if !tail.gaps.is_empty() {
         // Our own integers, so a literal list is safe (and no engine binds a list).
-        let ids: Vec<String> = tail.gaps.keys().take(MAX_GAPS).map(i64::to_string).collect();
+        let ids: Vec<String> = tail
+            .gaps
+            .keys()
+            .take(MAX_GAPS)
+            .map(i64::to_string)
+            .collect();
         let rows: Vec<FeedRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT id, member_id, kind, subject_id FROM events WHERE id IN ({})",
             ids.join(", ")
@@ -239,7 +244,7 @@ pub fn spawn_tailer(db: Db, hub: Hub, alive: Weak<()>) {
                 Err(err) => tracing::warn!(error = %err.message, "reading the change feed failed"),
             }
             rounds += 1;
-            if rounds % 240 == 0 {
+            if rounds.is_multiple_of(240) {
                 let forgot = sqlx::query("DELETE FROM events WHERE created_ms < $1")
                     .bind(now - KEEP_MS)
                     .execute(db.pool())
@@ -315,9 +320,8 @@ async fn next_event(mut s: Listening) -> Option<(Result<Event, Infallible>, List
     loop {
         let change = match s.changes.recv().await {
             Ok(change) => change,
-            Err(broadcast::error::RecvError::Lagged(_)) | Err(broadcast::error::RecvError::Closed) => {
-                return None
-            }
+            Err(broadcast::error::RecvError::Lagged(_))
+            | Err(broadcast::error::RecvError::Closed) => return None,
         };
         if change.member_id.is_some_and(|m| m != s.member_id) {
             continue;
@@ -327,12 +331,20 @@ async fn next_event(mut s: Listening) -> Option<(Result<Event, Infallible>, List
                 Ok(unread) => json_event(event::UNREAD, Some(change.id), &unread),
                 Err(_) => return None,
             },
-            Topic::Order => json_event(event::ORDER, Some(change.id), &Changed {
-                id: change.subject_id,
-            }),
-            Topic::Group => json_event(event::GROUP, Some(change.id), &Changed {
-                id: change.subject_id,
-            }),
+            Topic::Order => json_event(
+                event::ORDER,
+                Some(change.id),
+                &Changed {
+                    id: change.subject_id,
+                },
+            ),
+            Topic::Group => json_event(
+                event::GROUP,
+                Some(change.id),
+                &Changed {
+                    id: change.subject_id,
+                },
+            ),
         };
         return Some((Ok(event), s));
     }

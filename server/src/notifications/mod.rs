@@ -39,9 +39,9 @@ fn kind_str(kind: NotificationKind) -> &'static str {
 fn parse_kind(raw: &str) -> Result<NotificationKind, AppError> {
     let json = format!("\"{raw}\"");
     match serde_json::from_str::<NotificationKind>(&json) {
-        Ok(NotificationKind::Unknown) | Err(_) => Err(AppError::internal(format!(
-            "notifications.kind = {raw:?}"
-        ))),
+        Ok(NotificationKind::Unknown) | Err(_) => {
+            Err(AppError::internal(format!("notifications.kind = {raw:?}")))
+        }
         Ok(kind) => Ok(kind),
     }
 }
@@ -199,7 +199,9 @@ pub async fn list_notifications(
             read: r.try_get::<Option<i64>, _>(w + 3)?.is_some(),
             order_id: r.try_get(w + 4)?,
             group_id: r.try_get(w + 5)?,
-            amount: amount.zip(currency).map(|(amount, currency)| Money { amount, currency }),
+            amount: amount
+                .zip(currency)
+                .map(|(amount, currency)| Money { amount, currency }),
             product: match product_id {
                 Some(_) => Some(product_card(r, lang)?),
                 None => None,

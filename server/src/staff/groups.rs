@@ -1,5 +1,6 @@
 //! The store's open group-buys, for the staff: groups with seats left and time left, the
-//! soonest ending first (the ones a push in a chat group could still fill).
+//! closest to full first, then the soonest ending (the ones a push in a chat group could
+//! still fill).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -10,21 +11,21 @@ use crate::commerce::context::Commerce;
 use crate::commerce::group_buy::open_groups;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
-use crate::http::params::{parse_limit, Cursor, PageQuery};
+use crate::http::params::{parse_limit, GroupCursor, GroupPageQuery};
 use crate::staff::Staff;
 use crate::storage::db::now_ms;
 
-/// Every open group with a seat left, soonest deadline first.
+/// Every open group with a seat left, closest to full first, then soonest deadline.
 #[utoipa::path(
     get,
     path = "/staff/groups",
     tag = "staff",
     params(
-        PageQuery,
+        GroupPageQuery,
         ("Accept-Language" = Option<String>, Header, description = "`en…` for English; Chinese otherwise"),
     ),
     responses(
-        (status = 200, description = "A page of open groups, soonest deadline first", body = Page<GroupBuy>),
+        (status = 200, description = "A page of open groups, closest to full first, then soonest deadline", body = Page<GroupBuy>),
         (status = 400, description = "`bad_limit`, `bad_cursor` or `bad_request`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`forbidden`: not staff", body = quanzi_api::ApiErrorBody),
@@ -36,13 +37,13 @@ pub async fn list_groups(
     State(commerce): State<Commerce>,
     lang: Lang,
     staff: Staff,
-    query: Result<Query<PageQuery>, QueryRejection>,
+    query: Result<Query<GroupPageQuery>, QueryRejection>,
 ) -> Result<Json<Page<GroupBuy>>, AppError> {
     let Query(query) = query.map_err(|_| {
         AppError::bad_request(ErrorCode::BadRequest, "the query string is malformed")
     })?;
     let limit = parse_limit(query.limit.as_deref())?;
-    let cursor = Cursor::parse(query.cursor.as_deref())?;
+    let cursor = GroupCursor::parse(query.cursor.as_deref())?;
     let mut conn = commerce.db.pool().acquire().await?;
     let viewer = Some(staff.member_id);
     let page = open_groups(&mut conn, None, cursor, limit, lang, viewer, now_ms()).await?;

@@ -2,13 +2,14 @@
 //! they do to orders ([`orders`]), the open group-buys ([`groups`]), who is staff
 //! ([`team`], the owners' business), the catalogue ([`products`]), the communities and
 //! their moderators ([`communities`]), sharers' commission and withdrawals
-//! ([`earnings`]), and the audit log of it all ([`audit`]). A member
+//! ([`earnings`]), flash sales ([`flash_sales`]), and the audit log of it all ([`audit`]). A member
 //! who is not staff gets 403 `forbidden` from each of these; a clerk gets it from what
 //! only an owner may do, and at a pickup point they do not serve.
 
 pub mod audit;
 pub mod communities;
 pub mod earnings;
+pub mod flash_sales;
 pub mod groups;
 pub mod orders;
 pub mod products;
@@ -66,6 +67,11 @@ where
         .routes(routes!(earnings::list_withdrawals))
         .routes(routes!(earnings::approve_withdrawal))
         .routes(routes!(earnings::refuse_withdrawal))
+        .routes(routes!(
+            flash_sales::list_flash_sales,
+            flash_sales::create_flash_sale
+        ))
+        .routes(routes!(flash_sales::cancel_flash_sale))
 }
 
 /// A signed-in member of staff. Anyone else: 401 `unauthenticated` (a guest) or 403

@@ -10,9 +10,8 @@ use axum::Json;
 use quanzi_api::post::BODY_MAX_CHARS;
 use quanzi_api::product::{ALT_MAX_CHARS, GALLERY_MAX, STORY_MAX_BLOCKS};
 use quanzi_api::{
-    check, CommissionRule, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode, GroupKind,
-    Page,
-    ProductDraft, StaffProduct, StaffProductRow,
+    check, CommissionRule, CommunityRef, DraftBlock, DraftOffer, DraftPicture, ErrorCode,
+    GroupKind, Page, ProductDraft, StaffProduct, StaffProductRow,
 };
 use serde_json::json;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
@@ -519,7 +518,12 @@ async fn write(
     .bind(checked.offer.map(|o| o.window_hours))
     .bind(checked.stock)
     .bind(now_ms())
-    .bind(checked.offer.map_or(GroupKind::Standard, |o| o.kind).as_str())
+    .bind(
+        checked
+            .offer
+            .map_or(GroupKind::Standard, |o| o.kind)
+            .as_str(),
+    )
     // Winners belong to a lottery only (the check made sure a lottery has them).
     .bind(
         checked

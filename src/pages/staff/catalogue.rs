@@ -7,8 +7,8 @@
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use quanzi_api::{
-    href, path, plain_amount, Community, DraftBlock, DraftOffer, DraftPicture, Money, Page,
-    ProductDraft, Route, StaffProduct, StaffProductRow,
+    href, path, plain_amount, Community, DraftBlock, DraftOffer, DraftPicture, GroupKind, Money,
+    Page, ProductDraft, Route, StaffProduct, StaffProductRow,
 };
 use wasm_bindgen::JsValue;
 
@@ -245,6 +245,13 @@ fn Form(
     let group_price = text(&draft.group_offer.map(|o| yuan(o.price)).unwrap_or_default());
     let group_size = text(&draft.group_offer.map_or(2, |o| o.size).to_string());
     let window = text(&draft.group_offer.map_or(24, |o| o.window_hours).to_string());
+    let kind = RwSignal::new(draft.group_offer.map_or(GroupKind::Standard, |o| o.kind));
+    let winners = text(
+        &draft
+            .group_offer
+            .and_then(|o| o.lottery_winners)
+            .map_or(String::new(), |n| n.to_string()),
+    );
     let stock = text(&draft.stock.to_string());
     let gallery = RwSignal::new(
         draft
@@ -336,10 +343,23 @@ fn Form(
                 error.set(Some(w().error_window));
                 return;
             };
+            let kind = kind.get_untracked();
+            let lottery_winners = match kind {
+                GroupKind::Lottery => {
+                    let Ok(n) = winners.get_untracked().trim().parse() else {
+                        error.set(Some(w().error_winners));
+                        return;
+                    };
+                    Some(n)
+                }
+                _ => None,
+            };
             Some(DraftOffer {
                 price,
                 size,
                 window_hours,
+                kind,
+                lottery_winners,
             })
         } else {
             None
@@ -432,6 +452,23 @@ fn Form(
                 {line("group-price", |w| w.group_price, group_price, "decimal")}
                 {line("group-size", |w| w.group_size, group_size, "numeric")}
                 {line("window", |w| w.window_hours, window, "numeric")}
+                <label for=field("kind")>{move || w().group_kind}</label>
+                <select id=field("kind") on:change=move |ev| {
+                    kind.set(GroupKind::parse(&event_target_value(&ev)).unwrap_or_default())
+                }>
+                    {[
+                        (GroupKind::Standard, (|w| w.kind_standard) as fn(&CatalogueWords) -> &'static str),
+                        (GroupKind::Lottery, |w| w.kind_lottery),
+                        (GroupKind::NewMember, |w| w.kind_new_member),
+                    ]
+                        .into_iter()
+                        .map(|(k, label)| view! {
+                            <option value=k.as_str() selected=move || kind.get() == k>{move || label(w())}</option>
+                        })
+                        .collect_view()}
+                </select>
+                {move || (kind.get() == GroupKind::Lottery)
+                    .then(|| line("winners", |w| w.lottery_winners, winners, "numeric"))}
             })}
             {line("stock", |w| w.stock, stock, "numeric")}
             <fieldset>
@@ -548,6 +585,11 @@ fn draft_js(d: &ProductDraft) -> js_sys::Object {
             ("price", number(o.price)),
             ("size", number(o.size)),
             ("window_hours", number(o.window_hours)),
+            ("kind", o.kind.as_str().into()),
+            (
+                "lottery_winners",
+                o.lottery_winners.map_or(JsValue::NULL, number),
+            ),
         ])
         .into()
     });

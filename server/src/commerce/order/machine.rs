@@ -8,7 +8,6 @@ use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::catalog::product::on_shelf;
 use crate::commerce::context::OrderSettings;
-use crate::commerce::{commission, flash_sale};
 use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
 use crate::commerce::order::checks::{bad_fulfilment, check_fulfilment, check_solo_lines, Checked};
@@ -17,6 +16,7 @@ use crate::commerce::order::rows::{
 };
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
+use crate::commerce::{commission, flash_sale};
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
 use crate::storage::db::{for_update, now_ms};

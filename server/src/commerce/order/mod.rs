@@ -236,7 +236,8 @@ where
     P: for<'c> FnOnce(
             &'c mut sqlx::AnyConnection,
             i64,
-        ) -> crate::storage::db::BoxFuture<'c, Result<ChargeRequest, AppError>>
+        )
+            -> crate::storage::db::BoxFuture<'c, Result<ChargeRequest, AppError>>
         + Send
         + 'static,
     A: for<'c> FnOnce(
