@@ -5,6 +5,14 @@
 pub const MAX_ID_DIGITS: usize = 18;
 pub const MAX_SLUG_LEN: usize = 64;
 
+/// Whether a text is a pay-for-me token's shape: 24 characters of base64url.
+pub fn is_pay_token(raw: &str) -> bool {
+    raw.len() == crate::pay_link::PAY_TOKEN_LEN
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The JSON Schema patterns the OpenAPI document declares for these checks (utoipa takes
 /// only literals in its attributes; tests hold the two together).
 pub mod patterns {

@@ -38,6 +38,11 @@ pub fn shop(code: &str) -> String {
     format!("/shops/{code}")
 }
 
+/// A pay-for-me link, by its token.
+pub fn pay_link(token: &str) -> String {
+    format!("/pay-links/{token}")
+}
+
 pub fn group(id: i64) -> String {
     format!("/groups/{id}")
 }

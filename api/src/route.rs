@@ -3,7 +3,7 @@
 //! and builds every link with [`href`]. Paths live on in chat histories for years: change
 //! none, add new ones at the end.
 
-use crate::params::{is_slug, parse_id};
+use crate::params::{is_pay_token, is_slug, parse_id};
 use crate::parse_referral_code;
 
 /// First path segments of the public URLs, for routers that match segment by segment.
@@ -23,6 +23,8 @@ pub mod segment {
     pub const PICKUP: &str = "pickup";
     pub const EARNINGS: &str = "earnings";
     pub const SHOP: &str = "s";
+    pub const PAY: &str = "pay";
+    pub const NOTIFICATIONS: &str = "notifications";
 }
 
 /// A page of the app. Ids are ≥ 1 and slugs match [`is_slug`]: a path that names neither
@@ -51,6 +53,10 @@ pub enum Route {
     /// A member's shop, by their referral code (exactly as the server writes it: 8
     /// Crockford digits in capitals).
     Shop(String),
+    /// A pay-for-me link (找人代付), by its token.
+    PayLink(String),
+    /// What the member was told while away.
+    Notifications,
 }
 
 impl Route {
@@ -72,6 +78,7 @@ impl Route {
             (Some(CHECKOUT), None) => Some(Route::Checkout),
             (Some(ME), None) => Some(Route::Me),
             (Some(ME), Some(EARNINGS)) => Some(Route::Earnings),
+            (Some(ME), Some(NOTIFICATIONS)) => Some(Route::Notifications),
             (Some(ME), Some(ORDERS)) => match parts.next() {
                 None => Some(Route::Orders),
                 Some(id) => parse_id(id).map(Route::Order),
@@ -83,6 +90,9 @@ impl Route {
             (Some(SHOP), Some(code)) => parse_referral_code(code)
                 .filter(|parsed| parsed == code)
                 .map(Route::Shop),
+            (Some(PAY), Some(token)) => {
+                is_pay_token(token).then(|| Route::PayLink(token.to_owned()))
+            }
             _ => None,
         };
         match parts.next() {
@@ -112,6 +122,8 @@ impl Route {
             Route::StaffPickup => format!("/{STAFF}/{PICKUP}"),
             Route::Earnings => format!("/{ME}/{EARNINGS}"),
             Route::Shop(code) => format!("/{SHOP}/{code}"),
+            Route::PayLink(token) => format!("/{PAY}/{token}"),
+            Route::Notifications => format!("/{ME}/{NOTIFICATIONS}"),
         }
     }
 
@@ -137,7 +149,9 @@ impl Route {
                 Route::Staff => Route::StaffPickup,
                 Route::StaffPickup => Route::Earnings,
                 Route::Earnings => Route::Shop("7K3M9QXZ".to_owned()),
-                Route::Shop(_) => return None,
+                Route::Shop(_) => Route::PayLink("AbCdEfGhIjKlMnOpQrStUv-_".to_owned()),
+                Route::PayLink(_) => Route::Notifications,
+                Route::Notifications => return None,
             })
         }
         std::iter::successors(Some(Route::Feed), after).collect()
@@ -153,6 +167,7 @@ impl Route {
                 | Route::Community(_)
                 | Route::GroupBuy(_)
                 | Route::Shop(_)
+                | Route::PayLink(_)
         )
     }
 
@@ -177,6 +192,8 @@ impl Route {
             Route::StaffPickup => "staff_pickup",
             Route::Earnings => "earnings",
             Route::Shop(_) => "shop",
+            Route::PayLink(_) => "pay_link",
+            Route::Notifications => "notifications",
         })
     }
 
@@ -200,6 +217,8 @@ impl Route {
             ],
             Route::GroupBuy(id) => vec![path::group(*id)],
             Route::Shop(code) => vec![path::shop(code)],
+            // What a friend pays for, opened from a chat: no address or phone in it.
+            Route::PayLink(token) => vec![path::pay_link(token)],
             _ => Vec::new(),
         }
     }
@@ -266,7 +285,7 @@ mod tests {
     #[test]
     fn every_route_reads_back_its_own_path() {
         let all = Route::one_of_each();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 19);
         for route in all {
             assert_eq!(Route::from_path(&href(route.clone())), Some(route));
         }
@@ -299,6 +318,10 @@ mod tests {
             "/staff/",
             "/staff/x",
             "/staff/pickup/1",
+            "/pay/short",
+            "/pay/AbCdEfGhIjKlMnOpQrStUv-+",
+            "/pay/AbCdEfGhIjKlMnOpQrStUv-_/x",
+            "/me/notifications/1",
             "//",
         ] {
             assert_eq!(Route::from_path(path), None, "{path}");

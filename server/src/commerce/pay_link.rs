@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use base64::Engine as _;
+use quanzi_api::params::is_pay_token;
 use quanzi_api::{
     check, ErrorCode, NewPayLink, NotificationKind, Order, OrderPayLink, OrderStatus, Pay, PayLink,
     PayLinkState, PaymentState,
@@ -44,14 +45,6 @@ fn new_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 18];
     getrandom::fill(&mut bytes).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// Whether a text is a token's shape (anything else is no link).
-fn is_token(raw: &str) -> bool {
-    raw.len() == quanzi_api::pay_link::PAY_TOKEN_LEN
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A link's row.
@@ -374,7 +367,7 @@ pub async fn get_link(
     Viewer(viewer): Viewer,
     Path(token): Path<String>,
 ) -> Result<Json<PayLink>, AppError> {
-    if !is_token(&token) {
+    if !is_pay_token(&token) {
         return Err(no_link());
     }
     let mut conn = db.pool().acquire().await?;
@@ -421,7 +414,7 @@ pub async fn pay_link(
     Path(token): Path<String>,
     JsonBody(body): JsonBody<Pay>,
 ) -> Result<Response, AppError> {
-    if !is_token(&token) {
+    if !is_pay_token(&token) {
         return Err(no_link());
     }
     let requester: Option<i64> =
@@ -495,9 +488,9 @@ mod tests {
     fn tokens_are_unguessable_and_of_their_shape() {
         let a = new_token().unwrap_or_default();
         let b = new_token().unwrap_or_default();
-        assert!(is_token(&a) && is_token(&b));
+        assert!(is_pay_token(&a) && is_pay_token(&b));
         assert_ne!(a, b);
-        assert!(!is_token("short"));
-        assert!(!is_token("aaaaaaaaaaaaaaaaaaaaaaa/"));
+        assert!(!is_pay_token("short"));
+        assert!(!is_pay_token("aaaaaaaaaaaaaaaaaaaaaaa/"));
     }
 }

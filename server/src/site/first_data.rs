@@ -11,7 +11,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use quanzi_api::{
-    variant, Community, GroupBuy, Image, Page, Post, Product, Route, Shop, API_PREFIX,
+    variant, Community, GroupBuy, Image, Page, PayLink, Post, Product, Route, Shop, API_PREFIX,
 };
 use tower::ServiceExt;
 
@@ -111,6 +111,7 @@ pub enum FirstAnswer {
     Community(Community),
     Group(GroupBuy),
     Shop(Shop),
+    PayLink(PayLink),
 }
 
 impl FirstAnswer {
@@ -125,6 +126,7 @@ impl FirstAnswer {
             Route::Community(_) => FirstAnswer::Community(serde_json::from_slice(first).ok()?),
             Route::GroupBuy(_) => FirstAnswer::Group(serde_json::from_slice(first).ok()?),
             Route::Shop(_) => FirstAnswer::Shop(serde_json::from_slice(first).ok()?),
+            Route::PayLink(_) => FirstAnswer::PayLink(serde_json::from_slice(first).ok()?),
             _ => return None,
         };
         Some(answer)
@@ -142,6 +144,7 @@ impl FirstAnswer {
             FirstAnswer::Community(community) => Some(column(&community.cover)),
             FirstAnswer::Group(group) => Some(column(&group.product.image)),
             FirstAnswer::Shop(shop) => shop.products.first().map(|p| card(&p.image)),
+            FirstAnswer::PayLink(link) => link.lines.first().map(|l| card(&l.product.image)),
         }
     }
 
@@ -200,9 +203,9 @@ impl FirstAnswer {
                     img(&group.product.image, "product-card-image")
                 ),
             ),
-            // A shop's largest paint is a small card's picture among its text: preloaded,
-            // not drawn ahead.
-            FirstAnswer::Shop(_) => return None,
+            // A shop's and a pay-for-me link's largest paint is a small card's picture among
+            // their text: preloaded, not drawn ahead.
+            FirstAnswer::Shop(_) | FirstAnswer::PayLink(_) => return None,
         };
         // The cart link's box sets the bar's height; the brand's name and the buttons come
         // with the app.

@@ -78,6 +78,11 @@ pub enum Item {
     },
     /// A member's shop, by their referral code.
     Shop(String),
+    /// A pay-for-me link, and the product whose picture it shows (its first line's).
+    PayLink {
+        token: String,
+        product: i64,
+    },
 }
 
 impl Item {
@@ -89,13 +94,16 @@ impl Item {
             Item::Community(_) => "c",
             Item::Group { .. } => "g",
             Item::Shop(_) => "s",
+            Item::PayLink { .. } => "pay",
         }
     }
 
     pub fn key(&self) -> String {
         match self {
             Item::Product(id) | Item::Post(id) | Item::Group { id, .. } => id.to_string(),
-            Item::Community(slug) | Item::Shop(slug) => slug.clone(),
+            Item::Community(slug) | Item::Shop(slug) | Item::PayLink { token: slug, .. } => {
+                slug.clone()
+            }
         }
     }
 
@@ -107,7 +115,9 @@ impl Item {
     /// The preview picture's path (a group-buy shows its product's picture).
     pub fn image_path(&self) -> String {
         match self {
-            Item::Group { product, .. } => Item::Product(*product).image_path(),
+            Item::Group { product, .. } | Item::PayLink { product, .. } => {
+                Item::Product(*product).image_path()
+            }
             _ => format!("/og/{}/{}.jpg", self.prefix(), self.key()),
         }
     }
@@ -116,7 +126,7 @@ impl Item {
         match self {
             Item::Product(_) | Item::Group { .. } => "product",
             Item::Post(_) => "article",
-            Item::Community(_) | Item::Shop(_) => "website",
+            Item::Community(_) | Item::Shop(_) | Item::PayLink { .. } => "website",
         }
     }
 }
@@ -348,6 +358,60 @@ pub async fn shop(db: &Db, code: &str) -> Result<Option<Preview>, AppError> {
     }))
 }
 
+/// A pay-for-me link's preview: "{name}请你帮忙付款", the note, the total and what it
+/// buys, on the first product's picture. Never the address, the phone or the pickup
+/// contact. `None` for no such link (and the page says so).
+pub async fn pay_link(db: &Db, token: &str) -> Result<Option<Preview>, AppError> {
+    let row: Option<(String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT m.name, l.note, o.total, o.currency, o.id
+         FROM pay_links l JOIN members m ON m.id = l.requester_id
+         JOIN orders o ON o.id = l.order_id
+         WHERE l.token = $1",
+    )
+    .bind(token)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((name, note, total, currency, order_id)) = row else {
+        return Ok(None);
+    };
+    let lines: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT l.product_id, pr.title_zh, l.quantity,
+                (SELECT i.alt_zh FROM product_images i WHERE i.product_id = pr.id
+                 ORDER BY i.position LIMIT 1)
+         FROM order_lines l JOIN products pr ON pr.id = l.product_id
+         WHERE l.order_id = $1 ORDER BY l.position",
+    )
+    .bind(order_id)
+    .fetch_all(db.pool())
+    .await?;
+    let Some((product, _, _, alt)) = lines.first().cloned() else {
+        return Ok(None);
+    };
+    let items: Vec<String> = lines
+        .iter()
+        .map(|(_, title, quantity, _)| format!("{}×{quantity}", one_line(title)))
+        .collect();
+    let total = Money {
+        amount: total,
+        currency,
+    };
+    let note = one_line(&note);
+    let text = match note.is_empty() {
+        true => format!("共 {}：{}", format_money(&total), items.join("、")),
+        false => format!("“{note}” 共 {}：{}", format_money(&total), items.join("、")),
+    };
+    Ok(Some(Preview {
+        item: Item::PayLink {
+            token: token.to_owned(),
+            product,
+        },
+        title: format!("{}请你帮忙付款", one_line(&name)),
+        description: description(&text),
+        image_alt: one_line(&alt.unwrap_or_default()),
+        price: None,
+    }))
+}
+
 /// A community's preview: its name, description and size.
 pub async fn community(db: &Db, slug: &str) -> Result<Option<Preview>, AppError> {
     let row = sqlx::query(
@@ -525,12 +589,14 @@ impl Store {
 /// item; `Some(None)` for an item without any picture (drawn as a plain canvas).
 async fn source_url(db: &Db, item: &Item) -> Result<Option<Option<String>>, AppError> {
     let query = match item {
-        Item::Product(id) | Item::Group { product: id, .. } => sqlx::query_scalar(
-            "SELECT (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
+        Item::Product(id) | Item::Group { product: id, .. } | Item::PayLink { product: id, .. } => {
+            sqlx::query_scalar(
+                "SELECT (SELECT i.url FROM product_images i WHERE i.product_id = pr.id
                      ORDER BY i.position LIMIT 1)
              FROM products pr WHERE pr.id = $1",
-        )
-        .bind(*id),
+            )
+            .bind(*id)
+        }
         Item::Post(id) => sqlx::query_scalar(
             "SELECT coalesce((SELECT i.url FROM post_images i WHERE i.post_id = p.id
                               ORDER BY i.position LIMIT 1), c.cover_url)

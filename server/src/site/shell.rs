@@ -770,6 +770,7 @@ async fn preview_of(state: &SiteState, route: Route) -> Result<Option<Preview>, 
         Route::Community(slug) => preview::community(db, &slug).await,
         Route::GroupBuy(id) => preview::group(db, id).await,
         Route::Shop(code) => preview::shop(db, &code).await,
+        Route::PayLink(token) => preview::pay_link(db, &token).await,
         // An order is its owner's business: the app asks the API, which answers 404 to
         // anyone else. The other pages have no preview of their own.
         _ => Ok(None),

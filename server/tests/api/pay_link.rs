@@ -318,3 +318,24 @@ async fn a_paid_order_has_no_new_link_and_its_refund_goes_to_the_friend() {
     let notes = get_as(&app.router, Some(&a_cookie), "/api/v1/notifications").await;
     assert_eq!(notes["items"][0]["kind"], "refunded", "{notes}");
 }
+
+#[tokio::test]
+async fn a_link_unfurls_in_a_chat_without_where_it_goes() {
+    let app = app().await;
+    let (_, a_cookie) = member(&app, "鹿鹿").await;
+    let order_id = id(&order_of_one(&app, &a_cookie).await);
+    let token = link_of(&app, &a_cookie, order_id, "帮我付一下").await;
+    let page = common::get(&app.router, &format!("/pay/{token}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("鹿鹿请你帮忙付款"), "{html}");
+    assert!(html.contains("帮我付一下"));
+    assert!(html.contains(&format!("/og/p/{PRODUCT}.jpg")), "the product's picture");
+    // The page's first data is the link as the API gives it: no address, no phone.
+    assert!(html.contains(&format!("/pay-links/{token}")));
+    for private in ["文三路", "13800000000", "138 0000 0000", "小鹿"] {
+        assert!(!html.contains(private), "{private} leaked into the page");
+    }
+    let none = common::get(&app.router, "/pay/AAAAAAAAAAAAAAAAAAAAAAAA").await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+}
