@@ -15,7 +15,7 @@ use leptos_router::{
 use quanzi_api::route::segment::*;
 use quanzi_api::{href, href_with, Route};
 
-use crate::i18n::{provide_i18n, use_i18n};
+use crate::i18n::{fill, provide_i18n, use_i18n};
 use crate::pages::account::account_page;
 use crate::pages::auth::auth_page;
 use crate::pages::cart::cart_page;
@@ -25,14 +25,17 @@ use crate::pages::community::community_page;
 use crate::pages::earnings::earnings_page;
 use crate::pages::feed::FeedPage;
 use crate::pages::group_buy::group_buy_page;
+use crate::pages::notifications::notifications_page;
 use crate::pages::order::order_page;
 use crate::pages::orders::orders_page;
+use crate::pages::pay_link::pay_link_page;
 use crate::pages::post::post_page;
 use crate::pages::product::product_page;
 use crate::pages::shop::shop_page;
 use crate::pages::staff::{staff_page, staff_pickup_page};
 use crate::state::cart::{provide_cart, use_cart};
 use crate::state::communities::provide_communities;
+use crate::state::events::{provide_events, use_events};
 use crate::state::feed::provide_kept_feeds;
 use crate::state::history;
 use crate::state::router::{provide_nav, use_nav};
@@ -65,6 +68,7 @@ fn Shell(embedded: bool) -> impl IntoView {
     provide_kept_feeds();
     let session = provide_session();
     provide_cart(session, i18n.lang);
+    provide_events(session);
     let route = Memo::new(move |_| Route::from_path(&nav.pathname.get()));
     // Inside a host app, the host's own bar and tabs stand in for the site's.
     let chrome = !embedded;
@@ -94,7 +98,7 @@ fn Shell(embedded: bool) -> impl IntoView {
 /// The public URLs as leptos_router matches them, one route per pattern of the URL table.
 /// Every route shows [`RoutePage`]: the table, not the router, says which page a path is.
 fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
-    // The member's pages (`/me`, `/me/orders`, `/me/earnings`) and the staff's (`/staff`,
+    // The member's pages (`/me`, `/me/orders`, `/me/earnings`, `/me/notifications`) and the staff's (`/staff`,
     // `/staff/pickup`) are one pattern each, with the section as an optional parameter:
     // the table says which page a section is (an unknown one is not found), and
     // leptos_router matches tuples of at most 16 routes.
@@ -132,6 +136,7 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
             RoutePage,
         ),
         NestedRoute::new((StaticSegment(SHOP), ParamSegment("shop")), RoutePage),
+        NestedRoute::new((StaticSegment(PAY), ParamSegment("pay_link")), RoutePage),
     )
 }
 
@@ -139,7 +144,7 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
 /// sections, the staff's) share its view, which follows the path from one to the other.
 fn pattern(route: &Route) -> Discriminant<Route> {
     match route {
-        Route::Orders | Route::Earnings => discriminant(&Route::Me),
+        Route::Orders | Route::Earnings | Route::Notifications => discriminant(&Route::Me),
         Route::StaffPickup => discriminant(&Route::Staff),
         other => discriminant(other),
     }
@@ -185,6 +190,8 @@ fn page(route: Option<Route>) -> AnyView {
         Route::StaffPickup => lazy(staff_pickup_page),
         Route::Earnings => lazy(earnings_page),
         Route::Shop(code) => lazy(move || shop_page(code.clone())),
+        Route::PayLink(token) => lazy(move || pay_link_page(token.clone())),
+        Route::Notifications => lazy(notifications_page),
     }
 }
 
@@ -254,6 +261,7 @@ fn Header(route: Memo<Option<Route>>) -> impl IntoView {
 #[component]
 fn NavLinks(route: Memo<Option<Route>>) -> impl IntoView {
     let i18n = use_i18n();
+    let unread = use_events().unread;
     let current = move |tab: fn(&Route) -> bool| {
         route
             .with(|r| r.as_ref().is_some_and(tab))
@@ -290,12 +298,24 @@ fn NavLinks(route: Memo<Option<Route>>) -> impl IntoView {
                 <path d="M12 5v14M5 12h14" />
             </svg>
         </a>
-        <a href=href(Route::Me) class="nav-link" aria-current=move || current(|r| *r == Route::Me)>
+        <a
+            href=href(Route::Me)
+            class="nav-link"
+            aria-current=move || current(|r| *r == Route::Me)
+            aria-label=move || {
+                let (t, n) = (i18n.t(), unread.get());
+                (n > 0).then(|| format!("{} ({})", t.nav_me, fill(t.unread_count, "n", &n.to_string())))
+            }
+        >
             <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
                 <circle cx="12" cy="8" r="4" />
                 <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
             </svg>
             <span>{move || i18n.t().nav_me}</span>
+            {move || {
+                let n = unread.get();
+                (n > 0).then(|| view! { <span class="badge" aria-hidden="true">{n.min(99)}</span> })
+            }}
         </a>
     }
 }
@@ -330,6 +350,8 @@ mod tests {
             Route::GroupBuy(id) => param("group_buy", id.to_string()),
             Route::Order(id) => param("order", id.to_string()),
             Route::Shop(code) => param("shop", code.clone()),
+            Route::PayLink(token) => param("pay_link", token.clone()),
+            Route::Notifications => param("section", NOTIFICATIONS.to_owned()),
             Route::Orders => param("section", ORDERS.to_owned()),
             Route::Earnings => param("section", EARNINGS.to_owned()),
             Route::StaffPickup => param("section", PICKUP.to_owned()),

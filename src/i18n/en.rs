@@ -7,6 +7,7 @@ pub const STRINGS: Strings = Strings {
     tagline: "Find great things in communities you love, and team up for group prices.",
     nav_feed: "Discover",
     nav_communities: "Communities",
+    unread_count: "{n} unread",
     nav_me: "Me",
     switch_language: "Switch language",
     switch_to: "中文",

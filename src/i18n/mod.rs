@@ -13,6 +13,8 @@ pub struct Strings {
     pub nav_feed: &'static str,
     pub nav_communities: &'static str,
     pub nav_me: &'static str,
+    /// The Me tab's badge, for screen readers: `{n}` unread notifications.
+    pub unread_count: &'static str,
     pub switch_language: &'static str,
     pub switch_to: &'static str,
     pub filter_by_community: &'static str,

@@ -7,6 +7,7 @@ pub const STRINGS: Strings = Strings {
     tagline: "在兴趣社群里发现好物，和朋友一起拼团。",
     nav_feed: "发现",
     nav_communities: "圈子",
+    unread_count: "{n} 条未读通知",
     nav_me: "我的",
     switch_language: "切换语言",
     switch_to: "EN",

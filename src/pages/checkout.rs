@@ -18,7 +18,7 @@ use quanzi_api::{
 };
 
 use crate::client::{idempotency_key, write_once, ClientError};
-use crate::i18n::{fill, use_i18n, Strings};
+use crate::i18n::{fill, use_i18n, Lang, Strings};
 use crate::state::cart::{refresh, use_cart};
 use crate::state::referral::kept_code;
 use crate::state::router::use_nav;
@@ -44,6 +44,8 @@ enum Intent {
     Buy(i64),
     Start(i64),
     Join(i64),
+    /// One unit of a product at its running flash sale's price.
+    Flash(i64),
 }
 
 impl Intent {
@@ -54,6 +56,7 @@ impl Intent {
             Intent::Buy(product) => ("buy", Some(product), None),
             Intent::Start(product) => ("start", Some(product), None),
             Intent::Join(group) => ("join", None, Some(group)),
+            Intent::Flash(product) => ("flash", Some(product), None),
         };
         crate::embed::Event::CheckoutStarted {
             intent,
@@ -63,8 +66,59 @@ impl Intent {
     }
 }
 
-fn order_error(t: &'static Strings, error: &ClientError) -> &'static str {
+/// What a refused flash order says (this pack's own words): the sale's codes.
+fn flash_error(lang: Lang, code: quanzi_api::ErrorCode) -> Option<&'static str> {
     use quanzi_api::ErrorCode::*;
+    let zh = lang == Lang::ZhCn;
+    Some(match code {
+        FlashSaleNotStarted if zh => "秒杀还没开始，请稍候。",
+        FlashSaleNotStarted => "The flash sale has not started yet.",
+        FlashSaleEnded if zh => "本场秒杀已结束。",
+        FlashSaleEnded => "This flash sale has ended.",
+        FlashSaleSoldOut if zh => "已抢光了。未付款的名额超时后会释放，可以稍后再试。",
+        FlashSaleSoldOut => {
+            "Sold out. Unpaid units come back when their hold runs out: try again later."
+        }
+        FlashSaleLimit if zh => "已达到每人限购数量。",
+        FlashSaleLimit => "You have bought as many as one member may.",
+        _ => return None,
+    })
+}
+
+/// The flash sale's line: one unit at its price, or nothing when no sale runs.
+fn flash_summary(lang: Lang, product: Product) -> Summary {
+    let zh = lang == Lang::ZhCn;
+    match product.flash_sale {
+        Some(sale) => Summary {
+            kind: OrderKind::Solo,
+            items: vec![(product.title, 1, sale.price.clone())],
+            total: sale.price,
+            note: Some(
+                if zh {
+                    "秒杀价，每单 1 件"
+                } else {
+                    "Flash price, one unit per order"
+                }
+                .to_owned(),
+            ),
+            order_lines: Vec::new(),
+        },
+        None => Summary {
+            kind: OrderKind::Solo,
+            items: Vec::new(),
+            total: product.solo_price,
+            note: flash_error(lang, quanzi_api::ErrorCode::FlashSaleEnded).map(str::to_owned),
+            order_lines: Vec::new(),
+        },
+    }
+}
+
+fn order_error(lang: Lang, error: &ClientError) -> &'static str {
+    use quanzi_api::ErrorCode::*;
+    if let Some(said) = error.code().and_then(|code| flash_error(lang, code)) {
+        return said;
+    }
+    let t = lang.strings();
     match error.code() {
         Some(OutOfStock) => t.error_out_of_stock,
         Some(GroupFull) => t.error_group_full,
@@ -86,10 +140,11 @@ fn CheckoutPage() -> impl IntoView {
         nav.query_value(name)
             .and_then(|v| quanzi_api::params::parse_id(&v))
     };
-    let intent = match (id_of("buy"), id_of("start"), id_of("join")) {
-        (Some(product), _, _) => Intent::Buy(product),
-        (None, Some(product), _) => Intent::Start(product),
-        (None, None, Some(group)) => Intent::Join(group),
+    let intent = match (id_of("buy"), id_of("start"), id_of("join"), id_of("flash")) {
+        (Some(product), _, _, _) => Intent::Buy(product),
+        (None, Some(product), _, _) => Intent::Start(product),
+        (None, None, Some(group), _) => Intent::Join(group),
+        (None, None, None, Some(product)) => Intent::Flash(product),
         _ => Intent::Cart,
     };
     Effect::new(move |_| {
@@ -253,6 +308,8 @@ fn Checkout(intent: Intent) -> impl IntoView {
     // What is bought, as the server prices it now, and the cart's lines to order.
     let summary = RwSignal::new(State::<Summary>::Loading);
     let retry = StoredValue::new(None::<Callback<()>>);
+    // The running flash sale a flash order is placed in.
+    let flash_sale = StoredValue::new(None::<i64>);
     match intent {
         Intent::Cart => {
             let cart = fetch::<Cart>(|| "/cart".to_owned());
@@ -277,6 +334,17 @@ fn Checkout(intent: Intent) -> impl IntoView {
             Effect::new(move |_| {
                 let t = i18n.t();
                 summary.set(map_state(product.state.get(), |p| start_summary(t, p)));
+            });
+        }
+        Intent::Flash(id) => {
+            let product = fetch::<Product>(move || path::product(id));
+            retry.set_value(Some(Callback::new(move |()| product.retry())));
+            Effect::new(move |_| {
+                let state = product.state.get();
+                if let State::Ready(p) = &state {
+                    flash_sale.set_value(p.flash_sale.as_ref().map(|s| s.id));
+                }
+                summary.set(map_state(state, |p| flash_summary(i18n.lang.get(), p)));
             });
         }
         Intent::Join(id) => {
@@ -340,6 +408,18 @@ fn Checkout(intent: Intent) -> impl IntoView {
             },
             Intent::Start(product_id) => Purchase::StartGroup { product_id },
             Intent::Join(group_id) => Purchase::JoinGroup { group_id },
+            Intent::Flash(_) => match flash_sale.get_value() {
+                Some(flash_sale_id) => Purchase::Flash {
+                    flash_sale_id,
+                    quantity: 1,
+                },
+                // No sale runs (it ended while the page was open).
+                None => {
+                    let lang = i18n.lang.get_untracked();
+                    error.set(flash_error(lang, quanzi_api::ErrorCode::FlashSaleEnded));
+                    return;
+                }
+            },
         };
         let body = NewOrder {
             purchase,
@@ -358,7 +438,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
                     if matches!(e, ClientError::Http { .. }) {
                         key.set_value(idempotency_key());
                     }
-                    error.set(Some(order_error(lang.strings(), &e)));
+                    error.set(Some(order_error(lang, &e)));
                 }
             }
             // The cart may have changed meanwhile (another tab); its badge follows.

@@ -1,12 +1,15 @@
 //! A group-buy (`/g/{id}`): the product, the members and the empty seats, the countdown,
 //! the share button, joining. A member of an open group (its leader, right after paying)
-//! finds the invitation to share first: seats left, time left and the share control. A group that fills or fails shows on open pages without a
-//! reload: the page asks again, more rarely the longer nothing changes, and at once when
-//! the countdown ends or the tab comes back.
+//! finds the invitation to share first: seats left, time left and the share control. A
+//! group that fills or fails shows on open pages without a reload: a signed-in member's
+//! live events say when it changes; without them (a guest, or the stream down) the page
+//! asks again, more rarely the longer nothing changes; and at once when the countdown
+//! ends or the tab comes back. A lottery shows the hash it committed to, and once drawn
+//! the seed and every ticket, so anyone can check the winners.
 
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use quanzi_api::{href, path, GroupBuy, GroupState, Route};
+use quanzi_api::{href, path, GroupBuy, GroupKind, GroupState, Lottery, Route};
 
 use crate::client::get_json;
 use crate::components::group_rules::GroupRules;
@@ -15,6 +18,7 @@ use crate::components::product_card::ProductCard;
 use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n, Lang};
+use crate::state::events::use_events;
 use crate::state::session::use_session;
 use crate::task::{sleep, spawn_scoped};
 use crate::ui::avatar::Avatar;
@@ -58,8 +62,21 @@ fn GroupBuyPage(id: i64) -> impl IntoView {
             polls.notify();
         });
     };
+    // Live events: this group changed, or the stream (re)connected and may have missed it.
+    let events = use_events();
+    Effect::new(move |first: Option<()>| {
+        let changed = events.group.get() == Some(id);
+        let live = events.live.get();
+        if first.is_some() && (changed || live) {
+            refresh();
+        }
+    });
     Effect::new(move |_| {
         polls.track();
+        // While the stream is live it says when to ask; polling is for when it cannot.
+        if events.live.get() {
+            return;
+        }
         let open = group.state.with(|s| match s {
             State::Ready(g) => {
                 clock.sync_at(&g.server_time, group.received_at());
@@ -115,8 +132,122 @@ fn invite_words(lang: Lang) -> (&'static str, &'static str) {
 
 /// Whether two answers show the same group (the server's clock always moves on).
 fn same_seats(a: &GroupBuy, b: &GroupBuy) -> bool {
-    (a.state, a.seats_left, &a.members, a.viewer_order_id)
-        == (b.state, b.seats_left, &b.members, b.viewer_order_id)
+    (
+        a.state,
+        a.seats_left,
+        &a.members,
+        a.viewer_order_id,
+        &a.lottery,
+    ) == (
+        b.state,
+        b.seats_left,
+        &b.members,
+        b.viewer_order_id,
+        &b.lottery,
+    )
+}
+
+/// This pack's words for the kinds of group and the draw.
+struct KindWords {
+    lottery: &'static str,
+    /// `{n}` winners among `{size}`.
+    lottery_rule: &'static str,
+    new_member: &'static str,
+    new_member_rule: &'static str,
+    draw_title: &'static str,
+    committed: &'static str,
+    seed: &'static str,
+    not_drawn_yet: &'static str,
+    how: &'static str,
+    won: &'static str,
+    not_won: &'static str,
+}
+
+const KIND_ZH: KindWords = KindWords {
+    lottery: "抽奖团",
+    lottery_rule: "成团后从 {size} 人中抽出 {n} 人发货，其余全额退款。",
+    new_member: "新人团",
+    new_member_rule: "仅限从未付款的新会员参团，团长不限。",
+    draw_title: "公开开奖",
+    committed: "开团时公布的种子哈希（SHA-256）",
+    seed: "开奖时公布的种子",
+    not_drawn_yet: "成团后公布种子并开奖。",
+    how: "每位成员的奖号 = SHA-256(“种子:会员ID”)，奖号最小的前 N 位中奖。任何人都可以用公布的种子重新计算核对。",
+    won: "中奖",
+    not_won: "未中奖",
+};
+
+const KIND_EN: KindWords = KindWords {
+    lottery: "Lottery group",
+    lottery_rule: "Once the group fills, {n} of its {size} members are drawn to receive it; the others are refunded in full.",
+    new_member: "New-member group",
+    new_member_rule: "Only members who have never paid for an order may join; the leader may be anyone.",
+    draw_title: "The draw, in the open",
+    committed: "Seed hash published when the group opened (SHA-256)",
+    seed: "Seed revealed at the draw",
+    not_drawn_yet: "The seed is revealed and the draw made once the group fills.",
+    how: "Each member's ticket is SHA-256(\"seed:member id\"); the N lowest tickets win. Anyone can recompute them from the revealed seed.",
+    won: "Won",
+    not_won: "Not drawn",
+};
+
+fn kind_words(lang: Lang) -> &'static KindWords {
+    match lang {
+        Lang::ZhCn => &KIND_ZH,
+        Lang::En => &KIND_EN,
+    }
+}
+
+/// A lottery's commitment, and once drawn its seed and tickets.
+#[component]
+fn Draw(lottery: Lottery, size: u32, names: Vec<(i64, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let w = move || kind_words(i18n.lang.get());
+    let winners = lottery.winners.to_string();
+    let size = size.to_string();
+    let name_of = move |id: i64| {
+        names
+            .iter()
+            .find(|(m, _)| *m == id)
+            .map_or_else(|| format!("#{id}"), |(_, name)| name.clone())
+    };
+    view! {
+        <section class="card lottery" aria-labelledby="lottery-title">
+            <h2 id="lottery-title">{move || w().draw_title}</h2>
+            <p>{move || fill(&fill(w().lottery_rule, "n", &winners), "size", &size)}</p>
+            <dl class="lottery-proof">
+                <dt>{move || w().committed}</dt>
+                <dd><code data-proof="seed-hash">{lottery.seed_hash.clone()}</code></dd>
+                {match lottery.seed.clone() {
+                    Some(seed) => view! {
+                        <dt>{move || w().seed}</dt>
+                        <dd><code data-proof="seed">{seed}</code></dd>
+                    }
+                        .into_any(),
+                    None => view! { <dd class="muted">{move || w().not_drawn_yet}</dd> }.into_any(),
+                }}
+            </dl>
+            <p class="muted small">{move || w().how}</p>
+            {(!lottery.tickets.is_empty()).then(|| view! {
+                <ol class="lottery-tickets">
+                    {lottery
+                        .tickets
+                        .iter()
+                        .map(|t| {
+                            let won = t.won;
+                            view! {
+                                <li class:won=won data-member=t.member_id>
+                                    <span>{name_of(t.member_id)} " (ID " {t.member_id} ")"</span>
+                                    <code class="lottery-ticket">{t.ticket.clone()}</code>
+                                    <strong>{move || if won { w().won } else { w().not_won }}</strong>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            })}
+        </section>
+    }
 }
 
 #[component]
@@ -130,6 +261,14 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
     let id = group.id;
     let viewer_order = group.viewer_order_id;
     let title = group.product.title.clone();
+    let kind = group.kind;
+    let size = group.size;
+    let names: Vec<(i64, String)> = group
+        .members
+        .iter()
+        .map(|m| (m.id, m.name.clone()))
+        .collect();
+    let lottery = group.lottery.clone();
     // The invitation carries the share control; the page's own would be a second one.
     let inviting = state == GroupState::Open && viewer_order.is_some() && seats_left > 0;
     let seats = group
@@ -148,10 +287,23 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
             <p class="group-leader muted">
                 {move || fill(i18n.t().led_by, "name", &group.leader.name)}
             </p>
+            {match kind {
+                GroupKind::NewMember => Some(view! {
+                    <p class="group-kind">
+                        <strong class="tag">{move || kind_words(i18n.lang.get()).new_member}</strong>
+                        " " {move || kind_words(i18n.lang.get()).new_member_rule}
+                    </p>
+                }),
+                _ => None,
+            }}
             <ul class="seats" aria-label=move || i18n.t().members_title>
                 {seats}
                 {empty_seats}
             </ul>
+            {lottery.map(|lottery| view! {
+                <p class="group-kind"><strong class="tag">{move || kind_words(i18n.lang.get()).lottery}</strong></p>
+                <Draw lottery size names />
+            })}
             {match state {
                 GroupState::Open => view! {
                     <p class="group-status">

@@ -7,15 +7,17 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    href, href_with, ErrorCode, Fulfilment, Order, OrderKind, OrderStatus, Pay, PaymentState,
-    Reorder, Route, Shipment, TestPayment,
+    href, href_with, ErrorCode, Fulfilment, Order, OrderKind, OrderPayLink, OrderStatus, Pay,
+    PayLinkState, PaymentState, Reorder, Route, Shipment, TestPayment,
 };
 
-use crate::client::{get_json, idempotency_key, write_json, write_once, ClientError};
+use crate::client::{get_json, idempotency_key, js_object, write_json, write_once, ClientError};
 use crate::components::gate::members_only;
 use crate::components::order_status::status_label;
-use crate::i18n::{fill, use_i18n, Strings};
+use crate::components::share::ShareButton;
+use crate::i18n::{fill, use_i18n, Lang, Strings};
 use crate::state::cart::{refresh, use_cart};
+use crate::state::events::use_events;
 use crate::state::router::use_nav;
 use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
@@ -68,7 +70,18 @@ fn OrderPage(id: i64) -> impl IntoView {
             }
         });
     };
-    // A processing payment is asked about again until the provider has answered.
+    // The member's live events say when the order changes (a friend paid it, a slow
+    // payment was answered); on connecting, what was missed is read again.
+    let events = use_events();
+    Effect::new(move |first: Option<()>| {
+        let changed = events.order.get() == Some(id);
+        let live = events.live.get();
+        if first.is_some() && (changed || live) {
+            refetch();
+        }
+    });
+    // A processing payment is asked about again until the provider has answered, while no
+    // live event can say so.
     Effect::new(move |_| {
         polls.track();
         let processing = order.state.with(|s| match s {
@@ -78,7 +91,7 @@ fn OrderPage(id: i64) -> impl IntoView {
             }
             _ => false,
         });
-        if processing {
+        if processing && !events.live.get_untracked() {
             spawn_scoped(async move {
                 sleep(PROCESSING_POLL_MS).await;
                 refetch();
@@ -284,6 +297,139 @@ fn OrderView(
             .then(|| view! { <p class="order-note" role="status">{move || i18n.t().error_payment_declined}</p> })}
         {payable.then(|| view! { <TestPaymentPanel id=order.id state error /> })}
         {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        {(payable || order.pay_link.is_some())
+            .then(|| view! { <PayForMe id=order.id link=order.pay_link.clone() payable state /> })}
+    }
+}
+
+/// The pay-for-me panel's words (this pack's own).
+struct PayWords {
+    title: &'static str,
+    explain: &'static str,
+    note_label: &'static str,
+    note_hint: &'static str,
+    make: &'static str,
+    waiting: &'static str,
+    share: &'static str,
+    cancel: &'static str,
+    paid: &'static str,
+    failed: &'static str,
+}
+
+const PAY_ZH: PayWords = PayWords {
+    title: "找人代付",
+    explain: "把代付链接发给朋友或家人，对方打开即可为你付款；链接只显示商品、金额和留言，不显示收货地址和电话。",
+    note_label: "给朋友的留言（选填）",
+    note_hint: "最多 100 字",
+    make: "生成代付链接",
+    waiting: "代付链接已生成，等待好友付款。",
+    share: "发给好友代付",
+    cancel: "取消代付",
+    paid: "好友已为你付款。",
+    failed: "操作没有成功，请稍后再试。",
+};
+
+const PAY_EN: PayWords = PayWords {
+    title: "Ask a friend to pay",
+    explain: "Send the link to a friend or family member, who pays for you from it. It shows the items, the total and your note; never your address or phone.",
+    note_label: "A note for your friend (optional)",
+    note_hint: "Up to 100 characters",
+    make: "Make a pay-for-me link",
+    waiting: "The link is ready: waiting for your friend to pay.",
+    share: "Send to a friend",
+    cancel: "Take the link back",
+    paid: "A friend paid for you.",
+    failed: "That did not work; try again shortly.",
+};
+
+fn pay_words(lang: Lang) -> &'static PayWords {
+    match lang {
+        Lang::ZhCn => &PAY_ZH,
+        Lang::En => &PAY_EN,
+    }
+}
+
+/// "找人代付": a link a friend pays the order through, with a note; shared like any page,
+/// and taken back from here.
+#[component]
+fn PayForMe(
+    id: i64,
+    link: Option<OrderPayLink>,
+    payable: bool,
+    state: RwSignal<State<Order>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let w = move || pay_words(i18n.lang.get());
+    let note = RwSignal::new(link.as_ref().map(|l| l.note.clone()).unwrap_or_default());
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let link_state = link.as_ref().map(|l| l.state);
+    let open_token = link
+        .filter(|l| l.state == PayLinkState::Open && payable)
+        .map(|l| l.token);
+    let write = move |method: Method| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failed.set(false);
+        let lang = i18n.lang.get_untracked();
+        spawn(async move {
+            let path = format!("/orders/{id}/pay-link");
+            let done = match method {
+                Method::DELETE => write_json::<Order>(method, &path, lang, None)
+                    .await
+                    .map(|_| ()),
+                _ => {
+                    let body = js_object(&[("note", note.get_untracked().into())]);
+                    write_json::<OrderPayLink>(method, &path, lang, Some(&body))
+                        .await
+                        .map(|_| ())
+                }
+            };
+            failed.set(done.is_err());
+            if let Ok(order) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
+                state.set(State::Ready(order));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card pay-for-me" aria-labelledby="pay-for-me-title">
+            <h2 id="pay-for-me-title">{move || w().title}</h2>
+            {match (link_state, open_token) {
+                (Some(PayLinkState::Paid), _) => {
+                    view! { <p role="status">{move || w().paid}</p> }.into_any()
+                }
+                (_, Some(token)) => view! {
+                    <p role="status">{move || w().waiting}</p>
+                    <ShareButton
+                        path=href(Route::PayLink(token))
+                        title=i18n.t_untracked().app_name.to_owned()
+                        label=Signal::derive(move || w().share)
+                    />
+                    <button type="button" class="button button-quiet" disabled=move || busy.get()
+                        on:click=move |_| write(Method::DELETE)>
+                        {move || w().cancel}
+                    </button>
+                }
+                .into_any(),
+                _ if payable => view! {
+                    <p class="muted">{move || w().explain}</p>
+                    <label for="pay-note">{move || w().note_label}</label>
+                    <textarea id="pay-note" rows="2" maxlength="100" placeholder=move || w().note_hint
+                        prop:value=move || note.get()
+                        on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    <button type="button" class="button button-quiet" disabled=move || busy.get()
+                        on:click=move |_| write(Method::POST)>
+                        {move || w().make}
+                    </button>
+                }
+                .into_any(),
+                _ => ().into_any(),
+            }}
+            {move || failed.get().then(|| view! { <p class="form-error" role="alert">{move || w().failed}</p> })}
+        </section>
     }
 }
 

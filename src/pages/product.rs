@@ -8,22 +8,22 @@ use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::{
-    href, href_with, path, ErrorCode, GroupBuy, GroupOffer, GroupPrice, MyShop, Page, PostSummary,
-    Product, Route, StoryBlock,
+    href, href_with, path, ErrorCode, FlashReminder, FlashSale, GroupBuy, GroupKind, GroupOffer,
+    GroupPrice, MyShop, Page, PostSummary, Product, Route, StoryBlock,
 };
 
-use crate::client::write_json;
+use crate::client::{get_json, write_json};
 use crate::components::group_rules::GroupRules;
 use crate::components::open_groups::{join_href, OpenGroups};
 use crate::components::product_card::ProductCard;
 use crate::components::recommender::Recommender;
 use crate::components::share::ShareButton;
-use crate::i18n::{fill, use_i18n};
+use crate::i18n::{fill, use_i18n, Lang};
 use crate::state::cart::{add_to_cart, use_cart};
 use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn;
 use crate::ui::avatar::Avatar;
-use crate::ui::countdown::{parse_time, provide_clock, Countdown};
+use crate::ui::countdown::{parse_time, provide_clock, use_clock, Countdown};
 use crate::ui::form::form_error;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
@@ -227,6 +227,9 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
     };
     let (story, posts) = (product.story, product.posts);
     let share_earn = product.share_earn.clone();
+    let flash = product.flash_sale.clone();
+    let solo_price = product.solo_price.clone();
+    let kind = offer.as_ref().map(|o| (o.kind, o.lottery_winners, o.size));
     let open = move || match groups.state.get() {
         State::Ready(page) => page.items,
         _ => Vec::new(),
@@ -241,6 +244,8 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                 <h1>{product.title.clone()}</h1>
                 <p class="product-subtitle">{product.subtitle}</p>
                 <Prices solo=product.solo_price group=group large=true />
+                {kind.and_then(|(kind, winners, size)| offer_kind_line(kind, winners, size))}
+                {flash.filter(|_| published).map(|sale| view! { <FlashPanel sale solo=solo_price.clone() product_id=id /> })}
                 // What follows waits for the open groups, whose number is not known before:
                 // drawn first, it would be pushed down when they arrive.
                 {move || {
@@ -304,6 +309,189 @@ fn ProductView(product: Product, groups: Remote<Page<GroupBuy>>) -> impl IntoVie
                 }}
             </div>
         </article>
+    }
+}
+
+/// What this pack says about flash sales (秒杀) and the kinds of group offer.
+struct FlashWords {
+    flash: &'static str,
+    starts_in: &'static str,
+    ends_in: &'static str,
+    /// `{n}` units left, `{m}` per member.
+    left: &'static str,
+    buy: &'static str,
+    sold_out: &'static str,
+    ended: &'static str,
+    remind: &'static str,
+    reminded: &'static str,
+    lottery: &'static str,
+    /// `{n}` winners of `{size}`.
+    lottery_rule: &'static str,
+    new_member: &'static str,
+}
+
+const FLASH_ZH: FlashWords = FlashWords {
+    flash: "限时秒杀",
+    starts_in: "距开抢",
+    ends_in: "距结束",
+    left: "仅剩 {n} 件 · 每人限购 {m} 件",
+    buy: "立即抢购",
+    sold_out: "已抢光，未付款的名额超时后会释放",
+    ended: "本场秒杀已结束",
+    remind: "提醒我",
+    reminded: "已设提醒 · 开抢时通知你",
+    lottery: "抽奖团",
+    lottery_rule: "成团后 {size} 人中抽 {n} 人发货，未中全额退款",
+    new_member: "新人团 · 仅限从未下过单的新会员参团",
+};
+
+const FLASH_EN: FlashWords = FlashWords {
+    flash: "Flash sale",
+    starts_in: "Starts in",
+    ends_in: "Ends in",
+    left: "{n} left · {m} per member",
+    buy: "Buy now",
+    sold_out: "Sold out: unpaid units come back when their hold runs out",
+    ended: "This flash sale has ended",
+    remind: "Remind me",
+    reminded: "Reminder set: we will tell you when it starts",
+    lottery: "Lottery group",
+    lottery_rule: "{n} of {size} members are drawn to receive it; the others are refunded in full",
+    new_member: "New-member group: only members who have never ordered may join",
+};
+
+fn flash_words(lang: Lang) -> &'static FlashWords {
+    match lang {
+        Lang::ZhCn => &FLASH_ZH,
+        Lang::En => &FLASH_EN,
+    }
+}
+
+/// A lottery's or a new-member group's rule under the prices; nothing for a standard offer.
+fn offer_kind_line(kind: GroupKind, winners: Option<u32>, size: u32) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    let w = move || flash_words(i18n.lang.get());
+    match kind {
+        GroupKind::Standard => None,
+        GroupKind::Lottery => {
+            let (n, size) = (winners.unwrap_or(1).to_string(), size.to_string());
+            Some(
+                view! {
+                    <p class="group-kind">
+                        <strong class="tag">{move || w().lottery}</strong> " "
+                        {move || fill(&fill(w().lottery_rule, "n", &n), "size", &size)}
+                    </p>
+                }
+                .into_any(),
+            )
+        }
+        GroupKind::NewMember => Some(
+            view! {
+                <p class="group-kind"><strong class="tag">{move || w().new_member}</strong></p>
+            }
+            .into_any(),
+        ),
+    }
+}
+
+/// A flash sale (秒杀): before it, a countdown to its start (the server's clock) and "提醒我";
+/// during it, the units left and "立即抢购", which becomes possible the moment the countdown
+/// reaches zero, without a reload; after it, that it has ended.
+#[component]
+fn FlashPanel(sale: FlashSale, solo: quanzi_api::Money, product_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let clock = use_clock();
+    let w = move || flash_words(i18n.lang.get());
+    let starts = parse_time(&sale.starts_at).unwrap_or(0);
+    let ends = parse_time(&sale.ends_at).unwrap_or(0);
+    let phase = Memo::new(move |_| (clock.left(starts) == 0, clock.left(ends) == 0));
+    let (left, per_member) = (sale.left, sale.per_member);
+    let sale_id = sale.id;
+    // The member's reminder, read once the session is known.
+    let reminded = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        if session.me.with(Option::is_some) {
+            let lang = i18n.lang.get_untracked();
+            spawn(async move {
+                let path = format!("/flash-sales/{sale_id}/reminder");
+                if let Ok(r) = get_json::<FlashReminder>(&path, lang).await {
+                    reminded.set(Some(r.reminded));
+                }
+            });
+        }
+    });
+    let toggle = move |_| {
+        let lang = i18n.lang.get_untracked();
+        let method = match reminded.get_untracked() {
+            Some(true) => Method::DELETE,
+            _ => Method::PUT,
+        };
+        spawn(async move {
+            let path = format!("/flash-sales/{sale_id}/reminder");
+            if let Ok(r) = write_json::<FlashReminder>(method, &path, lang, None).await {
+                reminded.set(Some(r.reminded));
+            }
+        });
+    };
+    let buy_href = move || {
+        let checkout = href_with(Route::Checkout, &[("flash", &product_id.to_string())]);
+        if session.me.with(Option::is_some) {
+            checkout
+        } else {
+            sign_in_href(&checkout)
+        }
+    };
+    let here = href(Route::Product(product_id));
+    view! {
+        <section class="card flash-sale" aria-labelledby="flash-title">
+            <h2 id="flash-title">
+                <span class="tag">{move || w().flash}</span> " "
+                <strong class="flash-price">{format_money(&sale.price)}</strong> " "
+                <s class="muted">{format_money(&solo)}</s>
+            </h2>
+            {move || match phase.get() {
+                (_, true) => view! { <p class="muted" role="status">{move || w().ended}</p> }.into_any(),
+                (true, false) => view! {
+                    <p class="flash-clock">{move || w().ends_in} " " <Countdown deadline=ends on_end=|| () /></p>
+                    {if left > 0 {
+                        view! {
+                            <p>{move || fill(&fill(w().left, "n", &left.to_string()), "m", &per_member.to_string())}</p>
+                            <a class="button button-wide flash-buy" href=buy_href>{move || w().buy}</a>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <p class="sold-out" role="status">{move || w().sold_out}</p> }.into_any()
+                    }}
+                }
+                .into_any(),
+                (false, _) => {
+                    let here = here.clone();
+                    view! {
+                        <p class="flash-clock">{move || w().starts_in} " " <Countdown deadline=starts on_end=|| () /></p>
+                        {move || match (session.me.with(Option::is_some), reminded.get()) {
+                            (false, _) => view! {
+                                <a class="button button-quiet" href=sign_in_href(&here)>{move || w().remind}</a>
+                            }
+                                .into_any(),
+                            (true, Some(true)) => view! {
+                                <button type="button" class="button button-quiet" aria-pressed="true" on:click=toggle>
+                                    {move || w().reminded}
+                                </button>
+                            }
+                                .into_any(),
+                            (true, _) => view! {
+                                <button type="button" class="button button-quiet" aria-pressed="false" on:click=toggle>
+                                    {move || w().remind}
+                                </button>
+                            }
+                                .into_any(),
+                        }}
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
     }
 }
 
@@ -485,8 +673,20 @@ pub fn product_page(id: i64) -> Result<AnyView, SplitLoaderError> {
 #[component]
 fn ProductPage(id: i64) -> impl IntoView {
     // One ticker for every countdown on the page.
-    provide_clock();
+    let clock = provide_clock();
     let product = fetch::<Product>(move || path::product(id));
+    // A flash sale counts down on the server's clock.
+    Effect::new(move |_| {
+        product.state.with(|s| {
+            if let State::Ready(Product {
+                flash_sale: Some(sale),
+                ..
+            }) = s
+            {
+                clock.sync_at(&sale.server_time, product.received_at());
+            }
+        })
+    });
     // Asked beside the product, not after it: the rest of the page waits for them.
     let groups = fetch::<Page<GroupBuy>>(move || path::product_groups(id));
     loaded(

@@ -330,7 +330,10 @@ async fn a_link_unfurls_in_a_chat_without_where_it_goes() {
     let html = page.text();
     assert!(html.contains("鹿鹿请你帮忙付款"), "{html}");
     assert!(html.contains("帮我付一下"));
-    assert!(html.contains(&format!("/og/p/{PRODUCT}.jpg")), "the product's picture");
+    assert!(
+        html.contains(&format!("/og/p/{PRODUCT}.jpg")),
+        "the product's picture"
+    );
     // The page's first data is the link as the API gives it: no address, no phone.
     assert!(html.contains(&format!("/pay-links/{token}")));
     for private in ["文三路", "13800000000", "138 0000 0000", "小鹿"] {

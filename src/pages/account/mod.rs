@@ -146,6 +146,27 @@ fn OrderShortcuts() -> impl IntoView {
     }
 }
 
+/// The way to the member's notifications, with how many are unread.
+#[component]
+fn NotificationsLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let unread = crate::state::events::use_events().unread;
+    let label = move || match i18n.lang.get() {
+        crate::i18n::Lang::ZhCn => "消息通知",
+        crate::i18n::Lang::En => "Notifications",
+    };
+    view! {
+        <a class="card me-link" href=href(Route::Notifications)>
+            <span>{label}</span>
+            {move || {
+                let n = unread.get();
+                (n > 0).then(|| view! { <span class="badge badge-inline">{n}</span> })
+            }}
+            <span aria-hidden="true">" ›"</span>
+        </a>
+    }
+}
+
 /// `/me`, in a wasm chunk of its own.
 #[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn account_page() -> Result<AnyView, SplitLoaderError> {
@@ -199,6 +220,7 @@ fn AccountPage() -> impl IntoView {
                 </div>
                 <ProfilePicture has_picture=me.member.avatar.is_some() />
             </section>
+            <NotificationsLink />
             <OrderShortcuts />
             // The store's own people find their console here.
             {me.staff.map(|_| {

@@ -15,6 +15,7 @@ use quanzi_api::{
 
 use super::catalogue::Catalogue;
 use super::communities::Communities;
+use super::flash_sales::FlashSales;
 use super::sharing::Sharing;
 use super::{staff_only, use_words, OrderSummary};
 use crate::client::write_json;
@@ -122,6 +123,7 @@ fn Console() -> impl IntoView {
                         <Catalogue />
                         <Communities />
                         <Sharing />
+                        <FlashSales />
                         {moderation(move || w().reports, None)}
                         <Team points=me.points.clone() />
                         <AuditLog />

@@ -8,6 +8,7 @@ mod catalogue;
 mod communities;
 mod console;
 mod counter;
+mod flash_sales;
 mod sharing;
 mod words;
 
