@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { Agent, request } from 'undici';
-import { client, joinRate, throughput } from './bench-client.mjs';
+import { client, joinRate, PICKUP, throughput } from './bench-client.mjs';
 
 const base = process.env.BASE_URL;
 if (!base) throw new Error('BASE_URL is not set: run `cargo xtask bench`');
@@ -321,8 +321,13 @@ const firstGroup = await openGroup(leader, PRODUCT);
 const sharer = await member('bench sharer');
 for (const id of [PRODUCT, 24, 3]) await call('PUT', `/api/v1/account/shop/products/${id}`, null, sharer);
 const { code } = (await call('GET', '/api/v1/account/shop', null, sharer)).json;
+// A pay-for-me link (its order held for 15 minutes, longer than the runs take).
+const asker = await member('bench asker');
+const asked = await call('POST', '/api/v1/orders', { purchase: { kind: 'solo', lines: [{ product_id: 3, quantity: 1 }] }, fulfilment: PICKUP }, asker);
+const { token } = (await call('POST', `/api/v1/orders/${asked.json.id}/pay-link`, { note: '帮我付一下' }, asker)).json;
 const lighthousePages = [['/', '/'], [`/p/${PRODUCT}`, `/p/${PRODUCT}`], [`/posts/${POST}`, `/posts/${POST}`],
-  ['/c/cycling', '/c/cycling'], [`/g/${firstGroup}`, '/g/1'], [`/s/${code}`, '/s/{code}']];
+  ['/c/cycling', '/c/cycling'], [`/g/${firstGroup}`, '/g/1'], [`/s/${code}`, '/s/{code}'],
+  [`/pay/${token}`, '/pay/{token}']];
 const lighthouseRows = [];
 for (const [path, label] of lighthousePages) {
   lighthouseRows.push({ path, label, reports: await lighthouseRuns(path, LIGHTHOUSE_RUNS) });

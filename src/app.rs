@@ -135,8 +135,10 @@ fn routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
             (StaticSegment(STAFF), OptionalParamSegment("section")),
             RoutePage,
         ),
-        NestedRoute::new((StaticSegment(SHOP), ParamSegment("shop")), RoutePage),
-        NestedRoute::new((StaticSegment(PAY), ParamSegment("pay_link")), RoutePage),
+        // A member's shop (`/s/{code}`) and a pay-for-me link (`/pay/{token}`): one pattern
+        // for both, last, as each more route of its own costs the first load (the table
+        // tells the two apart, and anything else of two segments is not found).
+        NestedRoute::new((ParamSegment("kind"), ParamSegment("key")), RoutePage),
     )
 }
 
@@ -146,6 +148,7 @@ fn pattern(route: &Route) -> Discriminant<Route> {
     match route {
         Route::Orders | Route::Earnings | Route::Notifications => discriminant(&Route::Me),
         Route::StaffPickup => discriminant(&Route::Staff),
+        Route::PayLink(_) => discriminant(&Route::Shop(String::new())),
         other => discriminant(other),
     }
 }
@@ -349,8 +352,14 @@ mod tests {
             Route::Community(slug) => param("community", slug.clone()),
             Route::GroupBuy(id) => param("group_buy", id.to_string()),
             Route::Order(id) => param("order", id.to_string()),
-            Route::Shop(code) => param("shop", code.clone()),
-            Route::PayLink(token) => param("pay_link", token.clone()),
+            Route::Shop(code) => vec![
+                ("kind".to_owned(), SHOP.to_owned()),
+                ("key".to_owned(), code.clone()),
+            ],
+            Route::PayLink(token) => vec![
+                ("kind".to_owned(), PAY.to_owned()),
+                ("key".to_owned(), token.clone()),
+            ],
             Route::Notifications => param("section", NOTIFICATIONS.to_owned()),
             Route::Orders => param("section", ORDERS.to_owned()),
             Route::Earnings => param("section", EARNINGS.to_owned()),
@@ -379,7 +388,6 @@ mod tests {
             "/p/1/extra",
             "/me/x/y",
             "/staff/x/y",
-            "/cart/1",
             "/me/orders/9/extra",
         ] {
             assert_eq!(Route::from_path(path), None, "{path}");
@@ -397,6 +405,9 @@ mod tests {
             "/me/",
             "/me/x",
             "/staff/x",
+            "/cart/1",
+            "/s/7k3m9qxz",
+            "/pay/short",
         ] {
             assert_eq!(Route::from_path(path), None, "{path}");
         }

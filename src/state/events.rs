@@ -3,12 +3,15 @@
 //! carries the unread count (the tab bar's badge) and which order or group changed, so
 //! open pages ask again at once instead of polling. When the stream cannot connect it is
 //! tried again with back-off (1 s, doubling to 30 s), and pages poll as before while it is
-//! down (`live` is false): nothing waits on a stream that may never come.
+//! down (`live` is false): nothing waits on a stream that may never come. The stream's own
+//! code is a wasm chunk of its own (`events`), fetched once a member is signed in: guests,
+//! who open most links, never download it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use quanzi_api::notification::event;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -70,20 +73,36 @@ pub fn provide_events(session: Session) -> Events {
         order: RwSignal::new(None),
     };
     provide_context(events);
-    let open = Rc::new(RefCell::new(Open::default()));
-    let delay = Rc::new(RefCell::new(RETRY_FIRST_MS));
     let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
     Effect::new(move |_| {
         let signed_in = signed_in.get();
-        open.borrow_mut().close();
         events.live.set(false);
-        if signed_in {
-            connect(events, open.clone(), delay.clone());
-        } else {
+        if !signed_in {
             events.unread.set(0);
         }
+        // A chunk that fails to arrive leaves the pages polling, as with no stream.
+        spawn(async move {
+            let _ = follow(events, signed_in).await;
+        });
     });
     events
+}
+
+thread_local! {
+    /// This tab's stream, and how long until the next try.
+    static STREAM: (Rc<RefCell<Open>>, Rc<RefCell<u32>>) =
+        (Rc::default(), Rc::new(RefCell::new(RETRY_FIRST_MS)));
+}
+
+/// Opens the stream for a member who signed in, closes it for one who left.
+#[wasm_split(events, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn follow(events: Events, signed_in: bool) -> Result<(), SplitLoaderError> {
+    let (open, delay) = STREAM.with(|(open, delay)| (open.clone(), delay.clone()));
+    open.borrow_mut().close();
+    if signed_in {
+        connect(events, open, delay);
+    }
+    Ok(())
 }
 
 fn connect(events: Events, open: Rc<RefCell<Open>>, delay: Rc<RefCell<u32>>) {

@@ -22,7 +22,14 @@ use crate::wasm;
 /// 75.1 KB raw), and the main module's brotli size now moves by 1.5 KB with changes of a
 /// few raw bytes (532,214 and 532,217 raw gave 172,289 and 170,838): 188.9–190.7 KB
 /// across this issue's last builds.
-pub const FIRST_LOAD_BUDGET: u64 = 192_000;
+/// Raised to 196,500 for issue 16: every signed-in tab's unread badge and the start of its
+/// event stream (the stream itself, with its EventSource glue, is a pack fetched for
+/// members only), the pay-for-me link in the URL table (sharing one router pattern with the
+/// shop's, as each route of its own costs about 1.5 KB), the split loaders of three new
+/// packs, the error codes the client decodes and the css of the new panels: 191.6 →
+/// 195.1 KB when raised, after moving the stream out of the main module and folding the
+/// route (197.9 KB before).
+pub const FIRST_LOAD_BUDGET: u64 = 196_500;
 
 /// Builds what changed and lays the app into `dist/`; returns what it rebuilt and reused.
 pub fn build_app() -> Result<String> {

@@ -166,14 +166,14 @@ pub async fn give_back_units(conn: &mut AnyConnection, order_id: i64) -> Result<
     lower_member(conn, sale_id, member_id, units).await
 }
 
-/// Why a flash order's units could not be taken: the member's limit, the sale sold out,
-/// else the product's stock.
+/// Why a flash order's units could not be taken: the member's limit, the sale sold out;
+/// `None` when neither (the product's stock was short).
 pub async fn refusal(
     conn: &mut AnyConnection,
     sale_id: i64,
     member_id: i64,
     units: i64,
-) -> Result<AppError, AppError> {
+) -> Result<Option<AppError>, AppError> {
     let (quantity, taken, per_member): (i64, i64, i64) =
         sqlx::query_as("SELECT quantity, taken, per_member FROM flash_sales WHERE id = $1")
             .bind(sale_id)
@@ -186,14 +186,14 @@ pub async fn refusal(
             .fetch_optional(conn)
             .await?;
     Ok(if held.unwrap_or(0) + units > per_member {
-        over_limit(per_member)
+        Some(over_limit(per_member))
     } else if taken + units > quantity {
-        AppError::conflict(
+        Some(AppError::conflict(
             ErrorCode::FlashSaleSoldOut,
             "every unit of this flash sale is taken; one not paid for may come back soon",
-        )
+        ))
     } else {
-        crate::commerce::order::machine::out_of_stock()
+        None
     })
 }
 

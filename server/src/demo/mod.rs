@@ -738,6 +738,32 @@ mod tests {
         assert!(store.is_ok(), "{:?}", store.err());
     }
 
+    /// The owner can edit any demo product and save it as it is: its texts hold to the
+    /// editor's limits (an English subtitle of 61 characters once made ten of them unsavable).
+    #[test]
+    fn every_demo_product_passes_the_editors_checks() {
+        let Ok(store) = parse(STORE_JSON) else {
+            panic!("the demo store parses");
+        };
+        let max = quanzi_api::post::TITLE_MAX_CHARS;
+        for p in &store.products {
+            for text in [&p.title_zh, &p.title_en] {
+                assert!(
+                    quanzi_api::check::product_title(text).is_ok(),
+                    "{}: {text}",
+                    p.id
+                );
+            }
+            for text in [&p.subtitle_zh, &p.subtitle_en] {
+                assert!(
+                    quanzi_api::check::optional_line(text, max).is_ok(),
+                    "product {}: {text:?} is over {max} characters",
+                    p.id
+                );
+            }
+        }
+    }
+
     #[test]
     fn broken_references_are_refused() {
         let json = r#"{"members":[],"communities":[],"products":[],"pickup_points":[],"staff":[],"posts":[

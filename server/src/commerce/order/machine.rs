@@ -196,7 +196,9 @@ pub async fn place(
         return Err(match flash_sale_id {
             Some(sale_id) => {
                 let units = priced.iter().map(|l| i64::from(l.1)).sum();
-                flash_sale::refusal(conn, sale_id, member_id, units).await?
+                flash_sale::refusal(conn, sale_id, member_id, units)
+                    .await?
+                    .unwrap_or_else(out_of_stock)
             }
             None => out_of_stock(),
         });
@@ -242,7 +244,7 @@ async fn approve(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    crate::commerce::pay_link::paid(conn, payment_id, now).await?;
+    crate::commerce::pay_link::link::paid(conn, payment_id, now).await?;
     if order.status != OrderStatus::PendingPayment {
         // Nothing left to pay for (the sweep does not cancel an order whose payment is
         // under way, so this is a safety net).

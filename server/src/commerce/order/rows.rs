@@ -7,6 +7,7 @@ use quanzi_api::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Connection, Row};
 
+use crate::commerce::pay_link::link;
 use crate::commerce::pickup::load_point;
 use crate::http::error::AppError;
 use crate::http::lang::Lang;
@@ -422,7 +423,17 @@ pub async fn load_order(
         refund_reason: r.try_get(22)?,
         created_at: rfc3339(r.try_get(12)?)?,
         completed_at: r.try_get::<Option<i64>, _>(23)?.map(rfc3339).transpose()?,
-        pay_link: crate::commerce::pay_link::of_order(conn, id).await?,
+        pay_link: link::of_order(
+            conn,
+            link::Standing {
+                id,
+                status,
+                payment,
+                hold_until_ms,
+            },
+            now,
+        )
+        .await?,
         server_time: rfc3339(now)?,
     }))
 }

@@ -11,6 +11,8 @@
 //! The link's page shows the items, the total, the note and the requester's name and
 //! picture; never the delivery address, the phone or the pickup contact.
 
+pub mod link;
+
 use axum::extract::{FromRef, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
@@ -18,8 +20,7 @@ use axum::Json;
 use base64::Engine as _;
 use quanzi_api::params::is_pay_token;
 use quanzi_api::{
-    check, ErrorCode, NewPayLink, NotificationKind, Order, OrderPayLink, OrderStatus, Pay, PayLink,
-    PayLinkState, PaymentState,
+    check, ErrorCode, NewPayLink, Order, OrderPayLink, OrderStatus, Pay, PayLink, PayLinkState,
 };
 use sqlx::{AnyConnection, AssertSqlSafe};
 use utoipa_axum::router::OpenApiRouter;
@@ -35,10 +36,10 @@ use crate::http::lang::Lang;
 use crate::http::origin::Scheme;
 use crate::http::params::PathId;
 use crate::members::session::{SignedIn, Viewer};
-use crate::notifications::{notify, About};
 use crate::storage::db::{for_update, now_ms, Db};
 use crate::storage::idempotency::{Answer, IdemKey, IdempotencyKeyHeader};
 use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
+use link::{link_row, state_of, Standing};
 
 /// A new token: 18 random bytes as 24 characters of base64url.
 fn new_token() -> Result<String, AppError> {
@@ -47,101 +48,14 @@ fn new_token() -> Result<String, AppError> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// A link's row.
-struct LinkRow {
-    token: String,
-    order_id: i64,
-    requester_id: i64,
-    note: String,
-    state: String,
-}
-
-async fn link_row(
-    conn: &mut AnyConnection,
-    token: &str,
-    lock: &str,
-) -> Result<Option<LinkRow>, AppError> {
-    let row: Option<(String, i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT token, order_id, requester_id, note, state FROM pay_links WHERE token = $1{lock}"
-    )))
-    .bind(token)
-    .fetch_optional(conn)
-    .await?;
-    Ok(
-        row.map(|(token, order_id, requester_id, note, state)| LinkRow {
-            token,
-            order_id,
-            requester_id,
-            note,
-            state,
-        }),
-    )
-}
-
-/// Where a link stands, from its own state and its order's: an order paid (by anyone) is
-/// paid; a link taken back is cancelled; a payment under way is paying; an order no longer
-/// waiting for its payment (cancelled, or its hold over) has expired.
-fn state_of(link_state: &str, order: &OrderRow, now: i64) -> PayLinkState {
-    match (link_state, order.payment) {
-        (_, PaymentState::Approved | PaymentState::Refunded) | ("paid", _) => PayLinkState::Paid,
-        ("cancelled", _) => PayLinkState::Cancelled,
-        (_, PaymentState::Processing) => PayLinkState::Paying,
-        _ if order.status != OrderStatus::PendingPayment
-            || order.hold_until_ms.is_some_and(|until| until <= now) =>
-        {
-            PayLinkState::Expired
-        }
-        _ => PayLinkState::Open,
+/// What of an order its link's standing depends on.
+fn standing(order: &OrderRow) -> Standing {
+    Standing {
+        id: order.id,
+        status: order.status,
+        payment: order.payment,
+        hold_until_ms: order.hold_until_ms,
     }
-}
-
-/// The order's latest link that was not taken back, for its requester's order page.
-pub async fn of_order(
-    conn: &mut AnyConnection,
-    order_id: i64,
-) -> Result<Option<OrderPayLink>, AppError> {
-    let found: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT token, note, state FROM pay_links
-         WHERE order_id = $1 AND state <> 'cancelled'
-         ORDER BY created_ms DESC LIMIT 1",
-    )
-    .bind(order_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((token, note, link_state)) = found else {
-        return Ok(None);
-    };
-    let Some(order) = order_row(conn, order_id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(OrderPayLink {
-        token,
-        note,
-        state: state_of(&link_state, &order, now_ms()),
-    }))
-}
-
-/// An approved payment: if it came through a link, the link is paid and its requester
-/// told a friend paid (in the caller's transaction).
-pub async fn paid(conn: &mut AnyConnection, payment_id: i64, now: i64) -> Result<(), AppError> {
-    let token: Option<Option<String>> =
-        sqlx::query_scalar("SELECT pay_link FROM payments WHERE id = $1")
-            .bind(payment_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(token) = token.flatten() else {
-        return Ok(());
-    };
-    let Some(link) = link_row(conn, &token, "").await? else {
-        return Ok(());
-    };
-    sqlx::query("UPDATE pay_links SET state = 'paid', closed_ms = $2 WHERE token = $1")
-        .bind(&token)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    let about = About::order(conn, link.order_id).await?;
-    notify(conn, link.requester_id, NotificationKind::PaidForYou, about).await
 }
 
 /// What the pay-for-me handlers need of the state.
@@ -191,7 +105,7 @@ pub async fn create_link(
         .await?
         .filter(|o| o.member_id == member_id)
         .ok_or_else(|| AppError::not_found("no such order"))?;
-    match state_of("open", &order, now) {
+    match state_of("open", standing(&order), now) {
         PayLinkState::Open => {}
         PayLinkState::Expired if order.status == OrderStatus::PendingPayment => {
             return Err(crate::commerce::order::machine::hold_expired())
@@ -281,7 +195,7 @@ pub async fn cancel_link(
         return Err(AppError::not_found("the order has no open pay-for-me link"));
     };
     if matches!(
-        state_of("open", &order, now),
+        state_of("open", standing(&order), now),
         PayLinkState::Paid | PayLinkState::Paying
     ) {
         return Err(already_paid());
@@ -323,7 +237,7 @@ async fn load_link(
     .bind(link.requester_id)
     .fetch_one(&mut *conn)
     .await?;
-    let state = state_of(&link.state, &order, now);
+    let state = state_of(&link.state, standing(&order), now);
     Ok(PayLink {
         token: link.token,
         state,
@@ -446,7 +360,7 @@ pub async fn pay_link(
                         "this is your own pay-for-me link: pay the order itself",
                     ));
                 }
-                match state_of(&link.state, &order, now_ms().max(now)) {
+                match state_of(&link.state, standing(&order), now_ms().max(now)) {
                     PayLinkState::Open => {}
                     PayLinkState::Paid | PayLinkState::Paying => return Err(already_paid()),
                     PayLinkState::Cancelled => {
