@@ -161,6 +161,8 @@ struct KindWords {
     how: &'static str,
     won: &'static str,
     not_won: &'static str,
+    /// A lottery that filled (not everyone received it).
+    drawn: &'static str,
 }
 
 const KIND_ZH: KindWords = KindWords {
@@ -175,6 +177,7 @@ const KIND_ZH: KindWords = KindWords {
     how: "每位成员的奖号 = SHA-256(“种子:会员ID”)，奖号最小的前 N 位中奖。任何人都可以用公布的种子重新计算核对。",
     won: "中奖",
     not_won: "未中奖",
+    drawn: "拼团成功，已开奖：中奖者发货，其余成员全额退款。",
 };
 
 const KIND_EN: KindWords = KindWords {
@@ -189,6 +192,7 @@ const KIND_EN: KindWords = KindWords {
     how: "Each member's ticket is SHA-256(\"seed:member id\"); the N lowest tickets win. Anyone can recompute them from the revealed seed.",
     won: "Won",
     not_won: "Not drawn",
+    drawn: "The group filled and was drawn: the winners receive it, the others are refunded in full.",
 };
 
 fn kind_words(lang: Lang) -> &'static KindWords {
@@ -347,7 +351,10 @@ fn GroupView(group: GroupBuy, #[prop(into)] on_end: Callback<()>) -> impl IntoVi
                     .into_any(),
                 GroupState::Succeeded => view! {
                     <p class="group-outcome group-succeeded" role="status">
-                        {move || i18n.t().group_succeeded}
+                        {move || match kind {
+                            GroupKind::Lottery => kind_words(i18n.lang.get()).drawn,
+                            _ => i18n.t().group_succeeded,
+                        }}
                     </p>
                 }
                     .into_any(),
