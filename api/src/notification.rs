@@ -70,4 +70,6 @@ pub mod event {
     pub const ORDER: &str = "order";
     /// A group changed (a seat taken or let go, filled, failed, drawn): `Changed`.
     pub const GROUP: &str = "group";
+    /// The stream fell behind and some changes were not sent: read everything again.
+    pub const RESYNC: &str = "resync";
 }

@@ -52,11 +52,12 @@ pub mod patterns {
     /// The staff console's search: an order number or a phone number, digits only (empty:
     /// no search).
     pub const ORDER_SEARCH: &str = r"^[0-9]{0,18}$";
-    /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
     /// An RFC 3339 instant, as the server parses it (a real date is checked after).
     pub const INSTANT: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$";
-    /// A pay-for-me token: 24 characters of base64url.
+    /// A pay-for-me token ([`super::is_pay_token`]): 24 characters of base64url. The
+    /// handlers' `#[utoipa::path]` spell it out (literals only); a test holds them together.
     pub const PAY_TOKEN: &str = r"^[A-Za-z0-9_-]{24}$";
+    /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
     pub const IDEMPOTENCY_KEY: &str = r"^[\x21-\x7e]{1,200}$";
 }
 

@@ -35,6 +35,9 @@ pub enum PayLinkState {
     Cancelled,
     /// The order's hold ran out (or the order was cancelled) before anyone paid.
     Expired,
+    /// Paid, then refunded in full (the store's refund, or a payment that came too late):
+    /// the money went back to whoever paid.
+    Refunded,
 }
 
 /// The requester's side of a link, on their order.

@@ -41,7 +41,8 @@ CREATE TABLE flash_sales (
     created_by      INTEGER REFERENCES members (id),
     created_ms      INTEGER NOT NULL,
     cancelled_ms    INTEGER,
-    -- When the members who asked to be reminded were told it started: claimed once.
+    -- When every member who asked to be reminded had been told it started (or it ended
+-- unannounced, after a pause): it leaves the sweep's index.
     announced_ms    INTEGER
 );
 CREATE INDEX flash_sales_product ON flash_sales (product_id, ends_ms);
@@ -56,11 +57,13 @@ CREATE TABLE flash_takes (
     PRIMARY KEY (sale_id, member_id)
 ) WITHOUT ROWID;
 
--- "提醒我": who is told when a sale starts.
+-- "提醒我": who is told when a sale starts. Each is told once (`notified_ms`), in batches
+-- that claim their rows, so no announcement holds the sale's own row while buyers take it.
 CREATE TABLE flash_reminders (
     sale_id         INTEGER NOT NULL REFERENCES flash_sales (id),
     member_id       INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     created_ms      INTEGER NOT NULL,
+    notified_ms     INTEGER,
     PRIMARY KEY (sale_id, member_id)
 ) WITHOUT ROWID;
 
@@ -69,8 +72,7 @@ CREATE TABLE flash_reminders (
 ALTER TABLE orders ADD COLUMN flash_sale_id INTEGER REFERENCES flash_sales (id);
 
 -- "找人代付": a link (`/pay/{token}`) anyone may open to pay a member's unpaid order. At
--- most one open link per order; it lives as long as the order's hold. The payer is a
--- member, or NULL for a guest.
+-- most one open link per order; it lives as long as the order's hold.
 CREATE TABLE pay_links (
     token           TEXT PRIMARY KEY CHECK (length(token) = 24),
     order_id        INTEGER NOT NULL REFERENCES orders (id),
@@ -78,8 +80,7 @@ CREATE TABLE pay_links (
     note            TEXT NOT NULL CHECK (length(note) <= 200),
     state           TEXT NOT NULL CHECK (state IN ('open', 'cancelled', 'paid')),
     created_ms      INTEGER NOT NULL,
-    closed_ms       INTEGER CHECK ((state = 'open') = (closed_ms IS NULL)),
-    payer_id        INTEGER REFERENCES members (id)
+    closed_ms       INTEGER CHECK ((state = 'open') = (closed_ms IS NULL))
 );
 CREATE UNIQUE INDEX pay_links_open ON pay_links (order_id) WHERE state = 'open';
 -- The charge a friend made through a link: refunds of it go back to them (the provider

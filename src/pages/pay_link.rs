@@ -32,6 +32,7 @@ struct Words {
     paid: &'static str,
     cancelled: &'static str,
     expired: &'static str,
+    refunded: &'static str,
     own: &'static str,
     own_orders: &'static str,
     already_paid: &'static str,
@@ -48,6 +49,7 @@ const ZH: Words = Words {
     paid: "已付款，谢谢你的心意！",
     cancelled: "对方已取消这次代付。",
     expired: "代付链接已过期：订单没有在保留时间内付款。",
+    refunded: "这笔订单已退款，款项已原路退回付款人。",
     own: "这是你发出的代付请求，把链接发给好友，等 TA 付款即可。",
     own_orders: "查看我的订单",
     already_paid: "这笔订单已经付过款了，无需再付。",
@@ -64,6 +66,7 @@ const EN: Words = Words {
     paid: "Paid. Thank you!",
     cancelled: "Your friend took this request back.",
     expired: "This link has expired: the order was not paid in time.",
+    refunded: "This order was refunded: the money went back to whoever paid.",
     own: "This is your own request: send the link to a friend and wait for them to pay.",
     own_orders: "My orders",
     already_paid: "This order is paid already; there is nothing to pay.",
@@ -250,21 +253,22 @@ fn LinkView(
                     <p class="muted" role="status"><span class="spinner"></span>{move || w().paying}</p>
                 }
                 .into_any(),
-                PayLinkState::Paid => view! {
-                    <p class="pay-link-done" role="status">{move || w().paid}</p>
-                    <a class="button" href=href(Route::Feed)>{move || w().browse}</a>
+                done => {
+                    let said = move || {
+                        let w = w();
+                        match done {
+                            PayLinkState::Paid => w.paid,
+                            PayLinkState::Cancelled => w.cancelled,
+                            PayLinkState::Refunded => w.refunded,
+                            _ => w.expired,
+                        }
+                    };
+                    view! {
+                        <p class="pay-link-done" role="status">{said}</p>
+                        <a class="button" href=href(Route::Feed)>{move || w().browse}</a>
+                    }
+                    .into_any()
                 }
-                .into_any(),
-                PayLinkState::Cancelled => view! {
-                    <p class="pay-link-done" role="status">{move || w().cancelled}</p>
-                    <a class="button" href=href(Route::Feed)>{move || w().browse}</a>
-                }
-                .into_any(),
-                PayLinkState::Expired => view! {
-                    <p class="pay-link-done" role="status">{move || w().expired}</p>
-                    <a class="button" href=href(Route::Feed)>{move || w().browse}</a>
-                }
-                .into_any(),
             }}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </article>

@@ -74,16 +74,20 @@ pub fn provide_events(session: Session) -> Events {
     };
     provide_context(events);
     let signed_in = Memo::new(move |_| session.me.with(Option::is_some));
-    Effect::new(move |_| {
+    Effect::new(move |was: Option<bool>| {
         let signed_in = signed_in.get();
         events.live.set(false);
         if !signed_in {
             events.unread.set(0);
         }
+        // A guest's tab never fetches the stream's chunk; one that signed out closes it.
         // A chunk that fails to arrive leaves the pages polling, as with no stream.
-        spawn(async move {
-            let _ = follow(events, signed_in).await;
-        });
+        if signed_in || was == Some(true) {
+            spawn(async move {
+                let _ = follow(events, signed_in).await;
+            });
+        }
+        signed_in
     });
     events
 }
@@ -144,6 +148,9 @@ fn connect(events: Events, open: Rc<RefCell<Open>>, delay: Rc<RefCell<u32>>) {
             }
         }),
     );
+    // Changes were missed: pages read everything again (setting the signal notifies them,
+    // as a reconnect does).
+    on(event::RESYNC, Box::new(move |_| events.live.set(true)));
     on(
         event::ORDER,
         Box::new(move |e| {

@@ -42,7 +42,8 @@ CREATE TABLE flash_sales (
     created_by      BIGINT REFERENCES members (id),
     created_ms      BIGINT NOT NULL,
     cancelled_ms    BIGINT,
-    -- When the members who asked to be reminded were told it started: claimed once.
+    -- When every member who asked to be reminded had been told it started (or it ended
+-- unannounced, after a pause): it leaves the sweep's index.
     announced_ms    BIGINT
 );
 CREATE INDEX flash_sales_product ON flash_sales (product_id, ends_ms);
@@ -57,11 +58,13 @@ CREATE TABLE flash_takes (
     PRIMARY KEY (sale_id, member_id)
 );
 
--- "提醒我": who is told when a sale starts.
+-- "提醒我": who is told when a sale starts. Each is told once (`notified_ms`), in batches
+-- that claim their rows, so no announcement holds the sale's own row while buyers take it.
 CREATE TABLE flash_reminders (
     sale_id         BIGINT NOT NULL REFERENCES flash_sales (id),
     member_id       BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     created_ms      BIGINT NOT NULL,
+    notified_ms     BIGINT,
     PRIMARY KEY (sale_id, member_id)
 );
 
@@ -70,8 +73,7 @@ CREATE TABLE flash_reminders (
 ALTER TABLE orders ADD COLUMN flash_sale_id BIGINT REFERENCES flash_sales (id);
 
 -- "找人代付": a link (`/pay/{token}`) anyone may open to pay a member's unpaid order. At
--- most one open link per order; it lives as long as the order's hold. The payer is a
--- member, or NULL for a guest.
+-- most one open link per order; it lives as long as the order's hold.
 CREATE TABLE pay_links (
     token           TEXT PRIMARY KEY CHECK (length(token) = 24),
     order_id        BIGINT NOT NULL REFERENCES orders (id),
@@ -79,8 +81,7 @@ CREATE TABLE pay_links (
     note            TEXT NOT NULL CHECK (length(note) <= 200),
     state           TEXT NOT NULL CHECK (state IN ('open', 'cancelled', 'paid')),
     created_ms      BIGINT NOT NULL,
-    closed_ms       BIGINT CHECK ((state = 'open') = (closed_ms IS NULL)),
-    payer_id        BIGINT REFERENCES members (id)
+    closed_ms       BIGINT CHECK ((state = 'open') = (closed_ms IS NULL))
 );
 CREATE UNIQUE INDEX pay_links_open ON pay_links (order_id) WHERE state = 'open';
 -- The charge a friend made through a link: refunds of it go back to them (the provider

@@ -7,7 +7,8 @@
 //!   when its group fills ([`accrue`], called by the order machine and the ledger). An
 //!   unpaid, declined or failed-group order earns nothing.
 //! - It settles when the order has completed and its return window has passed
-//!   ([`settle_due`], one statement, so of several servers' sweeps one settles each).
+//!   ([`settle_due`], one order at a time under its lock, by a conditional update: of
+//!   several servers' sweeps one settles each).
 //! - A refund cancels a pending commission, or takes a settled one back with a negative
 //!   adjustment ([`reverse`], called by the ledger's refund).
 //!
@@ -15,11 +16,11 @@
 //! one twice changes nothing.
 
 use quanzi_api::{CommissionRule, Money, NotificationKind};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::http::error::AppError;
 use crate::notifications::{notify, About};
-use crate::storage::db::Db;
+use crate::storage::db::{for_update, Db};
 
 /// The store's default rate, in basis points.
 pub async fn default_bps(conn: &mut AnyConnection) -> Result<i64, AppError> {
@@ -103,43 +104,50 @@ pub async fn reverse(conn: &mut AnyConnection, order_id: i64, now: i64) -> Resul
 }
 
 /// Settles every pending commission whose order completed at least `return_window_ms`
-/// ago, telling each sharer; returns how many.
+/// ago, telling each sharer; returns how many. One order at a time, its row locked first
+/// (as a refund locks it before its commission): the two never wait for each other.
 pub async fn settle_due(db: &Db, now: i64, return_window_ms: i64) -> Result<u64, AppError> {
     let completed_by = now.saturating_sub(return_window_ms);
-    // Most sweeps find nothing: one read along the pending index, no write lock.
-    let due: Option<i64> = sqlx::query_scalar(
-        "SELECT e.id FROM earnings e JOIN orders o ON o.id = e.order_id
+    // Most sweeps find few: one read along the pending index, no write lock.
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT e.order_id FROM earnings e JOIN orders o ON o.id = e.order_id
          WHERE e.state = 'pending' AND o.status = 'completed' AND o.completed_ms <= $1
-         LIMIT 1",
+         ORDER BY e.order_id LIMIT 500",
     )
     .bind(completed_by)
-    .fetch_optional(db.pool())
+    .fetch_all(db.pool())
     .await?;
-    if due.is_none() {
-        return Ok(0);
+    let mut settled = 0;
+    for order_id in due {
+        let mut tx = db.write().await?;
+        let lock = for_update(&tx);
+        sqlx::query(AssertSqlSafe(format!(
+            "SELECT id FROM orders WHERE id = $1{lock}"
+        )))
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        // Still completed and past its window under the lock (a refund may have come first).
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "UPDATE earnings SET state = 'settled', settled_ms = $1
+             WHERE state = 'pending' AND order_id = $2 AND order_id IN
+                 (SELECT id FROM orders WHERE status = 'completed' AND completed_ms <= $3)
+             RETURNING member_id, amount, currency",
+        )
+        .bind(now)
+        .bind(order_id)
+        .bind(completed_by)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (member_id, amount, currency) in rows {
+            let about = About {
+                amount: Some(Money { amount, currency }),
+                ..About::order(&mut tx, order_id).await?
+            };
+            notify(&mut tx, member_id, NotificationKind::EarningSettled, about).await?;
+            settled += 1;
+        }
+        tx.commit().await?;
     }
-    let mut tx = db.write().await?;
-    let settled: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-        "UPDATE earnings SET state = 'settled', settled_ms = $1
-         WHERE state = 'pending' AND order_id IN
-             (SELECT id FROM orders WHERE status = 'completed' AND completed_ms <= $2)
-         RETURNING member_id, order_id, amount, currency",
-    )
-    .bind(now)
-    .bind(completed_by)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (member_id, order_id, amount, currency) in &settled {
-        let about = About {
-            order_id: Some(*order_id),
-            amount: Some(Money {
-                amount: *amount,
-                currency: currency.clone(),
-            }),
-            ..About::order(&mut tx, *order_id).await?
-        };
-        notify(&mut tx, *member_id, NotificationKind::EarningSettled, about).await?;
-    }
-    tx.commit().await?;
-    Ok(settled.len() as u64)
+    Ok(settled)
 }

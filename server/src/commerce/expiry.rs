@@ -11,7 +11,8 @@
 //! - A shipped order whose shopper has not confirmed receipt in time completes.
 //! - A completed order's commission settles once its return window has passed; the
 //!   background sweep also asks again about a payout handed over but never answered.
-//! - A flash sale that has started is announced to the members who asked to be reminded.
+//! - A flash sale that has started is announced to the members who asked to be reminded
+//!   (by the background sweep only: never inside a buyer's request).
 //! - Refunds are sent to the provider until it confirms (the refund outbox), each claimed
 //!   first so that only one sweep sends it.
 //!
@@ -211,13 +212,6 @@ pub async fn settle(commerce: &Commerce) -> Result<(), AppError> {
     if settled > 0 {
         tracing::info!(settled, "settled commissions past their return window");
     }
-    let announced = flash_sale::announce_due(db, now).await?;
-    if announced > 0 {
-        tracing::info!(
-            announced,
-            "told the members who asked that flash sales started"
-        );
-    }
     flush_refunds(commerce).await;
     Ok(())
 }
@@ -404,11 +398,18 @@ pub fn flush_refunds_soon(commerce: Commerce) {
 
 /// One round of the background sweep: [`settle`], payouts never answered asked about
 /// again (here, not before requests: a provider's call has no place in a member's
-/// request), and old idempotency keys forgotten.
+/// request), flash sales announced, and old idempotency keys forgotten.
 pub async fn sweep(commerce: &Commerce) -> Result<(), AppError> {
     settle(commerce).await?;
     if let Err(err) = payout::retry_stale(&commerce.db, commerce.payouts.as_ref()).await {
         tracing::warn!(error = %err.message, "asking about unanswered payouts failed; next round");
+    }
+    match flash_sale::announce_due(&commerce.db, now_ms()).await {
+        Ok(0) => {}
+        Ok(told) => tracing::info!(told, "told the members who asked that flash sales started"),
+        Err(err) => {
+            tracing::warn!(error = %err.message, "announcing flash sales failed; next round")
+        }
     }
     idempotency::sweep(&commerce.db, now_ms()).await?;
     Ok(())

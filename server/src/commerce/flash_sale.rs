@@ -75,6 +75,26 @@ pub async fn open_offer(
     })
 }
 
+/// `flash_sale_ended` when the sale was called off or has ended: read by a transaction that
+/// holds the sale's row, so nobody calls it off in between.
+pub async fn still_open(conn: &mut AnyConnection, sale_id: i64, now: i64) -> Result<(), AppError> {
+    let open = sqlx::query(
+        "SELECT 1 FROM flash_sales WHERE id = $1 AND cancelled_ms IS NULL AND ends_ms > $2",
+    )
+    .bind(sale_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?
+    .is_some();
+    if !open {
+        return Err(AppError::conflict(
+            ErrorCode::FlashSaleEnded,
+            "this flash sale has ended",
+        ));
+    }
+    Ok(())
+}
+
 fn over_limit(per_member: i64) -> AppError {
     AppError::conflict(
         ErrorCode::FlashSaleLimit,
@@ -158,12 +178,14 @@ pub async fn give_back_units(conn: &mut AnyConnection, order_id: i64) -> Result<
     let Some((sale_id, member_id, units)) = units_of(conn, order_id).await? else {
         return Ok(());
     };
+    // In the order they were taken: the member's count, then the sale.
+    lower_member(conn, sale_id, member_id, units).await?;
     sqlx::query("UPDATE flash_sales SET taken = taken - $2 WHERE id = $1")
         .bind(sale_id)
         .bind(units)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
-    lower_member(conn, sale_id, member_id, units).await
+    Ok(())
 }
 
 /// Why a flash order's units could not be taken: the member's limit, the sale sold out;
@@ -197,54 +219,75 @@ pub async fn refusal(
     })
 }
 
-/// Tells the members who asked about each sale that has started, once (the claim is a
-/// conditional update, so of several servers' sweeps one tells them). Returns how many
-/// sales it announced.
+/// Reminders told per transaction: an announcement to many members is many short ones.
+const ANNOUNCE_BATCH: i64 = 200;
+
+/// Tells the members who asked about each sale that has started, once each: a batch of
+/// reminders is claimed (`notified_ms`) and told in one transaction, so of several servers'
+/// sweeps one tells each member, and the sale's own row, which buyers are taking units
+/// from, is never held meanwhile. A sale that ended before anyone was told (the server was
+/// away) is not announced. Returns how many members were told.
 pub async fn announce_due(db: &Db, now: i64) -> Result<usize, AppError> {
     // Most sweeps find nothing: one read along the index.
-    let due: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, product_id FROM flash_sales
-         WHERE announced_ms IS NULL AND starts_ms <= $1 AND cancelled_ms IS NULL",
+    let due: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, product_id, ends_ms FROM flash_sales
+         WHERE announced_ms IS NULL AND starts_ms <= $1",
     )
     .bind(now)
     .fetch_all(db.pool())
     .await?;
-    let mut announced = 0;
-    for (sale_id, product_id) in due {
-        let mut tx = db.write().await?;
-        let claimed = sqlx::query(
+    let mut told = 0;
+    for (sale_id, product_id, ends_ms) in due {
+        let live: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM flash_sales WHERE id = $1 AND cancelled_ms IS NULL")
+                .bind(sale_id)
+                .fetch_optional(db.pool())
+                .await?;
+        while live.is_some() && ends_ms > now {
+            let mut tx = db.write().await?;
+            let members: Vec<i64> = sqlx::query_scalar(
+                "UPDATE flash_reminders SET notified_ms = $2
+                 WHERE sale_id = $1 AND member_id IN (
+                     SELECT member_id FROM flash_reminders
+                     WHERE sale_id = $1 AND notified_ms IS NULL
+                     ORDER BY member_id LIMIT $3)
+                   AND notified_ms IS NULL
+                 RETURNING member_id",
+            )
+            .bind(sale_id)
+            .bind(now)
+            .bind(ANNOUNCE_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            for member_id in &members {
+                let about = About {
+                    product_id: Some(product_id),
+                    ..About::default()
+                };
+                notify(
+                    &mut tx,
+                    *member_id,
+                    NotificationKind::FlashSaleStarted,
+                    about,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            told += members.len();
+            if (members.len() as i64) < ANNOUNCE_BATCH {
+                break;
+            }
+        }
+        // Everyone asking before the start has been told; later ones see it started.
+        sqlx::query(
             "UPDATE flash_sales SET announced_ms = $2 WHERE id = $1 AND announced_ms IS NULL",
         )
         .bind(sale_id)
         .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            continue;
-        }
-        let members: Vec<i64> =
-            sqlx::query_scalar("SELECT member_id FROM flash_reminders WHERE sale_id = $1")
-                .bind(sale_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        for member_id in members {
-            let about = About {
-                product_id: Some(product_id),
-                ..About::default()
-            };
-            notify(
-                &mut tx,
-                member_id,
-                NotificationKind::FlashSaleStarted,
-                about,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        announced += 1;
+        .execute(db.pool())
+        .await?;
     }
-    Ok(announced)
+    Ok(told)
 }
 
 /// Reminders and the member's units of a sale.

@@ -19,6 +19,7 @@ use sqlx::{AnyConnection, Connection};
 use crate::commerce::ledger::{self, Outcome};
 use crate::commerce::order::rows::{lock_order, status_str, Note, OrderRow};
 use crate::http::error::AppError;
+use crate::notifications::events::order_changed;
 use crate::storage::db::{for_no_key_update, Db};
 
 const HANDOVER_WINDOW_MS: i64 = HANDOVER_WINDOW_MINUTES as i64 * 60 * 1000;
@@ -97,6 +98,7 @@ pub async fn mark_ready(conn: &mut AnyConnection, order_id: i64) -> Result<Moved
             Err(err) => return Err(err.into()),
             Ok(_) => {
                 attempt.commit().await?;
+                order_changed(conn, order_id).await?;
                 return Ok(Moved {
                     order_id,
                     before: order.status,
@@ -140,8 +142,9 @@ pub async fn ship(
     .bind(tracking_number)
     .bind(now)
     .bind(now.saturating_add(auto_complete_ms))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    order_changed(conn, order_id).await?;
     Ok(Moved {
         order_id,
         before: order.status,
@@ -186,9 +189,12 @@ async fn complete(
     .bind(order_id)
     .bind(status_str(from))
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
+    if done == 1 {
+        order_changed(conn, order_id).await?;
+    }
     Ok(done == 1)
 }
 
@@ -399,14 +405,20 @@ pub async fn complete_due(db: &Db, now: i64) -> Result<u64, AppError> {
     if due.is_none() {
         return Ok(0);
     }
-    Ok(sqlx::query(
+    let mut tx = db.write().await?;
+    let completed: Vec<i64> = sqlx::query_scalar(
         "UPDATE orders SET status = 'completed', completed_ms = auto_complete_ms
-         WHERE status = 'shipping' AND auto_complete_ms <= $1",
+         WHERE status = 'shipping' AND auto_complete_ms <= $1
+         RETURNING id",
     )
     .bind(now)
-    .execute(db.pool())
-    .await?
-    .rows_affected())
+    .fetch_all(&mut *tx)
+    .await?;
+    for &order_id in &completed {
+        order_changed(&mut tx, order_id).await?;
+    }
+    tx.commit().await?;
+    Ok(completed.len() as u64)
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ use crate::http::lang::Lang;
 use crate::http::params::{keyset_page, parse_limit, GroupCursor, GroupPageQuery, PathId};
 use crate::members::session::Viewer;
 use crate::notifications::events::group_changed;
-use crate::storage::db::{for_update, now_ms, u32_at, Db};
+use crate::storage::db::{for_no_key_update, for_update, now_ms, u32_at, Db};
 use crate::storage::rows::{author, product_card};
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
@@ -159,22 +159,36 @@ pub async fn group_of(conn: &mut AnyConnection, id: i64) -> Result<GroupRow, App
         .ok_or_else(|| AppError::internal(format!("group {id} vanished")))
 }
 
-/// Refuses a member who has paid for an order before a seat in a new-member group
-/// (`new_members_only`); anyone may sit in other groups.
+/// Refuses a member who has paid for another order (or is paying one right now) a seat
+/// in a new-member group (`new_members_only`); anyone may sit in other groups. The member's
+/// row is locked first, so of two orders paid at once by one newcomer only the first is
+/// new: the second finds the first's payment under way.
 pub async fn check_newcomer(
     conn: &mut AnyConnection,
     group: &GroupRow,
     member_id: i64,
+    order_id: i64,
 ) -> Result<(), AppError> {
     if group.kind != GroupKind::NewMember {
         return Ok(());
     }
-    let paid_before =
-        sqlx::query("SELECT 1 FROM orders WHERE member_id = $1 AND paid_ms IS NOT NULL LIMIT 1")
-            .bind(member_id)
-            .fetch_optional(conn)
-            .await?
-            .is_some();
+    let lock = for_no_key_update(conn);
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT id FROM members WHERE id = $1{lock}"
+    )))
+    .bind(member_id)
+    .execute(&mut *conn)
+    .await?;
+    let paid_before = sqlx::query(
+        "SELECT 1 FROM orders
+         WHERE member_id = $1 AND id <> $2 AND (paid_ms IS NOT NULL OR payment = 'processing')
+         LIMIT 1",
+    )
+    .bind(member_id)
+    .bind(order_id)
+    .fetch_optional(conn)
+    .await?
+    .is_some();
     if paid_before {
         return Err(AppError::conflict(
             ErrorCode::NewMembersOnly,
@@ -223,7 +237,7 @@ pub async fn take_seat(
     if group.leader_id == member_id || seated {
         return Err(already());
     }
-    check_newcomer(conn, group, member_id).await?;
+    check_newcomer(conn, group, member_id, order_id).await?;
     // The one statement that decides who gets the last seat: it counts and takes at once.
     let taken = sqlx::query(
         "UPDATE group_buys SET seats_taken = seats_taken + 1

@@ -5,7 +5,8 @@
 //!
 //! Stock and seats move only here and in the order's own steps, each take a conditional
 //! UPDATE backed by the schema's CHECKs. The callers have locked the order (and its group)
-//! first ([`crate::storage::db::for_update`]); products are touched last, by id. A flash
+//! first ([`crate::storage::db::for_update`]); a flash sale's rows (the member's count,
+//! then the sale) next, taken and given back in that order; products last, by id. A flash
 //! order's units of its sale go with its stock (`stock_held` covers both).
 //!
 //! What the member must hear of (a group's end, a refund) is told here too, in the same
@@ -130,10 +131,12 @@ async fn return_stock(conn: &mut AnyConnection, order_id: i64) -> Result<(), App
         .await?
         .rows_affected();
     if held == 1 {
+        // The sale's rows before the products, as they were taken: two transactions never
+        // wait for each other's rows.
+        flash_sale::give_back_units(conn, order_id).await?;
         for (product_id, quantity) in lines_by_product(conn, order_id).await? {
             add_stock(conn, product_id, quantity).await?;
         }
-        flash_sale::give_back_units(conn, order_id).await?;
     }
     Ok(())
 }
@@ -144,9 +147,9 @@ async fn release_hold(conn: &mut AnyConnection, order_id: i64) -> Result<(), App
     return_stock(conn, order_id).await?;
     sqlx::query("UPDATE orders SET hold_until_ms = NULL WHERE id = $1")
         .bind(order_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    order_changed(conn, order_id).await
 }
 
 /// Cancels an unpaid order, letting go of what it holds; its member hears of a failed group.
@@ -225,8 +228,9 @@ pub async fn refund_charge(
     sqlx::query("UPDATE orders SET note = $2 WHERE id = $1")
         .bind(order_id)
         .bind(Note::LateChargeRefunded.as_str())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    order_changed(conn, order_id).await?;
     tracing::warn!(
         payment_id,
         order_id,

@@ -407,6 +407,34 @@ mod tests {
         }
     }
 
+    /// The pay-for-me token's pattern says what `is_pay_token` says, and the OpenAPI
+    /// document's token parameters declare it.
+    #[test]
+    fn the_pay_token_pattern_says_what_the_check_says() {
+        use quanzi_api::params::{is_pay_token, patterns};
+        let pattern = fancy_regex::Regex::new(patterns::PAY_TOKEN).expect("compiles");
+        for value in [
+            "AbCdEfGhIjKlMnOpQrStUv-_",
+            "AbCdEfGhIjKlMnOpQrStUv-",
+            "AbCdEfGhIjKlMnOpQrStUv-_x",
+            "AbCdEfGhIjKlMnOpQrStUv+/",
+            "",
+        ] {
+            assert_eq!(
+                pattern.is_match(value).ok(),
+                Some(is_pay_token(value)),
+                "{value:?}"
+            );
+        }
+        let document = crate::openapi_json();
+        let declared = format!("\"pattern\": {}", serde_json::json!(patterns::PAY_TOKEN));
+        assert_eq!(
+            document.matches(&declared).count(),
+            2,
+            "both token parameters"
+        );
+    }
+
     #[test]
     fn ids() {
         assert_eq!(parse_id("1").ok(), Some(1));

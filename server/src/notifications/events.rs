@@ -6,12 +6,13 @@
 //! instance reads the feed on a short timer ([`spawn_tailer`], one query for all its
 //! streams) and hands each row to its streams through a broadcast channel ([`Hub`]); each
 //! stream passes on what its member may see: their own orders and notifications, and any
-//! group (a group's seats are public).
+//! group (a group's seats are public: every stream receives every group's change, a few
+//! bytes each, rather than subscribing to the groups its page shows).
 //!
 //! PostgreSQL may commit ids out of order (id 9's transaction after id 10's), so the reader
 //! remembers the ids it skipped and looks for them again for [`SETTLE_MS`]. An event is a hint
-//! to read something again, never the thing itself: a page that missed one (a stream that
-//! fell behind is closed, and the app reconnects) reads everything again on connecting.
+//! to read something again, never the thing itself: a stream that fell behind is told to
+//! `resync`, and a page reads everything again then, and on connecting.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -41,8 +42,8 @@ const KEEP_MS: i64 = 60 * 60 * 1000;
 const BATCH: i64 = 500;
 /// Ids missing at most that the reader waits for.
 const MAX_GAPS: usize = 1000;
-/// Changes a stream may lag behind before it is closed (and the app reconnects).
-const CHANNEL: usize = 1024;
+/// Changes a stream may lag behind before it is told to read everything again.
+const CHANNEL: usize = 4096;
 /// A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
@@ -159,18 +160,19 @@ fn change_of((id, member_id, kind, subject_id): FeedRow) -> Option<Change> {
     })
 }
 
-/// One round of reading the feed: the rows not passed on yet, in id order.
+/// One round of reading the feed: the rows not passed on yet, in id order. The reader's
+/// place moves only when the whole round has been read (a failed query leaves it as it was,
+/// and the next round reads the same rows again).
 async fn read_new(db: &Db, tail: &mut Tail, now: i64) -> Result<Vec<Change>, AppError> {
+    let mut next = Tail {
+        max_seen: tail.max_seen,
+        gaps: tail.gaps.clone(),
+    };
     let mut new = Vec::new();
-    tail.gaps.retain(|_, noticed| *noticed > now - SETTLE_MS);
-    if !tail.gaps.is_empty() {
+    next.gaps.retain(|_, noticed| *noticed > now - SETTLE_MS);
+    if !next.gaps.is_empty() {
         // Our own integers, so a literal list is safe (and no engine binds a list).
-        let ids: Vec<String> = tail
-            .gaps
-            .keys()
-            .take(MAX_GAPS)
-            .map(i64::to_string)
-            .collect();
+        let ids: Vec<String> = next.gaps.keys().map(i64::to_string).collect();
         let rows: Vec<FeedRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT id, member_id, kind, subject_id FROM events WHERE id IN ({})",
             ids.join(", ")
@@ -178,7 +180,7 @@ async fn read_new(db: &Db, tail: &mut Tail, now: i64) -> Result<Vec<Change>, App
         .fetch_all(db.pool())
         .await?;
         for row in rows {
-            tail.gaps.remove(&row.0);
+            next.gaps.remove(&row.0);
             new.extend(change_of(row));
         }
     }
@@ -187,29 +189,30 @@ async fn read_new(db: &Db, tail: &mut Tail, now: i64) -> Result<Vec<Change>, App
             "SELECT id, member_id, kind, subject_id FROM events
              WHERE id > $1 ORDER BY id LIMIT $2",
         )
-        .bind(tail.max_seen)
+        .bind(next.max_seen)
         .bind(BATCH)
         .fetch_all(db.pool())
         .await?;
         let full = rows.len() as i64 == BATCH;
         for row in rows {
-            // A wide jump is a sequence's cache, not transactions in flight.
-            if row.0 - tail.max_seen <= MAX_GAPS as i64 {
-                for missing in tail.max_seen + 1..row.0 {
-                    tail.gaps.insert(missing, now);
-                }
+            // The ids skipped are transactions in flight (or rolled back); of a wide jump
+            // (a transaction of many changes still committing) the nearest are kept.
+            let from = (next.max_seen + 1).max(row.0 - MAX_GAPS as i64);
+            for missing in from..row.0 {
+                next.gaps.insert(missing, now);
             }
-            tail.max_seen = row.0;
+            next.max_seen = row.0;
             new.extend(change_of(row));
         }
         if !full {
             break;
         }
     }
-    while tail.gaps.len() > MAX_GAPS {
-        tail.gaps.pop_first();
+    while next.gaps.len() > MAX_GAPS {
+        next.gaps.pop_first();
     }
     new.sort_by_key(|c| c.id);
+    *tail = next;
     Ok(new)
 }
 
@@ -320,8 +323,12 @@ async fn next_event(mut s: Listening) -> Option<(Result<Event, Infallible>, List
     loop {
         let change = match s.changes.recv().await {
             Ok(change) => change,
-            Err(broadcast::error::RecvError::Lagged(_))
-            | Err(broadcast::error::RecvError::Closed) => return None,
+            // Fell behind (a burst of changes): the page reads everything again, as after a
+            // reconnect, and the stream goes on.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                return Some((Ok(Event::default().event(event::RESYNC).data("{}")), s));
+            }
+            Err(broadcast::error::RecvError::Closed) => return None,
         };
         if change.member_id.is_some_and(|m| m != s.member_id) {
             continue;

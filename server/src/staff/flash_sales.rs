@@ -94,7 +94,8 @@ async fn list(
         (status = 201, description = "The sale, scheduled", body = StaffFlashSale),
         (status = 400, description = "`bad_price` (not below the solo price), `bad_flash_slot` (a time that does not \
             parse, an end not after the start or already past, a slot longer than a week, or one that overlaps another \
-            sale of the product), `bad_stock` (more units than in stock), `bad_json`", body = quanzi_api::ApiErrorBody),
+            sale of the product), `bad_stock` (more units than in stock), `bad_quantity` (a limit per member outside \
+            1 to 20), `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`forbidden`: not an owner; `bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such product", body = quanzi_api::ApiErrorBody),

@@ -317,6 +317,8 @@ async fn a_paid_order_has_no_new_link_and_its_refund_goes_to_the_friend() {
     assert_eq!(back, token);
     let notes = get_as(&app.router, Some(&a_cookie), "/api/v1/notifications").await;
     assert_eq!(notes["items"][0]["kind"], "refunded", "{notes}");
+    let link = get_as(&app.router, None, &format!("/api/v1/pay-links/{token}")).await;
+    assert_eq!(link["state"], "refunded");
 }
 
 #[tokio::test]

@@ -34,6 +34,23 @@ pub fn out_of_stock() -> AppError {
     )
 }
 
+/// Why an order's stock could not be taken: a flash order's sale (the member's limit, or
+/// sold out), else the product's stock.
+async fn stock_refusal(conn: &mut AnyConnection, order_id: i64) -> Result<AppError, AppError> {
+    let order = order_of(conn, order_id).await?;
+    let Some(sale_id) = order.flash_sale_id else {
+        return Ok(out_of_stock());
+    };
+    let units = order_lines(conn, order_id)
+        .await?
+        .iter()
+        .map(|l| i64::from(l.1))
+        .sum();
+    Ok(flash_sale::refusal(conn, sale_id, order.member_id, units)
+        .await?
+        .unwrap_or_else(out_of_stock))
+}
+
 /// Places an order (see `create_order`); returns its id. Refusals leave the caller to undo
 /// whatever was written (the idempotency savepoint does).
 pub async fn place(
@@ -193,15 +210,12 @@ pub async fn place(
         group_buy::take_seat(conn, group, member_id, order_id, now).await?;
     }
     if !take_stock(conn, order_id).await? {
-        return Err(match flash_sale_id {
-            Some(sale_id) => {
-                let units = priced.iter().map(|l| i64::from(l.1)).sum();
-                flash_sale::refusal(conn, sale_id, member_id, units)
-                    .await?
-                    .unwrap_or_else(out_of_stock)
-            }
-            None => out_of_stock(),
-        });
+        return Err(stock_refusal(conn, order_id).await?);
+    }
+    if let Some(sale_id) = flash_sale_id {
+        // Read again now that this transaction holds the sale's row: called off or ended
+        // meanwhile, the order is not placed.
+        flash_sale::still_open(conn, sale_id, now_ms()).await?;
     }
     Ok(order_id)
 }
@@ -244,7 +258,6 @@ async fn approve(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    crate::commerce::pay_link::link::paid(conn, payment_id, now).await?;
     if order.status != OrderStatus::PendingPayment {
         // Nothing left to pay for (the sweep does not cancel an order whose payment is
         // under way, so this is a safety net).
@@ -413,7 +426,19 @@ pub async fn apply_answer(
     .execute(&mut *conn)
     .await?;
     match answer.state {
-        ChargeState::Approved => approve(conn, payment_id, order_id, now, settings).await,
+        ChargeState::Approved => {
+            approve(conn, payment_id, order_id, now, settings).await?;
+            // A friend's payment the order kept (not one refunded as late): the link is
+            // paid, and its requester told.
+            let kept: String = sqlx::query_scalar("SELECT state FROM payments WHERE id = $1")
+                .bind(payment_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            if kept == "approved" {
+                crate::commerce::pay_link::link::paid(conn, payment_id, now).await?;
+            }
+            Ok(())
+        }
         ChargeState::Declined => decline(conn, order_id, now, settings).await,
         ChargeState::Pending { .. } => Ok(()),
     }
@@ -485,7 +510,7 @@ pub async fn charge_order(
     if let (Kind::JoinGroup, Some(group_id)) = (order.kind, order.group_id) {
         // A member who has paid for another order since joining a new-member group.
         let group = group_buy::group_of(conn, group_id).await?;
-        group_buy::check_newcomer(conn, &group, order.member_id).await?;
+        group_buy::check_newcomer(conn, &group, order.member_id, order_id).await?;
     }
     match order.payment {
         PaymentState::Unpaid => {
@@ -507,7 +532,7 @@ pub async fn charge_order(
                 }
             }
             if !order.stock_held && !take_stock(conn, order_id).await? {
-                return Err(out_of_stock());
+                return Err(stock_refusal(conn, order_id).await?);
             }
         }
         PaymentState::Processing => {

@@ -109,10 +109,12 @@ where
             or an existing pickup point), `bad_request` or `bad_json`", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
-        (status = 404, description = "`not_found`: no such product or group", body = quanzi_api::ApiErrorBody),
+        (status = 404, description = "`not_found`: no such product, group or flash sale", body = quanzi_api::ApiErrorBody),
         (status = 409, description = "`out_of_stock`, `off_shelf` (the store took the product off the shelf); joining a group: `group_full` (every seat paid or held), \
-            `group_expired` (past its deadline, or failed), `group_closed` (it has succeeded) or `already_in_group` \
-            (the member leads it or has a seat in it)", body = quanzi_api::ApiErrorBody),
+            `group_expired` (past its deadline, or failed), `group_closed` (it has succeeded), `already_in_group` \
+            (the member leads it or has a seat in it) or `new_members_only` (a new-member group, and the member has paid \
+            for an order before); a flash order: `flash_sale_not_started`, `flash_sale_ended` (over, or called off), \
+            `flash_sale_sold_out` or `flash_sale_limit` (more than one member may buy)", body = quanzi_api::ApiErrorBody),
         (status = 422, description = "`idempotency_key_reused`: the key was used for another request", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
         (status = 503, description = "`unavailable`: the first request with this key is still being answered; retry",
@@ -183,8 +185,10 @@ pub async fn create_order(
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
         (status = 409, description = "`not_payable` (paid, cancelled or refunded, or a payment under way), `hold_expired` \
-            (the hold ran out before paying; the order is cancelled), or after a declined try: `out_of_stock`, \
-            `group_full`, `group_expired`, `group_closed`, `already_in_group`", body = quanzi_api::ApiErrorBody),
+            (the hold ran out before paying; the order is cancelled), `new_members_only` (a seat in a new-member group, \
+            and the member has paid for another order since), or after a declined try: `out_of_stock`, \
+            `group_full`, `group_expired`, `group_closed`, `already_in_group`, `flash_sale_sold_out`, \
+            `flash_sale_limit`", body = quanzi_api::ApiErrorBody),
         (status = 422, description = "`idempotency_key_reused`", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
         (status = 503, description = "`unavailable`: the provider did not answer (whether it charged is not known yet: \

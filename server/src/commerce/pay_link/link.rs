@@ -48,12 +48,13 @@ pub struct Standing {
     pub hold_until_ms: Option<i64>,
 }
 
-/// Where a link stands, from its own state and its order's: an order paid (by anyone) is
-/// paid; a link taken back is cancelled; a payment under way is paying; an order no longer
+/// Where a link stands, from its own state and its order's: an order refunded (after it was
+/// paid, by anyone) is refunded; one paid is paid; a link taken back is cancelled; a payment under way is paying; an order no longer
 /// waiting for its payment (cancelled, or its hold over) has expired.
 pub fn state_of(link_state: &str, order: Standing, now: i64) -> PayLinkState {
     match (link_state, order.payment) {
-        (_, PaymentState::Approved | PaymentState::Refunded) | ("paid", _) => PayLinkState::Paid,
+        (_, PaymentState::Refunded) => PayLinkState::Refunded,
+        (_, PaymentState::Approved) | ("paid", _) => PayLinkState::Paid,
         ("cancelled", _) => PayLinkState::Cancelled,
         (_, PaymentState::Processing) => PayLinkState::Paying,
         _ if order.status != OrderStatus::PendingPayment

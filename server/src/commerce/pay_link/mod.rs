@@ -28,7 +28,7 @@ use utoipa_axum::routes;
 
 use crate::commerce::context::Commerce;
 use crate::commerce::order::machine::charge_order;
-use crate::commerce::order::rows::{lines_of, lock_order, order_row, owned_order, OrderRow};
+use crate::commerce::order::rows::{lines_of, lock_order, order_row, owned_order, Note, OrderRow};
 use crate::commerce::order::run_payment;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
@@ -82,7 +82,8 @@ where
     request_body = NewPayLink,
     responses(
         (status = 200, description = "The order's open link", body = OrderPayLink),
-        (status = 400, description = "`bad_id` or `bad_json`", body = quanzi_api::ApiErrorBody),
+        (status = 400, description = "`bad_id`, `bad_json`, or `text_too_long` (a note over 100 characters once \
+            trimmed)", body = quanzi_api::ApiErrorBody),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
         (status = 403, description = "`bad_origin`", body = quanzi_api::ApiErrorBody),
         (status = 404, description = "`not_found`: no such order of the member's", body = quanzi_api::ApiErrorBody),
@@ -105,9 +106,11 @@ pub async fn create_link(
         .await?
         .filter(|o| o.member_id == member_id)
         .ok_or_else(|| AppError::not_found("no such order"))?;
+    let ran_out = matches!(order.note, Some(Note::HoldExpired | Note::DeclinedExpired));
     match state_of("open", standing(&order), now) {
         PayLinkState::Open => {}
-        PayLinkState::Expired if order.status == OrderStatus::PendingPayment => {
+        // The order waited for its payment too long (it is, or is about to be, cancelled).
+        PayLinkState::Expired if order.status == OrderStatus::PendingPayment || ran_out => {
             return Err(crate::commerce::order::machine::hold_expired())
         }
         _ => {
@@ -196,7 +199,7 @@ pub async fn cancel_link(
     };
     if matches!(
         state_of("open", standing(&order), now),
-        PayLinkState::Paid | PayLinkState::Paying
+        PayLinkState::Paid | PayLinkState::Paying | PayLinkState::Refunded
     ) {
         return Err(already_paid());
     }
@@ -311,8 +314,9 @@ pub async fn get_link(
         (status = 404, description = "`not_found`: no such link", body = quanzi_api::ApiErrorBody),
         (status = 409, description = "`already_paid` (paid, or someone is paying it right now), `pay_link_cancelled`, \
             `pay_link_expired` (the order's hold ran out, or it was cancelled), `own_pay_link` (the requester: pay the order \
-            itself), or after a declined try: `out_of_stock`, `group_full`, `group_expired`, `group_closed`, \
-            `new_members_only`", body = quanzi_api::ApiErrorBody),
+            itself), `hold_expired` (the hold ran out a moment ago), or after a declined try: `out_of_stock`, \
+            `group_full`, `group_expired`, `group_closed`, `already_in_group`, `new_members_only`, \
+            `flash_sale_sold_out`, `flash_sale_limit`", body = quanzi_api::ApiErrorBody),
         (status = 422, description = "`idempotency_key_reused`", body = quanzi_api::ApiErrorBody),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
         (status = 503, description = "`unavailable`: the provider did not answer, or the first request with this key is \
@@ -362,7 +366,9 @@ pub async fn pay_link(
                 }
                 match state_of(&link.state, standing(&order), now_ms().max(now)) {
                     PayLinkState::Open => {}
-                    PayLinkState::Paid | PayLinkState::Paying => return Err(already_paid()),
+                    PayLinkState::Paid | PayLinkState::Paying | PayLinkState::Refunded => {
+                        return Err(already_paid())
+                    }
                     PayLinkState::Cancelled => {
                         return Err(AppError::conflict(
                             ErrorCode::PayLinkCancelled,
@@ -376,11 +382,6 @@ pub async fn pay_link(
                         ))
                     }
                 }
-                sqlx::query("UPDATE pay_links SET payer_id = $2 WHERE token = $1")
-                    .bind(&token)
-                    .bind(viewer)
-                    .execute(&mut *conn)
-                    .await?;
                 charge_order(conn, order, outcome, now, provider, Some(&token)).await
             })
         },
