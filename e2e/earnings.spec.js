@@ -8,7 +8,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client } from './bench-client.mjs';
-import { readQr, signUp, yuan } from './helpers.js';
+import { placeForPickup, readQr, signUp, yuan } from './helpers.js';
 
 const PRODUCT = 2;
 /** Where the poster's QR code sits (1080×1440: the code's square is at the right, under
@@ -29,13 +29,7 @@ async function staffCookie(api, email) {
 
 /** Checkout of one product for pickup at the first point, paid; the order's id. */
 async function buyForPickup(page) {
-  await page.getByLabel('到店自提').check();
-  await page.locator('.pickup-point input').first().check();
-  await page.getByLabel('联系人').fill('小鹿');
-  await page.getByLabel('手机号').fill('139 1234 5678');
-  await page.getByRole('button', { name: '提交订单' }).click();
-  await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
-  const id = Number(new URL(page.url()).pathname.split('/').pop());
+  const id = await placeForPickup(page);
   await page.getByRole('button', { name: '付款成功' }).click();
   await expect(page.locator('.order-status')).toHaveText('备货中');
   return id;

@@ -5,7 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client } from './bench-client.mjs';
-import { signIn, signUp, yuan, api } from './helpers.js';
+import { api, placeForPickup, signIn, signUp, yuan } from './helpers.js';
 
 const PRODUCT = 13;
 
@@ -68,12 +68,7 @@ test('a flash sale counts down, opens without a reload, sells at its price and r
   await expect(panel).toContainText('距结束');
   await buy.click();
   await expect(page).toHaveURL(new RegExp(`/checkout\\?flash=${PRODUCT}$`));
-  await page.getByLabel('到店自提').check();
-  await page.locator('.pickup-point input').first().check();
-  await page.getByLabel('联系人').fill('小鹿');
-  await page.getByLabel('手机号').fill('139 1234 5678');
-  await page.getByRole('button', { name: '提交订单' }).click();
-  await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
+  await placeForPickup(page);
   await expect(page.locator('.cart-total strong')).toHaveText(yuan(flashPrice));
 
   // The reminder came as a notification.

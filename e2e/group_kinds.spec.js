@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client, PICKUP } from './bench-client.mjs';
-import { signIn, signUp } from './helpers.js';
+import { placeForPickup, signIn, signUp } from './helpers.js';
 
 const PRODUCT = 27;
 
@@ -45,13 +45,7 @@ test('a lottery group fills, draws from its committed seed, pays the winner and 
   await expect(page.locator('[data-proof="seed"]')).toHaveCount(0);
   await page.getByRole('link', { name: '参团' }).first().click();
   await expect(page).toHaveURL(new RegExp(`/checkout\\?join=${groupId}$`));
-  await page.getByLabel('到店自提').check();
-  await page.locator('.pickup-point input').first().check();
-  await page.getByLabel('联系人').fill('小鹿');
-  await page.getByLabel('手机号').fill('139 1234 5678');
-  await page.getByRole('button', { name: '提交订单' }).click();
-  await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
-  const myOrder = Number(new URL(page.url()).pathname.split('/').pop());
+  const myOrder = await placeForPickup(page);
   await page.getByRole('button', { name: '付款成功' }).click();
 
   // Drawn: the seed is the one committed to, and the tickets follow from it.

@@ -12,7 +12,7 @@ use crate::commerce::group_buy::{self, GroupRow};
 use crate::commerce::ledger::{self, refund_charge, set_status, take_stock, Outcome};
 use crate::commerce::order::checks::{bad_fulfilment, check_fulfilment, check_solo_lines, Checked};
 use crate::commerce::order::rows::{
-    kind_str, lock_order, order_lines, order_of, Kind, Note, OrderRow,
+    kind_str, lock_order, lock_own_order, order_lines, order_of, Kind, Note, OrderRow,
 };
 use crate::commerce::payment::{ChargeAnswer, ChargeRequest, ChargeState};
 use crate::commerce::pickup::load_point;
@@ -475,10 +475,7 @@ pub async fn prepare(
 ) -> Result<ChargeRequest, AppError> {
     // Locked: two tries at paying one order at once (two keys, two servers) cannot both
     // find it payable.
-    let order = lock_order(conn, order_id)
-        .await?
-        .filter(|o| o.member_id == member_id)
-        .ok_or_else(|| AppError::not_found("no such order"))?;
+    let order = lock_own_order(conn, order_id, member_id).await?;
     charge_order(conn, order, outcome, now, provider, None).await
 }
 

@@ -303,6 +303,18 @@ pub async fn lock_order(conn: &mut AnyConnection, id: i64) -> Result<Option<Orde
     )))
 }
 
+/// One of `member_id`'s orders, locked ([`lock_order`]); anyone else's is `not_found`.
+pub async fn lock_own_order(
+    conn: &mut AnyConnection,
+    id: i64,
+    member_id: i64,
+) -> Result<OrderRow, AppError> {
+    lock_order(conn, id)
+        .await?
+        .filter(|o| o.member_id == member_id)
+        .ok_or_else(|| AppError::not_found("no such order"))
+}
+
 pub async fn order_of(conn: &mut AnyConnection, id: i64) -> Result<OrderRow, AppError> {
     order_row(conn, id)
         .await?

@@ -28,7 +28,9 @@ use utoipa_axum::routes;
 
 use crate::commerce::context::Commerce;
 use crate::commerce::order::machine::charge_order;
-use crate::commerce::order::rows::{lines_of, lock_order, order_row, owned_order, Note, OrderRow};
+use crate::commerce::order::rows::{
+    lines_of, lock_order, lock_own_order, order_row, owned_order, Note, OrderRow,
+};
 use crate::commerce::order::run_payment;
 use crate::http::body::JsonBody;
 use crate::http::error::AppError;
@@ -102,10 +104,7 @@ pub async fn create_link(
     let note = check::pay_note(&body.note)?;
     let mut tx = db.write().await?;
     let now = now_ms();
-    let order = lock_order(&mut tx, order_id)
-        .await?
-        .filter(|o| o.member_id == member_id)
-        .ok_or_else(|| AppError::not_found("no such order"))?;
+    let order = lock_own_order(&mut tx, order_id, member_id).await?;
     let ran_out = matches!(order.note, Some(Note::HoldExpired | Note::DeclinedExpired));
     match state_of("open", standing(&order), now) {
         PayLinkState::Open => {}
@@ -185,10 +184,7 @@ pub async fn cancel_link(
 ) -> Result<Json<Order>, AppError> {
     let mut tx = db.write().await?;
     let now = now_ms();
-    let order = lock_order(&mut tx, order_id)
-        .await?
-        .filter(|o| o.member_id == member_id)
-        .ok_or_else(|| AppError::not_found("no such order"))?;
+    let order = lock_own_order(&mut tx, order_id, member_id).await?;
     let open: Option<String> =
         sqlx::query_scalar("SELECT token FROM pay_links WHERE order_id = $1 AND state = 'open'")
             .bind(order_id)
