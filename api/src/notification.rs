@@ -32,6 +32,43 @@ pub enum NotificationKind {
     Unknown,
 }
 
+impl NotificationKind {
+    pub const KNOWN: [NotificationKind; 9] = [
+        NotificationKind::GroupSucceeded,
+        NotificationKind::GroupFailed,
+        NotificationKind::LotteryWon,
+        NotificationKind::LotteryLost,
+        NotificationKind::Refunded,
+        NotificationKind::PaidForYou,
+        NotificationKind::FlashSaleStarted,
+        NotificationKind::EarningSettled,
+        NotificationKind::WithdrawalPaid,
+    ];
+
+    /// As stored and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::GroupSucceeded => "group_succeeded",
+            NotificationKind::GroupFailed => "group_failed",
+            NotificationKind::LotteryWon => "lottery_won",
+            NotificationKind::LotteryLost => "lottery_lost",
+            NotificationKind::Refunded => "refunded",
+            NotificationKind::PaidForYou => "paid_for_you",
+            NotificationKind::FlashSaleStarted => "flash_sale_started",
+            NotificationKind::EarningSettled => "earning_settled",
+            NotificationKind::WithdrawalPaid => "withdrawal_paid",
+            NotificationKind::Unknown => "unknown",
+        }
+    }
+
+    /// A known kind; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<NotificationKind> {
+        NotificationKind::KNOWN
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
@@ -72,4 +109,19 @@ pub mod event {
     pub const GROUP: &str = "group";
     /// The stream fell behind and some changes were not sent: read everything again.
     pub const RESYNC: &str = "resync";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_their_json_names() {
+        for kind in NotificationKind::KNOWN {
+            let json = serde_json::to_string(&kind).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(NotificationKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(NotificationKind::parse("unknown"), None);
+    }
 }

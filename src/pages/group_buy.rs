@@ -64,13 +64,7 @@ fn GroupBuyPage(id: i64) -> impl IntoView {
     };
     // Live events: this group changed, or the stream (re)connected and may have missed it.
     let events = use_events();
-    Effect::new(move |first: Option<()>| {
-        let changed = events.group.get() == Some(id);
-        let live = events.live.get();
-        if first.is_some() && (changed || live) {
-            refresh();
-        }
-    });
+    events.refresh_on(events.group, id, refresh);
     Effect::new(move |_| {
         polls.track();
         // While the stream is live it says when to ask; polling is for when it cannot.

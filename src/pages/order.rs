@@ -73,13 +73,7 @@ fn OrderPage(id: i64) -> impl IntoView {
     // The member's live events say when the order changes (a friend paid it, a slow
     // payment was answered); on connecting, what was missed is read again.
     let events = use_events();
-    Effect::new(move |first: Option<()>| {
-        let changed = events.order.get() == Some(id);
-        let live = events.live.get();
-        if first.is_some() && (changed || live) {
-            refetch();
-        }
-    });
+    events.refresh_on(events.order, id, refetch);
     // A processing payment is asked about again until the provider has answered, while no
     // live event can say so.
     Effect::new(move |_| {

@@ -202,6 +202,29 @@ pub fn use_events() -> Events {
     expect_context()
 }
 
+impl Events {
+    /// Runs `refresh` when the order or group `id` changes (`changed` is `self.order` or
+    /// `self.group`), and when the stream (re)connects or resyncs, having maybe missed it;
+    /// never for another one's change, nor on the first run.
+    pub fn refresh_on(
+        self,
+        changed: RwSignal<Option<i64>>,
+        id: i64,
+        refresh: impl Fn() + Copy + 'static,
+    ) {
+        Effect::new(move |first: Option<()>| {
+            if changed.get() == Some(id) && first.is_some() {
+                refresh();
+            }
+        });
+        Effect::new(move |first: Option<()>| {
+            if self.live.get() && first.is_some() {
+                refresh();
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::number;

@@ -37,6 +37,7 @@ use crate::http::params::{keyset_page, parse_limit, GroupCursor, GroupPageQuery,
 use crate::members::session::Viewer;
 use crate::notifications::events::group_changed;
 use crate::storage::db::{for_no_key_update, for_update, now_ms, u32_at, Db};
+use crate::storage::names::{hex, random_hex};
 use crate::storage::rows::{author, product_card};
 use crate::storage::rows::{rfc3339, AUTHOR_COLUMNS, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 
@@ -46,20 +47,9 @@ fn parse_kind(raw: &str) -> Result<GroupKind, AppError> {
     GroupKind::parse(raw).ok_or_else(|| bad_column("group kind", raw))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// SHA-256 of a text, in hex.
 pub fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
-}
-
-/// A new lottery seed: 32 random bytes in hex.
-fn new_seed() -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
-    Ok(hex(&bytes))
 }
 
 /// A member's lottery ticket: SHA-256 of `"{seed}:{member_id}"`, in hex.
@@ -334,9 +324,12 @@ pub async fn create(
         return Ok(None);
     };
     let kind = parse_kind(&kind)?;
-    // A lottery commits to its seed now: its hash is public from the start.
+    // A lottery commits to its seed (32 random bytes) now: its hash is public from the start.
     let (winners, seed) = match (kind, winners) {
-        (GroupKind::Lottery, Some(winners)) => (Some(winners), Some(new_seed()?)),
+        (GroupKind::Lottery, Some(winners)) => (
+            Some(winners),
+            Some(random_hex::<32>().map_err(AppError::internal)?),
+        ),
         _ => (None, None),
     };
     let kind = match (kind, winners) {

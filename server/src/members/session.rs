@@ -8,7 +8,6 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use base64::Engine;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Connection, Row};
 
@@ -19,6 +18,7 @@ use crate::http::error::AppError;
 use crate::http::origin::Scheme;
 use crate::storage::db::now_ms;
 use crate::storage::db::Db;
+use crate::storage::names::random_base64url;
 
 /// The cookie's name over plain http (the reference server on 127.0.0.1).
 pub const COOKIE_NAME: &str = "quanzi_session";
@@ -49,9 +49,7 @@ fn token_hash(token: &str) -> Vec<u8> {
 /// Starts a session for a member; returns the token for the cookie. Expired sessions are
 /// swept on the way, so the table does not grow without bound.
 pub async fn create(conn: &mut AnyConnection, member_id: i64) -> Result<String, AppError> {
-    let mut bytes = [0u8; TOKEN_BYTES];
-    getrandom::fill(&mut bytes).map_err(AppError::internal)?;
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_base64url::<TOKEN_BYTES>().map_err(AppError::internal)?;
     let now = now_ms();
     sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1")
         .bind(now)

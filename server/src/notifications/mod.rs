@@ -21,31 +21,6 @@ use crate::storage::db::{now_ms, Db};
 use crate::storage::rows::{product_card, rfc3339, CARD_COLUMNS, CARD_JOIN, CARD_WIDTH};
 use events::{Hub, Topic};
 
-fn kind_str(kind: NotificationKind) -> &'static str {
-    match kind {
-        NotificationKind::GroupSucceeded => "group_succeeded",
-        NotificationKind::GroupFailed => "group_failed",
-        NotificationKind::LotteryWon => "lottery_won",
-        NotificationKind::LotteryLost => "lottery_lost",
-        NotificationKind::Refunded => "refunded",
-        NotificationKind::PaidForYou => "paid_for_you",
-        NotificationKind::FlashSaleStarted => "flash_sale_started",
-        NotificationKind::EarningSettled => "earning_settled",
-        NotificationKind::WithdrawalPaid => "withdrawal_paid",
-        NotificationKind::Unknown => "unknown",
-    }
-}
-
-fn parse_kind(raw: &str) -> Result<NotificationKind, AppError> {
-    let json = format!("\"{raw}\"");
-    match serde_json::from_str::<NotificationKind>(&json) {
-        Ok(NotificationKind::Unknown) | Err(_) => {
-            Err(AppError::internal(format!("notifications.kind = {raw:?}")))
-        }
-        Ok(kind) => Ok(kind),
-    }
-}
-
 /// What a notification is about; each part optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct About {
@@ -94,7 +69,7 @@ pub async fn notify(
          RETURNING id",
     )
     .bind(member_id)
-    .bind(kind_str(kind))
+    .bind(kind.as_str())
     .bind(about.product_id)
     .bind(about.order_id)
     .bind(about.group_id)
@@ -166,15 +141,14 @@ pub async fn list_notifications(
         created_ms: i64::MAX,
         id: i64::MAX,
     });
+    // The product's card when there is one: the card's own joins, left-joined as a whole.
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CARD_COLUMNS}, n.id, n.kind, n.created_ms, n.read_ms, n.order_id, n.group_id,
                 n.amount, n.currency, n.product_id
          FROM notifications n
-         LEFT JOIN products pr ON pr.id = n.product_id
-         LEFT {join}
+         LEFT JOIN (products pr {CARD_JOIN}) ON pr.id = n.product_id
          WHERE n.member_id = $1 AND (n.created_ms, n.id) < ($2, $3)
-         ORDER BY n.created_ms DESC, n.id DESC LIMIT $4",
-        join = CARD_JOIN.replace(" JOIN store_settings", " LEFT JOIN store_settings")
+         ORDER BY n.created_ms DESC, n.id DESC LIMIT $4"
     )))
     .bind(member_id)
     .bind(after.created_ms)
@@ -182,32 +156,36 @@ pub async fn list_notifications(
     .bind(i64::from(limit) + 1)
     .fetch_all(db.pool())
     .await?;
-    let (rows, next_cursor) = keyset_page(rows, limit, |r| Cursor {
-        created_ms: r.try_get(CARD_WIDTH + 2).unwrap_or(0),
-        id: r.try_get(CARD_WIDTH).unwrap_or(0),
-    });
-    let mut items = Vec::with_capacity(rows.len());
+    let w = CARD_WIDTH;
+    let mut read = Vec::with_capacity(rows.len());
     for r in &rows {
-        let w = CARD_WIDTH;
-        let product_id: Option<i64> = r.try_get(w + 8)?;
+        let kind: &str = r.try_get(w + 1)?;
         let amount: Option<i64> = r.try_get(w + 6)?;
         let currency: Option<String> = r.try_get(w + 7)?;
-        items.push(Notification {
+        let created_ms: i64 = r.try_get(w + 2)?;
+        let notification = Notification {
             id: r.try_get(w)?,
-            kind: parse_kind(r.try_get(w + 1)?)?,
-            created_at: rfc3339(r.try_get(w + 2)?)?,
+            kind: NotificationKind::parse(kind)
+                .ok_or_else(|| AppError::internal(format!("notifications.kind = {kind:?}")))?,
+            created_at: rfc3339(created_ms)?,
             read: r.try_get::<Option<i64>, _>(w + 3)?.is_some(),
             order_id: r.try_get(w + 4)?,
             group_id: r.try_get(w + 5)?,
             amount: amount
                 .zip(currency)
                 .map(|(amount, currency)| Money { amount, currency }),
-            product: match product_id {
+            product: match r.try_get::<Option<i64>, _>(w + 8)? {
                 Some(_) => Some(product_card(r, lang)?),
                 None => None,
             },
-        });
+        };
+        read.push((notification, created_ms));
     }
+    let (page, next_cursor) = keyset_page(read, limit, |(n, created_ms)| Cursor {
+        created_ms: *created_ms,
+        id: n.id,
+    });
+    let items = page.into_iter().map(|(n, _)| n).collect();
     Ok(Json(Page { items, next_cursor }))
 }
 

@@ -1,5 +1,7 @@
 //! The names the server makes for what it keeps: lowercase hex of bytes (hashes, tokens),
-//! and random ones (file names, temporary files).
+//! and random ones (file names, temporary files, session and pay-for-me tokens).
+
+use base64::Engine as _;
 
 /// Bytes as lowercase hex, two digits each.
 pub fn hex(bytes: &[u8]) -> String {
@@ -13,6 +15,14 @@ pub fn random_hex<const N: usize>() -> Result<String, getrandom::Error> {
     Ok(hex(&bytes))
 }
 
+/// `N` random bytes in unpadded base64url (`4 * N / 3` characters): a token for a URL or a
+/// cookie.
+pub fn random_base64url<const N: usize>() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +33,10 @@ mod tests {
         let random = random_hex::<20>().unwrap_or_default();
         assert_eq!(random.len(), 40);
         assert_ne!(random, random_hex::<20>().unwrap_or_default());
+        let token = random_base64url::<18>().unwrap_or_default();
+        assert_eq!(token.len(), 24);
+        assert!(token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
     }
 }

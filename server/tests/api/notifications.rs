@@ -24,7 +24,7 @@ async fn a_failed_group_tells_its_members_and_reading_clears_the_badge() {
         ..Options::default()
     })
     .await;
-    let (_, leader) = member(&app, "团长").await;
+    let (leader_id, leader) = member(&app, "团长").await;
     let group_id = open_group(&app.router, &leader, PAIR).await;
     let none = get_as(&app.router, Some(&leader), "/api/v1/notifications/unread").await;
     assert_eq!(none["unread"], 0);
@@ -55,6 +55,24 @@ async fn a_failed_group_tells_its_members_and_reading_clears_the_badge() {
     assert_eq!(read.json()["unread"], 0);
     let notes = get_as(&app.router, Some(&leader), "/api/v1/notifications").await;
     assert_eq!(notes["items"][0]["read"], true);
+    // One about no product (a withdrawal paid) lists too, its product null.
+    app.exec(&format!(
+        "INSERT INTO notifications (member_id, kind, amount, currency, created_ms)
+         SELECT {leader_id}, 'withdrawal_paid', 1234, 'CNY', max(created_ms) + 1 FROM notifications"
+    ))
+    .await;
+    let notes = get_as(&app.router, Some(&leader), "/api/v1/notifications?limit=1").await;
+    assert_eq!(notes["items"][0]["kind"], "withdrawal_paid", "{notes}");
+    assert!(notes["items"][0]["product"].is_null());
+    assert_eq!(notes["items"][0]["amount"]["amount"], 1234);
+    let cursor = notes["next_cursor"].as_str().expect("a second page");
+    let next = get_as(
+        &app.router,
+        Some(&leader),
+        &format!("/api/v1/notifications?limit=1&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(next["items"][0]["kind"], "group_failed");
     // Guests have none, and are told to sign in.
     let guest = common::get(&app.router, "/api/v1/notifications").await;
     assert_eq!(guest.status, StatusCode::UNAUTHORIZED);

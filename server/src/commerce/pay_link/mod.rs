@@ -17,7 +17,6 @@ use axum::extract::{FromRef, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use base64::Engine as _;
 use quanzi_api::params::is_pay_token;
 use quanzi_api::{
     check, ErrorCode, NewPayLink, Order, OrderPayLink, OrderStatus, Pay, PayLink, PayLinkState,
@@ -40,14 +39,13 @@ use crate::http::params::PathId;
 use crate::members::session::{SignedIn, Viewer};
 use crate::storage::db::{for_update, now_ms, Db};
 use crate::storage::idempotency::{Answer, IdemKey, IdempotencyKeyHeader};
+use crate::storage::names::random_base64url;
 use crate::storage::rows::{author, rfc3339, AUTHOR_COLUMNS};
 use link::{link_row, state_of, Standing};
 
 /// A new token: 18 random bytes as 24 characters of base64url.
 fn new_token() -> Result<String, AppError> {
-    let mut bytes = [0u8; 18];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::internal(format!("no randomness: {e}")))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    random_base64url::<18>().map_err(AppError::internal)
 }
 
 /// What of an order its link's standing depends on.
