@@ -124,11 +124,21 @@ for (const [label, shift] of [['fast', 3_600_000], ['slow', -3_600_000]]) {
     }, shift);
     const page = await context.newPage();
     await signUp(page, undefined, `/checkout?start=${product.id}`);
-    await orderAndPay(page);
+    const order = await orderAndPay(page);
     await expect(page).toHaveURL(/\/g\/\d+$/);
     const hours = product.group_offer.window_hours;
     // A fresh group: its whole window is left, less a few seconds.
-    await expect(page.locator('#main .group-page .countdown')).toHaveText(new RegExp(`^${String(hours - 1).padStart(2, '0')}:59:[0-5]\\d$`));
+    const countdown = page.locator('#main .group-page .countdown');
+    const wholeWindow = new RegExp(`^${String(hours - 1).padStart(2, '0')}:59:[0-5]\\d$`);
+    await expect(countdown).toHaveText(wholeWindow);
+    // Back to the group from the order, in the app, with the live stream long open and the
+    // group unchanged: no event asks the page again, so it must take the server's time from
+    // the answer it opened with.
+    await page.getByRole('link', { name: '查看我的订单' }).click();
+    await expect(page).toHaveURL(new RegExp(`/me/orders/${order}$`));
+    await page.goBack();
+    await expect(page).toHaveURL(/\/g\/\d+$/);
+    await expect(countdown).toHaveText(wholeWindow);
     await context.close();
   });
 }

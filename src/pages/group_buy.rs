@@ -67,10 +67,8 @@ fn GroupBuyPage(id: i64) -> impl IntoView {
     events.refresh_on(events.group, id, refresh);
     Effect::new(move |_| {
         polls.track();
-        // While the stream is live it says when to ask; polling is for when it cannot.
-        if events.live.get() {
-            return;
-        }
+        // The clock syncs from every answer, stream or not: a page opened while the stream
+        // was already live gets no refresh, and its countdown would run on the phone's clock.
         let open = group.state.with(|s| match s {
             State::Ready(g) => {
                 clock.sync_at(&g.server_time, group.received_at());
@@ -78,7 +76,8 @@ fn GroupBuyPage(id: i64) -> impl IntoView {
             }
             _ => false,
         });
-        if !open {
+        // While the stream is live it says when to ask; polling is for when it cannot.
+        if !open || events.live.get() {
             return;
         }
         let wait = delay.get_value();
