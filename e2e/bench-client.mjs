@@ -15,12 +15,21 @@ export function client(base) {
     return { status: response.status, json: text ? JSON.parse(text) : null, response };
   }
 
+  /** The session cookie an account answer set. */
+  function session({ status, response }, what) {
+    if (status !== 201 && status !== 200) throw new Error(`${what}: HTTP ${status}`);
+    return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  }
+
   /** A new member, signed up; their session cookie. */
   async function member(name) {
     const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
-    const { status, response } = await call('POST', '/api/v1/account/sign-up', { name, email, password: 'correct horse battery' });
-    if (status !== 201 && status !== 200) throw new Error(`sign-up: HTTP ${status}`);
-    return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    return session(await call('POST', '/api/v1/account/sign-up', { name, email, password: 'correct horse battery' }), 'sign-up');
+  }
+
+  /** An existing account (the demo store's staff), signed in; its session cookie. */
+  async function signIn(email, password) {
+    return session(await call('POST', '/api/v1/account/sign-in', { email, password }), 'sign-in');
   }
 
   /** A group of product `productId` started and paid for by `leader`; its id. */
@@ -32,7 +41,7 @@ export function client(base) {
     return paid.json.group_id;
   }
 
-  return { base, call, member, openGroup };
+  return { base, call, member, signIn, openGroup };
 }
 
 /** Requests per second for one path, `total` of them with `concurrency` in flight, spread

@@ -47,6 +47,8 @@ test('a lottery group fills, draws from its committed seed, pays the winner and 
   await expect(page).toHaveURL(new RegExp(`/checkout\\?join=${groupId}$`));
   const myOrder = await placeForPickup(page);
   await page.getByRole('button', { name: '付款成功' }).click();
+  // Answered before leaving: a navigation would cancel the payment still in flight.
+  await expect(page.locator('.test-payment')).toHaveCount(0);
 
   // Drawn: the seed is the one committed to, and the tickets follow from it.
   await page.goto(`/g/${groupId}`);
@@ -82,4 +84,58 @@ test('a lottery group fills, draws from its committed seed, pays the winner and 
   await row.getByRole('button', { name: '保存' }).click();
   await expect(row.getByLabel('拼团类型')).toHaveCount(0);
   await ownerContext.close();
+});
+
+// New-member groups (老带新): a member who has paid for an order before is told at checkout
+// why the group will not seat them, and nothing is ordered; a member who never paid joins
+// the same group and fills it.
+test('a new-member group tells a member who paid before why, and seats a new one', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const NEW_MEMBERS = 4;
+  const bench = client(process.env.BASE_URL);
+  const owner = await bench.signIn('owner@demo.quanzi', 'quanzi-demo');
+  const editor = `/api/v1/staff/products/${NEW_MEMBERS}`;
+  const setKind = async (kind) => {
+    const { draft } = (await bench.call('GET', editor, null, owner)).json;
+    draft.group_offer.kind = kind;
+    expect((await bench.call('PUT', editor, draft, owner)).status).toBe(200);
+  };
+  await setKind('new_member');
+  try {
+    const groupId = await bench.openGroup(await bench.member('老会员团长'), NEW_MEMBERS);
+
+    // A member with a paid order (bought alone) taps 参团.
+    await signUp(page, '老顾客', '/checkout?buy=1');
+    const first = await placeForPickup(page);
+    await page.getByRole('button', { name: '付款成功' }).click();
+    await expect(page.locator('.test-payment')).toHaveCount(0);
+    await page.goto(`/g/${groupId}`);
+    await expect(page.locator('#main .group-page')).toContainText('仅限从未付款的新会员参团');
+    await page.getByRole('link', { name: '参团' }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/checkout\\?join=${groupId}$`));
+    await page.getByLabel('到店自提').check();
+    await page.locator('.pickup-point input').first().check();
+    await page.getByLabel('联系人').fill('小鹿');
+    await page.getByLabel('手机号').fill('139 1234 5678');
+    await page.getByRole('button', { name: '提交订单' }).click();
+    await expect(page.getByRole('alert')).toHaveText('这是新人团，只有从未付款下单的新会员可以参团。');
+    await expect(page).toHaveURL(/\/checkout\?join=/);
+    await page.screenshot({ path: '../target/e2e-results/new-member-refused-360.png', fullPage: true });
+    const orders = await page.evaluate(async () => (await fetch('/api/v1/orders')).json());
+    expect(orders.items.map((o) => o.id)).toEqual([first]);
+
+    // A member who never paid takes the seat: the group succeeds.
+    const newcomer = await browser.newContext({ locale: 'zh-CN' });
+    const fresh = await newcomer.newPage();
+    await signUp(fresh, '新会员', `/checkout?join=${groupId}`);
+    await placeForPickup(fresh);
+    await fresh.getByRole('button', { name: '付款成功' }).click();
+    await expect(fresh.locator('.test-payment')).toHaveCount(0);
+    await fresh.goto(`/g/${groupId}`);
+    await expect(fresh.locator('#main .group-page')).toContainText('拼团成功');
+    expect((await bench.call('GET', `/api/v1/groups/${groupId}`)).json.state).toBe('succeeded');
+    await newcomer.close();
+  } finally {
+    await setKind('standard');
+  }
 });

@@ -136,6 +136,14 @@ pub struct Strings {
     pub error_group_full: &'static str,
     pub error_group_closed: &'static str,
     pub error_already_in_group: &'static str,
+    /// A new-member group, and the member has paid for an order before.
+    pub error_new_members_only: &'static str,
+    pub error_off_shelf: &'static str,
+    pub error_flash_not_started: &'static str,
+    /// Over, or called off.
+    pub error_flash_ended: &'static str,
+    pub error_flash_sold_out: &'static str,
+    pub error_flash_limit: &'static str,
     pub error_fulfilment: &'static str,
     pub error_no_group_offer: &'static str,
     pub error_pick_point: &'static str,

@@ -24,7 +24,7 @@ use crate::state::referral::kept_code;
 use crate::state::router::use_nav;
 use crate::state::session::{sign_in_href, use_session};
 use crate::task::spawn;
-use crate::ui::form::{focus_element, form_error, validate_all, Field, TextField};
+use crate::ui::form::{focus_element, purchase_error, validate_all, Field, TextField};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
 use crate::ui::remote::{fetch, loaded, State};
@@ -66,25 +66,6 @@ impl Intent {
     }
 }
 
-/// What a refused flash order says (this pack's own words): the sale's codes.
-fn flash_error(lang: Lang, code: quanzi_api::ErrorCode) -> Option<&'static str> {
-    use quanzi_api::ErrorCode::*;
-    let zh = lang == Lang::ZhCn;
-    Some(match code {
-        FlashSaleNotStarted if zh => "秒杀还没开始，请稍候。",
-        FlashSaleNotStarted => "The flash sale has not started yet.",
-        FlashSaleEnded if zh => "本场秒杀已结束。",
-        FlashSaleEnded => "This flash sale has ended.",
-        FlashSaleSoldOut if zh => "已抢光了。未付款的名额超时后会释放，可以稍后再试。",
-        FlashSaleSoldOut => {
-            "Sold out. Unpaid units come back when their hold runs out: try again later."
-        }
-        FlashSaleLimit if zh => "已达到每人限购数量。",
-        FlashSaleLimit => "You have bought as many as one member may.",
-        _ => return None,
-    })
-}
-
 /// The flash sale's line: one unit at its price, or nothing when no sale runs.
 fn flash_summary(lang: Lang, product: Product) -> Summary {
     let zh = lang == Lang::ZhCn;
@@ -107,27 +88,21 @@ fn flash_summary(lang: Lang, product: Product) -> Summary {
             kind: OrderKind::Solo,
             items: Vec::new(),
             total: product.solo_price,
-            note: flash_error(lang, quanzi_api::ErrorCode::FlashSaleEnded).map(str::to_owned),
+            note: Some(lang.strings().error_flash_ended.to_owned()),
             order_lines: Vec::new(),
         },
     }
 }
 
+/// What a refused order says: the form's own codes, then the purchase rules.
 fn order_error(lang: Lang, error: &ClientError) -> &'static str {
     use quanzi_api::ErrorCode::*;
-    if let Some(said) = error.code().and_then(|code| flash_error(lang, code)) {
-        return said;
-    }
     let t = lang.strings();
     match error.code() {
-        Some(OutOfStock) => t.error_out_of_stock,
-        Some(GroupFull) => t.error_group_full,
-        Some(GroupExpired | GroupClosed) => t.error_group_closed,
-        Some(AlreadyInGroup) => t.error_already_in_group,
         Some(BadFulfilment) => t.error_fulfilment,
         Some(EmptyCart) => t.cart_empty,
         Some(NoGroupOffer) => t.error_no_group_offer,
-        _ => form_error(t, error),
+        _ => purchase_error(t, error),
     }
 }
 
@@ -416,7 +391,7 @@ fn Checkout(intent: Intent) -> impl IntoView {
                 // No sale runs (it ended while the page was open).
                 None => {
                     let lang = i18n.lang.get_untracked();
-                    error.set(flash_error(lang, quanzi_api::ErrorCode::FlashSaleEnded));
+                    error.set(Some(lang.strings().error_flash_ended));
                     return;
                 }
             },

@@ -15,13 +15,13 @@ use crate::client::{get_json, idempotency_key, js_object, write_json, write_once
 use crate::components::gate::members_only;
 use crate::components::order_status::status_label;
 use crate::components::share::ShareButton;
-use crate::i18n::{fill, use_i18n, Lang, Strings};
+use crate::i18n::{fill, use_i18n, Lang};
 use crate::state::cart::{refresh, use_cart};
 use crate::state::events::use_events;
 use crate::state::router::use_nav;
 use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
-use crate::ui::form::form_error;
+use crate::ui::form::{form_error, purchase_error};
 use crate::ui::head::{page_title, set_head};
 use crate::ui::price::format_money;
 use crate::ui::qr::qr_image;
@@ -30,16 +30,6 @@ use crate::ui::time::day;
 
 /// While a payment is processing, the page asks again this often.
 const PROCESSING_POLL_MS: u32 = 2_000;
-
-fn pay_error(t: &'static Strings, error: &ClientError) -> &'static str {
-    match error.code() {
-        Some(quanzi_api::ErrorCode::PaymentDeclined) => t.error_payment_declined,
-        Some(quanzi_api::ErrorCode::HoldExpired) => t.error_hold_expired,
-        Some(quanzi_api::ErrorCode::NotPayable) => t.error_not_payable,
-        Some(quanzi_api::ErrorCode::GroupFull) => t.error_group_full,
-        _ => form_error(t, error),
-    }
-}
 
 /// `/me/orders/{id}`, in a wasm chunk of its own.
 #[wasm_split(order, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -612,7 +602,7 @@ fn TestPaymentPanel(
                     }
                 }
                 Err(e) => {
-                    error.set(Some(pay_error(lang.strings(), &e)));
+                    error.set(Some(purchase_error(lang.strings(), &e)));
                     if let Ok(order) = get_json::<Order>(&format!("/orders/{id}"), lang).await {
                         state.set(State::Ready(order));
                     }

@@ -12,7 +12,7 @@ use crate::i18n::{fill, use_i18n, Lang};
 use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::avatar::Avatar;
 use crate::ui::countdown::{parse_time, provide_clock, Countdown};
-use crate::ui::form::form_error;
+use crate::ui::form::purchase_error;
 use crate::ui::head::{page_title, set_head};
 use crate::ui::image::Img;
 use crate::ui::price::format_money;
@@ -137,13 +137,12 @@ fn pay_error(w: &Words, lang: Lang, error: &ClientError) -> &'static str {
         ErrorCode::PayLinkCancelled => Some(w.cancelled),
         ErrorCode::PayLinkExpired => Some(w.expired),
         ErrorCode::OwnPayLink => Some(w.own),
-        ErrorCode::PaymentDeclined => Some(lang.strings().error_payment_declined),
         _ => None,
     };
     error
         .code()
         .and_then(w_other)
-        .unwrap_or_else(|| form_error(lang.strings(), error))
+        .unwrap_or_else(|| purchase_error(lang.strings(), error))
 }
 
 #[component]

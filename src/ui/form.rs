@@ -29,6 +29,29 @@ pub fn form_error(t: &'static Strings, error: &ClientError) -> &'static str {
     }
 }
 
+/// What a refused purchase says. Placing an order, paying it and paying a friend's link
+/// meet the same stock, group and flash-sale rules (a declined try is checked again), so
+/// each page tells the same refusal in the same words.
+pub fn purchase_error(t: &'static Strings, error: &ClientError) -> &'static str {
+    use ErrorCode::*;
+    match error.code() {
+        Some(OutOfStock) => t.error_out_of_stock,
+        Some(OffShelf) => t.error_off_shelf,
+        Some(GroupFull) => t.error_group_full,
+        Some(GroupExpired | GroupClosed) => t.error_group_closed,
+        Some(AlreadyInGroup) => t.error_already_in_group,
+        Some(NewMembersOnly) => t.error_new_members_only,
+        Some(FlashSaleNotStarted) => t.error_flash_not_started,
+        Some(FlashSaleEnded) => t.error_flash_ended,
+        Some(FlashSaleSoldOut) => t.error_flash_sold_out,
+        Some(FlashSaleLimit) => t.error_flash_limit,
+        Some(PaymentDeclined) => t.error_payment_declined,
+        Some(HoldExpired) => t.error_hold_expired,
+        Some(NotPayable) => t.error_not_payable,
+        _ => form_error(t, error),
+    }
+}
+
 /// A form field checked by the api crate's rule as the person leaves it and again on
 /// submit, its message under it (and named by `aria-describedby`) while it is wrong.
 #[derive(Clone, Copy)]
