@@ -1,11 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.js';
-import { signUp } from './helpers.js';
+import { photo, signUp } from './helpers.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const photo = (name) => path.join(here, '..', 'public', 'img', 'posts', name);
 
 test('sign up, join 骑行, post two photos and a tagged product; others like and comment', async ({ page, browser }) => {
   await signUp(page, '新骑友', '/c/cycling');
@@ -39,8 +35,11 @@ test('sign up, join 骑行, post two photos and a tagged product; others like an
 
   const friend = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   await signUp(friend, '点赞的朋友', new URL(postUrl).pathname);
+  // The like shows at once; it is stored when its PUT is answered.
+  const liked = friend.waitForResponse((r) => r.url().endsWith('/like') && r.request().method() === 'PUT');
   await friend.locator('.post-page').getByRole('button', { name: /赞/ }).click();
   await expect(friend.locator('.post-page').getByRole('button', { name: /赞/ })).toHaveAttribute('aria-pressed', 'true');
+  expect((await liked).ok()).toBe(true);
   await friend.getByPlaceholder('写评论…').fill('拍得真好！');
   await friend.getByRole('button', { name: '发送' }).click();
   await expect(friend.locator('.comment').filter({ hasText: '拍得真好！' })).toBeVisible();
@@ -94,6 +93,10 @@ test('only the author (or a moderator) sees delete; deleting a post removes it f
   const title = `要删掉的笔记 ${Date.now()}`;
   await page.getByLabel('标题').fill(title);
   await page.getByLabel(/正文/).fill('写错了。');
+  // With a picture, as the feed's top post is while it lives: journeys beside this one
+  // expect the newest post to have one (its first paint, its preloaded picture).
+  await page.locator('input[type=file]').setInputFiles([photo('3-1.jpg')]);
+  await expect(page.locator('.photo img')).toHaveCount(1);
   await page.getByRole('button', { name: '发布' }).click();
   await expect(page).toHaveURL(/\/posts\/\d+$/);
   const postPath = new URL(page.url()).pathname;

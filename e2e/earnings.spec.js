@@ -79,6 +79,8 @@ test('A shares their shop; B buys through it; A earns, the commission settles, A
   await noViolations(a, 'the shop at 360 px');
   await a.screenshot({ path: '../target/screenshots/shop-360.png', fullPage: true });
   await a.getByRole('button', { name: '分享' }).click();
+  // Read once the copy is confirmed: the click does not wait for it.
+  await expect(a.getByRole('status').filter({ hasText: '链接已复制' })).toBeVisible();
   const link = await a.evaluate(() => navigator.clipboard.readText());
   expect(new URL(link).pathname).toBe(`/s/${code}`);
   expect(new URL(link).searchParams.get('ref')).toBe(code);

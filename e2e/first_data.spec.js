@@ -34,11 +34,11 @@ test('each shareable page comes in one pack with its first data in the shell', a
   const post = (await api(request, '/feed?limit=10')).items[0];
   const group = await openGroup(browser, 18);
   const pages = [
-    { path: '/', pack: null, ready: (p) => p.locator('article.post-card').first() },
+    { path: '/', pack: null, ready: (p) => p.locator('#main article.post-card').first() },
     { path: '/p/18', pack: 'product.pack', ready: (p) => p.getByRole('heading', { level: 1 }) },
     { path: `/posts/${post.id}`, pack: 'post.pack', ready: (p) => p.getByRole('heading', { level: 1, name: post.title }) },
-    { path: '/c/cycling', pack: 'community.pack', ready: (p) => p.locator('article.post-card').first() },
-    { path: `/g/${group}`, pack: 'group_buy.pack', ready: (p) => p.locator('.countdown').first() },
+    { path: '/c/cycling', pack: 'community.pack', ready: (p) => p.locator('#main article.post-card').first() },
+    { path: `/g/${group}`, pack: 'group_buy.pack', ready: (p) => p.locator('#main .countdown').first() },
   ];
   for (const { path, pack, ready } of pages) {
     const shell = await shellOf(request, path);

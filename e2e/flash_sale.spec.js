@@ -30,6 +30,10 @@ test('a flash sale counts down, opens without a reload, sells at its price and r
   const product = await api(request, `/products/${PRODUCT}`);
   const flashPrice = { amount: Math.floor(product.solo_price.amount / 2), currency: 'CNY' };
 
+  // The member signs up first: what stands between scheduling and 提醒我 is only the product
+  // page, however slow the machine.
+  await signUp(page, '手快的人', '/');
+
   // The owner schedules it in the console.
   const ownerContext = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   const owner = await ownerContext.newPage();
@@ -37,7 +41,7 @@ test('a flash sale counts down, opens without a reload, sells at its price and r
   await owner.getByText('秒杀活动', { exact: true }).click();
   await owner.locator('#flash-product').selectOption(String(PRODUCT));
   await owner.getByLabel('秒杀价（元）').fill((flashPrice.amount / 100).toFixed(2));
-  await owner.getByLabel('开始时间').fill(localIn(20_000));
+  await owner.getByLabel('开始时间').fill(localIn(30_000));
   await owner.getByLabel('结束时间').fill(localIn(3_600_000));
   await owner.getByLabel('秒杀数量').fill('5');
   await owner.getByLabel('每人限购').fill('1');
@@ -48,11 +52,11 @@ test('a flash sale counts down, opens without a reload, sells at its price and r
   await owner.screenshot({ path: '../target/e2e-results/flash-console-1280.png', fullPage: true });
 
   // A member sees the countdown to the start and asks to be reminded.
-  await signUp(page, '手快的人', `/p/${PRODUCT}`);
+  await page.goto(`/p/${PRODUCT}`);
   const panel = page.locator('.flash-sale');
   await expect(panel).toContainText(yuan(flashPrice));
   await expect(panel).toContainText('距开抢');
-  await expect(panel.locator('time.countdown')).toHaveText(/^00:00:[0-2]\d$/);
+  await expect(panel.locator('time.countdown')).toHaveText(/^00:00:[0-3]\d$/);
   await page.getByRole('button', { name: '提醒我' }).click();
   await expect(page.getByRole('button', { name: '已设提醒 · 开抢时通知你' })).toHaveAttribute('aria-pressed', 'true');
   const { violations } = await new AxeBuilder({ page }).include('.flash-sale').analyze();
@@ -62,7 +66,7 @@ test('a flash sale counts down, opens without a reload, sells at its price and r
   // Zero: buying becomes possible on the same page, no reload.
   const url = page.url();
   const buy = page.getByRole('link', { name: '立即抢购' });
-  await expect(buy).toBeVisible({ timeout: 35_000 });
+  await expect(buy).toBeVisible({ timeout: 45_000 });
   expect(page.url()).toBe(url);
   await expect(panel).toContainText('仅剩 5 件 · 每人限购 1 件');
   await expect(panel).toContainText('距结束');

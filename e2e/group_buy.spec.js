@@ -57,6 +57,8 @@ test('A starts a group of 3 and shares it; B and C join from the link; all pay t
   await expect(invite.getByRole('link', { name: '查看我的订单' })).toHaveAttribute('href', `/me/orders/${orderA}`);
   await expect(a.getByRole('button', { name: /分享/ })).toHaveCount(0);
   await invite.getByRole('button', { name: '邀请好友参团' }).click();
+  // Read once the copy is confirmed: the click does not wait for it.
+  await expect(a.getByRole('status').filter({ hasText: '链接已复制' })).toBeVisible();
   const link = await a.evaluate(() => navigator.clipboard.readText());
   expect(new URL(link).pathname).toBe(groupPath);
 

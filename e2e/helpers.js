@@ -1,11 +1,16 @@
 // Shared by the journeys: money as the app shows it, the API as the app sees it, and QR
 // codes read back from the pictures the app shows.
 
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PICKUP } from './bench-client.mjs';
 
 export { PICKUP };
+
+/** One of the demo store's post pictures, as a file to upload. */
+export const photo = (name) => path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public', 'img', 'posts', name);
 
 /** ¥19.90 from {amount: 1990, currency: 'CNY'} — the app's own format. */
 export function yuan(money) {

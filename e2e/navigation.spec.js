@@ -31,9 +31,14 @@ test('back from a post finds the feed as it was left: the same posts, the same p
   // A post of the second page, in view; then let any page it brings finish arriving.
   const post = posts.nth(11);
   await post.scrollIntoViewIfNeeded();
-  await expect(feed).toHaveAttribute('aria-busy', 'false');
-  await page.waitForTimeout(300);
-  await expect(feed).toHaveAttribute('aria-busy', 'false');
+  // Until nothing moves for a poll interval: a late scroll event may still bring a page.
+  let seen = '';
+  await expect.poll(async () => {
+    const now = `${await posts.count()} ${await page.evaluate(() => Math.round(window.scrollY))} ${await feed.getAttribute('aria-busy')}`;
+    const settled = now === seen && now.endsWith('false');
+    seen = now;
+    return settled;
+  }, { intervals: [300] }).toBe(true);
   const loaded = await posts.count();
   const left = await page.evaluate(() => Math.round(window.scrollY));
   expect(left).toBeGreaterThan(1000);

@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures.js';
-import { api, signUp } from './helpers.js';
+import { api, photo, signUp } from './helpers.js';
 
 const attacks = ['<img src=x onerror=alert(1)>', '<script>alert(1)</script>'];
 
@@ -33,6 +33,9 @@ test('markup in a post title and text shows as text in the post, the feed and th
   await page.getByRole('button', { name: '发笔记' }).click();
   await page.getByLabel('标题').fill(attacks[1]);
   await page.getByLabel(/正文/).fill(attacks[0]);
+  // A post with a picture, as the feed's newest is in the other journeys.
+  await page.locator('input[type=file]').setInputFiles([photo('3-1.jpg')]);
+  await expect(page.locator('.photo img')).toHaveCount(1);
   await page.getByRole('button', { name: '发布' }).click();
   await expect(page).toHaveURL(/\/posts\/\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(attacks[1]);
