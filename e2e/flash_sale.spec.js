@@ -70,10 +70,18 @@ test('a flash sale counts down, opens without a reload, sells at its price and r
   expect(page.url()).toBe(url);
   await expect(panel).toContainText('仅剩 5 件 · 每人限购 1 件');
   await expect(panel).toContainText('距结束');
+  // A guest watching the sale sees the units go without reloading.
+  const watcherContext = await browser.newContext({ locale: 'zh-CN' });
+  const watcher = await watcherContext.newPage();
+  await watcher.goto(`/p/${PRODUCT}`);
+  const watched = watcher.locator('#main .flash-sale');
+  await expect(watched).toContainText('仅剩 5 件');
   await buy.click();
   await expect(page).toHaveURL(new RegExp(`/checkout\\?flash=${PRODUCT}$`));
   await placeForPickup(page);
   await expect(page.locator('.cart-total strong')).toHaveText(yuan(flashPrice));
+  await expect(watched).toContainText('仅剩 4 件', { timeout: 15_000 });
+  await watcherContext.close();
 
   // The reminder came as a notification.
   await expect(page.locator('.tab-bar').getByRole('link', { name: /我的.*条未读通知/ })).toBeVisible({ timeout: 15_000 });

@@ -21,9 +21,9 @@ use crate::components::share::ShareButton;
 use crate::i18n::{fill, use_i18n, Lang};
 use crate::state::cart::{add_to_cart, use_cart};
 use crate::state::session::{sign_in_href, use_session};
-use crate::task::spawn;
+use crate::task::{sleep, spawn, spawn_scoped};
 use crate::ui::avatar::Avatar;
-use crate::ui::countdown::{parse_time, provide_clock, use_clock, Countdown};
+use crate::ui::countdown::{page_hidden, parse_time, provide_clock, use_clock, Countdown};
 use crate::ui::form::form_error;
 use crate::ui::gallery::Gallery;
 use crate::ui::head::{page_title, set_head};
@@ -330,6 +330,9 @@ struct FlashWords {
     new_member: &'static str,
 }
 
+/// While a flash sale runs, how often its units left are asked again.
+const FLASH_POLL_MS: u32 = 5_000;
+
 const FLASH_ZH: FlashWords = FlashWords {
     flash: "限时秒杀",
     starts_in: "距开抢",
@@ -405,9 +408,34 @@ fn FlashPanel(sale: FlashSale, solo: quanzi_api::Money, product_id: i64) -> impl
     let w = move || flash_words(i18n.lang.get());
     let starts = parse_time(&sale.starts_at).unwrap_or(0);
     let ends = parse_time(&sale.ends_at).unwrap_or(0);
-    let phase = Memo::new(move |_| (clock.left(starts) == 0, clock.left(ends) == 0));
-    let (left, per_member) = (sale.left, sale.per_member);
+    let per_member = sale.per_member;
     let sale_id = sale.id;
+    let left = RwSignal::new(sale.left);
+    // Called off while the page was open: it reads as ended.
+    let gone = RwSignal::new(false);
+    let phase = Memo::new(move |_| (clock.left(starts) == 0, clock.left(ends) == 0 || gone.get()));
+    // While it runs, the units left are asked again: they go in seconds, and a page still
+    // offering the last ones would send buyers to a refusal. Not while the tab is hidden.
+    let polls = Trigger::new();
+    Effect::new(move |_| {
+        polls.track();
+        if phase.get() != (true, false) || left.get_untracked() == 0 {
+            return;
+        }
+        let lang = i18n.lang.get_untracked();
+        spawn_scoped(async move {
+            sleep(FLASH_POLL_MS).await;
+            if !page_hidden() {
+                if let Ok(product) = get_json::<Product>(&path::product(product_id), lang).await {
+                    match product.flash_sale.filter(|s| s.id == sale_id) {
+                        Some(now) => left.set(now.left),
+                        None => gone.set(true),
+                    }
+                }
+            }
+            polls.notify();
+        });
+    });
     // The member's reminder, read once the session is known.
     let reminded = RwSignal::new(None::<bool>);
     Effect::new(move |_| {
@@ -454,9 +482,9 @@ fn FlashPanel(sale: FlashSale, solo: quanzi_api::Money, product_id: i64) -> impl
                 (_, true) => view! { <p class="muted" role="status">{move || w().ended}</p> }.into_any(),
                 (true, false) => view! {
                     <p class="flash-clock">{move || w().ends_in} " " <Countdown deadline=ends on_end=|| () /></p>
-                    {if left > 0 {
+                    {move || if left.get() > 0 {
                         view! {
-                            <p>{move || fill(&fill(w().left, "n", &left.to_string()), "m", &per_member.to_string())}</p>
+                            <p>{move || fill(&fill(w().left, "n", &left.get().to_string()), "m", &per_member.to_string())}</p>
                             <a class="button button-wide flash-buy" href=buy_href>{move || w().buy}</a>
                         }
                             .into_any()

@@ -61,6 +61,13 @@ impl Clock {
     }
 }
 
+/// The tab is out of view: what only refreshes a view can wait.
+pub fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
 /// Starts the page's one ticker (call it in the page's component).
 pub fn provide_clock() -> Clock {
     let clock = Clock {
@@ -73,10 +80,7 @@ pub fn provide_clock() -> Clock {
     let interval =
         set_interval_with_handle(move || clock.tick(), std::time::Duration::from_secs(1));
     let visible = window_event_listener_untyped("visibilitychange", move |_| {
-        let shown = web_sys::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| !d.hidden());
-        if shown {
+        if !page_hidden() {
             clock.tick();
             clock.resumed.notify();
         }
