@@ -14,9 +14,9 @@
 //! to read something again, never the thing itself: a stream that fell behind is told to
 //! `resync`, and a page reads everything again then, and on connecting.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
-use std::sync::Weak;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -46,6 +46,11 @@ const MAX_GAPS: usize = 1000;
 const CHANNEL: usize = 4096;
 /// A comment line this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Streams one member may hold open on one server: a tab each, on a phone and a laptop with
+/// several tabs each. More is a loop or abuse; each one refused is told to wait.
+pub const STREAMS_PER_MEMBER: u32 = 16;
+/// How long a member over the cap waits before trying again (the app polls meanwhile).
+const STREAMS_FULL_RETRY: Duration = Duration::from_secs(30);
 
 /// What changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,12 +129,25 @@ pub async fn group_changed(conn: &mut AnyConnection, group_id: i64) -> Result<()
 #[derive(Clone)]
 pub struct Hub {
     sender: broadcast::Sender<Change>,
+    open: OpenStreams,
+}
+
+/// Streams open on this server, per member.
+#[derive(Clone, Default)]
+struct OpenStreams(Arc<Mutex<HashMap<i64, u32>>>);
+
+impl OpenStreams {
+    /// The counts; a panic while one was held left them whole (each change is one step).
+    fn lock(&self) -> MutexGuard<'_, HashMap<i64, u32>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Default for Hub {
     fn default() -> Self {
         Hub {
             sender: broadcast::channel(CHANNEL).0,
+            open: OpenStreams::default(),
         }
     }
 }
@@ -137,6 +155,42 @@ impl Default for Hub {
 impl Hub {
     fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.sender.subscribe()
+    }
+
+    /// A place for one more of the member's streams, or 429 `rate_limited` at the cap.
+    fn take_slot(&self, member_id: i64) -> Result<Slot, AppError> {
+        let mut open = self.open.lock();
+        let held = open.entry(member_id).or_insert(0);
+        if *held >= STREAMS_PER_MEMBER {
+            return Err(crate::http::ratelimit::rate_limited(
+                STREAMS_FULL_RETRY,
+                "too many live event streams open for this member",
+            ));
+        }
+        *held += 1;
+        Ok(Slot {
+            open: self.open.clone(),
+            member_id,
+        })
+    }
+}
+
+/// One open stream's place in its member's count, given back when the stream is dropped
+/// (the tab closed or the connection broke).
+struct Slot {
+    open: OpenStreams,
+    member_id: i64,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock();
+        if let Some(held) = open.get_mut(&self.member_id) {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                open.remove(&self.member_id);
+            }
+        }
     }
 }
 
@@ -312,6 +366,8 @@ struct Listening {
     member_id: i64,
     changes: broadcast::Receiver<Change>,
     first: Option<Event>,
+    /// Held as long as the stream is.
+    _slot: Slot,
 }
 
 /// The next event for the member, or the end (the channel closed, or the stream fell too
@@ -360,7 +416,8 @@ async fn next_event(mut s: Listening) -> Option<(Result<Event, Infallible>, List
 /// The signed-in member's live events (`text/event-stream`): first `unread` (the badge),
 /// then `unread` with each new notification, `order` when one of their orders changes and
 /// `group` when any group does (read it again if the page shows it). A comment every 15 s
-/// keeps the connection open. One stream per tab; reconnect with back-off when it ends.
+/// keeps the connection open. One stream per tab, at most [`STREAMS_PER_MEMBER`] per member
+/// on a server; reconnect with back-off when it ends.
 #[utoipa::path(
     get,
     path = "/events",
@@ -369,6 +426,8 @@ async fn next_event(mut s: Listening) -> Option<(Result<Event, Infallible>, List
         (status = 200, description = "Server-sent events: `unread` (`Unread`), `order` and `group` (`Changed`)",
          content_type = "text/event-stream", body = String),
         (status = 401, description = "`unauthenticated`", body = quanzi_api::ApiErrorBody),
+        (status = 429, description = "`rate_limited`: the member has as many streams open on this server as one member may",
+         body = quanzi_api::ApiErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "`internal`", body = quanzi_api::ApiErrorBody),
     ),
     security(("session" = []))
@@ -377,6 +436,7 @@ pub async fn stream(
     State(events): State<Events>,
     SignedIn(member_id): SignedIn,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let slot = events.hub.take_slot(member_id)?;
     // Subscribed before the count is read: a notification between the two is not lost.
     let changes = events.hub.subscribe();
     let first = json_event(event::UNREAD, None, &unread(&events.db, member_id).await?);
@@ -385,6 +445,7 @@ pub async fn stream(
         member_id,
         changes,
         first: Some(first),
+        _slot: slot,
     };
     let stream = futures_util::stream::unfold(state, next_event);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))

@@ -13,6 +13,7 @@ use common::{
     app, app_with, call, get_as, join_group, member, open_group, paid, placed, Options, TestApp,
 };
 use http_body_util::BodyExt;
+use quanzi_server::notifications::events::STREAMS_PER_MEMBER;
 
 /// A demo product whose group takes two.
 const PAIR: i64 = 1;
@@ -103,6 +104,18 @@ struct Stream {
 impl Stream {
     /// Opens `/api/v1/events` as the member with `cookie`, with a real HTTP/1.1 client.
     async fn open(addr: SocketAddr, cookie: &str) -> Stream {
+        match Stream::ask(addr, cookie).await {
+            Ok(stream) => stream,
+            Err(refused) => panic!("the stream was refused: {refused:?}"),
+        }
+    }
+
+    /// Asks for `/api/v1/events` as the member with `cookie`: the open stream, or the
+    /// refusal's status, `Retry-After` and body.
+    async fn ask(
+        addr: SocketAddr,
+        cookie: &str,
+    ) -> Result<Stream, (StatusCode, Option<String>, String)> {
         let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let (mut sender, conn) =
             hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp))
@@ -116,7 +129,25 @@ impl Stream {
             .body(http_body_util::Empty::<Bytes>::new())
             .expect("request");
         let response = sender.send_request(request).await.expect("response");
-        assert_eq!(response.status(), StatusCode::OK);
+        if response.status() != StatusCode::OK {
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            return Err((
+                status,
+                retry_after,
+                String::from_utf8_lossy(&body).into_owned(),
+            ));
+        }
         let content_type = response
             .headers()
             .get("content-type")
@@ -126,10 +157,10 @@ impl Stream {
             content_type.starts_with("text/event-stream"),
             "{content_type}"
         );
-        Stream {
+        Ok(Stream {
             body: response.into_body(),
             seen: String::new(),
-        }
+        })
     }
 
     /// Whether an event named `name` with `data` has arrived (its `id:` line aside).
@@ -233,4 +264,44 @@ async fn an_open_page_hears_of_a_group_change_within_two_seconds() {
         "another member's order is not theirs: {}",
         other.seen
     );
+}
+
+#[tokio::test]
+async fn a_member_holds_a_few_streams_at_most_and_a_closed_tab_frees_its_place() {
+    let app = app().await;
+    let addr = serve(&app).await;
+    let (_, tabs) = member(&app, "开很多标签的人").await;
+    let (_, other) = member(&app, "别人").await;
+    let mut open = Vec::new();
+    for _ in 0..STREAMS_PER_MEMBER {
+        open.push(Stream::open(addr, &tabs).await);
+    }
+    let Err((status, retry_after, body)) = Stream::ask(addr, &tabs).await else {
+        panic!("one stream more than the cap was opened");
+    };
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("\"rate_limited\""), "{body}");
+    assert!(retry_after.is_some_and(|s| s.parse::<u64>().is_ok_and(|s| s > 0)));
+    // Another member is not held back by them.
+    let mut theirs = Stream::open(addr, &other).await;
+    assert!(
+        theirs
+            .until("unread", "{\"unread\":0}", Duration::from_secs(2))
+            .await
+    );
+
+    // A tab closes (its connection goes): its place is free again.
+    drop(open.pop());
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let reopened = loop {
+        match Stream::ask(addr, &tabs).await {
+            Ok(stream) => break stream,
+            Err(refused) if Instant::now() < deadline => {
+                assert_eq!(refused.0, StatusCode::TOO_MANY_REQUESTS);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(refused) => panic!("the closed tab's place was not given back: {refused:?}"),
+        }
+    };
+    drop(reopened);
 }
