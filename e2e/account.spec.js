@@ -1,7 +1,5 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.js';
-import { signIn, signUp } from './helpers.js';
+import { photo, signIn, signUp } from './helpers.js';
 
 test('sign up, see yourself on /me, sign out: the session ends on the server too', async ({ page }) => {
   const me = await signUp(page, undefined, '/me');
@@ -68,11 +66,10 @@ test('the return path only goes to this site', async ({ page }) => {
 });
 
 test('a member chooses a profile picture, sees it by their comments, and removes it', async ({ page }) => {
-  const here = path.dirname(fileURLToPath(import.meta.url));
   await signUp(page, '换头像的人', '/me');
   const face = page.locator('.profile-head .avatar');
   await expect(face).toHaveClass(/avatar-initial/);
-  await page.locator('.profile-picture input[type=file]').setInputFiles(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  await page.locator('.profile-picture input[type=file]').setInputFiles(photo('3-1.jpg'));
   await expect(page.locator('.profile-head img.avatar')).toBeVisible();
   const src = await page.locator('.profile-head img.avatar').getAttribute('src');
   expect(src).toMatch(/^\/media\//);

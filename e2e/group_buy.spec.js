@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures.js';
-import { api, signUp, yuan } from './helpers.js';
+import { api, placeForPickup, signUp, yuan } from './helpers.js';
 
 /** A demo product whose group needs `size` people, with stock to spare. */
 async function productWithGroupOf(request, size) {
@@ -13,13 +13,7 @@ async function productWithGroupOf(request, size) {
 /** Checkout with pickup at the first point, then the test provider's "approved"; the
  * order's id. A seat paid in a group still open lands on the group's page. */
 async function orderAndPay(page) {
-  await page.getByLabel('到店自提').check();
-  await page.locator('.pickup-point input').first().check();
-  await page.getByLabel('联系人').fill('拼团的人');
-  await page.getByLabel('手机号').fill('139 1234 5678');
-  await page.getByRole('button', { name: '提交订单' }).click();
-  await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
-  const order = Number(new URL(page.url()).pathname.split('/').pop());
+  const order = await placeForPickup(page);
   await expect(page.getByRole('heading', { name: /测试支付/ })).toBeVisible();
   await page.getByRole('button', { name: '付款成功' }).click();
   await expect(page.locator('.test-payment')).toHaveCount(0);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client, PICKUP } from './bench-client.mjs';
-import { placeForPickup, signIn, signUp } from './helpers.js';
+import { placeForPickup, signIn, signUp, submitForPickup } from './helpers.js';
 
 const PRODUCT = 27;
 
@@ -113,11 +113,7 @@ test('a new-member group tells a member who paid before why, and seats a new one
     await expect(page.locator('#main .group-page')).toContainText('仅限从未付款的新会员参团');
     await page.getByRole('link', { name: '参团' }).first().click();
     await expect(page).toHaveURL(new RegExp(`/checkout\\?join=${groupId}$`));
-    await page.getByLabel('到店自提').check();
-    await page.locator('.pickup-point input').first().check();
-    await page.getByLabel('联系人').fill('小鹿');
-    await page.getByLabel('手机号').fill('139 1234 5678');
-    await page.getByRole('button', { name: '提交订单' }).click();
+    await submitForPickup(page);
     await expect(page.getByRole('alert')).toHaveText('这是新人团，只有从未付款下单的新会员可以参团。');
     await expect(page).toHaveURL(/\/checkout\?join=/);
     await page.screenshot({ path: '../target/e2e-results/new-member-refused-360.png', fullPage: true });

@@ -109,14 +109,20 @@ export async function readQr(img, crop) {
   return jsQR(Uint8ClampedArray.from(data), width, height)?.data;
 }
 
-/** At checkout: pickup at the first point with a contact, and the order placed; its id
- * (the page is on the order, not paid yet). */
-export async function placeForPickup(page) {
+/** At checkout: pickup at the first point with a contact, and 提交订单 tapped (the
+ * server may still refuse it). */
+export async function submitForPickup(page) {
   await page.getByLabel('到店自提').check();
   await page.locator('.pickup-point input').first().check();
   await page.getByLabel('联系人').fill('小鹿');
   await page.getByLabel('手机号').fill('139 1234 5678');
   await page.getByRole('button', { name: '提交订单' }).click();
+}
+
+/** At checkout: pickup at the first point with a contact, and the order placed; its id
+ * (the page is on the order, not paid yet). */
+export async function placeForPickup(page) {
+  await submitForPickup(page);
   await expect(page).toHaveURL(/\/me\/orders\/\d+$/);
   return Number(new URL(page.url()).pathname.split('/').pop());
 }

@@ -3,13 +3,10 @@
 // nothing more; the moderator finds it in the queue on the community's page and removes it.
 // axe finds nothing on the console, the report form or the queue.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client } from './bench-client.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
+import { photo } from './helpers.js';
 
 async function signedIn(browser, baseURL, cookie, viewport = { width: 360, height: 780 }) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
@@ -45,7 +42,7 @@ test('the owner creates a community and appoints a moderator, who removes a post
   await owner.getByLabel('简介（英文）').fill('Weekend trails together');
   await owner.getByRole('button', { name: '创建圈子' }).click();
   await expect(owner.getByRole('alert')).toHaveText('请先上传一张封面。');
-  await owner.locator('#community-cover').setInputFiles(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  await owner.locator('#community-cover').setInputFiles(photo('3-1.jpg'));
   await expect(owner.locator('form.product-editor img')).toBeVisible();
   await owner.getByRole('button', { name: '创建圈子' }).click();
   // The new community, not a demo one: other journeys count the demo communities' members.
@@ -62,7 +59,7 @@ test('the owner creates a community and appoints a moderator, who removes a post
   // With a photo, like the feed's other posts: journeys running beside this one read the
   // newest post's pictures.
   const form = new FormData();
-  const jpeg = await readFile(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  const jpeg = await readFile(photo('3-1.jpg'));
   form.append('file', new Blob([jpeg], { type: 'image/jpeg' }), '3-1.jpg');
   const upload = await fetch(`${baseURL}/api/v1/uploads`, { method: 'POST', headers: { Cookie: author, Origin: baseURL }, body: form });
   expect(upload.status).toBe(201);

@@ -7,13 +7,10 @@
 // shopper finds it on its community page and buys it for pickup, and the clerk hands it
 // over; taken off the shelf, its page says so and shows the community's other products.
 // A member opening /staff is refused, a guest asked to sign in; axe finds nothing.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures.js';
 import { client, PICKUP } from './bench-client.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
+import { photo, placeForPickup } from './helpers.js';
 
 const DELIVERY = { kind: 'delivery', name: '王小明', phone: '13800001111', address: '杭州市西湖区文三路 100 号' };
 
@@ -236,7 +233,7 @@ test('the owner lists a product, a shopper finds it on its community page and bu
   await editor.getByLabel('单买价（元）').fill('89');
   await editor.getByLabel('拼团价（元）').fill('99');
   await editor.getByLabel('库存').fill('5');
-  await editor.locator('input[type=file]').first().setInputFiles(path.join(here, '..', 'public', 'img', 'posts', '3-1.jpg'));
+  await editor.locator('input[type=file]').first().setInputFiles(photo('3-1.jpg'));
   await expect(editor.locator('.editor-pictures img')).toHaveCount(1);
   await editor.getByRole('button', { name: '添加段落' }).click();
   await editor.getByLabel('段落（中文）').fill('夏天推车出门，宝宝的头也要遮阳。');
@@ -267,15 +264,9 @@ test('the owner lists a product, a shopper finds it on its community page and bu
   await expect(shopper.locator('.story')).toContainText('夏天推车出门，宝宝的头也要遮阳。');
   await expect(shopper.getByRole('link', { name: /发起2人团/ })).toContainText('¥69.90');
   await shopper.getByRole('link', { name: /单独购买/ }).click();
-  await shopper.getByLabel('到店自提').check();
-  await shopper.locator('.pickup-point input').first().check();
-  await shopper.getByLabel('联系人').fill('小鹿');
-  await shopper.getByLabel('手机号').fill('139 0000 1111');
-  await shopper.getByRole('button', { name: '提交订单' }).click();
-  await expect(shopper).toHaveURL(/\/me\/orders\/\d+$/);
+  const id = await placeForPickup(shopper);
   await shopper.getByRole('button', { name: '付款成功' }).click();
   await expect(shopper.locator('.order-status')).toHaveText('备货中');
-  const id = Number(new URL(shopper.url()).pathname.split('/').pop());
 
   // The clerk, on a phone, readies it; the shopper's page shows the code; the counter takes it.
   const clerkContext = await signedIn(browser, baseURL, await staff(api, 'clerk@demo.quanzi'));
