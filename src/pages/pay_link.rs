@@ -132,7 +132,7 @@ fn PayLinkPage(token: String) -> impl IntoView {
 }
 
 fn pay_error(w: &Words, lang: Lang, error: &ClientError) -> &'static str {
-    let w_other = |code| match code {
+    let own_words = |code| match code {
         ErrorCode::AlreadyPaid => Some(w.already_paid),
         ErrorCode::PayLinkCancelled => Some(w.cancelled),
         ErrorCode::PayLinkExpired => Some(w.expired),
@@ -141,7 +141,7 @@ fn pay_error(w: &Words, lang: Lang, error: &ClientError) -> &'static str {
     };
     error
         .code()
-        .and_then(w_other)
+        .and_then(own_words)
         .unwrap_or_else(|| purchase_error(lang.strings(), error))
 }
 

@@ -58,7 +58,7 @@ fn standing(order: &OrderRow) -> Standing {
     }
 }
 
-/// What the pay-for-me handlers need of the state.
+/// The pay-for-me routes: making and taking back a link, reading it, paying it.
 pub fn router<S>() -> OpenApiRouter<S>
 where
     S: Clone + Send + Sync + 'static,
